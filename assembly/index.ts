@@ -1,0 +1,24 @@
+// The WebAssembly core of socialized-loss: kernels only, no policy, no validation.
+//
+// Boundary with the TypeScript wrapper (src/engine.ts), the one place it is defined:
+// - Columns live in this module's linear memory, allocated by `alloc`/`release`
+//   (the TLSF heap of the minimal runtime; blocks are 16-byte aligned, at most 1 GiB each).
+//   A book of n accounts is three blocks: profits (8·n bytes, i64), haircuts
+//   (8·n, i64) and candidates (4·n, u32 scratch): 20 bytes per account.
+// - Pointers and counts cross as i32 (pointers may be ≥ 2^31: read them unsigned);
+//   amounts cross as i64 (JS bigint), unsigned where the name says so.
+// - Per call: `sumPositive` → the wrapper decides the socialized amount S from
+//   the loss, fund and total → `allocate` writes every haircut.
+// - Growing memory detaches the JS ArrayBuffer: the wrapper re-creates its views.
+
+export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
+
+/** Allocates `bytes` of linear memory (16-byte aligned); may grow the memory. */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
+
+/** Returns a block from `alloc` to the heap. */
+export function release(ptr: usize): void {
+  heap.free(ptr);
+}

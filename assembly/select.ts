@@ -1,0 +1,140 @@
+// Largest-remainder selection: which accounts get one of the L leftover units.
+//
+// Invariant: the chosen accounts are exactly those whose remainder is above a
+// threshold T, plus the lowest-index accounts whose remainder equals T until L
+// are taken. T is found by histograms over the remainders' bits, most
+// significant first, never by sorting or quickselect: each pass is linear and
+// clustered remainders (a loss that is a simple fraction of the total) cost no
+// more than spread ones. Candidate lists are kept in ascending index order, so
+// ties go to the lower index with no extra work.
+
+import { high, bitLength128, shiftRight128, less128, remainderWide } from './wide';
+
+/** Remainder bits resolved per histogram pass: 4096 counters of 4 bytes stay in L1. */
+export const BUCKET_BITS: i32 = 12;
+/** Counters per histogram. */
+export const BUCKETS: u32 = 1 << BUCKET_BITS;
+/** The histogram lives in static memory: the kernel allocates nothing of its own. */
+export const HISTOGRAM: usize = memory.data(BUCKETS << 2, 16);
+
+/** Zeroes every counter. */
+export function clearHistogram(): void {
+  memory.fill(HISTOGRAM, 0, <usize>BUCKETS << 2);
+}
+
+/** Counts one key (< BUCKETS). */
+// @ts-ignore: decorator
+@inline export function countKey(key: u64): void {
+  const at = HISTOGRAM + (<usize>key << 2);
+  store<u32>(at, load<u32>(at) + 1);
+}
+
+/** The count in one bucket. */
+// @ts-ignore: decorator
+@inline export function bucketCount(bucket: u32): u64 {
+  return <u64>load<u32>(HISTOGRAM + (<usize>bucket << 2));
+}
+
+/** Set by `findBoundary`: how many entries of the boundary bucket are still to take (≥ 1). */
+export let needInBucket: u64 = 0;
+
+/**
+ * The bucket that holds the `need`-th largest key. Buckets above it hold fewer
+ * than `need` keys in all; `needInBucket` tells how many more its own bucket must give.
+ * Requires 1 ≤ need ≤ the number of keys counted.
+ */
+export function findBoundary(need: u64): u32 {
+  let above: u64 = 0;
+  let bucket = BUCKETS;
+  while (bucket > 0) {
+    bucket--;
+    const count = bucketCount(bucket);
+    if (above + count >= need) {
+      needInBucket = need - above;
+      return bucket;
+    }
+    above += count;
+  }
+  assert(false, 'boundary not found: fewer keys than units to place');
+  return 0;
+}
+
+/** Adds one unit to account i's haircut. */
+// @ts-ignore: decorator
+@inline export function addUnit(haircuts: usize, i: u32): void {
+  const at = haircuts + (<usize>i << 3);
+  store<u64>(at, load<u64>(at) + 1);
+}
+
+/**
+ * Settles the boundary bucket: `count` candidate indices (ascending) at
+ * `candidates`, of which `need` must get one more unit. Each round narrows the
+ * candidates to one histogram bucket of (remainder − smallest remainder), so
+ * the spread of remainders shrinks by 2^BUCKET_BITS per round and at most
+ * ceil(96 / BUCKET_BITS) rounds run; equal remainders end it at once.
+ * Remainders are recomputed from profit and floor (two wide multiplies)
+ * rather than stored, which keeps the engine at 20 bytes per account.
+ */
+export function settleBoundary(
+  profits: usize, haircuts: usize, candidates: usize, count: u32, need: u64,
+  S: u64, Plo: u64, Phi: u64,
+): void {
+  while (true) {
+    if (<u64>count == need) {
+      for (let j: u32 = 0; j < count; j++) addUnit(haircuts, load<u32>(candidates + (<usize>j << 2)));
+      return;
+    }
+    // The spread of the remaining candidates' remainders.
+    let minLo: u64 = u64.MAX_VALUE, minHi: u64 = u64.MAX_VALUE, maxLo: u64 = 0, maxHi: u64 = 0;
+    for (let j: u32 = 0; j < count; j++) {
+      const i = load<u32>(candidates + (<usize>j << 2));
+      const rLo = remainderOf(profits, haircuts, i, S, Plo, Phi), rHi = high;
+      if (less128(rLo, rHi, minLo, minHi)) { minLo = rLo; minHi = rHi; }
+      if (less128(maxLo, maxHi, rLo, rHi)) { maxLo = rLo; maxHi = rHi; }
+    }
+    const spreadLo = maxLo - minLo;
+    const spreadHi = maxHi - minHi - <u64>(maxLo < minLo);
+    if ((spreadLo | spreadHi) == 0) {
+      // All remainders equal: the lowest indices win, and the list is ascending.
+      for (let j: u32 = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(candidates + (<usize>j << 2)));
+      return;
+    }
+    const shift = max(0, bitLength128(spreadLo, spreadHi) - BUCKET_BITS);
+    clearHistogram();
+    for (let j: u32 = 0; j < count; j++) {
+      const i = load<u32>(candidates + (<usize>j << 2));
+      countKey(keyOf(profits, haircuts, i, S, Plo, Phi, minLo, minHi, shift));
+    }
+    const boundary = <u64>findBoundary(need);
+    const stillNeeded = needInBucket;
+    let kept: u32 = 0;
+    for (let j: u32 = 0; j < count; j++) {
+      const i = load<u32>(candidates + (<usize>j << 2));
+      const key = keyOf(profits, haircuts, i, S, Plo, Phi, minLo, minHi, shift);
+      if (key > boundary) addUnit(haircuts, i);
+      else if (key == boundary) {
+        store<u32>(candidates + (<usize>kept << 2), i);
+        kept++;
+      }
+    }
+    count = kept;
+    need = stillNeeded;
+  }
+}
+
+/** Account i's remainder S·p − floor·P as (return, `high`), from its stored floor. */
+// @ts-ignore: decorator
+@inline function remainderOf(profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64): u64 {
+  const at = <usize>i << 3;
+  return remainderWide(S, load<u64>(profits + at), load<u64>(haircuts + at), Plo, Phi);
+}
+
+/** The histogram key of account i: (remainder − min) >> shift. */
+// @ts-ignore: decorator
+@inline function keyOf(
+  profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64,
+  minLo: u64, minHi: u64, shift: i32,
+): u64 {
+  const rLo = remainderOf(profits, haircuts, i, S, Plo, Phi), rHi = high;
+  return shiftRight128(rLo - minLo, rHi - minHi - <u64>(rLo < minLo), shift);
+}

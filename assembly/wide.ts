@@ -1,0 +1,81 @@
+// Unsigned 128-bit arithmetic from 64-bit halves. WebAssembly has no 128-bit
+// multiply, so every wide product here is four 32×32 multiplies or fewer.
+// A function that produces 128 bits returns the low half and leaves the high
+// half in `high`, read right after the call.
+
+/** High half of the last 128-bit result (set by `mulFull`, `remainderWide`). */
+export let high: u64 = 0;
+
+/** The high 64 bits of the unsigned product a·b. */
+// @ts-ignore: decorator
+@inline export function mulhi(a: u64, b: u64): u64 {
+  const a0 = a & 0xFFFF_FFFF, a1 = a >> 32;
+  const b0 = b & 0xFFFF_FFFF, b1 = b >> 32;
+  const p01 = a0 * b1, p10 = a1 * b0;
+  // Each term is < 2^32 · 3, so `mid` cannot overflow.
+  const mid = ((a0 * b0) >> 32) + (p01 & 0xFFFF_FFFF) + (p10 & 0xFFFF_FFFF);
+  return a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+/** The number of significant bits of x (0 for 0). */
+// @ts-ignore: decorator
+@inline export function bitLength(x: u64): i32 {
+  return 64 - <i32>clz(x);
+}
+
+/** The number of significant bits of the 128-bit value (lo, hi). */
+// @ts-ignore: decorator
+@inline export function bitLength128(lo: u64, hi: u64): i32 {
+  return hi != 0 ? 128 - <i32>clz(hi) : 64 - <i32>clz(lo);
+}
+
+/** (lo, hi) >> s, for 0 ≤ s < 128 and a result known to fit in 64 bits. */
+// @ts-ignore: decorator
+@inline export function shiftRight128(lo: u64, hi: u64, s: i32): u64 {
+  // WebAssembly shift counts are taken mod 64: `hi << 64` would be `hi`, not 0.
+  if (s == 0) return lo;
+  if (s >= 64) return hi >> <u64>(s - 64);
+  return (lo >> <u64>s) | (hi << <u64>(64 - s));
+}
+
+/** (aLo, aHi) < (bLo, bHi), unsigned. */
+// @ts-ignore: decorator
+@inline export function less128(aLo: u64, aHi: u64, bLo: u64, bHi: u64): bool {
+  return aHi < bHi || (aHi == bHi && aLo < bLo);
+}
+
+/**
+ * The exact remainder S·p − q·P mod 2^128 as (return, `high`).
+ * When q is floor(S·p / P) or one less, the true value lies in [0, 2P) and,
+ * P being below 2^96, the wrapped result is exact.
+ */
+// @ts-ignore: decorator
+@inline export function remainderWide(S: u64, p: u64, q: u64, Plo: u64, Phi: u64): u64 {
+  const spLo = S * p, spHi = mulhi(S, p);
+  const qpLo = q * Plo, qpHi = mulhi(q, Plo) + q * Phi;
+  high = spHi - qpHi - <u64>(spLo < qpLo);
+  return spLo - qpLo;
+}
+
+/**
+ * The fixed-point ratio c = floor(S · 2^(64+s) / P), by restoring long division.
+ * Requires S · 2^s < P (so that c < 2^64) and P < 2^96. Runs once per call, not per account.
+ */
+export function fixedRatio(S: u64, Plo: u64, Phi: u64, s: i32): u64 {
+  // The running remainder starts at S·2^s (< P) and stays below P < 2^96,
+  // so doubling it never leaves 128 bits.
+  let rLo = S << <u64>s;
+  let rHi: u64 = s == 0 ? 0 : S >> <u64>(64 - s);
+  let c: u64 = 0;
+  for (let bit = 0; bit < 64; bit++) {
+    rHi = (rHi << 1) | (rLo >> 63);
+    rLo <<= 1;
+    c <<= 1;
+    if (!less128(rLo, rHi, Plo, Phi)) {
+      rHi = rHi - Phi - <u64>(rLo < Plo);
+      rLo -= Plo;
+      c |= 1;
+    }
+  }
+  return c;
+}

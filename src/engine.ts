@@ -1,0 +1,102 @@
+// The public engine: `loadEngine`, `engine.socialize` (copy in, copy out) and
+// `engine.createBook` (zero-copy). Validation and conversion happen here, once;
+// the arithmetic happens in the core.
+
+import { Book } from './book.js';
+import { Core, MAX_ACCOUNTS, type Variant } from './core.js';
+import type { SocializeInput, SocializeResult } from './types.js';
+import { copyProfits, readInput } from './validate.js';
+
+/** Options of `loadEngine`. */
+export interface LoadOptions {
+  /**
+   * `'release'` (default): the optimized core. `'debug'`: the same kernels
+   * with their invariants checked at run time (a violation throws); slower.
+   */
+  variant?: Variant;
+}
+
+/** Checks an account count against the capacity; `field` names it in the error. */
+function checkLength(length: unknown, field: string): number {
+  if (typeof length !== 'number') {
+    throw new TypeError(`${field} must be a number, got ${typeof length}`);
+  }
+  if (!Number.isInteger(length) || length < 0) {
+    throw new RangeError(`${field} must be a non-negative integer, got ${length}`);
+  }
+  if (length > MAX_ACCOUNTS) {
+    throw new RangeError(`${field} is ${length}, past the engine's capacity of ${MAX_ACCOUNTS} accounts`);
+  }
+  return length;
+}
+
+/** A WebAssembly socialization engine: one core instance and its memory. Made by `loadEngine`. */
+export class Engine {
+  /** The most accounts one book or one `socialize` call may hold. */
+  readonly capacity: number = MAX_ACCOUNTS;
+  /** The core build this engine runs. */
+  readonly variant: Variant;
+  readonly #core: Core;
+
+  /** @internal Engines are made by `loadEngine`. */
+  constructor(core: Core, variant: Variant) {
+    this.#core = core;
+    this.variant = variant;
+  }
+
+  /** The engine memory's current size in bytes: it grows to fit the largest books and calls, and is reused. */
+  get memoryBytes(): number {
+    return this.#core.memoryBytes;
+  }
+
+  /**
+   * Socializes `loss` over `profits`: the insurance fund pays first, the rest
+   * is taken from positive profits pro rata by the largest-remainder method
+   * (ties to the lower index), and what all profits cannot cover is
+   * `uncovered`. Exact for every valid input; inputs are never modified.
+   * Throws TypeError / RangeError naming the bad field (and index) before anything is computed.
+   */
+  socialize(input: SocializeInput): SocializeResult {
+    const { loss, insuranceFund, profits } = readInput(input);
+    const n = checkLength(profits.length, 'profits.length');
+    // A view into this engine's own memory would be detached by the allocation below.
+    const source = ArrayBuffer.isView(profits) && profits.buffer === this.#core.buffer
+      ? (profits as BigInt64Array).slice()
+      : profits;
+    const columns = this.#core.allocColumns(n);
+    try {
+      copyProfits(source, this.#core.int64View(columns.profits, n));
+      const summary = this.#core.socialize(columns, n, loss, insuranceFund);
+      return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), ...summary };
+    } finally {
+      this.#core.freeColumns(columns);
+    }
+  }
+
+  /**
+   * Allocates a zero-copy book of `length` accounts in engine memory (20 bytes
+   * per account), profits and haircuts zeroed. RangeError when `length` is
+   * negative, fractional or above `capacity`, or when memory runs out.
+   */
+  createBook(length: number): Book {
+    const n = checkLength(length, 'book length');
+    return new Book(this.#core, this.#core.allocColumns(n), n);
+  }
+}
+
+/**
+ * Compiles (once per process) and instantiates the WebAssembly core. Each call
+ * returns a new engine with its own memory; all engines give identical results.
+ *
+ * @example
+ * const engine = await loadEngine();
+ * const r = engine.socialize({ loss: 1_000n, insuranceFund: 250n, profits: [900n, 100n, -50n] });
+ * r.haircuts; // BigInt64Array [675n, 75n, 0n]
+ */
+export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
+  const variant = options.variant ?? 'release';
+  if (variant !== 'release' && variant !== 'debug') {
+    throw new RangeError(`variant must be 'release' or 'debug', got ${String(variant)}`);
+  }
+  return new Engine(await Core.load(variant), variant);
+}

@@ -1,0 +1,9 @@
+// socialized-loss: exact pro-rata socialization of losses, computed in WebAssembly.
+// The plain-bigint oracle is a separate entry point: 'socialized-loss/reference'.
+
+export { loadEngine, Engine, type LoadOptions } from './engine.js';
+export { Book } from './book.js';
+export { MAX_ACCOUNTS, type Variant } from './core.js';
+export type {
+  Amount, Profits, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
+} from './types.js';

@@ -1,0 +1,46 @@
+// Shared test support: the core variants every suite runs against, and an
+// invariant check written from the contract (independent of the reference).
+
+import { expect } from 'vitest';
+import type { Variant } from '../src/core.js';
+import type { SocializeResult } from '../src/types.js';
+
+/** Every build of the core: each suite runs once per variant. */
+export const VARIANTS: readonly Variant[] = ['release', 'debug'];
+
+/**
+ * Checks the contract's guarantees on one result: the waterfall identity, the
+ * exact sum, each haircut in [0, max(profit, 0)] and within one unit of its
+ * exact quota, and monotonicity in profit.
+ */
+export function expectGuarantees(
+  profits: readonly bigint[], loss: bigint, insuranceFund: bigint, result: SocializeResult,
+): void {
+  const { haircuts, insuranceUsed, socialized, uncovered, totalProfit } = result;
+  expect(insuranceUsed + socialized + uncovered).toBe(loss);
+  expect(insuranceUsed).toBe(loss < insuranceFund ? loss : insuranceFund);
+  expect(totalProfit).toBe(profits.reduce((sum, p) => (p > 0n ? sum + p : sum), 0n));
+  expect(result.profitableAccounts).toBe(profits.filter((p) => p > 0n).length);
+  expect(haircuts.length).toBe(profits.length);
+  let sum = 0n;
+  for (let i = 0; i < profits.length; i++) {
+    const profit = profits[i]!;
+    const haircut = haircuts[i]!;
+    sum += haircut;
+    if (profit <= 0n) {
+      expect(haircut).toBe(0n);
+      continue;
+    }
+    expect(haircut >= 0n && haircut <= profit).toBe(true);
+    // |haircut − socialized·profit/totalProfit| < 1, in integers.
+    const error = haircut * totalProfit - socialized * profit;
+    expect(error < totalProfit && -error < totalProfit).toBe(true);
+  }
+  expect(sum).toBe(socialized);
+  const order = profits.map((_, i) => i).sort((a, b) => (profits[a]! < profits[b]! ? -1 : profits[a]! > profits[b]! ? 1 : 0));
+  for (let k = 1; k < order.length; k++) {
+    if (profits[order[k]!]! > profits[order[k - 1]!]!) {
+      expect(haircuts[order[k]!]! >= haircuts[order[k - 1]!]!).toBe(true);
+    }
+  }
+}
