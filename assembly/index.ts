@@ -1,10 +1,10 @@
 // The WebAssembly core of socialized-loss: kernels only, no policy, no validation.
 //
 // Boundary with the TypeScript wrapper (src/engine.ts), the one place it is defined:
-// - Columns live in this module's linear memory, allocated by `alloc`/`release`
-//   (the TLSF heap of the minimal runtime; blocks are 16-byte aligned, at most 1 GiB each).
-//   A book of n accounts is three blocks: profits (8·n bytes, i64), haircuts
-//   (8·n, i64) and candidates (4·n, u32 scratch): 20 bytes per account.
+// - Columns live in this module's linear memory above `heapBase()`; the wrapper
+//   places them and grows the memory (src/heap.ts), the core never allocates.
+//   A book of n accounts is three 16-byte-aligned blocks: profits (8·n bytes,
+//   i64), haircuts (8·n, i64) and candidates (4·n, u32 scratch): 20 bytes per account.
 // - Pointers and counts cross as i32 (pointers may be ≥ 2^31: read them unsigned);
 //   amounts cross as i64 (JS bigint), unsigned where the name says so.
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from
@@ -13,12 +13,7 @@
 
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
 
-/** Allocates `bytes` of linear memory (16-byte aligned); may grow the memory. */
-export function alloc(bytes: usize): usize {
-  return heap.alloc(bytes);
-}
-
-/** Returns a block from `alloc` to the heap. */
-export function release(ptr: usize): void {
-  heap.free(ptr);
+/** The first byte after the core's static data (the histogram): columns go above it. */
+export function heapBase(): usize {
+  return __heap_base;
 }

@@ -34,9 +34,8 @@ export class Book {
     this.#core = core;
     this.#columns = columns;
     this.length = length;
-    const views = this.#currentViews();
-    views.profits.fill(0n);
-    views.haircuts.fill(0n);
+    core.zero(columns.profits, 8 * length);
+    core.zero(columns.haircuts, 8 * length);
   }
 
   /**
