@@ -9,12 +9,23 @@
 // place and p < 2^(64+s). The remainder r̃ = S·p − q̃·P lies in [0, 2P), so it
 // is exact in wrapping arithmetic (64-bit when P ≤ 2^63, 128-bit otherwise),
 // and one comparison with P corrects both q and r.
+//
+// Narrow books (P ≤ 2^63) take one pass after the sum: a sample predicts a
+// band of remainders that holds the boundary (sample.ts); accounts above it
+// get their extra unit in the same pass, those inside are listed with their
+// remainder and settled by select.ts. If the prediction misses (the count
+// above the band exceeds the leftover, or the band is too short of it), the
+// pass runs again listing every eligible account: the answer never depends
+// on the sample, only the time does.
+// Wide books (P > 2^63, rare) take two passes: floors with a histogram of
+// remainder bits, then the units above the boundary bucket.
 
-import { mulhi, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
+import { mulhi, mulhiSplit, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
 import {
   BUCKET_BITS, HISTOGRAM, clearHistogram, countKey, bucketCount, findBoundary, needInBucket,
-  settleBoundary,
+  settleBoundary, settleListed,
 } from './select';
+import { predictBand, bandLow, bandHigh } from './sample';
 
 let sumHighHalf: u64 = 0;
 let sumCount: u32 = 0;
@@ -51,9 +62,15 @@ export function positiveCount(): u32 {
   return sumCount;
 }
 
+/** Where the listed remainders start in the candidates block: after n u32 indices, 16-byte aligned. */
+// @ts-ignore: decorator
+@inline function valuesOf(candidates: usize, n: u32): usize {
+  return (candidates + (<usize>n << 2) + 15) & ~<usize>15;
+}
+
 /**
  * Writes the largest-remainder haircuts of `n` accounts: profits at `profits`
- * (i64), haircuts to `haircuts` (i64), `candidates` scratch of 4·n bytes.
+ * (i64), haircuts to `haircuts` (i64), `candidates` scratch of 12·n + 16 bytes.
  * S = socialized units and (Plo, Phi) = Σ positive profits, as `sumPositive`
  * returned them for the same column; requires S ≤ P and S < 2^63.
  * Accounts with profit ≤ 0 get 0. Ties in remainder go to the lower index.
@@ -73,26 +90,40 @@ export function allocate(
   // s scales c into 64 bits when P ≥ 2^64; the narrow loop needs 2P ≤ 2^64.
   const s = Phi == 0 ? 0 : bitLength(Phi);
   const c = fixedRatio(S, Plo, Phi, s);
-  const narrow = Phi == 0 && Plo <= (<u64>1 << 63);
-  // The first histogram takes the top BUCKET_BITS bits of a remainder (< P).
-  const topLo = Plo - 1, topHi = Phi - <u64>(Plo == 0);
-  const shift = max(0, bitLength128(topLo, topHi) - BUCKET_BITS);
-
-  clearHistogram();
-  const assigned = narrow
-    ? floorsNarrow(profits, haircuts, n, S, Plo, c, shift)
-    : floorsWide(profits, haircuts, n, S, Plo, Phi, c, s, shift);
-  const leftover = S - assigned;
-  if (leftover != 0) {
-    const boundary = findBoundary(leftover);
-    const need = needInBucket;
-    const takeAll = need == bucketCount(boundary);
-    const count = narrow
-      ? markNarrow(profits, haircuts, candidates, n, S, Plo, shift, boundary, takeAll)
-      : markWide(profits, haircuts, candidates, n, S, Plo, Phi, shift, boundary, takeAll);
-    if (!takeAll) settleBoundary(profits, haircuts, candidates, count, need, S, Plo, Phi);
+  if (Phi == 0 && Plo <= (<u64>1 << 63)) {
+    allocateNarrow(profits, haircuts, candidates, n, S, Plo, c);
+  } else {
+    allocateWide(profits, haircuts, candidates, n, S, Plo, Phi, c, s);
   }
   if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S);
+}
+
+/** P ≤ 2^63: one speculative pass (two when the sample misjudges), then the listed band. */
+function allocateNarrow(profits: usize, haircuts: usize, candidates: usize, n: u32, S: u64, P: u64, c: u64): void {
+  const values = valuesOf(candidates, n);
+  predictBand(profits, n, S, P, c);
+  const leftover = S - floorsNarrow(profits, haircuts, candidates, values, n, S, P, c, bandLow, bandHigh);
+  if (leftover < <u64>unitsGiven || leftover > <u64>unitsGiven + <u64>listed) {
+    floorsNarrow(profits, haircuts, candidates, values, n, S, P, c, 0, u64.MAX_VALUE);
+  }
+  const need = leftover - <u64>unitsGiven;
+  if (need != 0) settleListed(haircuts, candidates, values, listed, need);
+}
+
+/** P > 2^63: floors with a histogram of the remainders' top bits, then the boundary. */
+function allocateWide(
+  profits: usize, haircuts: usize, candidates: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32,
+): void {
+  const topLo = Plo - 1, topHi = Phi - <u64>(Plo == 0);
+  const shift = bitLength128(topLo, topHi) - BUCKET_BITS;
+  clearHistogram();
+  const leftover = S - floorsWide(profits, haircuts, n, S, Plo, Phi, c, s, shift);
+  if (leftover == 0) return;
+  const boundary = findBoundary(leftover);
+  const need = needInBucket;
+  const takeAll = need == bucketCount(boundary);
+  const count = markWide(profits, haircuts, candidates, n, S, Plo, Phi, shift, boundary, takeAll);
+  if (!takeAll) settleBoundary(profits, haircuts, candidates, count, need, S, Plo, Phi);
 }
 
 /** S == P: every positive profit is taken whole. */
@@ -103,35 +134,55 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32): void {
   }
 }
 
+/** Set by `floorsNarrow`: units given in the pass, and accounts listed. */
+let unitsGiven: u32 = 0;
+let listed: u32 = 0;
+
 /**
- * Pass 1 when P ≤ 2^63: floors into `haircuts`, a histogram of the remainders'
- * top bits, and Σ floors. Branch-free: an account with profit ≤ 0 computes
- * with 0 (floor 0, remainder 0) and is taken back out of bucket 0 at the end.
+ * The pass when P ≤ 2^63: each floor into `haircuts`, plus one unit now when
+ * the remainder is above `high`; accounts with a remainder in [low, high] are
+ * listed, ascending, as index (`indices`) and remainder (`values`).
+ * Returns Σ floors. Branch-free: an account with profit ≤ 0 computes with 0
+ * (floor 0, remainder 0) and is kept off the list.
  */
-function floorsNarrow(profits: usize, haircuts: usize, n: u32, S: u64, P: u64, c: u64, shift: i32): u64 {
+function floorsNarrow(
+  profits: usize, haircuts: usize, indices: usize, values: usize, n: u32,
+  S: u64, P: u64, c: u64, low: u64, high: u64,
+): u64 {
   let assigned: u64 = 0;
-  let ineligible: u32 = 0;
-  const keyShift = <u64>shift;
-  for (let at: usize = 0, end = <usize>n << 3; at < end; at += 8) {
+  let given: u32 = 0;
+  let count: u32 = 0;
+  const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
+  for (let i: u32 = 0; i < n; i++) {
+    const at = <usize>i << 3;
     const p = load<i64>(profits + at);
-    const positive = p > 0;
-    const m = <u64>select<i64>(p, 0, positive);
-    let q = mulhi(m, c);
+    const eligible = p > 0;
+    const m = <u64>select<i64>(p, 0, eligible);
+    let q = mulhiSplit(m, c0, c1);
     let r = S * m - q * P;
     const short = r >= P;
     q += <u64>short;
     r -= select<u64>(P, 0, short);
     if (!ASC_NO_ASSERT) assert(r < P && q <= m, 'floor correction failed');
-    store<u64>(haircuts + at, q);
+    const up = r > high;
+    store<u64>(haircuts + at, q + <u64>up);
     assigned += q;
-    countKey(r >> keyShift);
-    ineligible += <u32>!positive;
+    given += <u32>up;
+    // Always written, kept only when the count moves on: no branch.
+    store<u32>(indices + (<usize>count << 2), i);
+    store<u64>(values + (<usize>count << 3), r);
+    count += <u32>(eligible & (r >= low) & !up);
   }
-  store<u32>(HISTOGRAM, load<u32>(HISTOGRAM) - ineligible);
+  unitsGiven = given;
+  listed = count;
   return assigned;
 }
 
-/** Pass 1 when P > 2^63: as `floorsNarrow`, with 128-bit remainders. */
+/**
+ * Pass 1 when P > 2^63: floors into `haircuts`, a histogram of the 128-bit
+ * remainders' top bits, and Σ floors. Accounts with profit ≤ 0 compute with 0
+ * and are taken back out of bucket 0 at the end.
+ */
 function floorsWide(
   profits: usize, haircuts: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32, shift: i32,
 ): u64 {
@@ -160,33 +211,10 @@ function floorsWide(
 }
 
 /**
- * Pass 2 when P ≤ 2^63: one more unit to every account whose key is above
+ * Pass 2 when P > 2^63: one more unit to every account whose key is above
  * the boundary bucket; the boundary bucket's accounts either all get one
  * (`takeAll`) or are listed, ascending, at `candidates`. Returns the list's length.
  */
-function markNarrow(
-  profits: usize, haircuts: usize, candidates: usize, n: u32,
-  S: u64, P: u64, shift: i32, boundary: u32, takeAll: bool,
-): u32 {
-  let count: u32 = 0;
-  const keyShift = <u64>shift, b = <u64>boundary;
-  for (let i: u32 = 0; i < n; i++) {
-    const at = <usize>i << 3;
-    const p = load<i64>(profits + at);
-    if (p <= 0) continue;
-    const q = load<u64>(haircuts + at);
-    const key = (S * <u64>p - q * P) >> keyShift;
-    if (key > b || (takeAll && key == b)) {
-      store<u64>(haircuts + at, q + 1);
-    } else if (key == b) {
-      store<u32>(candidates + (<usize>count << 2), i);
-      count++;
-    }
-  }
-  return count;
-}
-
-/** Pass 2 when P > 2^63: as `markNarrow`, with 128-bit remainders. */
 function markWide(
   profits: usize, haircuts: usize, candidates: usize, n: u32,
   S: u64, Plo: u64, Phi: u64, shift: i32, boundary: u32, takeAll: bool,

@@ -6,9 +6,11 @@
 // significant first, never by sorting or quickselect: each pass is linear and
 // clustered remainders (a loss that is a simple fraction of the total) cost no
 // more than spread ones. Candidate lists are kept in ascending index order, so
-// ties go to the lower index with no extra work.
+// ties go to the lower index with no extra work. Each round narrows the list to
+// one bucket of (remainder − smallest), so the spread shrinks by 2^BUCKET_BITS
+// per round; equal remainders end it at once.
 
-import { high, bitLength128, shiftRight128, less128, remainderWide } from './wide';
+import { high, bitLength, bitLength128, shiftRight128, less128, remainderWide } from './wide';
 
 /** Remainder bits resolved per histogram pass: 4096 counters of 4 bytes stay in L1. */
 export const BUCKET_BITS: i32 = 12;
@@ -67,13 +69,51 @@ export function findBoundary(need: u64): u32 {
 }
 
 /**
- * Settles the boundary bucket: `count` candidate indices (ascending) at
- * `candidates`, of which `need` must get one more unit. Each round narrows the
- * candidates to one histogram bucket of (remainder − smallest remainder), so
- * the spread of remainders shrinks by 2^BUCKET_BITS per round and at most
- * ceil(96 / BUCKET_BITS) rounds run; equal remainders end it at once.
- * Remainders are recomputed from profit and floor (two wide multiplies)
- * rather than stored, which keeps the engine at 20 bytes per account.
+ * Settles a listed band (narrow books): `count` accounts, ascending indices at
+ * `indices` and their remainders (< 2^63) at `values`, of which `need` must get
+ * one more unit. Branch-free rounds over contiguous arrays.
+ */
+export function settleListed(haircuts: usize, indices: usize, values: usize, count: u32, need: u64): void {
+  let low: u64 = u64.MAX_VALUE, top: u64 = 0;
+  for (let j: u32 = 0; j < count; j++) {
+    const v = load<u64>(values + (<usize>j << 3));
+    low = select<u64>(v, low, v < low);
+    top = select<u64>(v, top, v > top);
+  }
+  while (<u64>count != need && low != top) {
+    const shift = <u64>max(0, bitLength(top - low) - BUCKET_BITS);
+    clearHistogram();
+    for (let j: u32 = 0; j < count; j++) countKey((load<u64>(values + (<usize>j << 3)) - low) >> shift);
+    const boundary = <u64>findBoundary(need);
+    need = needInBucket;
+    let kept: u32 = 0;
+    let keptLow: u64 = u64.MAX_VALUE, keptTop: u64 = 0;
+    for (let j: u32 = 0; j < count; j++) {
+      const i = load<u32>(indices + (<usize>j << 2));
+      const v = load<u64>(values + (<usize>j << 3));
+      const key = (v - low) >> shift;
+      const keep = key == boundary;
+      const at = haircuts + (<usize>i << 3);
+      store<u64>(at, load<u64>(at) + <u64>(key > boundary));
+      store<u32>(indices + (<usize>kept << 2), i);
+      store<u64>(values + (<usize>kept << 3), v);
+      kept += <u32>keep;
+      keptLow = select<u64>(v, keptLow, keep & (v < keptLow));
+      keptTop = select<u64>(v, keptTop, keep & (v > keptTop));
+    }
+    count = kept;
+    low = keptLow;
+    top = keptTop;
+  }
+  // Every remaining account ties (or all are needed): the lowest indices win.
+  for (let j: u32 = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(indices + (<usize>j << 2)));
+}
+
+/**
+ * Settles the boundary bucket of a wide book: `count` candidate indices
+ * (ascending) at `candidates`, of which `need` must get one more unit.
+ * Remainders are up to 96 bits, so they are recomputed from profit and floor
+ * (two wide multiplies) rather than stored; at most ceil(96 / BUCKET_BITS) rounds run.
  */
 export function settleBoundary(
   profits: usize, haircuts: usize, candidates: usize, count: u32, need: u64,

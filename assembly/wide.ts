@@ -9,10 +9,14 @@ export let high: u64 = 0;
 /** The high 64 bits of the unsigned product a·b. */
 // @ts-ignore: decorator
 @inline export function mulhi(a: u64, b: u64): u64 {
+  return mulhiSplit(a, b & 0xFFFF_FFFF, b >> 32);
+}
+
+/** mulhi(a, b) with b given as its 32-bit halves, so that a loop can split b once. */
+// @ts-ignore: decorator
+@inline export function mulhiSplit(a: u64, b0: u64, b1: u64): u64 {
   const a0 = a & 0xFFFF_FFFF, a1 = a >> 32;
-  const b0 = b & 0xFFFF_FFFF, b1 = b >> 32;
   const p01 = a0 * b1, p10 = a1 * b0;
-  // Each term is < 2^32 · 3, so `mid` cannot overflow.
   const mid = ((a0 * b0) >> 32) + (p01 & 0xFFFF_FFFF) + (p10 & 0xFFFF_FFFF);
   return a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }

@@ -81,7 +81,7 @@ export class Core {
   allocColumns(n: number): Columns {
     const taken: number[] = [];
     try {
-      for (const bytes of [8 * n, 8 * n, 4 * n]) taken.push(this.#heap.alloc(bytes));
+      for (const bytes of [8 * n, 8 * n, 12 * n + 16]) taken.push(this.#heap.alloc(bytes));
     } catch (error) {
       for (const pointer of taken) this.#heap.free(pointer);
       throw error;

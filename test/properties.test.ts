@@ -79,9 +79,10 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
     }), { numRuns: 150 });
   });
 
-  // Large books reach the histogram refinement with many candidates per bucket.
-  describe.each(PROFILES)('seeded %s books of 20,000 accounts', (profile) => {
-    const book = generateProfits(20_000, profile, 7);
+  // Books of 2^16 accounts and more take the sampled single pass (assembly/sample.ts);
+  // their boundary bands hold thousands of candidates, settled in several rounds.
+  describe.each(PROFILES)('seeded %s books of 70,000 accounts', (profile) => {
+    const book = generateProfits(70_000, profile, 7);
     const total = positiveTotal(book);
     it.each([
       ['a third of the total', total / 3n],
@@ -95,8 +96,19 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
     });
   });
 
+  it('when the sample misleads: sampled accounts unlike the rest (the pass is redone)', () => {
+    // The kernel samples every (n / 4096)-th account; here those differ from all others,
+    // so the predicted band misses the boundary and the pass runs again listing everyone.
+    const n = 2 ** 17;
+    const book = BigInt64Array.from({ length: n }, (_, i) => (i % 32 === 0 ? 999_999n : 1_000_000n));
+    const total = positiveTotal(book);
+    for (const loss of [total / 2n + 12_345n, total / 1_000n + 7n, total - 3n]) {
+      expect(engine.socialize({ loss, profits: book })).toEqual(socializeReference({ loss, profits: book }));
+    }
+  });
+
   it('on a book whose total is a multiple of 3 and loss a third (all remainders in three values)', () => {
-    const book = generateProfits(30_000, 'uniform', 11);
+    const book = generateProfits(90_000, 'uniform', 11);
     const total = positiveTotal(book);
     book[book.findIndex((p) => p > 1_000n)]! -= total % 3n;
     const input = { loss: positiveTotal(book) / 3n, profits: book };

@@ -1,0 +1,85 @@
+// Predicting where the largest-remainder boundary falls, from a sample.
+//
+// The leftover L equals Σ r / P over all eligible accounts, so a sample of k
+// remainders predicts both how many of its members get a unit (Σ r_sample / P)
+// and the remainders around that rank. The band [low, high] is taken k/16
+// ranks either side of the prediction (several standard deviations for any
+// spread of remainders), so the boundary almost always falls inside it. The
+// prediction only decides how much work the pass saves; allocate.ts checks
+// it against the exact counts and redoes the pass when it missed.
+
+import { mulhi, bitLength } from './wide';
+
+/** Sample size: 4096 remainders, 32 KiB of static memory. */
+const SAMPLE_SIZE: u32 = 4096;
+const SAMPLE: usize = memory.data(<i32>SAMPLE_SIZE << 3, 16);
+/** Below this many accounts a sample saves nothing: every eligible account is listed. */
+const MIN_ACCOUNTS: u32 = 1 << 16;
+/** Fewer eligible samples than this predict too little. */
+const MIN_SAMPLED: u32 = 512;
+
+/** The predicted band: remainders above `bandHigh` get a unit at once, those in [bandLow, bandHigh] are listed. */
+export let bandLow: u64 = 0;
+export let bandHigh: u64 = u64.MAX_VALUE;
+
+/** Sets `bandLow`/`bandHigh` for a narrow book (P ≤ 2^63, c as in allocate.ts). */
+export function predictBand(profits: usize, n: u32, S: u64, P: u64, c: u64): void {
+  bandLow = 0;
+  bandHigh = u64.MAX_VALUE;
+  if (n < MIN_ACCOUNTS) return;
+  const stride = <usize>(n / SAMPLE_SIZE) << 3;
+  // Σ r / P in fixed point: 40 significant bits of each remainder are plenty.
+  const scale = <u64>max(0, bitLength(P) - 40);
+  let sampled: u32 = 0;
+  let scaledSum: u64 = 0;
+  for (let j: u32 = 0; j < SAMPLE_SIZE; j++) {
+    const p = load<i64>(profits + <usize>j * stride);
+    if (p <= 0) continue;
+    let q = mulhi(<u64>p, c);
+    let r = S * <u64>p - q * P;
+    if (r >= P) r -= P;
+    store<u64>(SAMPLE + (<usize>sampled << 3), r);
+    sampled++;
+    scaledSum += r >> scale;
+  }
+  if (sampled < MIN_SAMPLED) return;
+  const rank = scaledSum / (P >> scale);
+  const margin = <u64>(sampled >> 4);
+  sortDescending(SAMPLE, sampled);
+  if (rank > margin) bandHigh = load<u64>(SAMPLE + (<usize>(rank - margin) << 3));
+  if (rank + margin < <u64>sampled) bandLow = load<u64>(SAMPLE + (<usize>(rank + margin) << 3));
+}
+
+/** Heapsort, largest first: O(k log k) whatever the data, no recursion, in place. */
+function sortDescending(base: usize, k: u32): void {
+  for (let start = k >> 1; start > 0;) siftDown(base, --start, k);
+  for (let end = k; end > 1;) {
+    end--;
+    swap(base, 0, end);
+    siftDown(base, 0, end);
+  }
+}
+
+/** Restores the min-heap property below `root` within [0, end). */
+function siftDown(base: usize, root: u32, end: u32): void {
+  while (true) {
+    let child: u32 = 2 * root + 1;
+    if (child >= end) return;
+    if (child + 1 < end && at(base, child + 1) < at(base, child)) child++;
+    if (at(base, root) <= at(base, child)) return;
+    swap(base, root, child);
+    root = child;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function at(base: usize, i: u32): u64 {
+  return load<u64>(base + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline function swap(base: usize, i: u32, j: u32): void {
+  const a = at(base, i);
+  store<u64>(base + (<usize>i << 3), at(base, j));
+  store<u64>(base + (<usize>j << 3), a);
+}

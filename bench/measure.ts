@@ -1,0 +1,39 @@
+// Timing with tinybench: one Bench per task so each gets an iteration budget
+// that fits its cost. Setup stays outside the timed function; medians, not means.
+
+import { Bench } from 'tinybench';
+
+/** How long and how often to time one task. */
+export interface Budget {
+  /** Minimum timed runs. */
+  iterations: number;
+  /** Minimum total time in ms (runs continue until both are met). */
+  time: number;
+  /** Untimed runs first (JIT, page faults). */
+  warmupIterations: number;
+}
+
+/** A budget that fits a task of about `expectedMs` per run. */
+export function budgetFor(expectedMs: number): Budget {
+  if (expectedMs > 2_000) return { iterations: 3, time: 0, warmupIterations: 1 };
+  if (expectedMs > 200) return { iterations: 5, time: 0, warmupIterations: 1 };
+  if (expectedMs > 20) return { iterations: 15, time: 300, warmupIterations: 3 };
+  return { iterations: 50, time: 300, warmupIterations: 10 };
+}
+
+/** The median run time of `task` in milliseconds. */
+export async function medianMs(name: string, task: () => void, budget: Budget): Promise<number> {
+  const bench = new Bench({
+    name,
+    iterations: budget.iterations,
+    time: budget.time,
+    warmupIterations: budget.warmupIterations,
+    warmupTime: 0,
+    throws: true,
+  });
+  bench.add(name, task);
+  await bench.run();
+  const result = bench.tasks[0]!.result;
+  if (result.state !== 'completed') throw new Error(`${name}: ${result.state}`);
+  return result.latency.p50;
+}
