@@ -13,17 +13,17 @@
 // Narrow books (P ≤ 2^63) take one pass after the sum: a sample predicts a
 // band of remainders that holds the boundary (sample.ts); accounts above it
 // get their extra unit in the same pass, those inside are listed with their
-// remainder and settled by select.ts. If the prediction misses (the count
-// above the band exceeds the leftover, or the band is too short of it), the
+// remainder and settled by select.ts. If the prediction misses (more units
+// went out above the band than the leftover, or the band is too short of it), the
 // pass runs again listing every eligible account: the answer never depends
 // on the sample, only the time does.
 // Wide books (P > 2^63, rare) take two passes: floors with a histogram of
 // remainder bits, then the units above the boundary bucket.
 
-import { mulhi, mulhiSplit, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
+import { mulhi, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
 import {
   BUCKET_BITS, HISTOGRAM, clearHistogram, countKey, bucketCount, findBoundary, needInBucket,
-  settleBoundary, settleListed,
+  settleBoundary, settleListed, LIST_ENTRY,
 } from './select';
 import { predictBand, bandLow, bandHigh } from './sample';
 
@@ -62,15 +62,9 @@ export function positiveCount(): u32 {
   return sumCount;
 }
 
-/** Where the listed remainders start in the candidates block: after n u32 indices, 16-byte aligned. */
-// @ts-ignore: decorator
-@inline function valuesOf(candidates: usize, n: u32): usize {
-  return (candidates + (<usize>n << 2) + 15) & ~<usize>15;
-}
-
 /**
  * Writes the largest-remainder haircuts of `n` accounts: profits at `profits`
- * (i64), haircuts to `haircuts` (i64), `candidates` scratch of 12·n + 16 bytes.
+ * (i64), haircuts to `haircuts` (i64), `candidates` scratch of 12·n bytes.
  * S = socialized units and (Plo, Phi) = Σ positive profits, as `sumPositive`
  * returned them for the same column; requires S ≤ P and S < 2^63.
  * Accounts with profit ≤ 0 get 0. Ties in remainder go to the lower index.
@@ -99,15 +93,14 @@ export function allocate(
 }
 
 /** P ≤ 2^63: one speculative pass (two when the sample misjudges), then the listed band. */
-function allocateNarrow(profits: usize, haircuts: usize, candidates: usize, n: u32, S: u64, P: u64, c: u64): void {
-  const values = valuesOf(candidates, n);
+function allocateNarrow(profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64): void {
   predictBand(profits, n, S, P, c);
-  const leftover = S - floorsNarrow(profits, haircuts, candidates, values, n, S, P, c, bandLow, bandHigh);
-  if (leftover < <u64>unitsGiven || leftover > <u64>unitsGiven + <u64>listed) {
-    floorsNarrow(profits, haircuts, candidates, values, n, S, P, c, 0, u64.MAX_VALUE);
+  let written = floorsNarrow(profits, haircuts, list, n, S, P, c, bandLow, bandHigh);
+  // Valid when no more units went out than S has, and the band can supply the rest.
+  if (written > S || S - written > <u64>listed) {
+    written = floorsNarrow(profits, haircuts, list, n, S, P, c, 0, u64.MAX_VALUE);
   }
-  const need = leftover - <u64>unitsGiven;
-  if (need != 0) settleListed(haircuts, candidates, values, listed, need);
+  if (written != S) settleListed(haircuts, list, listed, S - written);
 }
 
 /** P > 2^63: floors with a histogram of the remainders' top bits, then the boundary. */
@@ -134,48 +127,44 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32): void {
   }
 }
 
-/** Set by `floorsNarrow`: units given in the pass, and accounts listed. */
-let unitsGiven: u32 = 0;
+/** Set by `floorsNarrow`: how many accounts it listed. */
 let listed: u32 = 0;
 
 /**
  * The pass when P ≤ 2^63: each floor into `haircuts`, plus one unit now when
  * the remainder is above `high`; accounts with a remainder in [low, high] are
- * listed, ascending, as index (`indices`) and remainder (`values`).
- * Returns Σ floors. Branch-free: an account with profit ≤ 0 computes with 0
- * (floor 0, remainder 0) and is kept off the list.
+ * listed, ascending, as 12-byte entries (remainder u64, index u32) at `list`.
+ * Returns Σ haircuts written. Branch-free, and lean on registers (V8 has 15):
+ * an account with profit ≤ 0 computes with 0 (floor 0, remainder 0); it is
+ * listed only when low is 0, where a remainder of 0 can never win a unit.
  */
 function floorsNarrow(
-  profits: usize, haircuts: usize, indices: usize, values: usize, n: u32,
-  S: u64, P: u64, c: u64, low: u64, high: u64,
+  profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64, low: u64, high: u64,
 ): u64 {
-  let assigned: u64 = 0;
-  let given: u32 = 0;
-  let count: u32 = 0;
-  const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
+  let written: u64 = 0;
+  let entry = list;
+  const span = high - low;
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
     const p = load<i64>(profits + at);
-    const eligible = p > 0;
-    const m = <u64>select<i64>(p, 0, eligible);
-    let q = mulhiSplit(m, c0, c1);
+    const m = <u64>select<i64>(p, 0, p > 0);
+    let q = mulhi(m, c);
     let r = S * m - q * P;
     const short = r >= P;
     q += <u64>short;
     r -= select<u64>(P, 0, short);
     if (!ASC_NO_ASSERT) assert(r < P && q <= m, 'floor correction failed');
-    const up = r > high;
-    store<u64>(haircuts + at, q + <u64>up);
-    assigned += q;
-    given += <u32>up;
-    // Always written, kept only when the count moves on: no branch.
-    store<u32>(indices + (<usize>count << 2), i);
-    store<u64>(values + (<usize>count << 3), r);
-    count += <u32>(eligible & (r >= low) & !up);
+    const haircut = q + <u64>(r > high);
+    store<u64>(haircuts + at, haircut);
+    written += haircut;
+    // Always written, kept only when the pointer moves on: no branch.
+    // r − low ≤ high − low, unsigned, is low ≤ r ≤ high in one comparison.
+    store<u64>(entry, r);
+    store<u32>(entry, i, 8);
+    entry += select<usize>(LIST_ENTRY, 0, r - low <= span);
   }
-  unitsGiven = given;
-  listed = count;
-  return assigned;
+  listed = <u32>((entry - list) / LIST_ENTRY);
+  return written;
 }
 
 /**

@@ -4,7 +4,8 @@
 // - Columns live in this module's linear memory above `heapBase()`; the wrapper
 //   places them and grows the memory (src/heap.ts), the core never allocates.
 //   A book of n accounts is three 16-byte-aligned blocks: profits (8·n bytes,
-//   i64), haircuts (8·n, i64) and candidates (4·n, u32 scratch): 20 bytes per account.
+//   i64), haircuts (8·n, i64) and candidates (12·n scratch: remainder u64 and
+//   index u32 per listed account): 28 bytes per account.
 // - Pointers and counts cross as i32 (pointers may be ≥ 2^31: read them unsigned);
 //   amounts cross as i64 (JS bigint), unsigned where the name says so.
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from

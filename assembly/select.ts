@@ -68,45 +68,49 @@ export function findBoundary(need: u64): u32 {
   store<u64>(at, load<u64>(at) + 1);
 }
 
+/** Bytes per listed account: its remainder (u64) then its index (u32). */
+export const LIST_ENTRY: usize = 12;
+
 /**
- * Settles a listed band (narrow books): `count` accounts, ascending indices at
- * `indices` and their remainders (< 2^63) at `values`, of which `need` must get
- * one more unit. Branch-free rounds over contiguous arrays.
+ * Settles a listed band (narrow books): `count` entries at `list` (remainder
+ * < 2^63, index; ascending indices), of which `need` must get one more unit.
+ * Branch-free rounds over one contiguous array.
  */
-export function settleListed(haircuts: usize, indices: usize, values: usize, count: u32, need: u64): void {
+export function settleListed(haircuts: usize, list: usize, count: u32, need: u64): void {
   let low: u64 = u64.MAX_VALUE, top: u64 = 0;
-  for (let j: u32 = 0; j < count; j++) {
-    const v = load<u64>(values + (<usize>j << 3));
+  for (let e = list, end = list + <usize>count * LIST_ENTRY; e < end; e += LIST_ENTRY) {
+    const v = load<u64>(e);
     low = select<u64>(v, low, v < low);
     top = select<u64>(v, top, v > top);
   }
   while (<u64>count != need && low != top) {
     const shift = <u64>max(0, bitLength(top - low) - BUCKET_BITS);
+    const end = list + <usize>count * LIST_ENTRY;
     clearHistogram();
-    for (let j: u32 = 0; j < count; j++) countKey((load<u64>(values + (<usize>j << 3)) - low) >> shift);
+    for (let e = list; e < end; e += LIST_ENTRY) countKey((load<u64>(e) - low) >> shift);
     const boundary = <u64>findBoundary(need);
     need = needInBucket;
-    let kept: u32 = 0;
+    let kept = list;
     let keptLow: u64 = u64.MAX_VALUE, keptTop: u64 = 0;
-    for (let j: u32 = 0; j < count; j++) {
-      const i = load<u32>(indices + (<usize>j << 2));
-      const v = load<u64>(values + (<usize>j << 3));
+    for (let e = list; e < end; e += LIST_ENTRY) {
+      const v = load<u64>(e);
+      const i = load<u32>(e, 8);
       const key = (v - low) >> shift;
       const keep = key == boundary;
       const at = haircuts + (<usize>i << 3);
       store<u64>(at, load<u64>(at) + <u64>(key > boundary));
-      store<u32>(indices + (<usize>kept << 2), i);
-      store<u64>(values + (<usize>kept << 3), v);
-      kept += <u32>keep;
+      store<u64>(kept, v);
+      store<u32>(kept, i, 8);
+      kept += select<usize>(LIST_ENTRY, 0, keep);
       keptLow = select<u64>(v, keptLow, keep & (v < keptLow));
       keptTop = select<u64>(v, keptTop, keep & (v > keptTop));
     }
-    count = kept;
+    count = <u32>((kept - list) / LIST_ENTRY);
     low = keptLow;
     top = keptTop;
   }
-  // Every remaining account ties (or all are needed): the lowest indices win.
-  for (let j: u32 = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(indices + (<usize>j << 2)));
+  // Every remaining entry ties (or all are needed): the lowest indices win.
+  for (let j: usize = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(list + j * LIST_ENTRY, 8));
 }
 
 /**

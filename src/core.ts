@@ -30,11 +30,11 @@ export interface Columns {
   profits: number;
   /** i64 × n: the haircuts. */
   haircuts: number;
-  /** u32 × n: the kernel's scratch for boundary candidates. */
+  /** 12 × n bytes: the kernel's scratch for boundary candidates (remainder u64, index u32). */
   candidates: number;
 }
 
-/** The most accounts one book (or one `socialize` call) may hold: 20 bytes each in engine memory. */
+/** The most accounts one book (or one `socialize` call) may hold: 28 bytes each in engine memory. */
 export const MAX_ACCOUNTS = 100_000_000;
 
 const modules = new Map<Variant, Promise<WebAssembly.Module>>();
@@ -81,7 +81,7 @@ export class Core {
   allocColumns(n: number): Columns {
     const taken: number[] = [];
     try {
-      for (const bytes of [8 * n, 8 * n, 12 * n + 16]) taken.push(this.#heap.alloc(bytes));
+      for (const bytes of [8 * n, 8 * n, 12 * n]) taken.push(this.#heap.alloc(bytes));
     } catch (error) {
       for (const pointer of taken) this.#heap.free(pointer);
       throw error;

@@ -74,7 +74,7 @@ export class Engine {
   }
 
   /**
-   * Allocates a zero-copy book of `length` accounts in engine memory (20 bytes
+   * Allocates a zero-copy book of `length` accounts in engine memory (28 bytes
    * per account), profits and haircuts zeroed. RangeError when `length` is
    * negative, fractional or above `capacity`, or when memory runs out.
    */
