@@ -26,6 +26,7 @@ import {
   settleBoundary, settleListed, LIST_ENTRY,
 } from './select';
 import { predictBand, bandLow, bandHigh } from './sample';
+import { floorsNarrowSimd, writtenSimd, sumPositiveSimd, sumHighSimd, sumCountSimd } from './simd';
 
 let sumHighHalf: u64 = 0;
 let sumCount: u32 = 0;
@@ -38,8 +39,15 @@ let sumCount: u32 = 0;
 export function sumPositive(profits: usize, n: u32): u64 {
   let lo: u64 = 0, hi: u64 = 0;
   let count: u32 = 0;
+  let from: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    from = n & ~1;
+    lo = sumPositiveSimd(profits, from);
+    hi = sumHighSimd;
+    count = sumCountSimd;
+  }
   const end = profits + (<usize>n << 3);
-  for (let at = profits; at < end; at += 8) {
+  for (let at = profits + (<usize>from << 3); at < end; at += 8) {
     const p = load<i64>(at);
     const positive = p > 0;
     const m = <u64>select<i64>(p, 0, positive);
@@ -95,12 +103,25 @@ export function allocate(
 /** P ≤ 2^63: one speculative pass (two when the sample misjudges), then the listed band. */
 function allocateNarrow(profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64): void {
   predictBand(profits, n, S, P, c);
-  let written = floorsNarrow(profits, haircuts, list, n, S, P, c, bandLow, bandHigh);
+  let end = passNarrow(profits, haircuts, list, n, S, P, c, bandLow, bandHigh);
   // Valid when no more units went out than S has, and the band can supply the rest.
-  if (written > S || S - written > <u64>listed) {
-    written = floorsNarrow(profits, haircuts, list, n, S, P, c, 0, u64.MAX_VALUE);
+  if (written > S || S - written > <u64>((end - list) / LIST_ENTRY)) {
+    end = passNarrow(profits, haircuts, list, n, S, P, c, 0, u64.MAX_VALUE);
   }
-  if (written != S) settleListed(haircuts, list, listed, S - written);
+  if (written != S) settleListed(haircuts, list, <u32>((end - list) / LIST_ENTRY), S - written);
+}
+
+/** The narrow pass over all n accounts, two at a time in SIMD builds. Returns the list's end. */
+function passNarrow(profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64, low: u64, high: u64): usize {
+  if (ASC_FEATURE_SIMD) {
+    const pairs = n & ~1;
+    const end = floorsNarrowSimd(profits, haircuts, list, pairs, S, P, c, low, high);
+    const before = writtenSimd;
+    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, P, c, low, high);
+    written += before;
+    return tail;
+  }
+  return floorsNarrow(profits, haircuts, list, 0, n, S, P, c, low, high);
 }
 
 /** P > 2^63: floors with a histogram of the remainders' top bits, then the boundary. */
@@ -127,24 +148,25 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32): void {
   }
 }
 
-/** Set by `floorsNarrow`: how many accounts it listed. */
-let listed: u32 = 0;
+/** Set by `floorsNarrow`: Σ haircuts it wrote. */
+let written: u64 = 0;
 
 /**
- * The pass when P ≤ 2^63: each floor into `haircuts`, plus one unit now when
- * the remainder is above `high`; accounts with a remainder in [low, high] are
- * listed, ascending, as 12-byte entries (remainder u64, index u32) at `list`.
- * Returns Σ haircuts written. Branch-free, and lean on registers (V8 has 15):
- * an account with profit ≤ 0 computes with 0 (floor 0, remainder 0); it is
- * listed only when low is 0, where a remainder of 0 can never win a unit.
+ * The pass when P ≤ 2^63 over accounts [from, n): each floor into `haircuts`,
+ * plus one unit now when the remainder is above `high`; accounts with a
+ * remainder in [low, high] are listed, ascending, as 12-byte entries
+ * (remainder u64, index u32) from `entry` on. Returns where the list ends.
+ * Branch-free, and lean on registers (V8 has 15): an account with profit ≤ 0
+ * computes with 0 (floor 0, remainder 0); it is listed only when low is 0,
+ * where a remainder of 0 can never win a unit.
  */
 function floorsNarrow(
-  profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64, low: u64, high: u64,
-): u64 {
-  let written: u64 = 0;
-  let entry = list;
+  profits: usize, haircuts: usize, entry: usize, from: u32, n: u32,
+  S: u64, P: u64, c: u64, low: u64, high: u64,
+): usize {
+  let sum: u64 = 0;
   const span = high - low;
-  for (let i: u32 = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const at = <usize>i << 3;
     const p = load<i64>(profits + at);
     const m = <u64>select<i64>(p, 0, p > 0);
@@ -156,15 +178,15 @@ function floorsNarrow(
     if (!ASC_NO_ASSERT) assert(r < P && q <= m, 'floor correction failed');
     const haircut = q + <u64>(r > high);
     store<u64>(haircuts + at, haircut);
-    written += haircut;
+    sum += haircut;
     // Always written, kept only when the pointer moves on: no branch.
     // r − low ≤ high − low, unsigned, is low ≤ r ≤ high in one comparison.
     store<u64>(entry, r);
     store<u32>(entry, i, 8);
     entry += select<usize>(LIST_ENTRY, 0, r - low <= span);
   }
-  listed = <u32>((entry - list) / LIST_ENTRY);
-  return written;
+  written = sum;
+  return entry;
 }
 
 /**

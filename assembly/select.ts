@@ -57,7 +57,8 @@ export function findBoundary(need: u64): u32 {
     }
     above += count;
   }
-  assert(false, 'boundary not found: fewer keys than units to place');
+  // Callers guarantee enough keys; trap rather than return a wrong bucket.
+  unreachable();
   return 0;
 }
 
@@ -84,6 +85,8 @@ export function settleListed(haircuts: usize, list: usize, count: u32, need: u64
     top = select<u64>(v, top, v > top);
   }
   while (<u64>count != need && low != top) {
+    // Each round keeps at least `need` entries; fewer means inconsistent input: trap, never spin.
+    if (<u64>count < need) unreachable();
     const shift = <u64>max(0, bitLength(top - low) - BUCKET_BITS);
     const end = list + <usize>count * LIST_ENTRY;
     clearHistogram();
@@ -110,6 +113,7 @@ export function settleListed(haircuts: usize, list: usize, count: u32, need: u64
     top = keptTop;
   }
   // Every remaining entry ties (or all are needed): the lowest indices win.
+  if (<u64>count < need) unreachable();
   for (let j: usize = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(list + j * LIST_ENTRY, 8));
 }
 
@@ -124,6 +128,8 @@ export function settleBoundary(
   S: u64, Plo: u64, Phi: u64,
 ): void {
   while (true) {
+    // Each round keeps at least `need` candidates; fewer means inconsistent input: trap, never spin.
+    if (<u64>count < need) unreachable();
     if (<u64>count == need) {
       for (let j: u32 = 0; j < count; j++) addUnit(haircuts, load<u32>(candidates + (<usize>j << 2)));
       return;

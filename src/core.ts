@@ -6,7 +6,8 @@ import { instantiate } from '@assemblyscript/loader';
 import type { SocializeSummary } from './types.js';
 import { Heap } from './heap.js';
 import { waterfall, haircutRate } from './waterfall.js';
-import { wasmBase64 as releaseBase64 } from './wasm/release.js';
+import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
+import { wasmBase64 as simdBase64 } from './wasm/simd.js';
 
 /** The functions exported by the core. Pointers are byte offsets into `memory`. */
 type CoreExports = {
@@ -21,8 +22,16 @@ type CoreExports = {
   ): void;
 };
 
-/** Which build of the core to run: `release` (optimized) or `debug` (invariant checks on). */
-export type Variant = 'release' | 'debug';
+/**
+ * Which build of the core to run. `simd`: optimized, 128-bit SIMD in the hot
+ * passes (the default wherever WebAssembly SIMD runs). `scalar`: optimized,
+ * no SIMD. `debug-simd` / `debug-scalar`: the same kernels with their
+ * invariants checked at run time (a violation throws); slower.
+ */
+export type Variant = 'simd' | 'scalar' | 'debug-simd' | 'debug-scalar';
+
+/** Every variant, in the order tests run them. */
+export const VARIANTS: readonly Variant[] = ['simd', 'scalar', 'debug-simd', 'debug-scalar'];
 
 /** Where one book's columns live in engine memory. */
 export interface Columns {
@@ -47,14 +56,26 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** The embedded bytes of a variant; the debug builds load only when asked for. */
+function bytesOf(variant: Variant): Promise<string> {
+  switch (variant) {
+    case 'simd': return Promise.resolve(simdBase64);
+    case 'scalar': return Promise.resolve(scalarBase64);
+    case 'debug-simd': return import('./wasm/debug-simd.js').then((m) => m.wasmBase64);
+    case 'debug-scalar': return import('./wasm/debug-scalar.js').then((m) => m.wasmBase64);
+  }
+}
+
+/** Whether this runtime runs WebAssembly SIMD: validates the SIMD build itself. */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(decodeBase64(simdBase64));
+}
+
 /** Compiles a variant once per process; every engine instantiates the same module. */
 function compile(variant: Variant): Promise<WebAssembly.Module> {
   let module = modules.get(variant);
   if (module === undefined) {
-    const base64 = variant === 'debug'
-      ? import('./wasm/debug.js').then((m) => m.wasmBase64)
-      : Promise.resolve(releaseBase64);
-    module = base64.then((text) => WebAssembly.compile(decodeBase64(text)));
+    module = bytesOf(variant).then((text) => WebAssembly.compile(decodeBase64(text)));
     modules.set(variant, module);
     module.catch(() => modules.delete(variant));
   }

@@ -3,15 +3,16 @@
 // the arithmetic happens in the core.
 
 import { Book } from './book.js';
-import { Core, MAX_ACCOUNTS, type Variant } from './core.js';
+import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
 import type { SocializeInput, SocializeResult } from './types.js';
 import { copyProfits, readInput } from './validate.js';
 
 /** Options of `loadEngine`. */
 export interface LoadOptions {
   /**
-   * `'release'` (default): the optimized core. `'debug'`: the same kernels
-   * with their invariants checked at run time (a violation throws); slower.
+   * The core build: by default `'simd'` where WebAssembly SIMD runs, else
+   * `'scalar'`; `'debug-simd'` and `'debug-scalar'` check the kernels'
+   * invariants at run time. Every variant gives the same results bit for bit.
    */
   variant?: Variant;
 }
@@ -94,9 +95,9 @@ export class Engine {
  * r.haircuts; // BigInt64Array [675n, 75n, 0n]
  */
 export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
-  const variant = options.variant ?? 'release';
-  if (variant !== 'release' && variant !== 'debug') {
-    throw new RangeError(`variant must be 'release' or 'debug', got ${String(variant)}`);
+  const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
+  if (!VARIANTS.includes(variant)) {
+    throw new RangeError(`variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);
   }
   return new Engine(await Core.load(variant), variant);
 }

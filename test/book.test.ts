@@ -1,6 +1,6 @@
 // The zero-copy book path, engine memory and lifetimes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, MAX_ACCOUNTS, type Engine } from '../src/index.js';
+import { loadEngine, MAX_ACCOUNTS, simdSupported, type Engine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 import { generateProfits } from '../src/scenario.js';
 import { VARIANTS } from './support.js';
@@ -129,6 +129,14 @@ describe('inputs are never modified', () => {
     expect(typed).toEqual(copy);
     expect(array).toEqual([...copy]);
     expect(numbers).toEqual(Array.from(copy.subarray(0, 100), Number));
+  });
+});
+
+describe('variants', () => {
+  it('loads the SIMD build by default where WebAssembly SIMD runs, else the scalar one', async () => {
+    const engine = await loadEngine();
+    expect(engine.variant).toBe(simdSupported() ? 'simd' : 'scalar');
+    expect(simdSupported()).toBe(true); // Node 20 runs SIMD
   });
 });
 
