@@ -64,7 +64,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   print(`  haircut rate        ${(summary.haircutRate * 100).toFixed(4).padStart(20)} %`);
   print(`  profitable accounts ${summary.profitableAccounts.toLocaleString('en-US').padStart(22)}`);
   print('');
-  print(`  engine, book path (zero-copy)        ${ms(bookMs)}   median of 9`);
+  print(`  engine, book path (zero-copy)        ${ms(bookMs)}   median of 9, '${engine.variant}' core`);
   print(`  engine.socialize (copy in and out)   ${ms(copyMs)}   median of 5`);
   print(`  reference (plain bigint)             ${ms(referenceMs)}   ${(referenceMs / bookMs).toFixed(0)}× the book path`);
   print('');
