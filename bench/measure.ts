@@ -1,5 +1,6 @@
-// Timing with tinybench: one Bench per task so each gets an iteration budget
-// that fits its cost. Setup stays outside the timed function; medians, not means.
+// Timing with tinybench: one Bench per task, with an iteration budget fitted to
+// the task's cost (probed by one untimed run). Setup stays outside the timed
+// function; medians, not means.
 
 import { Bench } from 'tinybench';
 
@@ -15,13 +16,13 @@ export interface Budget {
 
 /** A budget that fits a task of about `expectedMs` per run. */
 export function budgetFor(expectedMs: number): Budget {
-  if (expectedMs > 2_000) return { iterations: 3, time: 0, warmupIterations: 1 };
-  if (expectedMs > 200) return { iterations: 5, time: 0, warmupIterations: 1 };
+  if (expectedMs > 3_000) return { iterations: 2, time: 0, warmupIterations: 0 };
+  if (expectedMs > 300) return { iterations: 5, time: 0, warmupIterations: 1 };
   if (expectedMs > 20) return { iterations: 15, time: 300, warmupIterations: 3 };
   return { iterations: 50, time: 300, warmupIterations: 10 };
 }
 
-/** The median run time of `task` in milliseconds. */
+/** The median run time of `task` in milliseconds, under `budget`. */
 export async function medianMs(name: string, task: () => void, budget: Budget): Promise<number> {
   const bench = new Bench({
     name,
@@ -36,4 +37,11 @@ export async function medianMs(name: string, task: () => void, budget: Budget): 
   const result = bench.tasks[0]!.result;
   if (result.state !== 'completed') throw new Error(`${name}: ${result.state}`);
   return result.latency.p50;
+}
+
+/** Runs `task` once untimed to learn its cost, then returns its median under a fitting budget. */
+export async function probeAndMeasure(name: string, task: () => void): Promise<number> {
+  const start = performance.now();
+  task();
+  return medianMs(name, task, budgetFor(performance.now() - start));
 }

@@ -1,8 +1,9 @@
-// The benchmark's books: a profile of profits plus a loss, generated once per size.
+// The benchmark's cases: a book of profits plus the loss and fund to socialize
+// over it, built once per size, outside any timing.
 
-import { generateProfits, positiveTotal } from '../src/scenario.js';
+import { generateProfits, positiveTotal, type Profile } from '../src/scenario.js';
 
-/** One benchmark case: the profits and the loss to socialize over them. */
+/** One benchmark case. */
 export interface Case {
   profits: BigInt64Array;
   loss: bigint;
@@ -16,16 +17,37 @@ export interface CaseProfile {
   build(n: number): Case;
 }
 
-/** The profiles measured by `npm run bench`. */
+/** A loss that is about `permille`/1000 of the total but no simple fraction of it (remainders spread). */
+function spreadLoss(total: bigint, permille: bigint): bigint {
+  return (total * permille * 1_000_003n) / 1_000_000_000n;
+}
+
+function fromProfile(profile: Profile, seed: number, permille: bigint): (n: number) => Case {
+  return (n) => {
+    const profits = generateProfits(n, profile, seed);
+    const total = positiveTotal(profits);
+    return { profits, loss: spreadLoss(total, permille), insuranceFund: total / 997n };
+  };
+}
+
+const I64_MAX = 2n ** 63n - 1n;
+
+/** The profiles measured by `npm run bench` and `npm run bench:check`. */
 export const CASE_PROFILES: readonly CaseProfile[] = [
   {
     name: 'uniform',
-    description: 'profits uniform in [−10^10, 10^11); loss ≈ 12.3% of the total profit (no simple fraction), fund ≈ 1%',
-    build(n) {
-      const profits = generateProfits(n, 'uniform', 1);
-      const total = positiveTotal(profits);
-      return { profits, loss: (total * 1_234_567_891n) / 10_000_000_000n, insuranceFund: total / 97n };
-    },
+    description: 'profits uniform in [−10^10, 10^11); loss ≈ 12.3% of the total profit (no simple fraction), fund ≈ 0.1%',
+    build: fromProfile('uniform', 1, 123n),
+  },
+  {
+    name: 'heavy-tailed',
+    description: '0.1% whales (10^12–10^14) among small accounts (10^4–10^9, 75% in profit); loss ≈ 7.7%',
+    build: fromProfile('heavy-tailed', 3, 77n),
+  },
+  {
+    name: 'half-in-loss',
+    description: 'magnitudes uniform in [1, 10^11), half the book in loss; loss ≈ 12.3%',
+    build: fromProfile('half-in-loss', 4, 123n),
   },
   {
     name: 'clustered',
@@ -34,8 +56,26 @@ export const CASE_PROFILES: readonly CaseProfile[] = [
       const profits = generateProfits(n, 'uniform', 2);
       const total = positiveTotal(profits);
       const first = profits.findIndex((p) => p > 1_000n);
-      profits[first]! -= total % 3n;
+      if (first >= 0) profits[first]! -= total % 3n;
       return { profits, loss: positiveTotal(profits) / 3n, insuranceFund: 0n };
+    },
+  },
+  {
+    name: 'wide',
+    description: 'profits uniform in [2^62, 2^63): total past 2^64 (the 128-bit path); loss ≈ 0.7 × 2^63',
+    build(n) {
+      const profits = generateProfits(n, 'near-max', 5);
+      const total = positiveTotal(profits);
+      const loss = (I64_MAX / 1000n) * 700n;
+      return { profits, loss: loss < total ? loss : total - 1n, insuranceFund: 0n };
+    },
+  },
+  {
+    name: 'loss-above-all',
+    description: 'uniform profits; the loss exceeds all profits, so every profit is taken whole',
+    build(n) {
+      const profits = generateProfits(n, 'uniform', 6);
+      return { profits, loss: positiveTotal(profits) + 12_345n, insuranceFund: 0n };
     },
   },
 ];

@@ -1,51 +1,60 @@
-// `npm run bench`: the engine against the bigint reference and the copy floor.
+// `npm run bench`: every contender on the same books, in one process.
 //
-//   node build/ts/bench/run.js [--sizes 1e4,1e6,1e7] [--profiles uniform,clustered] [--json FILE]
+//   node build/ts/bench/run.js [--sizes 1e3,1e4,1e5,1e6,1e7] [--large] [--profiles a,b] [--json FILE]
 //
-// For each size and profile: the time to copy the profits once (BigInt64Array
-// set, the floor for any pass over the data), the book path (zero-copy), the
-// `socialize` path (copies in and out) and `socializeReference`. Medians of
-// tinybench runs; input generation and instantiation stay outside the timing.
+// Contenders: the copy floor (BigInt64Array set of the profits: any pass over
+// the data costs at least that), the engine's book path (zero-copy) and its
+// socialize path (copies in and out), the fastest exact pure-JavaScript version
+// (bench/contenders/fast-js.ts), the bigint reference, and dinero.js `allocate`
+// (up to 10^5 accounts). Every engine result is checked against the exact JS
+// version first, untimed; dinero.js's differences from largest remainder are counted.
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
-import { budgetFor, medianMs } from './measure.js';
-import { machine, describeMachine } from './machine.js';
+import { socializeDinero } from './contenders/dinero.js';
+import { socializeFastJs } from './contenders/fast-js.js';
+import { describeMachine, machine } from './machine.js';
+import { probeAndMeasure } from './measure.js';
 import { CASE_PROFILES } from './profiles.js';
 
 const { values: args } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '1e4,1e6,1e7' },
+    sizes: { type: 'string', default: '1e3,1e4,1e5,1e6,1e7' },
+    large: { type: 'boolean', default: false },
     profiles: { type: 'string', default: CASE_PROFILES.map((p) => p.name).join(',') },
     json: { type: 'string' },
   },
 });
-const sizes = args.sizes.split(',').map((s) => Number(s));
+const sizes = args.sizes.split(',').map(Number).concat(args.large ? [1e8] : []);
 const profiles = args.profiles.split(',').map((name) => {
   const profile = CASE_PROFILES.find((p) => p.name === name);
   if (!profile) throw new Error(`unknown profile ${name}; known: ${CASE_PROFILES.map((p) => p.name).join(', ')}`);
   return profile;
 });
 
-/** One row of the report: medians in ms. */
+/** Contenders whose cost grows too fast are skipped past these sizes. */
+const LIMITS: Record<string, number> = { reference: 1e7, 'dinero.js': 1e5 };
+
+/** One measured figure. */
 interface Row {
   accounts: number;
   profile: string;
-  copyMs: number;
-  bookMs: number;
-  socializeMs: number;
-  referenceMs: number;
+  contender: string;
+  medianMs: number;
 }
 
 const engine = await loadEngine();
 const about = machine();
-console.log(`socialized-loss benchmark — ${describeMachine(about)}`);
+console.log(`socialized-loss benchmark: ${describeMachine(about)}; '${engine.variant}' core`);
 for (const profile of profiles) console.log(`  ${profile.name}: ${profile.description}`);
 console.log('');
+console.log('| accounts | profile | contender | median ms | ns/account | ÷ engine | ÷ copy floor |');
+console.log('| ---: | --- | --- | ---: | ---: | ---: | ---: |');
 
 const rows: Row[] = [];
+const dineroDifferences: { accounts: number; profile: string; accountsDiffering: number }[] = [];
 for (const n of sizes) {
   for (const profile of profiles) {
     const { profits, loss, insuranceFund } = profile.build(n);
@@ -54,45 +63,52 @@ for (const n of sizes) {
     const book = engine.createBook(n);
     book.profits.set(profits);
 
-    // The answer first, untimed: the engine must agree with the reference.
-    const reference = socializeReference({ ...params, profits });
+    // The answer first, untimed: the engine must agree with the exact JS version (itself tested against the reference).
+    const exact = socializeFastJs(profits, loss, insuranceFund);
     book.socialize(params);
-    if (book.haircuts.some((h, i) => h !== reference.haircuts[i])) throw new Error(`${profile.name} ${n}: engine and reference disagree`);
+    if (book.haircuts.some((h, i) => h !== exact.haircuts[i])) throw new Error(`${profile.name} ${n}: engine and exact JS disagree`);
 
-    const perAccountNs = n / 1e6; // a rough per-run cost guess (ms) at 1 ns per account
-    const copyMs = await medianMs('copy', () => target.set(profits), budgetFor(perAccountNs * 0.5));
-    const bookMs = await medianMs('book', () => book.socialize(params), budgetFor(perAccountNs * 5));
-    const socializeMs = await medianMs('socialize', () => engine.socialize({ ...params, profits }), budgetFor(perAccountNs * 8));
-    const referenceMs = await medianMs('reference', () => socializeReference({ ...params, profits }), budgetFor(perAccountNs * 700));
+    const tasks: [string, () => void][] = [
+      ['copy floor', () => target.set(profits)],
+      ['engine (book)', () => book.socialize(params)],
+      ['engine.socialize()', () => engine.socialize({ ...params, profits })],
+      ['fast JS', () => socializeFastJs(profits, loss, insuranceFund)],
+      ['reference', () => socializeReference({ ...params, profits })],
+      ['dinero.js', () => socializeDinero(profits, loss, insuranceFund)],
+    ];
+    const measured = new Map<string, number>();
+    for (const [contender, task] of tasks) {
+      if (n > (LIMITS[contender] ?? Infinity)) continue;
+      measured.set(contender, await probeAndMeasure(contender, task));
+    }
+    if (measured.has('dinero.js')) {
+      const { haircuts } = socializeDinero(profits, loss, insuranceFund);
+      dineroDifferences.push({ accounts: n, profile: profile.name, accountsDiffering: haircuts.filter((h, i) => h !== exact.haircuts[i]).length });
+    }
     book.free();
-    const row = { accounts: n, profile: profile.name, copyMs, bookMs, socializeMs, referenceMs };
-    rows.push(row);
-    printRow(row, rows.length === 1);
+    const engineMs = measured.get('engine (book)')!;
+    const copyMs = measured.get('copy floor')!;
+    for (const [contender, ms] of measured) {
+      rows.push({ accounts: n, profile: profile.name, contender, medianMs: ms });
+      console.log(`| ${n.toLocaleString('en-US')} | ${profile.name} | ${contender} | ${formatMs(ms)} | ${((ms * 1e6) / n).toFixed(2)} | ${ratio(ms / engineMs)} | ${ratio(ms / copyMs)} |`);
+    }
   }
 }
 
+if (dineroDifferences.length > 0) {
+  console.log('\ndinero.js allocate vs largest remainder (accounts whose haircut differs):');
+  for (const d of dineroDifferences) console.log(`  ${d.accounts.toLocaleString('en-US')} ${d.profile}: ${d.accountsDiffering.toLocaleString('en-US')}`);
+}
 if (args.json) {
-  writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), machine: about, rows }, null, 2) + '\n');
+  const report = { date: new Date().toISOString(), machine: about, variant: engine.variant, profiles: profiles.map(({ name, description }) => ({ name, description })), rows, dineroDifferences };
+  writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nwrote ${args.json}`);
 }
 
-function printRow(row: Row, header: boolean): void {
-  const ms = (v: number) => (v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0));
-  const cells = [
-    row.accounts.toLocaleString('en-US'),
-    row.profile,
-    ms(row.copyMs),
-    ms(row.bookMs),
-    (row.bookMs / row.copyMs).toFixed(1) + '×',
-    ((row.bookMs * 1e6) / row.accounts).toFixed(2),
-    ms(row.socializeMs),
-    ms(row.referenceMs),
-    (row.referenceMs / row.bookMs).toFixed(0) + '×',
-  ];
-  if (header) {
-    const titles = ['accounts', 'profile', 'copy floor ms', 'book path ms', 'book ÷ copy', 'ns/account', 'socialize() ms', 'reference ms', 'reference ÷ book'];
-    console.log('| ' + titles.join(' | ') + ' |');
-    console.log('|' + titles.map((t, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|') + '|');
-  }
-  console.log('| ' + cells.join(' | ') + ' |');
+function formatMs(ms: number): string {
+  return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
+}
+
+function ratio(value: number): string {
+  return value < 10 ? `${value.toFixed(2)}×` : `${value.toFixed(0)}×`;
 }

@@ -7,10 +7,16 @@ export type Profile =
   /** Uniform in [−10^10, 10^11): about 91% of accounts in profit. */
   | 'uniform'
   /** 55% in profit; magnitudes log-uniform from 10^4 to 10^12 units (0.01 to 1,000,000 at 6 decimals). */
-  | 'realistic';
+  | 'realistic'
+  /** A few whales (0.1%, 10^12 to 10^14) among many small accounts (10^4 to 10^9); 75% of the small ones in profit. */
+  | 'heavy-tailed'
+  /** Magnitudes uniform in [1, 10^11), half of the accounts in loss. */
+  | 'half-in-loss'
+  /** Every profit uniform in [2^62, 2^63): the total passes 2^64 beyond a few accounts. */
+  | 'near-max';
 
 /** The profiles `generateProfits` knows. */
-export const PROFILES: readonly Profile[] = ['uniform', 'realistic'];
+export const PROFILES: readonly Profile[] = ['uniform', 'realistic', 'heavy-tailed', 'half-in-loss', 'near-max'];
 
 /** A deterministic 32-bit generator (mulberry32). */
 export function prng(seed: number): () => number {
@@ -41,6 +47,11 @@ export function generateProfits(n: number, profile: Profile, seed: number): BigI
   const next = prng(seed);
   const profits = new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
+    if (profile === 'near-max') {
+      // 2^62 + 53 random bits shifted up + 9 more: uniform in [2^62, 2^63).
+      profits[i] = 2n ** 62n + (BigInt(below(next, 2 ** 53)) << 9n) + BigInt(next() & 0x1ff);
+      continue;
+    }
     let value: number;
     switch (profile) {
       case 'uniform':
@@ -48,6 +59,13 @@ export function generateProfits(n: number, profile: Profile, seed: number): BigI
         break;
       case 'realistic':
         value = below(next, 100) < 55 ? logUniform(next, 4, 12) : -logUniform(next, 4, 11);
+        break;
+      case 'heavy-tailed':
+        if (below(next, 1000) === 0) value = logUniform(next, 12, 14);
+        else value = below(next, 100) < 75 ? logUniform(next, 4, 9) : -logUniform(next, 4, 9);
+        break;
+      case 'half-in-loss':
+        value = (1 + below(next, 99_999_999_999)) * (next() & 1 ? 1 : -1);
         break;
     }
     profits[i] = BigInt(value);

@@ -90,7 +90,8 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
       ['one unit', 1n],
       ['the total less one', total - 1n],
       ['a tenth, with a fund', total / 10n],
-    ])('loss %s', (_, loss) => {
+    ])('loss %s', (_, wanted) => {
+      const loss = wanted > I64_MAX ? I64_MAX : wanted;
       const input = { loss, insuranceFund: loss / 5n, profits: book };
       expect(engine.socialize(input)).toEqual(socializeReference(input));
     });

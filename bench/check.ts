@@ -1,0 +1,113 @@
+// `npm run bench:check`: the performance-regression gate.
+//
+//   node build/ts/bench/check.js [--baseline bench/baseline.json] [--tolerance 0.25] [--update]
+//
+// Every figure is a ratio of two medians measured in the same run, so a noisy or
+// shared machine moves both sides together: per profile, the engine's book path
+// against the copy floor (at 4·10^6 accounts) and the reference against the
+// engine (at 10^5 accounts, where the reference takes tens of milliseconds).
+// Exits 1 when a figure is worse than its baseline by more than the tolerance;
+// `--update` writes the figures measured now as the new baseline.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadEngine } from '../src/index.js';
+import { socializeReference } from '../src/reference.js';
+import { describeMachine, machine, type Machine } from './machine.js';
+import { medianMs } from './measure.js';
+import { CASE_PROFILES } from './profiles.js';
+
+const { values: args } = parseArgs({
+  options: {
+    baseline: { type: 'string', default: new URL('../../../bench/baseline.json', import.meta.url).pathname },
+    tolerance: { type: 'string', default: '0.25' },
+    update: { type: 'boolean', default: false },
+  },
+});
+const tolerance = Number(args.tolerance);
+if (!(tolerance > 0)) throw new RangeError(`--tolerance must be a positive number, got ${args.tolerance}`);
+
+/** Accounts for the copy-floor figure (out of cache) and for the reference figure. */
+const COPY_ACCOUNTS = 4_000_000;
+const REFERENCE_ACCOUNTS = 100_000;
+
+/** The figures of one profile: lower is better for the first, higher for the second. */
+interface Figures {
+  /** Engine book path ÷ copy floor, at COPY_ACCOUNTS. */
+  engineOverCopy: number;
+  /** Reference ÷ engine book path, at REFERENCE_ACCOUNTS. */
+  referenceOverEngine: number;
+}
+
+interface Baseline {
+  machine: Machine;
+  variant: string;
+  date: string;
+  copyAccounts: number;
+  referenceAccounts: number;
+  figures: Record<string, Figures>;
+}
+
+const engine = await loadEngine();
+const about = machine();
+console.log(`bench:check on ${describeMachine(about)}; '${engine.variant}' core`);
+
+const fast = { iterations: 30, time: 200, warmupIterations: 5 };
+const slow = { iterations: 9, time: 0, warmupIterations: 1 };
+const measuredNow: Record<string, Figures> = {};
+for (const profile of CASE_PROFILES) {
+  const large = profile.build(COPY_ACCOUNTS);
+  const target = new BigInt64Array(COPY_ACCOUNTS);
+  const book = engine.createBook(COPY_ACCOUNTS);
+  book.profits.set(large.profits);
+  const copyMs = await medianMs('copy', () => target.set(large.profits), fast);
+  const engineMs = await medianMs('engine', () => book.socialize(large), fast);
+  book.free();
+
+  const small = profile.build(REFERENCE_ACCOUNTS);
+  const smallBook = engine.createBook(REFERENCE_ACCOUNTS);
+  smallBook.profits.set(small.profits);
+  const smallEngineMs = await medianMs('engine', () => smallBook.socialize(small), fast);
+  const referenceMs = await medianMs('reference', () => socializeReference(small), slow);
+  smallBook.free();
+  measuredNow[profile.name] = { engineOverCopy: engineMs / copyMs, referenceOverEngine: referenceMs / smallEngineMs };
+}
+
+if (args.update) {
+  const baseline: Baseline = {
+    machine: about, variant: engine.variant, date: new Date().toISOString(),
+    copyAccounts: COPY_ACCOUNTS, referenceAccounts: REFERENCE_ACCOUNTS, figures: measuredNow,
+  };
+  writeFileSync(args.baseline, JSON.stringify(baseline, null, 2) + '\n');
+  for (const [name, f] of Object.entries(measuredNow)) {
+    console.log(`  ${name.padEnd(15)} engine ÷ copy ${f.engineOverCopy.toFixed(2).padStart(7)}×   reference ÷ engine ${f.referenceOverEngine.toFixed(0).padStart(5)}×`);
+  }
+  console.log(`baseline written to ${args.baseline}`);
+  process.exit(0);
+}
+
+const baseline = JSON.parse(readFileSync(args.baseline, 'utf8')) as Baseline;
+console.log(`baseline of ${baseline.date} (${describeMachine(baseline.machine)}; '${baseline.variant}' core); tolerance ${(tolerance * 100).toFixed(0)}%\n`);
+console.log('| profile | figure | baseline | now | change | |');
+console.log('| --- | --- | ---: | ---: | ---: | --- |');
+let regressions = 0;
+for (const [name, now] of Object.entries(measuredNow)) {
+  const before = baseline.figures[name];
+  if (!before) {
+    console.log(`| ${name} | (no baseline: run with --update) | | | | |`);
+    continue;
+  }
+  // A slowdown of the engine raises engine ÷ copy and lowers reference ÷ engine.
+  const rows: [string, number, number, number][] = [
+    ['engine ÷ copy', before.engineOverCopy, now.engineOverCopy, now.engineOverCopy / before.engineOverCopy],
+    ['reference ÷ engine', before.referenceOverEngine, now.referenceOverEngine, before.referenceOverEngine / now.referenceOverEngine],
+  ];
+  for (const [figure, was, is, slowdown] of rows) {
+    const failed = slowdown > 1 + tolerance;
+    if (failed) regressions++;
+    const change = `${slowdown >= 1 ? '+' : '−'}${(Math.abs(slowdown - 1) * 100).toFixed(0)}% time`;
+    console.log(`| ${name} | ${figure} | ${was.toFixed(2)}× | ${is.toFixed(2)}× | ${change} | ${failed ? 'REGRESSION' : 'ok'} |`);
+  }
+}
+console.log(regressions === 0 ? '\nno regression' : `\n${regressions} figure(s) regressed beyond ${(tolerance * 100).toFixed(0)}%`);
+process.exitCode = regressions === 0 ? 0 : 1;
