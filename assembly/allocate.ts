@@ -10,20 +10,18 @@
 // is exact in wrapping arithmetic (64-bit when P ≤ 2^63, 128-bit otherwise),
 // and one comparison with P corrects both q and r.
 //
-// Narrow books (P ≤ 2^63) take one pass after the sum: a sample predicts a
-// band of remainders that holds the boundary (sample.ts); accounts above it
-// get their extra unit in the same pass, those inside are listed with their
-// remainder and settled by select.ts. If the prediction misses (more units
-// went out above the band than the leftover, or the band is too short of it), the
-// pass runs again listing every eligible account: the answer never depends
-// on the sample, only the time does.
-// Wide books (P > 2^63, rare) take two passes: floors with a histogram of
-// remainder bits, then the units above the boundary bucket.
+// One pass after the sum: a sample predicts a band of remainders that holds
+// the boundary (sample.ts); accounts above it get their extra unit in the same
+// pass, those inside are listed with their remainder and settled by select.ts.
+// If the prediction misses (more units went out above the band than the
+// leftover, or the band is too short of it), the pass runs again listing every
+// eligible account: the answer never depends on the sample, only the time does.
+// Remainders are listed as 64-bit keys, r >> t: exact (t = 0) unless P ≥ 2^64,
+// where equal keys are then told apart by exact 128-bit remainders.
 
 import { mulhi, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
 import {
-  BUCKET_BITS, HISTOGRAM, clearHistogram, countKey, bucketCount, findBoundary, needInBucket,
-  settleBoundary, settleListed, LIST_ENTRY,
+  settleBoundary, settleListed, giveFirstListed, listedIndices, tiedNeed, LIST_ENTRY,
 } from './select';
 import { predictBand, bandLow, bandHigh } from './sample';
 import { floorsNarrowSimd, writtenSimd, sumPositiveSimd, sumHighSimd, sumCountSimd } from './simd';
@@ -92,52 +90,46 @@ export function allocate(
   // s scales c into 64 bits when P ≥ 2^64; the narrow loop needs 2P ≤ 2^64.
   const s = Phi == 0 ? 0 : bitLength(Phi);
   const c = fixedRatio(S, Plo, Phi, s);
-  if (Phi == 0 && Plo <= (<u64>1 << 63)) {
-    allocateNarrow(profits, haircuts, candidates, n, S, Plo, c);
-  } else {
-    allocateWide(profits, haircuts, candidates, n, S, Plo, Phi, c, s);
+  const narrow = Phi == 0 && Plo <= (<u64>1 << 63);
+  // Keys are remainders (< P) shifted into 64 bits.
+  const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
+  predictBand(profits, n, S, Plo, Phi, c, s, t);
+  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, bandLow, bandHigh);
+  // Valid when no more units went out than S has, and the band can supply the rest.
+  if (written > S || S - written > <u64>((end - candidates) / LIST_ENTRY)) {
+    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, 0, u64.MAX_VALUE);
+  }
+  if (written != S) {
+    const tied = settleListed(haircuts, candidates, <u32>((end - candidates) / LIST_ENTRY), S - written);
+    if (tied != 0 && t == 0) {
+      giveFirstListed(haircuts, candidates, tiedNeed);
+    } else if (tied != 0) {
+      listedIndices(candidates, tied);
+      settleBoundary(profits, haircuts, candidates, tied, tiedNeed, S, Plo, Phi);
+    }
   }
   if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S);
 }
 
-/** P ≤ 2^63: one speculative pass (two when the sample misjudges), then the listed band. */
-function allocateNarrow(profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64): void {
-  predictBand(profits, n, S, P, c);
-  let end = passNarrow(profits, haircuts, list, n, S, P, c, bandLow, bandHigh);
-  // Valid when no more units went out than S has, and the band can supply the rest.
-  if (written > S || S - written > <u64>((end - list) / LIST_ENTRY)) {
-    end = passNarrow(profits, haircuts, list, n, S, P, c, 0, u64.MAX_VALUE);
-  }
-  if (written != S) settleListed(haircuts, list, <u32>((end - list) / LIST_ENTRY), S - written);
-}
-
-/** The narrow pass over all n accounts, two at a time in SIMD builds. Returns the list's end. */
-function passNarrow(profits: usize, haircuts: usize, list: usize, n: u32, S: u64, P: u64, c: u64, low: u64, high: u64): usize {
+/**
+ * One pass over all n accounts with the band [low, high] of keys: the narrow
+ * loop (SIMD two at a time where built with SIMD) or the 128-bit one.
+ * Sets `written`; returns where the list ends.
+ */
+function pass(
+  profits: usize, haircuts: usize, list: usize, n: u32, S: u64, Plo: u64, Phi: u64,
+  c: u64, s: i32, t: i32, narrow: bool, low: u64, high: u64,
+): usize {
+  if (!narrow) return floorsWide(profits, haircuts, list, n, S, Plo, Phi, c, s, t, low, high);
   if (ASC_FEATURE_SIMD) {
     const pairs = n & ~1;
-    const end = floorsNarrowSimd(profits, haircuts, list, pairs, S, P, c, low, high);
+    const end = floorsNarrowSimd(profits, haircuts, list, pairs, S, Plo, c, low, high);
     const before = writtenSimd;
-    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, P, c, low, high);
+    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, Plo, c, low, high);
     written += before;
     return tail;
   }
-  return floorsNarrow(profits, haircuts, list, 0, n, S, P, c, low, high);
-}
-
-/** P > 2^63: floors with a histogram of the remainders' top bits, then the boundary. */
-function allocateWide(
-  profits: usize, haircuts: usize, candidates: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32,
-): void {
-  const topLo = Plo - 1, topHi = Phi - <u64>(Plo == 0);
-  const shift = bitLength128(topLo, topHi) - BUCKET_BITS;
-  clearHistogram();
-  const leftover = S - floorsWide(profits, haircuts, n, S, Plo, Phi, c, s, shift);
-  if (leftover == 0) return;
-  const boundary = findBoundary(leftover);
-  const need = needInBucket;
-  const takeAll = need == bucketCount(boundary);
-  const count = markWide(profits, haircuts, candidates, n, S, Plo, Phi, shift, boundary, takeAll);
-  if (!takeAll) settleBoundary(profits, haircuts, candidates, count, need, S, Plo, Phi);
+  return floorsNarrow(profits, haircuts, list, 0, n, S, Plo, c, low, high);
 }
 
 /** S == P: every positive profit is taken whole. */
@@ -148,7 +140,7 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32): void {
   }
 }
 
-/** Set by `floorsNarrow`: Σ haircuts it wrote. */
+/** Set by the passes: Σ haircuts written. */
 let written: u64 = 0;
 
 /**
@@ -190,63 +182,38 @@ function floorsNarrow(
 }
 
 /**
- * Pass 1 when P > 2^63: floors into `haircuts`, a histogram of the 128-bit
- * remainders' top bits, and Σ floors. Accounts with profit ≤ 0 compute with 0
- * and are taken back out of bucket 0 at the end.
+ * The pass when P > 2^63: as `floorsNarrow`, with 128-bit remainders listed
+ * as keys r >> t (t makes them fit 64 bits; keys order like remainders).
  */
 function floorsWide(
-  profits: usize, haircuts: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32, shift: i32,
-): u64 {
-  let assigned: u64 = 0;
-  let ineligible: u32 = 0;
+  profits: usize, haircuts: usize, entry: usize, n: u32, S: u64, Plo: u64, Phi: u64,
+  c: u64, s: i32, t: i32, lowKey: u64, highKey: u64,
+): usize {
+  let sum: u64 = 0;
   const cShift = <u64>s;
-  for (let at: usize = 0, end = <usize>n << 3; at < end; at += 8) {
-    const p = load<i64>(profits + at);
-    const positive = p > 0;
-    const m = <u64>select<i64>(p, 0, positive);
-    let q = mulhi(m, c) >> cShift;
-    let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
-    if (!less128(rLo, rHi, Plo, Phi)) {
-      q++;
-      rHi = rHi - Phi - <u64>(rLo < Plo);
-      rLo -= Plo;
-    }
-    if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
-    store<u64>(haircuts + at, q);
-    assigned += q;
-    countKey(shiftRight128(rLo, rHi, shift));
-    ineligible += <u32>!positive;
-  }
-  store<u32>(HISTOGRAM, load<u32>(HISTOGRAM) - ineligible);
-  return assigned;
-}
-
-/**
- * Pass 2 when P > 2^63: one more unit to every account whose key is above
- * the boundary bucket; the boundary bucket's accounts either all get one
- * (`takeAll`) or are listed, ascending, at `candidates`. Returns the list's length.
- */
-function markWide(
-  profits: usize, haircuts: usize, candidates: usize, n: u32,
-  S: u64, Plo: u64, Phi: u64, shift: i32, boundary: u32, takeAll: bool,
-): u32 {
-  let count: u32 = 0;
-  const b = <u64>boundary;
+  const span = highKey - lowKey;
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
     const p = load<i64>(profits + at);
-    if (p <= 0) continue;
-    const q = load<u64>(haircuts + at);
-    const rLo = remainderWide(S, <u64>p, q, Plo, Phi);
-    const key = shiftRight128(rLo, high, shift);
-    if (key > b || (takeAll && key == b)) {
-      store<u64>(haircuts + at, q + 1);
-    } else if (key == b) {
-      store<u32>(candidates + (<usize>count << 2), i);
-      count++;
-    }
+    const m = <u64>select<i64>(p, 0, p > 0);
+    let q = mulhi(m, c) >> cShift;
+    let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
+    const short = !less128(rLo, rHi, Plo, Phi);
+    q += <u64>short;
+    const backLo = select<u64>(Plo, 0, short), backHi = select<u64>(Phi, 0, short);
+    rHi = rHi - backHi - <u64>(rLo < backLo);
+    rLo -= backLo;
+    if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
+    const key = shiftRight128(rLo, rHi, t);
+    const haircut = q + <u64>(key > highKey);
+    store<u64>(haircuts + at, haircut);
+    sum += haircut;
+    store<u64>(entry, key);
+    store<u32>(entry, i, 8);
+    entry += select<usize>(LIST_ENTRY, 0, key - lowKey <= span);
   }
-  return count;
+  written = sum;
+  return entry;
 }
 
 /** Debug builds only: Σ haircuts == S and 0 ≤ haircut ≤ max(profit, 0) for every account. */

@@ -2,13 +2,14 @@
 //
 // The leftover L equals Σ r / P over all eligible accounts, so a sample of k
 // remainders predicts both how many of its members get a unit (Σ r_sample / P)
-// and the remainders around that rank. The band [low, high] is taken k/16
+// and the remainders around that rank. Remainders are compared as keys,
+// r >> t, with t = 0 (exact) unless P ≥ 2^64. The band [low, high] is taken k/16
 // ranks either side of the prediction (several standard deviations for any
 // spread of remainders), so the boundary almost always falls inside it. The
 // prediction only decides how much work the pass saves; allocate.ts checks
 // it against the exact counts and redoes the pass when it missed.
 
-import { mulhi, bitLength } from './wide';
+import { mulhi, bitLength, high, less128, remainderWide, shiftRight128 } from './wide';
 
 /** Sample size: 4096 remainders, 32 KiB of static memory. */
 const SAMPLE_SIZE: u32 = 4096;
@@ -22,28 +23,39 @@ const MIN_SAMPLED: u32 = 512;
 export let bandLow: u64 = 0;
 export let bandHigh: u64 = u64.MAX_VALUE;
 
-/** Sets `bandLow`/`bandHigh` for a narrow book (P ≤ 2^63, c as in allocate.ts). */
-export function predictBand(profits: usize, n: u32, S: u64, P: u64, c: u64): void {
+/**
+ * Sets `bandLow`/`bandHigh` (in keys: remainder >> t) from a sample. Works for
+ * any book: the sample's remainders are computed in 128 bits (c and s as in
+ * allocate.ts), which costs nothing at 4096 accounts.
+ */
+export function predictBand(
+  profits: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32, t: i32,
+): void {
   bandLow = 0;
   bandHigh = u64.MAX_VALUE;
   if (n < MIN_ACCOUNTS) return;
   const stride = <usize>(n / SAMPLE_SIZE) << 3;
-  // Σ r / P in fixed point: 40 significant bits of each remainder are plenty.
-  const scale = <u64>max(0, bitLength(P) - 40);
+  // Σ r / P in fixed point: 40 significant bits of each key are plenty.
+  const topKey = shiftRight128(Plo - 1, Phi - <u64>(Plo == 0), t);
+  const scale = <u64>max(0, bitLength(topKey) - 40);
   let sampled: u32 = 0;
   let scaledSum: u64 = 0;
   for (let j: u32 = 0; j < SAMPLE_SIZE; j++) {
     const p = load<i64>(profits + <usize>j * stride);
     if (p <= 0) continue;
-    let q = mulhi(<u64>p, c);
-    let r = S * <u64>p - q * P;
-    if (r >= P) r -= P;
-    store<u64>(SAMPLE + (<usize>sampled << 3), r);
+    const q = mulhi(<u64>p, c) >> <u64>s;
+    let rLo = remainderWide(S, <u64>p, q, Plo, Phi), rHi = high;
+    if (!less128(rLo, rHi, Plo, Phi)) {
+      rHi = rHi - Phi - <u64>(rLo < Plo);
+      rLo -= Plo;
+    }
+    const key = shiftRight128(rLo, rHi, t);
+    store<u64>(SAMPLE + (<usize>sampled << 3), key);
     sampled++;
-    scaledSum += r >> scale;
+    scaledSum += key >> scale;
   }
   if (sampled < MIN_SAMPLED) return;
-  const rank = scaledSum / (P >> scale);
+  const rank = scaledSum / ((topKey >> scale) + 1);
   const margin = <u64>(sampled >> 4);
   sortDescending(SAMPLE, sampled);
   if (rank > margin) bandHigh = load<u64>(SAMPLE + (<usize>(rank - margin) << 3));

@@ -72,12 +72,18 @@ export function findBoundary(need: u64): u32 {
 /** Bytes per listed account: its remainder (u64) then its index (u32). */
 export const LIST_ENTRY: usize = 12;
 
+/** Set by `settleListed`: how many of the tied entries it left still need a unit. */
+export let tiedNeed: u64 = 0;
+
 /**
- * Settles a listed band (narrow books): `count` entries at `list` (remainder
- * < 2^63, index; ascending indices), of which `need` must get one more unit.
- * Branch-free rounds over one contiguous array.
+ * Settles a listed band: `count` entries at `list` (key, index; ascending
+ * indices), of which `need` must get one more unit. Branch-free rounds over
+ * one contiguous array. Returns 0 when every unit is placed; otherwise the
+ * number of entries left at the front of the list, all with equal keys, of
+ * which `tiedNeed` must get a unit: the caller decides the ties (by index
+ * when keys are exact remainders, by exact remainder when they are not).
  */
-export function settleListed(haircuts: usize, list: usize, count: u32, need: u64): void {
+export function settleListed(haircuts: usize, list: usize, count: u32, need: u64): u32 {
   let low: u64 = u64.MAX_VALUE, top: u64 = 0;
   for (let e = list, end = list + <usize>count * LIST_ENTRY; e < end; e += LIST_ENTRY) {
     const v = load<u64>(e);
@@ -112,16 +118,31 @@ export function settleListed(haircuts: usize, list: usize, count: u32, need: u64
     low = keptLow;
     top = keptTop;
   }
-  // Every remaining entry ties (or all are needed): the lowest indices win.
   if (<u64>count < need) unreachable();
+  if (<u64>count == need) {
+    for (let j: usize = 0; j < <usize>count; j++) addUnit(haircuts, load<u32>(list + j * LIST_ENTRY, 8));
+    return 0;
+  }
+  tiedNeed = need;
+  return count;
+}
+
+/** Ties by index: one unit each to the first `need` listed entries (lowest indices). */
+export function giveFirstListed(haircuts: usize, list: usize, need: u64): void {
   for (let j: usize = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(list + j * LIST_ENTRY, 8));
 }
 
+/** Rewrites the first `count` list entries' indices as a plain u32 array at `list`, in place. */
+export function listedIndices(list: usize, count: u32): void {
+  // Entry j's index sits at 12j + 8, never below 4j: each read precedes any write over it.
+  for (let j: usize = 0; j < <usize>count; j++) store<u32>(list + (j << 2), load<u32>(list + j * LIST_ENTRY, 8));
+}
+
 /**
- * Settles the boundary bucket of a wide book: `count` candidate indices
- * (ascending) at `candidates`, of which `need` must get one more unit.
- * Remainders are up to 96 bits, so they are recomputed from profit and floor
- * (two wide multiplies) rather than stored; at most ceil(96 / BUCKET_BITS) rounds run.
+ * Settles ties in key on a wide book: `count` candidate indices (ascending)
+ * at `candidates`, of which `need` must get one more unit, by exact 128-bit
+ * remainders, recomputed from profit and floor rather than stored; at most
+ * ceil(96 / BUCKET_BITS) rounds run.
  */
 export function settleBoundary(
   profits: usize, haircuts: usize, candidates: usize, count: u32, need: u64,

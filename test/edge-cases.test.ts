@@ -32,6 +32,12 @@ const cases: Record<string, { loss: bigint; insuranceFund?: bigint; profits: big
     loss: MAX - 1n,
     profits: Array.from({ length: 4096 }, (_, i) => MAX - BigInt(i * 7919)),
   },
+  // Total ≈ 2^68, so the kernel lists remainders by their top 64 bits: here those tie
+  // while the exact remainders (5·k) differ, and only the exact ones may decide.
+  'total past 2^64, remainders equal in their top bits': {
+    loss: 5n,
+    profits: Array.from({ length: 64 }, (_, i) => 2n ** 62n + BigInt(i % 3)),
+  },
   '−2^63 present': { loss: 10n, profits: [I64_MIN, 4n, I64_MIN, 6n] },
   'dinero.js #892': { loss: 3n, profits: [3002399751580333n, 1_000_000_000_000_000n, 501199875790167n] },
   'loss a third of the total': { loss: 100n, profits: Array.from({ length: 300 }, () => 1n) },
