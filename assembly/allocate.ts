@@ -94,13 +94,17 @@ export function allocate(
   // Keys are remainders (< P) shifted into 64 bits.
   const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
   predictBand(profits, n, S, Plo, Phi, c, s, t);
-  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, bandLow, bandHigh);
+  let low = bandLow, high = bandHigh;
+  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high);
   // Valid when no more units went out than S has, and the band can supply the rest.
   if (written > S || S - written > <u64>((end - candidates) / LIST_ENTRY)) {
-    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, 0, u64.MAX_VALUE);
+    low = 0;
+    high = u64.MAX_VALUE;
+    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high);
   }
   if (written != S) {
-    const tied = settleListed(haircuts, candidates, <u32>((end - candidates) / LIST_ENTRY), S - written);
+    const count = <u32>((end - candidates) / LIST_ENTRY);
+    const tied = settleListed(haircuts, candidates, count, S - written, low, high);
     if (tied != 0 && t == 0) {
       giveFirstListed(haircuts, candidates, tiedNeed);
     } else if (tied != 0) {

@@ -77,18 +77,27 @@ export let tiedNeed: u64 = 0;
 
 /**
  * Settles a listed band: `count` entries at `list` (key, index; ascending
- * indices), of which `need` must get one more unit. Branch-free rounds over
+ * indices; keys within [lowBound, topBound], or topBound is u64.MAX_VALUE when
+ * unknown), of which `need` must get one more unit. Branch-free rounds over
  * one contiguous array. Returns 0 when every unit is placed; otherwise the
  * number of entries left at the front of the list, all with equal keys, of
  * which `tiedNeed` must get a unit: the caller decides the ties (by index
  * when keys are exact remainders, by exact remainder when they are not).
  */
-export function settleListed(haircuts: usize, list: usize, count: u32, need: u64): u32 {
-  let low: u64 = u64.MAX_VALUE, top: u64 = 0;
-  for (let e = list, end = list + <usize>count * LIST_ENTRY; e < end; e += LIST_ENTRY) {
-    const v = load<u64>(e);
-    low = select<u64>(v, low, v < low);
-    top = select<u64>(v, top, v > top);
+export function settleListed(
+  haircuts: usize, list: usize, count: u32, need: u64, lowBound: u64, topBound: u64,
+): u32 {
+  // Known bounds of the keys spare a pass; without them (a band open at the
+  // top) the exact smallest and largest are found first.
+  let low = lowBound, top = topBound;
+  if (topBound == u64.MAX_VALUE) {
+    low = u64.MAX_VALUE;
+    top = 0;
+    for (let e = list, end = list + <usize>count * LIST_ENTRY; e < end; e += LIST_ENTRY) {
+      const v = load<u64>(e);
+      low = select<u64>(v, low, v < low);
+      top = select<u64>(v, top, v > top);
+    }
   }
   while (<u64>count != need && low != top) {
     // Each round keeps at least `need` entries; fewer means inconsistent input: trap, never spin.
