@@ -16,7 +16,7 @@
 // If the prediction misses (more units went out above the band than the
 // leftover, or the band is too short of it), the pass runs again listing every
 // eligible account: the answer never depends on the sample, only the time does.
-// Remainders are listed as 64-bit keys, r >> t: exact (t = 0) unless P ≥ 2^64,
+// Remainders are listed as 64-bit keys, r >> t: exact (t = 0) unless P > 2^64,
 // where equal keys are then told apart by exact 128-bit remainders.
 
 import { mulhi, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';

@@ -206,7 +206,9 @@ export function settleBoundary(
 // @ts-ignore: decorator
 @inline function remainderOf(profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64): u64 {
   const at = <usize>i << 3;
-  return remainderWide(S, load<u64>(profits + at), load<u64>(haircuts + at), Plo, Phi);
+  // As in the passes, a profit ≤ 0 counts as 0 (remainder 0), never as a huge unsigned value.
+  const p = load<i64>(profits + at);
+  return remainderWide(S, <u64>select<i64>(p, 0, p > 0), load<u64>(haircuts + at), Plo, Phi);
 }
 
 /** The histogram key of account i: (remainder − min) >> shift. */

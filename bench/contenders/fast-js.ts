@@ -1,55 +1,63 @@
 // The fastest exact socialization we could write in plain JavaScript: the
 // honest baseline a strong engineer would ship without WebAssembly.
 //
-// - Profits are read as 32-bit words of the BigInt64Array (no BigInt per account).
-// - When every profit and the total are below 2^53, each quota is estimated in
-//   double arithmetic, x·p with x = S/P, whose error is below `tol`
-//   (a few ulps of the largest quota). The float never decides a unit: a quota
-//   within `tol` of an integer is recomputed exactly in BigInt, and so is every
-//   remainder within 2·tol of the boundary, where the units are then placed by
-//   exact comparison. Estimated remainders farther away are provably on the
-//   right side (order statistics move by at most `tol` when values do).
+// - Profits are read as 32-bit words of the BigInt64Array (no BigInt per
+//   account); exact totals are kept as chunked sums of words, folded into a
+//   bigint before any partial sum could pass 2^53.
+// - Each quota is estimated in double arithmetic, x·p with x = S/P, whose error
+//   is below `tol` (a few ulps of the largest quota). The float never decides a
+//   unit: a quota within `tol` of an integer is recomputed exactly in BigInt,
+//   and so is every remainder within 2·tol of the boundary, where the units are
+//   then placed by exact comparison. Estimated remainders farther away are
+//   provably on the right side (order statistics move by at most `tol` when
+//   values do).
 // - The boundary is found by a three-way quickselect (duplicates are linear).
-// - Otherwise (profits or total ≥ 2^53) it falls back to BigInt arithmetic.
+// - Quotas of 2^44 units or more leave the estimate too coarse: it falls back
+//   to BigInt arithmetic for everything (the reference), as in the *wide* profile.
 
 import { socializeReference } from '../../src/reference.js';
 import type { SocializeResult } from '../../src/types.js';
 import { haircutRate, waterfall } from '../../src/waterfall.js';
 
 const TWO32 = 4_294_967_296;
-const SAFE = 2 ** 53;
+/** Accounts per chunk: 2^20 words of < 2^32 sum below 2^52, exactly. */
+const CHUNK = 1 << 20;
+/** Floors per fold: 512 floors of < 2^44 sum below 2^53, exactly. */
+const FOLD = 512;
 
 /** Same result as `socializeReference({ loss, insuranceFund, profits })`, for a BigInt64Array. */
 export function socializeFastJs(profits: BigInt64Array, loss: bigint, insuranceFund: bigint): SocializeResult {
   const n = profits.length;
   const words = new Int32Array(profits.buffer, profits.byteOffset, 2 * n);
 
-  // Pass 1: the total of positive profits, exact while it stays below 2^53.
-  let total = 0;
+  // Pass 1: the exact total of positive profits, as chunked sums of their two words.
+  let totalProfit = 0n;
   let eligible = 0;
   let largest = 0;
-  for (let i = 0; i < n; i++) {
-    const high = words[2 * i + 1]!;
-    if (high < 0) continue;
-    if (high >= 0x20_0000) return socializeReference({ loss, insuranceFund, profits }); // a profit ≥ 2^53
-    const p = high * TWO32 + (words[2 * i]! >>> 0);
-    if (p === 0) continue;
-    total += p;
-    eligible++;
-    if (p > largest) largest = p;
+  for (let from = 0; from < n; from += CHUNK) {
+    let lows = 0;
+    let highs = 0;
+    for (let i = from, end = Math.min(n, from + CHUNK); i < end; i++) {
+      const high = words[2 * i + 1]!;
+      const low = words[2 * i]! >>> 0;
+      if (high < 0 || (high === 0 && low === 0)) continue;
+      lows += low;
+      highs += high;
+      eligible++;
+      const p = high * TWO32 + low;
+      if (p > largest) largest = p;
+    }
+    totalProfit += BigInt(highs) * 4_294_967_296n + BigInt(lows);
   }
-  if (total >= SAFE) return socializeReference({ loss, insuranceFund, profits });
 
-  const totalProfit = BigInt(total);
   const split = waterfall(loss, insuranceFund, totalProfit);
-  const S = Number(split.socialized);
   const haircuts = new BigInt64Array(n);
   const out = new Int32Array(haircuts.buffer);
   const summary = {
     ...split, totalProfit, profitableAccounts: eligible, haircutRate: haircutRate(split.socialized, totalProfit),
   };
-  if (S === 0) return { haircuts, ...summary };
-  if (S === total) {
+  if (split.socialized === 0n) return { haircuts, ...summary };
+  if (split.socialized === totalProfit) {
     // Every positive profit is taken whole.
     for (let i = 0; i < n; i++) {
       if (words[2 * i + 1]! >= 0) {
@@ -60,38 +68,42 @@ export function socializeFastJs(profits: BigInt64Array, loss: bigint, insuranceF
     return { haircuts, ...summary };
   }
 
-  // |x·p − S·p/P| < tol for every account: two roundings of a quota ≤ largest·x < 2^53.
-  const x = S / total;
+  // |x·p − S·p/P| < tol for every account: three roundings (x, p, the product) of a quota ≤ largest·x.
+  const total = Number(totalProfit);
+  const x = Number(split.socialized) / total;
   const tol = Math.max(largest * x, 1) * 2 ** -48;
   if (tol > 1 / 16) return socializeReference({ loss, insuranceFund, profits });
 
   // Pass 2: floors (exact), estimated remainders as fractions of P.
   const fractions = new Float64Array(eligible);
   const indices = new Uint32Array(eligible);
-  let assigned = 0;
+  let assigned = 0n;
+  let partial = 0;
   let k = 0;
   for (let i = 0; i < n; i++) {
     const high = words[2 * i + 1]!;
-    if (high < 0) continue;
-    const p = high * TWO32 + (words[2 * i]! >>> 0);
-    if (p === 0) continue;
-    const quota = x * p;
+    const low = words[2 * i]! >>> 0;
+    if (high < 0 || (high === 0 && low === 0)) continue;
+    const quota = x * (high * TWO32 + low);
     let q = Math.floor(quota);
     let f = quota - q;
     if (f < tol || f > 1 - tol) {
       // Too close to an integer for the estimate to decide the floor.
-      const product = split.socialized * BigInt(p);
+      const product = split.socialized * profits[i]!;
       q = Number(product / totalProfit);
       f = Number(product % totalProfit) / total;
     }
     out[2 * i] = q >>> 0;
     out[2 * i + 1] = Math.floor(q / TWO32);
-    assigned += q;
+    partial += q;
     fractions[k] = f;
     indices[k] = i;
-    k++;
+    if (++k % FOLD === 0) {
+      assigned += BigInt(partial);
+      partial = 0;
+    }
   }
-  const leftover = S - assigned;
+  const leftover = Number(split.socialized - assigned - BigInt(partial));
   if (leftover === 0) return { haircuts, ...summary };
 
   // The leftover-th largest estimated fraction; the exact boundary is within tol of it.
