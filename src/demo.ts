@@ -1,4 +1,4 @@
-// `npm start`: the main job on a built-in default. A seeded book of 1,000,000
+// `socialized-loss demo` (what `npm start` runs): the main job on a built-in default. A seeded book of 1,000,000
 // accounts (USDT, 6 decimals), a liquidation deficit and an insurance fund;
 // prints the summary, the engine's time, the reference's time, and checks that
 // both agree on every haircut.
@@ -6,7 +6,7 @@
 import { loadEngine } from './engine.js';
 import { socializeReference } from './reference.js';
 import { generateProfits } from './scenario.js';
-import { formatUnits } from './units.js';
+import { formatGrouped } from './cli/decimal.js';
 
 /** The default scenario. */
 export const DEMO = {
@@ -51,7 +51,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   const agree = mismatches === 0 && JSON.stringify(referenceSummary, (_, v) => (typeof v === 'bigint' ? String(v) : v))
     === JSON.stringify(summary, (_, v) => (typeof v === 'bigint' ? String(v) : v));
 
-  const amount = (units: bigint) => formatUnits(units, decimals).padStart(22);
+  const amount = (units: bigint) => formatGrouped(units, decimals).padStart(22);
   const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`.padStart(10);
   print(`socialized-loss demo: ${accounts.toLocaleString('en-US')} accounts (seed ${seed}), amounts in USDT (${decimals} decimals)`);
   print('');
@@ -74,9 +74,3 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   return agree;
 }
 
-runDemo().then((agree) => {
-  if (!agree) process.exitCode = 1;
-}, (error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

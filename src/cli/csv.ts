@@ -1,0 +1,189 @@
+// A streaming RFC 4180 reader for account files: bytes in, rows into an
+// AccountTable, with no object or string per row. A header names the columns
+// (`account` and `profit` in any order; others are ignored). Records end in LF
+// or CRLF; quoted fields may hold commas, doubled quotes and line breaks.
+// Every malformed record is an InputError with its line and column.
+
+import { DecimalError, parseUnitsInto } from './decimal.js';
+import { InputError } from './errors.js';
+import type { AccountTable } from './table.js';
+
+const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
+const MAX_FIELDS = 4096;
+
+/**
+ * Reads CSV from `chunks` into `table`; `file` names the input in errors.
+ * `expectedBytes` (the file's size, or 0) lets the table size itself from the first chunk's rows.
+ */
+export async function readCsv(
+  chunks: AsyncIterable<Uint8Array>, file: string, decimals: number, table: AccountTable, expectedBytes = 0,
+): Promise<void> {
+  const reader = new CsvRecords(file, decimals, table);
+  let pending: Uint8Array = new Uint8Array(0);
+  let seen = 0;
+  for await (const chunk of chunks) {
+    const buffer = pending.length === 0 ? chunk : concat(pending, chunk);
+    const used = reader.records(buffer, false);
+    pending = buffer.subarray(used).slice();
+    if (seen === 0 && table.rows > 0 && expectedBytes > 0) table.expect(Math.ceil((expectedBytes * table.rows) / used));
+    seen += used;
+  }
+  const used = reader.records(pending, true);
+  if (used !== pending.length) throw new Error('internal: unparsed CSV tail');
+  reader.finish();
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Record-by-record state: the header's column positions, the current line. */
+class CsvRecords {
+  #line = 1;
+  #accountColumn = -1;
+  #profitColumn = -1;
+  #columns = 0;
+  readonly #starts = new Int32Array(MAX_FIELDS);
+  readonly #ends = new Int32Array(MAX_FIELDS);
+  readonly #quoted = new Uint8Array(MAX_FIELDS);
+  readonly #columnAt = new Int32Array(MAX_FIELDS); // 1-based character column of each field
+  readonly #words = new Int32Array(2);
+
+  constructor(readonly file: string, readonly decimals: number, readonly table: AccountTable) {}
+
+  /** Parses the complete records in `buffer`; returns how many bytes they used. At the end (`last`), all of it. */
+  records(buffer: Uint8Array, last: boolean): number {
+    let pos = 0;
+    while (pos < buffer.length) {
+      const end = this.#record(buffer, pos, last);
+      if (end < 0) break;
+      pos = end;
+    }
+    return pos;
+  }
+
+  /** Checks what only the end can tell. */
+  finish(): void {
+    if (this.#columns === 0) throw new InputError(this.file, 1, 1, 'empty file; expected a header naming the columns account and profit');
+  }
+
+  /** Parses one record at `pos`; returns the position after its line break, or −1 if it is not complete yet. */
+  #record(buffer: Uint8Array, pos: number, last: boolean): number {
+    const firstLine = this.#line;
+    let lineStart = pos;
+    let line = this.#line;
+    let fields = 0;
+    let i = pos;
+    for (;;) {
+      if (fields === MAX_FIELDS) throw new InputError(this.file, line, i - lineStart + 1, `more than ${MAX_FIELDS} fields`);
+      this.#columnAt[fields] = i - lineStart + 1;
+      if (i < buffer.length && buffer[i] === QUOTE) {
+        // Quoted field: up to the closing quote not followed by another.
+        const openLine = line, openColumn = i - lineStart + 1;
+        i++;
+        const start = i;
+        for (;;) {
+          if (i >= buffer.length) {
+            if (!last) return -1;
+            throw new InputError(this.file, openLine, openColumn, 'quoted field never closed; expected a closing "');
+          }
+          const b = buffer[i]!;
+          if (b === QUOTE) {
+            if (i + 1 < buffer.length && buffer[i + 1] === QUOTE) {
+              i += 2;
+              continue;
+            }
+            if (i + 1 >= buffer.length && !last) return -1;
+            break;
+          }
+          if (b === LF) {
+            line++;
+            lineStart = i + 1;
+          }
+          i++;
+        }
+        this.#starts[fields] = start;
+        this.#ends[fields] = i;
+        this.#quoted[fields] = 1;
+        i++; // closing quote
+        fields++;
+        if (i < buffer.length && buffer[i] !== COMMA && buffer[i] !== LF && !(buffer[i] === CR && buffer[i + 1] === LF)) {
+          if (buffer[i] === CR && i + 1 >= buffer.length && !last) return -1;
+          throw new InputError(this.file, line, i - lineStart + 1, 'unexpected character after a closing quote; expected "," or the end of the line');
+        }
+      } else {
+        const start = i;
+        while (i < buffer.length) {
+          const b = buffer[i]!;
+          if (b === COMMA || b === LF) break;
+          if (b === CR && (i + 1 >= buffer.length || buffer[i + 1] === LF)) break;
+          if (b === QUOTE) throw new InputError(this.file, line, i - lineStart + 1, 'quote inside an unquoted field; quote the whole field and double the quote');
+          i++;
+        }
+        if (i >= buffer.length && !last) return -1;
+        if (i < buffer.length && buffer[i] === CR && i + 1 >= buffer.length && !last) return -1;
+        this.#starts[fields] = start;
+        this.#ends[fields] = i;
+        this.#quoted[fields] = 0;
+        fields++;
+      }
+      // After a field: a comma starts the next one; a line break or the end closes the record.
+      if (i < buffer.length && buffer[i] === COMMA) {
+        i++;
+        continue;
+      }
+      let next = i;
+      if (i < buffer.length) next = buffer[i] === CR ? i + 2 : i + 1;
+      this.#line = line + 1;
+      this.#row(buffer, fields, firstLine);
+      return next;
+    }
+  }
+
+  #row(buffer: Uint8Array, fields: number, line: number): void {
+    if (this.#columns === 0) {
+      this.#header(buffer, fields, line);
+      return;
+    }
+    if (fields !== this.#columns) {
+      const what = fields === 1 && this.#ends[0] === this.#starts[0] ? 'an empty line' : `${fields} field${fields === 1 ? '' : 's'}`;
+      throw new InputError(this.file, line, 1, `found ${what}; expected ${this.#columns} fields as in the header`);
+    }
+    const a = this.#accountColumn, p = this.#profitColumn;
+    if (this.#ends[a] === this.#starts[a]) {
+      throw new InputError(this.file, line, this.#columnAt[a]!, 'account is empty; expected a non-empty identifier');
+    }
+    try {
+      parseUnitsInto(buffer, this.#starts[p]!, this.#ends[p]!, this.decimals, this.#words, 0);
+    } catch (error) {
+      if (!(error instanceof DecimalError)) throw error;
+      throw new InputError(this.file, line, this.#columnAt[p]!, `profit ${error.message}`);
+    }
+    const earlier = this.table.add(buffer, this.#starts[a]!, this.#ends[a]!, this.#quoted[a] === 1, this.#words[0]!, this.#words[1]!, line);
+    if (earlier >= 0) {
+      throw new InputError(this.file, line, this.#columnAt[a]!, `account ${JSON.stringify(new TextDecoder().decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
+    }
+  }
+
+  #header(buffer: Uint8Array, fields: number, line: number): void {
+    const decoder = new TextDecoder();
+    for (let f = 0; f < fields; f++) {
+      let name = decoder.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
+      if (this.#quoted[f]) name = name.replaceAll('""', '"');
+      if (f === 0) name = name.replace(/^\uFEFF/, ''); // a byte-order mark is not part of the name
+      if (name !== 'account' && name !== 'profit') continue;
+      const seen = name === 'account' ? this.#accountColumn : this.#profitColumn;
+      if (seen >= 0) throw new InputError(this.file, line, this.#columnAt[f]!, `column ${name} appears twice in the header`);
+      if (name === 'account') this.#accountColumn = f;
+      else this.#profitColumn = f;
+    }
+    const missing = [this.#accountColumn < 0 ? 'account' : '', this.#profitColumn < 0 ? 'profit' : ''].filter(Boolean);
+    if (missing.length > 0) {
+      throw new InputError(this.file, line, 1, `the header lacks ${missing.join(' and ')}; expected a header naming the columns account and profit`);
+    }
+    this.#columns = fields;
+  }
+}

@@ -1,0 +1,140 @@
+// Decimal amounts ⇄ integer units, exactly: "12.5" with 2 decimals is 1250
+// units. Nothing is ever rounded; anything outside the grammar is an error
+// that says what was expected.
+
+/** The largest number of decimals `--decimals` accepts. */
+export const MAX_DECIMALS = 18;
+
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+/** Why a decimal string was rejected (a sentence fragment for an error message). */
+export class DecimalError extends Error {
+  override name = 'DecimalError';
+}
+
+/**
+ * Parses `text` (an optional `-`, digits, optionally `.` and 1 to `decimals`
+ * fraction digits) into integer units: `parseUnits("12.5", 2) === 1250n`.
+ * Throws DecimalError for anything else: empty values, `+`, spaces, exponents,
+ * thousands separators, more fraction digits than `decimals`, values outside
+ * the signed 64-bit range after scaling.
+ */
+export function parseUnits(text: string, decimals: number): bigint {
+  if (text.length === 0) throw new DecimalError('is empty; expected a decimal number');
+  const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!match) {
+    throw new DecimalError(`${JSON.stringify(text)} is not a decimal number; expected an optional "-", digits, and optionally "." with up to ${decimals} fraction digits`);
+  }
+  const [, sign, whole, fraction] = match as unknown as [string, string, string, string | undefined];
+  if (fraction !== undefined) {
+    if (decimals === 0) throw new DecimalError(`${JSON.stringify(text)} has a fraction; --decimals 0 allows whole units only`);
+    if (fraction.length === 0) throw new DecimalError(`${JSON.stringify(text)} ends in "."; expected fraction digits after it`);
+    if (fraction.length > decimals) {
+      throw new DecimalError(`${JSON.stringify(text)} has ${fraction.length} fraction digits; --decimals ${decimals} allows at most ${decimals}`);
+    }
+  }
+  const digits = whole + (fraction ?? '').padEnd(decimals, '0');
+  const units = sign === '-' ? -BigInt(digits) : BigInt(digits);
+  if (units < I64_MIN || units > I64_MAX) {
+    throw new DecimalError(`${JSON.stringify(text)} is outside the signed 64-bit range at ${decimals} decimals`);
+  }
+  return units;
+}
+
+/** Formats integer units with exactly `decimals` fraction digits: (-50n, 2) → "-0.50", (1200n, 2) → "12.00". */
+export function formatUnits(units: bigint, decimals: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(decimals + 1, '0');
+  const point = digits.length - decimals;
+  return (negative ? '-' : '') + digits.slice(0, point) + (decimals > 0 ? '.' + digits.slice(point) : '');
+}
+
+/** `formatUnits` with thousands separators, for people: (123456789n, 2) → "1,234,567.89". */
+export function formatGrouped(units: bigint, decimals: number): string {
+  const [whole, fraction] = formatUnits(units, decimals).split('.') as [string, string | undefined];
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction === undefined ? '' : '.' + fraction);
+}
+
+const TWO32 = 4_294_967_296;
+const DIGIT_0 = 0x30;
+
+/**
+ * `parseUnits` over bytes [start, end), writing the units as two 32-bit words
+ * (low to out[at], high to out[at + 1]). Amounts of up to 15 significant digits
+ * after scaling (below 2^53) take an exact number path with no string or
+ * bigint; anything else goes through `parseUnits`, which also words the errors.
+ */
+export function parseUnitsInto(bytes: Uint8Array, start: number, end: number, decimals: number, out: Int32Array, at: number): void {
+  let i = start;
+  const negative = i < end && bytes[i] === 0x2d;
+  if (negative) i++;
+  let value = 0;
+  let whole = 0;
+  let fraction = -1; // digits after '.', or −1 without '.'
+  let plain = i < end;
+  for (; i < end; i++) {
+    const b = bytes[i]! - DIGIT_0;
+    if (b >= 0 && b <= 9) {
+      value = value * 10 + b;
+      if (fraction >= 0) fraction++;
+      else whole++;
+    } else if (b === 0x2e - DIGIT_0 && fraction < 0) {
+      fraction = 0;
+    } else {
+      plain = false;
+      break;
+    }
+  }
+  const scale = decimals - Math.max(fraction, 0);
+  if (plain && whole > 0 && fraction !== 0 && scale >= 0 && (fraction < 0 || decimals > 0) && whole + Math.max(fraction, 0) + scale <= 15) {
+    const units = (negative ? -value : value) * 10 ** scale;
+    const high = Math.floor(units / TWO32);
+    out[at] = units - high * TWO32;
+    out[at + 1] = high;
+    return;
+  }
+  const units = parseUnits(new TextDecoder().decode(bytes.subarray(start, end)), decimals);
+  out[at] = Number(BigInt.asIntN(32, units));
+  out[at + 1] = Number(units >> 32n);
+}
+
+/** The signed 64-bit value of two 32-bit words, as a number when it is a safe integer, else as a bigint. */
+export function wordsValue(low: number, high: number): number | bigint {
+  if (high >= -0x20_0000 && high < 0x20_0000) return high * TWO32 + (low >>> 0);
+  return (BigInt(high) << 32n) | BigInt(low >>> 0);
+}
+
+/**
+ * Writes `value` (units) as ASCII with exactly `decimals` fraction digits into
+ * `out` at `at`; returns the position after it. Safe integers take a digit
+ * loop with no allocation; larger values go through `formatUnits`.
+ */
+export function writeUnits(out: Uint8Array, at: number, value: number | bigint, decimals: number): number {
+  if (typeof value === 'bigint') {
+    const text = formatUnits(value, decimals);
+    for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+    return at + text.length;
+  }
+  let v = value;
+  if (v < 0) {
+    out[at++] = 0x2d;
+    v = -v;
+  }
+  // Digits of v, at least decimals + 1 of them, written backwards.
+  let count = 0;
+  do {
+    const next = Math.floor(v / 10);
+    SCRATCH[count++] = DIGIT_0 + (v - next * 10);
+    v = next;
+  } while (v > 0 || count <= decimals);
+  const point = count - decimals;
+  for (let k = 0; k < point; k++) out[at++] = SCRATCH[count - 1 - k]!;
+  if (decimals > 0) {
+    out[at++] = 0x2e;
+    for (let k = point; k < count; k++) out[at++] = SCRATCH[count - 1 - k]!;
+  }
+  return at;
+}
+
+const SCRATCH = new Uint8Array(40);

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The `socialized-loss` command. Exit status: 0 done, 2 bad arguments or
+// rows (the message names file, line and column), 1 internal error.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runDemo } from '../demo.js';
+import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
+import { InputError, UsageError } from './errors.js';
+import { abandonAll } from './output.js';
+import { socialize } from './socialize.js';
+
+const HELP = `socialized-loss: exact pro-rata socialization of losses
+
+Usage:
+  socialized-loss socialize ACCOUNTS --loss AMOUNT [--insurance-fund AMOUNT] --decimals N
+                  [--out FILE] [--report FILE] [--quiet]
+  socialized-loss demo            the built-in scenario (what npm start runs)
+  socialized-loss --help | --version
+
+ACCOUNTS   .csv (header naming account and profit, any order, other columns ignored),
+           .jsonl / .ndjson ({"account": "...", "profit": "..."} per line), or - for CSV on stdin
+AMOUNT     decimal: optional -, digits, optionally . and at most N fraction digits (never rounded);
+           --loss and --insurance-fund must not be negative
+--decimals N       fraction digits of every amount, 0 to ${MAX_DECIMALS}
+--out FILE         haircuts CSV (account,profit,haircut,profit_after); default stdout
+--report FILE      audit report (JSON): input and output SHA-256, parameters, every total, timings
+--quiet            no summary on stderr
+
+Exit status: 0 done; 2 bad arguments or rows (file:line:column: message); 1 internal error.
+Files are written beside their target and renamed into place only when complete.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function amount(text: string | undefined, flag: string, decimals: number): bigint {
+  if (text === undefined) throw new UsageError(`${flag} is required`);
+  let units: bigint;
+  try {
+    units = parseUnits(text, decimals);
+  } catch (error) {
+    if (error instanceof DecimalError) throw new UsageError(`${flag} ${error.message}`);
+    throw error;
+  }
+  if (units < 0n) throw new UsageError(`${flag} must not be negative, got ${text}`);
+  return units;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        loss: { type: 'string' },
+        'insurance-fund': { type: 'string' },
+        decimals: { type: 'string' },
+        out: { type: 'string' },
+        report: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(version() + '\n');
+    return;
+  }
+  const [command, ...rest] = positionals;
+  if (command === 'demo') {
+    if (rest.length > 0) throw new UsageError(`demo takes no arguments, got ${rest.join(' ')}`);
+    if (!(await runDemo())) process.exitCode = 1;
+    return;
+  }
+  if (command !== 'socialize') {
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
+  }
+  if (rest.length !== 1) throw new UsageError('socialize takes exactly one ACCOUNTS file (or - for stdin)');
+  if (values.decimals === undefined) throw new UsageError('--decimals is required');
+  if (!/^\d+$/.test(values.decimals) || Number(values.decimals) > MAX_DECIMALS) {
+    throw new UsageError(`--decimals must be a whole number from 0 to ${MAX_DECIMALS}, got ${values.decimals}`);
+  }
+  const decimals = Number(values.decimals);
+  await socialize({
+    accounts: rest[0]!,
+    loss: amount(values.loss, '--loss', decimals),
+    insuranceFund: values['insurance-fund'] === undefined ? 0n : amount(values['insurance-fund'], '--insurance-fund', decimals),
+    decimals,
+    out: values.out,
+    report: values.report,
+    quiet: values.quiet,
+    version: version(),
+  });
+}
+
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    abandonAll();
+    process.exit(status);
+  });
+}
+process.on('exit', abandonAll);
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  abandonAll();
+  if (error instanceof InputError) {
+    process.stderr.write(`socialized-loss: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`socialized-loss: ${error.message}\nTry 'socialized-loss --help'.\n`);
+    process.exitCode = 2;
+  } else if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' || (error as NodeJS.ErrnoException)?.code === 'EACCES' || (error as NodeJS.ErrnoException)?.code === 'EISDIR') {
+    process.stderr.write(`socialized-loss: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`socialized-loss: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,194 @@
+// `socialized-loss socialize`: account file in, haircuts CSV and audit report out.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { loadEngine } from '../engine.js';
+import { formatUnits, wordsValue, writeUnits } from './decimal.js';
+import { readCsv } from './csv.js';
+import { UsageError } from './errors.js';
+import { readJsonLines } from './jsonl.js';
+import { AtomicFile, Sink } from './output.js';
+import { Progress } from './progress.js';
+import { AccountTable } from './table.js';
+
+/** What `socialize` was asked to do. */
+export interface SocializeOptions {
+  accounts: string;
+  loss: bigint;
+  insuranceFund: bigint;
+  decimals: number;
+  out?: string | undefined;
+  report?: string | undefined;
+  quiet: boolean;
+  version: string;
+}
+
+const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
+
+/** Runs the command; throws InputError / UsageError for exit status 2. */
+export async function socialize(options: SocializeOptions): Promise<void> {
+  const started = performance.now();
+  const { accounts, decimals } = options;
+  const format = accounts === '-' ? 'csv' : formatOf(accounts);
+  const size = accounts === '-' ? 0 : sizeOf(accounts);
+  const name = accounts === '-' ? '<stdin>' : accounts;
+
+  // Read, hashing the input as it streams.
+  const inputHash = createHash('sha256');
+  let inputBytes = 0;
+  const progress = new Progress(options.quiet ? 0 : size);
+  const source = accounts === '-' ? process.stdin : createReadStream(accounts, { highWaterMark: 1 << 20 });
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const buffer of source as AsyncIterable<Uint8Array>) {
+      // Plain Uint8Array views only: mixing Buffer and Uint8Array makes the parser's loads polymorphic.
+      const chunk = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      inputHash.update(chunk);
+      inputBytes += chunk.length;
+      progress.update(inputBytes);
+      yield chunk;
+    }
+  }
+  const table = new AccountTable();
+  try {
+    await (format === 'csv' ? readCsv : readJsonLines)(hashed(), name, decimals, table, size);
+  } finally {
+    progress.done();
+  }
+  table.sealed();
+  const read = performance.now();
+
+  // Compute in a zero-copy book.
+  const engine = await loadEngine();
+  const n = table.rows;
+  const book = engine.createBook(n);
+  table.copyProfits(new Int32Array(book.profits.buffer, book.profits.byteOffset, 2 * n));
+  const summary = book.socialize({ loss: options.loss, insuranceFund: options.insuranceFund });
+  const computed = performance.now();
+
+  // Write the haircuts, then the report; each lands only when complete.
+  const outFile = options.out === undefined ? null : new AtomicFile(options.out);
+  const sink = new Sink(outFile);
+  const charged = await writeRows(sink, table, new Int32Array(book.haircuts.buffer, book.haircuts.byteOffset, 2 * n), decimals);
+  const outputSha256 = await sink.close();
+  book.free();
+  outFile?.commit();
+  const written = performance.now();
+
+  if (options.report !== undefined) {
+    const report = new AtomicFile(options.report);
+    const amount = (units: bigint) => formatUnits(units, decimals);
+    const body = {
+      tool: 'socialized-loss',
+      version: options.version,
+      input: { file: name, format, sha256: inputHash.digest('hex'), bytes: inputBytes, accounts: n },
+      parameters: {
+        loss: amount(options.loss), insuranceFund: amount(options.insuranceFund), decimals, rounding: 'largest-remainder',
+        tieBreak: 'lower index first', engine: engine.variant,
+      },
+      result: {
+        insuranceUsed: amount(summary.insuranceUsed),
+        socialized: amount(summary.socialized),
+        uncovered: amount(summary.uncovered),
+        totalProfit: amount(summary.totalProfit),
+        profitableAccounts: summary.profitableAccounts,
+        accountsCharged: charged,
+        haircutRate: summary.haircutRate,
+      },
+      output: { file: options.out ?? '<stdout>', sha256: outputSha256, bytes: sink.bytes, rows: n },
+      timingsMs: {
+        read: round(read - started), compute: round(computed - read), write: round(written - computed), total: round(written - started),
+      },
+      maxResidentBytes: process.resourceUsage().maxRSS * 1024,
+    };
+    report.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
+    report.commit();
+  }
+
+  if (!options.quiet) {
+    const amount = (units: bigint) => formatUnits(units, decimals);
+    process.stderr.write([
+      `socialized ${n.toLocaleString('en-US')} accounts from ${name}`,
+      `  insurance used  ${amount(summary.insuranceUsed)}`,
+      `  socialized      ${amount(summary.socialized)}`,
+      `  uncovered       ${amount(summary.uncovered)}`,
+      `  haircut rate    ${(summary.haircutRate * 100).toFixed(6)} % of ${amount(summary.totalProfit)} total profit`,
+      `  accounts charged ${charged.toLocaleString('en-US')} of ${summary.profitableAccounts.toLocaleString('en-US')} profitable`,
+      `  time            ${round(written - started)} ms (read ${round(read - started)}, compute ${round(computed - read)}, write ${round(written - computed)})`,
+      '',
+    ].join('\n'));
+  }
+}
+
+/**
+ * `account,profit,haircut,profit_after` rows in input order, amounts with
+ * exactly `decimals` decimals. Returns how many accounts pay a haircut.
+ */
+async function writeRows(sink: Sink, table: AccountTable, haircuts: Int32Array, decimals: number): Promise<number> {
+  await sink.text('account,profit,haircut,profit_after\n');
+  let charged = 0;
+  for (let row = 0; row < table.rows; row++) {
+    const id = table.idOf(row);
+    // Awaiting only when the buffer is full: a promise per row would cost more than the row.
+    if (!sink.fits(2 * id.length + 3 * 24 + 8)) await sink.flush();
+    const out = sink.buffer;
+    let at = sink.used;
+    at = writeField(out, at, id);
+    const { words, offset } = table.profitWords(row);
+    const profit = wordsValue(words[offset]!, words[offset + 1]!);
+    const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
+    if (haircut !== 0) charged++;
+    const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
+    out[at++] = COMMA;
+    at = writeUnits(out, at, profit, decimals);
+    out[at++] = COMMA;
+    at = writeUnits(out, at, haircut, decimals);
+    out[at++] = COMMA;
+    at = writeUnits(out, at, after, decimals);
+    out[at++] = LF;
+    sink.advance(at);
+  }
+  return charged;
+}
+
+/** An identifier as a CSV field: quoted (quotes doubled) only when it holds a comma, quote or line break. */
+function writeField(out: Uint8Array, at: number, id: Uint8Array): number {
+  let plain = true;
+  for (let i = 0; i < id.length; i++) {
+    const b = id[i]!;
+    if (b === COMMA || b === QUOTE || b === LF || b === CR) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.set(id, at);
+    return at + id.length;
+  }
+  out[at++] = QUOTE;
+  for (let i = 0; i < id.length; i++) {
+    if (id[i] === QUOTE) out[at++] = QUOTE;
+    out[at++] = id[i]!;
+  }
+  out[at++] = QUOTE;
+  return at;
+}
+
+function formatOf(file: string): 'csv' | 'jsonl' {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.csv') return 'csv';
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  throw new UsageError(`cannot tell the format of ${file}: expected a .csv, .jsonl or .ndjson file, or - for CSV on stdin`);
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    throw new UsageError(`cannot read ${file}: no such file`);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,144 @@
+// The accounts read from a file, held compactly for 10^7 rows and more:
+// identifiers as bytes in one arena, profits as 64-bit words in chunks, the
+// line of each row (to name both lines of a duplicate), and an open-addressing
+// hash set over the identifiers. About 30 bytes per account plus the
+// identifiers' own bytes while reading, 16 after; no object per row.
+
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+/** Columns of accounts in input order. */
+export class AccountTable {
+  /** Rows added so far. */
+  rows = 0;
+  #arena = new Uint8Array(1 << 16);
+  #arenaUsed = 0;
+  /** Per row: where its identifier ends in the arena (it starts where the previous one ends). */
+  #ends: Uint32Array[] = [];
+  /** Per row: profit as two 32-bit words (low, high). */
+  #profits: Int32Array[] = [];
+  #lines: Uint32Array[] = [];
+  /** Per row: its identifier's hash, so that growing the set never rereads identifiers. */
+  #hashes: Uint32Array[] = [];
+  /** Hash set of rows (row + 1; 0 is empty), by identifier. */
+  #slots = new Uint32Array(1 << 16);
+
+  /** Sizes the hash set for about `rows` rows at once (an estimate: it still grows if needed). */
+  expect(rows: number): void {
+    let size = this.#slots.length;
+    while (size < 2 * rows && size < 2 ** 31) size *= 2;
+    if (size > this.#slots.length) this.#rehash(size);
+  }
+
+  /**
+   * Adds a row with identifier bytes `source[start, end)` (with `""` read as `"`
+   * when `quoted`), a profit given as its two 32-bit words, and its line.
+   * Returns −1, or the earlier row with the same identifier (nothing is added then).
+   */
+  add(source: Uint8Array, start: number, end: number, quoted: boolean, low: number, high: number, line: number): number {
+    const row = this.rows;
+    if (row >>> CHUNK_BITS === this.#ends.length) {
+      this.#ends.push(new Uint32Array(CHUNK));
+      this.#profits.push(new Int32Array(2 * CHUNK));
+      this.#lines.push(new Uint32Array(CHUNK));
+      this.#hashes.push(new Uint32Array(CHUNK));
+    }
+    const from = this.#arenaUsed;
+    this.#reserve(end - start);
+    const arena = this.#arena;
+    let at = from;
+    let h = 0x811c9dc5; // FNV-1a, computed while copying
+    for (let i = start; i < end; i++) {
+      const byte = source[i]!;
+      arena[at++] = byte;
+      h = Math.imul(h ^ byte, 0x01000193);
+      if (quoted && byte === 0x22) i++; // "" stands for one quote
+    }
+    const duplicate = this.#insert(row, from, at, h >>> 0);
+    if (duplicate >= 0) return duplicate;
+    this.#arenaUsed = at;
+    const chunk = row >>> CHUNK_BITS, k = row & MASK;
+    this.#ends[chunk]![k] = at;
+    this.#profits[chunk]![2 * k] = low;
+    this.#profits[chunk]![2 * k + 1] = high;
+    this.#lines[chunk]![k] = line;
+    this.#hashes[chunk]![k] = h >>> 0;
+    this.rows = row + 1;
+    return -1;
+  }
+
+  /** The line row `row` came from. */
+  lineOf(row: number): number {
+    return this.#lines[row >>> CHUNK_BITS]![row & MASK]!;
+  }
+
+  /** Row `row`'s identifier bytes (a view into the arena, valid until the next add). */
+  idOf(row: number): Uint8Array {
+    const start = row === 0 ? 0 : this.#ends[(row - 1) >>> CHUNK_BITS]![(row - 1) & MASK]!;
+    return this.#arena.subarray(start, this.#ends[row >>> CHUNK_BITS]![row & MASK]!);
+  }
+
+  /** Row `row`'s profit words: low at [0], high at [1] of the returned pair's chunk, at `offset`. */
+  profitWords(row: number): { words: Int32Array; offset: number } {
+    return { words: this.#profits[row >>> CHUNK_BITS]!, offset: 2 * (row & MASK) };
+  }
+
+  /** Copies every profit into `target` (a view of `rows` int64 values, as 32-bit words). */
+  copyProfits(target: Int32Array): void {
+    for (let c = 0; c < this.#profits.length; c++) {
+      const count = Math.min(CHUNK, this.rows - c * CHUNK);
+      target.set(this.#profits[c]!.subarray(0, 2 * count), 2 * c * CHUNK);
+    }
+  }
+
+  /** Drops the hash set and hashes once reading is done (the largest part of the table). */
+  sealed(): void {
+    this.#slots = new Uint32Array(0);
+    this.#hashes = [];
+  }
+
+  #reserve(bytes: number): void {
+    // Quoted identifiers shrink when unescaped: `bytes` is an upper bound.
+    if (this.#arenaUsed + bytes <= this.#arena.length) return;
+    const size = Math.max(this.#arenaUsed + bytes, Math.ceil(this.#arena.length * 1.5));
+    if (size > 2 ** 32 - 1) throw new RangeError('account identifiers exceed 4 GiB in all');
+    const grown = new Uint8Array(size);
+    grown.set(this.#arena.subarray(0, this.#arenaUsed));
+    this.#arena = grown;
+  }
+
+  /** Inserts row `row` (identifier arena[from, to), hash h); returns the earlier row with the same identifier, or −1. */
+  #insert(row: number, from: number, to: number, h: number): number {
+    if (2 * (row + 1) > this.#slots.length) this.#rehash(this.#slots.length * 2);
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const held = slots[slot]!;
+      if (held === 0) {
+        slots[slot] = row + 1;
+        return -1;
+      }
+      const other = held - 1;
+      if (this.#hashes[other >>> CHUNK_BITS]![other & MASK] === h && this.#sameId(other, from, to)) return other;
+    }
+  }
+
+  #sameId(row: number, from: number, to: number): boolean {
+    const id = this.idOf(row);
+    if (id.length !== to - from) return false;
+    for (let i = 0; i < id.length; i++) if (id[i] !== this.#arena[from + i]) return false;
+    return true;
+  }
+
+  #rehash(size: number): void {
+    const slots = new Uint32Array(size);
+    const mask = size - 1;
+    for (let row = 0; row < this.rows; row++) {
+      let slot = this.#hashes[row >>> CHUNK_BITS]![row & MASK]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = row + 1;
+    }
+    this.#slots = slots;
+  }
+}
