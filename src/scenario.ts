@@ -42,11 +42,20 @@ function logUniform(next: () => number, fromDecade: number, toDecade: number): n
   return base + below(next, 9 * base);
 }
 
-/** n profits drawn from `profile` with `seed`. */
-export function generateProfits(n: number, profile: Profile, seed: number): BigInt64Array {
+/** Options of `generateProfits`. */
+export interface GenerateOptions {
+  /** Write into this array (length ≥ n) instead of a new one: e.g. a book's `profits` view. */
+  into?: BigInt64Array;
+  /** Called with the number of accounts done, every 2^18 accounts and at the end. */
+  onProgress?: (done: number) => void;
+}
+
+/** n profits drawn from `profile` with `seed`: the same seed gives the same book everywhere. */
+export function generateProfits(n: number, profile: Profile, seed: number, options: GenerateOptions = {}): BigInt64Array {
   const next = prng(seed);
-  const profits = new BigInt64Array(n);
+  const profits = options.into ?? new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
+    if (options.onProgress && (i & 0x3ffff) === 0 && i > 0) options.onProgress(i);
     if (profile === 'near-max') {
       // 2^62 + 53 random bits shifted up + 9 more: uniform in [2^62, 2^63).
       profits[i] = 2n ** 62n + (BigInt(below(next, 2 ** 53)) << 9n) + BigInt(next() & 0x1ff);
@@ -70,6 +79,7 @@ export function generateProfits(n: number, profile: Profile, seed: number): BigI
     }
     profits[i] = BigInt(value);
   }
+  options.onProgress?.(n);
   return profits;
 }
 

@@ -1,0 +1,53 @@
+// `npm run web`: serves the package root over HTTP for the demo page (web/) and
+// the browser tests, with the Content-Security-Policy the engine needs:
+// 'wasm-unsafe-eval' lets the page compile WebAssembly, and nothing more.
+//   node scripts/serve.mjs [port]      (default 8080; / redirects to /web/)
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.wasm': 'application/wasm', '.csv': 'text/csv; charset=utf-8',
+};
+
+/** The CSP the demo runs under: scripts and workers from this origin, WebAssembly compilation allowed. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+
+/** Serves `root` on `port` (0: any free port); resolves to the server once listening. */
+export function serve(root = fileURLToPath(new URL('..', import.meta.url)), port = 8080) {
+  const base = resolve(root);
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (path === '/') {
+      response.writeHead(302, { location: '/web/' }).end();
+      return;
+    }
+    let file = normalize(join(base, path));
+    if (file !== base && !file.startsWith(base + sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      statSync(file);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+      'cache-control': 'no-store',
+    });
+    createReadStream(file).pipe(response);
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const server = await serve(undefined, Number(process.argv[2] ?? 8080));
+  console.log(`socialized-loss demo: http://127.0.0.1:${server.address().port}/web/`);
+}

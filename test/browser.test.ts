@@ -1,0 +1,138 @@
+// The same engine in a real browser: Debian's Chromium, headless, driven by
+// playwright-core. Results must equal Node's bit for bit (SHA-256 of the
+// haircuts and every total); the demo page must run a scenario from a click
+// with no console error; a Vite bundle of the package must work as is.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve } from '../scripts/serve.mjs';
+import { loadEngine } from '../src/index.js';
+import { generateProfits, type Profile } from '../src/scenario.js';
+import type { SocializeResult } from '../src/types.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = new URL('../', import.meta.url);
+const artifacts = new URL('../test-results/', import.meta.url);
+
+let browser: Browser;
+const servers: Server[] = [];
+
+async function serveAt(dir: string): Promise<string> {
+  const server = await serve(dir, 0);
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function newPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return { page, errors };
+}
+
+/** What both sides compare: the checksum of the haircuts' bytes and the totals as strings. */
+function fingerprint(result: SocializeResult) {
+  const { haircuts, ...summary } = result;
+  return {
+    sha256: createHash('sha256').update(new Uint8Array(haircuts.buffer, haircuts.byteOffset, haircuts.byteLength)).digest('hex'),
+    summary: JSON.stringify(summary, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const server of servers) server.close();
+});
+
+const CASES: [Profile, number, number, string, string][] = [
+  ['realistic', 2026, 200_000, '48250000123456', '12000000000000'],
+  ['uniform', 7, 100_000, '123456789012345', '0'],
+  ['near-max', 3, 50_000, '9223372036854775807', '5'],
+  ['half-in-loss', 11, 70_001, '1', '0'],
+];
+
+describe('in Chromium', () => {
+  it('gives the same results as Node, bit for bit, for fixed seeds (unbundled ES modules)', async () => {
+    const base = await serveAt(new URL('.', root).pathname);
+    const { page, errors } = await newPage();
+    await page.goto(`${base}/web/`);
+    // A string, not a function: the test runner would rewrite a function's import() for Node.
+    const inBrowser = (await page.evaluate(`(async (cases) => {
+      const { loadEngine } = await import('/dist/index.js');
+      const { generateProfits } = await import('/dist/scenario.js');
+      const engine = await loadEngine();
+      const hex = (bytes) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const out = [];
+      for (const [profile, seed, n, loss, fund] of cases) {
+        const { haircuts, ...summary } = engine.socialize({ loss: BigInt(loss), insuranceFund: BigInt(fund), profits: generateProfits(n, profile, seed) });
+        out.push({
+          variant: engine.variant,
+          sha256: hex(await crypto.subtle.digest('SHA-256', new Uint8Array(haircuts.buffer).slice())),
+          summary: JSON.stringify(summary, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+        });
+      }
+      return out;
+    })(${JSON.stringify(CASES)})`)) as { variant: string; sha256: string; summary: string }[];
+    const engine = await loadEngine();
+    for (const [k, [profile, seed, n, loss, fund]] of CASES.entries()) {
+      const node = fingerprint(engine.socialize({ loss: BigInt(loss), insuranceFund: BigInt(fund), profits: generateProfits(n, profile, seed) }));
+      expect(inBrowser[k]).toEqual({ variant: 'simd', ...node });
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the demo page from a click, in its worker, and shows the result', async () => {
+    const base = await serveAt(new URL('.', root).pathname);
+    const { page, errors } = await newPage();
+    await page.goto(`${base}/web/`);
+    await page.fill('#accounts', '300000');
+    await page.selectOption('#profile', 'heavy-tailed');
+    await page.fill('#seed', '42');
+    await page.fill('#loss', '1234567.891011');
+    await page.fill('#fund', '1000');
+    await page.click('#run');
+    await page.waitForFunction(() => /^(Done|Failed)/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 90_000 });
+    await page.screenshot({ path: new URL('web-demo.png', artifacts).pathname, fullPage: true });
+    expect(await page.textContent('#status')).toBe('Done.');
+    const engine = await loadEngine();
+    const node = engine.socialize({ loss: 1_234_567_891_011n, insuranceFund: 1_000_000_000n, profits: generateProfits(300_000, 'heavy-tailed', 42) });
+    expect(await page.textContent('#checksum')).toBe(fingerprint(node).sha256);
+    expect(await page.textContent('#socialized')).toBe('1,233,567.891011');
+    expect(await page.textContent('#insuranceUsed')).toBe('1,000.000000');
+    expect(await page.textContent('#profitable')).toBe(node.profitableAccounts.toLocaleString('en-US'));
+    expect(await page.textContent('#referenceTime')).toMatch(/identical$/);
+    expect(await page.locator('#largest tr').count()).toBe(15);
+    expect(errors).toEqual([]);
+  });
+
+  it('works bundled by Vite', async () => {
+    const outDir = new URL('build/vite-example/', root).pathname;
+    await build({ root: new URL('examples/vite/', root).pathname, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    const base = await serveAt(outDir);
+    const { page, errors } = await newPage();
+    await page.goto(`${base}/index.html`);
+    await page.waitForFunction(() => document.getElementById('out')!.textContent!.startsWith('{'), null, { timeout: 30_000 });
+    expect(JSON.parse((await page.textContent('#out'))!)).toEqual({
+      variant: 'simd', haircuts: ['375001', '0', '250000', '124999', '0'], agrees: true,
+    });
+    expect(errors).toEqual([]);
+  });
+});
