@@ -189,6 +189,68 @@ describe('atomic writes', () => {
   });
 });
 
+describe('edge cases found in review', () => {
+  it('writes rows with identifiers larger than the output buffer in full', () => {
+    const huge = 'x'.repeat(2 << 20);
+    const quotes = '"'.repeat(600_000);
+    const input = file('long.csv', `account,profit\n${huge},5\n"${quotes.replaceAll('"', '""')}",1\nb,1\n`);
+    const r = run(['socialize', input, '--loss', '7', '--decimals', '0', '--out', 'long-out.csv', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'long-out.csv'), 'utf8')).toBe(
+      `account,profit,haircut,profit_after\n${huge},5,5,0\n"${quotes.replaceAll('"', '""')}",1,1,0\nb,1,1,0\n`,
+    );
+  });
+
+  it('takes the JSON Lines profit from the member JSON.parse uses, digit for digit', () => {
+    const input = file('members.jsonl', [
+      '{"meta":{"profit":5},"account":"a","profit":700}',
+      '{"account":"b","profit":1,"profit":2}',
+      '{"account":"c","pr\\u006ffit":9007199254740993}',
+    ].join('\n'));
+    const r = run(['socialize', input, '--loss', '0', '--decimals', '0', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(rows(r.stdout).map((row) => row[1])).toEqual(['700', '2', '9007199254740993']);
+    const exponent = run(['socialize', file('exp.jsonl', '{"account":"a","profit":1e3}\n'), '--loss', '0', '--decimals', '0']);
+    expect(exponent.stderr).toMatch(/exp\.jsonl:1:16: profit 1e3 has an exponent; write it as a decimal string/);
+  });
+
+  it('accepts a CSV that ends in a lone CR, a BOM before a quoted header, and blank lines at the end', () => {
+    const cr = run(['socialize', file('cr.csv', 'account,profit\r\na,100\r\nb,50\r'), '--loss', '3', '--decimals', '0', '--quiet']);
+    expect(cr.status).toBe(0);
+    expect(rows(cr.stdout)).toEqual([['a', '100', '2', '98'], ['b', '50', '1', '49']]);
+    const bom = run(['socialize', file('bom.csv', '\uFEFF"account",profit\na,1\n\n\n'), '--loss', '1', '--decimals', '0', '--quiet']);
+    expect(bom.status).toBe(0);
+    expect(rows(bom.stdout)).toEqual([['a', '1', '1', '0']]);
+  });
+
+  it('counts lines inside quoted fields when naming a bad value', () => {
+    const r = run(['socialize', file('ml.csv', 'account,name,profit\na,"x\ny",abc\n'), '--loss', '1', '--decimals', '0']);
+    expect(r.stderr).toMatch(/ml\.csv:3:4: profit "abc"/);
+    const d = run(['socialize', file('ml2.csv', 'name,account,profit\n"x\ny",a,1\n"p\nq",a,2\n'), '--loss', '1', '--decimals', '0']);
+    expect(d.stderr).toMatch(/ml2\.csv:5:4: account "a" repeats line 2/);
+  });
+
+  it('keeps --out untouched when --report cannot be written, and names the report', () => {
+    writeFileSync(join(dir, 'kept-out.csv'), 'OLD\n');
+    const r = run(['socialize', file('fine.csv', 'account,profit\na,1\n'), '--loss', '1', '--decimals', '0', '--out', 'kept-out.csv', '--report', 'no-such-dir/r.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot write no-such-dir\/r\.json: no such directory/);
+    expect(readFileSync(join(dir, 'kept-out.csv'), 'utf8')).toBe('OLD\n');
+  });
+
+  it('ends cleanly when stdout closes early', async () => {
+    await writeAccountFile(join(dir, 'pipe.csv'), 200_000, 9);
+    const child = spawn(process.execPath, [bin, 'socialize', 'pipe.csv', '--loss', '1', '--decimals', '6', '--quiet', '--report', 'pipe.json'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^socialized-loss: cannot write to stdout \(EPIPE\); nothing was kept\n$/);
+    expect(existsSync(join(dir, 'pipe.json'))).toBe(false);
+  });
+});
+
 describe('interruption', () => {
   it('SIGINT mid-run exits 130 and leaves neither the target nor a temporary file', async () => {
     await writeAccountFile(join(dir, 'big.csv'), 1_000_000, 5);

@@ -9,7 +9,7 @@ import { InputError } from './errors.js';
 import type { AccountTable } from './table.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
-const MAX_FIELDS = 4096;
+const MAX_FIELDS = 65_536;
 
 /**
  * Reads CSV from `chunks` into `table`; `file` names the input in errors.
@@ -20,17 +20,28 @@ export async function readCsv(
 ): Promise<void> {
   const reader = new CsvRecords(file, decimals, table);
   let pending: Uint8Array = new Uint8Array(0);
-  let seen = 0;
-  for await (const chunk of chunks) {
+  let first = true;
+  let sized = false;
+  for await (const bytes of chunks) {
+    // A UTF-8 byte-order mark before the header is not part of it.
+    const chunk = first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    first = false;
     const buffer = pending.length === 0 ? chunk : concat(pending, chunk);
     const used = reader.records(buffer, false);
     pending = buffer.subarray(used).slice();
-    if (seen === 0 && table.rows > 0 && expectedBytes > 0) table.expect(Math.ceil((expectedBytes * table.rows) / used));
-    seen += used;
+    if (!sized && table.rows > 0 && expectedBytes > 0) {
+      table.expect(Math.ceil((expectedBytes * table.rows) / used));
+      sized = true;
+    }
   }
   const used = reader.records(pending, true);
   if (used !== pending.length) throw new Error('internal: unparsed CSV tail');
   reader.finish();
+}
+
+function onlyLineBreaks(buffer: Uint8Array, from: number): boolean {
+  for (let i = from; i < buffer.length; i++) if (buffer[i] !== LF && buffer[i] !== CR) return false;
+  return true;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -49,7 +60,8 @@ class CsvRecords {
   readonly #starts = new Int32Array(MAX_FIELDS);
   readonly #ends = new Int32Array(MAX_FIELDS);
   readonly #quoted = new Uint8Array(MAX_FIELDS);
-  readonly #columnAt = new Int32Array(MAX_FIELDS); // 1-based character column of each field
+  readonly #columnAt = new Int32Array(MAX_FIELDS); // 1-based byte column of each field
+  readonly #lineAt = new Int32Array(MAX_FIELDS); // line where each field starts
   readonly #words = new Int32Array(2);
 
   constructor(readonly file: string, readonly decimals: number, readonly table: AccountTable) {}
@@ -58,6 +70,11 @@ class CsvRecords {
   records(buffer: Uint8Array, last: boolean): number {
     let pos = 0;
     while (pos < buffer.length) {
+      // Blank lines at the very end of the file are not records (wait for the end to know).
+      if (onlyLineBreaks(buffer, pos)) {
+        if (last) return buffer.length;
+        break;
+      }
       const end = this.#record(buffer, pos, last);
       if (end < 0) break;
       pos = end;
@@ -80,6 +97,7 @@ class CsvRecords {
     for (;;) {
       if (fields === MAX_FIELDS) throw new InputError(this.file, line, i - lineStart + 1, `more than ${MAX_FIELDS} fields`);
       this.#columnAt[fields] = i - lineStart + 1;
+      this.#lineAt[fields] = line;
       if (i < buffer.length && buffer[i] === QUOTE) {
         // Quoted field: up to the closing quote not followed by another.
         const openLine = line, openColumn = i - lineStart + 1;
@@ -136,7 +154,7 @@ class CsvRecords {
         continue;
       }
       let next = i;
-      if (i < buffer.length) next = buffer[i] === CR ? i + 2 : i + 1;
+      if (i < buffer.length) next = buffer[i] === CR && buffer[i + 1] === LF ? i + 2 : i + 1;
       this.#line = line + 1;
       this.#row(buffer, fields, firstLine);
       return next;
@@ -154,17 +172,17 @@ class CsvRecords {
     }
     const a = this.#accountColumn, p = this.#profitColumn;
     if (this.#ends[a] === this.#starts[a]) {
-      throw new InputError(this.file, line, this.#columnAt[a]!, 'account is empty; expected a non-empty identifier');
+      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, 'account is empty; expected a non-empty identifier');
     }
     try {
       parseUnitsInto(buffer, this.#starts[p]!, this.#ends[p]!, this.decimals, this.#words, 0);
     } catch (error) {
       if (!(error instanceof DecimalError)) throw error;
-      throw new InputError(this.file, line, this.#columnAt[p]!, `profit ${error.message}`);
+      throw new InputError(this.file, this.#lineAt[p]!, this.#columnAt[p]!, `profit ${error.message}`);
     }
     const earlier = this.table.add(buffer, this.#starts[a]!, this.#ends[a]!, this.#quoted[a] === 1, this.#words[0]!, this.#words[1]!, line);
     if (earlier >= 0) {
-      throw new InputError(this.file, line, this.#columnAt[a]!, `account ${JSON.stringify(new TextDecoder().decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
+      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, `account ${JSON.stringify(new TextDecoder().decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
     }
   }
 
@@ -173,10 +191,9 @@ class CsvRecords {
     for (let f = 0; f < fields; f++) {
       let name = decoder.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
       if (this.#quoted[f]) name = name.replaceAll('""', '"');
-      if (f === 0) name = name.replace(/^\uFEFF/, ''); // a byte-order mark is not part of the name
       if (name !== 'account' && name !== 'profit') continue;
       const seen = name === 'account' ? this.#accountColumn : this.#profitColumn;
-      if (seen >= 0) throw new InputError(this.file, line, this.#columnAt[f]!, `column ${name} appears twice in the header`);
+      if (seen >= 0) throw new InputError(this.file, this.#lineAt[f]!, this.#columnAt[f]!, `column ${name} appears twice in the header`);
       if (name === 'account') this.#accountColumn = f;
       else this.#profitColumn = f;
     }

@@ -45,38 +45,99 @@ function readLine(text: string, file: string, line: number, decimals: number, ta
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
     throw new InputError(file, line, 1, 'expected a JSON object with "account" and "profit"');
   }
-  const { account, profit } = row as { account?: unknown; profit?: unknown };
-  if (typeof account !== 'string' || account === '') {
-    throw new InputError(file, line, columnOf(text, 'account'), `account must be a non-empty string, got ${account === undefined ? 'nothing' : JSON.stringify(account)}`);
+  // The members' own text, as JSON.parse read them (the last of repeated keys wins):
+  // a number is taken from its digits, never from its float value.
+  const members = topLevelMembers(text);
+  const account = members.get('account');
+  const profit = members.get('profit');
+  const accountValue: unknown = account === undefined ? undefined : JSON.parse(account.token);
+  if (typeof accountValue !== 'string' || accountValue === '') {
+    throw new InputError(file, line, account?.column ?? 1, `account must be a non-empty string, got ${account === undefined ? 'nothing' : account.token}`);
   }
+  if (profit === undefined) throw new InputError(file, line, 1, 'profit is missing; expected a decimal string or an integer');
   let digits: string;
-  if (typeof profit === 'string') {
-    digits = profit;
-  } else if (typeof profit === 'number') {
-    // The number's own text, not its float value: integers of any size stay exact.
-    const literal = /"profit"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text)?.[1] ?? String(profit);
-    if (!/^-?\d+$/.test(literal)) {
-      throw new InputError(file, line, columnOf(text, 'profit'), `profit ${literal} is a fractional JSON number; quote it ("${literal}") so that no digit is lost`);
-    }
-    digits = literal;
+  if (profit.token.startsWith('"')) {
+    digits = JSON.parse(profit.token) as string;
+  } else if (/^-?\d+$/.test(profit.token)) {
+    digits = profit.token;
+  } else if (/^-?\d+\.\d+$/.test(profit.token)) {
+    throw new InputError(file, line, profit.column, `profit ${profit.token} is a fractional JSON number; quote it ("${profit.token}") so that no digit is lost`);
+  } else if (/^-?\d+(\.\d+)?[eE]/.test(profit.token)) {
+    throw new InputError(file, line, profit.column, `profit ${profit.token} has an exponent; write it as a decimal string, e.g. "12.50"`);
   } else {
-    throw new InputError(file, line, columnOf(text, 'profit'), `profit must be a decimal string or an integer, got ${profit === undefined ? 'nothing' : JSON.stringify(profit)}`);
+    throw new InputError(file, line, profit.column, `profit must be a decimal string or an integer, got ${profit.token}`);
   }
   const bytes = encoder.encode(digits);
   try {
     parseUnitsInto(bytes, 0, bytes.length, decimals, words, 0);
   } catch (error) {
     if (!(error instanceof DecimalError)) throw error;
-    throw new InputError(file, line, columnOf(text, 'profit'), `profit ${error.message}`);
+    throw new InputError(file, line, profit.column, `profit ${error.message}`);
   }
-  const id = encoder.encode(account);
+  const id = encoder.encode(accountValue);
   const earlier = table.add(id, 0, id.length, false, words[0]!, words[1]!, line);
   if (earlier >= 0) {
-    throw new InputError(file, line, columnOf(text, 'account'), `account ${JSON.stringify(account)} repeats line ${table.lineOf(earlier)}; identifiers must be unique`);
+    throw new InputError(file, line, account!.column, `account ${JSON.stringify(accountValue)} repeats line ${table.lineOf(earlier)}; identifiers must be unique`);
   }
 }
 
-/** The 1-based column where `"key"` appears in the line (1 if it does not). */
-function columnOf(text: string, key: string): number {
-  return text.indexOf(`"${key}"`) + 1 || 1;
+/** A member of the line's top-level object: its value's JSON text and its key's 1-based column. */
+interface Member {
+  token: string;
+  column: number;
+}
+
+/**
+ * The top-level members of a JSON object text already validated by JSON.parse,
+ * by decoded key (a later repeat replaces an earlier one, as in JSON.parse).
+ */
+function topLevelMembers(text: string): Map<string, Member> {
+  const members = new Map<string, Member>();
+  let i = skipSpace(text, text.indexOf('{') + 1);
+  while (i < text.length && text[i] !== '}') {
+    const keyStart = i;
+    i = stringEnd(text, i);
+    const key = JSON.parse(text.slice(keyStart, i)) as string;
+    i = skipSpace(text, skipSpace(text, i) + 1); // past ':'
+    const valueStart = i;
+    i = valueEnd(text, i);
+    members.set(key, { token: text.slice(valueStart, i).trim(), column: keyStart + 1 });
+    i = skipSpace(text, i);
+    if (text[i] === ',') i = skipSpace(text, i + 1);
+  }
+  return members;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  return i;
+}
+
+/** The index after the string token starting at i (a quote). */
+function stringEnd(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return i;
+}
+
+/** The index after the value starting at i: a string, a nested object or array, or a literal. */
+function valueEnd(text: string, i: number): number {
+  if (text[i] === '"') return stringEnd(text, i);
+  if (text[i] === '{' || text[i] === '[') {
+    let depth = 0;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') i = stringEnd(text, i) - 1;
+      else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return i;
+  }
+  while (i < text.length && text[i] !== ',' && text[i] !== '}') i++;
+  return i;
 }

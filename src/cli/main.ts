@@ -112,6 +112,12 @@ for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 process.on('exit', abandonAll);
+// A reader that closes the pipe early (`| head`) ends the run: no report of a partial output.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  abandonAll();
+  process.stderr.write(`socialized-loss: cannot write to stdout (${error.code ?? error.message}); nothing was kept\n`);
+  process.exit(1);
+});
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   abandonAll();

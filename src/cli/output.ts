@@ -5,6 +5,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { UsageError } from './errors.js';
 
 const pending = new Set<AtomicFile>();
 
@@ -18,10 +19,16 @@ export class AtomicFile {
   readonly temporary: string;
   #fd: number;
 
-  /** Opens the temporary file; throws (ENOENT, EACCES…) when the directory is not writable. */
+  /** Opens the temporary file; a UsageError naming `target` when its directory is not writable. */
   constructor(readonly target: string) {
     this.temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    this.#fd = openSync(this.temporary, 'wx');
+    try {
+      this.#fd = openSync(this.temporary, 'wx');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+      throw new UsageError(`cannot write ${target}: ${why}`);
+    }
     pending.add(this);
   }
 
@@ -96,6 +103,17 @@ export class Sink {
     const bytes = this.#buffer.slice(0, this.#used);
     this.#used = 0;
     await this.#emit(bytes);
+  }
+
+  /** Writes `bytes` in one piece, past the buffer (for a row larger than it). */
+  async write(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    await this.#emit(bytes);
+  }
+
+  /** The buffer's size: a row must fit in it or go through `write`. */
+  get capacity(): number {
+    return this.#buffer.length;
   }
 
   /** Flushes and returns the SHA-256 of everything written. */

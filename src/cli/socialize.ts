@@ -34,6 +34,11 @@ export async function socialize(options: SocializeOptions): Promise<void> {
   const size = accounts === '-' ? 0 : sizeOf(accounts);
   const name = accounts === '-' ? '<stdin>' : accounts;
 
+  // Open both outputs first: an unwritable one fails before any work, and
+  // neither is renamed into place until both are complete.
+  const outFile = options.out === undefined ? null : new AtomicFile(options.out);
+  const reportFile = options.report === undefined ? null : new AtomicFile(options.report);
+
   // Read, hashing the input as it streams.
   const inputHash = createHash('sha256');
   let inputBytes = 0;
@@ -67,16 +72,13 @@ export async function socialize(options: SocializeOptions): Promise<void> {
   const computed = performance.now();
 
   // Write the haircuts, then the report; each lands only when complete.
-  const outFile = options.out === undefined ? null : new AtomicFile(options.out);
   const sink = new Sink(outFile);
   const charged = await writeRows(sink, table, new Int32Array(book.haircuts.buffer, book.haircuts.byteOffset, 2 * n), decimals);
   const outputSha256 = await sink.close();
   book.free();
-  outFile?.commit();
   const written = performance.now();
 
-  if (options.report !== undefined) {
-    const report = new AtomicFile(options.report);
+  if (reportFile) {
     const amount = (units: bigint) => formatUnits(units, decimals);
     const body = {
       tool: 'socialized-loss',
@@ -101,9 +103,10 @@ export async function socialize(options: SocializeOptions): Promise<void> {
       },
       maxResidentBytes: process.resourceUsage().maxRSS * 1024,
     };
-    report.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
-    report.commit();
+    reportFile.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
   }
+  outFile?.commit();
+  reportFile?.commit();
 
   if (!options.quiet) {
     const amount = (units: bigint) => formatUnits(units, decimals);
@@ -129,10 +132,13 @@ async function writeRows(sink: Sink, table: AccountTable, haircuts: Int32Array, 
   let charged = 0;
   for (let row = 0; row < table.rows; row++) {
     const id = table.idOf(row);
+    const room = 2 * id.length + 3 * 24 + 8;
     // Awaiting only when the buffer is full: a promise per row would cost more than the row.
-    if (!sink.fits(2 * id.length + 3 * 24 + 8)) await sink.flush();
-    const out = sink.buffer;
-    let at = sink.used;
+    if (!sink.fits(room)) await sink.flush();
+    // A row larger than the whole buffer (a huge identifier) is built on its own.
+    const alone = room > sink.capacity ? new Uint8Array(room) : null;
+    const out = alone ?? sink.buffer;
+    let at = alone ? 0 : sink.used;
     at = writeField(out, at, id);
     const { words, offset } = table.profitWords(row);
     const profit = wordsValue(words[offset]!, words[offset + 1]!);
@@ -146,7 +152,8 @@ async function writeRows(sink: Sink, table: AccountTable, haircuts: Int32Array, 
     out[at++] = COMMA;
     at = writeUnits(out, at, after, decimals);
     out[at++] = LF;
-    sink.advance(at);
+    if (alone) await sink.write(alone.subarray(0, at));
+    else sink.advance(at);
   }
   return charged;
 }
