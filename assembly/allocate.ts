@@ -21,7 +21,8 @@
 
 import { mulhi, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
 import {
-  settleBoundary, settleListed, giveFirstListed, listedIndices, tiedNeed, LIST_ENTRY,
+  settleBoundary, settleListed, giveFirstListed, giveFirstIndices, listedIndices, seedListed, seedIndices,
+  eligibleProfit, tiedNeed, LIST_ENTRY,
 } from './select';
 import { predictBand, bandLow, bandHigh } from './sample';
 import { floorsNarrowSimd, writtenSimd, sumPositiveSimd, sumHighSimd, sumCountSimd } from './simd';
@@ -34,7 +35,8 @@ let sumCount: u32 = 0;
  * bits; `positiveSumHigh()` and `positiveCount()` give the high bits and the
  * number of positive profits. Branch-free, one pass.
  */
-export function sumPositive(profits: usize, n: u32): u64 {
+export function sumPositive(profits: usize, n: u32, exempt: usize): u64 {
+  if (exempt != 0) return sumEligible(profits, n, exempt);
   let lo: u64 = 0, hi: u64 = 0;
   let count: u32 = 0;
   let from: u32 = 0;
@@ -58,6 +60,21 @@ export function sumPositive(profits: usize, n: u32): u64 {
   return lo;
 }
 
+/** `sumPositive` skipping exempt accounts (a non-zero byte at `exempt + i`). */
+function sumEligible(profits: usize, n: u32, exempt: usize): u64 {
+  let lo: u64 = 0, hi: u64 = 0;
+  let count: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const m = eligibleProfit(profits, exempt, i);
+    lo += m;
+    hi += <u64>(lo < m);
+    count += <u32>(m != 0);
+  }
+  sumHighHalf = hi;
+  sumCount = count;
+  return lo;
+}
+
 /** High 64 bits of the last `sumPositive` result. */
 export function positiveSumHigh(): u64 {
   return sumHighHalf;
@@ -68,24 +85,29 @@ export function positiveCount(): u32 {
   return sumCount;
 }
 
+/** Rounding policies, as the wrapper numbers them. */
+const LARGEST_REMAINDER: u32 = 0, DOWN: u32 = 1, UP: u32 = 2;
+
 /**
- * Writes the largest-remainder haircuts of `n` accounts: profits at `profits`
- * (i64), haircuts to `haircuts` (i64), `candidates` scratch of 12·n bytes.
- * S = socialized units and (Plo, Phi) = Σ positive profits, as `sumPositive`
- * returned them for the same column; requires S ≤ P and S < 2^63.
- * Accounts with profit ≤ 0 get 0. Ties in remainder go to the lower index.
+ * Writes the haircuts of `n` accounts: profits at `profits` (i64), haircuts to
+ * `haircuts` (i64), `candidates` scratch of 12·n bytes, `exempt` 0 or one byte
+ * per account (non-zero: ineligible). S = the units to socialize and
+ * (Plo, Phi) = Σ eligible profits, as `sumPositive` returned them for the same
+ * columns; requires S ≤ P and S < 2^63. `rounding` 0: largest remainder (ties
+ * to the lower index, or by ascending splitmix64(seed ^ index) when `seeded`);
+ * 1: floors; 2: ceilings. Ineligible accounts get 0. Returns Σ haircuts.
  */
 export function allocate(
   profits: usize, haircuts: usize, candidates: usize, n: u32,
-  S: u64, Plo: u64, Phi: u64,
-): void {
+  S: u64, Plo: u64, Phi: u64, rounding: u32, seeded: bool, seed: u64, exempt: usize,
+): u64 {
   if (S == 0) {
     memory.fill(haircuts, 0, <usize>n << 3);
-    return;
+    return 0;
   }
   if (Phi == 0 && Plo == S) {
-    takeWholeProfits(profits, haircuts, n);
-    return;
+    takeWholeProfits(profits, haircuts, n, exempt);
+    return S;
   }
   // s scales c into 64 bits when P ≥ 2^64; the narrow loop needs 2P ≤ 2^64.
   const s = Phi == 0 ? 0 : bitLength(Phi);
@@ -93,51 +115,69 @@ export function allocate(
   const narrow = Phi == 0 && Plo <= (<u64>1 << 63);
   // Keys are remainders (< P) shifted into 64 bits.
   const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
-  predictBand(profits, n, S, Plo, Phi, c, s, t);
+  if (rounding != LARGEST_REMAINDER) {
+    // Floors, or floors plus one wherever the remainder is not 0; nothing to settle.
+    pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, u64.MAX_VALUE, rounding == UP ? 0 : u64.MAX_VALUE, rounding == UP, exempt);
+    if (!ASC_NO_ASSERT) verify(profits, haircuts, n, written, exempt);
+    return written;
+  }
+  predictBand(profits, n, S, Plo, Phi, c, s, t, exempt);
   let low = bandLow, high = bandHigh;
-  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high);
+  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high, false, exempt);
   // Valid when no more units went out than S has, and the band can supply the rest.
   if (written > S || S - written > <u64>((end - candidates) / LIST_ENTRY)) {
     low = 0;
     high = u64.MAX_VALUE;
-    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high);
+    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high, false, exempt);
   }
   if (written != S) {
     const count = <u32>((end - candidates) / LIST_ENTRY);
-    const tied = settleListed(haircuts, candidates, count, S - written, low, high);
-    if (tied != 0 && t == 0) {
-      giveFirstListed(haircuts, candidates, tiedNeed);
-    } else if (tied != 0) {
+    let tied = settleListed(haircuts, candidates, count, S - written, low, high);
+    if (tied != 0 && t != 0) {
+      // Keys were the top 64 bits of wider remainders: equal keys are told apart exactly.
       listedIndices(candidates, tied);
-      settleBoundary(profits, haircuts, candidates, tied, tiedNeed, S, Plo, Phi);
+      tied = settleBoundary(profits, haircuts, candidates, tied, tiedNeed, S, Plo, Phi, exempt);
+      if (tied != 0 && seeded) seedIndices(candidates, tied, seed);
+      else if (tied != 0) giveFirstIndices(haircuts, candidates, tiedNeed);
+    } else if (tied != 0 && seeded) {
+      seedListed(candidates, tied, seed);
     }
+    // Ties in remainder left: by seeded key (re-settled), then by index.
+    if (tied != 0 && seeded) tied = settleListed(haircuts, candidates, tied, tiedNeed, 0, u64.MAX_VALUE);
+    if (tied != 0 && (seeded || t == 0)) giveFirstListed(haircuts, candidates, tiedNeed);
   }
-  if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S);
+  if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S, exempt);
+  return S;
 }
 
 /**
  * One pass over all n accounts with the band [low, high] of keys: the narrow
- * loop (SIMD two at a time where built with SIMD) or the 128-bit one.
- * Sets `written`; returns where the list ends.
+ * loop (SIMD two at a time where built with SIMD and nothing is exempt) or the
+ * 128-bit one. `ceil`: one more unit wherever the remainder is not 0 (exactly,
+ * also when keys drop low bits). Sets `written`; returns where the list ends.
  */
 function pass(
   profits: usize, haircuts: usize, list: usize, n: u32, S: u64, Plo: u64, Phi: u64,
-  c: u64, s: i32, t: i32, narrow: bool, low: u64, high: u64,
+  c: u64, s: i32, t: i32, narrow: bool, low: u64, high: u64, ceil: bool, exempt: usize,
 ): usize {
-  if (!narrow) return floorsWide(profits, haircuts, list, n, S, Plo, Phi, c, s, t, low, high);
-  if (ASC_FEATURE_SIMD) {
+  if (!narrow) return floorsWide(profits, haircuts, list, n, S, Plo, Phi, c, s, t, low, high, ceil, exempt);
+  if (ASC_FEATURE_SIMD && exempt == 0) {
     const pairs = n & ~1;
     const end = floorsNarrowSimd(profits, haircuts, list, pairs, S, Plo, c, low, high);
     const before = writtenSimd;
-    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, Plo, c, low, high);
+    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, Plo, c, low, high, 0);
     written += before;
     return tail;
   }
-  return floorsNarrow(profits, haircuts, list, 0, n, S, Plo, c, low, high);
+  return floorsNarrow(profits, haircuts, list, 0, n, S, Plo, c, low, high, exempt);
 }
 
-/** S == P: every positive profit is taken whole. */
-function takeWholeProfits(profits: usize, haircuts: usize, n: u32): void {
+/** S == P: every eligible profit is taken whole. */
+function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize): void {
+  if (exempt != 0) {
+    for (let i: u32 = 0; i < n; i++) store<u64>(haircuts + (<usize>i << 3), eligibleProfit(profits, exempt, i));
+    return;
+  }
   for (let at: usize = 0, end = <usize>n << 3; at < end; at += 8) {
     const p = load<i64>(profits + at);
     store<i64>(haircuts + at, select<i64>(p, 0, p > 0));
@@ -158,14 +198,13 @@ let written: u64 = 0;
  */
 function floorsNarrow(
   profits: usize, haircuts: usize, entry: usize, from: u32, n: u32,
-  S: u64, P: u64, c: u64, low: u64, high: u64,
+  S: u64, P: u64, c: u64, low: u64, high: u64, exempt: usize,
 ): usize {
   let sum: u64 = 0;
   const span = high - low;
   for (let i = from; i < n; i++) {
     const at = <usize>i << 3;
-    const p = load<i64>(profits + at);
-    const m = <u64>select<i64>(p, 0, p > 0);
+    const m = eligibleProfit(profits, exempt, i);
     let q = mulhi(m, c);
     let r = S * m - q * P;
     const short = r >= P;
@@ -191,15 +230,14 @@ function floorsNarrow(
  */
 function floorsWide(
   profits: usize, haircuts: usize, entry: usize, n: u32, S: u64, Plo: u64, Phi: u64,
-  c: u64, s: i32, t: i32, lowKey: u64, highKey: u64,
+  c: u64, s: i32, t: i32, lowKey: u64, highKey: u64, ceil: bool, exempt: usize,
 ): usize {
   let sum: u64 = 0;
   const cShift = <u64>s;
   const span = highKey - lowKey;
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
-    const p = load<i64>(profits + at);
-    const m = <u64>select<i64>(p, 0, p > 0);
+    const m = eligibleProfit(profits, exempt, i);
     let q = mulhi(m, c) >> cShift;
     let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
     const short = !less128(rLo, rHi, Plo, Phi);
@@ -209,7 +247,7 @@ function floorsWide(
     rLo -= backLo;
     if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
     const key = shiftRight128(rLo, rHi, t);
-    const haircut = q + <u64>(key > highKey);
+    const haircut = q + <u64>(ceil ? (rLo | rHi) != 0 : key > highKey);
     store<u64>(haircuts + at, haircut);
     sum += haircut;
     store<u64>(entry, key);
@@ -220,14 +258,13 @@ function floorsWide(
   return entry;
 }
 
-/** Debug builds only: Σ haircuts == S and 0 ≤ haircut ≤ max(profit, 0) for every account. */
-function verify(profits: usize, haircuts: usize, n: u32, S: u64): void {
+/** Debug builds only: Σ haircuts == total and 0 ≤ haircut ≤ the eligible profit for every account. */
+function verify(profits: usize, haircuts: usize, n: u32, total: u64, exempt: usize): void {
   let sum: u64 = 0;
-  for (let at: usize = 0, end = <usize>n << 3; at < end; at += 8) {
-    const p = load<i64>(profits + at);
-    const h = load<i64>(haircuts + at);
-    assert(h >= 0 && h <= select<i64>(p, 0, p > 0), 'haircut outside [0, profit]');
-    sum += <u64>h;
+  for (let i: u32 = 0; i < n; i++) {
+    const h = load<u64>(haircuts + (<usize>i << 3));
+    assert(h <= eligibleProfit(profits, exempt, i), 'haircut outside [0, profit]');
+    sum += h;
   }
-  assert(sum == S, 'haircuts do not sum to the socialized amount');
+  assert(sum == total, 'haircuts do not sum to the socialized amount');
 }

@@ -4,8 +4,8 @@
 // - Columns live in this module's linear memory above `heapBase()`; the wrapper
 //   places them and grows the memory (src/heap.ts), the core never allocates.
 //   A book of n accounts is three 16-byte-aligned blocks: profits (8·n bytes,
-//   i64), haircuts (8·n, i64) and candidates (12·n scratch: remainder u64 and
-//   index u32 per listed account): 28 bytes per account.
+//   i64), haircuts (8·n, i64), candidates (12·n scratch: remainder u64 and
+//   index u32 per listed account) and exempt (n bytes): 29 bytes per account.
 // - Pointers and counts cross as i32 (pointers may be ≥ 2^31: read them unsigned);
 //   amounts cross as i64 (JS bigint), unsigned where the name says so.
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from
@@ -13,6 +13,16 @@
 // - Growing memory detaches the JS ArrayBuffer: the wrapper re-creates its views.
 
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
+
+/** Whether any of `bytes` bytes at `ptr` is non-zero (an exempt column with an exemption). */
+export function anyNonZero(ptr: usize, bytes: usize): bool {
+  let seen: u64 = 0;
+  let at = ptr;
+  const end = ptr + bytes;
+  for (; at + 8 <= end; at += 8) seen |= load<u64>(at);
+  for (; at < end; at++) seen |= <u64>load<u8>(at);
+  return seen != 0;
+}
 
 /** The first byte after the core's static data (the histogram): columns go above it. */
 export function heapBase(): usize {

@@ -31,7 +31,7 @@ export let bandHigh: u64 = u64.MAX_VALUE;
  * allocate.ts), which costs nothing at 4096 accounts.
  */
 export function predictBand(
-  profits: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32, t: i32,
+  profits: usize, n: u32, S: u64, Plo: u64, Phi: u64, c: u64, s: i32, t: i32, exempt: usize,
 ): void {
   bandLow = 0;
   bandHigh = u64.MAX_VALUE;
@@ -44,7 +44,7 @@ export function predictBand(
   let scaledSum: u64 = 0;
   for (let j: u32 = 0; j < SAMPLE_SIZE; j++) {
     const p = load<i64>(profits + <usize>j * stride);
-    if (p <= 0) continue;
+    if (p <= 0 || (exempt != 0 && load<u8>(exempt + <usize>j * (stride >> 3)) != 0)) continue;
     const q = mulhi(<u64>p, c) >> <u64>s;
     let rLo = remainderWide(S, <u64>p, q, Plo, Phi), rHi = high;
     if (!less128(rLo, rHi, Plo, Phi)) {

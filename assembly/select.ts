@@ -10,7 +10,7 @@
 // one bucket of (remainder − smallest), so the spread shrinks by 2^BUCKET_BITS
 // per round; equal remainders end it at once.
 
-import { high, bitLength, bitLength128, shiftRight128, less128, remainderWide } from './wide';
+import { high, bitLength, bitLength128, shiftRight128, less128, remainderWide, splitmix64 } from './wide';
 
 /** Remainder bits resolved per histogram pass: 4096 counters of 4 bytes stay in L1. */
 export const BUCKET_BITS: i32 = 12;
@@ -141,6 +141,33 @@ export function giveFirstListed(haircuts: usize, list: usize, need: u64): void {
   for (let j: usize = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(list + j * LIST_ENTRY, 8));
 }
 
+/**
+ * Seeded ties: gives each of the first `count` entries the key ~splitmix64(seed ^ index), so
+ * that settling them again by largest key orders them by ascending splitmix64, then index.
+ */
+export function seedListed(list: usize, count: u32, seed: u64): void {
+  for (let e = list, end = list + <usize>count * LIST_ENTRY; e < end; e += LIST_ENTRY) {
+    store<u64>(e, ~splitmix64(seed ^ <u64>load<u32>(e, 8)));
+  }
+}
+
+/** Seeded ties from a u32 index list: rewrites it, in place and backwards, as seeded list entries. */
+export function seedIndices(list: usize, count: u32, seed: u64): void {
+  // Entry j (12j…12j+11) lands at or above index j's slot (4j), and later entries are
+  // written first, so no index is overwritten before it is read.
+  for (let j = <isize>count - 1; j >= 0; j--) {
+    const i = load<u32>(list + (<usize>j << 2));
+    const e = list + <usize>j * LIST_ENTRY;
+    store<u32>(e, i, 8);
+    store<u64>(e, ~splitmix64(seed ^ <u64>i));
+  }
+}
+
+/** Ties by index in a u32 index list: one unit each to the first `need`. */
+export function giveFirstIndices(haircuts: usize, list: usize, need: u64): void {
+  for (let j: usize = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(list + (j << 2)));
+}
+
 /** Rewrites the first `count` list entries' indices as a plain u32 array at `list`, in place. */
 export function listedIndices(list: usize, count: u32): void {
   // Entry j's index sits at 12j + 8, never below 4j: each read precedes any write over it.
@@ -155,42 +182,42 @@ export function listedIndices(list: usize, count: u32): void {
  */
 export function settleBoundary(
   profits: usize, haircuts: usize, candidates: usize, count: u32, need: u64,
-  S: u64, Plo: u64, Phi: u64,
-): void {
+  S: u64, Plo: u64, Phi: u64, exempt: usize,
+): u32 {
   while (true) {
     // Each round keeps at least `need` candidates; fewer means inconsistent input: trap, never spin.
     if (<u64>count < need) unreachable();
     if (<u64>count == need) {
       for (let j: u32 = 0; j < count; j++) addUnit(haircuts, load<u32>(candidates + (<usize>j << 2)));
-      return;
+      return 0;
     }
     // The spread of the remaining candidates' remainders.
     let minLo: u64 = u64.MAX_VALUE, minHi: u64 = u64.MAX_VALUE, maxLo: u64 = 0, maxHi: u64 = 0;
     for (let j: u32 = 0; j < count; j++) {
       const i = load<u32>(candidates + (<usize>j << 2));
-      const rLo = remainderOf(profits, haircuts, i, S, Plo, Phi), rHi = high;
+      const rLo = remainderOf(profits, haircuts, i, S, Plo, Phi, exempt), rHi = high;
       if (less128(rLo, rHi, minLo, minHi)) { minLo = rLo; minHi = rHi; }
       if (less128(maxLo, maxHi, rLo, rHi)) { maxLo = rLo; maxHi = rHi; }
     }
     const spreadLo = maxLo - minLo;
     const spreadHi = maxHi - minHi - <u64>(maxLo < minLo);
     if ((spreadLo | spreadHi) == 0) {
-      // All remainders equal: the lowest indices win, and the list is ascending.
-      for (let j: u32 = 0; <u64>j < need; j++) addUnit(haircuts, load<u32>(candidates + (<usize>j << 2)));
-      return;
+      // All remainders equal: the caller orders the ties (the list is ascending by index).
+      tiedNeed = need;
+      return count;
     }
     const shift = max(0, bitLength128(spreadLo, spreadHi) - BUCKET_BITS);
     clearHistogram();
     for (let j: u32 = 0; j < count; j++) {
       const i = load<u32>(candidates + (<usize>j << 2));
-      countKey(keyOf(profits, haircuts, i, S, Plo, Phi, minLo, minHi, shift));
+      countKey(keyOf(profits, haircuts, i, S, Plo, Phi, exempt, minLo, minHi, shift));
     }
     const boundary = <u64>findBoundary(need);
     const stillNeeded = needInBucket;
     let kept: u32 = 0;
     for (let j: u32 = 0; j < count; j++) {
       const i = load<u32>(candidates + (<usize>j << 2));
-      const key = keyOf(profits, haircuts, i, S, Plo, Phi, minLo, minHi, shift);
+      const key = keyOf(profits, haircuts, i, S, Plo, Phi, exempt, minLo, minHi, shift);
       if (key > boundary) addUnit(haircuts, i);
       else if (key == boundary) {
         store<u32>(candidates + (<usize>kept << 2), i);
@@ -204,19 +231,26 @@ export function settleBoundary(
 
 /** Account i's remainder S·p − floor·P as (return, `high`), from its stored floor. */
 // @ts-ignore: decorator
-@inline function remainderOf(profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64): u64 {
+@inline function remainderOf(profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64, exempt: usize): u64 {
   const at = <usize>i << 3;
-  // As in the passes, a profit ≤ 0 counts as 0 (remainder 0), never as a huge unsigned value.
-  const p = load<i64>(profits + at);
-  return remainderWide(S, <u64>select<i64>(p, 0, p > 0), load<u64>(haircuts + at), Plo, Phi);
+  // As in the passes, an ineligible account counts as profit 0 (remainder 0).
+  return remainderWide(S, eligibleProfit(profits, exempt, i), load<u64>(haircuts + at), Plo, Phi);
+}
+
+/** Account i's profit if it is eligible (positive, not exempt), else 0. `exempt` 0: no exemptions. */
+// @ts-ignore: decorator
+@inline export function eligibleProfit(profits: usize, exempt: usize, i: u32): u64 {
+  const p = load<i64>(profits + (<usize>i << 3));
+  const open = exempt == 0 || load<u8>(exempt + <usize>i) == 0;
+  return <u64>select<i64>(p, 0, (p > 0) & open);
 }
 
 /** The histogram key of account i: (remainder − min) >> shift. */
 // @ts-ignore: decorator
 @inline function keyOf(
-  profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64,
+  profits: usize, haircuts: usize, i: u32, S: u64, Plo: u64, Phi: u64, exempt: usize,
   minLo: u64, minHi: u64, shift: i32,
 ): u64 {
-  const rLo = remainderOf(profits, haircuts, i, S, Plo, Phi), rHi = high;
+  const rLo = remainderOf(profits, haircuts, i, S, Plo, Phi, exempt), rHi = high;
   return shiftRight128(rLo - minLo, rHi - minHi - <u64>(rLo < minLo), shift);
 }

@@ -83,3 +83,12 @@ export function fixedRatio(S: u64, Plo: u64, Phi: u64, s: i32): u64 {
   }
   return c;
 }
+
+/** SplitMix64's finalizer of x (mod 2^64): the order of seeded ties. */
+// @ts-ignore: decorator
+@inline export function splitmix64(x: u64): u64 {
+  let z = x + 0x9E3779B97F4A7C15;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+  return z ^ (z >> 31);
+}

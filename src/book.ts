@@ -10,6 +10,7 @@ interface Views {
   buffer: ArrayBuffer;
   profits: BigInt64Array;
   haircuts: BigInt64Array;
+  exempt: Uint8Array;
 }
 
 /**
@@ -36,6 +37,7 @@ export class Book {
     this.length = length;
     core.zero(columns.profits, 8 * length);
     core.zero(columns.haircuts, 8 * length);
+    core.zero(columns.exempt, length);
   }
 
   /**
@@ -53,20 +55,28 @@ export class Book {
     return this.#currentViews().haircuts;
   }
 
+  /**
+   * One byte per account, zeroed: set a byte to non-zero to exempt that account
+   * (haircut 0, not counted in the totals). A view into engine memory, like `profits`.
+   */
+  get exempt(): Uint8Array {
+    return this.#currentViews().exempt;
+  }
+
   /** Whether `free()` has been called. */
   get freed(): boolean {
     return this.#core === null;
   }
 
   /**
-   * Socializes `loss` over the book's current profits and writes every haircut
-   * into `haircuts`. Returns the totals (the same fields as `engine.socialize`,
-   * minus `haircuts`). Bad parameters throw before anything is written.
+   * Socializes `loss` over the book's current profits (skipping accounts marked
+   * in `exempt`), by `rounding` and `tieSeed` when given, and writes every
+   * haircut into `haircuts`. Returns the totals (the same fields as
+   * `engine.socialize`, minus `haircuts`). Bad parameters throw before anything is written.
    */
   socialize(params: SocializeParams): SocializeSummary {
     const core = this.#live();
-    const { loss, insuranceFund } = readParams(params);
-    return core.socialize(this.#columns, this.length, loss, insuranceFund);
+    return core.socialize(this.#columns, this.length, readParams(params));
   }
 
   /** Returns the book's memory to the engine. Idempotent; the book is unusable afterwards. */
@@ -96,6 +106,7 @@ export class Book {
         buffer,
         profits: core.int64View(this.#columns.profits, this.length),
         haircuts: core.int64View(this.#columns.haircuts, this.length),
+        exempt: core.byteView(this.#columns.exempt, this.length),
       };
     }
     return this.#views;

@@ -4,6 +4,7 @@
 
 import { instantiate } from '@assemblyscript/loader';
 import type { SocializeSummary } from './types.js';
+import { ROUNDINGS, type Params } from './validate.js';
 import { Heap } from './heap.js';
 import { waterfall, haircutRate } from './waterfall.js';
 import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
@@ -13,13 +14,15 @@ import { wasmBase64 as simdBase64 } from './wasm/simd.js';
 type CoreExports = {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  sumPositive(profits: number, count: number): bigint;
+  sumPositive(profits: number, count: number, exempt: number): bigint;
   positiveSumHigh(): bigint;
   positiveCount(): number;
+  anyNonZero(pointer: number, bytes: number): boolean | number;
   allocate(
     profits: number, haircuts: number, candidates: number, count: number,
     socialized: bigint, totalLow: bigint, totalHigh: bigint,
-  ): void;
+    rounding: number, seeded: number, seed: bigint, exempt: number,
+  ): bigint;
 };
 
 /**
@@ -41,9 +44,11 @@ export interface Columns {
   haircuts: number;
   /** 12 × n bytes: the kernel's scratch for boundary candidates (remainder u64, index u32). */
   candidates: number;
+  /** n bytes: non-zero marks an exempt account. */
+  exempt: number;
 }
 
-/** The most accounts one book (or one `socialize` call) may hold: 28 bytes each in engine memory. */
+/** The most accounts one book (or one `socialize` call) may hold: 29 bytes each in engine memory. */
 export const MAX_ACCOUNTS = 100_000_000;
 
 const modules = new Map<Variant, Promise<WebAssembly.Module>>();
@@ -102,13 +107,13 @@ export class Core {
   allocColumns(n: number): Columns {
     const taken: number[] = [];
     try {
-      for (const bytes of [8 * n, 8 * n, 12 * n]) taken.push(this.#heap.alloc(bytes));
+      for (const bytes of [8 * n, 8 * n, 12 * n, n]) taken.push(this.#heap.alloc(bytes));
     } catch (error) {
       for (const pointer of taken) this.#heap.free(pointer);
       throw error;
     }
-    const [profits, haircuts, candidates] = taken as [number, number, number];
-    return { profits, haircuts, candidates };
+    const [profits, haircuts, candidates, exempt] = taken as [number, number, number, number];
+    return { profits, haircuts, candidates, exempt };
   }
 
   /** Returns a book's columns to the heap. */
@@ -116,6 +121,7 @@ export class Core {
     this.#heap.free(columns.profits);
     this.#heap.free(columns.haircuts);
     this.#heap.free(columns.candidates);
+    this.#heap.free(columns.exempt);
   }
 
   /**
@@ -124,6 +130,11 @@ export class Core {
    */
   int64View(pointer: number, n: number): BigInt64Array {
     return new BigInt64Array(this.#exports.memory.buffer, pointer, n);
+  }
+
+  /** A view of n bytes at `pointer` (same caveat as `int64View`). */
+  byteView(pointer: number, n: number): Uint8Array {
+    return new Uint8Array(this.#exports.memory.buffer, pointer, n);
   }
 
   /** Sets `bytes` bytes at `pointer` to zero (a memset, far faster than filling a BigInt64Array with 0n). */
@@ -141,17 +152,36 @@ export class Core {
     return this.#exports.memory.buffer.byteLength;
   }
 
-  /** Runs the kernel on a book: totals, the waterfall, then every haircut into `columns.haircuts`. */
-  socialize(columns: Columns, n: number, loss: bigint, insuranceFund: bigint): SocializeSummary {
+  /**
+   * Runs the kernel on a book: totals, the waterfall, then every haircut into
+   * `columns.haircuts`, by the rounding policy. The exempt column counts only
+   * when some byte of it is set (else the faster paths without it run).
+   */
+  socialize(columns: Columns, n: number, params: Params): SocializeSummary {
     const core = this.#exports;
-    const low = BigInt.asUintN(64, core.sumPositive(columns.profits, n));
+    const exempt = core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
+    const low = BigInt.asUintN(64, core.sumPositive(columns.profits, n, exempt));
     const totalProfit = (BigInt.asUintN(64, core.positiveSumHigh()) << 64n) | low;
     const profitableAccounts = core.positiveCount() >>> 0;
-    const split = waterfall(loss, insuranceFund, totalProfit);
-    core.allocate(
+    const split = waterfall(params.loss, params.insuranceFund, totalProfit);
+    const written = BigInt.asUintN(64, core.allocate(
       columns.profits, columns.haircuts, columns.candidates, n,
       split.socialized, BigInt.asIntN(64, totalProfit), BigInt.asIntN(64, totalProfit >> 64n),
-    );
-    return { ...split, totalProfit, profitableAccounts, haircutRate: haircutRate(split.socialized, totalProfit) };
+      ROUNDINGS.indexOf(params.rounding), params.tieSeed === undefined ? 0 : 1,
+      BigInt.asIntN(64, params.tieSeed ?? 0n), exempt,
+    ));
+    // Under 'down' the kernel collects less than the target (dust), under 'up' more (surplus).
+    const roundingDust = params.rounding === 'down' ? split.socialized - written : 0n;
+    const surplus = params.rounding === 'up' ? written - split.socialized : 0n;
+    return {
+      insuranceUsed: split.insuranceUsed,
+      socialized: written,
+      uncovered: split.uncovered + roundingDust,
+      totalProfit,
+      profitableAccounts,
+      haircutRate: haircutRate(written, totalProfit),
+      roundingDust,
+      surplus,
+    };
   }
 }

@@ -58,7 +58,7 @@ export class Engine {
    * Throws TypeError / RangeError naming the bad field (and index) before anything is computed.
    */
   socialize(input: SocializeInput): SocializeResult {
-    const { loss, insuranceFund, profits } = readInput(input);
+    const { profits, exempt, ...params } = readInput(input);
     const n = checkLength(profits.length, 'profits.length');
     // A view into this engine's own memory would be detached by the allocation below.
     const source = ArrayBuffer.isView(profits) && profits.buffer === this.#core.buffer
@@ -67,7 +67,10 @@ export class Engine {
     const columns = this.#core.allocColumns(n);
     try {
       copyProfits(source, this.#core.int64View(columns.profits, n));
-      const summary = this.#core.socialize(columns, n, loss, insuranceFund);
+      const exemptColumn = this.#core.byteView(columns.exempt, n);
+      if (exempt) exemptColumn.set(exempt);
+      else exemptColumn.fill(0);
+      const summary = this.#core.socialize(columns, n, params);
       return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), ...summary };
     } finally {
       this.#core.freeColumns(columns);
@@ -75,8 +78,8 @@ export class Engine {
   }
 
   /**
-   * Allocates a zero-copy book of `length` accounts in engine memory (28 bytes
-   * per account), profits and haircuts zeroed. RangeError when `length` is
+   * Allocates a zero-copy book of `length` accounts in engine memory (29 bytes
+   * per account), profits, haircuts and exemptions zeroed. RangeError when `length` is
    * negative, fractional or above `capacity`, or when memory runs out.
    */
   createBook(length: number): Book {

@@ -5,5 +5,5 @@ export { loadEngine, Engine, type LoadOptions } from './engine.js';
 export { Book } from './book.js';
 export { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
 export type {
-  Amount, Profits, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
+  Amount, Profits, Rounding, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
 } from './types.js';

@@ -10,21 +10,46 @@ export type Amount = bigint | number;
  */
 export type Profits = BigInt64Array | ArrayLike<bigint | number>;
 
-/** What a socialization is asked to cover. */
+/**
+ * How quotas become whole units. `'largest-remainder'` (default): floors, then one unit
+ * each to the largest remainders; Σ haircuts == socialized. `'down'`: floors only; the
+ * uncollected units are `roundingDust`, part of `uncovered`. `'up'`: ceilings (never above
+ * the profit); the over-collection is `surplus`, returned to the fund.
+ */
+export type Rounding = 'largest-remainder' | 'down' | 'up';
+
+/** What a socialization is asked to cover, and how. */
 export interface SocializeParams {
   /** The deficit left by the bankrupt account(s); 0 ≤ loss ≤ 2^63 − 1. */
   loss: Amount;
   /** What the insurance fund can pay first; 0 ≤ insuranceFund ≤ 2^63 − 1. Default 0. */
   insuranceFund?: Amount;
+  /** The rounding policy; default `'largest-remainder'`. */
+  rounding?: Rounding;
+  /**
+   * Under largest remainder, equal remainders go first to ascending
+   * `splitmix64(tieSeed XOR index)` (unsigned 64-bit), then to the lower index.
+   * Without it, the lower index first.
+   */
+  tieSeed?: bigint;
 }
 
 /** The input of `engine.socialize` and `socializeReference`. */
 export interface SocializeInput extends SocializeParams {
   /** Each account's profit (negative: a loss); never modified. */
   profits: Profits;
+  /**
+   * One entry per account; a non-zero (or `true`) entry makes the account ineligible:
+   * haircut 0, not counted in `totalProfit` or `profitableAccounts` (house, fee and
+   * market-maker accounts).
+   */
+  exempt?: Uint8Array | readonly boolean[];
 }
 
-/** Totals of one socialization. Always `insuranceUsed + socialized + uncovered == loss`. */
+/**
+ * Totals of one socialization. Always `insuranceUsed + socialized + uncovered == loss +
+ * surplus` (surplus is 0 except under `rounding: 'up'`).
+ */
 export interface SocializeSummary {
   /** min(loss, insuranceFund): what the fund pays. */
   insuranceUsed: bigint;
@@ -38,6 +63,10 @@ export interface SocializeSummary {
   profitableAccounts: number;
   /** socialized / totalProfit as a float (0 when totalProfit is 0): for display only, never for units. */
   haircutRate: number;
+  /** Under `rounding: 'down'`: the units rounding left uncollected (included in `uncovered`); else 0. */
+  roundingDust: bigint;
+  /** Under `rounding: 'up'`: the units collected beyond the target, returned to the fund; else 0. */
+  surplus: bigint;
 }
 
 /** A socialization's totals and each account's haircut. */

@@ -1,7 +1,7 @@
 // Input checks shared by the engine and the reference: every bad input gets a
 // TypeError or RangeError that names the field and, for arrays, the first bad index.
 
-import type { Profits, SocializeInput, SocializeParams } from './types.js';
+import type { Profits, Rounding, SocializeInput, SocializeParams } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
 export const I64_MIN = -(2n ** 63n);
@@ -51,21 +51,64 @@ export function checkProfits(profits: unknown): asserts profits is Profits {
   }
 }
 
-/** Reads `loss` and `insuranceFund` (default 0). */
-export function readParams(params: unknown): { loss: bigint; insuranceFund: bigint } {
+/** The rounding policies, in the order the core numbers them (0, 1, 2). */
+export const ROUNDINGS: readonly Rounding[] = ['largest-remainder', 'down', 'up'];
+
+/** Validated parameters of one socialization. */
+export interface Params {
+  loss: bigint;
+  insuranceFund: bigint;
+  rounding: Rounding;
+  /** The seed as unsigned 64-bit, or undefined. */
+  tieSeed: bigint | undefined;
+}
+
+/** Reads `loss`, `insuranceFund` (default 0), `rounding` (default largest remainder) and `tieSeed`. */
+export function readParams(params: unknown): Params {
   if (typeof params !== 'object' || params === null) {
     throw new TypeError(`the input must be an object with a loss, got ${describe(params)}`);
   }
-  const { loss, insuranceFund = 0n } = params as SocializeParams;
-  return { loss: readAmount(loss, 'loss'), insuranceFund: readAmount(insuranceFund, 'insuranceFund') };
+  const { loss, insuranceFund = 0n, rounding = 'largest-remainder', tieSeed } = params as SocializeParams;
+  if (typeof rounding !== 'string') throw new TypeError(`rounding must be a string, got ${describe(rounding)}`);
+  if (!ROUNDINGS.includes(rounding)) {
+    throw new RangeError(`rounding must be one of ${ROUNDINGS.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(rounding)}`);
+  }
+  if (tieSeed !== undefined && typeof tieSeed !== 'bigint') throw new TypeError(`tieSeed must be a bigint, got ${describe(tieSeed)}`);
+  if (tieSeed !== undefined && (tieSeed < I64_MIN || tieSeed >= 2n ** 64n)) {
+    throw new RangeError(`tieSeed must fit in 64 bits (−2^63 to 2^64 − 1), got ${tieSeed}`);
+  }
+  return {
+    loss: readAmount(loss, 'loss'),
+    insuranceFund: readAmount(insuranceFund, 'insuranceFund'),
+    rounding,
+    tieSeed: tieSeed === undefined ? undefined : BigInt.asUintN(64, tieSeed),
+  };
+}
+
+/** Reads `exempt` for `count` accounts: undefined, or one byte per account (non-zero: exempt). */
+export function readExempt(exempt: unknown, count: number): Uint8Array | undefined {
+  if (exempt === undefined) return undefined;
+  if (exempt instanceof Uint8Array) {
+    if (exempt.length !== count) throw new RangeError(`exempt has ${exempt.length} entries; expected one per account (${count})`);
+    return exempt;
+  }
+  if (!Array.isArray(exempt)) throw new TypeError(`exempt must be a Uint8Array or an array of booleans, got ${describe(exempt)}`);
+  if (exempt.length !== count) throw new RangeError(`exempt has ${exempt.length} entries; expected one per account (${count})`);
+  const bytes = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const value: unknown = exempt[i];
+    if (typeof value !== 'boolean') throw new TypeError(`exempt[${i}] must be a boolean, got ${describe(value)}`);
+    bytes[i] = value ? 1 : 0;
+  }
+  return bytes;
 }
 
 /** Reads a whole `socialize` input; profits are checked as a container only. */
-export function readInput(input: unknown): { loss: bigint; insuranceFund: bigint; profits: Profits } {
+export function readInput(input: unknown): Params & { profits: Profits; exempt: Uint8Array | undefined } {
   const params = readParams(input);
-  const { profits } = input as SocializeInput;
+  const { profits, exempt } = input as SocializeInput;
   checkProfits(profits);
-  return { ...params, profits };
+  return { ...params, profits, exempt: readExempt(exempt, profits.length) };
 }
 
 /**

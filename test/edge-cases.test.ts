@@ -63,7 +63,7 @@ describe.each(VARIANTS)('edge cases (%s core)', (variant) => {
   it('gives an empty book an empty, zero result', () => {
     expect(engine.socialize({ loss: 5n, profits: [] })).toEqual({
       haircuts: new BigInt64Array(0), insuranceUsed: 0n, socialized: 0n, uncovered: 5n,
-      totalProfit: 0n, profitableAccounts: 0, haircutRate: 0,
+      totalProfit: 0n, profitableAccounts: 0, haircutRate: 0, roundingDust: 0n, surplus: 0n,
     });
   });
 

@@ -25,7 +25,7 @@ const CHUNK = 1 << 20;
 /** Floors per fold: 512 floors of < 2^44 sum below 2^53, exactly. */
 const FOLD = 512;
 
-/** Same result as `socializeReference({ loss, insuranceFund, profits })`, for a BigInt64Array. */
+/** Same result as `socializeReference({ loss, insuranceFund, profits })` (default rounding, no exemptions), for a BigInt64Array. */
 export function socializeFastJs(profits: BigInt64Array, loss: bigint, insuranceFund: bigint): SocializeResult {
   const n = profits.length;
   const words = new Int32Array(profits.buffer, profits.byteOffset, 2 * n);
@@ -55,6 +55,7 @@ export function socializeFastJs(profits: BigInt64Array, loss: bigint, insuranceF
   const out = new Int32Array(haircuts.buffer);
   const summary = {
     ...split, totalProfit, profitableAccounts: eligible, haircutRate: haircutRate(split.socialized, totalProfit),
+    roundingDust: 0n, surplus: 0n,
   };
   if (split.socialized === 0n) return { haircuts, ...summary };
   if (split.socialized === totalProfit) {
