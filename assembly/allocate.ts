@@ -184,6 +184,12 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
   }
 }
 
+/** max(p, 0) as unsigned, branch-free. */
+// @ts-ignore: decorator
+@inline function positivePart(p: i64): u64 {
+  return <u64>select<i64>(p, 0, p > 0);
+}
+
 /** Set by the passes: Σ haircuts written. */
 let written: u64 = 0;
 
@@ -200,11 +206,22 @@ function floorsNarrow(
   profits: usize, haircuts: usize, entry: usize, from: u32, n: u32,
   S: u64, P: u64, c: u64, low: u64, high: u64, exempt: usize,
 ): usize {
+  // Two copies of the loop: the one without exemptions carries no per-account check.
+  return exempt == 0
+    ? floorsNarrowLoop(profits, haircuts, entry, from, n, S, P, c, low, high, 0, false)
+    : floorsNarrowLoop(profits, haircuts, entry, from, n, S, P, c, low, high, exempt, true);
+}
+
+// @ts-ignore: decorator
+@inline function floorsNarrowLoop(
+  profits: usize, haircuts: usize, entry: usize, from: u32, n: u32,
+  S: u64, P: u64, c: u64, low: u64, high: u64, exempt: usize, checkExempt: bool,
+): usize {
   let sum: u64 = 0;
   const span = high - low;
   for (let i = from; i < n; i++) {
     const at = <usize>i << 3;
-    const m = eligibleProfit(profits, exempt, i);
+    const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + at));
     let q = mulhi(m, c);
     let r = S * m - q * P;
     const short = r >= P;
@@ -232,12 +249,24 @@ function floorsWide(
   profits: usize, haircuts: usize, entry: usize, n: u32, S: u64, Plo: u64, Phi: u64,
   c: u64, s: i32, t: i32, lowKey: u64, highKey: u64, ceil: bool, exempt: usize,
 ): usize {
+  // One copy of the loop per case, so that the common one carries no per-account check.
+  if (ceil) return floorsWideLoop(profits, haircuts, entry, n, S, Plo, Phi, c, s, t, lowKey, highKey, true, exempt, exempt != 0);
+  return exempt == 0
+    ? floorsWideLoop(profits, haircuts, entry, n, S, Plo, Phi, c, s, t, lowKey, highKey, false, 0, false)
+    : floorsWideLoop(profits, haircuts, entry, n, S, Plo, Phi, c, s, t, lowKey, highKey, false, exempt, true);
+}
+
+// @ts-ignore: decorator
+@inline function floorsWideLoop(
+  profits: usize, haircuts: usize, entry: usize, n: u32, S: u64, Plo: u64, Phi: u64,
+  c: u64, s: i32, t: i32, lowKey: u64, highKey: u64, ceil: bool, exempt: usize, checkExempt: bool,
+): usize {
   let sum: u64 = 0;
   const cShift = <u64>s;
   const span = highKey - lowKey;
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
-    const m = eligibleProfit(profits, exempt, i);
+    const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + at));
     let q = mulhi(m, c) >> cShift;
     let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
     const short = !less128(rLo, rHi, Plo, Phi);

@@ -29,6 +29,8 @@ export class Book {
   #core: Core | null;
   readonly #columns: Columns;
   #views: Views | null = null;
+  /** Whether the exempt view was ever handed out (else the column is all zeros). */
+  #exemptShared = false;
 
   /** @internal Books are made by `engine.createBook`. */
   constructor(core: Core, columns: Columns, length: number) {
@@ -60,6 +62,7 @@ export class Book {
    * (haircut 0, not counted in the totals). A view into engine memory, like `profits`.
    */
   get exempt(): Uint8Array {
+    this.#exemptShared = true;
     return this.#currentViews().exempt;
   }
 
@@ -76,7 +79,7 @@ export class Book {
    */
   socialize(params: SocializeParams): SocializeSummary {
     const core = this.#live();
-    return core.socialize(this.#columns, this.length, readParams(params));
+    return core.socialize(this.#columns, this.length, readParams(params), this.#exemptShared);
   }
 
   /** Returns the book's memory to the engine. Idempotent; the book is unusable afterwards. */

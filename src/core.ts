@@ -154,12 +154,13 @@ export class Core {
 
   /**
    * Runs the kernel on a book: totals, the waterfall, then every haircut into
-   * `columns.haircuts`, by the rounding policy. The exempt column counts only
-   * when some byte of it is set (else the faster paths without it run).
+   * `columns.haircuts`, by the rounding policy. The exempt column is read only
+   * when `exemptions` says it may hold some, and counts only when a byte of it
+   * is set (else the faster paths without it run).
    */
-  socialize(columns: Columns, n: number, params: Params): SocializeSummary {
+  socialize(columns: Columns, n: number, params: Params, exemptions: boolean): SocializeSummary {
     const core = this.#exports;
-    const exempt = core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
+    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
     const low = BigInt.asUintN(64, core.sumPositive(columns.profits, n, exempt));
     const totalProfit = (BigInt.asUintN(64, core.positiveSumHigh()) << 64n) | low;
     const profitableAccounts = core.positiveCount() >>> 0;

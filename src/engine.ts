@@ -67,10 +67,8 @@ export class Engine {
     const columns = this.#core.allocColumns(n);
     try {
       copyProfits(source, this.#core.int64View(columns.profits, n));
-      const exemptColumn = this.#core.byteView(columns.exempt, n);
-      if (exempt) exemptColumn.set(exempt);
-      else exemptColumn.fill(0);
-      const summary = this.#core.socialize(columns, n, params);
+      if (exempt) this.#core.byteView(columns.exempt, n).set(exempt);
+      const summary = this.#core.socialize(columns, n, params, exempt !== undefined);
       return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), ...summary };
     } finally {
       this.#core.freeColumns(columns);
