@@ -36,7 +36,7 @@ const profiles = args.profiles.split(',').map((name) => {
 
 /**
  * Contenders skipped past these sizes: the reference and dinero.js grow too slow, and
- * engine.socialize() would need a second 28-byte-per-account copy beside the book in the
+ * engine.socialize() would need a second 29-byte-per-account copy beside the book in the
  * engine's 4 GiB.
  */
 const LIMITS: Record<string, number> = { reference: 1e7, 'dinero.js': 1e5, 'engine.socialize()': 5e7 };

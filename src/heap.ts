@@ -1,7 +1,7 @@
 // Engine memory map: where each column lives in the core's linear memory.
 // Blocks are few and large (three per book), so a sorted list with first fit
 // is enough, and the memory grows by exactly the pages a block needs, which
-// keeps a book at 28 bytes per account (a doubling allocator would not).
+// keeps a book at 29 bytes per account (a doubling allocator would not).
 
 /** WebAssembly pages are 64 KiB. */
 const PAGE = 65_536;
