@@ -36,39 +36,32 @@ let sumCount: u32 = 0;
  * number of positive profits. Branch-free, one pass.
  */
 export function sumPositive(profits: usize, n: u32, exempt: usize): u64 {
-  if (exempt != 0) return sumEligible(profits, n, exempt);
   let lo: u64 = 0, hi: u64 = 0;
   let count: u32 = 0;
   let from: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     from = n & ~1;
-    lo = sumPositiveSimd(profits, from);
+    lo = sumPositiveSimd(profits, from, exempt);
     hi = sumHighSimd;
     count = sumCountSimd;
   }
-  const end = profits + (<usize>n << 3);
-  for (let at = profits + (<usize>from << 3); at < end; at += 8) {
-    const p = load<i64>(at);
-    const positive = p > 0;
-    const m = <u64>select<i64>(p, 0, positive);
-    lo += m;
-    hi += <u64>(lo < m);
-    count += <u32>positive;
-  }
-  sumHighHalf = hi;
-  sumCount = count;
-  return lo;
-}
-
-/** `sumPositive` skipping exempt accounts (a non-zero byte at `exempt + i`). */
-function sumEligible(profits: usize, n: u32, exempt: usize): u64 {
-  let lo: u64 = 0, hi: u64 = 0;
-  let count: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    const m = eligibleProfit(profits, exempt, i);
-    lo += m;
-    hi += <u64>(lo < m);
-    count += <u32>(m != 0);
+  if (exempt != 0) {
+    for (let i = from; i < n; i++) {
+      const m = eligibleProfit(profits, exempt, i);
+      lo += m;
+      hi += <u64>(lo < m);
+      count += <u32>(m != 0);
+    }
+  } else {
+    const end = profits + (<usize>n << 3);
+    for (let at = profits + (<usize>from << 3); at < end; at += 8) {
+      const p = load<i64>(at);
+      const positive = p > 0;
+      const m = <u64>select<i64>(p, 0, positive);
+      lo += m;
+      hi += <u64>(lo < m);
+      count += <u32>positive;
+    }
   }
   sumHighHalf = hi;
   sumCount = count;
@@ -152,8 +145,7 @@ export function allocate(
 
 /**
  * One pass over all n accounts with the band [low, high] of keys: the narrow
- * loop (SIMD two at a time where built with SIMD and nothing is exempt) or the
- * 128-bit one. `ceil`: one more unit wherever the remainder is not 0 (exactly,
+ * loop (SIMD two at a time where built with SIMD) or the 128-bit one. `ceil`: one more unit wherever the remainder is not 0 (exactly,
  * also when keys drop low bits). Sets `written`; returns where the list ends.
  */
 function pass(
@@ -161,11 +153,11 @@ function pass(
   c: u64, s: i32, t: i32, narrow: bool, low: u64, high: u64, ceil: bool, exempt: usize,
 ): usize {
   if (!narrow) return floorsWide(profits, haircuts, list, n, S, Plo, Phi, c, s, t, low, high, ceil, exempt);
-  if (ASC_FEATURE_SIMD && exempt == 0) {
+  if (ASC_FEATURE_SIMD) {
     const pairs = n & ~1;
-    const end = floorsNarrowSimd(profits, haircuts, list, pairs, S, Plo, c, low, high);
+    const end = floorsNarrowSimd(profits, haircuts, list, pairs, S, Plo, c, low, high, exempt);
     const before = writtenSimd;
-    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, Plo, c, low, high, 0);
+    const tail = floorsNarrow(profits, haircuts, end, pairs, n, S, Plo, c, low, high, exempt);
     written += before;
     return tail;
   }

@@ -18,7 +18,18 @@ export let writtenSimd: u64 = 0;
  * the list ends.
  */
 export function floorsNarrowSimd(
+  profits: usize, haircuts: usize, entry: usize, pairs: u32, S: u64, P: u64, c: u64, low: u64, high: u64, exempt: usize,
+): usize {
+  // One copy of the loop per case, so that the common one carries no exemption check.
+  return exempt == 0
+    ? floorsNarrowSimdLoop(profits, haircuts, entry, pairs, S, P, c, low, high, 0, false)
+    : floorsNarrowSimdLoop(profits, haircuts, entry, pairs, S, P, c, low, high, exempt, true);
+}
+
+// @ts-ignore: decorator
+@inline function floorsNarrowSimdLoop(
   profits: usize, haircuts: usize, entry: usize, pairs: u32, S: u64, P: u64, c: u64, low: u64, high: u64,
+  exempt: usize, checkExempt: bool,
 ): usize {
   const SIGN = <u64>1 << 63;
   const cLow = i32x4.splat(<i32>c), cHigh = i32x4.splat(<i32>(c >> 32));
@@ -28,13 +39,13 @@ export function floorsNarrowSimd(
   const quads = pairs & ~3;
   let i: u32 = 0;
   for (; i < quads; i += 4) {
-    entry = floorPair(profits, haircuts, i, entry, cLow, cHigh, vS, vP, pMinusOne, above, vLow, span);
-    entry = floorPair(profits, haircuts, i + 2, entry, cLow, cHigh, vS, vP, pMinusOne, above, vLow, span);
+    entry = floorPair(profits, haircuts, i, entry, cLow, cHigh, vS, vP, pMinusOne, above, vLow, span, exempt, checkExempt);
+    entry = floorPair(profits, haircuts, i + 2, entry, cLow, cHigh, vS, vP, pMinusOne, above, vLow, span, exempt, checkExempt);
     const at = haircuts + (<usize>i << 3);
     written = i64x2.add(written, i64x2.add(v128.load(at), v128.load(at, 16)));
   }
   if (i < pairs) {
-    entry = floorPair(profits, haircuts, i, entry, cLow, cHigh, vS, vP, pMinusOne, above, vLow, span);
+    entry = floorPair(profits, haircuts, i, entry, cLow, cHigh, vS, vP, pMinusOne, above, vLow, span, exempt, checkExempt);
     written = i64x2.add(written, v128.load(haircuts + (<usize>i << 3)));
   }
   writtenSimd = i64x2.extract_lane(written, 0) + i64x2.extract_lane(written, 1);
@@ -46,13 +57,14 @@ export function floorsNarrowSimd(
 @inline function floorPair(
   profits: usize, haircuts: usize, i: u32, entry: usize,
   cLow: v128, cHigh: v128, vS: v128, vP: v128, pMinusOne: v128, above: v128, vLow: v128, span: v128,
+  exempt: usize, checkExempt: bool,
 ): usize {
   const zero = i64x2.splat(0);
   const low32 = i64x2.splat(0xFFFF_FFFF);
   const flip = i64x2.splat(<u64>1 << 63);
   const at = <usize>i << 3;
   const p = v128.load(profits + at);
-  const m = v128.and(p, i64x2.gt_s(p, zero));
+  const m = v128.and(p, checkExempt ? v128.and(i64x2.gt_s(p, zero), openLanes(exempt, i)) : i64x2.gt_s(p, zero));
   // mulhi(m, c) per lane from four 32×32 products.
   const halves = i32x4.shuffle(m, m, 0, 2, 1, 3);
   const ll = i64x2.extmul_low_i32x4_u(halves, cLow);
@@ -79,14 +91,19 @@ export function floorsNarrowSimd(
 export let sumHighSimd: u64 = 0;
 export let sumCountSimd: u32 = 0;
 
-/** As `sumPositive` (allocate.ts) over accounts [0, pairs), pairs even: returns the low 64 bits. */
-export function sumPositiveSimd(profits: usize, pairs: u32): u64 {
+/** As `sumPositive` (allocate.ts) over accounts [0, pairs), pairs even, skipping exempt ones: returns the low 64 bits. */
+export function sumPositiveSimd(profits: usize, pairs: u32, exempt: usize): u64 {
+  return exempt == 0 ? sumPositiveSimdLoop(profits, pairs, 0, false) : sumPositiveSimdLoop(profits, pairs, exempt, true);
+}
+
+// @ts-ignore: decorator
+@inline function sumPositiveSimdLoop(profits: usize, pairs: u32, exempt: usize, checkExempt: bool): u64 {
   const zero = i64x2.splat(0);
   const flip = i64x2.splat(<u64>1 << 63);
   let lo = zero, hi = zero, count = zero;
-  for (let at = profits, end = profits + (<usize>pairs << 3); at < end; at += 16) {
-    const p = v128.load(at);
-    const positive = i64x2.gt_s(p, zero);
+  for (let i: u32 = 0; i < pairs; i += 2) {
+    const p = v128.load(profits + (<usize>i << 3));
+    const positive = checkExempt ? v128.and(i64x2.gt_s(p, zero), openLanes(exempt, i)) : i64x2.gt_s(p, zero);
     const m = v128.and(p, positive);
     lo = i64x2.add(lo, m);
     // A lane carries when its new low half is below what was added (unsigned).
@@ -99,4 +116,11 @@ export function sumPositiveSimd(profits: usize, pairs: u32): u64 {
   sumHighSimd = <u64>i64x2.extract_lane(hi, 0) + <u64>i64x2.extract_lane(hi, 1) + <u64>(sum < lo0);
   sumCountSimd = <u32>(i64x2.extract_lane(count, 0) + i64x2.extract_lane(count, 1));
   return sum;
+}
+
+/** All-ones lanes for accounts i and i + 1 when not exempt: their two exempt bytes, read as one u16. */
+// @ts-ignore: decorator
+@inline function openLanes(exempt: usize, i: u32): v128 {
+  const bytes = i64x2.splat(<u64>load<u16>(exempt + <usize>i));
+  return i64x2.eq(v128.and(bytes, i64x2(0xFF, 0xFF00)), i64x2.splat(0));
 }
