@@ -123,24 +123,34 @@ export function allocate(
     high = u64.MAX_VALUE;
     end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high, false, exempt);
   }
-  if (written != S) {
-    const count = <u32>((end - candidates) / LIST_ENTRY);
-    let tied = settleListed(haircuts, candidates, count, S - written, low, high);
-    if (tied != 0 && t != 0) {
-      // Keys were the top 64 bits of wider remainders: equal keys are told apart exactly.
-      listedIndices(candidates, tied);
-      tied = settleBoundary(profits, haircuts, candidates, tied, tiedNeed, S, Plo, Phi, exempt);
-      if (tied != 0 && seeded) seedIndices(candidates, tied, seed);
-      else if (tied != 0) giveFirstIndices(haircuts, candidates, tiedNeed);
-    } else if (tied != 0 && seeded) {
-      seedListed(candidates, tied, seed);
-    }
-    // Ties in remainder left: by seeded key (re-settled), then by index.
-    if (tied != 0 && seeded) tied = settleListed(haircuts, candidates, tied, tiedNeed, 0, u64.MAX_VALUE);
-    if (tied != 0 && (seeded || t == 0)) giveFirstListed(haircuts, candidates, tiedNeed);
-  }
+  if (written != S) settleFor(profits, haircuts, candidates, end, S, Plo, Phi, t, low, high, seeded, seed, exempt);
   if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S, exempt);
   return S;
+}
+
+/**
+ * Places the S − written units left after a pass: the listed entries from
+ * `candidates` to `end` (keys in [low, high]) are settled by largest key; ties
+ * in exact remainder go by seeded order when `seeded`, then by index.
+ */
+export function settleFor(
+  profits: usize, haircuts: usize, candidates: usize, end: usize, S: u64, Plo: u64, Phi: u64, t: i32,
+  low: u64, high: u64, seeded: bool, seed: u64, exempt: usize,
+): void {
+  const count = <u32>((end - candidates) / LIST_ENTRY);
+  let tied = settleListed(haircuts, candidates, count, S - written, low, high);
+  if (tied != 0 && t != 0) {
+    // Keys were the top 64 bits of wider remainders: equal keys are told apart exactly.
+    listedIndices(candidates, tied);
+    tied = settleBoundary(profits, haircuts, candidates, tied, tiedNeed, S, Plo, Phi, exempt);
+    if (tied != 0 && seeded) seedIndices(candidates, tied, seed);
+    else if (tied != 0) giveFirstIndices(haircuts, candidates, tiedNeed);
+  } else if (tied != 0 && seeded) {
+    seedListed(candidates, tied, seed);
+  }
+  // Ties in remainder left: by seeded key (re-settled), then by index.
+  if (tied != 0 && seeded) tied = settleListed(haircuts, candidates, tied, tiedNeed, 0, u64.MAX_VALUE);
+  if (tied != 0 && (seeded || t == 0)) giveFirstListed(haircuts, candidates, tiedNeed);
 }
 
 /**
@@ -176,6 +186,32 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
   }
 }
 
+/**
+ * One account of a 128-bit pass (profit m, eligible or 0): its haircut (floor,
+ * plus one when `ceil` and the remainder is not 0, or when the key is above
+ * `highKey`) stored at haircuts[i], and its entry (key r >> t, index) listed when
+ * the key is in [lowKey, lowKey + span]. Returns the list's new end.
+ */
+// @ts-ignore: decorator
+@inline export function wideAccount(
+  haircuts: usize, entry: usize, i: u32, m: u64, S: u64, Plo: u64, Phi: u64, c: u64, cShift: u64, t: i32,
+  lowKey: u64, span: u64, highKey: u64, ceil: bool,
+): usize {
+  let q = mulhi(m, c) >> cShift;
+  let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
+  const short = !less128(rLo, rHi, Plo, Phi);
+  q += <u64>short;
+  const backLo = select<u64>(Plo, 0, short), backHi = select<u64>(Phi, 0, short);
+  rHi = rHi - backHi - <u64>(rLo < backLo);
+  rLo -= backLo;
+  if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
+  const key = shiftRight128(rLo, rHi, t);
+  store<u64>(haircuts + (<usize>i << 3), q + <u64>(ceil ? (rLo | rHi) != 0 : key > highKey));
+  store<u64>(entry, key);
+  store<u32>(entry, i, 8);
+  return entry + select<usize>(LIST_ENTRY, 0, key - lowKey <= span);
+}
+
 /** max(p, 0) as unsigned, branch-free. */
 // @ts-ignore: decorator
 @inline function positivePart(p: i64): u64 {
@@ -184,6 +220,11 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
 
 /** Set by the passes: Σ haircuts written. */
 let written: u64 = 0;
+
+/** Records Σ haircuts written by a pass of another module (pools.ts) for `settleFor`. */
+export function wrote(sum: u64): void {
+  written = sum;
+}
 
 /**
  * The pass when P ≤ 2^63 over accounts [from, n): each floor into `haircuts`,
@@ -259,21 +300,8 @@ function floorsWide(
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
     const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + at));
-    let q = mulhi(m, c) >> cShift;
-    let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
-    const short = !less128(rLo, rHi, Plo, Phi);
-    q += <u64>short;
-    const backLo = select<u64>(Plo, 0, short), backHi = select<u64>(Phi, 0, short);
-    rHi = rHi - backHi - <u64>(rLo < backLo);
-    rLo -= backLo;
-    if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
-    const key = shiftRight128(rLo, rHi, t);
-    const haircut = q + <u64>(ceil ? (rLo | rHi) != 0 : key > highKey);
-    store<u64>(haircuts + at, haircut);
-    sum += haircut;
-    store<u64>(entry, key);
-    store<u32>(entry, i, 8);
-    entry += select<usize>(LIST_ENTRY, 0, key - lowKey <= span);
+    entry = wideAccount(haircuts, entry, i, m, S, Plo, Phi, c, cShift, t, lowKey, span, highKey, ceil);
+    sum += load<u64>(haircuts + at);
   }
   written = sum;
   return entry;

@@ -13,6 +13,7 @@
 // - Growing memory detaches the JS ArrayBuffer: the wrapper re-creates its views.
 
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
+export { sumPools, groupByPool, allocatePool } from './pools';
 
 /** Whether any of `bytes` bytes at `ptr` is non-zero (an exempt column with an exemption). */
 export function anyNonZero(ptr: usize, bytes: usize): bool {

@@ -3,14 +3,16 @@
 // JS/WebAssembly boundary without a copy.
 
 import type { Columns, Core } from './core.js';
-import type { SocializeParams, SocializeSummary } from './types.js';
-import { readParams } from './validate.js';
+import type { PoolOptions, PoolParams, SocializeParams, SocializeSummary } from './types.js';
+import { readParams, readPoolsInput } from './validate.js';
 
 interface Views {
   buffer: ArrayBuffer;
   profits: BigInt64Array;
   haircuts: BigInt64Array;
   exempt: Uint8Array;
+  /** Null until the pool column exists. */
+  pool: Uint32Array | null;
 }
 
 /**
@@ -66,6 +68,17 @@ export class Book {
     return this.#currentViews().exempt;
   }
 
+  /** Each account's pool (u32, zeroed), for `socializePools`. A view into engine memory, like `profits`. */
+  get pool(): Uint32Array {
+    const core = this.#live();
+    if (!this.#columns.pool) {
+      // Created on first use (4 bytes per account), which may grow the memory: views are re-made.
+      core.ensurePool(this.#columns, this.length);
+      this.#views = null;
+    }
+    return this.#currentViews().pool!;
+  }
+
   /** Whether `free()` has been called. */
   get freed(): boolean {
     return this.#core === null;
@@ -80,6 +93,20 @@ export class Book {
   socialize(params: SocializeParams): SocializeSummary {
     const core = this.#live();
     return core.socialize(this.#columns, this.length, readParams(params), this.#exemptShared);
+  }
+
+  /**
+   * Socializes each pool of the book (its `pool` view gives each account's index
+   * into `pools`) and writes every haircut; returns one summary per pool, each
+   * exactly what `socialize` gives for that pool alone. `options` (rounding,
+   * tieSeed) apply to every pool; exemptions come from the `exempt` view.
+   */
+  socializePools(pools: readonly PoolParams[], options: PoolOptions = {}): SocializeSummary[] {
+    const core = this.#live();
+    const pool = this.pool;
+    // Validation reads the views; nothing is copied.
+    const { pools: params } = readPoolsInput({ ...options, profits: this.profits, pool, pools });
+    return core.socializePools(this.#columns, this.length, params, this.#exemptShared);
   }
 
   /** Returns the book's memory to the engine. Idempotent; the book is unusable afterwards. */
@@ -110,6 +137,7 @@ export class Book {
         profits: core.int64View(this.#columns.profits, this.length),
         haircuts: core.int64View(this.#columns.haircuts, this.length),
         exempt: core.byteView(this.#columns.exempt, this.length),
+        pool: this.#columns.pool ? core.uint32View(this.#columns.pool, this.length) : null,
       };
     }
     return this.#views;

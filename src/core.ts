@@ -4,7 +4,7 @@
 
 import { instantiate } from '@assemblyscript/loader';
 import type { SocializeSummary } from './types.js';
-import { ROUNDINGS, type Params } from './validate.js';
+import { poolOutOfRange, ROUNDINGS, type Params } from './validate.js';
 import { Heap } from './heap.js';
 import { waterfall, haircutRate } from './waterfall.js';
 import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
@@ -20,6 +20,13 @@ type CoreExports = {
   anyNonZero(pointer: number, bytes: number): boolean | number;
   allocate(
     profits: number, haircuts: number, candidates: number, count: number,
+    socialized: bigint, totalLow: bigint, totalHigh: bigint,
+    rounding: number, seeded: number, seed: bigint, exempt: number,
+  ): bigint;
+  sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number, sizes: number): number;
+  groupByPool(pool: number, count: number, pools: number, sizes: number, members: number): void;
+  allocatePool(
+    profits: number, haircuts: number, candidates: number, members: number, count: number,
     socialized: bigint, totalLow: bigint, totalHigh: bigint,
     rounding: number, seeded: number, seed: bigint, exempt: number,
   ): bigint;
@@ -46,9 +53,11 @@ export interface Columns {
   candidates: number;
   /** n bytes: non-zero marks an exempt account. */
   exempt: number;
+  /** 4 × n bytes: each account's pool (u32); 0 until pools are used (`ensurePool`). */
+  pool: number;
 }
 
-/** The most accounts one book (or one `socialize` call) may hold: 29 bytes each in engine memory. */
+/** The most accounts one book (or one call) may hold: 29 bytes each in engine memory (37 with pools). */
 export const MAX_ACCOUNTS = 100_000_000;
 
 const modules = new Map<Variant, Promise<WebAssembly.Module>>();
@@ -113,7 +122,14 @@ export class Core {
       throw error;
     }
     const [profits, haircuts, candidates, exempt] = taken as [number, number, number, number];
-    return { profits, haircuts, candidates, exempt };
+    return { profits, haircuts, candidates, exempt, pool: 0 };
+  }
+
+  /** Gives `columns` a zeroed pool column (4 bytes per account) if it has none yet. */
+  ensurePool(columns: Columns, n: number): void {
+    if (columns.pool) return;
+    columns.pool = this.#heap.alloc(4 * n);
+    this.zero(columns.pool, 4 * n);
   }
 
   /** Returns a book's columns to the heap. */
@@ -122,6 +138,7 @@ export class Core {
     this.#heap.free(columns.haircuts);
     this.#heap.free(columns.candidates);
     this.#heap.free(columns.exempt);
+    if (columns.pool) this.#heap.free(columns.pool);
   }
 
   /**
@@ -130,6 +147,11 @@ export class Core {
    */
   int64View(pointer: number, n: number): BigInt64Array {
     return new BigInt64Array(this.#exports.memory.buffer, pointer, n);
+  }
+
+  /** A view of n u32 values at `pointer` (same caveat as `int64View`). */
+  uint32View(pointer: number, n: number): Uint32Array {
+    return new Uint32Array(this.#exports.memory.buffer, pointer, n);
   }
 
   /** A view of n bytes at `pointer` (same caveat as `int64View`). */
@@ -171,18 +193,63 @@ export class Core {
       ROUNDINGS.indexOf(params.rounding), params.tieSeed === undefined ? 0 : 1,
       BigInt.asIntN(64, params.tieSeed ?? 0n), exempt,
     ));
-    // Under 'down' the kernel collects less than the target (dust), under 'up' more (surplus).
-    const roundingDust = params.rounding === 'down' ? split.socialized - written : 0n;
-    const surplus = params.rounding === 'up' ? written - split.socialized : 0n;
-    return {
-      insuranceUsed: split.insuranceUsed,
-      socialized: written,
-      uncovered: split.uncovered + roundingDust,
-      totalProfit,
-      profitableAccounts,
-      haircutRate: haircutRate(written, totalProfit),
-      roundingDust,
-      surplus,
-    };
+    return summarize(split, totalProfit, profitableAccounts, written, params.rounding);
   }
+
+  /**
+   * Runs every pool of a book: one pass sums them all, a stable counting sort lists
+   * each pool's accounts, and each pool is allocated over its own list. Throws the
+   * RangeError naming the first account whose pool index is out of range, before
+   * writing anything.
+   */
+  socializePools(columns: Columns, n: number, pools: Params[], exemptions: boolean): SocializeSummary[] {
+    const core = this.#exports;
+    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
+    const count = pools.length;
+    const totals = this.#heap.alloc(24 * count);
+    const sizes = this.#heap.alloc(4 * count);
+    let members = 0;
+    try {
+      const bad = core.sumPools(columns.profits, columns.pool, exempt, n, count, totals, sizes);
+      if (bad >= 0) throw poolOutOfRange(bad, this.uint32View(columns.pool, n)[bad]!, count);
+      const table = new BigUint64Array(this.#exports.memory.buffer, totals, 3 * count).slice();
+      const size = this.uint32View(sizes, count).slice();
+      members = this.#heap.alloc(4 * n);
+      core.groupByPool(columns.pool, n, count, sizes, members);
+      let start = 0;
+      return pools.map((params, k) => {
+        const totalProfit = (table[3 * k + 1]! << 64n) | table[3 * k]!;
+        const split = waterfall(params.loss, params.insuranceFund, totalProfit);
+        const written = BigInt.asUintN(64, core.allocatePool(
+          columns.profits, columns.haircuts, columns.candidates, members + 4 * start, size[k]!,
+          split.socialized, BigInt.asIntN(64, totalProfit), BigInt.asIntN(64, totalProfit >> 64n),
+          ROUNDINGS.indexOf(params.rounding), params.tieSeed === undefined ? 0 : 1,
+          BigInt.asIntN(64, params.tieSeed ?? 0n), exempt,
+        ));
+        start += size[k]!;
+        return summarize(split, totalProfit, Number(table[3 * k + 2]!), written, params.rounding);
+      });
+    } finally {
+      this.#heap.free(totals);
+      this.#heap.free(sizes);
+      if (members) this.#heap.free(members);
+    }
+  }
+}
+
+/** A pool's or a book's summary from the waterfall and what the kernel wrote. */
+function summarize(split: ReturnType<typeof waterfall>, totalProfit: bigint, profitableAccounts: number, written: bigint, rounding: Params['rounding']): SocializeSummary {
+  // Under 'down' the kernel collects less than the target (dust), under 'up' more (surplus).
+  const roundingDust = rounding === 'down' ? split.socialized - written : 0n;
+  const surplus = rounding === 'up' ? written - split.socialized : 0n;
+  return {
+    insuranceUsed: split.insuranceUsed,
+    socialized: written,
+    uncovered: split.uncovered + roundingDust,
+    totalProfit,
+    profitableAccounts,
+    haircutRate: haircutRate(written, totalProfit),
+    roundingDust,
+    surplus,
+  };
 }

@@ -4,8 +4,8 @@
 
 import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
-import type { SocializeInput, SocializeResult } from './types.js';
-import { copyProfits, readInput } from './validate.js';
+import type { SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult } from './types.js';
+import { copyProfits, readInput, readPoolsInput } from './validate.js';
 
 /** Options of `loadEngine`. */
 export interface LoadOptions {
@@ -76,8 +76,35 @@ export class Engine {
   }
 
   /**
+   * Socializes several pools in one call (per currency, per market): `pool[i]` is
+   * account i's index into `pools`, each `{ loss, insuranceFund? }`. Each pool's
+   * summary is exactly what `socialize` returns for that pool's accounts alone,
+   * with ties decided by each account's index in the whole book; `rounding`,
+   * `tieSeed` and `exempt` apply to every pool. A pool index out of range is a
+   * RangeError naming the account.
+   */
+  socializePools(input: SocializePoolsInput): SocializePoolsResult {
+    const { profits, pool, pools, exempt } = readPoolsInput(input);
+    const n = checkLength(profits.length, 'profits.length');
+    const own = (view: ArrayBufferView) => view.buffer === this.#core.buffer;
+    const source = ArrayBuffer.isView(profits) && own(profits) ? (profits as BigInt64Array).slice() : profits;
+    const poolSource = own(pool) ? pool.slice() : pool;
+    const columns = this.#core.allocColumns(n);
+    try {
+      this.#core.ensurePool(columns, n);
+      copyProfits(source, this.#core.int64View(columns.profits, n));
+      this.#core.uint32View(columns.pool, n).set(poolSource);
+      if (exempt) this.#core.byteView(columns.exempt, n).set(exempt);
+      const summaries = this.#core.socializePools(columns, n, pools, exempt !== undefined);
+      return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), pools: summaries };
+    } finally {
+      this.#core.freeColumns(columns);
+    }
+  }
+
+  /**
    * Allocates a zero-copy book of `length` accounts in engine memory (29 bytes
-   * per account), profits, haircuts and exemptions zeroed. RangeError when `length` is
+   * per account; 4 more once its `pool` view is used), all columns zeroed. RangeError when `length` is
    * negative, fractional or above `capacity`, or when memory runs out.
    */
   createBook(length: number): Book {

@@ -6,4 +6,5 @@ export { Book } from './book.js';
 export { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
 export type {
   Amount, Profits, Rounding, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
+  PoolParams, PoolOptions, SocializePoolsInput, SocializePoolsResult,
 } from './types.js';

@@ -74,3 +74,39 @@ export interface SocializeResult extends SocializeSummary {
   /** One haircut per account, in input order, owned by the caller. */
   haircuts: BigInt64Array;
 }
+
+/** One pool's loss and fund: what `socialize` would take for it alone. */
+export interface PoolParams {
+  /** The pool's deficit; 0 ≤ loss ≤ 2^63 − 1. */
+  loss: Amount;
+  /** The pool's own insurance fund; default 0. */
+  insuranceFund?: Amount;
+}
+
+/** Options shared by every pool of a `socializePools` call. */
+export interface PoolOptions {
+  /** The rounding policy of every pool; default `'largest-remainder'`. */
+  rounding?: Rounding;
+  /** Seeded ties, by each account's index in the whole book. */
+  tieSeed?: bigint;
+}
+
+/** The input of `engine.socializePools` and `socializePoolsReference`. */
+export interface SocializePoolsInput extends PoolOptions {
+  /** Each account's profit, as for `socialize`. */
+  profits: Profits;
+  /** Each account's pool: an index into `pools`. */
+  pool: Uint32Array;
+  /** One entry per pool. */
+  pools: readonly PoolParams[];
+  /** As for `socialize`: a non-zero entry makes the account ineligible in its pool. */
+  exempt?: Uint8Array | readonly boolean[];
+}
+
+/** Every account's haircut, and one summary per pool (exactly `socialize` on that pool alone). */
+export interface SocializePoolsResult {
+  /** One haircut per account, in input order, owned by the caller. */
+  haircuts: BigInt64Array;
+  /** One summary per pool, in the order of `pools`. */
+  pools: SocializeSummary[];
+}

@@ -1,7 +1,7 @@
 // Input checks shared by the engine and the reference: every bad input gets a
 // TypeError or RangeError that names the field and, for arrays, the first bad index.
 
-import type { Profits, Rounding, SocializeInput, SocializeParams } from './types.js';
+import type { PoolParams, Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
 export const I64_MIN = -(2n ** 63n);
@@ -121,4 +121,39 @@ export function copyProfits(profits: Profits, target: BigInt64Array): void {
     return;
   }
   for (let i = 0; i < target.length; i++) target[i] = readProfit(profits[i], i);
+}
+
+/** Validated input of `socializePools`; each pool's parameters carry the shared options. */
+export interface PoolsInput {
+  profits: Profits;
+  pool: Uint32Array;
+  pools: Params[];
+  exempt: Uint8Array | undefined;
+}
+
+/** Reads `{ loss, insuranceFund? }` of pool `k`, naming it in errors. */
+function readPool(value: unknown, k: number, options: Params): Params {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`pools[${k}] must be an object with a loss, got ${describe(value)}`);
+  const { loss, insuranceFund = 0n } = value as PoolParams;
+  return { ...options, loss: readAmount(loss, `pools[${k}].loss`), insuranceFund: readAmount(insuranceFund, `pools[${k}].insuranceFund`) };
+}
+
+/**
+ * Reads a whole `socializePools` input. Pool indices are checked against the
+ * number of pools by the caller (the first account out of range is named then).
+ */
+export function readPoolsInput(input: unknown): PoolsInput {
+  if (typeof input !== 'object' || input === null) throw new TypeError(`the input must be an object with profits, pool and pools, got ${describe(input)}`);
+  const { profits, pool, pools, exempt } = input as SocializePoolsInput;
+  const options = readParams({ ...(input as object), loss: 0n, insuranceFund: 0n });
+  checkProfits(profits);
+  if (!(pool instanceof Uint32Array)) throw new TypeError(`pool must be a Uint32Array, got ${describe(pool)}`);
+  if (pool.length !== profits.length) throw new RangeError(`pool has ${pool.length} entries; expected one per account (${profits.length})`);
+  if (!Array.isArray(pools)) throw new TypeError(`pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
+  return { profits, pool, pools: pools.map((p, k) => readPool(p, k, options)), exempt: readExempt(exempt, profits.length) };
+}
+
+/** The RangeError for account `index` whose pool index `value` is not below `count`. */
+export function poolOutOfRange(index: number, value: number, count: number): RangeError {
+  return new RangeError(`pool[${index}] is ${value}, but there ${count === 1 ? 'is 1 pool' : `are ${count} pools`}`);
 }

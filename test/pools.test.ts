@@ -1,0 +1,111 @@
+// Pools: one call, many socializations, each exactly what `socialize` gives for
+// that pool's accounts alone, ties by index in the whole book.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine, type Engine, type Rounding } from '../src/index.js';
+import { socializePoolsReference } from '../src/reference.js';
+import { generateProfits } from '../src/scenario.js';
+import { I64_MAX, I64_MIN } from '../src/validate.js';
+import { VARIANTS } from './support.js';
+
+const profit = fc.oneof(
+  { weight: 4, arbitrary: fc.bigInt({ min: -10n, max: 40n }) },
+  { weight: 2, arbitrary: fc.bigInt({ min: I64_MIN, max: I64_MAX }) },
+  { weight: 1, arbitrary: fc.bigInt({ min: I64_MAX - 100n, max: I64_MAX }) },
+);
+const amount = fc.oneof(fc.bigInt({ min: 0n, max: 200n }), fc.bigInt({ min: 0n, max: I64_MAX }));
+const scenario = fc.integer({ min: 1, max: 5 }).chain((poolCount) => fc.record({
+  rows: fc.array(fc.tuple(profit, fc.integer({ min: 0, max: poolCount - 1 }), fc.boolean()), { maxLength: 60 }),
+  pools: fc.array(fc.record({ loss: amount, insuranceFund: amount }), { minLength: poolCount, maxLength: poolCount }),
+  rounding: fc.constantFrom<Rounding>('largest-remainder', 'down', 'up'),
+  tieSeed: fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { nil: undefined }),
+}));
+
+describe.each(VARIANTS)('pools (%s core)', (variant) => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await loadEngine({ variant });
+  });
+
+  it('equals the reference for any pools, options and exemptions', () => {
+    fc.assert(fc.property(scenario, ({ rows, pools, rounding, tieSeed }) => {
+      const input = {
+        profits: rows.map(([p]) => p), pool: Uint32Array.from(rows, ([, k]) => k),
+        exempt: rows.map(([, , e]) => e), pools, rounding, tieSeed,
+      };
+      expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+    }), { numRuns: 250 });
+  });
+
+  it('gives each pool exactly what socialize gives it alone', () => {
+    fc.assert(fc.property(scenario, ({ rows, pools, rounding }) => {
+      const profits = rows.map(([p]) => p);
+      const pool = Uint32Array.from(rows, ([, k]) => k);
+      const result = engine.socializePools({ profits, pool, pools, rounding });
+      pools.forEach(({ loss, insuranceFund }, k) => {
+        const members = profits.flatMap((_, i) => (pool[i] === k ? [i] : []));
+        const { haircuts, ...alone } = engine.socialize({ loss, insuranceFund, rounding, profits: members.map((i) => profits[i]!) });
+        expect(result.pools[k]).toEqual(alone);
+        expect(members.map((i) => result.haircuts[i])).toEqual([...haircuts]);
+      });
+    }), { numRuns: 150 });
+  });
+
+  it('handles 70,000 accounts in 37 pools, one of them wide (total past 2^64)', () => {
+    const profits = generateProfits(70_000, 'realistic', 8);
+    const pool = Uint32Array.from(profits, (_, i) => (i * 7919) % 37);
+    for (let i = 0; i < profits.length; i += 37 * 3) {
+      pool[i] = 36;
+      profits[i] = I64_MAX - BigInt(i % 5);
+    }
+    const pools = Array.from({ length: 37 }, (_, k) => ({ loss: k === 36 ? I64_MAX / 3n : 10n ** 12n + BigInt(k), insuranceFund: 10n ** 9n }));
+    for (const rounding of ['largest-remainder', 'down', 'up'] as const) {
+      const input = { profits, pool, pools, rounding, tieSeed: 77n };
+      expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+    }
+  });
+
+  it('runs on a book\'s pool and exempt views', () => {
+    const profits = generateProfits(3_000, 'uniform', 4);
+    using book = engine.createBook(profits.length);
+    book.profits.set(profits);
+    expect(book.pool.every((k) => k === 0)).toBe(true);
+    for (let i = 0; i < profits.length; i++) book.pool[i] = i % 4;
+    book.exempt[10] = 1;
+    const pools = [{ loss: 10n ** 11n }, { loss: 5n }, { loss: 0n }, { loss: I64_MAX }];
+    const summaries = book.socializePools(pools, { tieSeed: 3n });
+    const expected = socializePoolsReference({ profits, pool: book.pool.slice(), pools, exempt: [...book.exempt].map(Boolean), tieSeed: 3n });
+    expect(summaries).toEqual(expected.pools);
+    expect(book.haircuts).toEqual(expected.haircuts);
+  });
+});
+
+describe('bad pools', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await loadEngine();
+  });
+  const ok = { profits: [1n, 2n, 3n], pool: Uint32Array.from([0, 1, 0]), pools: [{ loss: 1n }, { loss: 2n }] };
+  it.each([
+    ['a pool index out of range', { pool: Uint32Array.from([0, 2, 0]) }, RangeError, /^pool\[1\] is 2, but there are 2 pools/],
+    ['no pools at all', { pools: [] }, RangeError, /^pool\[0\] is 0, but there are 0 pools/],
+    ['a pool column that is not a Uint32Array', { pool: [0, 1, 0] }, TypeError, /^pool must be a Uint32Array/],
+    ['a pool column of another length', { pool: Uint32Array.from([0, 1]) }, RangeError, /^pool has 2 entries; expected one per account \(3\)/],
+    ['pools that is not an array', { pools: { loss: 1n } }, TypeError, /^pools must be an array/],
+    ['a negative pool loss', { pools: [{ loss: 1n }, { loss: -2n }] }, RangeError, /^pools\[1\]\.loss must be between 0/],
+    ['a fractional pool fund', { pools: [{ loss: 1n, insuranceFund: 0.5 }, { loss: 2n }] }, TypeError, /^pools\[0\]\.insuranceFund must be a bigint/],
+  ] as const)('%s', (_, extra, error, message) => {
+    const input = { ...ok, ...extra } as never;
+    expect(() => engine.socializePools(input)).toThrow(error);
+    expect(() => engine.socializePools(input)).toThrow(message);
+    expect(() => socializePoolsReference(input)).toThrow(message);
+  });
+
+  it('modifies no input', () => {
+    const profits = BigInt64Array.from([5n, 6n, 7n]);
+    const pool = Uint32Array.from([1, 0, 1]);
+    engine.socializePools({ profits, pool, pools: [{ loss: 3n }, { loss: 4n }] });
+    expect([...profits]).toEqual([5n, 6n, 7n]);
+    expect([...pool]).toEqual([1, 0, 1]);
+  });
+});
