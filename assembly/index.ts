@@ -6,17 +6,18 @@
 //   A book of n accounts is three 16-byte-aligned blocks: profits (8·n bytes,
 //   i64), haircuts (8·n, i64), candidates (12·n scratch: remainder u64 and
 //   index u32 per listed account) and exempt (n bytes): 29 bytes per account.
-//   Pools add each account's pool (4·n, u32) and, during a call, the accounts
-//   grouped by pool (4·n, u32) with a per-pool table: 37 bytes per account.
+//   Pools add each account's pool (4·n, u32) and per-pool tables (about 1.2 KB
+//   per pool): 33 bytes per account.
 // - Pointers and counts cross as i32 (pointers may be ≥ 2^31: read them unsigned);
 //   amounts cross as i64 (JS bigint), unsigned where the name says so.
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from
 //   the loss, fund and total → `allocate` writes every haircut. Pools:
-//   `sumPools` → S per pool → `groupByPool` → `allocatePool` per pool.
+//   `sumPools` → S per pool → `preparePools` → `poolsPassA` → `poolBoundaries`
+//   → `poolsPassB` → `settlePools`.
 // - Growing memory detaches the JS ArrayBuffer: the wrapper re-creates its views.
 
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
-export { sumPools, groupByPool, allocatePool } from './pools';
+export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, settlePools } from './pools';
 
 /** Whether any of `bytes` bytes at `ptr` is non-zero (an exempt column with an exemption). */
 export function anyNonZero(ptr: usize, bytes: usize): bool {

@@ -1,12 +1,10 @@
 // Pools: many socializations in one call (per currency, per market), each
 // exactly what `allocate` gives for its pool's accounts alone, with ties
-// decided by each account's index in the whole book. One pass sums every pool;
-// a stable counting sort lists each pool's accounts in ascending index order;
-// each pool then takes a pass over its own list and the same settling.
+// decided by each account's index in the whole book.
 
-import { fixedRatio, bitLength, bitLength128 } from './wide';
+import { fixedRatio, bitLength, bitLength128, high, less128, mulhi, remainderWide, shiftRight128 } from './wide';
 import { eligibleProfit, LIST_ENTRY } from './select';
-import { settleFor, wideAccount, wrote } from './allocate';
+import { settleFor, wrote } from './allocate';
 
 /** Bytes per pool in the totals table: Σ low, Σ high (u64 each) and the count (u64). */
 export const POOL_TOTAL: usize = 24;
@@ -14,14 +12,14 @@ export const POOL_TOTAL: usize = 24;
 /**
  * Sums each pool's eligible profits into `totals` (POOL_TOTAL bytes per pool, zeroed here)
  * and counts each pool's accounts into `sizes` (u32 per pool). Returns the first
- * account whose pool index is not below `pools`, or −1; nothing else is read then.
+ * account whose pool index is not below `pools` (the sums are then partial and unused), or −1.
  */
 export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize, sizes: usize): i32 {
-  for (let i: u32 = 0; i < n; i++) if (load<u32>(pool + (<usize>i << 2)) >= pools) return <i32>i;
   memory.fill(totals, 0, <usize>pools * POOL_TOTAL);
   memory.fill(sizes, 0, <usize>pools << 2);
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
+    if (k >= <usize>pools) return <i32>i;
     const m = eligibleProfit(profits, exempt, i);
     const at = totals + k * POOL_TOTAL;
     const lo = load<u64>(at) + m;
@@ -33,61 +31,208 @@ export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, poo
   return -1;
 }
 
+/** Bytes per pool of parameters: S, Plo, Phi, c, s, t, bucket shift, kind. */
+export const POOL_PARAMS: usize = 64;
+/** Bytes per pool of state: Σ haircuts, boundary bucket, units still needed, take-all flag. */
+export const POOL_STATE: usize = 32;
+/** Histogram counters per pool. */
+export const POOL_BUCKETS: u32 = 256;
+
+/** Row kinds: wide ratio (128-bit remainders), nothing to take, whole profits, narrow ratio (P ≤ 2^63). */
+const KIND_RATIO: u64 = 0, KIND_ZERO: u64 = 1, KIND_WHOLE: u64 = 2, KIND_NARROW: u64 = 3;
+/** A boundary no key reaches: nothing above it, nothing listed. */
+const NO_BOUNDARY: u64 = u64.MAX_VALUE;
+
 /**
- * A stable counting sort: each pool's accounts, ascending, one pool after the other, at
- * `members` (u32 per account); `sizes` (from `sumPools`) becomes each pool's start.
+ * Fills each pool's parameter row from the S, Plo, Phi the wrapper wrote at
+ * +0, +8, +16, and zeroes the state rows and histograms.
  */
-export function groupByPool(pool: usize, n: u32, pools: u32, sizes: usize, members: usize): void {
-  let start: u32 = 0;
+export function preparePools(params: usize, state: usize, histogram: usize, pools: u32): void {
+  memory.fill(state, 0, <usize>pools * POOL_STATE);
+  memory.fill(histogram, 0, <usize>pools * POOL_BUCKETS * 4);
   for (let k: u32 = 0; k < pools; k++) {
-    const at = sizes + (<usize>k << 2);
-    const size = load<u32>(at);
-    store<u32>(at, start);
-    start += size;
+    const row = params + <usize>k * POOL_PARAMS;
+    const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
+    if (S == 0 || (Phi == 0 && Plo == S)) {
+      store<u64>(row, S == 0 ? KIND_ZERO : KIND_WHOLE, 56);
+      continue;
+    }
+    const s = Phi == 0 ? 0 : bitLength(Phi);
+    const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
+    const topKey = shiftRight128(Plo - 1, Phi - <u64>(Plo == 0), t);
+    store<u64>(row, fixedRatio(S, Plo, Phi, s), 24);
+    store<u64>(row, <u64>s, 32);
+    store<u64>(row, <u64>t, 40);
+    store<u64>(row, <u64>max(0, bitLength(topKey) - 8), 48);
+    store<u64>(row, Phi == 0 && Plo <= (<u64>1 << 63) ? KIND_NARROW : KIND_RATIO, 56);
   }
+}
+
+/** Account i's remainder key in its pool's row (floor q given), exactly as `wideAccount` computes it. */
+// @ts-ignore: decorator
+@inline function poolKey(row: usize, m: u64, q: u64, narrow: bool): u64 {
+  const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
+  // Narrow rows: r = S·m − q·P is exact in 64 bits (it is below P ≤ 2^63), and t = 0.
+  if (narrow) return S * m - q * Plo;
+  const rLo = remainderWide(S, m, q, Plo, Phi);
+  return shiftRight128(rLo, high, <i32>load<u64>(row, 40));
+}
+
+/** Account i's exact floor in its pool (and its remainder in `high`:`remainderLow`). */
+let remainderLow: u64 = 0;
+// @ts-ignore: decorator
+@inline function poolFloor(row: usize, m: u64, narrow: bool): u64 {
+  const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
+  if (narrow) {
+    // As floorsNarrow: q̃ = mulhi(m, c) is q or q − 1, and r̃ < 2P ≤ 2^64.
+    let q = mulhi(m, load<u64>(row, 24));
+    let r = S * m - q * Plo;
+    const short = r >= Plo;
+    q += <u64>short;
+    remainderLow = r - select<u64>(Plo, 0, short);
+    high = 0;
+    return q;
+  }
+  let q = mulhi(m, load<u64>(row, 24)) >> load<u64>(row, 32);
+  let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
+  if (!less128(rLo, rHi, Plo, Phi)) {
+    q++;
+    rHi = rHi - Phi - <u64>(rLo < Plo);
+    rLo -= Plo;
+  }
+  remainderLow = rLo;
+  high = rHi;
+  return q;
+}
+
+/**
+ * Pass A: every account's floor (rounding 0 or 1) or ceiling (2) in its pool,
+ * Σ per pool, and under largest remainder a histogram of each pool's keys.
+ */
+export function poolsPassA(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, n: u32,
+  params: usize, state: usize, histogram: usize, rounding: u32,
+): void {
   for (let i: u32 = 0; i < n; i++) {
-    const at = sizes + (<usize>load<u32>(pool + (<usize>i << 2)) << 2);
-    const slot = load<u32>(at);
-    store<u32>(members + (<usize>slot << 2), i);
-    store<u32>(at, slot + 1);
+    const k = <usize>load<u32>(pool + (<usize>i << 2));
+    const row = params + k * POOL_PARAMS;
+    const kind = load<u64>(row, 56);
+    const m = eligibleProfit(profits, exempt, i);
+    let h: u64 = 0;
+    if (kind == KIND_WHOLE) {
+      h = m;
+    } else if (kind == KIND_RATIO || kind == KIND_NARROW) {
+      h = poolFloor(row, m, kind == KIND_NARROW);
+      if (rounding == 2) {
+        h += <u64>((remainderLow | high) != 0);
+      } else if (rounding == 0 && m != 0) {
+        const key = shiftRight128(remainderLow, high, <i32>load<u64>(row, 40));
+        const at = histogram + ((k * <usize>POOL_BUCKETS + <usize>(key >> load<u64>(row, 48))) << 2);
+        store<u32>(at, load<u32>(at) + 1);
+      }
+    }
+    store<u64>(haircuts + (<usize>i << 3), h);
+    const sum = state + k * POOL_STATE;
+    store<u64>(sum, load<u64>(sum) + h);
+  }
+}
+
+/** Each largest-remainder pool's boundary bucket and the units its bucket must give. */
+export function poolBoundaries(params: usize, state: usize, histogram: usize, pools: u32): void {
+  for (let k: u32 = 0; k < pools; k++) {
+    const row = params + <usize>k * POOL_PARAMS;
+    const st = state + <usize>k * POOL_STATE;
+    store<u64>(st, NO_BOUNDARY, 8);
+    const kind = load<u64>(row, 56);
+    if (kind != KIND_RATIO && kind != KIND_NARROW) continue;
+    const leftover = load<u64>(row) - load<u64>(st);
+    if (leftover == 0) continue;
+    let above: u64 = 0;
+    for (let b = <i32>POOL_BUCKETS - 1; b >= 0; b--) {
+      const count = <u64>load<u32>(histogram + ((<usize>k * <usize>POOL_BUCKETS + <usize>b) << 2));
+      if (above + count >= leftover) {
+        store<u64>(st, <u64>b, 8);
+        store<u64>(st, leftover - above, 16);
+        store<u64>(st, <u64>(leftover - above == count), 24);
+        break;
+      }
+      above += count;
+    }
   }
 }
 
 /**
- * `allocate` for the `count` accounts listed (ascending) at `members`: S units over
- * their eligible profits, whose total is (Plo, Phi). Writes only their haircuts;
- * `candidates` needs 12 bytes per listed account. Returns Σ haircuts written.
+ * Pass B: one more unit above each pool's boundary bucket (and in it, when all of it
+ * is needed); the other boundary accounts listed, ascending, from `list`. Returns the list's end.
  */
-export function allocatePool(
-  profits: usize, haircuts: usize, candidates: usize, members: usize, count: u32,
-  S: u64, Plo: u64, Phi: u64, rounding: u32, seeded: bool, seed: u64, exempt: usize,
-): u64 {
-  if (S == 0 || (Phi == 0 && Plo == S)) {
-    // Nothing to take, or every eligible profit whole.
-    for (let j: u32 = 0; j < count; j++) {
-      const i = load<u32>(members + (<usize>j << 2));
-      store<u64>(haircuts + (<usize>i << 3), S == 0 ? 0 : eligibleProfit(profits, exempt, i));
+export function poolsPassB(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, list: usize, n: u32, params: usize, state: usize,
+): usize {
+  let entry = list;
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>load<u32>(pool + (<usize>i << 2));
+    const st = state + k * POOL_STATE;
+    const boundary = load<u64>(st, 8);
+    if (boundary == NO_BOUNDARY) continue;
+    const m = eligibleProfit(profits, exempt, i);
+    if (m == 0) continue;
+    const row = params + k * POOL_PARAMS;
+    const at = haircuts + (<usize>i << 3);
+    const q = load<u64>(at);
+    const key = poolKey(row, m, q, load<u64>(row, 56) == KIND_NARROW);
+    const bucket = key >> load<u64>(row, 48);
+    if (bucket > boundary || (bucket == boundary && load<u64>(st, 24) != 0)) {
+      store<u64>(at, q + 1);
+    } else if (bucket == boundary) {
+      store<u64>(entry, key);
+      store<u32>(entry, i, 8);
+      entry += LIST_ENTRY;
     }
-    return S;
   }
-  const s = Phi == 0 ? 0 : bitLength(Phi);
-  const c = fixedRatio(S, Plo, Phi, s);
-  const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
-  const ceil = rounding == 2;
-  // Largest remainder lists every account (no sampled band); the other policies list none.
-  const low: u64 = rounding == 0 ? 0 : u64.MAX_VALUE;
-  const highKey: u64 = rounding == 1 ? u64.MAX_VALUE : rounding == 2 ? 0 : u64.MAX_VALUE;
-  const span = highKey - low;
-  const cShift = <u64>s;
-  let sum: u64 = 0;
-  let entry = candidates;
+  return entry;
+}
+
+/**
+ * Groups the `count` listed entries at `list` by pool (stable) into `grouped`, then
+ * settles each pool's group like a single book. `starts` is scratch of 4 bytes per pool.
+ */
+export function settlePools(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, list: usize, count: u32, grouped: usize,
+  starts: usize, params: usize, state: usize, pools: u32, seeded: bool, seed: u64,
+): void {
+  memory.fill(starts, 0, <usize>pools << 2);
   for (let j: u32 = 0; j < count; j++) {
-    const i = load<u32>(members + (<usize>j << 2));
-    entry = wideAccount(haircuts, entry, i, eligibleProfit(profits, exempt, i), S, Plo, Phi, c, cShift, t, low, span, highKey, ceil);
-    sum += load<u64>(haircuts + (<usize>i << 3));
+    const k = <usize>load<u32>(pool + (<usize>load<u32>(list + <usize>j * LIST_ENTRY, 8) << 2));
+    store<u32>(starts + (k << 2), load<u32>(starts + (k << 2)) + 1);
   }
-  wrote(sum);
-  if (rounding != 0 || sum == S) return sum;
-  settleFor(profits, haircuts, candidates, entry, S, Plo, Phi, t, low, highKey, seeded, seed, exempt);
-  return S;
+  let start: u32 = 0;
+  for (let k: u32 = 0; k < pools; k++) {
+    const at = starts + (<usize>k << 2);
+    const size = load<u32>(at);
+    store<u32>(at, start);
+    start += size;
+  }
+  for (let j: u32 = 0; j < count; j++) {
+    const from = list + <usize>j * LIST_ENTRY;
+    const at = starts + (<usize>load<u32>(pool + (<usize>load<u32>(from, 8) << 2)) << 2);
+    const slot = load<u32>(at);
+    memory.copy(grouped + <usize>slot * LIST_ENTRY, from, LIST_ENTRY);
+    store<u32>(at, slot + 1);
+  }
+  // starts[k] now ends pool k's group; it began where pool k − 1's ended.
+  let begin: u32 = 0;
+  for (let k: u32 = 0; k < pools; k++) {
+    const end = load<u32>(starts + (<usize>k << 2));
+    const st = state + <usize>k * POOL_STATE;
+    if (end > begin && load<u64>(st, 8) != NO_BOUNDARY && load<u64>(st, 24) == 0) {
+      const row = params + <usize>k * POOL_PARAMS;
+      const S = load<u64>(row);
+      wrote(S - load<u64>(st, 16));
+      settleFor(
+        profits, haircuts, grouped + <usize>begin * LIST_ENTRY, grouped + <usize>end * LIST_ENTRY, S,
+        load<u64>(row, 8), load<u64>(row, 16), <i32>load<u64>(row, 40), 0, u64.MAX_VALUE, seeded, seed, exempt,
+      );
+    }
+    begin = end;
+  }
 }

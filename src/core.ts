@@ -24,12 +24,14 @@ type CoreExports = {
     rounding: number, seeded: number, seed: bigint, exempt: number,
   ): bigint;
   sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number, sizes: number): number;
-  groupByPool(pool: number, count: number, pools: number, sizes: number, members: number): void;
-  allocatePool(
-    profits: number, haircuts: number, candidates: number, members: number, count: number,
-    socialized: bigint, totalLow: bigint, totalHigh: bigint,
-    rounding: number, seeded: number, seed: bigint, exempt: number,
-  ): bigint;
+  preparePools(params: number, state: number, histogram: number, pools: number): void;
+  poolsPassA(profits: number, pool: number, exempt: number, haircuts: number, count: number, params: number, state: number, histogram: number, rounding: number): void;
+  poolBoundaries(params: number, state: number, histogram: number, pools: number): void;
+  poolsPassB(profits: number, pool: number, exempt: number, haircuts: number, list: number, count: number, params: number, state: number): number;
+  settlePools(
+    profits: number, pool: number, exempt: number, haircuts: number, list: number, count: number, grouped: number,
+    starts: number, params: number, state: number, pools: number, seeded: number, seed: bigint,
+  ): void;
 };
 
 /**
@@ -57,7 +59,7 @@ export interface Columns {
   pool: number;
 }
 
-/** The most accounts one book (or one call) may hold: 29 bytes each in engine memory (37 with pools). */
+/** The most accounts one book (or one call) may hold: 29 bytes each in engine memory (33 with pools). */
 export const MAX_ACCOUNTS = 100_000_000;
 
 const modules = new Map<Variant, Promise<WebAssembly.Module>>();
@@ -206,33 +208,55 @@ export class Core {
     const core = this.#exports;
     const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
     const count = pools.length;
-    const totals = this.#heap.alloc(24 * count);
-    const sizes = this.#heap.alloc(4 * count);
-    let members = 0;
+    const { rounding, tieSeed } = pools[0] ?? { rounding: 'largest-remainder' as const, tieSeed: undefined };
+    const taken: number[] = [];
+    const alloc = (bytes: number) => {
+      const pointer = this.#heap.alloc(bytes);
+      taken.push(pointer);
+      return pointer;
+    };
     try {
+      const totals = alloc(24 * count);
+      const sizes = alloc(4 * count);
       const bad = core.sumPools(columns.profits, columns.pool, exempt, n, count, totals, sizes);
       if (bad >= 0) throw poolOutOfRange(bad, this.uint32View(columns.pool, n)[bad]!, count);
-      const table = new BigUint64Array(this.#exports.memory.buffer, totals, 3 * count).slice();
-      const size = this.uint32View(sizes, count).slice();
-      members = this.#heap.alloc(4 * n);
-      core.groupByPool(columns.pool, n, count, sizes, members);
-      let start = 0;
-      return pools.map((params, k) => {
+      const table = new BigUint64Array(core.memory.buffer, totals, 3 * count).slice();
+      const params = alloc(64 * count);
+      const state = alloc(32 * count);
+      const histogram = alloc(1024 * count);
+      const splits = pools.map((pool, k) => {
         const totalProfit = (table[3 * k + 1]! << 64n) | table[3 * k]!;
-        const split = waterfall(params.loss, params.insuranceFund, totalProfit);
-        const written = BigInt.asUintN(64, core.allocatePool(
-          columns.profits, columns.haircuts, columns.candidates, members + 4 * start, size[k]!,
-          split.socialized, BigInt.asIntN(64, totalProfit), BigInt.asIntN(64, totalProfit >> 64n),
-          ROUNDINGS.indexOf(params.rounding), params.tieSeed === undefined ? 0 : 1,
-          BigInt.asIntN(64, params.tieSeed ?? 0n), exempt,
-        ));
-        start += size[k]!;
-        return summarize(split, totalProfit, Number(table[3 * k + 2]!), written, params.rounding);
+        return { totalProfit, split: waterfall(pool.loss, pool.insuranceFund, totalProfit) };
+      });
+      const rows = new BigUint64Array(core.memory.buffer, params, 8 * count);
+      splits.forEach(({ totalProfit, split }, k) => {
+        rows[8 * k] = split.socialized;
+        rows[8 * k + 1] = BigInt.asUintN(64, totalProfit);
+        rows[8 * k + 2] = totalProfit >> 64n;
+      });
+      core.preparePools(params, state, histogram, count);
+      const mode = ROUNDINGS.indexOf(rounding);
+      core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, n, params, state, histogram, mode);
+      if (mode === 0) {
+        core.poolBoundaries(params, state, histogram, count);
+        const end = core.poolsPassB(columns.profits, columns.pool, exempt, columns.haircuts, columns.candidates, n, params, state) >>> 0;
+        const listed = (end - columns.candidates) / 12;
+        if (listed > 0) {
+          // The grouped copy goes after the list inside the candidates block when it fits.
+          const grouped = 2 * listed <= n ? end : alloc(12 * listed);
+          core.settlePools(
+            columns.profits, columns.pool, exempt, columns.haircuts, columns.candidates, listed, grouped,
+            alloc(4 * count), params, state, count, tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
+          );
+        }
+      }
+      const sums = new BigUint64Array(core.memory.buffer, state, 4 * count);
+      return splits.map(({ totalProfit, split }, k) => {
+        const written = mode === 0 ? split.socialized : sums[4 * k]!;
+        return summarize(split, totalProfit, Number(table[3 * k + 2]!), written, rounding);
       });
     } finally {
-      this.#heap.free(totals);
-      this.#heap.free(sizes);
-      if (members) this.#heap.free(members);
+      for (const pointer of taken) this.#heap.free(pointer);
     }
   }
 }
