@@ -54,6 +54,9 @@ export function preparePools(params: usize, state: usize, histogram: usize, pool
     const row = params + <usize>k * POOL_PARAMS;
     const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
     if (S == 0 || (Phi == 0 && Plo == S)) {
+      // No ratio: c, s, t and the bucket shift are 0 so that the passes' branch-free
+      // arithmetic on these rows stays harmless (its results are masked out).
+      memory.fill(row + 24, 0, 32);
       store<u64>(row, S == 0 ? KIND_ZERO : KIND_WHOLE, 56);
       continue;
     }
@@ -125,10 +128,10 @@ export function poolsPassA(
       h = poolFloor(row, m, kind == KIND_NARROW);
       if (rounding == 2) {
         h += <u64>((remainderLow | high) != 0);
-      } else if (rounding == 0 && m != 0) {
+      } else if (rounding == 0) {
         const key = shiftRight128(remainderLow, high, <i32>load<u64>(row, 40));
         const at = histogram + ((k * <usize>POOL_BUCKETS + <usize>(key >> load<u64>(row, 48))) << 2);
-        store<u32>(at, load<u32>(at) + 1);
+        store<u32>(at, load<u32>(at) + <u32>(m != 0));
       }
     }
     store<u64>(haircuts + (<usize>i << 3), h);
@@ -173,21 +176,21 @@ export function poolsPassB(
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     const st = state + k * POOL_STATE;
     const boundary = load<u64>(st, 8);
-    if (boundary == NO_BOUNDARY) continue;
-    const m = eligibleProfit(profits, exempt, i);
-    if (m == 0) continue;
     const row = params + k * POOL_PARAMS;
+    const m = eligibleProfit(profits, exempt, i);
     const at = haircuts + (<usize>i << 3);
     const q = load<u64>(at);
-    const key = poolKey(row, m, q, load<u64>(row, 56) == KIND_NARROW);
+    // Branch-free on the data (pools and remainders are random): every haircut is
+    // rewritten, every account written as an entry, kept only when it is a candidate.
+    // Rows without a boundary (NO_BOUNDARY) never match; ineligible accounts are masked.
+    const key = load<u64>(row, 56) == KIND_NARROW ? poolKey(row, m, q, true) : poolKey(row, m, q, false);
     const bucket = key >> load<u64>(row, 48);
-    if (bucket > boundary || (bucket == boundary && load<u64>(st, 24) != 0)) {
-      store<u64>(at, q + 1);
-    } else if (bucket == boundary) {
-      store<u64>(entry, key);
-      store<u32>(entry, i, 8);
-      entry += LIST_ENTRY;
-    }
+    const live = (m != 0) & (boundary != NO_BOUNDARY);
+    const up = live & ((bucket > boundary) | ((bucket == boundary) & (load<u64>(st, 24) != 0)));
+    store<u64>(at, q + <u64>up);
+    store<u64>(entry, key);
+    store<u32>(entry, i, 8);
+    entry += select<usize>(LIST_ENTRY, 0, live & (bucket == boundary) & (load<u64>(st, 24) == 0));
   }
   return entry;
 }
