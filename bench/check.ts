@@ -5,7 +5,9 @@
 // Every figure is a ratio of two medians measured in the same run, so a noisy or
 // shared machine moves both sides together: per profile, the engine's book path
 // against the copy floor (at 4·10^6 accounts) and the reference against the
-// engine (at 10^5 accounts, where the reference takes tens of milliseconds).
+// engine (at 10^5 accounts, where the reference takes tens of milliseconds);
+// and 1,000 pools against one on the same uniform book (row "1,000 pools", in
+// the engine ÷ copy column).
 // Exits 1 when a figure is worse than its baseline by more than the tolerance;
 // `--update` writes the figures measured now as the new baseline.
 
@@ -73,6 +75,21 @@ for (const profile of CASE_PROFILES) {
   measuredNow[profile.name] = { engineOverCopy: engineMs / copyMs, referenceOverEngine: referenceMs / smallEngineMs };
 }
 
+// Pools: the same uniform book split into 1,000 pools, against the single-pool book path.
+{
+  const { profits, loss, insuranceFund } = CASE_PROFILES[0]!.build(COPY_ACCOUNTS);
+  const book = engine.createBook(COPY_ACCOUNTS);
+  book.profits.set(profits);
+  const single = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
+  const pool = book.pool;
+  for (let i = 0; i < COPY_ACCOUNTS; i++) pool[i] = (Math.imul(i, 0x9e3779b1) >>> 0) % 1000;
+  const pools = Array.from({ length: 1000 }, () => ({ loss: loss / 1000n, insuranceFund: insuranceFund / 1000n }));
+  const pooled = await medianMs('pools', () => book.socializePools(pools), fast);
+  book.free();
+  // Stored as "engine ÷ copy" (lower is better): 1,000 pools ÷ one pool.
+  measuredNow['1,000 pools'] = { engineOverCopy: pooled / single, referenceOverEngine: 1 };
+}
+
 if (args.update) {
   const baseline: Baseline = {
     machine: about, variant: engine.variant, date: new Date().toISOString(),
@@ -80,7 +97,9 @@ if (args.update) {
   };
   writeFileSync(args.baseline, JSON.stringify(baseline, null, 2) + '\n');
   for (const [name, f] of Object.entries(measuredNow)) {
-    console.log(`  ${name.padEnd(15)} engine ÷ copy ${f.engineOverCopy.toFixed(2).padStart(7)}×   reference ÷ engine ${f.referenceOverEngine.toFixed(0).padStart(5)}×`);
+    console.log(name === '1,000 pools'
+      ? `  ${name.padEnd(15)} pools ÷ one   ${f.engineOverCopy.toFixed(2).padStart(7)}×`
+      : `  ${name.padEnd(15)} engine ÷ copy ${f.engineOverCopy.toFixed(2).padStart(7)}×   reference ÷ engine ${f.referenceOverEngine.toFixed(0).padStart(5)}×`);
   }
   console.log(`baseline written to ${args.baseline}`);
   process.exit(0);
@@ -98,10 +117,13 @@ for (const [name, now] of Object.entries(measuredNow)) {
     continue;
   }
   // A slowdown of the engine raises engine ÷ copy and lowers reference ÷ engine.
+  const pooled = name === '1,000 pools';
   const rows: [string, number, number, number][] = [
-    ['engine ÷ copy', before.engineOverCopy, now.engineOverCopy, now.engineOverCopy / before.engineOverCopy],
-    ['reference ÷ engine', before.referenceOverEngine, now.referenceOverEngine, before.referenceOverEngine / now.referenceOverEngine],
+    [pooled ? '1,000 pools ÷ one pool' : 'engine ÷ copy', before.engineOverCopy, now.engineOverCopy, now.engineOverCopy / before.engineOverCopy],
   ];
+  if (!pooled) {
+    rows.push(['reference ÷ engine', before.referenceOverEngine, now.referenceOverEngine, before.referenceOverEngine / now.referenceOverEngine]);
+  }
   for (const [figure, was, is, slowdown] of rows) {
     const failed = slowdown > 1 + tolerance;
     if (failed) regressions++;

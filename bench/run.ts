@@ -5,8 +5,9 @@
 // Contenders: the copy floor (BigInt64Array set of the profits: any pass over
 // the data costs at least that), the engine's book path (zero-copy) and its
 // socialize path (copies in and out), the fastest exact pure-JavaScript version
-// (bench/contenders/fast-js.ts), the bigint reference, and dinero.js `allocate`
-// (up to 10^5 accounts). Every engine result is checked against the exact JS
+// (bench/contenders/fast-js.ts), the bigint reference, dinero.js `allocate`
+// (up to 10^5 accounts), and the engine on the same book split into 1,000 pools.
+// Every engine result is checked against the exact JS
 // version first, untimed; dinero.js's differences from largest remainder are counted.
 
 import { writeFileSync } from 'node:fs';
@@ -36,10 +37,10 @@ const profiles = args.profiles.split(',').map((name) => {
 
 /**
  * Contenders skipped past these sizes: the reference and dinero.js grow too slow, and
- * engine.socialize() would need a second 29-byte-per-account copy beside the book in the
+ * engine.socialize() or a pooled book would need a second copy beside the book in the
  * engine's 4 GiB.
  */
-const LIMITS: Record<string, number> = { reference: 1e7, 'dinero.js': 1e5, 'engine.socialize()': 5e7 };
+const LIMITS: Record<string, number> = { reference: 1e7, 'dinero.js': 1e5, 'engine.socialize()': 5e7, 'engine, 1,000 pools': 5e7 };
 
 /** One measured figure. */
 interface Row {
@@ -72,9 +73,18 @@ for (const n of sizes) {
     book.socialize(params);
     if (book.haircuts.some((h, i) => h !== exact.haircuts[i])) throw new Error(`${profile.name} ${n}: engine and exact JS disagree`);
 
+    // The same book split into 1,000 pools (pseudo-random assignment), each with 1/1000 of the loss.
+    const pooled = n <= LIMITS['engine, 1,000 pools']! ? engine.createBook(n) : null;
+    if (pooled) {
+      pooled.profits.set(profits);
+      const poolView = pooled.pool;
+      for (let i = 0; i < n; i++) poolView[i] = (Math.imul(i, 0x9e3779b1) >>> 0) % 1000;
+    }
+    const poolParams = Array.from({ length: 1000 }, () => ({ loss: loss / 1000n, insuranceFund: insuranceFund / 1000n }));
     const tasks: [string, () => void][] = [
       ['copy floor', () => target.set(profits)],
       ['engine (book)', () => book.socialize(params)],
+      ['engine, 1,000 pools', () => pooled!.socializePools(poolParams)],
       ['engine.socialize()', () => engine.socialize({ ...params, profits })],
       ['fast JS', () => socializeFastJs(profits, loss, insuranceFund)],
       ['reference', () => socializeReference({ ...params, profits })],
@@ -90,6 +100,7 @@ for (const n of sizes) {
       dineroDifferences.push({ accounts: n, profile: profile.name, accountsDiffering: haircuts.filter((h, i) => h !== exact.haircuts[i]).length });
     }
     book.free();
+    pooled?.free();
     const engineMs = measured.get('engine (book)')!;
     const copyMs = measured.get('copy floor')!;
     for (const [contender, ms] of measured) {
