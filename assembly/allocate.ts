@@ -19,10 +19,10 @@
 // Remainders are listed as 64-bit keys, r >> t: exact (t = 0) unless P > 2^64,
 // where equal keys are then told apart by exact 128-bit remainders.
 
-import { mulhi, bitLength, bitLength128, shiftRight128, less128, remainderWide, fixedRatio, high } from './wide';
+import { mulhi, shiftRight128, less128, remainderWide, fixedRatio, high, ratioShift, keyShift, isNarrow } from './wide';
 import {
   settleBoundary, settleListed, giveFirstListed, giveFirstIndices, listedIndices, seedListed, seedIndices,
-  eligibleProfit, tiedNeed, LIST_ENTRY,
+  eligibleProfit, positivePart, tiedNeed, LIST_ENTRY,
 } from './select';
 import { predictBand, bandLow, bandHigh } from './sample';
 import { floorsNarrowSimd, writtenSimd, sumPositiveSimd, sumHighSimd, sumCountSimd } from './simd';
@@ -55,12 +55,10 @@ export function sumPositive(profits: usize, n: u32, exempt: usize): u64 {
   } else {
     const end = profits + (<usize>n << 3);
     for (let at = profits + (<usize>from << 3); at < end; at += 8) {
-      const p = load<i64>(at);
-      const positive = p > 0;
-      const m = <u64>select<i64>(p, 0, positive);
+      const m = positivePart(load<i64>(at));
       lo += m;
       hi += <u64>(lo < m);
-      count += <u32>positive;
+      count += <u32>(m != 0);
     }
   }
   sumHighHalf = hi;
@@ -102,12 +100,10 @@ export function allocate(
     takeWholeProfits(profits, haircuts, n, exempt);
     return S;
   }
-  // s scales c into 64 bits when P ≥ 2^64; the narrow loop needs 2P ≤ 2^64.
-  const s = Phi == 0 ? 0 : bitLength(Phi);
+  const s = ratioShift(Phi);
   const c = fixedRatio(S, Plo, Phi, s);
-  const narrow = Phi == 0 && Plo <= (<u64>1 << 63);
-  // Keys are remainders (< P) shifted into 64 bits.
-  const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
+  const narrow = isNarrow(Plo, Phi);
+  const t = keyShift(Plo, Phi);
   if (rounding != LARGEST_REMAINDER) {
     // Floors, or floors plus one wherever the remainder is not 0; nothing to settle.
     pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, u64.MAX_VALUE, rounding == UP ? 0 : u64.MAX_VALUE, rounding == UP, exempt);
@@ -115,30 +111,30 @@ export function allocate(
     return written;
   }
   predictBand(profits, n, S, Plo, Phi, c, s, t, exempt);
-  let low = bandLow, high = bandHigh;
-  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high, false, exempt);
+  let low = bandLow, top = bandHigh;
+  let end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, top, false, exempt);
   // Valid when no more units went out than S has, and the band can supply the rest.
   if (written > S || S - written > <u64>((end - candidates) / LIST_ENTRY)) {
     low = 0;
-    high = u64.MAX_VALUE;
-    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, high, false, exempt);
+    top = u64.MAX_VALUE;
+    end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, top, false, exempt);
   }
-  if (written != S) settleFor(profits, haircuts, candidates, end, S, Plo, Phi, t, low, high, seeded, seed, exempt);
+  if (written != S) settleFor(profits, haircuts, candidates, end, S, Plo, Phi, t, low, top, seeded, seed, exempt);
   if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S, exempt);
   return S;
 }
 
 /**
  * Places the S − written units left after a pass: the listed entries from
- * `candidates` to `end` (keys in [low, high]) are settled by largest key; ties
+ * `candidates` to `end` (keys in [low, top]) are settled by largest key; ties
  * in exact remainder go by seeded order when `seeded`, then by index.
  */
 export function settleFor(
   profits: usize, haircuts: usize, candidates: usize, end: usize, S: u64, Plo: u64, Phi: u64, t: i32,
-  low: u64, high: u64, seeded: bool, seed: u64, exempt: usize,
+  low: u64, top: u64, seeded: bool, seed: u64, exempt: usize,
 ): void {
   const count = <u32>((end - candidates) / LIST_ENTRY);
-  let tied = settleListed(haircuts, candidates, count, S - written, low, high);
+  let tied = settleListed(haircuts, candidates, count, S - written, low, top);
   if (tied != 0 && t != 0) {
     // Keys were the top 64 bits of wider remainders: equal keys are told apart exactly.
     listedIndices(candidates, tied);
@@ -155,8 +151,9 @@ export function settleFor(
 
 /**
  * One pass over all n accounts with the band [low, high] of keys: the narrow
- * loop (SIMD two at a time where built with SIMD) or the 128-bit one. `ceil`: one more unit wherever the remainder is not 0 (exactly,
- * also when keys drop low bits). Sets `written`; returns where the list ends.
+ * loop (SIMD two at a time where built with SIMD) or the 128-bit one. `ceil`:
+ * one more unit wherever the remainder is not 0 (exactly, also when keys drop
+ * low bits). Sets `written`; returns where the list ends.
  */
 function pass(
   profits: usize, haircuts: usize, list: usize, n: u32, S: u64, Plo: u64, Phi: u64,
@@ -180,10 +177,7 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
     for (let i: u32 = 0; i < n; i++) store<u64>(haircuts + (<usize>i << 3), eligibleProfit(profits, exempt, i));
     return;
   }
-  for (let at: usize = 0, end = <usize>n << 3; at < end; at += 8) {
-    const p = load<i64>(profits + at);
-    store<i64>(haircuts + at, select<i64>(p, 0, p > 0));
-  }
+  for (let at: usize = 0, end = <usize>n << 3; at < end; at += 8) store<u64>(haircuts + at, positivePart(load<i64>(profits + at)));
 }
 
 /**
@@ -193,7 +187,7 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
  * the key is in [lowKey, lowKey + span]. Returns the list's new end.
  */
 // @ts-ignore: decorator
-@inline export function wideAccount(
+@inline function wideAccount(
   haircuts: usize, entry: usize, i: u32, m: u64, S: u64, Plo: u64, Phi: u64, c: u64, cShift: u64, t: i32,
   lowKey: u64, span: u64, highKey: u64, ceil: bool,
 ): usize {
@@ -210,12 +204,6 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
   store<u64>(entry, key);
   store<u32>(entry, i, 8);
   return entry + select<usize>(LIST_ENTRY, 0, key - lowKey <= span);
-}
-
-/** max(p, 0) as unsigned, branch-free. */
-// @ts-ignore: decorator
-@inline function positivePart(p: i64): u64 {
-  return <u64>select<i64>(p, 0, p > 0);
 }
 
 /** Set by the passes: Σ haircuts written. */

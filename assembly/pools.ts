@@ -2,7 +2,7 @@
 // exactly what `allocate` gives for its pool's accounts alone, with ties
 // decided by each account's index in the whole book.
 
-import { fixedRatio, bitLength, bitLength128, high, less128, mulhi, remainderWide, shiftRight128 } from './wide';
+import { fixedRatio, bitLength, high, isNarrow, keyShift, less128, mulhi, ratioShift, remainderWide, shiftRight128 } from './wide';
 import { eligibleProfit, LIST_ENTRY } from './select';
 import { settleFor, wrote } from './allocate';
 
@@ -10,13 +10,12 @@ import { settleFor, wrote } from './allocate';
 export const POOL_TOTAL: usize = 24;
 
 /**
- * Sums each pool's eligible profits into `totals` (POOL_TOTAL bytes per pool, zeroed here)
- * and counts each pool's accounts into `sizes` (u32 per pool). Returns the first
- * account whose pool index is not below `pools` (the sums are then partial and unused), or −1.
+ * Sums each pool's eligible profits into `totals` (POOL_TOTAL bytes per pool,
+ * zeroed here). Returns the first account whose pool index is not below
+ * `pools` (the sums are then partial and unused), or −1.
  */
-export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize, sizes: usize): i32 {
+export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize): i32 {
   memory.fill(totals, 0, <usize>pools * POOL_TOTAL);
-  memory.fill(sizes, 0, <usize>pools << 2);
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     if (k >= <usize>pools) return <i32>i;
@@ -26,7 +25,6 @@ export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, poo
     store<u64>(at, lo);
     store<u64>(at, load<u64>(at, 8) + <u64>(lo < m), 8);
     store<u64>(at, load<u64>(at, 16) + <u64>(m != 0), 16);
-    store<u32>(sizes + (k << 2), load<u32>(sizes + (k << 2)) + 1);
   }
   return -1;
 }
@@ -60,18 +58,18 @@ export function preparePools(params: usize, state: usize, histogram: usize, pool
       store<u64>(row, S == 0 ? KIND_ZERO : KIND_WHOLE, 56);
       continue;
     }
-    const s = Phi == 0 ? 0 : bitLength(Phi);
-    const t = max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
+    const s = ratioShift(Phi);
+    const t = keyShift(Plo, Phi);
     const topKey = shiftRight128(Plo - 1, Phi - <u64>(Plo == 0), t);
     store<u64>(row, fixedRatio(S, Plo, Phi, s), 24);
     store<u64>(row, <u64>s, 32);
     store<u64>(row, <u64>t, 40);
     store<u64>(row, <u64>max(0, bitLength(topKey) - 8), 48);
-    store<u64>(row, Phi == 0 && Plo <= (<u64>1 << 63) ? KIND_NARROW : KIND_RATIO, 56);
+    store<u64>(row, isNarrow(Plo, Phi) ? KIND_NARROW : KIND_RATIO, 56);
   }
 }
 
-/** Account i's remainder key in its pool's row (floor q given), exactly as `wideAccount` computes it. */
+/** Account i's remainder key in its pool's row (floor q given), as the single-book passes compute it. */
 // @ts-ignore: decorator
 @inline function poolKey(row: usize, m: u64, q: u64, narrow: bool): u64 {
   const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);

@@ -237,12 +237,17 @@ export function settleBoundary(
   return remainderWide(S, eligibleProfit(profits, exempt, i), load<u64>(haircuts + at), Plo, Phi);
 }
 
+/** max(p, 0) as unsigned, branch-free. */
+// @ts-ignore: decorator
+@inline export function positivePart(p: i64): u64 {
+  return <u64>select<i64>(p, 0, p > 0);
+}
+
 /** Account i's profit if it is eligible (positive, not exempt), else 0. `exempt` 0: no exemptions. */
 // @ts-ignore: decorator
 @inline export function eligibleProfit(profits: usize, exempt: usize, i: u32): u64 {
-  const p = load<i64>(profits + (<usize>i << 3));
-  const open = exempt == 0 || load<u8>(exempt + <usize>i) == 0;
-  return <u64>select<i64>(p, 0, (p > 0) & open);
+  const m = positivePart(load<i64>(profits + (<usize>i << 3)));
+  return exempt == 0 || load<u8>(exempt + <usize>i) == 0 ? m : 0;
 }
 
 /** The histogram key of account i: (remainder − min) >> shift. */

@@ -61,6 +61,24 @@ export let high: u64 = 0;
   return spLo - qpLo;
 }
 
+/** s for `fixedRatio`: how far c must be scaled down to fit 64 bits (0 while P < 2^64). */
+// @ts-ignore: decorator
+@inline export function ratioShift(Phi: u64): i32 {
+  return Phi == 0 ? 0 : bitLength(Phi);
+}
+
+/** t: how far remainders (< P) are shifted to fit 64-bit keys (0, exact keys, while P ≤ 2^64). */
+// @ts-ignore: decorator
+@inline export function keyShift(Plo: u64, Phi: u64): i32 {
+  return max(0, bitLength128(Plo - 1, Phi - <u64>(Plo == 0)) - 64);
+}
+
+/** Whether P ≤ 2^63, where the 64-bit loop is exact (its r̃ < 2P ≤ 2^64). */
+// @ts-ignore: decorator
+@inline export function isNarrow(Plo: u64, Phi: u64): bool {
+  return Phi == 0 && Plo <= (<u64>1 << 63);
+}
+
 /**
  * The fixed-point ratio c = floor(S · 2^(64+s) / P), by restoring long division.
  * Requires S · 2^s < P (so that c < 2^64) and P < 2^96. Runs once per call, not per account.

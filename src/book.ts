@@ -105,8 +105,8 @@ export class Book {
     const core = this.#live();
     const pool = this.pool;
     // Validation reads the views; nothing is copied.
-    const { pools: params } = readPoolsInput({ ...options, profits: this.profits, pool, pools });
-    return core.socializePools(this.#columns, this.length, params, this.#exemptShared);
+    const input = readPoolsInput({ ...options, profits: this.profits, pool, pools });
+    return core.socializePools(this.#columns, this.length, input.pools, input.options, this.#exemptShared);
   }
 
   /** Returns the book's memory to the engine. Idempotent; the book is unusable afterwards. */

@@ -4,9 +4,9 @@
 
 import { instantiate } from '@assemblyscript/loader';
 import type { SocializeSummary } from './types.js';
-import { poolOutOfRange, ROUNDINGS, type Params } from './validate.js';
+import { poolOutOfRange, ROUNDINGS, type Amounts, type Options, type Params } from './validate.js';
 import { Heap } from './heap.js';
-import { waterfall, haircutRate } from './waterfall.js';
+import { waterfall, haircutRate, type Waterfall } from './waterfall.js';
 import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
 import { wasmBase64 as simdBase64 } from './wasm/simd.js';
 
@@ -23,7 +23,7 @@ type CoreExports = {
     socialized: bigint, totalLow: bigint, totalHigh: bigint,
     rounding: number, seeded: number, seed: bigint, exempt: number,
   ): bigint;
-  sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number, sizes: number): number;
+  sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number): number;
   preparePools(params: number, state: number, histogram: number, pools: number): void;
   poolsPassA(profits: number, pool: number, exempt: number, haircuts: number, count: number, params: number, state: number, histogram: number, rounding: number): void;
   poolBoundaries(params: number, state: number, histogram: number, pools: number): void;
@@ -204,11 +204,11 @@ export class Core {
    * RangeError naming the first account whose pool index is out of range, before
    * writing anything.
    */
-  socializePools(columns: Columns, n: number, pools: Params[], exemptions: boolean): SocializeSummary[] {
+  socializePools(columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean): SocializeSummary[] {
     const core = this.#exports;
     const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
     const count = pools.length;
-    const { rounding, tieSeed } = pools[0] ?? { rounding: 'largest-remainder' as const, tieSeed: undefined };
+    const { rounding, tieSeed } = options;
     const taken: number[] = [];
     const alloc = (bytes: number) => {
       const pointer = this.#heap.alloc(bytes);
@@ -217,8 +217,7 @@ export class Core {
     };
     try {
       const totals = alloc(24 * count);
-      const sizes = alloc(4 * count);
-      const bad = core.sumPools(columns.profits, columns.pool, exempt, n, count, totals, sizes);
+      const bad = core.sumPools(columns.profits, columns.pool, exempt, n, count, totals);
       if (bad >= 0) throw poolOutOfRange(bad, this.uint32View(columns.pool, n)[bad]!, count);
       const table = new BigUint64Array(core.memory.buffer, totals, 3 * count).slice();
       const params = alloc(64 * count);
@@ -262,7 +261,7 @@ export class Core {
 }
 
 /** A pool's or a book's summary from the waterfall and what the kernel wrote. */
-function summarize(split: ReturnType<typeof waterfall>, totalProfit: bigint, profitableAccounts: number, written: bigint, rounding: Params['rounding']): SocializeSummary {
+function summarize(split: Waterfall, totalProfit: bigint, profitableAccounts: number, written: bigint, rounding: Options['rounding']): SocializeSummary {
   // Under 'down' the kernel collects less than the target (dust), under 'up' more (surplus).
   const roundingDust = rounding === 'down' ? split.socialized - written : 0n;
   const surplus = rounding === 'up' ? written - split.socialized : 0n;

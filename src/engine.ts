@@ -3,8 +3,8 @@
 // the arithmetic happens in the core.
 
 import { Book } from './book.js';
-import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
-import type { SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult } from './types.js';
+import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
+import type { Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult } from './types.js';
 import { copyProfits, readInput, readPoolsInput } from './validate.js';
 
 /** Options of `loadEngine`. */
@@ -60,19 +60,10 @@ export class Engine {
   socialize(input: SocializeInput): SocializeResult {
     const { profits, exempt, ...params } = readInput(input);
     const n = checkLength(profits.length, 'profits.length');
-    // A view into this engine's own memory would be detached by the allocation below.
-    const source = ArrayBuffer.isView(profits) && profits.buffer === this.#core.buffer
-      ? (profits as BigInt64Array).slice()
-      : profits;
-    const columns = this.#core.allocColumns(n);
-    try {
-      copyProfits(source, this.#core.int64View(columns.profits, n));
-      if (exempt) this.#core.byteView(columns.exempt, n).set(exempt);
+    return this.#withColumns(n, profits, exempt, undefined, (columns) => {
       const summary = this.#core.socialize(columns, n, params, exempt !== undefined);
       return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), ...summary };
-    } finally {
-      this.#core.freeColumns(columns);
-    }
+    });
   }
 
   /**
@@ -84,19 +75,32 @@ export class Engine {
    * RangeError naming the account.
    */
   socializePools(input: SocializePoolsInput): SocializePoolsResult {
-    const { profits, pool, pools, exempt } = readPoolsInput(input);
+    const { profits, pool, pools, options, exempt } = readPoolsInput(input);
     const n = checkLength(profits.length, 'profits.length');
-    const own = (view: ArrayBufferView) => view.buffer === this.#core.buffer;
-    const source = ArrayBuffer.isView(profits) && own(profits) ? (profits as BigInt64Array).slice() : profits;
-    const poolSource = own(pool) ? pool.slice() : pool;
+    return this.#withColumns(n, profits, exempt, pool, (columns) => {
+      const summaries = this.#core.socializePools(columns, n, pools, options, exempt !== undefined);
+      return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), pools: summaries };
+    });
+  }
+
+  /** Copies the inputs into fresh columns of engine memory, runs `task` on them and frees them. */
+  #withColumns<T>(
+    n: number, profits: Profits, exempt: Uint8Array | undefined, pool: Uint32Array | undefined,
+    task: (columns: Columns) => T,
+  ): T {
+    // Views into this engine's own memory (a book's) would be detached by the allocation below.
+    const own = <V extends ArrayLike<unknown>>(view: V): V =>
+      ArrayBuffer.isView(view) && view.buffer === this.#core.buffer ? ((view as unknown as { slice(): V }).slice()) : view;
+    const sources = { profits: own(profits), exempt: exempt && own(exempt), pool: pool && own(pool) };
     const columns = this.#core.allocColumns(n);
     try {
-      this.#core.ensurePool(columns, n);
-      copyProfits(source, this.#core.int64View(columns.profits, n));
-      this.#core.uint32View(columns.pool, n).set(poolSource);
-      if (exempt) this.#core.byteView(columns.exempt, n).set(exempt);
-      const summaries = this.#core.socializePools(columns, n, pools, exempt !== undefined);
-      return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), pools: summaries };
+      copyProfits(sources.profits, this.#core.int64View(columns.profits, n));
+      if (sources.exempt) this.#core.byteView(columns.exempt, n).set(sources.exempt);
+      if (sources.pool) {
+        this.#core.ensurePool(columns, n);
+        this.#core.uint32View(columns.pool, n).set(sources.pool);
+      }
+      return task(columns);
     } finally {
       this.#core.freeColumns(columns);
     }
@@ -104,8 +108,9 @@ export class Engine {
 
   /**
    * Allocates a zero-copy book of `length` accounts in engine memory (29 bytes
-   * per account; 4 more once its `pool` view is used), all columns zeroed. RangeError when `length` is
-   * negative, fractional or above `capacity`, or when memory runs out.
+   * per account; 4 more once its `pool` view is used), all columns zeroed.
+   * RangeError when `length` is negative, fractional or above `capacity`, or
+   * when memory runs out.
    */
   createBook(length: number): Book {
     const n = checkLength(length, 'book length');

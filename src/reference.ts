@@ -43,7 +43,7 @@ export function socializeReference(input: SocializeInput): SocializeResult {
  * with ties decided by each account's index in the whole book.
  */
 export function socializePoolsReference(input: SocializePoolsInput): SocializePoolsResult {
-  const { profits: source, pool, pools, exempt } = readPoolsInput(input);
+  const { profits: source, pool, pools, options, exempt } = readPoolsInput(input);
   const bad = pool.findIndex((k) => k >= pools.length);
   if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, pools.length);
   const profits = Array.from({ length: source.length }, (_, i) => readProfit(source[i], i));
@@ -51,7 +51,7 @@ export function socializePoolsReference(input: SocializePoolsInput): SocializePo
   const remainders = new Array<bigint>(profits.length).fill(0n);
   const members = pools.map(() => [] as number[]);
   pool.forEach((k, i) => members[k]!.push(i));
-  return { haircuts, pools: pools.map((params, k) => socializeGroup(profits, members[k]!, exempt, params, haircuts, remainders)) };
+  return { haircuts, pools: pools.map((amounts, k) => socializeGroup(profits, members[k]!, exempt, { ...amounts, ...options }, haircuts, remainders)) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Input checks shared by the engine and the reference: every bad input gets a
 // TypeError or RangeError that names the field and, for arrays, the first bad index.
 
-import type { PoolParams, Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
+import type { Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
 export const I64_MIN = -(2n ** 63n);
@@ -54,21 +54,25 @@ export function checkProfits(profits: unknown): asserts profits is Profits {
 /** The rounding policies, in the order the core numbers them (0, 1, 2). */
 export const ROUNDINGS: readonly Rounding[] = ['largest-remainder', 'down', 'up'];
 
-/** Validated parameters of one socialization. */
-export interface Params {
-  loss: bigint;
-  insuranceFund: bigint;
+/** Validated options shared by a call's socializations. */
+export interface Options {
   rounding: Rounding;
   /** The seed as unsigned 64-bit, or undefined. */
   tieSeed: bigint | undefined;
 }
 
-/** Reads `loss`, `insuranceFund` (default 0), `rounding` (default largest remainder) and `tieSeed`. */
-export function readParams(params: unknown): Params {
-  if (typeof params !== 'object' || params === null) {
-    throw new TypeError(`the input must be an object with a loss, got ${describe(params)}`);
-  }
-  const { loss, insuranceFund = 0n, rounding = 'largest-remainder', tieSeed } = params as SocializeParams;
+/** Validated amounts of one socialization. */
+export interface Amounts {
+  loss: bigint;
+  insuranceFund: bigint;
+}
+
+/** Validated parameters of one socialization. */
+export type Params = Amounts & Options;
+
+/** Reads `rounding` (default largest remainder) and `tieSeed` of an input already known to be an object. */
+function readOptions(input: object): Options {
+  const { rounding = 'largest-remainder', tieSeed } = input as SocializeParams;
   if (typeof rounding !== 'string') throw new TypeError(`rounding must be a string, got ${describe(rounding)}`);
   if (!ROUNDINGS.includes(rounding)) {
     throw new RangeError(`rounding must be one of ${ROUNDINGS.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(rounding)}`);
@@ -77,23 +81,31 @@ export function readParams(params: unknown): Params {
   if (tieSeed !== undefined && (tieSeed < I64_MIN || tieSeed >= 2n ** 64n)) {
     throw new RangeError(`tieSeed must fit in 64 bits (−2^63 to 2^64 − 1), got ${tieSeed}`);
   }
-  return {
-    loss: readAmount(loss, 'loss'),
-    insuranceFund: readAmount(insuranceFund, 'insuranceFund'),
-    rounding,
-    tieSeed: tieSeed === undefined ? undefined : BigInt.asUintN(64, tieSeed),
-  };
+  return { rounding, tieSeed: tieSeed === undefined ? undefined : BigInt.asUintN(64, tieSeed) };
+}
+
+/** Reads `loss` and `insuranceFund` (default 0); `field` prefixes the names in errors. */
+function readAmounts(value: object, field: string): Amounts {
+  const { loss, insuranceFund = 0n } = value as SocializeParams;
+  return { loss: readAmount(loss, `${field}loss`), insuranceFund: readAmount(insuranceFund, `${field}insuranceFund`) };
+}
+
+/** Reads `loss`, `insuranceFund` (default 0), `rounding` (default largest remainder) and `tieSeed`. */
+export function readParams(params: unknown): Params {
+  if (typeof params !== 'object' || params === null) {
+    throw new TypeError(`the input must be an object with a loss, got ${describe(params)}`);
+  }
+  return { ...readOptions(params), ...readAmounts(params, '') };
 }
 
 /** Reads `exempt` for `count` accounts: undefined, or one byte per account (non-zero: exempt). */
 export function readExempt(exempt: unknown, count: number): Uint8Array | undefined {
   if (exempt === undefined) return undefined;
-  if (exempt instanceof Uint8Array) {
-    if (exempt.length !== count) throw new RangeError(`exempt has ${exempt.length} entries; expected one per account (${count})`);
-    return exempt;
+  if (!(exempt instanceof Uint8Array) && !Array.isArray(exempt)) {
+    throw new TypeError(`exempt must be a Uint8Array or an array of booleans, got ${describe(exempt)}`);
   }
-  if (!Array.isArray(exempt)) throw new TypeError(`exempt must be a Uint8Array or an array of booleans, got ${describe(exempt)}`);
   if (exempt.length !== count) throw new RangeError(`exempt has ${exempt.length} entries; expected one per account (${count})`);
+  if (exempt instanceof Uint8Array) return exempt;
   const bytes = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const value: unknown = exempt[i];
@@ -123,19 +135,13 @@ export function copyProfits(profits: Profits, target: BigInt64Array): void {
   for (let i = 0; i < target.length; i++) target[i] = readProfit(profits[i], i);
 }
 
-/** Validated input of `socializePools`; each pool's parameters carry the shared options. */
+/** Validated input of `socializePools`. */
 export interface PoolsInput {
   profits: Profits;
   pool: Uint32Array;
-  pools: Params[];
+  pools: Amounts[];
+  options: Options;
   exempt: Uint8Array | undefined;
-}
-
-/** Reads `{ loss, insuranceFund? }` of pool `k`, naming it in errors. */
-function readPool(value: unknown, k: number, options: Params): Params {
-  if (typeof value !== 'object' || value === null) throw new TypeError(`pools[${k}] must be an object with a loss, got ${describe(value)}`);
-  const { loss, insuranceFund = 0n } = value as PoolParams;
-  return { ...options, loss: readAmount(loss, `pools[${k}].loss`), insuranceFund: readAmount(insuranceFund, `pools[${k}].insuranceFund`) };
 }
 
 /**
@@ -145,12 +151,16 @@ function readPool(value: unknown, k: number, options: Params): Params {
 export function readPoolsInput(input: unknown): PoolsInput {
   if (typeof input !== 'object' || input === null) throw new TypeError(`the input must be an object with profits, pool and pools, got ${describe(input)}`);
   const { profits, pool, pools, exempt } = input as SocializePoolsInput;
-  const options = readParams({ ...(input as object), loss: 0n, insuranceFund: 0n });
+  const options = readOptions(input);
   checkProfits(profits);
   if (!(pool instanceof Uint32Array)) throw new TypeError(`pool must be a Uint32Array, got ${describe(pool)}`);
   if (pool.length !== profits.length) throw new RangeError(`pool has ${pool.length} entries; expected one per account (${profits.length})`);
   if (!Array.isArray(pools)) throw new TypeError(`pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
-  return { profits, pool, pools: pools.map((p, k) => readPool(p, k, options)), exempt: readExempt(exempt, profits.length) };
+  const amounts = pools.map((value: unknown, k) => {
+    if (typeof value !== 'object' || value === null) throw new TypeError(`pools[${k}] must be an object with a loss, got ${describe(value)}`);
+    return readAmounts(value, `pools[${k}].`);
+  });
+  return { profits, pool, pools: amounts, options, exempt: readExempt(exempt, profits.length) };
 }
 
 /** The RangeError for account `index` whose pool index `value` is not below `count`. */

@@ -48,6 +48,18 @@ describe.each(VARIANTS)('books (%s core)', (variant) => {
     expect([...book.profits]).toEqual([30n, 60n, 10n]);
   });
 
+  it('survives engine.socializePools on its own profits, exempt and pool views', () => {
+    const n = 100_000; // large enough that the call's columns grow the memory
+    using book = engine.createBook(n);
+    book.profits.fill(10n);
+    book.exempt[0] = 1;
+    book.pool.fill(0);
+    const result = engine.socializePools({ profits: book.profits, exempt: book.exempt, pool: book.pool, pools: [{ loss: 999_990n }] });
+    expect(result.haircuts[0]).toBe(0n);
+    expect(result.pools[0]!.socialized).toBe(999_990n);
+    expect(result.pools[0]!.profitableAccounts).toBe(n - 1);
+  });
+
   it('starts zeroed even on reused memory', () => {
     const first = engine.createBook(100);
     first.profits.fill(7n);
