@@ -40,8 +40,10 @@ function largest(profits, haircuts, count) {
   for (let i = 0; i < haircuts.length; i++) {
     const h = haircuts[i];
     if (h === 0n || (top.length === count && h <= top[top.length - 1].haircut)) continue;
-    top.push({ index: i, profit: profits[i], haircut: h });
-    top.sort((a, b) => (a.haircut > b.haircut ? -1 : a.haircut < b.haircut ? 1 : a.index - b.index));
+    // Insert in place (after equal haircuts, which have lower indices): no sort per account.
+    let at = top.length;
+    while (at > 0 && top[at - 1].haircut < h) at--;
+    top.splice(at, 0, { index: i, profit: profits[i], haircut: h });
     if (top.length > count) top.pop();
   }
   return top;
