@@ -13,10 +13,19 @@
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from
 //   the loss, fund and total → `allocate` writes every haircut. Pools:
 //   `sumPools` → S per pool → `preparePools` → `poolsPassA` → `poolBoundaries`
-//   → `poolsPassB` → `settlePools`.
+//   → `poolsPassB` → `settlePools`. Weights and caps: `sumWeighted` (Σ w,
+//   Σ caps, a mask byte per account) → S → `capAccounts` (the capped set, R, W)
+//   → `allocate` of R mod W over the weights, the mask as exemptions →
+//   `finishWeighted`. Index deltas: `sumAbsolute` → δ → `charges`.
+//   Weighted books add weights and caps (8·n each) and the mask (n bytes).
 // - Growing memory detaches the JS ArrayBuffer: the wrapper re-creates its views.
 
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
+export {
+  sumWeighted, weightedHigh, capTotalLow, capTotalHigh, weightedCount, firstNegative,
+  capAccounts, sharedUnits, sharedWeightLow, sharedWeightHigh, cappedAccounts, finishWeighted, groupByPool,
+} from './weights';
+export { sumAbsolute, absoluteHigh, charges, collectedSumLow, collectedSumHigh } from './index-delta';
 export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, settlePools } from './pools';
 
 /** Whether any of `bytes` bytes at `ptr` is non-zero (an exempt column with an exemption). */

@@ -3,8 +3,8 @@
 // JS/WebAssembly boundary without a copy.
 
 import type { Columns, Core } from './core.js';
-import type { PoolOptions, PoolParams, SocializeParams, SocializeSummary } from './types.js';
-import { readParams, readPoolsInput } from './validate.js';
+import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
+import { checkOptionalColumn, copyColumn, readParams, readPoolsInput } from './validate.js';
 
 interface Views {
   buffer: ArrayBuffer;
@@ -13,7 +13,25 @@ interface Views {
   exempt: Uint8Array;
   /** Null until the pool column exists. */
   pool: Uint32Array | null;
+  /** Null until the weights column exists. */
+  weights: BigInt64Array | null;
+  /** Null until the caps column exists. */
+  caps: BigInt64Array | null;
 }
+
+/** What a book's socialize and socializePools take besides the pools: the plain options, and weights and caps. */
+export interface BookParams extends SocializeParams {
+  /**
+   * Split by weight, with caps (see `SocializeInput.weights`): the book's own
+   * `weights` view (no copy), or any other column, copied into it.
+   */
+  weights?: Profits;
+  /** With `weights`: the book's own `caps` view, or any other column, copied into it. Default max(profit, 0). */
+  caps?: Profits;
+}
+
+/** The options of a book's `socializePools`. */
+export type BookPoolOptions = PoolOptions & Pick<BookParams, 'weights' | 'caps'>;
 
 /**
  * A book of accounts held in engine memory, made by `engine.createBook(n)`.
@@ -79,6 +97,32 @@ export class Book {
     return this.#currentViews().pool!;
   }
 
+  /**
+   * Each account's weight (i64, zeroed), for `socialize({ loss, weights: book.weights })`:
+   * created on first use (8 bytes per account, and 1 of scratch). A view into engine memory, like `profits`.
+   */
+  get weights(): BigInt64Array {
+    const core = this.#live();
+    if (!this.#columns.weights) {
+      core.ensureWeights(this.#columns, this.length);
+      this.#views = null;
+    }
+    return this.#currentViews().weights!;
+  }
+
+  /**
+   * Each account's cap (i64, zeroed), for `socialize({ loss, weights: book.weights, caps: book.caps })`:
+   * created on first use (8 bytes per account). A view into engine memory, like `profits`.
+   */
+  get caps(): BigInt64Array {
+    const core = this.#live();
+    if (!this.#columns.caps) {
+      core.ensureCaps(this.#columns, this.length);
+      this.#views = null;
+    }
+    return this.#currentViews().caps!;
+  }
+
   /** Whether `free()` has been called. */
   get freed(): boolean {
     return this.#core === null;
@@ -87,26 +131,64 @@ export class Book {
   /**
    * Socializes `loss` over the book's current profits (skipping accounts marked
    * in `exempt`), by `rounding` and `tieSeed` when given, and writes every
-   * haircut into `haircuts`. Returns the totals (the same fields as
+   * haircut into `haircuts`; with `weights` (best the book's own `weights` view,
+   * and `caps`), split by weight with caps. Returns the totals (the same fields as
    * `engine.socialize`, minus `haircuts`). Bad parameters throw before anything is written.
    */
-  socialize(params: SocializeParams): SocializeSummary {
+  socialize(params: BookParams): SocializeSummary {
     const core = this.#live();
-    return core.socialize(this.#columns, this.length, readParams(params), this.#exemptShared);
+    const parsed = readParams(params);
+    if (!this.#weighting(params)) return core.socialize(this.#columns, this.length, parsed, this.#exemptShared);
+    return core.socializeWeighted(this.#columns, this.length, parsed, this.#exemptShared, params.caps !== undefined);
+  }
+
+  /**
+   * Checks `weights` and `caps` of the parameters and brings them into the book's
+   * columns (a column that is the book's own view is used as is). Returns whether
+   * the split is by weight.
+   */
+  #weighting(params: Pick<BookParams, 'weights' | 'caps'>): boolean {
+    const { weights, caps } = params;
+    const n = this.length;
+    checkOptionalColumn(weights, 'weights', n);
+    checkOptionalColumn(caps, 'caps', n);
+    if (caps !== undefined && weights === undefined) throw new TypeError('caps are only read with weights: give weights too');
+    if (weights === undefined) return false;
+    const core = this.#live();
+    // Other views of engine memory (another book's) would be detached if creating the columns grows it.
+    const snapshot = (column: Profits | undefined) =>
+      column instanceof BigInt64Array && column.buffer === core.buffer ? column.slice() : column;
+    const columns = [
+      { field: 'weights', source: snapshot(weights), own: this.#isOwn(weights, this.#columns.weights) },
+      { field: 'caps', source: snapshot(caps), own: this.#isOwn(caps, this.#columns.caps) },
+    ];
+    for (const { field, source, own } of columns) {
+      if (source === undefined || own) continue;
+      copyColumn(source, field === 'weights' ? this.weights : this.caps, field);
+    }
+    return true;
+  }
+
+  /** Whether `column` is this book's own view of the column at `pointer` (a current or an earlier one). */
+  #isOwn(column: Profits | undefined, pointer: number): boolean {
+    return pointer !== 0 && column instanceof BigInt64Array && column.buffer === this.#live().buffer &&
+      column.length === this.length && column.byteOffset === pointer;
   }
 
   /**
    * Socializes each pool of the book (its `pool` view gives each account's index
    * into `pools`) and writes every haircut; returns one summary per pool, each
    * exactly what `socialize` gives for that pool alone. `options` (rounding,
-   * tieSeed) apply to every pool; exemptions come from the `exempt` view.
+   * tieSeed, weights and caps as for `socialize`) apply to every pool; exemptions
+   * come from the `exempt` view.
    */
-  socializePools(pools: readonly PoolParams[], options: PoolOptions = {}): SocializeSummary[] {
+  socializePools(pools: readonly PoolParams[], options: BookPoolOptions = {}): SocializeSummary[] {
     const core = this.#live();
     const pool = this.pool;
     // Validation reads the views; nothing is copied.
-    const input = readPoolsInput({ ...options, profits: this.profits, pool, pools });
-    return core.socializePools(this.#columns, this.length, input.pools, input.options, this.#exemptShared);
+    const input = readPoolsInput({ rounding: options.rounding, tieSeed: options.tieSeed, profits: this.profits, pool, pools });
+    if (!this.#weighting(options)) return core.socializePools(this.#columns, this.length, input.pools, input.options, this.#exemptShared);
+    return core.socializePoolsWeighted(this.#columns, this.length, input.pools, input.options, this.#exemptShared, options.caps !== undefined);
   }
 
   /** Returns the book's memory to the engine. Idempotent; the book is unusable afterwards. */
@@ -138,6 +220,8 @@ export class Book {
         haircuts: core.int64View(this.#columns.haircuts, this.length),
         exempt: core.byteView(this.#columns.exempt, this.length),
         pool: this.#columns.pool ? core.uint32View(this.#columns.pool, this.length) : null,
+        weights: this.#columns.weights ? core.int64View(this.#columns.weights, this.length) : null,
+        caps: this.#columns.caps ? core.int64View(this.#columns.caps, this.length) : null,
       };
     }
     return this.#views;

@@ -3,8 +3,10 @@
 // Nothing here decides a unit; the kernel computes every haircut.
 
 import { instantiate } from '@assemblyscript/loader';
-import type { SocializeSummary } from './types.js';
-import { poolOutOfRange, ROUNDINGS, type Amounts, type Options, type Params } from './validate.js';
+import type { IndexDeltaResult, SocializeSummary } from './types.js';
+import {
+  chargeTooLarge, negativeEntry, poolOutOfRange, ROUNDINGS, zeroUnits, type Amounts, type IndexInput, type Options, type Params,
+} from './validate.js';
 import { Heap } from './heap.js';
 import { waterfall, haircutRate, type Waterfall } from './waterfall.js';
 import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
@@ -23,6 +25,27 @@ type CoreExports = {
     socialized: bigint, totalLow: bigint, totalHigh: bigint,
     rounding: number, seeded: number, seed: bigint, exempt: number,
   ): bigint;
+  sumWeighted(weights: number, caps: number, exempt: number, mask: number, count: number, capsChecked: number): bigint;
+  weightedHigh(): bigint;
+  capTotalLow(): bigint;
+  capTotalHigh(): bigint;
+  weightedCount(): number;
+  firstNegative(): number;
+  capAccounts(
+    weights: number, caps: number, mask: number, region: number, count: number, list: number,
+    socialized: bigint, weightLow: bigint, weightHigh: bigint,
+  ): void;
+  sharedUnits(): bigint;
+  sharedWeightLow(): bigint;
+  sharedWeightHigh(): bigint;
+  cappedAccounts(): number;
+  finishWeighted(weights: number, caps: number, mask: number, haircuts: number, count: number, whole: bigint, pool: number, wholes: number): void;
+  groupByPool(pool: number, mask: number, count: number, pools: number, starts: number, out: number): void;
+  sumAbsolute(units: number, count: number): bigint;
+  absoluteHigh(): bigint;
+  charges(units: number, out: number, count: number, whole: bigint, part: bigint, scale: bigint, ceil: number): number;
+  collectedSumLow(): bigint;
+  collectedSumHigh(): bigint;
   sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number): number;
   preparePools(params: number, state: number, histogram: number, pools: number): void;
   poolsPassA(profits: number, pool: number, exempt: number, haircuts: number, count: number, params: number, state: number, histogram: number, rounding: number): void;
@@ -57,6 +80,12 @@ export interface Columns {
   exempt: number;
   /** 4 × n bytes: each account's pool (u32); 0 until pools are used (`ensurePool`). */
   pool: number;
+  /** i64 × n: weights; 0 until weights are used (`ensureWeights`). */
+  weights: number;
+  /** i64 × n: caps; 0 until caps are used (`ensureCaps`). */
+  caps: number;
+  /** n bytes: the weighted kernels' scratch (shares, ineligible, capped); 0 until weights are used. */
+  mask: number;
 }
 
 /** The most accounts one book (or one call) may hold: 29 bytes each in engine memory (33 with pools). */
@@ -124,7 +153,22 @@ export class Core {
       throw error;
     }
     const [profits, haircuts, candidates, exempt] = taken as [number, number, number, number];
-    return { profits, haircuts, candidates, exempt, pool: 0 };
+    return { profits, haircuts, candidates, exempt, pool: 0, weights: 0, caps: 0, mask: 0 };
+  }
+
+  /** Gives `columns` zeroed weights and a mask (9 bytes per account) if it has none yet. */
+  ensureWeights(columns: Columns, n: number): void {
+    if (columns.weights) return;
+    columns.mask = this.#heap.alloc(n);
+    columns.weights = this.#heap.alloc(8 * n);
+    this.zero(columns.weights, 8 * n);
+  }
+
+  /** Gives `columns` a zeroed caps column (8 bytes per account) if it has none yet. */
+  ensureCaps(columns: Columns, n: number): void {
+    if (columns.caps) return;
+    columns.caps = this.#heap.alloc(8 * n);
+    this.zero(columns.caps, 8 * n);
   }
 
   /** Gives `columns` a zeroed pool column (4 bytes per account) if it has none yet. */
@@ -134,13 +178,24 @@ export class Core {
     this.zero(columns.pool, 4 * n);
   }
 
+  /** Allocates blocks of the given sizes, runs `task` with their pointers and frees them. */
+  withBlocks<T>(sizes: number[], task: (pointers: number[]) => T): T {
+    const taken: number[] = [];
+    try {
+      for (const bytes of sizes) taken.push(this.#heap.alloc(bytes));
+      return task(taken);
+    } finally {
+      for (const pointer of taken) this.#heap.free(pointer);
+    }
+  }
+
   /** Returns a book's columns to the heap. */
   freeColumns(columns: Columns): void {
     this.#heap.free(columns.profits);
     this.#heap.free(columns.haircuts);
     this.#heap.free(columns.candidates);
     this.#heap.free(columns.exempt);
-    if (columns.pool) this.#heap.free(columns.pool);
+    for (const optional of [columns.pool, columns.weights, columns.mask, columns.caps]) if (optional) this.#heap.free(optional);
   }
 
   /**
@@ -196,6 +251,71 @@ export class Core {
       BigInt.asIntN(64, params.tieSeed ?? 0n), exempt,
     ));
     return summarize(split, totalProfit, profitableAccounts, written, params.rounding);
+  }
+
+  /**
+   * Runs the weighted kernel on a book (its weights and mask columns exist):
+   * Σ weights and caps, the waterfall, the capped set, then the others' shares by
+   * the rounding policy. Caps are the caps column when `capsGiven`, else the
+   * profits (max(profit, 0)). A negative weight or cap is a RangeError naming
+   * it, before any haircut is written.
+   */
+  socializeWeighted(columns: Columns, n: number, params: Params, exemptions: boolean, capsGiven: boolean): SocializeSummary {
+    const core = this.#exports;
+    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
+    const caps = capsGiven ? columns.caps : columns.profits;
+    const weightLow = core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
+    const bad = core.firstNegative();
+    if (bad >= 0) {
+      const weight = this.int64View(columns.weights, n)[bad]!;
+      throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
+    }
+    const totalWeight = wide(weightLow, core.weightedHigh());
+    const totalCap = wide(core.capTotalLow(), core.capTotalHigh());
+    const split = waterfall(params.loss, params.insuranceFund, totalCap);
+    const S = split.socialized;
+    let shared = S, sharedWeight = totalWeight, cappedAccounts = 0;
+    if (S > 0n) {
+      core.capAccounts(columns.weights, caps, columns.mask, 0, n, columns.candidates, S, low(totalWeight), high(totalWeight));
+      shared = BigInt.asUintN(64, core.sharedUnits());
+      sharedWeight = wide(core.sharedWeightLow(), core.sharedWeightHigh());
+      cappedAccounts = core.cappedAccounts() >>> 0;
+    }
+    // R = whole·W + part: the sharing accounts get whole·w plus their share of part (< W).
+    const whole = sharedWeight === 0n ? 0n : shared / sharedWeight;
+    const part = shared - whole * sharedWeight;
+    const written = BigInt.asUintN(64, core.allocate(
+      columns.weights, columns.haircuts, columns.candidates, n, part, low(sharedWeight), high(sharedWeight),
+      ROUNDINGS.indexOf(params.rounding), params.tieSeed === undefined ? 0 : 1,
+      BigInt.asIntN(64, params.tieSeed ?? 0n), columns.mask,
+    ));
+    core.finishWeighted(columns.weights, caps, columns.mask, columns.haircuts, n, whole, 0, 0);
+    const collected = (S - shared) + whole * sharedWeight + written;
+    const summary = summarize(split, totalCap, core.weightedCount() >>> 0, collected, params.rounding);
+    return { ...summary, totalWeight, cappedAccounts };
+  }
+
+  /**
+   * The per-unit index delta over `n` positions at `units` (i64), charges into
+   * `out` (i64). RangeError when the units sum to zero or a charge passes 2^63 − 1.
+   */
+  indexDelta(units: number, out: number, n: number, input: IndexInput): Omit<IndexDeltaResult, 'charges'> {
+    const core = this.#exports;
+    const totalUnits = wide(core.sumAbsolute(units, n), core.absoluteHigh());
+    if (totalUnits === 0n) throw zeroUnits();
+    const { loss, scale } = input;
+    const numerator = loss * scale;
+    const delta = input.rounding === 'up' ? (numerator + totalUnits - 1n) / totalUnits : numerator / totalUnits;
+    // delta / scale ≤ loss + 1 < 2^64: the kernel's whole part fits.
+    const whole = delta / scale;
+    const bad = core.charges(units, out, n, BigInt.asIntN(64, whole), BigInt.asIntN(64, delta % scale), scale, input.chargeRounding === 'up' ? 1 : 0);
+    if (bad >= 0) {
+      const size = this.int64View(units, n)[bad]!;
+      const product = (size < 0n ? -size : size) * delta;
+      throw chargeTooLarge(bad, input.chargeRounding === 'up' ? (product + scale - 1n) / scale : product / scale);
+    }
+    const collected = wide(core.collectedSumLow(), core.collectedSumHigh());
+    return { delta, collected, drift: collected - loss, totalUnits };
   }
 
   /**
@@ -258,6 +378,80 @@ export class Core {
       for (const pointer of taken) this.#heap.free(pointer);
     }
   }
+
+  /**
+   * Runs every pool of a weighted book: the weighted kernel's steps per pool (sums,
+   * waterfall, capped set), then every pool's shares of R mod W in one run of the
+   * pools passes over the weights (the mask as exemptions), then ⌊R/W⌋·w and the caps.
+   */
+  socializePoolsWeighted(
+    columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean, capsGiven: boolean,
+  ): SocializeSummary[] {
+    const core = this.#exports;
+    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
+    const caps = capsGiven ? columns.caps : columns.profits;
+    const count = pools.length;
+    core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
+    const bad = core.firstNegative();
+    if (bad >= 0) {
+      const weight = this.int64View(columns.weights, n)[bad]!;
+      throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
+    }
+    return this.withBlocks([24 * count, 24 * count, 4 * (count + 1), 8 * count], ([weightTotals, capTotals, starts, wholes]) => {
+      // Per pool: Σ w, Σ caps and the eligible count (the mask marks the ineligible).
+      const badPool = core.sumPools(columns.weights, columns.pool, columns.mask, n, count, weightTotals);
+      if (badPool >= 0) throw poolOutOfRange(badPool, this.uint32View(columns.pool, n)[badPool]!, count);
+      core.sumPools(caps, columns.pool, columns.mask, n, count, capTotals);
+      const weightTable = new BigUint64Array(core.memory.buffer, weightTotals, 3 * count).slice();
+      const capTable = new BigUint64Array(core.memory.buffer, capTotals, 3 * count).slice();
+      core.groupByPool(columns.pool, columns.mask, n, count, starts, columns.candidates);
+      const bounds = this.uint32View(starts, count + 1).slice();
+      const region = columns.candidates, list = columns.candidates + 4 * n;
+      const runs = pools.map((amounts, k) => {
+        const totalWeight = (weightTable[3 * k + 1]! << 64n) | weightTable[3 * k]!;
+        const totalCap = (capTable[3 * k + 1]! << 64n) | capTable[3 * k]!;
+        const split = waterfall(amounts.loss, amounts.insuranceFund, totalCap);
+        let shared = split.socialized, sharedWeight = totalWeight, cappedAccounts = 0;
+        if (shared > 0n) {
+          core.capAccounts(
+            columns.weights, caps, columns.mask, region + 4 * bounds[k]!, bounds[k + 1]! - bounds[k]!, list,
+            shared, low(totalWeight), high(totalWeight),
+          );
+          shared = BigInt.asUintN(64, core.sharedUnits());
+          sharedWeight = wide(core.sharedWeightLow(), core.sharedWeightHigh());
+          cappedAccounts = core.cappedAccounts() >>> 0;
+        }
+        const whole = sharedWeight === 0n ? 0n : shared / sharedWeight;
+        return { split, totalWeight, totalCap, count: Number(weightTable[3 * k + 2]!), shared, sharedWeight, whole, cappedAccounts };
+      });
+      new BigUint64Array(core.memory.buffer, wholes, count).set(runs.map((run) => run.whole));
+      // The shares of R mod W, all pools in one run, as if each pool lost exactly that.
+      const sharing = { ...columns, profits: columns.weights, exempt: columns.mask };
+      const parts = runs.map((run) => ({ loss: run.shared - run.whole * run.sharedWeight, insuranceFund: 0n }));
+      const written = this.socializePools(sharing, n, parts, options, true);
+      core.finishWeighted(columns.weights, caps, columns.mask, columns.haircuts, n, 0n, columns.pool, wholes);
+      return runs.map((run, k) => {
+        const collected = (run.split.socialized - run.shared) + run.whole * run.sharedWeight + written[k]!.socialized;
+        const summary = summarize(run.split, run.totalCap, run.count, collected, options.rounding);
+        return { ...summary, totalWeight: run.totalWeight, cappedAccounts: run.cappedAccounts };
+      });
+    });
+  }
+}
+
+/** The unsigned 128-bit value of two 64-bit halves as the core returns them (signed). */
+function wide(lowHalf: bigint, highHalf: bigint): bigint {
+  return (BigInt.asUintN(64, highHalf) << 64n) | BigInt.asUintN(64, lowHalf);
+}
+
+/** The low 64 bits of a value, as the core takes an i64. */
+function low(value: bigint): bigint {
+  return BigInt.asIntN(64, value);
+}
+
+/** Bits 64–127 of a value, as the core takes an i64. */
+function high(value: bigint): bigint {
+  return BigInt.asIntN(64, value >> 64n);
 }
 
 /** A pool's or a book's summary from the waterfall and what the kernel wrote. */

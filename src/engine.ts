@@ -4,8 +4,19 @@
 
 import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
-import type { Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult } from './types.js';
-import { copyProfits, readInput, readPoolsInput } from './validate.js';
+import type {
+  IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
+} from './types.js';
+import { copyColumn, copyProfits, readIndexInput, readInput, readPoolsInput } from './validate.js';
+
+/** What `#withColumns` copies into engine memory. */
+interface ColumnInputs {
+  profits: Profits;
+  exempt?: Uint8Array | undefined;
+  pool?: Uint32Array | undefined;
+  weights?: Profits | undefined;
+  caps?: Profits | undefined;
+}
 
 /** Options of `loadEngine`. */
 export interface LoadOptions {
@@ -58,11 +69,35 @@ export class Engine {
    * Throws TypeError / RangeError naming the bad field (and index) before anything is computed.
    */
   socialize(input: SocializeInput): SocializeResult {
-    const { profits, exempt, ...params } = readInput(input);
+    const { profits, exempt, weights, caps, ...params } = readInput(input);
     const n = checkLength(profits.length, 'profits.length');
-    return this.#withColumns(n, profits, exempt, undefined, (columns) => {
-      const summary = this.#core.socialize(columns, n, params, exempt !== undefined);
+    return this.#withColumns(n, { profits, exempt, weights, caps }, (columns) => {
+      const summary = weights === undefined
+        ? this.#core.socialize(columns, n, params, exempt !== undefined)
+        : this.#core.socializeWeighted(columns, n, params, exempt !== undefined, caps !== undefined);
       return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), ...summary };
+    });
+  }
+
+  /**
+   * A per-unit index delta for lazy socialization: `delta` = ceil (or floor with
+   * `rounding: 'down'`) of loss × scale / Σ|units|, each account's `charges[i]` =
+   * ceil (or floor with `chargeRounding: 'down'`) of |units[i]| × delta / scale as
+   * the protocol would apply it, `collected` = Σ charges and `drift` = collected − loss,
+   * all exact. Units that sum to zero are a RangeError (there is nothing to charge).
+   *
+   * @example
+   * engine.indexDelta({ loss: 100n, units: [3n, -3n, 1n], scale: 1000n })
+   * // { delta: 14286n, charges: [43n, 43n, 15n], collected: 101n, drift: 1n, totalUnits: 7n }
+   */
+  indexDelta(input: IndexDeltaInput): IndexDeltaResult {
+    const parsed = readIndexInput(input);
+    const n = checkLength(parsed.units.length, 'units.length');
+    const units = this.#own(parsed.units);
+    return this.#core.withBlocks([8 * n, 8 * n], ([column, out]) => {
+      copyColumn(units, this.#core.int64View(column, n), 'units');
+      const result = this.#core.indexDelta(column, out, n, parsed);
+      return { ...result, charges: this.#core.int64View(out, n).slice() };
     });
   }
 
@@ -75,23 +110,28 @@ export class Engine {
    * RangeError naming the account.
    */
   socializePools(input: SocializePoolsInput): SocializePoolsResult {
-    const { profits, pool, pools, options, exempt } = readPoolsInput(input);
+    const { profits, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
     const n = checkLength(profits.length, 'profits.length');
-    return this.#withColumns(n, profits, exempt, pool, (columns) => {
-      const summaries = this.#core.socializePools(columns, n, pools, options, exempt !== undefined);
+    return this.#withColumns(n, { profits, exempt, pool, weights, caps }, (columns) => {
+      const summaries = weights === undefined
+        ? this.#core.socializePools(columns, n, pools, options, exempt !== undefined)
+        : this.#core.socializePoolsWeighted(columns, n, pools, options, exempt !== undefined, caps !== undefined);
       return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), pools: summaries };
     });
   }
 
+  /** A snapshot of a view into this engine's own memory (a book's), which allocating would detach; others as they are. */
+  #own<V extends ArrayLike<unknown>>(view: V): V {
+    return ArrayBuffer.isView(view) && view.buffer === this.#core.buffer ? ((view as unknown as { slice(): V }).slice()) : view;
+  }
+
   /** Copies the inputs into fresh columns of engine memory, runs `task` on them and frees them. */
-  #withColumns<T>(
-    n: number, profits: Profits, exempt: Uint8Array | undefined, pool: Uint32Array | undefined,
-    task: (columns: Columns) => T,
-  ): T {
-    // Views into this engine's own memory (a book's) would be detached by the allocation below.
-    const own = <V extends ArrayLike<unknown>>(view: V): V =>
-      ArrayBuffer.isView(view) && view.buffer === this.#core.buffer ? ((view as unknown as { slice(): V }).slice()) : view;
-    const sources = { profits: own(profits), exempt: exempt && own(exempt), pool: pool && own(pool) };
+  #withColumns<T>(n: number, inputs: ColumnInputs, task: (columns: Columns) => T): T {
+    const { profits, exempt, pool, weights, caps } = inputs;
+    const sources = {
+      profits: this.#own(profits), exempt: exempt && this.#own(exempt), pool: pool && this.#own(pool),
+      weights: weights && this.#own(weights), caps: caps && this.#own(caps),
+    };
     const columns = this.#core.allocColumns(n);
     try {
       copyProfits(sources.profits, this.#core.int64View(columns.profits, n));
@@ -99,6 +139,14 @@ export class Engine {
       if (sources.pool) {
         this.#core.ensurePool(columns, n);
         this.#core.uint32View(columns.pool, n).set(sources.pool);
+      }
+      if (sources.weights) {
+        this.#core.ensureWeights(columns, n);
+        copyColumn(sources.weights, this.#core.int64View(columns.weights, n), 'weights');
+      }
+      if (sources.caps) {
+        this.#core.ensureCaps(columns, n);
+        copyColumn(sources.caps, this.#core.int64View(columns.caps, n), 'caps');
       }
       return task(columns);
     } finally {

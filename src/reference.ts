@@ -2,8 +2,12 @@
 // rather than to be fast, and sharing nothing with the WebAssembly core.
 // Tests compare the engine with it; it also serves where WebAssembly is not allowed.
 
-import type { SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary } from './types.js';
-import { poolOutOfRange, readInput, readPoolsInput, readProfit, type Params } from './validate.js';
+import type {
+  IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary,
+} from './types.js';
+import {
+  chargeTooLarge, I64_MAX, poolOutOfRange, readColumn, readIndexInput, readInput, readPoolsInput, zeroUnits, type Params,
+} from './validate.js';
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
@@ -23,19 +27,34 @@ export function splitmix64(x: bigint): bigint {
  * `exempt` excluded), rounded by `rounding`: largest remainder by default
  * (ties to the lower index, or by `splitmix64(tieSeed ^ index)` when seeded),
  * `'down'` (floors; the dust stays uncovered) or `'up'` (ceilings; the surplus
- * goes back to the fund). What all profits cannot cover is `uncovered`.
+ * goes back to the fund). What all profits cannot cover is `uncovered`. With
+ * `weights` (and `caps`), the split is by weight, capped, by water-filling.
  *
  * @example
  * socializeReference({ loss: 10n, profits: [5n, 3n, -2n, 2n] }).haircuts
  * // BigInt64Array [5n, 3n, 0n, 2n]
  */
 export function socializeReference(input: SocializeInput): SocializeResult {
-  const { profits: source, exempt, ...params } = readInput(input);
-  const profits = Array.from({ length: source.length }, (_, i) => readProfit(source[i], i));
+  const { profits: source, exempt, weights, caps, ...params } = readInput(input);
+  const profits = readColumn(source, 'profits', false);
+  const by = weights === undefined ? undefined : readWeighting(profits, weights, caps);
   const haircuts = new BigInt64Array(profits.length);
   const remainders = new Array<bigint>(profits.length).fill(0n);
-  const summary = socializeGroup(profits, profits.map((_, i) => i), exempt, params, haircuts, remainders);
+  const summary = socializeGroup(profits, profits.map((_, i) => i), exempt, params, haircuts, remainders, by);
   return { haircuts, ...summary };
+}
+
+/** Weights and caps as bigints, checked (non-negative); caps default to max(profit, 0). */
+function readWeighting(profits: bigint[], weights: Profits, caps: Profits | undefined): Weighting {
+  const w = readColumn(weights, 'weights', true);
+  const c = caps === undefined ? profits.map((p) => (p > 0n ? p : 0n)) : readColumn(caps, 'caps', true);
+  return { weights: w, caps: c };
+}
+
+/** Weights and caps of every account of the book. */
+interface Weighting {
+  weights: bigint[];
+  caps: bigint[];
 }
 
 /**
@@ -43,45 +62,80 @@ export function socializeReference(input: SocializeInput): SocializeResult {
  * with ties decided by each account's index in the whole book.
  */
 export function socializePoolsReference(input: SocializePoolsInput): SocializePoolsResult {
-  const { profits: source, pool, pools, options, exempt } = readPoolsInput(input);
+  const { profits: source, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
   const bad = pool.findIndex((k) => k >= pools.length);
   if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, pools.length);
-  const profits = Array.from({ length: source.length }, (_, i) => readProfit(source[i], i));
+  const profits = readColumn(source, 'profits', false);
+  const by = weights === undefined ? undefined : readWeighting(profits, weights, caps);
   const haircuts = new BigInt64Array(profits.length);
   const remainders = new Array<bigint>(profits.length).fill(0n);
   const members = pools.map(() => [] as number[]);
   pool.forEach((k, i) => members[k]!.push(i));
-  return { haircuts, pools: pools.map((amounts, k) => socializeGroup(profits, members[k]!, exempt, { ...amounts, ...options }, haircuts, remainders)) };
+  return {
+    haircuts,
+    pools: pools.map((amounts, k) => socializeGroup(profits, members[k]!, exempt, { ...amounts, ...options }, haircuts, remainders, by)),
+  };
+}
+
+/**
+ * The capped set C of the contract, by its definition: starting from nobody,
+ * cap every account whose cap is below its share of what is left (cap·W < R·w),
+ * until no more are. Each round only raises the others' shares, so this is the
+ * smallest such set. Quadratic at worst: an oracle, not a kernel.
+ */
+function cappedSet(eligible: number[], by: Weighting, target: bigint): Set<number> {
+  const capped = new Set<number>();
+  for (;;) {
+    const open = eligible.filter((i) => !capped.has(i));
+    const R = target - [...capped].reduce((sum, i) => sum + by.caps[i]!, 0n);
+    const W = open.reduce((sum, i) => sum + by.weights[i]!, 0n);
+    const more = open.filter((i) => by.caps[i]! * W < R * by.weights[i]!);
+    if (more.length === 0) return capped;
+    for (const i of more) capped.add(i);
+  }
 }
 
 /**
  * Socializes over the accounts `members` (ascending indices) of `profits`, writing their
- * haircuts; `remainders` is scratch, one entry per account of the book.
+ * haircuts; `remainders` is scratch, one entry per account of the book. With `by`, the
+ * split is by weight with caps.
  */
 function socializeGroup(
   profits: bigint[], members: number[], exempt: Uint8Array | undefined, params: Params,
-  haircuts: BigInt64Array, remainders: bigint[],
+  haircuts: BigInt64Array, remainders: bigint[], by?: Weighting,
 ): SocializeSummary {
   const { loss, insuranceFund, rounding, tieSeed } = params;
-  // 1–4: the fund pays first; the profitable accounts pay what is left, up to their total.
+  // 1–4: the fund pays first; the eligible accounts pay what is left, up to their total
+  // profit (by weight: up to their total cap).
   const insuranceUsed = min(loss, insuranceFund);
   const residual = loss - insuranceUsed;
-  const eligible = members.filter((index) => profits[index]! > 0n && !exempt?.[index]);
-  const totalProfit = eligible.reduce((sum, index) => sum + profits[index]!, 0n);
+  const eligible = members.filter((index) =>
+    !exempt?.[index] && (by === undefined ? profits[index]! > 0n : by.weights[index]! > 0n && by.caps[index]! > 0n));
+  const capacityOf = (index: number) => (by === undefined ? profits[index]! : by.caps[index]!);
+  const totalProfit = eligible.reduce((sum, index) => sum + capacityOf(index), 0n);
   const target = min(residual, totalProfit);
   const uncoveredByProfits = residual - target;
 
-  // 5: each account's exact quota target·profit/totalProfit: floor and remainder.
+  // Who shares what: by profit, everyone shares the target in proportion to profit;
+  // by weight, the capped accounts pay their caps and the others share the rest.
+  const capped = by === undefined || target === 0n ? new Set<number>() : cappedSet(eligible, by, target);
+  const sharing = eligible.filter((index) => !capped.has(index));
+  const share = target - [...capped].reduce((sum, index) => sum + by!.caps[index]!, 0n);
+  const shareOf = (index: number) => (by === undefined ? profits[index]! : by.weights[index]!);
+  const shareTotal = sharing.reduce((sum, index) => sum + shareOf(index), 0n);
+
+  // 5: each account's exact quota share·weight/total: floor and remainder.
   for (const index of members) {
     haircuts[index] = 0n;
     remainders[index] = 0n;
   }
+  for (const index of capped) haircuts[index] = by!.caps[index]!;
   let floored = 0n;
-  if (target > 0n) {
-    for (const index of eligible) {
-      const numerator = target * profits[index]!;
-      haircuts[index] = numerator / totalProfit;
-      remainders[index] = numerator % totalProfit;
+  if (share > 0n) {
+    for (const index of sharing) {
+      const numerator = share * shareOf(index);
+      haircuts[index] = numerator / shareTotal;
+      remainders[index] = numerator % shareTotal;
       floored += haircuts[index]!;
     }
   }
@@ -91,26 +145,26 @@ function socializeGroup(
   let surplus = 0n;
   if (rounding === 'down') {
     // Floors only: what rounding leaves uncollected stays uncovered.
-    socialized = floored;
-    roundingDust = target - floored;
+    roundingDust = share - floored;
+    socialized = target - roundingDust;
   } else if (rounding === 'up') {
-    // Ceilings (never above the profit, as quota ≤ profit): the excess goes back to the fund.
-    for (const index of eligible) if (remainder(index) > 0n) haircuts[index]! += 1n;
+    // Ceilings (never above the profit or cap, as quota ≤ it): the excess goes back to the fund.
+    for (const index of sharing) if (remainder(index) > 0n) haircuts[index]! += 1n;
     socialized = members.reduce((sum, index) => sum + haircuts[index]!, 0n);
     surplus = socialized - target;
   } else {
     // Largest remainder: one unit each to the largest remainders; equal remainders by
     // ascending splitmix64(tieSeed ^ index) when seeded, then by index.
     const order = (index: number) => (tieSeed === undefined ? 0n : splitmix64(BigInt.asUintN(64, tieSeed ^ BigInt(index))));
-    const byRemainder = [...eligible].sort((a, b) => {
+    const byRemainder = [...sharing].sort((a, b) => {
       if (remainder(a) !== remainder(b)) return remainder(a) > remainder(b) ? -1 : 1;
       const oa = order(a), ob = order(b);
       return oa !== ob ? (oa < ob ? -1 : 1) : a - b;
     });
-    for (const index of byRemainder.slice(0, Number(target - floored))) haircuts[index]! += 1n;
+    for (const index of byRemainder.slice(0, Number(share - floored))) haircuts[index]! += 1n;
   }
 
-  return {
+  const summary: SocializeSummary = {
     insuranceUsed,
     socialized,
     uncovered: uncoveredByProfits + roundingDust,
@@ -120,4 +174,37 @@ function socializeGroup(
     roundingDust,
     surplus,
   };
+  if (by !== undefined) {
+    summary.totalWeight = eligible.reduce((sum, index) => sum + by.weights[index]!, 0n);
+    summary.cappedAccounts = capped.size;
+  }
+  return summary;
+}
+
+/**
+ * The per-unit index delta exactly as `engine.indexDelta` computes it:
+ * delta = ceil (or floor, `rounding: 'down'`) of loss × scale / Σ|units|; each
+ * account's charge = ceil (or floor, `chargeRounding: 'down'`) of
+ * |units[i]| × delta / scale; collected = Σ charges; drift = collected − loss.
+ *
+ * @example
+ * indexDeltaReference({ loss: 100n, units: [3n, -3n, 1n], scale: 1000n }).delta
+ * // 14286n
+ */
+export function indexDeltaReference(input: IndexDeltaInput): IndexDeltaResult {
+  const { loss, units: source, scale, rounding, chargeRounding } = readIndexInput(input);
+  const units = readColumn(source, 'units', false).map((u) => (u < 0n ? -u : u));
+  const totalUnits = units.reduce((sum, u) => sum + u, 0n);
+  if (totalUnits === 0n) throw zeroUnits();
+  const divide = (a: bigint, b: bigint, up: boolean) => (up ? (a + b - 1n) / b : a / b);
+  const delta = divide(loss * scale, totalUnits, rounding === 'up');
+  const charges = new BigInt64Array(units.length);
+  let collected = 0n;
+  units.forEach((u, i) => {
+    const charge = divide(u * delta, scale, chargeRounding === 'up');
+    if (charge > I64_MAX) throw chargeTooLarge(i, charge);
+    charges[i] = charge;
+    collected += charge;
+  });
+  return { delta, charges, collected, drift: collected - loss, totalUnits };
 }

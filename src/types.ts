@@ -44,6 +44,14 @@ export interface SocializeInput extends SocializeParams {
    * market-maker accounts).
    */
   exempt?: Uint8Array | readonly boolean[];
+  /**
+   * Split by these weights (one non-negative signed 64-bit value per account, e.g.
+   * position size or open interest) instead of by profit, never taking more than
+   * each account's cap: water-filling. Eligible: weight > 0, cap > 0, not exempt.
+   */
+  weights?: Profits;
+  /** With `weights`: the most each account may pay (non-negative); default max(profit, 0). */
+  caps?: Profits;
 }
 
 /**
@@ -57,9 +65,12 @@ export interface SocializeSummary {
   socialized: bigint;
   /** What neither the fund nor all profits can cover. */
   uncovered: bigint;
-  /** Exact sum of the positive profits (may exceed 2^64). */
+  /**
+   * Exact sum of the positive profits of the eligible accounts (may exceed 2^64). With
+   * `weights`: the sum of the eligible accounts' caps, the most they can pay.
+   */
   totalProfit: bigint;
-  /** How many accounts have a positive profit. */
+  /** How many accounts are eligible (a positive profit; with weights, a positive weight and cap). */
   profitableAccounts: number;
   /** socialized / totalProfit as a float (0 when totalProfit is 0): for display only, never for units. */
   haircutRate: number;
@@ -67,6 +78,10 @@ export interface SocializeSummary {
   roundingDust: bigint;
   /** Under `rounding: 'up'`: the units collected beyond the target, returned to the fund; else 0. */
   surplus: bigint;
+  /** With `weights` only: the exact sum of the eligible accounts' weights. */
+  totalWeight?: bigint;
+  /** With `weights` only: how many accounts pay exactly their cap (the set C). */
+  cappedAccounts?: number;
 }
 
 /** A socialization's totals and each account's haircut. */
@@ -101,6 +116,10 @@ export interface SocializePoolsInput extends PoolOptions {
   pools: readonly PoolParams[];
   /** As for `socialize`: a non-zero entry makes the account ineligible in its pool. */
   exempt?: Uint8Array | readonly boolean[];
+  /** As for `socialize`: each pool is split by weight, with caps. */
+  weights?: Profits;
+  /** As for `socialize`, with `weights`. */
+  caps?: Profits;
 }
 
 /** Every account's haircut, and one summary per pool (exactly `socialize` on that pool alone). */
@@ -109,4 +128,35 @@ export interface SocializePoolsResult {
   haircuts: BigInt64Array;
   /** One summary per pool, in the order of `pools`. */
   pools: SocializeSummary[];
+}
+
+/** Which way an index delta or a charge is rounded. */
+export type IndexRounding = 'up' | 'down';
+
+/** The input of `engine.indexDelta` and `indexDeltaReference`. */
+export interface IndexDeltaInput {
+  /** The loss to spread over every unit of position; 0 ≤ loss ≤ 2^63 − 1. */
+  loss: Amount;
+  /** Each account's position size (signed; its absolute value is charged). */
+  units: Profits;
+  /** The index's fixed-point scale, e.g. 10n ** 9n; 1 ≤ scale ≤ 2^63 − 1. */
+  scale: Amount;
+  /** delta = ceil (`'up'`, default) or floor (`'down'`) of loss × scale / Σ|units|. */
+  rounding?: IndexRounding;
+  /** Each charge = ceil (`'up'`, default) or floor (`'down'`) of |units[i]| × delta / scale. */
+  chargeRounding?: IndexRounding;
+}
+
+/** A per-unit index delta and what it charges each account. */
+export interface IndexDeltaResult {
+  /** What to add to the per-unit index, in units of 1/scale per unit of position. */
+  delta: bigint;
+  /** Each account's charge as the protocol would apply it, owned by the caller. */
+  charges: BigInt64Array;
+  /** Σ charges, exactly. */
+  collected: bigint;
+  /** collected − loss: positive when the index over-collects, negative when it falls short. */
+  drift: bigint;
+  /** Σ |units|, exactly (may exceed 2^64). */
+  totalUnits: bigint;
 }

@@ -1,7 +1,7 @@
 // Input checks shared by the engine and the reference: every bad input gets a
 // TypeError or RangeError that names the field and, for arrays, the first bad index.
 
-import type { Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
+import type { IndexDeltaInput, IndexRounding, Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
 export const I64_MIN = -(2n ** 63n);
@@ -34,21 +34,52 @@ export function readAmount(value: unknown, field: string): bigint {
   return amount;
 }
 
-/** Profit number `index`: a signed 64-bit integer. */
-export function readProfit(value: unknown, index: number): bigint {
-  const profit = toInteger(value, `profits[${index}]`);
-  if (profit < I64_MIN || profit > I64_MAX) {
-    throw new RangeError(`profits[${index}] must be within the signed 64-bit range, got ${profit}`);
+/** Element `index` of the column `field` (profits, weights, caps, units): a signed 64-bit integer. */
+export function readInt64(value: unknown, field: string, index: number): bigint {
+  const integer = toInteger(value, `${field}[${index}]`);
+  if (integer < I64_MIN || integer > I64_MAX) {
+    throw new RangeError(`${field}[${index}] must be within the signed 64-bit range, got ${integer}`);
   }
-  return profit;
+  return integer;
+}
+
+/** Checks that the column `field` is an array or a typed array (not a DataView). */
+function checkColumn(values: unknown, field: string): asserts values is Profits {
+  const typed = ArrayBuffer.isView(values) && !(values instanceof DataView);
+  if (!typed && !Array.isArray(values)) {
+    throw new TypeError(`${field} must be an array or a typed array, got ${describe(values)}`);
+  }
 }
 
 /** Checks that `profits` is an array or a typed array (not a DataView). */
 export function checkProfits(profits: unknown): asserts profits is Profits {
-  const typed = ArrayBuffer.isView(profits) && !(profits instanceof DataView);
-  if (!typed && !Array.isArray(profits)) {
-    throw new TypeError(`profits must be an array or a typed array, got ${describe(profits)}`);
-  }
+  checkColumn(profits, 'profits');
+}
+
+/**
+ * Reads an optional column of `count` signed 64-bit values (`weights`, `caps`):
+ * undefined, or an array or typed array of the right length. Elements are
+ * checked when copied (`copyColumn`) or read (`readColumn`).
+ */
+export function checkOptionalColumn(values: unknown, field: string, count: number): Profits | undefined {
+  if (values === undefined) return undefined;
+  checkColumn(values, field);
+  if (values.length !== count) throw new RangeError(`${field} has ${values.length} entries; expected one per account (${count})`);
+  return values;
+}
+
+/** Every element of a column as a bigint, checked: signed 64-bit, and ≥ 0 when `nonNegative`. */
+export function readColumn(values: Profits, field: string, nonNegative: boolean): bigint[] {
+  return Array.from({ length: values.length }, (_, i) => {
+    const value = readInt64(values[i], field, i);
+    if (nonNegative && value < 0n) throw negativeEntry(field, i, value);
+    return value;
+  });
+}
+
+/** The RangeError for a negative weight or cap. */
+export function negativeEntry(field: string, index: number, value: bigint): RangeError {
+  return new RangeError(`${field}[${index}] must not be negative, got ${value}`);
 }
 
 /** The rounding policies, in the order the core numbers them (0, 1, 2). */
@@ -115,24 +146,95 @@ export function readExempt(exempt: unknown, count: number): Uint8Array | undefin
   return bytes;
 }
 
-/** Reads a whole `socialize` input; profits are checked as a container only. */
-export function readInput(input: unknown): Params & { profits: Profits; exempt: Uint8Array | undefined } {
+/** A validated `socialize` input: columns are checked as containers only. */
+export interface Input extends Params {
+  profits: Profits;
+  exempt: Uint8Array | undefined;
+  /** Present when the split is by weight. */
+  weights: Profits | undefined;
+  /** Present when caps other than the profits are given (only with weights). */
+  caps: Profits | undefined;
+}
+
+/** Reads a whole `socialize` input; columns are checked as containers only. */
+export function readInput(input: unknown): Input {
   const params = readParams(input);
-  const { profits, exempt } = input as SocializeInput;
+  const { profits, exempt, weights, caps } = input as SocializeInput;
   checkProfits(profits);
-  return { ...params, profits, exempt: readExempt(exempt, profits.length) };
+  return { ...params, profits, exempt: readExempt(exempt, profits.length), ...readWeighting(weights, caps, profits.length) };
+}
+
+/** Reads the optional `weights` and `caps` columns (containers only); caps need weights. */
+function readWeighting(weights: unknown, caps: unknown, count: number): { weights: Profits | undefined; caps: Profits | undefined } {
+  const weightColumn = checkOptionalColumn(weights, 'weights', count);
+  const capColumn = checkOptionalColumn(caps, 'caps', count);
+  if (capColumn !== undefined && weightColumn === undefined) throw new TypeError('caps are only read with weights: give weights too');
+  return { weights: weightColumn, caps: capColumn };
 }
 
 /**
- * Copies `profits` into `target` (same length), checking each element.
- * A BigInt64Array needs no check and is copied in one call.
+ * Copies the column `values` (field `field`) into `target` (same length),
+ * checking each element. A BigInt64Array needs no check and is copied in one call.
  */
-export function copyProfits(profits: Profits, target: BigInt64Array): void {
-  if (profits instanceof BigInt64Array) {
-    target.set(profits);
+export function copyColumn(values: Profits, target: BigInt64Array, field: string): void {
+  if (values instanceof BigInt64Array) {
+    target.set(values);
     return;
   }
-  for (let i = 0; i < target.length; i++) target[i] = readProfit(profits[i], i);
+  for (let i = 0; i < target.length; i++) target[i] = readInt64(values[i], field, i);
+}
+
+/** `copyColumn` for profits. */
+export function copyProfits(profits: Profits, target: BigInt64Array): void {
+  copyColumn(profits, target, 'profits');
+}
+
+/** The rounding directions of an index delta and of its charges. */
+export const INDEX_ROUNDINGS: readonly IndexRounding[] = ['up', 'down'];
+
+/** A validated `indexDelta` input. */
+export interface IndexInput {
+  loss: bigint;
+  units: Profits;
+  scale: bigint;
+  rounding: IndexRounding;
+  chargeRounding: IndexRounding;
+}
+
+/** Reads `rounding` or `chargeRounding` of an index delta: 'up' (default) or 'down'. */
+function readIndexRounding(value: unknown, field: string): IndexRounding {
+  if (value === undefined) return 'up';
+  if (typeof value !== 'string') throw new TypeError(`${field} must be a string, got ${describe(value)}`);
+  if (!INDEX_ROUNDINGS.includes(value as IndexRounding)) {
+    throw new RangeError(`${field} must be 'up' or 'down', got ${JSON.stringify(value)}`);
+  }
+  return value as IndexRounding;
+}
+
+/** Reads an `indexDelta` input; `units` is checked as a container only. */
+export function readIndexInput(input: unknown): IndexInput {
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError(`the input must be an object with loss, units and scale, got ${describe(input)}`);
+  }
+  const { loss, units, scale, rounding, chargeRounding } = input as IndexDeltaInput;
+  const amount = readAmount(loss, 'loss');
+  checkColumn(units, 'units');
+  const scaleValue = readAmount(scale, 'scale');
+  if (scaleValue === 0n) throw new RangeError('scale must be at least 1, got 0');
+  return {
+    loss: amount, units, scale: scaleValue,
+    rounding: readIndexRounding(rounding, 'rounding'), chargeRounding: readIndexRounding(chargeRounding, 'chargeRounding'),
+  };
+}
+
+/** The RangeError for units that sum to zero: there is nothing to charge a loss to. */
+export function zeroUnits(): RangeError {
+  return new RangeError('units sum to zero (Σ|units| = 0): there is no position to charge the loss to');
+}
+
+/** The RangeError for a charge past the signed 64-bit range. */
+export function chargeTooLarge(index: number, charge: bigint): RangeError {
+  return new RangeError(`charges[${index}] would be ${charge}, past 2^63 − 1: units[${index}] is too large for this delta and scale`);
 }
 
 /** Validated input of `socializePools`. */
@@ -142,6 +244,8 @@ export interface PoolsInput {
   pools: Amounts[];
   options: Options;
   exempt: Uint8Array | undefined;
+  weights: Profits | undefined;
+  caps: Profits | undefined;
 }
 
 /**
@@ -150,9 +254,10 @@ export interface PoolsInput {
  */
 export function readPoolsInput(input: unknown): PoolsInput {
   if (typeof input !== 'object' || input === null) throw new TypeError(`the input must be an object with profits, pool and pools, got ${describe(input)}`);
-  const { profits, pool, pools, exempt } = input as SocializePoolsInput;
+  const { profits, pool, pools, exempt, weights, caps } = input as SocializePoolsInput;
   const options = readOptions(input);
   checkProfits(profits);
+  const weighting = readWeighting(weights, caps, profits.length);
   if (!(pool instanceof Uint32Array)) throw new TypeError(`pool must be a Uint32Array, got ${describe(pool)}`);
   if (pool.length !== profits.length) throw new RangeError(`pool has ${pool.length} entries; expected one per account (${profits.length})`);
   if (!Array.isArray(pools)) throw new TypeError(`pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
@@ -160,7 +265,7 @@ export function readPoolsInput(input: unknown): PoolsInput {
     if (typeof value !== 'object' || value === null) throw new TypeError(`pools[${k}] must be an object with a loss, got ${describe(value)}`);
     return readAmounts(value, `pools[${k}].`);
   });
-  return { profits, pool, pools: amounts, options, exempt: readExempt(exempt, profits.length) };
+  return { profits, pool, pools: amounts, options, exempt: readExempt(exempt, profits.length), ...weighting };
 }
 
 /** The RangeError for account `index` whose pool index `value` is not below `count`. */
