@@ -8,14 +8,18 @@
 //
 // 1. `sumWeighted`: Σ w and Σ cap of the eligible (128-bit), one mask byte each
 //    (0 shares, 1 ineligible), and the first negative weight or cap.
-// 2. `capAccounts`: λ0 = S / Σw is a lower bound of λ*, so every account with
-//    ρ < λ0 is capped at once (its exact floor of S·w/Σw says so). Accounts
-//    with ρ up to about 4·λ0 are listed; the rest are presumed to share.
-//    A quickselect on ρ over the list (3-way, exact 128-bit cross products)
-//    finds λ*: for a pivot p, p ∈ C ⟺ cap_p·W_t < R_t·w_p with everything below
-//    p capped, and each round settles one side. If λ* turns out above 4·λ0
-//    (checked exactly) the presumption was wrong: it runs again over every
-//    account. Capped accounts get mask 2.
+// 2. `capAccounts` finds R and W, then marks C in one pass (mask 2):
+//    - λ0 = S / Σw is a lower bound of λ*: every account with ρ < λ0 (its cap
+//      below its exact floor share of S) is capped at once. Accounts with ρ up
+//      to about 2^g·λ0 are copied to a list of (cap, w) pairs; the rest are
+//      presumed to share.
+//    - A quickselect on ρ over the list (3-way, exact 128-bit cross products,
+//      sequential on the copies) finds λ*: for a pivot p, p ∈ C ⟺
+//      cap_p·W_t < R_t·w_p with everything below p capped and everything from p
+//      up sharing, and each round settles one side.
+//    - If λ* turns out above 2^g·λ0 (checked exactly, in 192 bits) a presumed
+//      account may be capped: it runs again with a wider g, and at last with
+//      every account listed. The answer never depends on g, only the time.
 // 3. The others share b = R mod W through `allocate` (weights as profits, the
 //    mask as exemptions), and `finishWeighted` adds ⌊R/W⌋·w and writes the caps.
 
@@ -30,31 +34,52 @@ let capLow: u64 = 0, capHigh: u64 = 0, eligibleCount: u32 = 0, firstBad: i32 = -
 /**
  * Σ eligible weights (returned low half; `weightedHigh()` the high half),
  * Σ eligible caps (`capTotalLow()`, `capTotalHigh()`), the eligible count
- * (`weightedCount()`) and the first account with a negative weight or cap
- * (`firstNegative()`, −1 if none; the sums are then unused). `caps` may be the
- * profits column: a cap is max(value, 0). Writes one mask byte per account.
+ * (`weightedCount()`) and the first account with a negative weight, or cap when
+ * `capsChecked` (`firstNegative()`, −1 if none; the sums are then unused).
+ * `caps` may be the profits column: a cap is max(value, 0). Writes one mask
+ * byte per account (SHARES or OUT). Branch-free.
  */
 export function sumWeighted(weights: usize, caps: usize, exempt: usize, mask: usize, n: u32, capsChecked: bool): u64 {
-  let wLo: u64 = 0, wHi: u64 = 0, cLo: u64 = 0, cHi: u64 = 0;
-  let count: u32 = 0;
+  const low = exempt == 0
+    ? sumWeightedLoop(weights, caps, 0, mask, n, capsChecked, false)
+    : sumWeightedLoop(weights, caps, exempt, mask, n, capsChecked, true);
   firstBad = -1;
+  if (signs < 0) {
+    for (let i: u32 = 0; i < n; i++) {
+      const at = <usize>i << 3;
+      if (load<i64>(weights + at) < 0 || (capsChecked && load<i64>(caps + at) < 0)) {
+        firstBad = <i32>i;
+        break;
+      }
+    }
+  }
+  return low;
+}
+
+let signs: i64 = 0;
+
+// @ts-ignore: decorator
+@inline function sumWeightedLoop(
+  weights: usize, caps: usize, exempt: usize, mask: usize, n: u32, capsChecked: bool, checkExempt: bool,
+): u64 {
+  let wLo: u64 = 0, wHi: u64 = 0, cLo: u64 = 0, cHi: u64 = 0, seen: i64 = 0;
+  let count: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
     const wv = load<i64>(weights + at), cv = load<i64>(caps + at);
-    if ((wv | select<i64>(cv, 0, capsChecked)) < 0) {
-      firstBad = <i32>i;
-      return 0;
-    }
-    const w = <u64>wv, cap = positivePart(cv);
-    const live = w != 0 && cap != 0 && (exempt == 0 || load<u8>(exempt + <usize>i) == 0);
-    store<u8>(mask + <usize>i, live ? SHARES : OUT);
-    const mw = select<u64>(w, 0, live), mc = select<u64>(cap, 0, live);
-    wLo += mw;
-    wHi += <u64>(wLo < mw);
-    cLo += mc;
-    cHi += <u64>(cLo < mc);
+    seen |= capsChecked ? wv | cv : wv;
+    const cap = positivePart(cv);
+    let live = (wv > 0) & (cap != 0);
+    if (checkExempt) live &= load<u8>(exempt + <usize>i) == 0;
+    store<u8>(mask + <usize>i, select<u8>(SHARES, OUT, live));
+    const w = select<u64>(<u64>wv, 0, live), c = select<u64>(cap, 0, live);
+    wLo += w;
+    wHi += <u64>(wLo < w);
+    cLo += c;
+    cHi += <u64>(cLo < c);
     count += <u32>live;
   }
+  signs = seen;
   weightHigh = wHi;
   capLow = cLo;
   capHigh = cHi;
@@ -91,39 +116,21 @@ export function cappedAccounts(): u32 { return cappedCount; }
  * Finds C for the accounts of one region and marks them CAPPED in `mask`:
  * the region is accounts 0…count−1 when `region` is 0, else the `count`
  * indices (u32) at `region`. S = the units to take (below Σ caps of the
- * region's eligible, below 2^63), (Wlo, Whi) = their Σ weights. `list` is
- * scratch of 4 bytes per account of the region. Results: `sharedUnits()`,
- * `sharedWeightLow/High()`, `cappedAccounts()`.
+ * region's eligible, below 2^63), (Wlo, Whi) = their Σ weights. `capList` and
+ * `weightList` are scratch of 8 bytes per account of the region each. Results:
+ * `sharedUnits()`, `sharedWeightLow/High()`, `cappedAccounts()`.
  */
 export function capAccounts(
-  weights: usize, caps: usize, mask: usize, region: usize, count: u32, list: usize, S: u64, Wlo: u64, Whi: u64,
+  weights: usize, caps: usize, mask: usize, region: usize, count: u32, capList: usize, weightList: usize, indexList: usize,
+  S: u64, Wlo: u64, Whi: u64,
 ): void {
-  cappedCount = 0;
-  const presumed = !firstRoundAndSelect(weights, caps, mask, region, count, list, S, Wlo, Whi, true);
-  if (presumed && !levelWithin(S, Wlo, Whi)) {
-    // λ* > 4·λ0: some presumed accounts are capped after all. Start over with every one listed.
-    unmark(mask, region, count);
-    cappedCount = 0;
-    firstRoundAndSelect(weights, caps, mask, region, count, list, S, Wlo, Whi, false);
+  // Bounds 2·λ0, then 16·λ0, then none: each run is exact for its list; a run whose
+  // level stays within its bound is the answer.
+  for (let g = 1; ; g = g == 1 ? 4 : 64) {
+    const complete = firstRound(weights, caps, mask, region, count, capList, weightList, indexList, S, Wlo, Whi, g);
+    if (complete || levelWithin(S, Wlo, Whi, g)) break;
   }
-}
-
-/**
- * The first round, then the quickselect over its list. Returns whether every
- * eligible account of the region was capped or listed (nothing presumed).
- */
-function firstRoundAndSelect(
-  weights: usize, caps: usize, mask: usize, region: usize, count: u32, list: usize,
-  S: u64, Wlo: u64, Whi: u64, bounded: bool,
-): bool {
-  const listed = firstRound(weights, caps, mask, region, count, list, S, Wlo, Whi, bounded);
-  const complete = listed + cappedCount == roundSeen;
-  // Known to share so far: Σ w of everything neither capped nor listed.
-  let bLo = Wlo - roundWeightLow, bHi = Whi - roundWeightHigh - <u64>(Wlo < roundWeightLow);
-  bHi -= listedWeightHigh + <u64>(bLo < listedWeightLow);
-  bLo -= listedWeightLow;
-  select3(weights, caps, mask, list, listed, S - roundCapped, bLo, bHi);
-  return complete;
+  markCapped(weights, caps, mask, indexList, lastListed);
 }
 
 /** Account number k of a region. */
@@ -132,40 +139,77 @@ function firstRoundAndSelect(
   return region == 0 ? k : load<u32>(region + (<usize>k << 2));
 }
 
-let roundCapped: u64 = 0, roundWeightLow: u64 = 0, roundWeightHigh: u64 = 0;
-let listedWeightLow: u64 = 0, listedWeightHigh: u64 = 0, roundSeen: u32 = 0;
-
 /**
  * Caps every eligible account of the region whose cap is below its share of S
- * by weight over all of them (ρ < λ0), and lists the others with ⌊cap/4⌋ ≤ their
- * floor share (or all others when `bounded` is false). Sets Σ cap and Σ w of
- * the capped and Σ w of the listed; returns the list's length.
+ * by weight over all of them (ρ < λ0) and lists the others with
+ * ⌊cap / 2^g⌋ ≤ their floor share (all of them when g ≥ 63: caps are below
+ * 2^63), then selects over the list. Returns whether nothing was presumed
+ * (every eligible account capped or listed).
  */
 function firstRound(
-  weights: usize, caps: usize, mask: usize, region: usize, count: u32, list: usize,
-  S: u64, Wlo: u64, Whi: u64, bounded: bool,
-): u32 {
+  weights: usize, caps: usize, mask: usize, region: usize, count: u32, capList: usize, weightList: usize, indexList: usize,
+  S: u64, Wlo: u64, Whi: u64, g: i32,
+): bool {
   // S = a·W + b with b < W: the share S·w/W is a·w + b·w/W (a > 0 only when W ≤ S < 2^63).
-  const a: u64 = Whi == 0 && Wlo <= S ? S / Wlo : 0;
-  const b: u64 = Whi == 0 && Wlo <= S ? S % Wlo : S;
-  const narrow = isNarrow(Wlo, Whi);
+  const whole = Whi == 0 && Wlo <= S;
+  const a: u64 = whole ? S / Wlo : 0;
+  const b: u64 = whole ? S % Wlo : S;
   const s = ratioShift(Whi);
   const c = fixedRatio(b, Wlo, Whi, s);
-  let capped: u64 = 0, cwLo: u64 = 0, cwHi: u64 = 0, lwLo: u64 = 0, lwHi: u64 = 0;
-  let listed: u32 = 0, seen: u32 = 0;
+  const shift = <u64>min(g, 63);
+  // One copy of the loop per case, so that each carries only what it needs.
+  let end: usize;
+  if (isNarrow(Wlo, Whi)) {
+    end = region == 0
+      ? classify(weights, caps, mask, 0, count, indexList, a, b, c, Wlo, 0, 0, shift, true, false)
+      : classify(weights, caps, mask, region, count, indexList, a, b, c, Wlo, 0, 0, shift, true, true);
+  } else {
+    end = region == 0
+      ? classify(weights, caps, mask, 0, count, indexList, a, b, c, Wlo, Whi, s, shift, false, false)
+      : classify(weights, caps, mask, region, count, indexList, a, b, c, Wlo, Whi, s, shift, false, true);
+  }
+  const n = <u32>((end - indexList) >> 2);
+  lastListed = n;
+  // The listed accounts' (cap, w) side by side, for the selection to reorder.
+  for (let k: u32 = 0; k < n; k++) {
+    const i = <usize>load<u32>(indexList + (<usize>k << 2));
+    store<u64>(capList + (<usize>k << 3), positivePart(load<i64>(caps + (i << 3))));
+    store<u64>(weightList + (<usize>k << 3), load<u64>(weights + (i << 3)));
+  }
+  select3(capList, weightList, n, S - roundCapped, presumedLow, presumedHigh);
+  return (presumedLow | presumedHigh) == 0;
+}
+
+// Set by `classify`: Σ caps of the capped, Σ w of the presumed (neither capped nor listed).
+let roundCapped: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
+
+/**
+ * The first round's pass: each eligible account of the region is capped (mask
+ * CAPPED), listed (its index from `entry` on) or presumed to share. Returns the
+ * list's end. Branch-free on the data; `narrow` and `listed` pick the loop.
+ */
+// @ts-ignore: decorator
+@inline function classify(
+  weights: usize, caps: usize, mask: usize, region: usize, count: u32, entry: usize,
+  a: u64, b: u64, c: u64, Wlo: u64, Whi: u64, s: i32, shift: u64, narrow: bool, listed: bool,
+): usize {
+  let capped: u64 = 0, farLo: u64 = 0, farHi: u64 = 0;
+  let marked: u32 = 0;
   for (let k: u32 = 0; k < count; k++) {
-    const i = member(region, k);
-    if (load<u8>(mask + <usize>i) != SHARES) continue;
-    seen++;
-    const w = load<u64>(weights + (<usize>i << 3));
+    const i = listed ? load<u32>(region + (<usize>k << 2)) : k;
+    // Capped in an earlier round with a narrower list: capped again, the same way.
+    const state = load<u8>(mask + <usize>i);
+    const live = state != OUT;
+    const w = select<u64>(load<u64>(weights + (<usize>i << 3)), 0, live);
     const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
     // q = ⌊b·w / W⌋ and whether the remainder is non-zero, exactly (as allocate's passes).
     let q: u64, inexact: bool;
     if (narrow) {
       q = mulhi(w, c);
       let r = b * w - q * Wlo;
-      if (r >= Wlo) { q++; r -= Wlo; }
-      inexact = r != 0;
+      const short = r >= Wlo;
+      q += <u64>short;
+      inexact = r != select<u64>(Wlo, 0, short);
     } else {
       q = mulhi(w, c) >> <u64>s;
       let rLo = remainderWide(b, w, q, Wlo, Whi), rHi = high;
@@ -177,89 +221,71 @@ function firstRound(
       inexact = (rLo | rHi) != 0;
     }
     q += a * w;
-    if (cap < q || (cap == q && inexact)) {
-      store<u8>(mask + <usize>i, CAPPED);
-      capped += cap;
-      cwLo += w;
-      cwHi += <u64>(cwLo < w);
-      cappedCount++;
-    } else if (!bounded || (cap >> 2) <= q) {
-      // ⌊cap/4⌋ > q means cap ≥ 4·(q + 1) > 4·share: ρ > 4·λ0, left out of the list.
-      store<u32>(list + (<usize>listed << 2), i);
-      listed++;
-      lwLo += w;
-      lwHi += <u64>(lwLo < w);
-    }
+    // An ineligible account computes with w = 0: q = 0 ≤ cap, neither capped nor listed nor presumed.
+    const isCapped = (cap < q) | ((cap == q) & inexact);
+    store<u8>(mask + <usize>i, select<u8>(CAPPED, state, isCapped));
+    capped += select<u64>(cap, 0, isCapped);
+    marked += <u32>isCapped;
+    // ⌊cap / 2^g⌋ > q means cap ≥ 2^g·(q + 1) > 2^g·share: ρ > 2^g·λ0, presumed to share.
+    const far = (cap >> shift) > q;
+    const fw = select<u64>(w, 0, far);
+    farLo += fw;
+    farHi += <u64>(farLo < fw);
+    store<u32>(entry, i);
+    entry += select<usize>(4, 0, live & !isCapped & !far);
   }
-  roundSeen = seen;
   roundCapped = capped;
-  roundWeightLow = cwLo;
-  roundWeightHigh = cwHi;
-  listedWeightLow = lwLo;
-  listedWeightHigh = lwHi;
-  return listed;
-}
-
-/** Clears CAPPED marks of a region back to SHARES. */
-function unmark(mask: usize, region: usize, count: u32): void {
-  for (let k: u32 = 0; k < count; k++) {
-    const at = mask + <usize>member(region, k);
-    if (load<u8>(at) == CAPPED) store<u8>(at, SHARES);
-  }
+  presumedLow = farLo;
+  presumedHigh = farHi;
+  cappedCount = marked;
+  return entry;
 }
 
 let pivotState: u64 = 0;
+let lastListed: u32 = 0;
 
 /**
- * Quickselect on ρ over the `count` listed accounts: settles each one as
+ * Quickselect on ρ over the `count` listed (cap, w) pairs: settles each as
  * capped or sharing. R = S − Σ caps capped so far; (bLo, bHi) = Σ w of the
- * accounts known to share. Sets the results of `capAccounts`.
+ * accounts known to share. Sets R and W (`sharedUnits`, `sharedWeight*`).
  */
-function select3(weights: usize, caps: usize, mask: usize, list: usize, count: u32, R: u64, bLo: u64, bHi: u64): void {
-  let lo: u32 = 0, hi: u32 = count;
+function select3(capList: usize, weightList: usize, count: u32, R: u64, bLo: u64, bHi: u64): void {
+  let lo: usize = 0, hi: usize = <usize>count << 3;
   pivotState = <u64>count;
   while (lo < hi) {
-    const p = load<u32>(list + (<usize>(lo + <u32>(splitmix64(pivotState++) % <u64>(hi - lo))) << 2));
-    const pw = load<u64>(weights + (<usize>p << 3));
-    const pc = positivePart(load<i64>(caps + (<usize>p << 3)));
+    const pick = lo + ((<usize>(splitmix64(pivotState++) % <u64>((hi - lo) >> 3))) << 3);
+    const pc = load<u64>(capList + pick), pw = load<u64>(weightList + pick);
     const pw0 = pw & 0xFFFF_FFFF, pw1 = pw >> 32, pc0 = pc & 0xFFFF_FFFF, pc1 = pc >> 32;
     // Dutch flag: [lo, lt) below p's ratio, [lt, at) equal, [gt, hi) above.
     let lt = lo, at = lo, gt = hi;
     let belowLo: u64 = 0, belowHi: u64 = 0, equalCap: u64 = 0, upLo: u64 = 0, upHi: u64 = 0;
     while (at < gt) {
-      const slot = list + (<usize>at << 2);
-      const i = load<u32>(slot);
-      const w = load<u64>(weights + (<usize>i << 3));
-      const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
+      const cap = load<u64>(capList + at), w = load<u64>(weightList + at);
       // cap·pw against pc·w, both exact 128-bit.
       const xHi = mulhiSplit(cap, pw0, pw1), xLo = cap * pw;
       const yHi = mulhiSplit(w, pc0, pc1), yLo = pc * w;
       if (less128(xLo, xHi, yLo, yHi)) {
-        store<u32>(slot, load<u32>(list + (<usize>lt << 2)));
-        store<u32>(list + (<usize>lt << 2), i);
-        lt++;
-        at++;
+        swap(capList, weightList, lt, at);
+        lt += 8;
+        at += 8;
         belowLo += cap;
         belowHi += <u64>(belowLo < cap);
       } else if (less128(yLo, yHi, xLo, xHi)) {
-        gt--;
-        store<u32>(slot, load<u32>(list + (<usize>gt << 2)));
-        store<u32>(list + (<usize>gt << 2), i);
+        gt -= 8;
+        swap(capList, weightList, gt, at);
         upLo += w;
         upHi += <u64>(upLo < w);
       } else {
-        at++;
+        at += 8;
         equalCap += cap;
         upLo += w;
         upHi += <u64>(upLo < w);
       }
     }
-    // With everything below p capped: R_t = R − Σ below, W_t = B + Σ w (equal and above).
+    // With everything below p capped and the rest sharing: R_t = R − Σ below, W_t = B + Σ w (equal and above).
     const wtLo = bLo + upLo, wtHi = bHi + upHi + <u64>(bLo + upLo < bLo);
     if (belowHi == 0 && belowLo < R && capsBelowLevel(pc, wtLo, wtHi, R - belowLo, pw)) {
       // p and all at or below its ratio are capped: only the ratios above it remain.
-      for (let k = lo; k < gt; k++) store<u8>(mask + <usize>load<u32>(list + (<usize>k << 2)), CAPPED);
-      cappedCount += gt - lo;
       R -= belowLo + equalCap;
       lo = gt;
     } else {
@@ -274,8 +300,19 @@ function select3(weights: usize, caps: usize, mask: usize, list: usize, count: u
   shareWeightHigh = bHi;
 }
 
+/** Swaps the pairs at byte offsets x and y of the two lists. */
+// @ts-ignore: decorator
+@inline function swap(capList: usize, weightList: usize, x: usize, y: usize): void {
+  const c = load<u64>(capList + x), w = load<u64>(weightList + x);
+  store<u64>(capList + x, load<u64>(capList + y));
+  store<u64>(weightList + x, load<u64>(weightList + y));
+  store<u64>(capList + y, c);
+  store<u64>(weightList + y, w);
+}
+
 /** cap·(Wlo, Whi) < R·w, exactly: the 64×128-bit product against the 64×64-bit one. */
-function capsBelowLevel(cap: u64, Wlo: u64, Whi: u64, R: u64, w: u64): bool {
+// @ts-ignore: decorator
+@inline function capsBelowLevel(cap: u64, Wlo: u64, Whi: u64, R: u64, w: u64): bool {
   // cap·W = cap·Wlo + 2^64·cap·Whi; past 2^128 it cannot be below R·w < 2^128.
   const p0 = cap * Wlo, p1 = mulhi(cap, Wlo);
   const q0 = cap * Whi, q1 = mulhi(cap, Whi);
@@ -285,16 +322,36 @@ function capsBelowLevel(cap: u64, Wlo: u64, Whi: u64, R: u64, w: u64): bool {
 }
 
 /**
- * Whether the level found, R/W (`sharedUnits`, `sharedWeight*`), is at most
- * 4·S/W0 (so no account left out of the list, ρ > 4·S/W0, is capped):
- * R·W0 ≤ S·4W, exactly in 192 bits.
+ * Marks the rest of C: every listed account (indices at `indexList`) with
+ * cap·W < R·w, R and W as found. The accounts capped by the first round are
+ * marked already, and no presumed one is capped.
  */
-function levelWithin(S: u64, W0lo: u64, W0hi: u64): bool {
-  // 4W < 2^128: W ≤ Σ weights < 2^96.
-  const fourLo = shareWeightLow << 2, fourHi = (shareWeightHigh << 2) | (shareWeightLow >> 62);
+function markCapped(weights: usize, caps: usize, mask: usize, indexList: usize, count: u32): void {
+  const R = shareUnits, Wlo = shareWeightLow, Whi = shareWeightHigh;
+  let marked: u32 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const i = load<u32>(indexList + (<usize>k << 2));
+    const w = load<u64>(weights + (<usize>i << 3));
+    const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
+    const isCapped = capsBelowLevel(cap, Wlo, Whi, R, w);
+    const at = mask + <usize>i;
+    store<u8>(at, select<u8>(CAPPED, load<u8>(at), isCapped));
+    marked += <u32>isCapped;
+  }
+  cappedCount += marked;
+}
+
+/**
+ * Whether the level found, R/W (`sharedUnits`, `sharedWeight*`), is at most
+ * 2^g·S/W0 (so no account left out of the list, ρ > 2^g·S/W0, is capped):
+ * R·W0 ≤ S·2^g·W, exactly in 192 bits.
+ */
+function levelWithin(S: u64, W0lo: u64, W0hi: u64, g: i32): bool {
+  // 2^g·W < 2^128: W ≤ Σ weights < 2^96 and g ≤ 4 here.
+  const wideLo = shareWeightLow << <u64>g, wideHi = (shareWeightHigh << <u64>g) | (shareWeightLow >> <u64>(64 - g));
   mul192(shareUnits, W0lo, W0hi);
   const x0 = limb0, x1 = limb1, x2 = limb2;
-  mul192(S, fourLo, fourHi);
+  mul192(S, wideLo, wideHi);
   if (x2 != limb2) return x2 < limb2;
   if (x1 != limb1) return x1 < limb1;
   return x0 <= limb0;
@@ -312,23 +369,38 @@ function mul192(a: u64, lo: u64, hi: u64): void {
 }
 
 /**
- * After `allocate` wrote each sharing account's part of b = R mod W: adds
- * `whole`·w (whole = ⌊R/W⌋) to the sharing accounts, writes each capped
- * account's cap and 0 for the ineligible. The region is as in `capAccounts`;
- * `pool`/`wholes` (when `pool` is non-zero) give each account its pool's `whole`.
+ * After `allocate` wrote each sharing account's part of b = R mod W (and 0 for
+ * every other account): writes each capped account's cap and adds `whole`·w
+ * (whole = ⌊R/W⌋) to the sharing accounts. With `pool` non-zero, each account's
+ * `whole` is its pool's entry (u64) at `wholes`.
  */
 export function finishWeighted(
   weights: usize, caps: usize, mask: usize, haircuts: usize, n: u32, whole: u64, pool: usize, wholes: usize,
 ): void {
+  if (pool == 0 && whole == 0) {
+    // Only the capped accounts change: skip 8 mask bytes at a time without one.
+    let i: u32 = 0;
+    for (; i + 8 <= n; i += 8) {
+      if ((load<u64>(mask + <usize>i) & 0x0202_0202_0202_0202) == 0) continue;
+      for (let j = i; j < i + 8; j++) writeCap(caps, mask, haircuts, j);
+    }
+    for (; i < n; i++) writeCap(caps, mask, haircuts, i);
+    return;
+  }
   for (let i: u32 = 0; i < n; i++) {
     const at = <usize>i << 3;
     const state = load<u8>(mask + <usize>i);
     const a = pool == 0 ? whole : load<u64>(wholes + (<usize>load<u32>(pool + (<usize>i << 2)) << 3));
-    let h: u64 = 0;
-    if (state == CAPPED) h = positivePart(load<i64>(caps + at));
-    else if (state == SHARES) h = load<u64>(haircuts + at) + a * load<u64>(weights + at);
-    store<u64>(haircuts + at, h);
+    if (state == CAPPED) store<u64>(haircuts + at, positivePart(load<i64>(caps + at)));
+    else if (state == SHARES) store<u64>(haircuts + at, load<u64>(haircuts + at) + a * load<u64>(weights + at));
   }
+}
+
+/** Account i's haircut is its cap when it is capped. */
+// @ts-ignore: decorator
+@inline function writeCap(caps: usize, mask: usize, haircuts: usize, i: u32): void {
+  const at = <usize>i << 3;
+  if (load<u8>(mask + <usize>i) == CAPPED) store<u64>(haircuts + at, positivePart(load<i64>(caps + at)));
 }
 
 /**

@@ -156,12 +156,12 @@ export class Book {
     if (weights === undefined) return false;
     const core = this.#live();
     // Other views of engine memory (another book's) would be detached if creating the columns grows it.
-    const snapshot = (column: Profits | undefined) =>
-      column instanceof BigInt64Array && column.buffer === core.buffer ? column.slice() : column;
+    const snapshot = (column: Profits | undefined, own: boolean) =>
+      !own && column instanceof BigInt64Array && column.buffer === core.buffer ? column.slice() : column;
     const columns = [
-      { field: 'weights', source: snapshot(weights), own: this.#isOwn(weights, this.#columns.weights) },
-      { field: 'caps', source: snapshot(caps), own: this.#isOwn(caps, this.#columns.caps) },
-    ];
+      { field: 'weights', column: weights, own: this.#isOwn(weights, this.#columns.weights) },
+      { field: 'caps', column: caps, own: this.#isOwn(caps, this.#columns.caps) },
+    ].map(({ field, column, own }) => ({ field, own, source: snapshot(column, own) }));
     for (const { field, source, own } of columns) {
       if (source === undefined || own) continue;
       copyColumn(source, field === 'weights' ? this.weights : this.caps, field);

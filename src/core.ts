@@ -32,7 +32,7 @@ type CoreExports = {
   weightedCount(): number;
   firstNegative(): number;
   capAccounts(
-    weights: number, caps: number, mask: number, region: number, count: number, list: number,
+    weights: number, caps: number, mask: number, region: number, count: number, capList: number, weightList: number, indexList: number,
     socialized: bigint, weightLow: bigint, weightHigh: bigint,
   ): void;
   sharedUnits(): bigint;
@@ -276,7 +276,11 @@ export class Core {
     const S = split.socialized;
     let shared = S, sharedWeight = totalWeight, cappedAccounts = 0;
     if (S > 0n) {
-      core.capAccounts(columns.weights, caps, columns.mask, 0, n, columns.candidates, S, low(totalWeight), high(totalWeight));
+      // The lists of (cap, w, index) go where the haircuts and candidates will be written later.
+      core.capAccounts(
+        columns.weights, caps, columns.mask, 0, n, columns.haircuts, columns.candidates, columns.candidates + 8 * n,
+        S, low(totalWeight), high(totalWeight),
+      );
       shared = BigInt.asUintN(64, core.sharedUnits());
       sharedWeight = wide(core.sharedWeightLow(), core.sharedWeightHigh());
       cappedAccounts = core.cappedAccounts() >>> 0;
@@ -397,7 +401,8 @@ export class Core {
       const weight = this.int64View(columns.weights, n)[bad]!;
       throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
     }
-    return this.withBlocks([24 * count, 24 * count, 4 * (count + 1), 8 * count], ([weightTotals, capTotals, starts, wholes]) => {
+    const blocks = [24 * count, 24 * count, 4 * (count + 1), 8 * count, 4 * n];
+    return this.withBlocks(blocks, ([weightTotals, capTotals, starts, wholes, indexList]) => {
       // Per pool: Σ w, Σ caps and the eligible count (the mask marks the ineligible).
       const badPool = core.sumPools(columns.weights, columns.pool, columns.mask, n, count, weightTotals);
       if (badPool >= 0) throw poolOutOfRange(badPool, this.uint32View(columns.pool, n)[badPool]!, count);
@@ -406,7 +411,8 @@ export class Core {
       const capTable = new BigUint64Array(core.memory.buffer, capTotals, 3 * count).slice();
       core.groupByPool(columns.pool, columns.mask, n, count, starts, columns.candidates);
       const bounds = this.uint32View(starts, count + 1).slice();
-      const region = columns.candidates, list = columns.candidates + 4 * n;
+      // Each pool's accounts from the start of the candidates block, its (cap, w) lists after them and in the haircuts.
+      const region = columns.candidates, weightList = columns.candidates + 4 * n;
       const runs = pools.map((amounts, k) => {
         const totalWeight = (weightTable[3 * k + 1]! << 64n) | weightTable[3 * k]!;
         const totalCap = (capTable[3 * k + 1]! << 64n) | capTable[3 * k]!;
@@ -414,7 +420,7 @@ export class Core {
         let shared = split.socialized, sharedWeight = totalWeight, cappedAccounts = 0;
         if (shared > 0n) {
           core.capAccounts(
-            columns.weights, caps, columns.mask, region + 4 * bounds[k]!, bounds[k + 1]! - bounds[k]!, list,
+            columns.weights, caps, columns.mask, region + 4 * bounds[k]!, bounds[k + 1]! - bounds[k]!, columns.haircuts, weightList, indexList!,
             shared, low(totalWeight), high(totalWeight),
           );
           shared = BigInt.asUintN(64, core.sharedUnits());
