@@ -23,8 +23,9 @@
 // 3. The others share b = R mod W through `allocate` (weights as profits, the
 //    mask as exemptions), and `finishWeighted` adds ⌊R/W⌋·w and writes the caps.
 
-import { fixedRatio, high, isNarrow, less128, mulhi, mulhiSplit, ratioShift, remainderWide, splitmix64 } from './wide';
+import { fixedRatio, less128, mulhi, mulhiSplit, ratioShift, splitmix64 } from './wide';
 import { positivePart } from './select';
+import { mulhiLanes, openLanes } from './simd';
 
 /** Mask bytes: shares the rest, ineligible (weight 0, cap 0 or exempt), pays its whole cap. */
 const SHARES: u8 = 0, OUT: u8 = 1, CAPPED: u8 = 2;
@@ -64,7 +65,34 @@ let signs: i64 = 0;
 ): u64 {
   let wLo: u64 = 0, wHi: u64 = 0, cLo: u64 = 0, cHi: u64 = 0, seen: i64 = 0;
   let count: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Two accounts per step; a lane carries when its new low half is below what was added.
+    const zero = i64x2.splat(0), flip = i64x2.splat(<u64>1 << 63);
+    let vwLo = zero, vwHi = zero, vcLo = zero, vcHi = zero, vSeen = zero, vCount = zero;
+    for (; i + 2 <= n; i += 2) {
+      const at = <usize>i << 3;
+      const wv = v128.load(weights + at), cv = v128.load(caps + at);
+      vSeen = v128.or(vSeen, capsChecked ? v128.or(wv, cv) : wv);
+      let live = v128.and(i64x2.gt_s(wv, zero), i64x2.gt_s(cv, zero));
+      if (checkExempt) live = v128.and(live, openLanes(exempt, i));
+      const bits = i64x2.bitmask(live);
+      store<u16>(mask + <usize>i, <u16>((~bits & 1) | ((~bits & 2) << 7)));
+      const w = v128.and(wv, live), c = v128.and(cv, live);
+      vwLo = i64x2.add(vwLo, w);
+      vwHi = i64x2.sub(vwHi, i64x2.gt_s(v128.xor(w, flip), v128.xor(vwLo, flip)));
+      vcLo = i64x2.add(vcLo, c);
+      vcHi = i64x2.sub(vcHi, i64x2.gt_s(v128.xor(c, flip), v128.xor(vcLo, flip)));
+      vCount = i64x2.sub(vCount, live);
+    }
+    wLo = addLanes(vwLo, vwHi);
+    wHi = laneCarry;
+    cLo = addLanes(vcLo, vcHi);
+    cHi = laneCarry;
+    seen = i64x2.extract_lane(vSeen, 0) | i64x2.extract_lane(vSeen, 1);
+    count = <u32>(i64x2.extract_lane(vCount, 0) + i64x2.extract_lane(vCount, 1));
+  }
+  for (; i < n; i++) {
     const at = <usize>i << 3;
     const wv = load<i64>(weights + at), cv = load<i64>(caps + at);
     seen |= capsChecked ? wv | cv : wv;
@@ -85,6 +113,16 @@ let signs: i64 = 0;
   capHigh = cHi;
   eligibleCount = count;
   return wLo;
+}
+
+let laneCarry: u64 = 0;
+
+/** The 128-bit sum of two lanes' (low, high) sums: returns the low half, `laneCarry` the high. */
+function addLanes(lo: v128, hi: v128): u64 {
+  const lo0 = <u64>i64x2.extract_lane(lo, 0), lo1 = <u64>i64x2.extract_lane(lo, 1);
+  const sum = lo0 + lo1;
+  laneCarry = <u64>i64x2.extract_lane(hi, 0) + <u64>i64x2.extract_lane(hi, 1) + <u64>(sum < lo0);
+  return sum;
 }
 
 let weightHigh: u64 = 0;
@@ -159,14 +197,18 @@ function firstRound(
   const shift = <u64>min(g, 63);
   // One copy of the loop per case, so that each carries only what it needs.
   let end: usize;
-  if (isNarrow(Wlo, Whi)) {
-    end = region == 0
-      ? classify(weights, caps, mask, 0, count, indexList, a, b, c, Wlo, 0, 0, shift, true, false)
-      : classify(weights, caps, mask, region, count, indexList, a, b, c, Wlo, 0, 0, shift, true, true);
+  if (ASC_FEATURE_SIMD && region == 0) {
+    end = classifyPairs(weights, caps, mask, count & ~1, indexList, a, c, s, <i32>shift);
+    const pairCapped = roundCapped, pairFarLo = presumedLow, pairFarHi = presumedHigh, pairMarked = cappedCount;
+    end = classify(weights, caps, mask, 0, count, end, a, c, <u64>s, shift, false, count & ~1);
+    roundCapped += pairCapped;
+    presumedLow += pairFarLo;
+    presumedHigh += pairFarHi + <u64>(presumedLow < pairFarLo);
+    cappedCount += pairMarked;
   } else {
     end = region == 0
-      ? classify(weights, caps, mask, 0, count, indexList, a, b, c, Wlo, Whi, s, shift, false, false)
-      : classify(weights, caps, mask, region, count, indexList, a, b, c, Wlo, Whi, s, shift, false, true);
+      ? classify(weights, caps, mask, 0, count, indexList, a, c, <u64>s, shift, false, 0)
+      : classify(weights, caps, mask, region, count, indexList, a, c, <u64>s, shift, true, 0);
   }
   const n = <u32>((end - indexList) >> 2);
   lastListed = n;
@@ -187,47 +229,34 @@ let roundCapped: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
  * The first round's pass: each eligible account of the region is capped (mask
  * CAPPED), listed (its index from `entry` on) or presumed to share. Returns the
  * list's end. Branch-free on the data; `narrow` and `listed` pick the loop.
+ *
+ * No exact division: q̃ = ⌊w·c / 2^(64+s)⌋ + a·w is the floor share q or q − 1
+ * (see allocate.ts), so cap < q̃ is capped for sure, ⌊cap / 2^g⌋ > q̃ + 1 is far
+ * above the level for sure, and the few in between are listed, where the
+ * selection decides them exactly.
  */
 // @ts-ignore: decorator
 @inline function classify(
   weights: usize, caps: usize, mask: usize, region: usize, count: u32, entry: usize,
-  a: u64, b: u64, c: u64, Wlo: u64, Whi: u64, s: i32, shift: u64, narrow: bool, listed: bool,
+  a: u64, c: u64, s: u64, shift: u64, listed: bool, from: u32,
 ): usize {
   let capped: u64 = 0, farLo: u64 = 0, farHi: u64 = 0;
   let marked: u32 = 0;
-  for (let k: u32 = 0; k < count; k++) {
+  const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
+  for (let k = from; k < count; k++) {
     const i = listed ? load<u32>(region + (<usize>k << 2)) : k;
     // Capped in an earlier round with a narrower list: capped again, the same way.
     const state = load<u8>(mask + <usize>i);
     const live = state != OUT;
     const w = select<u64>(load<u64>(weights + (<usize>i << 3)), 0, live);
     const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
-    // q = ⌊b·w / W⌋ and whether the remainder is non-zero, exactly (as allocate's passes).
-    let q: u64, inexact: bool;
-    if (narrow) {
-      q = mulhi(w, c);
-      let r = b * w - q * Wlo;
-      const short = r >= Wlo;
-      q += <u64>short;
-      inexact = r != select<u64>(Wlo, 0, short);
-    } else {
-      q = mulhi(w, c) >> <u64>s;
-      let rLo = remainderWide(b, w, q, Wlo, Whi), rHi = high;
-      if (!less128(rLo, rHi, Wlo, Whi)) {
-        q++;
-        rHi = rHi - Whi - <u64>(rLo < Wlo);
-        rLo -= Wlo;
-      }
-      inexact = (rLo | rHi) != 0;
-    }
-    q += a * w;
-    // An ineligible account computes with w = 0: q = 0 ≤ cap, neither capped nor listed nor presumed.
-    const isCapped = (cap < q) | ((cap == q) & inexact);
+    const q = (mulhiSplit(w, c0, c1) >> s) + a * w;
+    // An ineligible account computes with w = 0: q = 0 ≤ cap, never capped, listed or presumed.
+    const isCapped = cap < q;
     store<u8>(mask + <usize>i, select<u8>(CAPPED, state, isCapped));
     capped += select<u64>(cap, 0, isCapped);
     marked += <u32>isCapped;
-    // ⌊cap / 2^g⌋ > q means cap ≥ 2^g·(q + 1) > 2^g·share: ρ > 2^g·λ0, presumed to share.
-    const far = (cap >> shift) > q;
+    const far = (cap >> shift) > q + 1;
     const fw = select<u64>(w, 0, far);
     farLo += fw;
     farHi += <u64>(farLo < fw);
@@ -238,6 +267,49 @@ let roundCapped: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
   presumedLow = farLo;
   presumedHigh = farHi;
   cappedCount = marked;
+  return entry;
+}
+
+/**
+ * `classify` over accounts [0, pairs), pairs even, two lanes at a time (SIMD
+ * builds only), with the same results: sets the same sums, returns the list's end.
+ */
+function classifyPairs(
+  weights: usize, caps: usize, mask: usize, pairs: u32, entry: usize, a: u64, c: u64, s: i32, shift: i32,
+): usize {
+  const zero = i64x2.splat(0), one = i64x2.splat(1), flip = i64x2.splat(<u64>1 << 63);
+  const cLow = i32x4.splat(<i32>c), cHigh = i32x4.splat(<i32>(c >> 32)), vA = i64x2.splat(a);
+  const byteLanes = i64x2(0xFF, 0xFF00), outLanes = i64x2(OUT, <u64>OUT << 8);
+  let capped = zero, farLo = zero, farHi = zero, marked = zero;
+  for (let i: u32 = 0; i < pairs; i += 2) {
+    const at = <usize>i << 3;
+    const states = load<u16>(mask + <usize>i);
+    const live = v128.not(i64x2.eq(v128.and(i64x2.splat(<u64>states), byteLanes), outLanes));
+    const w = v128.and(v128.load(weights + at), live);
+    const cv = v128.load(caps + at);
+    const cap = v128.and(cv, i64x2.gt_s(cv, zero));
+    const hi = mulhiLanes(w, cLow, cHigh);
+    // Every value here is below 2^63: signed comparisons are unsigned ones.
+    const q = i64x2.add(i64x2.shr_u(hi, s), i64x2.mul(w, vA));
+    const isCapped = i64x2.gt_s(q, cap);
+    const far = i64x2.gt_s(i64x2.shr_u(cap, shift), i64x2.add(q, one));
+    const cappedBits = i64x2.bitmask(isCapped);
+    store<u16>(mask + <usize>i, <u16>(select<u32>(CAPPED, states & 0xFF, cappedBits & 1) | (select<u32>(<u32>CAPPED << 8, states & 0xFF00, cappedBits & 2))));
+    capped = i64x2.add(capped, v128.and(cap, isCapped));
+    marked = i64x2.sub(marked, isCapped);
+    const fw = v128.and(w, far);
+    farLo = i64x2.add(farLo, fw);
+    farHi = i64x2.sub(farHi, i64x2.gt_s(v128.xor(fw, flip), v128.xor(farLo, flip)));
+    const listedBits = i64x2.bitmask(v128.andnot(v128.andnot(live, isCapped), far));
+    store<u32>(entry, i);
+    entry += select<usize>(4, 0, listedBits & 1);
+    store<u32>(entry, i + 1);
+    entry += select<usize>(4, 0, listedBits & 2);
+  }
+  roundCapped = <u64>i64x2.extract_lane(capped, 0) + <u64>i64x2.extract_lane(capped, 1);
+  presumedLow = addLanes(farLo, farHi);
+  presumedHigh = laneCarry;
+  cappedCount = <u32>(i64x2.extract_lane(marked, 0) + i64x2.extract_lane(marked, 1));
   return entry;
 }
 
@@ -377,6 +449,11 @@ function mul192(a: u64, lo: u64, hi: u64): void {
 export function finishWeighted(
   weights: usize, caps: usize, mask: usize, haircuts: usize, n: u32, whole: u64, pool: usize, wholes: usize,
 ): void {
+  if (ASC_FEATURE_SIMD && pool == 0 && whole != 0) {
+    finishPairs(weights, caps, mask, haircuts, n & ~1, whole);
+    for (let i = n & ~1; i < n; i++) finishOne(weights, caps, mask, haircuts, i, whole);
+    return;
+  }
   if (pool == 0 && whole == 0) {
     // Only the capped accounts change: skip 8 mask bytes at a time without one.
     let i: u32 = 0;
@@ -388,11 +465,30 @@ export function finishWeighted(
     return;
   }
   for (let i: u32 = 0; i < n; i++) {
+    finishOne(weights, caps, mask, haircuts, i, pool == 0 ? whole : load<u64>(wholes + (<usize>load<u32>(pool + (<usize>i << 2)) << 3)));
+  }
+}
+
+/** Account i: its cap when capped, plus whole·w when sharing. */
+// @ts-ignore: decorator
+@inline function finishOne(weights: usize, caps: usize, mask: usize, haircuts: usize, i: u32, whole: u64): void {
+  const at = <usize>i << 3;
+  const state = load<u8>(mask + <usize>i);
+  if (state == CAPPED) store<u64>(haircuts + at, positivePart(load<i64>(caps + at)));
+  else if (state == SHARES) store<u64>(haircuts + at, load<u64>(haircuts + at) + whole * load<u64>(weights + at));
+}
+
+/** `finishOne` over accounts [0, pairs), two lanes at a time, branch-free (SIMD builds only). */
+function finishPairs(weights: usize, caps: usize, mask: usize, haircuts: usize, pairs: u32, whole: u64): void {
+  const vWhole = i64x2.splat(whole), byteLanes = i64x2(0xFF, 0xFF00), cappedLanes = i64x2(CAPPED, <u64>CAPPED << 8);
+  const zero = i64x2.splat(0);
+  for (let i: u32 = 0; i < pairs; i += 2) {
     const at = <usize>i << 3;
-    const state = load<u8>(mask + <usize>i);
-    const a = pool == 0 ? whole : load<u64>(wholes + (<usize>load<u32>(pool + (<usize>i << 2)) << 3));
-    if (state == CAPPED) store<u64>(haircuts + at, positivePart(load<i64>(caps + at)));
-    else if (state == SHARES) store<u64>(haircuts + at, load<u64>(haircuts + at) + a * load<u64>(weights + at));
+    const states = v128.and(i64x2.splat(<u64>load<u16>(mask + <usize>i)), byteLanes);
+    const h = v128.load(haircuts + at);
+    const shared = i64x2.add(h, i64x2.mul(v128.load(weights + at), vWhole));
+    const open = v128.bitselect(shared, h, i64x2.eq(states, zero));
+    v128.store(haircuts + at, v128.bitselect(v128.load(caps + at), open, i64x2.eq(states, cappedLanes)));
   }
 }
 
