@@ -154,98 +154,107 @@ export function cappedAccounts(): u32 { return cappedCount; }
  * Finds C for the accounts of one region and marks them CAPPED in `mask`:
  * the region is accounts 0…count−1 when `region` is 0, else the `count`
  * indices (u32) at `region`. S = the units to take (below Σ caps of the
- * region's eligible, below 2^63), (Wlo, Whi) = their Σ weights. `capList` and
- * `weightList` are scratch of 8 bytes per account of the region each. Results:
- * `sharedUnits()`, `sharedWeightLow/High()`, `cappedAccounts()`.
+ * region's eligible, below 2^63), (Wlo, Whi) = their Σ weights. Scratch:
+ * `capList` and `weightList` of 8 bytes per account of the region, `indexList`
+ * of 4. Results: `sharedUnits()`, `sharedWeightLow/High()`, `cappedAccounts()`.
  */
 export function capAccounts(
   weights: usize, caps: usize, mask: usize, region: usize, count: u32, capList: usize, weightList: usize, indexList: usize,
   S: u64, Wlo: u64, Whi: u64,
 ): void {
-  // Bounds 2·λ0, then 16·λ0, then none: each run is exact for its list; a run whose
-  // level stays within its bound is the answer.
-  for (let g = 1; ; g = g == 1 ? 4 : 64) {
-    const complete = firstRound(weights, caps, mask, region, count, capList, weightList, indexList, S, Wlo, Whi, g);
-    if (complete || levelWithin(S, Wlo, Whi, g)) break;
-  }
-  markCapped(weights, caps, mask, indexList, lastListed);
+  // The middle list grows down from the end of the (cap) scratch; it is copied out before that is used.
+  const listEnd = capList + (<usize>count << 3);
+  cappedCount = 0;
+  classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, false);
+  const near = <u32>((nearEnd - indexList) >> 2), mid = <u32>((listEnd - midStart) >> 2);
+  const midLo = middleLow, midHi = middleHigh, farLo = presumedLow, farHi = presumedHigh;
+  const capped = roundCapped;
+  // 1. Select over the near list, the middle and far presumed to share: right when λ* ≤ 8/7·λ0.
+  let known = add128(farLo, farHi, midLo, midHi);
+  selectOver(weights, caps, mask, capList, weightList, indexList, near, S - capped, known, knownHigh);
+  if (mid == 0 && (farLo | farHi) == 0) return;
+  if (levelWithin(S, Wlo, Whi, 3)) return;
+  // 2. Add the middle list: right when λ* ≤ 2·λ0.
+  memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
+  selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, S - capped, farLo, farHi);
+  if ((farLo | farHi) == 0 || levelWithin(S, Wlo, Whi, 1)) return;
+  // 3. Every account listed: always right.
+  classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, true);
+  selectOver(weights, caps, mask, capList, weightList, indexList, <u32>((nearEnd - indexList) >> 2), S - roundCapped, 0, 0);
 }
 
-/** Account number k of a region. */
-// @ts-ignore: decorator
-@inline function member(region: usize, k: u32): u32 {
-  return region == 0 ? k : load<u32>(region + (<usize>k << 2));
+let knownHigh: u64 = 0;
+
+/** (aLo, aHi) + (bLo, bHi): returns the low half, `knownHigh` the high. */
+function add128(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
+  const lo = aLo + bLo;
+  knownHigh = aHi + bHi + <u64>(lo < aLo);
+  return lo;
 }
+
+// Set by `classify`: Σ caps of the capped, Σ w of the middle list and of the presumed,
+// the capped count, the near list's end and the middle list's start.
+let roundCapped: u64 = 0, middleLow: u64 = 0, middleHigh: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
+let nearEnd: usize = 0, midStart: usize = 0, roundMarked: u32 = 0;
 
 /**
- * Caps every eligible account of the region whose cap is below its share of S
- * by weight over all of them (ρ < λ0) and lists the others with
- * ⌊cap / 2^g⌋ ≤ their floor share (all of them when g ≥ 63: caps are below
- * 2^63), then selects over the list. Returns whether nothing was presumed
- * (every eligible account capped or listed).
+ * The first round over a region: caps every eligible account whose cap is below
+ * its share of S by weight over all of them (ρ < λ0, with λ0 = S / W a lower
+ * bound of the level λ*), and sorts the others by how far above λ0 they may be.
  */
-function firstRound(
-  weights: usize, caps: usize, mask: usize, region: usize, count: u32, capList: usize, weightList: usize, indexList: usize,
-  S: u64, Wlo: u64, Whi: u64, g: i32,
-): bool {
+function classifyRegion(
+  weights: usize, caps: usize, mask: usize, region: usize, count: u32, indexList: usize, listEnd: usize,
+  S: u64, Wlo: u64, Whi: u64, everyone: bool,
+): void {
   // S = a·W + b with b < W: the share S·w/W is a·w + b·w/W (a > 0 only when W ≤ S < 2^63).
   const whole = Whi == 0 && Wlo <= S;
   const a: u64 = whole ? S / Wlo : 0;
   const b: u64 = whole ? S % Wlo : S;
   const s = ratioShift(Whi);
   const c = fixedRatio(b, Wlo, Whi, s);
-  const shift = <u64>min(g, 63);
+  // Shifts of the two bounds (8/7 and 2 times the share); 0 makes every account near (cap − cap > q̃ + 3 never holds).
+  const nearShift: u64 = everyone ? 0 : 3, midShift: u64 = everyone ? 0 : 1;
   // One copy of the loop per case, so that each carries only what it needs.
-  let end: usize;
   if (ASC_FEATURE_SIMD && region == 0) {
-    end = classifyPairs(weights, caps, mask, count & ~1, indexList, a, c, s, <i32>shift);
-    const pairCapped = roundCapped, pairFarLo = presumedLow, pairFarHi = presumedHigh, pairMarked = cappedCount;
-    end = classify(weights, caps, mask, 0, count, end, a, c, <u64>s, shift, false, count & ~1);
-    roundCapped += pairCapped;
-    presumedLow += pairFarLo;
-    presumedHigh += pairFarHi + <u64>(presumedLow < pairFarLo);
-    cappedCount += pairMarked;
+    classifyPairs(weights, caps, mask, count & ~1, indexList, listEnd, a, c, s, <i32>nearShift, <i32>midShift);
+    const capped = roundCapped, mLo = middleLow, mHi = middleHigh, pLo = presumedLow, pHi = presumedHigh, marked = roundMarked;
+    classify(weights, caps, mask, 0, count, nearEnd, midStart, a, c, <u64>s, nearShift, midShift, false, count & ~1);
+    roundCapped += capped;
+    middleLow = add128(middleLow, middleHigh, mLo, mHi);
+    middleHigh = knownHigh;
+    presumedLow = add128(presumedLow, presumedHigh, pLo, pHi);
+    presumedHigh = knownHigh;
+    roundMarked += marked;
+  } else if (region == 0) {
+    classify(weights, caps, mask, 0, count, indexList, listEnd, a, c, <u64>s, nearShift, midShift, false, 0);
   } else {
-    end = region == 0
-      ? classify(weights, caps, mask, 0, count, indexList, a, c, <u64>s, shift, false, 0)
-      : classify(weights, caps, mask, region, count, indexList, a, c, <u64>s, shift, true, 0);
+    classify(weights, caps, mask, region, count, indexList, listEnd, a, c, <u64>s, nearShift, midShift, true, 0);
   }
-  const n = <u32>((end - indexList) >> 2);
-  lastListed = n;
-  // The listed accounts' (cap, w) side by side, for the selection to reorder.
-  for (let k: u32 = 0; k < n; k++) {
-    const i = <usize>load<u32>(indexList + (<usize>k << 2));
-    store<u64>(capList + (<usize>k << 3), positivePart(load<i64>(caps + (i << 3))));
-    store<u64>(weightList + (<usize>k << 3), load<u64>(weights + (i << 3)));
-  }
-  select3(capList, weightList, n, S - roundCapped, presumedLow, presumedHigh);
-  return (presumedLow | presumedHigh) == 0;
+  cappedCount += roundMarked;
 }
-
-// Set by `classify`: Σ caps of the capped, Σ w of the presumed (neither capped nor listed).
-let roundCapped: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
 
 /**
  * The first round's pass: each eligible account of the region is capped (mask
- * CAPPED), listed (its index from `entry` on) or presumed to share. Returns the
- * list's end. Branch-free on the data; `narrow` and `listed` pick the loop.
+ * CAPPED), near (index listed up from `near`), middle (index listed down to
+ * `mid`) or presumed to share. Branch-free on the data; `listed` picks the loop.
  *
  * No exact division: q̃ = ⌊w·c / 2^(64+s)⌋ + a·w is the floor share q or q − 1
- * (see allocate.ts), so cap < q̃ is capped for sure, ⌊cap / 2^g⌋ > q̃ + 1 is far
- * above the level for sure, and the few in between are listed, where the
- * selection decides them exactly.
+ * (see allocate.ts), so the share is below q̃ + 2. Then cap < q̃ is capped for
+ * sure, and cap − ⌊cap / 2^g⌋ > q̃ + 3 means cap·(1 − 2^−g) > q̃ + 2 > share: the
+ * account's ratio is above 2^g/(2^g − 1)·λ0 (8/7·λ0 for g = 3, 2·λ0 for g = 1).
+ * The few accounts with cap near q̃ are listed, where the selection decides them exactly.
  */
 // @ts-ignore: decorator
 @inline function classify(
-  weights: usize, caps: usize, mask: usize, region: usize, count: u32, entry: usize,
-  a: u64, c: u64, s: u64, shift: u64, listed: bool, from: u32,
-): usize {
-  let capped: u64 = 0, farLo: u64 = 0, farHi: u64 = 0;
+  weights: usize, caps: usize, mask: usize, region: usize, count: u32, near: usize, mid: usize,
+  a: u64, c: u64, s: u64, nearShift: u64, midShift: u64, listed: bool, from: u32,
+): void {
+  let capped: u64 = 0, midLo: u64 = 0, midHi: u64 = 0, farLo: u64 = 0, farHi: u64 = 0;
   let marked: u32 = 0;
   const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
   for (let k = from; k < count; k++) {
     const i = listed ? load<u32>(region + (<usize>k << 2)) : k;
-    // Capped in an earlier round with a narrower list: capped again, the same way.
+    // Capped in an earlier round: capped again, the same way (or listed, and capped again there).
     const state = load<u8>(mask + <usize>i);
     const live = state != OUT;
     const w = select<u64>(load<u64>(weights + (<usize>i << 3)), 0, live);
@@ -255,100 +264,131 @@ let roundCapped: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
     const isCapped = cap < q;
     store<u8>(mask + <usize>i, select<u8>(CAPPED, state, isCapped));
     capped += select<u64>(cap, 0, isCapped);
-    marked += <u32>isCapped;
-    const far = (cap >> shift) > q + 1;
-    const fw = select<u64>(w, 0, far);
+    marked += <u32>(isCapped & (state == SHARES));
+    const beyondNear = cap - (cap >> nearShift) > q + 3, beyondMid = cap - (cap >> midShift) > q + 3;
+    const fw = select<u64>(w, 0, beyondMid), mw = select<u64>(w, 0, beyondNear & !beyondMid);
     farLo += fw;
     farHi += <u64>(farLo < fw);
-    store<u32>(entry, i);
-    entry += select<usize>(4, 0, live & !isCapped & !far);
+    midLo += mw;
+    midHi += <u64>(midLo < mw);
+    const open = live & !isCapped;
+    // Always written at the next free slot, kept only when the pointer moves: no branch.
+    store<u32>(near, i);
+    near += select<usize>(4, 0, open & !beyondNear);
+    store<u32>(mid - 4, i);
+    mid -= select<usize>(4, 0, open & beyondNear & !beyondMid);
   }
   roundCapped = capped;
+  middleLow = midLo;
+  middleHigh = midHi;
   presumedLow = farLo;
   presumedHigh = farHi;
-  cappedCount = marked;
-  return entry;
+  roundMarked = marked;
+  nearEnd = near;
+  midStart = mid;
 }
 
 /**
  * `classify` over accounts [0, pairs), pairs even, two lanes at a time (SIMD
- * builds only), with the same results: sets the same sums, returns the list's end.
+ * builds only), with the same results.
  */
 function classifyPairs(
-  weights: usize, caps: usize, mask: usize, pairs: u32, entry: usize, a: u64, c: u64, s: i32, shift: i32,
-): usize {
-  const zero = i64x2.splat(0), one = i64x2.splat(1), flip = i64x2.splat(<u64>1 << 63);
+  weights: usize, caps: usize, mask: usize, pairs: u32, near: usize, mid: usize, a: u64, c: u64, s: i32, nearShift: i32, midShift: i32,
+): void {
+  const zero = i64x2.splat(0), three = i64x2.splat(3), flip = i64x2.splat(<u64>1 << 63);
   const cLow = i32x4.splat(<i32>c), cHigh = i32x4.splat(<i32>(c >> 32)), vA = i64x2.splat(a);
-  const byteLanes = i64x2(0xFF, 0xFF00), outLanes = i64x2(OUT, <u64>OUT << 8);
-  let capped = zero, farLo = zero, farHi = zero, marked = zero;
+  const byteLanes = i64x2(0xFF, 0xFF00), outLanes = i64x2(OUT, <u64>OUT << 8), sharesLanes = zero;
+  let capped = zero, midLo = zero, midHi = zero, farLo = zero, farHi = zero, marked = zero;
   for (let i: u32 = 0; i < pairs; i += 2) {
     const at = <usize>i << 3;
     const states = load<u16>(mask + <usize>i);
-    const live = v128.not(i64x2.eq(v128.and(i64x2.splat(<u64>states), byteLanes), outLanes));
+    const stateLanes = v128.and(i64x2.splat(<u64>states), byteLanes);
+    const live = v128.not(i64x2.eq(stateLanes, outLanes));
     const w = v128.and(v128.load(weights + at), live);
     const cv = v128.load(caps + at);
     const cap = v128.and(cv, i64x2.gt_s(cv, zero));
-    const hi = mulhiLanes(w, cLow, cHigh);
     // Every value here is below 2^63: signed comparisons are unsigned ones.
-    const q = i64x2.add(i64x2.shr_u(hi, s), i64x2.mul(w, vA));
+    const q = i64x2.add(i64x2.shr_u(mulhiLanes(w, cLow, cHigh), s), i64x2.mul(w, vA));
     const isCapped = i64x2.gt_s(q, cap);
-    const far = i64x2.gt_s(i64x2.shr_u(cap, shift), i64x2.add(q, one));
+    const bound = i64x2.add(q, three);
+    const beyondNear = i64x2.gt_s(i64x2.sub(cap, i64x2.shr_u(cap, nearShift)), bound);
+    const beyondMid = i64x2.gt_s(i64x2.sub(cap, i64x2.shr_u(cap, midShift)), bound);
     const cappedBits = i64x2.bitmask(isCapped);
     store<u16>(mask + <usize>i, <u16>(select<u32>(CAPPED, states & 0xFF, cappedBits & 1) | (select<u32>(<u32>CAPPED << 8, states & 0xFF00, cappedBits & 2))));
     capped = i64x2.add(capped, v128.and(cap, isCapped));
-    marked = i64x2.sub(marked, isCapped);
-    const fw = v128.and(w, far);
+    marked = i64x2.sub(marked, v128.and(isCapped, i64x2.eq(stateLanes, sharesLanes)));
+    const fw = v128.and(w, beyondMid), mw = v128.andnot(v128.and(w, beyondNear), beyondMid);
     farLo = i64x2.add(farLo, fw);
     farHi = i64x2.sub(farHi, i64x2.gt_s(v128.xor(fw, flip), v128.xor(farLo, flip)));
-    const listedBits = i64x2.bitmask(v128.andnot(v128.andnot(live, isCapped), far));
-    store<u32>(entry, i);
-    entry += select<usize>(4, 0, listedBits & 1);
-    store<u32>(entry, i + 1);
-    entry += select<usize>(4, 0, listedBits & 2);
+    midLo = i64x2.add(midLo, mw);
+    midHi = i64x2.sub(midHi, i64x2.gt_s(v128.xor(mw, flip), v128.xor(midLo, flip)));
+    const open = v128.andnot(live, isCapped);
+    const nearBits = i64x2.bitmask(v128.andnot(open, beyondNear));
+    const midBits = i64x2.bitmask(v128.andnot(v128.and(open, beyondNear), beyondMid));
+    store<u32>(near, i);
+    near += select<usize>(4, 0, nearBits & 1);
+    store<u32>(near, i + 1);
+    near += select<usize>(4, 0, nearBits & 2);
+    store<u32>(mid - 4, i);
+    mid -= select<usize>(4, 0, midBits & 1);
+    store<u32>(mid - 4, i + 1);
+    mid -= select<usize>(4, 0, midBits & 2);
   }
   roundCapped = <u64>i64x2.extract_lane(capped, 0) + <u64>i64x2.extract_lane(capped, 1);
+  middleLow = addLanes(midLo, midHi);
+  middleHigh = laneCarry;
   presumedLow = addLanes(farLo, farHi);
   presumedHigh = laneCarry;
-  cappedCount = <u32>(i64x2.extract_lane(marked, 0) + i64x2.extract_lane(marked, 1));
-  return entry;
+  roundMarked = <u32>(i64x2.extract_lane(marked, 0) + i64x2.extract_lane(marked, 1));
+  nearEnd = near;
+  midStart = mid;
 }
 
 let pivotState: u64 = 0;
-let lastListed: u32 = 0;
 
 /**
- * Quickselect on ρ over the `count` listed (cap, w) pairs: settles each as
- * capped or sharing. R = S − Σ caps capped so far; (bLo, bHi) = Σ w of the
- * accounts known to share. Sets R and W (`sharedUnits`, `sharedWeight*`).
+ * Quickselect on ρ over the `count` listed accounts (indices at `indexList`,
+ * reordered): each is settled as capped (marked CAPPED) or sharing. R = S − Σ
+ * caps capped so far; (bLo, bHi) = Σ w of the accounts known to share. The
+ * (cap, w) of each listed account is copied side by side first, so that the
+ * partitions read memory in order. Sets R and W (`sharedUnits`, `sharedWeight*`).
  */
-function select3(capList: usize, weightList: usize, count: u32, R: u64, bLo: u64, bHi: u64): void {
-  let lo: usize = 0, hi: usize = <usize>count << 3;
+function selectOver(
+  weights: usize, caps: usize, mask: usize, capList: usize, weightList: usize, indexList: usize, count: u32,
+  R: u64, bLo: u64, bHi: u64,
+): void {
+  for (let k: u32 = 0; k < count; k++) {
+    const i = <usize>load<u32>(indexList + (<usize>k << 2));
+    store<u64>(capList + (<usize>k << 3), positivePart(load<i64>(caps + (i << 3))));
+    store<u64>(weightList + (<usize>k << 3), load<u64>(weights + (i << 3)));
+  }
+  let lo: u32 = 0, hi: u32 = count;
   pivotState = <u64>count;
   while (lo < hi) {
-    const pick = lo + ((<usize>(splitmix64(pivotState++) % <u64>((hi - lo) >> 3))) << 3);
-    const pc = load<u64>(capList + pick), pw = load<u64>(weightList + pick);
+    const pick = lo + <u32>(splitmix64(pivotState++) % <u64>(hi - lo));
+    const pc = load<u64>(capList + (<usize>pick << 3)), pw = load<u64>(weightList + (<usize>pick << 3));
     const pw0 = pw & 0xFFFF_FFFF, pw1 = pw >> 32, pc0 = pc & 0xFFFF_FFFF, pc1 = pc >> 32;
     // Dutch flag: [lo, lt) below p's ratio, [lt, at) equal, [gt, hi) above.
     let lt = lo, at = lo, gt = hi;
     let belowLo: u64 = 0, belowHi: u64 = 0, equalCap: u64 = 0, upLo: u64 = 0, upHi: u64 = 0;
     while (at < gt) {
-      const cap = load<u64>(capList + at), w = load<u64>(weightList + at);
+      const cap = load<u64>(capList + (<usize>at << 3)), w = load<u64>(weightList + (<usize>at << 3));
       // cap·pw against pc·w, both exact 128-bit.
       const xHi = mulhiSplit(cap, pw0, pw1), xLo = cap * pw;
       const yHi = mulhiSplit(w, pc0, pc1), yLo = pc * w;
       if (less128(xLo, xHi, yLo, yHi)) {
-        swap(capList, weightList, lt, at);
-        lt += 8;
-        at += 8;
+        swap(capList, weightList, indexList, lt, at);
+        lt++;
+        at++;
         belowLo += cap;
         belowHi += <u64>(belowLo < cap);
       } else if (less128(yLo, yHi, xLo, xHi)) {
-        gt -= 8;
-        swap(capList, weightList, gt, at);
+        gt--;
+        swap(capList, weightList, indexList, gt, at);
         upLo += w;
         upHi += <u64>(upLo < w);
       } else {
-        at += 8;
+        at++;
         equalCap += cap;
         upLo += w;
         upHi += <u64>(upLo < w);
@@ -358,6 +398,11 @@ function select3(capList: usize, weightList: usize, count: u32, R: u64, bLo: u64
     const wtLo = bLo + upLo, wtHi = bHi + upHi + <u64>(bLo + upLo < bLo);
     if (belowHi == 0 && belowLo < R && capsBelowLevel(pc, wtLo, wtHi, R - belowLo, pw)) {
       // p and all at or below its ratio are capped: only the ratios above it remain.
+      for (let k = lo; k < gt; k++) {
+        const state = mask + <usize>load<u32>(indexList + (<usize>k << 2));
+        cappedCount += <u32>(load<u8>(state) == SHARES);
+        store<u8>(state, CAPPED);
+      }
       R -= belowLo + equalCap;
       lo = gt;
     } else {
@@ -372,14 +417,19 @@ function select3(capList: usize, weightList: usize, count: u32, R: u64, bLo: u64
   shareWeightHigh = bHi;
 }
 
-/** Swaps the pairs at byte offsets x and y of the two lists. */
+/** Swaps entries x and y of the three lists. */
 // @ts-ignore: decorator
-@inline function swap(capList: usize, weightList: usize, x: usize, y: usize): void {
-  const c = load<u64>(capList + x), w = load<u64>(weightList + x);
-  store<u64>(capList + x, load<u64>(capList + y));
-  store<u64>(weightList + x, load<u64>(weightList + y));
-  store<u64>(capList + y, c);
-  store<u64>(weightList + y, w);
+@inline function swap(capList: usize, weightList: usize, indexList: usize, x: u32, y: u32): void {
+  const cx = capList + (<usize>x << 3), cy = capList + (<usize>y << 3);
+  const wx = weightList + (<usize>x << 3), wy = weightList + (<usize>y << 3);
+  const ix = indexList + (<usize>x << 2), iy = indexList + (<usize>y << 2);
+  const c = load<u64>(cx), w = load<u64>(wx), i = load<u32>(ix);
+  store<u64>(cx, load<u64>(cy));
+  store<u64>(wx, load<u64>(wy));
+  store<u32>(ix, load<u32>(iy));
+  store<u64>(cy, c);
+  store<u64>(wy, w);
+  store<u32>(iy, i);
 }
 
 /** cap·(Wlo, Whi) < R·w, exactly: the 64×128-bit product against the 64×64-bit one. */
@@ -394,34 +444,16 @@ function select3(capList: usize, weightList: usize, count: u32, R: u64, bLo: u64
 }
 
 /**
- * Marks the rest of C: every listed account (indices at `indexList`) with
- * cap·W < R·w, R and W as found. The accounts capped by the first round are
- * marked already, and no presumed one is capped.
- */
-function markCapped(weights: usize, caps: usize, mask: usize, indexList: usize, count: u32): void {
-  const R = shareUnits, Wlo = shareWeightLow, Whi = shareWeightHigh;
-  let marked: u32 = 0;
-  for (let k: u32 = 0; k < count; k++) {
-    const i = load<u32>(indexList + (<usize>k << 2));
-    const w = load<u64>(weights + (<usize>i << 3));
-    const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
-    const isCapped = capsBelowLevel(cap, Wlo, Whi, R, w);
-    const at = mask + <usize>i;
-    store<u8>(at, select<u8>(CAPPED, load<u8>(at), isCapped));
-    marked += <u32>isCapped;
-  }
-  cappedCount += marked;
-}
-
-/**
  * Whether the level found, R/W (`sharedUnits`, `sharedWeight*`), is at most
- * 2^g·S/W0 (so no account left out of the list, ρ > 2^g·S/W0, is capped):
- * R·W0 ≤ S·2^g·W, exactly in 192 bits.
+ * 2^g/(2^g − 1)·S/W0, so that no account presumed to share (its ratio above
+ * that) is capped: R·(2^g − 1)·W0 ≤ S·2^g·W, exactly in 192 bits.
  */
 function levelWithin(S: u64, W0lo: u64, W0hi: u64, g: i32): bool {
-  // 2^g·W < 2^128: W ≤ Σ weights < 2^96 and g ≤ 4 here.
+  // Both scaled weights stay below 2^128: W ≤ W0 < 2^96 and g ≤ 3.
+  const m = (<u64>1 << <u64>g) - 1;
+  const scaledLo = W0lo * m, scaledHi = W0hi * m + mulhi(W0lo, m);
   const wideLo = shareWeightLow << <u64>g, wideHi = (shareWeightHigh << <u64>g) | (shareWeightLow >> <u64>(64 - g));
-  mul192(shareUnits, W0lo, W0hi);
+  mul192(shareUnits, scaledLo, scaledHi);
   const x0 = limb0, x1 = limb1, x2 = limb2;
   mul192(S, wideLo, wideHi);
   if (x2 != limb2) return x2 < limb2;

@@ -1,7 +1,7 @@
 // The benchmark's cases: a book of profits plus the loss and fund to socialize
 // over it, built once per size, outside any timing.
 
-import { generateProfits, positiveTotal, type Profile } from '../src/scenario.js';
+import { generateProfits, positiveTotal, prng, type Profile } from '../src/scenario.js';
 
 /** One benchmark case. */
 export interface Case {
@@ -79,3 +79,37 @@ export const CASE_PROFILES: readonly CaseProfile[] = [
     },
   },
 ];
+
+/** A case split by weight with caps: the case's profits are the caps (the default). */
+export interface WeightedCase extends Case {
+  /** Position sizes: uniform in [1, 10^6]. */
+  weights: BigInt64Array;
+  /** The share of eligible accounts the loss was chosen to cap. */
+  cappedShare: number;
+}
+
+/**
+ * The uniform book split by position size, with each account's profit as its cap
+ * (the default), and a loss chosen (with floats: this only builds the case) so that
+ * about `cappedShare` of the eligible accounts end up capped.
+ */
+export function buildWeighted(n: number, cappedShare = 0.1): WeightedCase {
+  const profits = generateProfits(n, 'uniform', 1);
+  const next = prng(11);
+  const weights = new BigInt64Array(n);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = 1 + (next() % 1_000_000);
+    weights[i] = BigInt(w);
+    if (profits[i]! > 0n) ratios.push(Number(profits[i]!) / w);
+  }
+  // The level λ that caps the accounts with ratio below the chosen quantile: loss = Σ min(cap, λ·w).
+  const sorted = Float64Array.from(ratios).sort();
+  const level = sorted[Math.floor(sorted.length * cappedShare)] ?? 0;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    if (profits[i]! <= 0n) continue;
+    loss += Math.min(Number(profits[i]!), level * Number(weights[i]!));
+  }
+  return { profits, weights, loss: BigInt(Math.floor(loss)), insuranceFund: 0n, cappedShare };
+}

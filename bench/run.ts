@@ -7,18 +7,20 @@
 // socialize path (copies in and out), the fastest exact pure-JavaScript version
 // (bench/contenders/fast-js.ts), the bigint reference, dinero.js `allocate`
 // (up to 10^5 accounts), and the engine on the same book split into 1,000 pools.
+// Then, on the uniform book: the split by weight with caps (10% capped) against
+// the plain book path and the reference, and per-unit index deltas.
 // Every engine result is checked against the exact JS
 // version first, untimed; dinero.js's differences from largest remainder are counted.
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../src/index.js';
-import { socializeReference } from '../src/reference.js';
+import { indexDeltaReference, socializeReference } from '../src/reference.js';
 import { socializeDinero } from './contenders/dinero.js';
 import { socializeFastJs } from './contenders/fast-js.js';
 import { describeMachine, machine } from './machine.js';
 import { probeAndMeasure } from './measure.js';
-import { CASE_PROFILES } from './profiles.js';
+import { buildWeighted, CASE_PROFILES } from './profiles.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,7 +42,10 @@ const profiles = args.profiles.split(',').map((name) => {
  * engine.socialize() or a pooled book would need a second copy beside the book in the
  * engine's 4 GiB.
  */
-const LIMITS: Record<string, number> = { reference: 1e7, 'dinero.js': 1e5, 'engine.socialize()': 5e7, 'engine, 1,000 pools': 5e7 };
+const LIMITS: Record<string, number> = {
+  reference: 1e7, 'dinero.js': 1e5, 'engine.socialize()': 5e7, 'engine, 1,000 pools': 5e7,
+  'reference, by weight': 1e6, 'engine.indexDelta()': 5e7, 'reference, index delta': 1e6,
+};
 
 /** One measured figure. */
 interface Row {
@@ -110,12 +115,54 @@ for (const n of sizes) {
   }
 }
 
+// By weight with caps (10% of the eligible capped) and per-unit index deltas, on the uniform book.
+const weightedCapped: { accounts: number; capped: number; eligible: number }[] = [];
+for (const n of sizes) {
+  if (n > LIMITS['engine.indexDelta()']!) continue;
+  const weighted = buildWeighted(n);
+  const params = { loss: weighted.loss, insuranceFund: 0n };
+  const book = engine.createBook(n);
+  book.weights.set(weighted.weights);
+  book.profits.set(weighted.profits);
+  // The answer first, untimed: against the reference where it runs.
+  const summary = book.socialize({ ...params, weights: book.weights });
+  weightedCapped.push({ accounts: n, capped: summary.cappedAccounts!, eligible: summary.profitableAccounts });
+  if (n <= LIMITS['reference, by weight']!) {
+    const expected = socializeReference({ ...params, profits: weighted.profits, weights: weighted.weights });
+    if (book.haircuts.some((h, i) => h !== expected.haircuts[i])) throw new Error(`weighted ${n}: engine and reference disagree`);
+  }
+  const delta = { loss: weighted.loss, units: weighted.weights, scale: 10n ** 9n };
+  const tasks: [string, () => void][] = [
+    ['engine (book)', () => book.socialize(params)],
+    ['engine (book), by weight', () => book.socialize({ ...params, weights: book.weights })],
+    ['reference, by weight', () => socializeReference({ ...params, profits: weighted.profits, weights: weighted.weights })],
+    ['engine.indexDelta()', () => engine.indexDelta(delta)],
+    ['reference, index delta', () => indexDeltaReference(delta)],
+  ];
+  const measured = new Map<string, number>();
+  for (const [contender, task] of tasks) {
+    if (n > (LIMITS[contender] ?? Infinity)) continue;
+    measured.set(contender, await probeAndMeasure(contender, task));
+  }
+  book.free();
+  const engineMs = measured.get('engine (book)')!;
+  for (const [contender, ms] of measured) {
+    rows.push({ accounts: n, profile: 'weighted', contender, medianMs: ms });
+    console.log(`| ${n.toLocaleString('en-US')} | weighted | ${contender} | ${formatMs(ms)} | ${((ms * 1e6) / n).toFixed(2)} | ${ratio(ms / engineMs)} | |`);
+  }
+}
+console.log('\nweighted: profits of the uniform profile as caps, position sizes uniform in [1, 10^6] as weights; capped accounts:');
+for (const w of weightedCapped) console.log(`  ${w.accounts.toLocaleString('en-US')}: ${w.capped.toLocaleString('en-US')} of ${w.eligible.toLocaleString('en-US')} eligible (${((100 * w.capped) / w.eligible).toFixed(1)}%)`);
+
 if (dineroDifferences.length > 0) {
   console.log('\ndinero.js allocate vs largest remainder (accounts whose haircut differs):');
   for (const d of dineroDifferences) console.log(`  ${d.accounts.toLocaleString('en-US')} ${d.profile}: ${d.accountsDiffering.toLocaleString('en-US')}`);
 }
 if (args.json) {
-  const report = { date: new Date().toISOString(), machine: about, variant: engine.variant, profiles: profiles.map(({ name, description }) => ({ name, description })), rows, dineroDifferences };
+  const report = {
+    date: new Date().toISOString(), machine: about, variant: engine.variant,
+    profiles: profiles.map(({ name, description }) => ({ name, description })), rows, dineroDifferences, weightedCapped,
+  };
   writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nwrote ${args.json}`);
 }

@@ -157,6 +157,17 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     }
   });
 
+  it('widens its list when the level ends between 8/7 and 2 times its first estimate', () => {
+    // First level 10^6: ten tiny caps are capped at once, five caps of 1.3·10^6 sit between
+    // 8/7 and 2 times it (capped in the end, at about 1.43·10^6), twenty huge caps far above.
+    const caps = [...Array(10).fill(1n), ...Array(5).fill(1_300_000n), ...Array(20).fill(10n ** 12n)] as bigint[];
+    const input = { loss: 35_000_000n, profits: caps.map(() => 0n), weights: BigInt64Array.from(caps.map(() => 1n)), caps: BigInt64Array.from(caps) };
+    const result = engine.socialize(input);
+    expect(result).toEqual(socializeReference(input));
+    expect(result.cappedAccounts).toBe(15);
+    expectWaterFilling(input, result);
+  });
+
   it('keeps equal ratios together: all capped or none', () => {
     const weights = [2n, 4n, 6n, 1n, 1n], caps = [3n, 6n, 9n, 100n, 100n];
     const input = { loss: 60n, profits: [0n, 0n, 0n, 0n, 0n], weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
