@@ -6,8 +6,9 @@
 // shared machine moves both sides together: per profile, the engine's book path
 // against the copy floor (at 4·10^6 accounts) and the reference against the
 // engine (at 10^5 accounts, where the reference takes tens of milliseconds);
-// and 1,000 pools against one on the same uniform book (row "1,000 pools", in
-// the engine ÷ copy column).
+// and, in the engine ÷ copy column of their own rows, 1,000 pools against one
+// on the same uniform book ("1,000 pools") and the split by weight with 10% of
+// the accounts capped against the plain split of the same book ("by weight").
 // Exits 1 when a figure is worse than its baseline by more than the tolerance;
 // `--update` writes the figures measured now as the new baseline.
 
@@ -17,7 +18,7 @@ import { loadEngine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 import { describeMachine, machine, type Machine } from './machine.js';
 import { medianMs } from './measure.js';
-import { CASE_PROFILES } from './profiles.js';
+import { buildWeighted, CASE_PROFILES } from './profiles.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,6 +91,21 @@ for (const profile of CASE_PROFILES) {
   measuredNow['1,000 pools'] = { engineOverCopy: pooled / single, referenceOverEngine: 1 };
 }
 
+// By weight with caps (10% of the eligible capped), against the plain path on the same book.
+{
+  const { profits, weights, loss, insuranceFund } = buildWeighted(COPY_ACCOUNTS);
+  const book = engine.createBook(COPY_ACCOUNTS);
+  book.weights.set(weights);
+  book.profits.set(profits);
+  const plain = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
+  const byWeight = await medianMs('by weight', () => book.socialize({ loss, insuranceFund, weights: book.weights }), fast);
+  book.free();
+  measuredNow['by weight'] = { engineOverCopy: byWeight / plain, referenceOverEngine: 1 };
+}
+
+/** Rows that hold one ratio against the engine's own plain path, and what it is. */
+const RELATIVE: Record<string, string> = { '1,000 pools': '1,000 pools ÷ one pool', 'by weight': 'by weight, 10% capped ÷ plain' };
+
 if (args.update) {
   const baseline: Baseline = {
     machine: about, variant: engine.variant, date: new Date().toISOString(),
@@ -97,8 +113,8 @@ if (args.update) {
   };
   writeFileSync(args.baseline, JSON.stringify(baseline, null, 2) + '\n');
   for (const [name, f] of Object.entries(measuredNow)) {
-    console.log(name === '1,000 pools'
-      ? `  ${name.padEnd(15)} pools ÷ one   ${f.engineOverCopy.toFixed(2).padStart(7)}×`
+    console.log(RELATIVE[name]
+      ? `  ${RELATIVE[name]!.padEnd(30)} ${f.engineOverCopy.toFixed(2).padStart(7)}×`
       : `  ${name.padEnd(15)} engine ÷ copy ${f.engineOverCopy.toFixed(2).padStart(7)}×   reference ÷ engine ${f.referenceOverEngine.toFixed(0).padStart(5)}×`);
   }
   console.log(`baseline written to ${args.baseline}`);
@@ -117,11 +133,11 @@ for (const [name, now] of Object.entries(measuredNow)) {
     continue;
   }
   // A slowdown of the engine raises engine ÷ copy and lowers reference ÷ engine.
-  const pooled = name === '1,000 pools';
+  const relative = RELATIVE[name];
   const rows: [string, number, number, number][] = [
-    [pooled ? '1,000 pools ÷ one pool' : 'engine ÷ copy', before.engineOverCopy, now.engineOverCopy, now.engineOverCopy / before.engineOverCopy],
+    [relative ?? 'engine ÷ copy', before.engineOverCopy, now.engineOverCopy, now.engineOverCopy / before.engineOverCopy],
   ];
-  if (!pooled) {
+  if (!relative) {
     rows.push(['reference ÷ engine', before.referenceOverEngine, now.referenceOverEngine, before.referenceOverEngine / now.referenceOverEngine]);
   }
   for (const [figure, was, is, slowdown] of rows) {

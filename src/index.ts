@@ -2,9 +2,10 @@
 // The plain-bigint oracle is a separate entry point: 'socialized-loss/reference'.
 
 export { loadEngine, Engine, type LoadOptions } from './engine.js';
-export { Book } from './book.js';
+export { Book, type BookParams, type BookPoolOptions } from './book.js';
 export { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
 export type {
   Amount, Profits, Rounding, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
   PoolParams, PoolOptions, SocializePoolsInput, SocializePoolsResult,
+  IndexDeltaInput, IndexDeltaResult, IndexRounding,
 } from './types.js';

@@ -9,10 +9,14 @@ const root = new URL('../', import.meta.url);
 describe('package', () => {
   it('exports the engine and the reference by name', async () => {
     const main = await import('socialized-loss');
-    const { socializeReference } = await import('socialized-loss/reference');
+    const { socializeReference, indexDeltaReference } = await import('socialized-loss/reference');
     const engine = await main.loadEngine();
     const input = { loss: 1_000n, insuranceFund: 250n, profits: [900n, 100n, -50n] };
     expect(engine.socialize(input)).toEqual(socializeReference(input));
+    const weighted = { ...input, weights: [1n, 1n, 1n] };
+    expect(engine.socialize(weighted)).toEqual(socializeReference(weighted));
+    const delta = { loss: 7n, units: [2n, -5n], scale: 10n ** 9n };
+    expect(engine.indexDelta(delta)).toEqual(indexDeltaReference(delta));
   });
 
   it('ships type declarations for both entry points', () => {
