@@ -23,7 +23,7 @@
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
 export {
   sumWeighted, weightedHigh, capTotalLow, capTotalHigh, weightedCount, firstNegative,
-  capAccounts, sharedUnits, sharedWeightLow, sharedWeightHigh, cappedAccounts, finishWeighted, groupByPool,
+  capAccounts, sharedUnits, sharedWeightLow, sharedWeightHigh, cappedAccounts, finishWeighted, capPools,
 } from './weights';
 export { sumAbsolute, absoluteHigh, charges, collectedSumLow, collectedSumHigh } from './index-delta';
 export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, settlePools } from './pools';

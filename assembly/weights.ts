@@ -29,6 +29,8 @@ import { mulhiLanes, openLanes } from './simd';
 
 /** Mask bytes: shares the rest, ineligible (weight 0, cap 0 or exempt), pays its whole cap. */
 const SHARES: u8 = 0, OUT: u8 = 1, CAPPED: u8 = 2;
+/** Transient mask bytes while pools are capped: listed near, listed in the middle (reset to SHARES after). */
+const NEAR: u8 = 3, MIDDLE: u8 = 4;
 
 let capLow: u64 = 0, capHigh: u64 = 0, eligibleCount: u32 = 0, firstBad: i32 = -1;
 
@@ -400,7 +402,7 @@ function selectOver(
       // p and all at or below its ratio are capped: only the ratios above it remain.
       for (let k = lo; k < gt; k++) {
         const state = mask + <usize>load<u32>(indexList + (<usize>k << 2));
-        cappedCount += <u32>(load<u8>(state) == SHARES);
+        cappedCount += <u32>(load<u8>(state) != CAPPED);
         store<u8>(state, CAPPED);
       }
       R -= belowLo + equalCap;
@@ -531,31 +533,190 @@ function finishPairs(weights: usize, caps: usize, mask: usize, haircuts: usize, 
   if (load<u8>(mask + <usize>i) == CAPPED) store<u64>(haircuts + at, positivePart(load<i64>(caps + at)));
 }
 
+/** Bytes per pool of `capPools`' table: in S, W low, W high; out R, W low, W high, |C|. */
+export const POOL_LEVEL: usize = 64;
+/** Bytes per pool of `capPools`' scratch: a, c, s, active, Σ capped caps, Σ w middle (2), Σ w presumed (2), marked. */
+const POOL_WORK: usize = 80;
+
 /**
- * Lists the eligible accounts (mask SHARES) of each pool, ascending, at `out`
- * (u32 each): pool k's run starts at `starts`[k] and ends at `starts`[k + 1]
- * (`starts` holds pools + 1 u32 values).
+ * Finds C for every pool at once: `levels` holds per pool (POOL_LEVEL bytes) S,
+ * W low and high as the wrapper wrote them (S = 0: nothing to cap), and gets R,
+ * W low and high and |C|. One pass over the book classifies every account
+ * against its pool's first level (as `classify`), then the near and middle
+ * accounts are grouped by pool and each pool selects over its own short lists
+ * (as `capAccounts`). A pool whose level ends beyond twice its first estimate
+ * runs `capAccounts` over all its accounts. Scratch: `work` (80 bytes per
+ * pool), `starts` (4 × (2·pools + 1) bytes), `grouped` (4·n), `weightList`
+ * and `capList` (8·n each), `indexList` (4·n).
  */
-export function groupByPool(pool: usize, mask: usize, n: u32, pools: u32, starts: usize, out: usize): void {
-  memory.fill(starts, 0, (<usize>pools + 1) << 2);
+export function capPools(
+  weights: usize, caps: usize, mask: usize, pool: usize, n: u32, pools: u32, levels: usize, work: usize,
+  starts: usize, grouped: usize, capList: usize, weightList: usize, indexList: usize,
+): void {
+  memory.fill(work, 0, <usize>pools * POOL_WORK);
+  for (let k: u32 = 0; k < pools; k++) {
+    const level = levels + <usize>k * POOL_LEVEL, row = work + <usize>k * POOL_WORK;
+    const S = load<u64>(level), Wlo = load<u64>(level, 8), Whi = load<u64>(level, 16);
+    if (S == 0) continue;
+    const whole = Whi == 0 && Wlo <= S;
+    const s = ratioShift(Whi);
+    store<u64>(row, whole ? S / Wlo : 0);
+    store<u64>(row, fixedRatio(whole ? S % Wlo : S, Wlo, Whi, s), 8);
+    store<u64>(row, <u64>s, 16);
+    store<u64>(row, u64.MAX_VALUE, 24);
+  }
+  classifyPools(weights, caps, mask, pool, n, work);
+  // Near then middle accounts of pool k: runs 2k and 2k + 1 of `grouped`.
+  groupListed(pool, mask, n, pools, starts, grouped);
+  let failing = false;
+  for (let k: u32 = 0; k < pools; k++) {
+    const level = levels + <usize>k * POOL_LEVEL, row = work + <usize>k * POOL_WORK;
+    const S = load<u64>(level), Wlo = load<u64>(level, 8), Whi = load<u64>(level, 16);
+    let R = S, rLo = Wlo, rHi = Whi, capped: u64 = 0;
+    if (S != 0) {
+      const first = load<u32>(starts + (<usize>k << 3)), middle = load<u32>(starts + (<usize>k << 3), 4);
+      const end = load<u32>(starts + (<usize>(k + 1) << 3));
+      const near = middle - first, mid = end - middle;
+      const midLo = load<u64>(row, 40), midHi = load<u64>(row, 48), farLo = load<u64>(row, 56), farHi = load<u64>(row, 64);
+      const list = grouped + (<usize>first << 2);
+      const start = S - load<u64>(row, 32);
+      cappedCount = load<u32>(row, 72);
+      selectOver(weights, caps, mask, capList, weightList, list, near, start, add128(farLo, farHi, midLo, midHi), knownHigh);
+      let settled = (mid == 0 && (farLo | farHi) == 0) || levelWithin(S, Wlo, Whi, 3);
+      if (!settled) {
+        selectOver(weights, caps, mask, capList, weightList, list, near + mid, start, farLo, farHi);
+        settled = (farLo | farHi) == 0 || levelWithin(S, Wlo, Whi, 1);
+      }
+      if (!settled) failing = true;
+      R = shareUnits;
+      rLo = shareWeightLow;
+      rHi = shareWeightHigh;
+      capped = <u64>cappedCount | select<u64>(0, <u64>1 << 63, settled);
+    }
+    store<u64>(level, R, 24);
+    store<u64>(level, rLo, 32);
+    store<u64>(level, rHi, 40);
+    store<u64>(level, capped, 48);
+  }
+  // Listed accounts that were not capped share.
   for (let i: u32 = 0; i < n; i++) {
-    if (load<u8>(mask + <usize>i) != SHARES) continue;
-    const at = starts + ((<usize>load<u32>(pool + (<usize>i << 2)) + 1) << 2);
+    const at = mask + <usize>i;
+    if (load<u8>(at) >= NEAR) store<u8>(at, SHARES);
+  }
+  if (!failing) return;
+  // Pools whose level climbed past twice its first estimate: over all their accounts.
+  groupByPool(pool, mask, n, pools, starts, grouped);
+  for (let k: u32 = 0; k < pools; k++) {
+    const level = levels + <usize>k * POOL_LEVEL;
+    const flagged = load<u64>(level, 48);
+    if ((flagged >> 63) == 0) continue;
+    const first = load<u32>(starts + (<usize>k << 2)), end = load<u32>(starts + (<usize>(k + 1) << 2));
+    capAccounts(
+      weights, caps, mask, grouped + (<usize>first << 2), end - first, capList, weightList, indexList,
+      load<u64>(level), load<u64>(level, 8), load<u64>(level, 16),
+    );
+    store<u64>(level, shareUnits, 24);
+    store<u64>(level, shareWeightLow, 32);
+    store<u64>(level, shareWeightHigh, 40);
+    store<u64>(level, (flagged & ~(<u64>1 << 63)) + <u64>cappedCount, 48);
+  }
+}
+
+/**
+ * `classify` over the whole book, each account against its pool's row of `work`
+ * (a, c, s, active): capped accounts get CAPPED, near and middle ones NEAR and
+ * MIDDLE; each row sums its capped caps, middle and presumed weights, and the
+ * accounts it marked. Branch-free on the data.
+ */
+function classifyPools(weights: usize, caps: usize, mask: usize, pool: usize, n: u32, work: usize): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const row = work + <usize>load<u32>(pool + (<usize>i << 2)) * POOL_WORK;
+    const state = load<u8>(mask + <usize>i);
+    // An inactive pool (S = 0) neither caps nor lists: its accounts keep their state.
+    const live = (state != OUT) & (load<u64>(row, 24) != 0);
+    const w = select<u64>(load<u64>(weights + (<usize>i << 3)), 0, live);
+    const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
+    const q = (mulhi(w, load<u64>(row, 8)) >> load<u64>(row, 16)) + load<u64>(row) * w;
+    const isCapped = cap < q;
+    const beyondNear = cap - (cap >> 3) > q + 3, beyondMid = cap - (cap >> 1) > q + 3;
+    const open = live & !isCapped;
+    const isNear = open & !beyondNear, isMid = open & beyondNear & !beyondMid;
+    store<u8>(mask + <usize>i, select<u8>(CAPPED, select<u8>(NEAR, select<u8>(MIDDLE, state, isMid), isNear), isCapped));
+    store<u64>(row, load<u64>(row, 32) + select<u64>(cap, 0, isCapped), 32);
+    addWide(row + 40, select<u64>(w, 0, isMid));
+    addWide(row + 56, select<u64>(w, 0, open & beyondMid));
+    store<u32>(row, load<u32>(row, 72) + <u32>(isCapped & (state == SHARES)), 72);
+  }
+}
+
+/** Adds x to the 128-bit value (low, high) at `at`. */
+// @ts-ignore: decorator
+@inline function addWide(at: usize, x: u64): void {
+  const lo = load<u64>(at) + x;
+  store<u64>(at, lo);
+  store<u64>(at, load<u64>(at, 8) + <u64>(lo < x), 8);
+}
+
+/**
+ * Lists the NEAR and MIDDLE accounts of each pool, ascending, at `out`: pool
+ * k's near accounts from `starts`[2k] to `starts`[2k + 1], its middle ones on to
+ * `starts`[2k + 2] (`starts` holds 2·pools + 1 u32 values).
+ */
+function groupListed(pool: usize, mask: usize, n: u32, pools: u32, starts: usize, out: usize): void {
+  const runs = pools << 1;
+  memory.fill(starts, 0, (<usize>runs + 1) << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    const state = load<u8>(mask + <usize>i);
+    if (state < NEAR) continue;
+    const at = starts + ((<usize>(load<u32>(pool + (<usize>i << 2)) << 1) + <usize>(state - NEAR) + 1) << 2);
     store<u32>(at, load<u32>(at) + 1);
   }
-  for (let k: u32 = 1; k <= pools; k++) {
+  prefixSums(starts, runs);
+  for (let i: u32 = 0; i < n; i++) {
+    const state = load<u8>(mask + <usize>i);
+    if (state < NEAR) continue;
+    const at = starts + ((<usize>(load<u32>(pool + (<usize>i << 2)) << 1) + <usize>(state - NEAR)) << 2);
+    const slot = load<u32>(at);
+    store<u32>(out + (<usize>slot << 2), i);
+    store<u32>(at, slot + 1);
+  }
+  shiftStarts(starts, runs);
+}
+
+/** counts[1…runs] → starts: each entry becomes the sum of the counts before it (entry 0 is 0). */
+function prefixSums(starts: usize, runs: u32): void {
+  for (let k: u32 = 1; k <= runs; k++) {
     const at = starts + (<usize>k << 2);
     store<u32>(at, load<u32>(at) + load<u32>(at - 4));
   }
+}
+
+/** After a scatter moved each run's cursor to its end (the next run's start): back to the starts. */
+function shiftStarts(starts: usize, runs: u32): void {
+  for (let k = <i32>runs; k > 0; k--) store<u32>(starts + (<usize>k << 2), load<u32>(starts + (<usize>(k - 1) << 2)));
+  store<u32>(starts, 0);
+}
+
+/**
+ * Lists the eligible accounts (mask not OUT) of each pool, ascending, at `out`
+ * (u32 each): pool k's run starts at `starts`[k] and ends at `starts`[k + 1]
+ * (`starts` holds pools + 1 u32 values).
+ */
+function groupByPool(pool: usize, mask: usize, n: u32, pools: u32, starts: usize, out: usize): void {
+  memory.fill(starts, 0, (<usize>pools + 1) << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    if (load<u8>(mask + <usize>i) == OUT) continue;
+    const at = starts + ((<usize>load<u32>(pool + (<usize>i << 2)) + 1) << 2);
+    store<u32>(at, load<u32>(at) + 1);
+  }
+  prefixSums(starts, pools);
   // Scatter with a cursor per pool (in `starts`, shifted down one), then restore.
   for (let i: u32 = 0; i < n; i++) {
-    if (load<u8>(mask + <usize>i) != SHARES) continue;
+    if (load<u8>(mask + <usize>i) == OUT) continue;
     const at = starts + (<usize>load<u32>(pool + (<usize>i << 2)) << 2);
     const slot = load<u32>(at);
     store<u32>(out + (<usize>slot << 2), i);
     store<u32>(at, slot + 1);
   }
-  // Each cursor now sits at its pool's end, the next pool's start: shift back up.
-  for (let k = <i32>pools; k > 0; k--) store<u32>(starts + (<usize>k << 2), load<u32>(starts + (<usize>(k - 1) << 2)));
-  store<u32>(starts, 0);
+  shiftStarts(starts, pools);
 }

@@ -40,7 +40,10 @@ type CoreExports = {
   sharedWeightHigh(): bigint;
   cappedAccounts(): number;
   finishWeighted(weights: number, caps: number, mask: number, haircuts: number, count: number, whole: bigint, pool: number, wholes: number): void;
-  groupByPool(pool: number, mask: number, count: number, pools: number, starts: number, out: number): void;
+  capPools(
+    weights: number, caps: number, mask: number, pool: number, count: number, pools: number, levels: number, work: number,
+    starts: number, grouped: number, capList: number, weightList: number, indexList: number,
+  ): void;
   sumAbsolute(units: number, count: number): bigint;
   absoluteHigh(): bigint;
   charges(units: number, out: number, count: number, whole: bigint, part: bigint, scale: bigint, ceil: number): number;
@@ -401,34 +404,35 @@ export class Core {
       const weight = this.int64View(columns.weights, n)[bad]!;
       throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
     }
-    const blocks = [24 * count, 24 * count, 4 * (count + 1), 8 * count, 4 * n];
-    return this.withBlocks(blocks, ([weightTotals, capTotals, starts, wholes, indexList]) => {
+    const blocks = [24 * count, 24 * count, 64 * count, 80 * count, 4 * (2 * count + 1), 8 * count, 4 * n];
+    return this.withBlocks(blocks, ([weightTotals, capTotals, levels, work, starts, wholes, indexList]) => {
       // Per pool: Σ w, Σ caps and the eligible count (the mask marks the ineligible).
       const badPool = core.sumPools(columns.weights, columns.pool, columns.mask, n, count, weightTotals);
       if (badPool >= 0) throw poolOutOfRange(badPool, this.uint32View(columns.pool, n)[badPool]!, count);
       core.sumPools(caps, columns.pool, columns.mask, n, count, capTotals);
       const weightTable = new BigUint64Array(core.memory.buffer, weightTotals, 3 * count).slice();
       const capTable = new BigUint64Array(core.memory.buffer, capTotals, 3 * count).slice();
-      core.groupByPool(columns.pool, columns.mask, n, count, starts, columns.candidates);
-      const bounds = this.uint32View(starts, count + 1).slice();
-      // Each pool's accounts from the start of the candidates block, its (cap, w) lists after them and in the haircuts.
-      const region = columns.candidates, weightList = columns.candidates + 4 * n;
-      const runs = pools.map((amounts, k) => {
+      const splits = pools.map((amounts, k) => {
         const totalWeight = (weightTable[3 * k + 1]! << 64n) | weightTable[3 * k]!;
         const totalCap = (capTable[3 * k + 1]! << 64n) | capTable[3 * k]!;
-        const split = waterfall(amounts.loss, amounts.insuranceFund, totalCap);
-        let shared = split.socialized, sharedWeight = totalWeight, cappedAccounts = 0;
-        if (shared > 0n) {
-          core.capAccounts(
-            columns.weights, caps, columns.mask, region + 4 * bounds[k]!, bounds[k + 1]! - bounds[k]!, columns.haircuts, weightList, indexList!,
-            shared, low(totalWeight), high(totalWeight),
-          );
-          shared = BigInt.asUintN(64, core.sharedUnits());
-          sharedWeight = wide(core.sharedWeightLow(), core.sharedWeightHigh());
-          cappedAccounts = core.cappedAccounts() >>> 0;
-        }
+        return { split: waterfall(amounts.loss, amounts.insuranceFund, totalCap), totalWeight, totalCap };
+      });
+      const table = new BigUint64Array(core.memory.buffer, levels, 8 * count);
+      splits.forEach(({ split, totalWeight }, k) => {
+        table[8 * k] = split.socialized;
+        table[8 * k + 1] = BigInt.asUintN(64, totalWeight);
+        table[8 * k + 2] = totalWeight >> 64n;
+      });
+      // Every pool's capped set in one pass over the book; the lists go to the candidates and haircuts.
+      core.capPools(
+        columns.weights, caps, columns.mask, columns.pool, n, count, levels, work, starts,
+        columns.candidates, columns.haircuts, columns.candidates + 4 * n, indexList!,
+      );
+      const found = new BigUint64Array(core.memory.buffer, levels, 8 * count).slice();
+      const runs = splits.map(({ split, totalWeight, totalCap }, k) => {
+        const shared = found[8 * k + 3]!, sharedWeight = (found[8 * k + 5]! << 64n) | found[8 * k + 4]!;
         const whole = sharedWeight === 0n ? 0n : shared / sharedWeight;
-        return { split, totalWeight, totalCap, count: Number(weightTable[3 * k + 2]!), shared, sharedWeight, whole, cappedAccounts };
+        return { split, totalWeight, totalCap, count: Number(weightTable[3 * k + 2]!), shared, sharedWeight, whole, cappedAccounts: Number(found[8 * k + 6]!) };
       });
       new BigUint64Array(core.memory.buffer, wholes, count).set(runs.map((run) => run.whole));
       // The shares of R mod W, all pools in one run, as if each pool lost exactly that.

@@ -250,6 +250,27 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     ), { numRuns: 200 });
   });
 
+  it('finds each pool\'s capped set on every path: at once, widened, and over all its accounts', () => {
+    // Pool 0: the level climbs far past its first estimate. Pool 1: it ends between 8/7 and 2
+    // times it. Pool 2: it stays close. Pool 3: nothing to take. Accounts interleaved.
+    const climbing = { weights: [...Array(50).fill(10n ** 12n), 1n, 2n], caps: [...Array(50).fill(1n), 10n ** 15n, 10n ** 15n] };
+    const widening = { weights: Array(35).fill(1n), caps: [...Array(10).fill(1n), ...Array(5).fill(1_300_000n), ...Array(20).fill(10n ** 12n)] };
+    const close = { weights: Array.from({ length: 40 }, (_, i) => BigInt(1 + i)), caps: Array.from({ length: 40 }, (_, i) => BigInt(100 + 37 * i)) };
+    const groups = [climbing, widening, close, close];
+    const rows = groups.flatMap((g, k) => g.weights.map((w, j) => ({ k, w: w as bigint, c: g.caps[j] as bigint })));
+    const order = rows.map((_, i) => i).sort((x, y) => ((x * 7919) % rows.length) - ((y * 7919) % rows.length));
+    const sorted = order.map((i) => rows[i]!);
+    const input = {
+      profits: sorted.map(() => 0n), weights: BigInt64Array.from(sorted.map((r) => r.w)), caps: BigInt64Array.from(sorted.map((r) => r.c)),
+      pool: Uint32Array.from(sorted.map((r) => r.k)),
+      pools: [{ loss: 10n ** 14n }, { loss: 35_000_000n }, { loss: 5_000n }, { loss: 0n }],
+    };
+    const result = engine.socializePools(input);
+    expect(result).toEqual(socializePoolsReference(input));
+    expect(result.pools.map((p) => p.cappedAccounts)).toEqual(socializePoolsReference(input).pools.map((p) => p.cappedAccounts));
+    expect(result.pools[1]!.cappedAccounts).toBe(15);
+  });
+
   it('rejects negative weights and caps naming the index, and leaves everything untouched', () => {
     const profits = [5n, 6n, 7n];
     expect(() => engine.socialize({ loss: 1n, profits, weights: [1n, -2n, 3n] })).toThrow(new RangeError('weights[1] must not be negative, got -2'));
