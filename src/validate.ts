@@ -64,7 +64,12 @@ export function checkProfits(profits: unknown): asserts profits is Profits {
 export function checkOptionalColumn(values: unknown, field: string, count: number): Profits | undefined {
   if (values === undefined) return undefined;
   checkColumn(values, field);
-  if (values.length !== count) throw new RangeError(`${field} has ${values.length} entries; expected one per account (${count})`);
+  if (values.length !== count) {
+    // A view whose buffer was detached (engine memory grew since it was taken) reads as empty.
+    const detached = ArrayBuffer.isView(values) && values.buffer.byteLength === 0 && count > 0;
+    const hint = detached ? ': a detached view (engine memory grew since it was taken; read the book\'s view again)' : '';
+    throw new RangeError(`${field} has ${values.length} entries; expected one per account (${count})${hint}`);
+  }
   return values;
 }
 

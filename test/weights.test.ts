@@ -226,6 +226,15 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     expect(engine.socialize({ loss: 9n, profits: [10n, 20n, 30n, -5n], weights: book.weights }).haircuts).toEqual(book.haircuts);
   });
 
+  it('names a detached view of a book column', async () => {
+    const fresh = await loadEngine({ variant });
+    using book = fresh.createBook(3);
+    const early = book.weights;
+    fresh.createBook(1_000_000).free(); // grows a fresh engine's memory: the earlier view is detached
+    expect(early.length).toBe(0);
+    expect(() => book.socialize({ loss: 1n, weights: early })).toThrow(/weights has 0 entries; expected one per account \(3\): a detached view/);
+  });
+
   it('splits pools by weight, each as if alone', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(account, fc.nat(3)), { maxLength: 50 }), fc.array(fc.record({ loss: amount, insuranceFund: amount }), { minLength: 4, maxLength: 4 }),
