@@ -1,18 +1,28 @@
 // Pools: many socializations in one call (per currency, per market), each
 // exactly what `allocate` gives for its pool's accounts alone, with ties
 // decided by each account's index in the whole book.
+//
+// Passes over the book: `sumPools` (each pool's Σ eligible profit and count),
+// `poolsPassA` (every floor, Σ floors per pool and, under largest remainder, a
+// 256-bucket histogram of each pool's remainders, with each account's bucket
+// kept as one byte), `poolsPassB` (one unit above each pool's boundary bucket
+// from the bucket bytes alone; the boundary bucket's accounts listed by index),
+// then `settlePools` over the listed accounts only.
 
 import { fixedRatio, bitLength, high, isNarrow, keyShift, less128, mulhi, ratioShift, remainderWide, shiftRight128 } from './wide';
-import { eligibleProfit, LIST_ENTRY } from './select';
+import { eligibleProfit, positivePart, LIST_ENTRY } from './select';
 import { settleFor, wrote } from './allocate';
 
-/** Bytes per pool in the totals table: Σ low, Σ high (u64 each) and the count (u64). */
-export const POOL_TOTAL: usize = 24;
+/**
+ * Bytes per pool in the totals table: Σ eligible profits mod 2^64 (u64), then
+ * the number of eligible accounts (low 32 bits) and of carries out of the sum (high 32 bits).
+ */
+export const POOL_TOTAL: usize = 16;
 
 /**
  * Sums each pool's eligible profits into `totals` (POOL_TOTAL bytes per pool,
  * zeroed here). Returns the first account whose pool index is not below
- * `pools` (the sums are then partial and unused), or −1.
+ * `pools` (the sums are then partial and unused), or −1. Requires n < 2^32.
  */
 export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize): i32 {
   memory.fill(totals, 0, <usize>pools * POOL_TOTAL);
@@ -20,99 +30,152 @@ export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, poo
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     if (k >= <usize>pools) return <i32>i;
     const m = eligibleProfit(profits, exempt, i);
-    const at = totals + k * POOL_TOTAL;
+    const at = totals + (k << 4);
     const lo = load<u64>(at) + m;
     store<u64>(at, lo);
-    store<u64>(at, load<u64>(at, 8) + <u64>(lo < m), 8);
-    store<u64>(at, load<u64>(at, 16) + <u64>(m != 0), 16);
+    // Count and carries share one word: each stays below n < 2^32.
+    store<u64>(at, load<u64>(at, 8) + (<u64>(m != 0) | (<u64>(lo < m) << 32)), 8);
   }
   return -1;
 }
 
 /** Bytes per pool of parameters: S, Plo, Phi, c, s, t, bucket shift, kind. */
 export const POOL_PARAMS: usize = 64;
-/** Bytes per pool of state: Σ haircuts, boundary bucket, units still needed, take-all flag. */
-export const POOL_STATE: usize = 32;
+/** Bytes per pool of the narrow loop's row: c, S, P, bucket shift. */
+export const POOL_HOT: usize = 32;
+/** Bytes per pool of settle state: units its boundary accounts still need (u64), boundary bucket (u64). */
+export const POOL_STATE: usize = 16;
 /** Histogram counters per pool. */
 export const POOL_BUCKETS: u32 = 256;
 
 /** Row kinds: wide ratio (128-bit remainders), nothing to take, whole profits, narrow ratio (P ≤ 2^63). */
 const KIND_RATIO: u64 = 0, KIND_ZERO: u64 = 1, KIND_WHOLE: u64 = 2, KIND_NARROW: u64 = 3;
-/** A boundary no key reaches: nothing above it, nothing listed. */
-const NO_BOUNDARY: u64 = u64.MAX_VALUE;
+/** A cut no bucket (0…255) reaches. */
+const NO_BUCKET: u32 = 256;
+
+/** Set by `preparePools`: whether every row runs in the narrow loop (no 128-bit remainder anywhere). */
+let allNarrow = false;
 
 /**
  * Fills each pool's parameter row from the S, Plo, Phi the wrapper wrote at
- * +0, +8, +16, and zeroes the state rows and histograms.
+ * +0, +8, +16, and its narrow row in `hot`; zeroes Σ floors and the histograms.
  */
-export function preparePools(params: usize, state: usize, histogram: usize, pools: u32): void {
-  memory.fill(state, 0, <usize>pools * POOL_STATE);
-  memory.fill(histogram, 0, <usize>pools * POOL_BUCKETS * 4);
+export function preparePools(params: usize, hot: usize, sums: usize, histogram: usize, pools: u32, counting: bool): void {
+  memory.fill(sums, 0, <usize>pools << 3);
+  if (counting) memory.fill(histogram, 0, <usize>pools * POOL_BUCKETS * 4);
+  allNarrow = true;
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
+    const fast = hot + <usize>k * POOL_HOT;
     const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
     if (S == 0 || (Phi == 0 && Plo == S)) {
-      // No ratio: c, s, t and the bucket shift are 0 so that the passes' branch-free
-      // arithmetic on these rows stays harmless (its results are masked out).
+      // No ratio: c, s, t and the bucket shift are 0 in the full row. The narrow row
+      // computes the same haircuts: S = 0 gives floor 0 and remainder 0 (with P = 1); S = P
+      // with c = 2^64 − 1 gives q̃ = m − 1, r̃ = P, corrected to m and 0 (exact while P ≤ 2^63).
       memory.fill(row + 24, 0, 32);
-      store<u64>(row, S == 0 ? KIND_ZERO : KIND_WHOLE, 56);
+      const whole = S != 0;
+      store<u64>(row, whole ? KIND_WHOLE : KIND_ZERO, 56);
+      store<u64>(fast, whole ? u64.MAX_VALUE : 0);
+      store<u64>(fast, S, 8);
+      store<u64>(fast, whole ? S : 1, 16);
+      store<u64>(fast, 0, 24);
+      if (whole && !isNarrow(Plo, Phi)) allNarrow = false;
       continue;
     }
     const s = ratioShift(Phi);
     const t = keyShift(Plo, Phi);
     const topKey = shiftRight128(Plo - 1, Phi - <u64>(Plo == 0), t);
-    store<u64>(row, fixedRatio(S, Plo, Phi, s), 24);
+    const c = fixedRatio(S, Plo, Phi, s);
+    const shift = <u64>max(0, bitLength(topKey) - 8);
+    const narrow = isNarrow(Plo, Phi);
+    store<u64>(row, c, 24);
     store<u64>(row, <u64>s, 32);
     store<u64>(row, <u64>t, 40);
-    store<u64>(row, <u64>max(0, bitLength(topKey) - 8), 48);
-    store<u64>(row, isNarrow(Plo, Phi) ? KIND_NARROW : KIND_RATIO, 56);
+    store<u64>(row, shift, 48);
+    store<u64>(row, narrow ? KIND_NARROW : KIND_RATIO, 56);
+    store<u64>(fast, c);
+    store<u64>(fast, S, 8);
+    store<u64>(fast, Plo, 16);
+    store<u64>(fast, shift, 24);
+    if (!narrow) allNarrow = false;
   }
 }
 
 /** Account i's remainder key in its pool's row (floor q given), as the single-book passes compute it. */
 // @ts-ignore: decorator
-@inline function poolKey(row: usize, m: u64, q: u64, narrow: bool): u64 {
+@inline function poolKey(row: usize, m: u64, q: u64): u64 {
   const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
   // Narrow rows: r = S·m − q·P is exact in 64 bits (it is below P ≤ 2^63), and t = 0.
-  if (narrow) return S * m - q * Plo;
+  if (load<u64>(row, 56) == KIND_NARROW) return S * m - q * Plo;
   const rLo = remainderWide(S, m, q, Plo, Phi);
   return shiftRight128(rLo, high, <i32>load<u64>(row, 40));
 }
 
-/** Account i's exact floor in its pool (and its remainder in `high`:`remainderLow`). */
-let remainderLow: u64 = 0;
-// @ts-ignore: decorator
-@inline function poolFloor(row: usize, m: u64, narrow: bool): u64 {
-  const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
-  if (narrow) {
-    // As floorsNarrow: q̃ = mulhi(m, c) is q or q − 1, and r̃ < 2P ≤ 2^64.
-    let q = mulhi(m, load<u64>(row, 24));
-    let r = S * m - q * Plo;
-    const short = r >= Plo;
-    q += <u64>short;
-    remainderLow = r - select<u64>(Plo, 0, short);
-    high = 0;
-    return q;
-  }
-  let q = mulhi(m, load<u64>(row, 24)) >> load<u64>(row, 32);
-  let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
-  if (!less128(rLo, rHi, Plo, Phi)) {
-    q++;
-    rHi = rHi - Phi - <u64>(rLo < Plo);
-    rLo -= Plo;
-  }
-  remainderLow = rLo;
-  high = rHi;
-  return q;
-}
+/** Rounding policies, as the wrapper numbers them. */
+const LARGEST_REMAINDER: u32 = 0, UP: u32 = 2;
 
 /**
- * Pass A: every account's floor (rounding 0 or 1) or ceiling (2) in its pool,
- * Σ per pool, and under largest remainder a histogram of each pool's keys.
+ * Pass A: every account's floor (rounding 0 or 1) or ceiling (2) in its pool
+ * into `haircuts`, Σ per pool into `sums` (u64 each) and, under largest
+ * remainder, each account's bucket (its key >> the row's bucket shift) into
+ * `buckets` (one byte each) and counted in its pool's histogram.
  */
 export function poolsPassA(
-  profits: usize, pool: usize, exempt: usize, haircuts: usize, n: u32,
-  params: usize, state: usize, histogram: usize, rounding: u32,
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
+  params: usize, hot: usize, sums: usize, histogram: usize, rounding: u32,
+): void {
+  if (!allNarrow) {
+    passAWide(profits, pool, exempt, haircuts, buckets, n, params, sums, histogram, rounding);
+    return;
+  }
+  // One copy of the narrow loop per case, so that none carries a per-account check it does not need.
+  if (exempt == 0) {
+    if (rounding == LARGEST_REMAINDER) passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, histogram, false, true, false);
+    else if (rounding == UP) passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, histogram, false, false, true);
+    else passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, histogram, false, false, false);
+  } else {
+    if (rounding == LARGEST_REMAINDER) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, histogram, true, true, false);
+    else if (rounding == UP) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, histogram, true, false, true);
+    else passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, histogram, true, false, false);
+  }
+}
+
+/** Pass A when every row is narrow: branch-free, one 32-byte row per account. */
+// @ts-ignore: decorator
+@inline function passANarrow(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
+  hot: usize, sums: usize, histogram: usize, checkExempt: bool, counting: bool, ceil: bool,
+): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>load<u32>(pool + (<usize>i << 2));
+    const row = hot + (k << 5);
+    const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + (<usize>i << 3)));
+    const P = load<u64>(row, 16);
+    // As floorsNarrow (allocate.ts): q̃ = mulhi(m, c) is q or q − 1, and r̃ < 2P ≤ 2^64.
+    let q = mulhi(m, load<u64>(row));
+    let r = load<u64>(row, 8) * m - q * P;
+    const short = r >= P;
+    q += <u64>short;
+    r -= select<u64>(P, 0, short);
+    if (!ASC_NO_ASSERT) assert(r < P && q <= m, 'floor correction failed');
+    const h = ceil ? q + <u64>(r != 0) : q;
+    store<u64>(haircuts + (<usize>i << 3), h);
+    const sum = sums + (k << 3);
+    store<u64>(sum, load<u64>(sum) + h);
+    if (counting) {
+      // Ineligible accounts (m = 0, r = 0) land in bucket 0 too: see `poolBoundaries`.
+      const b = <usize>(r >> load<u64>(row, 24));
+      store<u8>(buckets + <usize>i, <u8>b);
+      const at = histogram + (((k << 8) + b) << 2);
+      store<u32>(at, load<u32>(at) + 1);
+    }
+  }
+}
+
+/** Pass A when some row needs 128-bit remainders: per-row kinds. */
+function passAWide(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
+  params: usize, sums: usize, histogram: usize, rounding: u32,
 ): void {
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
@@ -120,82 +183,100 @@ export function poolsPassA(
     const kind = load<u64>(row, 56);
     const m = eligibleProfit(profits, exempt, i);
     let h: u64 = 0;
+    let key: u64 = 0;
     if (kind == KIND_WHOLE) {
       h = m;
     } else if (kind == KIND_RATIO || kind == KIND_NARROW) {
-      h = poolFloor(row, m, kind == KIND_NARROW);
-      if (rounding == 2) {
-        h += <u64>((remainderLow | high) != 0);
-      } else if (rounding == 0) {
-        const key = shiftRight128(remainderLow, high, <i32>load<u64>(row, 40));
-        const at = histogram + ((k * <usize>POOL_BUCKETS + <usize>(key >> load<u64>(row, 48))) << 2);
-        store<u32>(at, load<u32>(at) + <u32>(m != 0));
+      const S = load<u64>(row), Plo = load<u64>(row, 8), Phi = load<u64>(row, 16);
+      let q = mulhi(m, load<u64>(row, 24)) >> load<u64>(row, 32);
+      let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
+      if (!less128(rLo, rHi, Plo, Phi)) {
+        q++;
+        rHi = rHi - Phi - <u64>(rLo < Plo);
+        rLo -= Plo;
       }
+      if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
+      h = q + <u64>(rounding == UP && (rLo | rHi) != 0);
+      key = shiftRight128(rLo, rHi, <i32>load<u64>(row, 40)) >> load<u64>(row, 48);
     }
     store<u64>(haircuts + (<usize>i << 3), h);
-    const sum = state + k * POOL_STATE;
+    const sum = sums + (k << 3);
     store<u64>(sum, load<u64>(sum) + h);
+    if (rounding == LARGEST_REMAINDER) {
+      store<u8>(buckets + <usize>i, <u8>key);
+      const at = histogram + (((k << 8) + <usize>key) << 2);
+      store<u32>(at, load<u32>(at) + 1);
+    }
   }
 }
 
-/** Each largest-remainder pool's boundary bucket and the units its bucket must give. */
-export function poolBoundaries(params: usize, state: usize, histogram: usize, pools: u32): void {
+/**
+ * Each largest-remainder pool's boundary bucket: `cuts` gets, per pool, the
+ * lowest bucket whose accounts all get a unit (low 16 bits) and the bucket whose
+ * accounts are listed (high 16 bits), NO_BUCKET for none; `state` the units the
+ * listed accounts must give and the boundary bucket.
+ *
+ * Histograms count every account, ineligible ones (remainder 0) in bucket 0: a
+ * pool's L leftover units are fewer than its accounts with a remainder above 0
+ * (L = Σ r / P and each r < P), so the L-th largest remainder is above 0, no
+ * account with remainder 0 is ever given a unit, and bucket 0 is never taken whole.
+ */
+export function poolBoundaries(params: usize, sums: usize, histogram: usize, cuts: usize, state: usize, pools: u32): void {
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
     const st = state + <usize>k * POOL_STATE;
-    store<u64>(st, NO_BOUNDARY, 8);
+    const cut = cuts + (<usize>k << 2);
+    store<u32>(cut, NO_BUCKET | (NO_BUCKET << 16));
+    store<u64>(st, 0);
     const kind = load<u64>(row, 56);
     if (kind != KIND_RATIO && kind != KIND_NARROW) continue;
-    const leftover = load<u64>(row) - load<u64>(st);
+    const leftover = load<u64>(row) - load<u64>(sums + (<usize>k << 3));
     if (leftover == 0) continue;
     let above: u64 = 0;
     for (let b = <i32>POOL_BUCKETS - 1; b >= 0; b--) {
       const count = <u64>load<u32>(histogram + ((<usize>k * <usize>POOL_BUCKETS + <usize>b) << 2));
       if (above + count >= leftover) {
-        store<u64>(st, <u64>b, 8);
-        store<u64>(st, leftover - above, 16);
-        store<u64>(st, <u64>(leftover - above == count), 24);
+        const need = leftover - above;
+        if (need == count) {
+          store<u32>(cut, <u32>b | (NO_BUCKET << 16));
+        } else {
+          store<u32>(cut, <u32>(b + 1) | (<u32>b << 16));
+          store<u64>(st, need);
+          store<u64>(st, <u64>b, 8);
+        }
+        above = leftover;
         break;
       }
       above += count;
     }
+    // The histogram holds every account: the leftover is always reached.
+    if (above < leftover) unreachable();
   }
 }
 
 /**
- * Pass B: one more unit above each pool's boundary bucket (and in it, when all of it
- * is needed); the other boundary accounts listed, ascending, from `list`. Returns the list's end.
+ * Pass B: one more unit to every account at or above its pool's cut; the
+ * accounts of each boundary bucket listed, ascending, as u32 indices from
+ * `list`. Reads only pool indices and bucket bytes. Returns the list's end.
  */
-export function poolsPassB(
-  profits: usize, pool: usize, exempt: usize, haircuts: usize, list: usize, n: u32, params: usize, state: usize,
-): usize {
+export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize): usize {
   let entry = list;
   for (let i: u32 = 0; i < n; i++) {
-    const k = <usize>load<u32>(pool + (<usize>i << 2));
-    const st = state + k * POOL_STATE;
-    const boundary = load<u64>(st, 8);
-    const row = params + k * POOL_PARAMS;
-    const m = eligibleProfit(profits, exempt, i);
+    const cut = load<u32>(cuts + (<usize>load<u32>(pool + (<usize>i << 2)) << 2));
+    const b = <u32>load<u8>(buckets + <usize>i);
     const at = haircuts + (<usize>i << 3);
-    const q = load<u64>(at);
-    // Branch-free on the data (pools and remainders are random): every haircut is
-    // rewritten, every account written as an entry, kept only when it is a candidate.
-    // Rows without a boundary (NO_BOUNDARY) never match; ineligible accounts are masked.
-    const key = load<u64>(row, 56) == KIND_NARROW ? poolKey(row, m, q, true) : poolKey(row, m, q, false);
-    const bucket = key >> load<u64>(row, 48);
-    const live = (m != 0) & (boundary != NO_BOUNDARY);
-    const up = live & ((bucket > boundary) | ((bucket == boundary) & (load<u64>(st, 24) != 0)));
-    store<u64>(at, q + <u64>up);
-    store<u64>(entry, key);
-    store<u32>(entry, i, 8);
-    entry += select<usize>(LIST_ENTRY, 0, live & (bucket == boundary) & (load<u64>(st, 24) == 0));
+    store<u64>(at, load<u64>(at) + <u64>(b >= (cut & 0xFFFF)));
+    // Always written, kept only when the pointer moves on: no branch.
+    store<u32>(entry, i);
+    entry += select<usize>(4, 0, b == (cut >> 16));
   }
   return entry;
 }
 
 /**
- * Groups the `count` listed entries at `list` by pool (stable) into `grouped`, then
- * settles each pool's group like a single book. `starts` is scratch of 4 bytes per pool.
+ * Groups the `count` listed indices at `list` by pool (stable) into `grouped`
+ * as list entries (exact key, index), then settles each pool's group like a
+ * single book. `starts` is scratch of 4 bytes per pool.
  */
 export function settlePools(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, list: usize, count: u32, grouped: usize,
@@ -203,7 +284,7 @@ export function settlePools(
 ): void {
   memory.fill(starts, 0, <usize>pools << 2);
   for (let j: u32 = 0; j < count; j++) {
-    const k = <usize>load<u32>(pool + (<usize>load<u32>(list + <usize>j * LIST_ENTRY, 8) << 2));
+    const k = <usize>load<u32>(pool + (<usize>load<u32>(list + (<usize>j << 2)) << 2));
     store<u32>(starts + (k << 2), load<u32>(starts + (k << 2)) + 1);
   }
   let start: u32 = 0;
@@ -214,10 +295,14 @@ export function settlePools(
     start += size;
   }
   for (let j: u32 = 0; j < count; j++) {
-    const from = list + <usize>j * LIST_ENTRY;
-    const at = starts + (<usize>load<u32>(pool + (<usize>load<u32>(from, 8) << 2)) << 2);
+    const i = load<u32>(list + (<usize>j << 2));
+    const k = <usize>load<u32>(pool + (<usize>i << 2));
+    const at = starts + (k << 2);
     const slot = load<u32>(at);
-    memory.copy(grouped + <usize>slot * LIST_ENTRY, from, LIST_ENTRY);
+    const entry = grouped + <usize>slot * LIST_ENTRY;
+    const m = eligibleProfit(profits, exempt, i);
+    store<u64>(entry, poolKey(params + k * POOL_PARAMS, m, load<u64>(haircuts + (<usize>i << 3))));
+    store<u32>(entry, i, 8);
     store<u32>(at, slot + 1);
   }
   // starts[k] now ends pool k's group; it began where pool k − 1's ended.
@@ -225,13 +310,18 @@ export function settlePools(
   for (let k: u32 = 0; k < pools; k++) {
     const end = load<u32>(starts + (<usize>k << 2));
     const st = state + <usize>k * POOL_STATE;
-    if (end > begin && load<u64>(st, 8) != NO_BOUNDARY && load<u64>(st, 24) == 0) {
+    const need = load<u64>(st);
+    if (need != 0) {
       const row = params + <usize>k * POOL_PARAMS;
       const S = load<u64>(row);
-      wrote(S - load<u64>(st, 16));
+      // Keys in the boundary bucket lie in [b << shift, ((b + 1) << shift) − 1].
+      const shift = load<u64>(row, 48);
+      const low = load<u64>(st, 8) << shift;
+      wrote(S - need);
       settleFor(
         profits, haircuts, grouped + <usize>begin * LIST_ENTRY, grouped + <usize>end * LIST_ENTRY, S,
-        load<u64>(row, 8), load<u64>(row, 16), <i32>load<u64>(row, 40), 0, u64.MAX_VALUE, seeded, seed, exempt,
+        load<u64>(row, 8), load<u64>(row, 16), <i32>load<u64>(row, 40), low, low + ((<u64>1 << shift) - 1),
+        seeded, seed, exempt,
       );
     }
     begin = end;
