@@ -13,29 +13,47 @@ import { fixedRatio, bitLength, high, isNarrow, keyShift, less128, mulhi, ratioS
 import { eligibleProfit, positivePart, LIST_ENTRY } from './select';
 import { settleFor, wrote } from './allocate';
 
-/**
- * Bytes per pool in the totals table: Σ eligible profits mod 2^64 (u64), then
- * the number of eligible accounts (low 32 bits) and of carries out of the sum (high 32 bits).
- */
+/** Bytes per pool in the totals table: Σ eligible profits as two u64 halves, low then high. */
 export const POOL_TOTAL: usize = 16;
 
 /**
  * Sums each pool's eligible profits into `totals` (POOL_TOTAL bytes per pool,
  * zeroed here). Returns the first account whose pool index is not below
- * `pools` (the sums are then partial and unused), or −1. Requires n < 2^32.
+ * `pools` (the sums are then partial and unused), or −1.
  */
 export function sumPools(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize): i32 {
   memory.fill(totals, 0, <usize>pools * POOL_TOTAL);
+  // One word per pool while the whole book sums below 2^64 (then no pool's sum can carry);
+  // past that, a second pass with both halves.
+  const bad = exempt == 0 ? sumPoolsLoop(profits, pool, 0, n, pools, totals, false) : sumPoolsLoop(profits, pool, exempt, n, pools, totals, true);
+  if (bad >= 0 || sumCarried == 0) return bad;
+  memory.fill(totals, 0, <usize>pools * POOL_TOTAL);
+  for (let i: u32 = 0; i < n; i++) {
+    const m = eligibleProfit(profits, exempt, i);
+    const at = totals + (<usize>load<u32>(pool + (<usize>i << 2)) << 4);
+    const lo = load<u64>(at) + m;
+    store<u64>(at, lo);
+    store<u64>(at, load<u64>(at, 8) + <u64>(lo < m), 8);
+  }
+  return -1;
+}
+
+/** Set by `sumPoolsLoop`: whether the book's whole sum passed 2^64. */
+let sumCarried: u64 = 0;
+
+// @ts-ignore: decorator
+@inline function sumPoolsLoop(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize, checkExempt: bool): i32 {
+  let lo: u64 = 0, carried: u64 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     if (k >= <usize>pools) return <i32>i;
-    const m = eligibleProfit(profits, exempt, i);
+    const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + (<usize>i << 3)));
     const at = totals + (k << 4);
-    const lo = load<u64>(at) + m;
-    store<u64>(at, lo);
-    // Count and carries share one word: each stays below n < 2^32.
-    store<u64>(at, load<u64>(at, 8) + (<u64>(m != 0) | (<u64>(lo < m) << 32)), 8);
+    store<u64>(at, load<u64>(at) + m);
+    lo += m;
+    carried |= <u64>(lo < m);
   }
+  sumCarried = carried;
   return -1;
 }
 
@@ -47,6 +65,12 @@ export const POOL_HOT: usize = 32;
 export const POOL_STATE: usize = 16;
 /** Histogram counters per pool. */
 export const POOL_BUCKETS: u32 = 256;
+/**
+ * Bytes per pool of histogram: each counter is two u16 halves in two tables, the low
+ * halves first (pools · 512 bytes, the only ones the pass touches per account), then the
+ * high halves, touched when a low half wraps (at most once per 65,536 accounts).
+ */
+export const POOL_HISTOGRAM: usize = 1024;
 
 /** Row kinds: wide ratio (128-bit remainders), nothing to take, whole profits, narrow ratio (P ≤ 2^63). */
 const KIND_RATIO: u64 = 0, KIND_ZERO: u64 = 1, KIND_WHOLE: u64 = 2, KIND_NARROW: u64 = 3;
@@ -58,11 +82,15 @@ let allNarrow = false;
 
 /**
  * Fills each pool's parameter row from the S, Plo, Phi the wrapper wrote at
- * +0, +8, +16, and its narrow row in `hot`; zeroes Σ floors and the histograms.
+ * +0, +8, +16, and its narrow row in `hot`; zeroes Σ floors, the counts of
+ * eligible accounts (u32 per pool) and, when `counting`, the histograms.
  */
-export function preparePools(params: usize, hot: usize, sums: usize, histogram: usize, pools: u32, counting: bool): void {
+export function preparePools(
+  params: usize, hot: usize, sums: usize, counts: usize, histogram: usize, pools: u32, counting: bool,
+): void {
   memory.fill(sums, 0, <usize>pools << 3);
-  if (counting) memory.fill(histogram, 0, <usize>pools * POOL_BUCKETS * 4);
+  memory.fill(counts, 0, <usize>pools << 2);
+  if (counting) memory.fill(histogram, 0, <usize>pools * POOL_HISTOGRAM);
   allNarrow = true;
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
@@ -116,35 +144,57 @@ const LARGEST_REMAINDER: u32 = 0, UP: u32 = 2;
 
 /**
  * Pass A: every account's floor (rounding 0 or 1) or ceiling (2) in its pool
- * into `haircuts`, Σ per pool into `sums` (u64 each) and, under largest
- * remainder, each account's bucket (its key >> the row's bucket shift) into
- * `buckets` (one byte each) and counted in its pool's histogram.
+ * into `haircuts` and Σ per pool into `sums` (u64 each). Under largest
+ * remainder, each account's bucket (its key >> the row's bucket shift) goes
+ * into `buckets` (one byte each) and, when eligible, is counted in its pool's
+ * histogram (`poolBoundaries` then counts eligible accounts); otherwise they are
+ * counted in `counts` (u32 per pool).
  */
 export function poolsPassA(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
-  params: usize, hot: usize, sums: usize, histogram: usize, rounding: u32,
+  params: usize, hot: usize, sums: usize, counts: usize, histogram: usize, pools: u32, rounding: u32,
 ): void {
+  const highs = histogram + (<usize>pools * POOL_HISTOGRAM >> 1);
   if (!allNarrow) {
-    passAWide(profits, pool, exempt, haircuts, buckets, n, params, sums, histogram, rounding);
+    passAWide(profits, pool, exempt, haircuts, buckets, n, params, sums, counts, histogram, highs, rounding);
     return;
   }
   // One copy of the narrow loop per case, so that none carries a per-account check it does not need.
   if (exempt == 0) {
-    if (rounding == LARGEST_REMAINDER) passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, histogram, false, true, false);
-    else if (rounding == UP) passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, histogram, false, false, true);
-    else passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, histogram, false, false, false);
+    if (rounding == LARGEST_REMAINDER) passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, counts, histogram, highs, false, true, false);
+    else if (rounding == UP) passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, counts, histogram, highs, false, false, true);
+    else passANarrow(profits, pool, 0, haircuts, buckets, n, hot, sums, counts, histogram, highs, false, false, false);
   } else {
-    if (rounding == LARGEST_REMAINDER) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, histogram, true, true, false);
-    else if (rounding == UP) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, histogram, true, false, true);
-    else passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, histogram, true, false, false);
+    if (rounding == LARGEST_REMAINDER) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, counts, histogram, highs, true, true, false);
+    else if (rounding == UP) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, counts, histogram, highs, true, false, true);
+    else passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, counts, histogram, highs, true, false, false);
   }
+}
+
+/**
+ * Adds `eligible` (0 or 1) to pool k's counter of bucket b: its low half in `lows`,
+ * its high half in `highs` (at the same offset), touched only when the low half wraps.
+ */
+// @ts-ignore: decorator
+@inline function countBucket(lows: usize, highs: usize, k: usize, b: usize, eligible: u32): void {
+  const offset = ((k << 8) + b) << 1;
+  const count = <u32>load<u16>(lows + offset) + eligible;
+  store<u16>(lows + offset, <u16>count);
+  if (count > 0xFFFF) store<u16>(highs + offset, load<u16>(highs + offset) + 1);
+}
+
+/** Adds `eligible` (0 or 1) to pool k's count. */
+// @ts-ignore: decorator
+@inline function countPool(counts: usize, k: usize, eligible: u32): void {
+  const at = counts + (k << 2);
+  store<u32>(at, load<u32>(at) + eligible);
 }
 
 /** Pass A when every row is narrow: branch-free, one 32-byte row per account. */
 // @ts-ignore: decorator
 @inline function passANarrow(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
-  hot: usize, sums: usize, histogram: usize, checkExempt: bool, counting: bool, ceil: bool,
+  hot: usize, sums: usize, counts: usize, histogram: usize, highs: usize, checkExempt: bool, counting: bool, ceil: bool,
 ): void {
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
@@ -163,11 +213,12 @@ export function poolsPassA(
     const sum = sums + (k << 3);
     store<u64>(sum, load<u64>(sum) + h);
     if (counting) {
-      // Ineligible accounts (m = 0, r = 0) land in bucket 0 too: see `poolBoundaries`.
+      // Ineligible accounts (m = 0, r = 0) get bucket 0 too, uncounted: see `poolBoundaries`.
       const b = <usize>(r >> load<u64>(row, 24));
       store<u8>(buckets + <usize>i, <u8>b);
-      const at = histogram + (((k << 8) + b) << 2);
-      store<u32>(at, load<u32>(at) + 1);
+      countBucket(histogram, highs, k, b, <u32>(m != 0));
+    } else {
+      countPool(counts, k, <u32>(m != 0));
     }
   }
 }
@@ -175,7 +226,7 @@ export function poolsPassA(
 /** Pass A when some row needs 128-bit remainders: per-row kinds. */
 function passAWide(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
-  params: usize, sums: usize, histogram: usize, rounding: u32,
+  params: usize, sums: usize, counts: usize, histogram: usize, highs: usize, rounding: u32,
 ): void {
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
@@ -204,8 +255,9 @@ function passAWide(
     store<u64>(sum, load<u64>(sum) + h);
     if (rounding == LARGEST_REMAINDER) {
       store<u8>(buckets + <usize>i, <u8>key);
-      const at = histogram + (((k << 8) + <usize>key) << 2);
-      store<u32>(at, load<u32>(at) + 1);
+      countBucket(histogram, highs, k, <usize>key, <u32>(m != 0));
+    } else {
+      countPool(counts, k, <u32>(m != 0));
     }
   }
 }
@@ -214,18 +266,26 @@ function passAWide(
  * Each largest-remainder pool's boundary bucket: `cuts` gets, per pool, the
  * lowest bucket whose accounts all get a unit (low 16 bits) and the bucket whose
  * accounts are listed (high 16 bits), NO_BUCKET for none; `state` the units the
- * listed accounts must give and the boundary bucket.
+ * listed accounts must give and the boundary bucket; `counts` each pool's
+ * eligible accounts.
  *
- * Histograms count every account, ineligible ones (remainder 0) in bucket 0: a
- * pool's L leftover units are fewer than its accounts with a remainder above 0
- * (L = Σ r / P and each r < P), so the L-th largest remainder is above 0, no
+ * Histograms count eligible accounts only, but ineligible ones (remainder 0) carry
+ * bucket 0 and are listed with it: harmless, as a pool's L leftover units are fewer
+ * than its accounts with a remainder above 0 (L = Σ r / P and each r < P), so no
  * account with remainder 0 is ever given a unit, and bucket 0 is never taken whole.
  */
-export function poolBoundaries(params: usize, sums: usize, histogram: usize, cuts: usize, state: usize, pools: u32): void {
+export function poolBoundaries(
+  params: usize, sums: usize, counts: usize, histogram: usize, cuts: usize, state: usize, pools: u32,
+): void {
+  const highs = histogram + (<usize>pools * POOL_HISTOGRAM >> 1);
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
     const st = state + <usize>k * POOL_STATE;
     const cut = cuts + (<usize>k << 2);
+    const lowRow = histogram + (<usize>k << 9), highRow = highs + (<usize>k << 9);
+    let eligible: u32 = 0;
+    for (let b: usize = 0; b < <usize>POOL_BUCKETS; b++) eligible += bucketCount(lowRow, highRow, b);
+    store<u32>(counts + (<usize>k << 2), eligible);
     store<u32>(cut, NO_BUCKET | (NO_BUCKET << 16));
     store<u64>(st, 0);
     const kind = load<u64>(row, 56);
@@ -234,7 +294,7 @@ export function poolBoundaries(params: usize, sums: usize, histogram: usize, cut
     if (leftover == 0) continue;
     let above: u64 = 0;
     for (let b = <i32>POOL_BUCKETS - 1; b >= 0; b--) {
-      const count = <u64>load<u32>(histogram + ((<usize>k * <usize>POOL_BUCKETS + <usize>b) << 2));
+      const count = <u64>bucketCount(lowRow, highRow, <usize>b);
       if (above + count >= leftover) {
         const need = leftover - above;
         if (need == count) {
@@ -249,9 +309,15 @@ export function poolBoundaries(params: usize, sums: usize, histogram: usize, cut
       }
       above += count;
     }
-    // The histogram holds every account: the leftover is always reached.
+    // The histogram holds every eligible account: the leftover is always reached.
     if (above < leftover) unreachable();
   }
+}
+
+/** One pool's count in bucket b from its low and high halves. */
+// @ts-ignore: decorator
+@inline function bucketCount(lowRow: usize, highRow: usize, b: usize): u32 {
+  return <u32>load<u16>(lowRow + (b << 1)) | (<u32>load<u16>(highRow + (b << 1)) << 16);
 }
 
 /**

@@ -24,12 +24,12 @@ type CoreExports = {
     rounding: number, seeded: number, seed: bigint, exempt: number,
   ): bigint;
   sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number): number;
-  preparePools(params: number, hot: number, sums: number, histogram: number, pools: number, counting: number): void;
+  preparePools(params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, counting: number): void;
   poolsPassA(
     profits: number, pool: number, exempt: number, haircuts: number, buckets: number, count: number,
-    params: number, hot: number, sums: number, histogram: number, rounding: number,
+    params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, rounding: number,
   ): void;
-  poolBoundaries(params: number, sums: number, histogram: number, cuts: number, state: number, pools: number): void;
+  poolBoundaries(params: number, sums: number, counts: number, histogram: number, cuts: number, state: number, pools: number): void;
   poolsPassB(pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number): number;
   settlePools(
     profits: number, pool: number, exempt: number, haircuts: number, list: number, count: number, grouped: number,
@@ -222,16 +222,16 @@ export class Core {
       const totals = alloc(16 * count);
       const bad = core.sumPools(columns.profits, columns.pool, exempt, n, count, totals);
       if (bad >= 0) throw poolOutOfRange(bad, this.uint32View(columns.pool, n)[bad]!, count);
-      // Per pool: Σ eligible profits mod 2^64, then (carries out of it) << 32 | eligible accounts.
       const table = new BigUint64Array(core.memory.buffer, totals, 2 * count).slice();
       const mode = ROUNDINGS.indexOf(rounding);
       const params = alloc(64 * count);
       const hot = alloc(32 * count);
       const sums = alloc(8 * count);
+      const counts = alloc(4 * count);
       const histogram = mode === 0 ? alloc(1024 * count) : 0;
       const splits = pools.map((pool, k) => {
-        const totalProfit = ((table[2 * k + 1]! >> 32n) << 64n) | table[2 * k]!;
-        return { totalProfit, profitable: Number(table[2 * k + 1]! & 0xffff_ffffn), split: waterfall(pool.loss, pool.insuranceFund, totalProfit) };
+        const totalProfit = (table[2 * k + 1]! << 64n) | table[2 * k]!;
+        return { totalProfit, split: waterfall(pool.loss, pool.insuranceFund, totalProfit) };
       });
       const rows = new BigUint64Array(core.memory.buffer, params, 8 * count);
       splits.forEach(({ totalProfit, split }, k) => {
@@ -239,15 +239,15 @@ export class Core {
         rows[8 * k + 1] = BigInt.asUintN(64, totalProfit);
         rows[8 * k + 2] = totalProfit >> 64n;
       });
-      core.preparePools(params, hot, sums, histogram, count, mode === 0 ? 1 : 0);
+      core.preparePools(params, hot, sums, counts, histogram, count, mode === 0 ? 1 : 0);
       // Under largest remainder each account's bucket byte goes in the last n bytes of the
       // candidates block; the boundary pass lists u32 indices from its start (at most 4n bytes).
       const buckets = columns.candidates + 11 * n;
-      core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, histogram, mode);
+      core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, counts, histogram, count, mode);
       if (mode === 0) {
         const cuts = alloc(4 * count);
         const state = alloc(16 * count);
-        core.poolBoundaries(params, sums, histogram, cuts, state, count);
+        core.poolBoundaries(params, sums, counts, histogram, cuts, state, count);
         const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts) >>> 0;
         const listed = (end - columns.candidates) / 4;
         if (listed > 0) {
@@ -260,8 +260,9 @@ export class Core {
         }
       }
       const written = new BigUint64Array(core.memory.buffer, sums, count);
-      return splits.map(({ totalProfit, profitable, split }, k) =>
-        summarize(split, totalProfit, profitable, mode === 0 ? split.socialized : written[k]!, rounding));
+      const profitable = new Uint32Array(core.memory.buffer, counts, count);
+      return splits.map(({ totalProfit, split }, k) =>
+        summarize(split, totalProfit, profitable[k]!, mode === 0 ? split.socialized : written[k]!, rounding));
     } finally {
       for (const pointer of taken) this.#heap.free(pointer);
     }
