@@ -12,6 +12,7 @@
 import { fixedRatio, bitLength, high, isNarrow, keyShift, less128, mulhi, ratioShift, remainderWide, shiftRight128 } from './wide';
 import { eligibleProfit, positivePart, LIST_ENTRY } from './select';
 import { settleFor, wrote } from './allocate';
+import { mulhiLanes, openLanes } from './simd';
 
 /** Bytes per pool in the totals table: Σ eligible profits as two u64 halves, low then high. */
 export const POOL_TOTAL: usize = 16;
@@ -190,13 +191,22 @@ export function poolsPassA(
   store<u32>(at, load<u32>(at) + eligible);
 }
 
-/** Pass A when every row is narrow: branch-free, one 32-byte row per account. */
+/**
+ * Pass A when every row is narrow: branch-free, one 32-byte row per account; where built
+ * with SIMD, two accounts at a time (each lane with its own row) and the odd one last.
+ */
 // @ts-ignore: decorator
 @inline function passANarrow(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
   hot: usize, sums: usize, counts: usize, histogram: usize, highs: usize, checkExempt: bool, counting: bool, ceil: bool,
 ): void {
-  for (let i: u32 = 0; i < n; i++) {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (const pairs = n & ~1; i < pairs; i += 2) {
+      floorsPair(profits, pool, exempt, haircuts, buckets, i, hot, sums, counts, histogram, highs, checkExempt, counting, ceil);
+    }
+  }
+  for (; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     const row = hot + (k << 5);
     const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + (<usize>i << 3)));
@@ -210,16 +220,60 @@ export function poolsPassA(
     if (!ASC_NO_ASSERT) assert(r < P && q <= m, 'floor correction failed');
     const h = ceil ? q + <u64>(r != 0) : q;
     store<u64>(haircuts + (<usize>i << 3), h);
-    const sum = sums + (k << 3);
-    store<u64>(sum, load<u64>(sum) + h);
-    if (counting) {
-      // Ineligible accounts (m = 0, r = 0) get bucket 0 too, uncounted: see `poolBoundaries`.
-      const b = <usize>(r >> load<u64>(row, 24));
-      store<u8>(buckets + <usize>i, <u8>b);
-      countBucket(histogram, highs, k, b, <u32>(m != 0));
-    } else {
-      countPool(counts, k, <u32>(m != 0));
-    }
+    tally(buckets, sums, counts, histogram, highs, i, k, h, r, row, <u32>(m != 0), counting);
+  }
+}
+
+/** Accounts i and i + 1 of the narrow loop in SIMD lanes (as `floorPair` in simd.ts), each with its pool's row. */
+// @ts-ignore: decorator
+@inline function floorsPair(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, i: u32,
+  hot: usize, sums: usize, counts: usize, histogram: usize, highs: usize, checkExempt: bool, counting: bool, ceil: bool,
+): void {
+  const zero = i64x2.splat(0);
+  const flip = i64x2.splat(<u64>1 << 63);
+  const both = load<u64>(pool + (<usize>i << 2));
+  const k0 = <usize>(<u32>both), k1 = <usize>(both >> 32);
+  const row0 = hot + (k0 << 5), row1 = hot + (k1 << 5);
+  // Rows are c, S, P, bucket shift: (c, S) and (P, shift) of both rows, regrouped by field.
+  const cs0 = v128.load(row0), cs1 = v128.load(row1);
+  const c = i64x2.shuffle(cs0, cs1, 0, 2), S = i64x2.shuffle(cs0, cs1, 1, 3);
+  const P = i64x2.shuffle(v128.load64_zero(row0, 16), v128.load64_zero(row1, 16), 0, 2);
+  const at = <usize>i << 3;
+  const p = v128.load(profits + at);
+  const positive = checkExempt ? v128.and(i64x2.gt_s(p, zero), openLanes(exempt, i)) : i64x2.gt_s(p, zero);
+  const m = v128.and(p, positive);
+  let q = mulhiLanes(m, i32x4.shuffle(c, c, 0, 2, 0, 2), i32x4.shuffle(c, c, 1, 3, 1, 3));
+  let r = i64x2.sub(i64x2.mul(S, m), i64x2.mul(q, P));
+  const short = i64x2.gt_s(v128.xor(r, flip), v128.xor(i64x2.sub(P, i64x2.splat(1)), flip));
+  q = i64x2.sub(q, short);
+  r = i64x2.sub(r, v128.and(short, P));
+  const h = ceil ? i64x2.sub(q, v128.not(i64x2.eq(r, zero))) : q;
+  v128.store(haircuts + at, h);
+  const eligible = i64x2.bitmask(positive);
+  tally(buckets, sums, counts, histogram, highs, i, k0, i64x2.extract_lane(h, 0), i64x2.extract_lane(r, 0), row0, eligible & 1, counting);
+  tally(buckets, sums, counts, histogram, highs, i + 1, k1, i64x2.extract_lane(h, 1), i64x2.extract_lane(r, 1), row1, eligible >> 1, counting);
+}
+
+/**
+ * The narrow loop's bookkeeping for account i of pool k (row `row`, haircut h,
+ * remainder r): Σ haircuts, and its bucket byte and histogram count (`counting`)
+ * or its pool's count of eligible accounts.
+ */
+// @ts-ignore: decorator
+@inline export function tally(
+  buckets: usize, sums: usize, counts: usize, histogram: usize, highs: usize,
+  i: u32, k: usize, h: u64, r: u64, row: usize, eligible: u32, counting: bool,
+): void {
+  const sum = sums + (k << 3);
+  store<u64>(sum, load<u64>(sum) + h);
+  if (counting) {
+    // Ineligible accounts (m = 0, r = 0) get bucket 0 too, uncounted: see `poolBoundaries`.
+    const b = <usize>(r >> load<u64>(row, 24));
+    store<u8>(buckets + <usize>i, <u8>b);
+    countBucket(histogram, highs, k, b, eligible);
+  } else {
+    countPool(counts, k, eligible);
   }
 }
 

@@ -60,19 +60,11 @@ export function floorsNarrowSimd(
   exempt: usize, checkExempt: bool,
 ): usize {
   const zero = i64x2.splat(0);
-  const low32 = i64x2.splat(0xFFFF_FFFF);
   const flip = i64x2.splat(<u64>1 << 63);
   const at = <usize>i << 3;
   const p = v128.load(profits + at);
   const m = v128.and(p, checkExempt ? v128.and(i64x2.gt_s(p, zero), openLanes(exempt, i)) : i64x2.gt_s(p, zero));
-  // mulhi(m, c) per lane from four 32×32 products.
-  const halves = i32x4.shuffle(m, m, 0, 2, 1, 3);
-  const ll = i64x2.extmul_low_i32x4_u(halves, cLow);
-  const hl = i64x2.extmul_high_i32x4_u(halves, cLow);
-  const lh = i64x2.extmul_low_i32x4_u(halves, cHigh);
-  const hh = i64x2.extmul_high_i32x4_u(halves, cHigh);
-  const mid = i64x2.add(i64x2.add(i64x2.shr_u(ll, 32), v128.and(lh, low32)), v128.and(hl, low32));
-  let q = i64x2.add(i64x2.add(hh, i64x2.shr_u(lh, 32)), i64x2.add(i64x2.shr_u(hl, 32), i64x2.shr_u(mid, 32)));
+  let q = mulhiLanes(m, cLow, cHigh);
   let r = i64x2.sub(i64x2.mul(vS, m), i64x2.mul(q, vP));
   const short = i64x2.gt_s(v128.xor(r, flip), pMinusOne);
   q = i64x2.sub(q, short);
@@ -85,6 +77,22 @@ export function floorsNarrowSimd(
   store<u64>(entry, i64x2.extract_lane(r, 1));
   store<u32>(entry, i + 1, 8);
   return entry + select<usize>(0, LIST_ENTRY, outside & 2);
+}
+
+/**
+ * mulhi(m, c) per lane from four 32×32 products: `cLow` holds the low halves of
+ * lane 0's and lane 1's c as i32 lanes (c0, c1, c0, c1), `cHigh` their high halves.
+ */
+// @ts-ignore: decorator
+@inline export function mulhiLanes(m: v128, cLow: v128, cHigh: v128): v128 {
+  const low32 = i64x2.splat(0xFFFF_FFFF);
+  const halves = i32x4.shuffle(m, m, 0, 2, 1, 3);
+  const ll = i64x2.extmul_low_i32x4_u(halves, cLow);
+  const hl = i64x2.extmul_high_i32x4_u(halves, cLow);
+  const lh = i64x2.extmul_low_i32x4_u(halves, cHigh);
+  const hh = i64x2.extmul_high_i32x4_u(halves, cHigh);
+  const mid = i64x2.add(i64x2.add(i64x2.shr_u(ll, 32), v128.and(lh, low32)), v128.and(hl, low32));
+  return i64x2.add(i64x2.add(hh, i64x2.shr_u(lh, 32)), i64x2.add(i64x2.shr_u(hl, 32), i64x2.shr_u(mid, 32)));
 }
 
 /** Set by `sumPositiveSimd`: the high 64 bits of the sum, and the count of positive profits. */
@@ -120,7 +128,7 @@ export function sumPositiveSimd(profits: usize, pairs: u32, exempt: usize): u64 
 
 /** All-ones lanes for accounts i and i + 1 when not exempt: their two exempt bytes, read as one u16. */
 // @ts-ignore: decorator
-@inline function openLanes(exempt: usize, i: u32): v128 {
+@inline export function openLanes(exempt: usize, i: u32): v128 {
   const bytes = i64x2.splat(<u64>load<u16>(exempt + <usize>i));
   return i64x2.eq(v128.and(bytes, i64x2(0xFF, 0xFF00)), i64x2.splat(0));
 }
