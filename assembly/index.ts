@@ -14,11 +14,11 @@
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from
 //   the loss, fund and total → `allocate` writes every haircut. Pools:
 //   `sumPools` → S per pool → `preparePools` → `poolsPassA` → `poolBoundaries`
-//   → `poolsPassB` → `settlePools`.
+//   → `poolsPassB` → `groupListed` → `settlePools`.
 // - Growing memory detaches the JS ArrayBuffer: the wrapper re-creates its views.
 
 export { sumPositive, positiveSumHigh, positiveCount, allocate } from './allocate';
-export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, settlePools } from './pools';
+export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, groupListed, settlePools } from './pools';
 
 /** Whether any of `bytes` bytes at `ptr` is non-zero (an exempt column with an exemption). */
 export function anyNonZero(ptr: usize, bytes: usize): bool {

@@ -62,7 +62,10 @@ let sumCarried: u64 = 0;
 export const POOL_PARAMS: usize = 64;
 /** Bytes per pool of the narrow loop's row: c, S, P, bucket shift. */
 export const POOL_HOT: usize = 32;
-/** Bytes per pool of settle state: units its boundary accounts still need (u64), boundary bucket (u64). */
+/**
+ * Bytes per pool of settle state: the units its listed accounts must give (u64, 0 for
+ * none), its boundary bucket (u32) and how many eligible accounts that bucket holds (u32).
+ */
 export const POOL_STATE: usize = 16;
 /** Histogram counters per pool. */
 export const POOL_BUCKETS: u32 = 256;
@@ -320,18 +323,19 @@ function passAWide(
  * Each largest-remainder pool's boundary bucket: `cuts` gets, per pool, the
  * lowest bucket whose accounts all get a unit (low 16 bits) and the bucket whose
  * accounts are listed (high 16 bits), NO_BUCKET for none; `state` the units the
- * listed accounts must give and the boundary bucket; `counts` each pool's
- * eligible accounts.
+ * listed accounts must give, the boundary bucket and its count; `counts` each pool's
+ * eligible accounts. Returns how many eligible accounts are to be listed in all.
  *
  * Histograms count eligible accounts only, but ineligible ones (remainder 0) carry
- * bucket 0 and are listed with it: harmless, as a pool's L leftover units are fewer
+ * bucket 0 and may be listed with it: harmless, as a pool's L leftover units are fewer
  * than its accounts with a remainder above 0 (L = Σ r / P and each r < P), so no
  * account with remainder 0 is ever given a unit, and bucket 0 is never taken whole.
  */
 export function poolBoundaries(
   params: usize, sums: usize, counts: usize, histogram: usize, cuts: usize, state: usize, pools: u32,
-): void {
+): u32 {
   const highs = histogram + (<usize>pools * POOL_HISTOGRAM >> 1);
+  let listed: u32 = 0;
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
     const st = state + <usize>k * POOL_STATE;
@@ -342,6 +346,7 @@ export function poolBoundaries(
     store<u32>(counts + (<usize>k << 2), eligible);
     store<u32>(cut, NO_BUCKET | (NO_BUCKET << 16));
     store<u64>(st, 0);
+    store<u64>(st, 0, 8);
     const kind = load<u64>(row, 56);
     if (kind != KIND_RATIO && kind != KIND_NARROW) continue;
     const leftover = load<u64>(row) - load<u64>(sums + (<usize>k << 3));
@@ -356,7 +361,9 @@ export function poolBoundaries(
         } else {
           store<u32>(cut, <u32>(b + 1) | (<u32>b << 16));
           store<u64>(st, need);
-          store<u64>(st, <u64>b, 8);
+          store<u32>(st, <u32>b, 8);
+          store<u32>(st, <u32>count, 12);
+          listed += <u32>count;
         }
         above = leftover;
         break;
@@ -366,6 +373,7 @@ export function poolBoundaries(
     // The histogram holds every eligible account: the leftover is always reached.
     if (above < leftover) unreachable();
   }
+  return listed;
 }
 
 /** One pool's count in bucket b from its low and high halves. */
@@ -375,37 +383,51 @@ export function poolBoundaries(
 }
 
 /**
- * Pass B: one more unit to every account at or above its pool's cut; the
- * accounts of each boundary bucket listed, ascending, as u32 indices from
- * `list`. Reads only pool indices and bucket bytes. Returns the list's end.
+ * Pass B: one more unit to every account at or above its pool's cut; the accounts
+ * of each boundary bucket listed, ascending, as 8-byte entries (index u32, pool u32)
+ * from `list`. Reads only pool indices and bucket bytes. `sparse`: few accounts are
+ * listed (a branch, rarely taken), else branch-free. Returns the list's end.
  */
-export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize): usize {
+export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, sparse: bool): usize {
+  return sparse ? passBLoop(pool, buckets, haircuts, list, n, cuts, true) : passBLoop(pool, buckets, haircuts, list, n, cuts, false);
+}
+
+// @ts-ignore: decorator
+@inline function passBLoop(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, sparse: bool): usize {
   let entry = list;
   for (let i: u32 = 0; i < n; i++) {
-    const cut = load<u32>(cuts + (<usize>load<u32>(pool + (<usize>i << 2)) << 2));
+    const k = load<u32>(pool + (<usize>i << 2));
+    const cut = load<u32>(cuts + (<usize>k << 2));
     const b = <u32>load<u8>(buckets + <usize>i);
     const at = haircuts + (<usize>i << 3);
     store<u64>(at, load<u64>(at) + <u64>(b >= (cut & 0xFFFF)));
-    // Always written, kept only when the pointer moves on: no branch.
-    store<u32>(entry, i);
-    entry += select<usize>(4, 0, b == (cut >> 16));
+    if (sparse) {
+      if (b == (cut >> 16)) {
+        store<u64>(entry, <u64>i | (<u64>k << 32));
+        entry += 8;
+      }
+    } else {
+      // Always written, kept only when the pointer moves on.
+      store<u64>(entry, <u64>i | (<u64>k << 32));
+      entry += select<usize>(8, 0, b == (cut >> 16));
+    }
   }
   return entry;
 }
 
 /**
- * Groups the `count` listed indices at `list` by pool (stable) into `grouped`
- * as list entries (exact key, index), then settles each pool's group like a
- * single book. `starts` is scratch of 4 bytes per pool.
+ * Groups the `count` listed entries (index, pool) at `list` by pool (stable) into
+ * `grouped` as list entries (exact key, index). Leaves in `starts` (4 bytes per pool)
+ * where each pool's group ends.
  */
-export function settlePools(
-  profits: usize, pool: usize, exempt: usize, haircuts: usize, list: usize, count: u32, grouped: usize,
-  starts: usize, params: usize, state: usize, pools: u32, seeded: bool, seed: u64,
+export function groupListed(
+  profits: usize, exempt: usize, haircuts: usize, list: usize, count: u32, grouped: usize,
+  starts: usize, params: usize, pools: u32,
 ): void {
   memory.fill(starts, 0, <usize>pools << 2);
   for (let j: u32 = 0; j < count; j++) {
-    const k = <usize>load<u32>(pool + (<usize>load<u32>(list + (<usize>j << 2)) << 2));
-    store<u32>(starts + (k << 2), load<u32>(starts + (k << 2)) + 1);
+    const at = starts + (<usize>load<u32>(list + (<usize>j << 3), 4) << 2);
+    store<u32>(at, load<u32>(at) + 1);
   }
   let start: u32 = 0;
   for (let k: u32 = 0; k < pools; k++) {
@@ -415,8 +437,8 @@ export function settlePools(
     start += size;
   }
   for (let j: u32 = 0; j < count; j++) {
-    const i = load<u32>(list + (<usize>j << 2));
-    const k = <usize>load<u32>(pool + (<usize>i << 2));
+    const i = load<u32>(list + (<usize>j << 3));
+    const k = <usize>load<u32>(list + (<usize>j << 3), 4);
     const at = starts + (k << 2);
     const slot = load<u32>(at);
     const entry = grouped + <usize>slot * LIST_ENTRY;
@@ -425,6 +447,16 @@ export function settlePools(
     store<u32>(entry, i, 8);
     store<u32>(at, slot + 1);
   }
+}
+
+/**
+ * Settles each pool's group of list entries in `grouped` like a single book; `starts`
+ * holds where each group ends (each begins where the previous pool's ends).
+ */
+export function settlePools(
+  profits: usize, exempt: usize, haircuts: usize, grouped: usize, starts: usize,
+  params: usize, state: usize, pools: u32, seeded: bool, seed: u64,
+): void {
   // starts[k] now ends pool k's group; it began where pool k − 1's ended.
   let begin: u32 = 0;
   for (let k: u32 = 0; k < pools; k++) {
@@ -436,7 +468,7 @@ export function settlePools(
       const S = load<u64>(row);
       // Keys in the boundary bucket lie in [b << shift, ((b + 1) << shift) − 1].
       const shift = load<u64>(row, 48);
-      const low = load<u64>(st, 8) << shift;
+      const low = <u64>load<u32>(st, 8) << shift;
       wrote(S - need);
       settleFor(
         profits, haircuts, grouped + <usize>begin * LIST_ENTRY, grouped + <usize>end * LIST_ENTRY, S,

@@ -29,11 +29,15 @@ type CoreExports = {
     profits: number, pool: number, exempt: number, haircuts: number, buckets: number, count: number,
     params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, rounding: number,
   ): void;
-  poolBoundaries(params: number, sums: number, counts: number, histogram: number, cuts: number, state: number, pools: number): void;
-  poolsPassB(pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number): number;
+  poolBoundaries(params: number, sums: number, counts: number, histogram: number, cuts: number, state: number, pools: number): number;
+  poolsPassB(pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number, sparse: number): number;
+  groupListed(
+    profits: number, exempt: number, haircuts: number, list: number, count: number, grouped: number,
+    starts: number, params: number, pools: number,
+  ): void;
   settlePools(
-    profits: number, pool: number, exempt: number, haircuts: number, list: number, count: number, grouped: number,
-    starts: number, params: number, state: number, pools: number, seeded: number, seed: bigint,
+    profits: number, exempt: number, haircuts: number, grouped: number, starts: number,
+    params: number, state: number, pools: number, seeded: number, seed: bigint,
   ): void;
 };
 
@@ -241,23 +245,25 @@ export class Core {
       });
       core.preparePools(params, hot, sums, counts, histogram, count, mode === 0 ? 1 : 0);
       // Under largest remainder each account's bucket byte goes in the last n bytes of the
-      // candidates block; the boundary pass lists u32 indices from its start (at most 4n bytes).
+      // candidates block; the boundary pass lists (index, pool) from its start (at most 8n bytes).
       const buckets = columns.candidates + 11 * n;
       core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, counts, histogram, count, mode);
       if (mode === 0) {
         const cuts = alloc(4 * count);
         const state = alloc(16 * count);
-        core.poolBoundaries(params, sums, counts, histogram, cuts, state, count);
-        const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts) >>> 0;
-        const listed = (end - columns.candidates) / 4;
-        if (listed > 0) {
-          // The grouped entries (12 bytes each) go after the list inside the candidates block when they fit.
-          const grouped = 16 * listed <= 12 * n ? end : alloc(12 * listed);
-          core.settlePools(
-            columns.profits, columns.pool, exempt, columns.haircuts, columns.candidates, listed, grouped,
-            alloc(4 * count), params, state, count, tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
-          );
-        }
+        const starts = alloc(4 * count);
+        const listed = core.poolBoundaries(params, sums, counts, histogram, cuts, state, count) >>> 0;
+        // Few boundary accounts: a branch lists them, rarely taken; else branch-free.
+        const sparse = listed <= n / 16 ? 1 : 0;
+        const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts, sparse) >>> 0;
+        const entries = (end - columns.candidates) / 8;
+        // The grouped entries (12 bytes each) go after the list inside the candidates block when they fit.
+        const grouped = 20 * entries <= 12 * n ? end : alloc(12 * entries);
+        core.groupListed(columns.profits, exempt, columns.haircuts, columns.candidates, entries, grouped, starts, params, count);
+        core.settlePools(
+          columns.profits, exempt, columns.haircuts, grouped, starts, params, state, count,
+          tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
+        );
       }
       const written = new BigUint64Array(core.memory.buffer, sums, count);
       const profitable = new Uint32Array(core.memory.buffer, counts, count);
