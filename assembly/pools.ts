@@ -70,11 +70,12 @@ export const POOL_STATE: usize = 16;
 /** Histogram counters per pool. */
 export const POOL_BUCKETS: u32 = 256;
 /**
- * Bytes per pool of histogram: each counter is two u16 halves in two tables, the low
- * halves first (pools · 512 bytes, the only ones the pass touches per account), then the
- * high halves, touched when a low half wraps (at most once per 65,536 accounts).
+ * Bytes per pool of histogram: each counter is split in two tables, its low byte first
+ * (pools · 256 bytes, the only table the pass touches per account: a small footprint
+ * amid the columns' streams), then the rest as a u32 (count >> 8), touched when the low
+ * byte wraps (once per 256 accounts counted in that bucket).
  */
-export const POOL_HISTOGRAM: usize = 1024;
+export const POOL_HISTOGRAM: usize = 1280;
 
 /** Row kinds: wide ratio (128-bit remainders), nothing to take, whole profits, narrow ratio (P ≤ 2^63). */
 const KIND_RATIO: u64 = 0, KIND_ZERO: u64 = 1, KIND_WHOLE: u64 = 2, KIND_NARROW: u64 = 3;
@@ -158,7 +159,7 @@ export function poolsPassA(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
   params: usize, hot: usize, sums: usize, counts: usize, histogram: usize, pools: u32, rounding: u32,
 ): void {
-  const highs = histogram + (<usize>pools * POOL_HISTOGRAM >> 1);
+  const highs = histogram + (<usize>pools << 8);
   if (!allNarrow) {
     passAWide(profits, pool, exempt, haircuts, buckets, n, params, sums, counts, histogram, highs, rounding);
     return;
@@ -176,15 +177,15 @@ export function poolsPassA(
 }
 
 /**
- * Adds `eligible` (0 or 1) to pool k's counter of bucket b: its low half in `lows`,
- * its high half in `highs` (at the same offset), touched only when the low half wraps.
+ * Adds `eligible` (0 or 1) to pool k's counter of bucket b: its low byte in `lows`,
+ * the rest in `highs` (u32), touched only when the low byte wraps.
  */
 // @ts-ignore: decorator
 @inline function countBucket(lows: usize, highs: usize, k: usize, b: usize, eligible: u32): void {
-  const offset = ((k << 8) + b) << 1;
-  const count = <u32>load<u16>(lows + offset) + eligible;
-  store<u16>(lows + offset, <u16>count);
-  if (count > 0xFFFF) store<u16>(highs + offset, load<u16>(highs + offset) + 1);
+  const offset = (k << 8) + b;
+  const count = <u32>load<u8>(lows + offset) + eligible;
+  store<u8>(lows + offset, <u8>count);
+  if (count > 0xFF) store<u32>(highs + (offset << 2), load<u32>(highs + (offset << 2)) + 1);
 }
 
 /** Adds `eligible` (0 or 1) to pool k's count. */
@@ -334,13 +335,13 @@ function passAWide(
 export function poolBoundaries(
   params: usize, sums: usize, counts: usize, histogram: usize, cuts: usize, state: usize, pools: u32,
 ): u32 {
-  const highs = histogram + (<usize>pools * POOL_HISTOGRAM >> 1);
+  const highs = histogram + (<usize>pools << 8);
   let listed: u32 = 0;
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
     const st = state + <usize>k * POOL_STATE;
     const cut = cuts + (<usize>k << 2);
-    const lowRow = histogram + (<usize>k << 9), highRow = highs + (<usize>k << 9);
+    const lowRow = histogram + (<usize>k << 8), highRow = highs + (<usize>k << 10);
     let eligible: u32 = 0;
     for (let b: usize = 0; b < <usize>POOL_BUCKETS; b++) eligible += bucketCount(lowRow, highRow, b);
     store<u32>(counts + (<usize>k << 2), eligible);
@@ -376,10 +377,10 @@ export function poolBoundaries(
   return listed;
 }
 
-/** One pool's count in bucket b from its low and high halves. */
+/** One pool's count in bucket b from its low byte and the rest. */
 // @ts-ignore: decorator
 @inline function bucketCount(lowRow: usize, highRow: usize, b: usize): u32 {
-  return <u32>load<u16>(lowRow + (b << 1)) | (<u32>load<u16>(highRow + (b << 1)) << 16);
+  return <u32>load<u8>(lowRow + b) + (load<u32>(highRow + (b << 2)) << 8);
 }
 
 /**

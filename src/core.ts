@@ -232,7 +232,7 @@ export class Core {
       const hot = alloc(32 * count);
       const sums = alloc(8 * count);
       const counts = alloc(4 * count);
-      const histogram = mode === 0 ? alloc(1024 * count) : 0;
+      const histogram = mode === 0 ? alloc(1280 * count) : 0;
       const splits = pools.map((pool, k) => {
         const totalProfit = (table[2 * k + 1]! << 64n) | table[2 * k]!;
         return { totalProfit, split: waterfall(pool.loss, pool.insuranceFund, totalProfit) };
