@@ -45,7 +45,29 @@ let sumCarried: u64 = 0;
 // @ts-ignore: decorator
 @inline function sumPoolsLoop(profits: usize, pool: usize, exempt: usize, n: u32, pools: u32, totals: usize, checkExempt: bool): i32 {
   let lo: u64 = 0, carried: u64 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  let i: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Two accounts per step: profits in lanes (the book's sum and its carries too), then
+    // added to their pools; a pair with a pool out of range is left to the scalar loop.
+    const zero = i64x2.splat(0), flip = i64x2.splat(<u64>1 << 63);
+    let sum = zero, carries = zero;
+    for (const pairs = n & ~1; i < pairs; i += 2) {
+      const both = load<u64>(pool + (<usize>i << 2));
+      const k0 = <usize>(<u32>both), k1 = <usize>(both >> 32);
+      if (max(k0, k1) >= <usize>pools) break;
+      const p = v128.load(profits + (<usize>i << 3));
+      const m = v128.and(p, checkExempt ? v128.and(i64x2.gt_s(p, zero), openLanes(exempt, i)) : i64x2.gt_s(p, zero));
+      sum = i64x2.add(sum, m);
+      carries = v128.or(carries, i64x2.gt_s(v128.xor(m, flip), v128.xor(sum, flip)));
+      const at0 = totals + (k0 << 4), at1 = totals + (k1 << 4);
+      store<u64>(at0, load<u64>(at0) + i64x2.extract_lane(m, 0));
+      store<u64>(at1, load<u64>(at1) + i64x2.extract_lane(m, 1));
+    }
+    const lo0 = <u64>i64x2.extract_lane(sum, 0);
+    lo = lo0 + <u64>i64x2.extract_lane(sum, 1);
+    carried = <u64>(i64x2.extract_lane(carries, 0) | i64x2.extract_lane(carries, 1)) | <u64>(lo < lo0);
+  }
+  for (; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     if (k >= <usize>pools) return <i32>i;
     const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + (<usize>i << 3)));
