@@ -10,7 +10,7 @@
 // then `settlePools` over the listed accounts only.
 
 import { fixedRatio, bitLength, high, isNarrow, keyShift, less128, mulhi, ratioShift, remainderWide, shiftRight128 } from './wide';
-import { eligibleProfit, positivePart, LIST_ENTRY } from './select';
+import { eligibleProfit, positivePart, LIST_ENTRY, BUCKET_BITS } from './select';
 import { settleFor, wrote } from './allocate';
 import { mulhiLanes, openLanes } from './simd';
 
@@ -496,7 +496,7 @@ export function settlePools(
       settleFor(
         profits, haircuts, grouped + <usize>begin * LIST_ENTRY, grouped + <usize>end * LIST_ENTRY, S,
         load<u64>(row, 8), load<u64>(row, 16), <i32>load<u64>(row, 40), low, low + ((<u64>1 << shift) - 1),
-        seeded, seed, exempt,
+        seeded, seed, exempt, min(BUCKET_BITS, max(4, bitLength(<u64>(end - begin)))),
       );
     }
     begin = end;
