@@ -418,24 +418,43 @@ export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: u
 // @ts-ignore: decorator
 @inline function passBLoop(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, sparse: bool): usize {
   let entry = list;
-  for (let i: u32 = 0; i < n; i++) {
-    const k = load<u32>(pool + (<usize>i << 2));
-    const cut = load<u32>(cuts + (<usize>k << 2));
-    const b = <u32>load<u8>(buckets + <usize>i);
+  let i: u32 = 0;
+  // Four accounts per step (their pool indices in two loads, their buckets in one): V8 does not unroll.
+  for (const quads = n & ~3; i < quads; i += 4) {
+    const ks = pool + (<usize>i << 2);
+    const k01 = load<u64>(ks), k23 = load<u64>(ks, 8);
+    const bs = load<u32>(buckets + <usize>i);
     const at = haircuts + (<usize>i << 3);
-    store<u64>(at, load<u64>(at) + <u64>(b >= (cut & 0xFFFF)));
-    if (sparse) {
-      if (b == (cut >> 16)) {
-        store<u64>(entry, <u64>i | (<u64>k << 32));
-        entry += 8;
-      }
-    } else {
-      // Always written, kept only when the pointer moves on.
-      store<u64>(entry, <u64>i | (<u64>k << 32));
-      entry += select<usize>(8, 0, b == (cut >> 16));
-    }
+    entry = passBAccount(at, entry, i, <u32>k01, bs & 0xFF, cuts, sparse);
+    entry = passBAccount(at + 8, entry, i + 1, <u32>(k01 >> 32), (bs >> 8) & 0xFF, cuts, sparse);
+    entry = passBAccount(at + 16, entry, i + 2, <u32>k23, (bs >> 16) & 0xFF, cuts, sparse);
+    entry = passBAccount(at + 24, entry, i + 3, <u32>(k23 >> 32), bs >> 24, cuts, sparse);
+  }
+  for (; i < n; i++) {
+    const at = haircuts + (<usize>i << 3);
+    entry = passBAccount(at, entry, i, load<u32>(pool + (<usize>i << 2)), <u32>load<u8>(buckets + <usize>i), cuts, sparse);
   }
   return entry;
+}
+
+/**
+ * Account i of pass B (pool k, bucket b, haircut at `at`): one more unit at or above its
+ * pool's cut; listed at `entry` in its pool's listed bucket. Returns the list's new end.
+ */
+// @ts-ignore: decorator
+@inline function passBAccount(at: usize, entry: usize, i: u32, k: u32, b: u32, cuts: usize, sparse: bool): usize {
+  const cut = load<u32>(cuts + (<usize>k << 2));
+  store<u64>(at, load<u64>(at) + <u64>(b >= (cut & 0xFFFF)));
+  if (sparse) {
+    if (b == (cut >> 16)) {
+      store<u64>(entry, <u64>i | (<u64>k << 32));
+      entry += 8;
+    }
+    return entry;
+  }
+  // Always written, kept only when the pointer moves on.
+  store<u64>(entry, <u64>i | (<u64>k << 32));
+  return entry + select<usize>(8, 0, b == (cut >> 16));
 }
 
 /**
