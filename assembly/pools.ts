@@ -47,21 +47,30 @@ let sumCarried: u64 = 0;
   let lo: u64 = 0, carried: u64 = 0;
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    // Two accounts per step: profits in lanes (the book's sum and its carries too), then
-    // added to their pools; a pair with a pool out of range is left to the scalar loop.
+    // Four accounts per step, two per 128-bit lane pair: profits in lanes (the book's sum and
+    // its carries too), then added to their pools; a step with a pool index out of range is
+    // left to the scalar loop, which finds the first.
     const zero = i64x2.splat(0), flip = i64x2.splat(<u64>1 << 63);
     let sum = zero, carries = zero;
-    for (const pairs = n & ~1; i < pairs; i += 2) {
-      const both = load<u64>(pool + (<usize>i << 2));
-      const k0 = <usize>(<u32>both), k1 = <usize>(both >> 32);
-      if (max(k0, k1) >= <usize>pools) break;
+    for (const quads = n & ~3; i < quads; i += 4) {
+      const ks = v128.load(pool + (<usize>i << 2));
+      if (v128.any_true(i32x4.ge_u(ks, i32x4.splat(pools)))) break;
+      const k0 = <usize>i32x4.extract_lane(ks, 0), k1 = <usize>i32x4.extract_lane(ks, 1);
+      const k2 = <usize>i32x4.extract_lane(ks, 2), k3 = <usize>i32x4.extract_lane(ks, 3);
       const p = v128.load(profits + (<usize>i << 3));
       const m = v128.and(p, checkExempt ? v128.and(i64x2.gt_s(p, zero), openLanes(exempt, i)) : i64x2.gt_s(p, zero));
+      const p2 = v128.load(profits + (<usize>i << 3), 16);
+      const m2 = v128.and(p2, checkExempt ? v128.and(i64x2.gt_s(p2, zero), openLanes(exempt, i + 2)) : i64x2.gt_s(p2, zero));
       sum = i64x2.add(sum, m);
       carries = v128.or(carries, i64x2.gt_s(v128.xor(m, flip), v128.xor(sum, flip)));
+      sum = i64x2.add(sum, m2);
+      carries = v128.or(carries, i64x2.gt_s(v128.xor(m2, flip), v128.xor(sum, flip)));
       const at0 = totals + (k0 << 4), at1 = totals + (k1 << 4);
       store<u64>(at0, load<u64>(at0) + i64x2.extract_lane(m, 0));
       store<u64>(at1, load<u64>(at1) + i64x2.extract_lane(m, 1));
+      const at2 = totals + (k2 << 4), at3 = totals + (k3 << 4);
+      store<u64>(at2, load<u64>(at2) + i64x2.extract_lane(m2, 0));
+      store<u64>(at3, load<u64>(at3) + i64x2.extract_lane(m2, 1));
     }
     const lo0 = <u64>i64x2.extract_lane(sum, 0);
     lo = lo0 + <u64>i64x2.extract_lane(sum, 1);
