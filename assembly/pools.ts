@@ -368,6 +368,7 @@ export function poolBoundaries(
 ): u32 {
   const highs = histogram + (<usize>pools << 8);
   let listed: u32 = 0;
+  listsBucketZero = false;
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
     const st = state + <usize>k * POOL_STATE;
@@ -396,6 +397,7 @@ export function poolBoundaries(
           store<u32>(st, <u32>b, 8);
           store<u32>(st, <u32>count, 12);
           listed += <u32>count;
+          if (b == 0) listsBucketZero = true;
         }
         above = leftover;
         break;
@@ -408,6 +410,9 @@ export function poolBoundaries(
   return listed;
 }
 
+/** Set by `poolBoundaries`: whether some pool lists its bucket 0 (where ineligible accounts sit too). */
+let listsBucketZero = false;
+
 /** One pool's count in bucket b from its low byte and the rest. */
 // @ts-ignore: decorator
 @inline function bucketCount(lowRow: usize, highRow: usize, b: usize): u32 {
@@ -415,17 +420,32 @@ export function poolBoundaries(
 }
 
 /**
- * Pass B: one more unit to every account at or above its pool's cut; the accounts
- * of each boundary bucket listed, ascending, as 8-byte entries (index u32, pool u32)
- * from `list`. Reads only pool indices and bucket bytes. `sparse`: few accounts are
- * listed (a branch, rarely taken), else branch-free. Returns the list's end.
+ * Pass B: one more unit to every account at or above its pool's cut, and the accounts
+ * of each boundary bucket listed. Reads only pool indices, bucket bytes and haircuts.
+ * Sparse case (only eligible accounts can be listed, as no pool lists bucket 0, and
+ * `listed` of them are few): a rarely taken branch writes each straight into its pool's
+ * group as (floor, index), 12 bytes, from `list`, and `starts` (4 bytes per pool) is
+ * left holding where each group ends; returns 0. Otherwise: branch-free, every listed
+ * account written as (index u32, pool u32) from `list` for `groupListed`; returns the list's end.
  */
-export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, sparse: bool): usize {
-  return sparse ? passBLoop(pool, buckets, haircuts, list, n, cuts, true) : passBLoop(pool, buckets, haircuts, list, n, cuts, false);
+export function poolsPassB(
+  pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, state: usize, starts: usize, pools: u32,
+  listed: u32,
+): usize {
+  if (listsBucketZero || listed > n / 16) return passBLoop(pool, buckets, haircuts, list, n, cuts, 0, false);
+  let start: u32 = 0;
+  for (let k: u32 = 0; k < pools; k++) {
+    store<u32>(starts + (<usize>k << 2), start);
+    start += load<u32>(state + <usize>k * POOL_STATE, 12);
+  }
+  passBLoop(pool, buckets, haircuts, list, n, cuts, starts, true);
+  return 0;
 }
 
 // @ts-ignore: decorator
-@inline function passBLoop(pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, sparse: bool): usize {
+@inline function passBLoop(
+  pool: usize, buckets: usize, haircuts: usize, list: usize, n: u32, cuts: usize, starts: usize, sparse: bool,
+): usize {
   let entry = list;
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -442,14 +462,15 @@ export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: u
       const b = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(buckets + <usize>i)));
       const up = v128.and(i32x4.ge_u(b, v128.and(cut, low16)), one);
       const at = haircuts + (<usize>i << 3);
-      v128.store(at, i64x2.add(v128.load(at), i64x2.extend_low_i32x4_u(up)));
-      v128.store(at, i64x2.add(v128.load(at, 16), i64x2.extend_high_i32x4_u(up)), 16);
+      const q01 = v128.load(at), q23 = v128.load(at, 16);
+      v128.store(at, i64x2.add(q01, i64x2.extend_low_i32x4_u(up)));
+      v128.store(at, i64x2.add(q23, i64x2.extend_high_i32x4_u(up)), 16);
       const listed = i32x4.bitmask(i32x4.eq(b, i32x4.shr_u(cut, 16)));
       if (!sparse || listed != 0) {
-        entry = listAccount(entry, i, k0, (listed & 1) != 0, sparse);
-        entry = listAccount(entry, i + 1, k1, (listed & 2) != 0, sparse);
-        entry = listAccount(entry, i + 2, k2, (listed & 4) != 0, sparse);
-        entry = listAccount(entry, i + 3, k3, (listed & 8) != 0, sparse);
+        entry = listAccount(entry, starts, i, k0, i64x2.extract_lane(q01, 0), (listed & 1) != 0, sparse);
+        entry = listAccount(entry, starts, i + 1, k1, i64x2.extract_lane(q01, 1), (listed & 2) != 0, sparse);
+        entry = listAccount(entry, starts, i + 2, k2, i64x2.extract_lane(q23, 0), (listed & 4) != 0, sparse);
+        entry = listAccount(entry, starts, i + 3, k3, i64x2.extract_lane(q23, 1), (listed & 8) != 0, sparse);
       }
     }
   }
@@ -458,20 +479,21 @@ export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: u
     const cut = load<u32>(cuts + (<usize>k << 2));
     const b = <u32>load<u8>(buckets + <usize>i);
     const at = haircuts + (<usize>i << 3);
-    store<u64>(at, load<u64>(at) + <u64>(b >= (cut & 0xFFFF)));
-    entry = listAccount(entry, i, k, b == (cut >> 16), sparse);
+    const q = load<u64>(at);
+    store<u64>(at, q + <u64>(b >= (cut & 0xFFFF)));
+    entry = listAccount(entry, starts, i, k, q, b == (cut >> 16), sparse);
   }
   return entry;
 }
 
-/** Lists account i (pool k) at `entry` when `listed`; returns the list's new end. */
+/**
+ * Lists account i (pool k, floor q) when `listed`: sparse, into its pool's group at
+ * `entry`; else as (index, pool) at `entry`. Returns the list's new end.
+ */
 // @ts-ignore: decorator
-@inline function listAccount(entry: usize, i: u32, k: u32, listed: bool, sparse: bool): usize {
+@inline function listAccount(entry: usize, starts: usize, i: u32, k: u32, q: u64, listed: bool, sparse: bool): usize {
   if (sparse) {
-    if (listed) {
-      store<u64>(entry, <u64>i | (<u64>k << 32));
-      entry += 8;
-    }
+    if (listed) place(entry, starts + (<usize>k << 2), q, i);
     return entry;
   }
   // Always written, kept only when the pointer moves on.
@@ -479,15 +501,22 @@ export function poolsPassB(pool: usize, buckets: usize, haircuts: usize, list: u
   return entry + select<usize>(8, 0, listed);
 }
 
+/** Writes (floor q, index i) at the next slot of a group (`at` holds the slot) of the entries at `grouped`. */
+// @ts-ignore: decorator
+@inline function place(grouped: usize, at: usize, q: u64, i: u32): void {
+  const slot = load<u32>(at);
+  const entry = grouped + <usize>slot * LIST_ENTRY;
+  store<u64>(entry, q);
+  store<u32>(entry, i, 8);
+  store<u32>(at, slot + 1);
+}
+
 /**
  * Groups the `count` listed entries (index, pool) at `list` by pool (stable) into
- * `grouped` as list entries (exact key, index). Leaves in `starts` (4 bytes per pool)
- * where each pool's group ends.
+ * `grouped` as (floor, index) entries. Leaves in `starts` (4 bytes per pool) where each
+ * pool's group ends.
  */
-export function groupListed(
-  profits: usize, exempt: usize, haircuts: usize, list: usize, count: u32, grouped: usize,
-  starts: usize, params: usize, pools: u32,
-): void {
+export function groupListed(haircuts: usize, list: usize, count: u32, grouped: usize, starts: usize, pools: u32): void {
   memory.fill(starts, 0, <usize>pools << 2);
   for (let j: u32 = 0; j < count; j++) {
     const at = starts + (<usize>load<u32>(list + (<usize>j << 3), 4) << 2);
@@ -503,19 +532,14 @@ export function groupListed(
   for (let j: u32 = 0; j < count; j++) {
     const i = load<u32>(list + (<usize>j << 3));
     const k = <usize>load<u32>(list + (<usize>j << 3), 4);
-    const at = starts + (k << 2);
-    const slot = load<u32>(at);
-    const entry = grouped + <usize>slot * LIST_ENTRY;
-    const m = eligibleProfit(profits, exempt, i);
-    store<u64>(entry, poolKey(params + k * POOL_PARAMS, m, load<u64>(haircuts + (<usize>i << 3))));
-    store<u32>(entry, i, 8);
-    store<u32>(at, slot + 1);
+    place(grouped, starts + (k << 2), load<u64>(haircuts + (<usize>i << 3)), i);
   }
 }
 
 /**
- * Settles each pool's group of list entries in `grouped` like a single book; `starts`
- * holds where each group ends (each begins where the previous pool's ends).
+ * Settles each pool's group of (floor, index) entries in `grouped` like a single book,
+ * each floor first replaced by the account's exact key; `starts` holds where each group
+ * ends (each begins where the previous pool's ends).
  */
 export function settlePools(
   profits: usize, exempt: usize, haircuts: usize, grouped: usize, starts: usize,
@@ -529,6 +553,9 @@ export function settlePools(
     const need = load<u64>(st);
     if (need != 0) {
       const row = params + <usize>k * POOL_PARAMS;
+      for (let e = grouped + <usize>begin * LIST_ENTRY, last = grouped + <usize>end * LIST_ENTRY; e < last; e += LIST_ENTRY) {
+        store<u64>(e, poolKey(row, eligibleProfit(profits, exempt, load<u32>(e, 8)), load<u64>(e)));
+      }
       const S = load<u64>(row);
       // Keys in the boundary bucket lie in [b << shift, ((b + 1) << shift) − 1].
       const shift = load<u64>(row, 48);

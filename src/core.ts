@@ -30,11 +30,11 @@ type CoreExports = {
     params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, rounding: number,
   ): void;
   poolBoundaries(params: number, sums: number, counts: number, histogram: number, cuts: number, state: number, pools: number): number;
-  poolsPassB(pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number, sparse: number): number;
-  groupListed(
-    profits: number, exempt: number, haircuts: number, list: number, count: number, grouped: number,
-    starts: number, params: number, pools: number,
-  ): void;
+  poolsPassB(
+    pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number, state: number,
+    starts: number, pools: number, listed: number,
+  ): number;
+  groupListed(haircuts: number, list: number, count: number, grouped: number, starts: number, pools: number): void;
   settlePools(
     profits: number, exempt: number, haircuts: number, grouped: number, starts: number,
     params: number, state: number, pools: number, seeded: number, seed: bigint,
@@ -245,7 +245,7 @@ export class Core {
       });
       core.preparePools(params, hot, sums, counts, histogram, count, mode === 0 ? 1 : 0);
       // Under largest remainder each account's bucket byte goes in the last n bytes of the
-      // candidates block; the boundary pass lists (index, pool) from its start (at most 8n bytes).
+      // candidates block; the boundary pass lists accounts from its start (at most 8n bytes).
       const buckets = columns.candidates + 11 * n;
       core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, counts, histogram, count, mode);
       if (mode === 0) {
@@ -253,13 +253,15 @@ export class Core {
         const state = alloc(16 * count);
         const starts = alloc(4 * count);
         const listed = core.poolBoundaries(params, sums, counts, histogram, cuts, state, count) >>> 0;
-        // Few boundary accounts: a branch lists them, rarely taken; else branch-free.
-        const sparse = listed <= n / 16 ? 1 : 0;
-        const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts, sparse) >>> 0;
-        const entries = (end - columns.candidates) / 8;
-        // The grouped entries (12 bytes each) go after the list inside the candidates block when they fit.
-        const grouped = 20 * entries <= 12 * n ? end : alloc(12 * entries);
-        core.groupListed(columns.profits, exempt, columns.haircuts, columns.candidates, entries, grouped, starts, params, count);
+        const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts, state, starts, count, listed) >>> 0;
+        let grouped = columns.candidates;
+        if (end !== 0) {
+          // Many listed: (index, pool) entries from the start of the candidates block, grouped
+          // after them (12 bytes each) when they fit.
+          const entries = (end - columns.candidates) / 8;
+          grouped = 20 * entries <= 12 * n ? end : alloc(12 * entries);
+          core.groupListed(columns.haircuts, columns.candidates, entries, grouped, starts, count);
+        }
         core.settlePools(
           columns.profits, exempt, columns.haircuts, grouped, starts, params, state, count,
           tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
