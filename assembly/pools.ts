@@ -374,9 +374,7 @@ export function poolBoundaries(
     const st = state + <usize>k * POOL_STATE;
     const cut = cuts + (<usize>k << 2);
     const lowRow = histogram + (<usize>k << 8), highRow = highs + (<usize>k << 10);
-    let eligible: u32 = 0;
-    for (let b: usize = 0; b < <usize>POOL_BUCKETS; b++) eligible += bucketCount(lowRow, highRow, b);
-    store<u32>(counts + (<usize>k << 2), eligible);
+    store<u32>(counts + (<usize>k << 2), poolCount(lowRow, highRow));
     store<u32>(cut, NO_BUCKET | (NO_BUCKET << 16));
     store<u64>(st, 0);
     store<u64>(st, 0, 8);
@@ -412,6 +410,24 @@ export function poolBoundaries(
 
 /** Set by `poolBoundaries`: whether some pool lists its bucket 0 (where ineligible accounts sit too). */
 let listsBucketZero = false;
+
+/** The sum of one pool's 256 counters (SIMD where built with it: 16 low bytes, 4 high words a step). */
+// @ts-ignore: decorator
+@inline function poolCount(lowRow: usize, highRow: usize): u32 {
+  if (ASC_FEATURE_SIMD) {
+    let lows = i32x4.splat(0), highs = i32x4.splat(0);
+    for (let b: usize = 0; b < <usize>POOL_BUCKETS; b += 16) {
+      lows = i32x4.add(lows, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.load(lowRow + b))));
+      const at = highRow + (b << 2);
+      highs = i32x4.add(highs, i32x4.add(i32x4.add(v128.load(at), v128.load(at, 16)), i32x4.add(v128.load(at, 32), v128.load(at, 48))));
+    }
+    const sum = i32x4.add(lows, i32x4.shl(highs, 8));
+    return <u32>(i32x4.extract_lane(sum, 0) + i32x4.extract_lane(sum, 1) + i32x4.extract_lane(sum, 2) + i32x4.extract_lane(sum, 3));
+  }
+  let count: u32 = 0;
+  for (let b: usize = 0; b < <usize>POOL_BUCKETS; b++) count += bucketCount(lowRow, highRow, b);
+  return count;
+}
 
 /** One pool's count in bucket b from its low byte and the rest. */
 // @ts-ignore: decorator
