@@ -115,6 +115,8 @@ const NO_BUCKET: u32 = 256;
 
 /** Set by `preparePools`: whether every row runs in the narrow loop (no 128-bit remainder anywhere). */
 let allNarrow = false;
+/** Set by `preparePools`: whether some row has a ratio (else no pool has a unit to settle). */
+let anyRatio = false;
 
 /**
  * Fills each pool's parameter row from the S, Plo, Phi the wrapper wrote at
@@ -128,6 +130,7 @@ export function preparePools(
   memory.fill(counts, 0, <usize>pools << 2);
   if (counting) memory.fill(histogram, 0, <usize>pools * POOL_HISTOGRAM);
   allNarrow = true;
+  anyRatio = false;
   for (let k: u32 = 0; k < pools; k++) {
     const row = params + <usize>k * POOL_PARAMS;
     const fast = hot + <usize>k * POOL_HOT;
@@ -162,6 +165,7 @@ export function preparePools(
     store<u64>(fast, Plo, 16);
     store<u64>(fast, shift, 24);
     if (!narrow) allNarrow = false;
+    anyRatio = true;
   }
 }
 
@@ -176,7 +180,7 @@ export function preparePools(
 }
 
 /** Rounding policies, as the wrapper numbers them. */
-const LARGEST_REMAINDER: u32 = 0, UP: u32 = 2;
+const LARGEST_REMAINDER: u32 = 0, DOWN: u32 = 1, UP: u32 = 2;
 
 /**
  * Pass A: every account's floor (rounding 0 or 1) or ceiling (2) in its pool
@@ -184,16 +188,19 @@ const LARGEST_REMAINDER: u32 = 0, UP: u32 = 2;
  * remainder, each account's bucket (its key >> the row's bucket shift) goes
  * into `buckets` (one byte each) and, when eligible, is counted in its pool's
  * histogram (`poolBoundaries` then counts eligible accounts); otherwise they are
- * counted in `counts` (u32 per pool).
+ * counted in `counts` (u32 per pool). Returns whether it counted histograms (largest
+ * remainder with a ratio row somewhere): only then are there boundaries to settle.
  */
 export function poolsPassA(
   profits: usize, pool: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32,
   params: usize, hot: usize, sums: usize, counts: usize, histogram: usize, pools: u32, rounding: u32,
-): void {
+): bool {
   const highs = histogram + (<usize>pools << 8);
+  // Without a ratio row, every haircut is 0 or the whole profit: floors alone are the answer.
+  if (rounding == LARGEST_REMAINDER && !anyRatio) rounding = DOWN;
   if (!allNarrow) {
     passAWide(profits, pool, exempt, haircuts, buckets, n, params, sums, counts, histogram, highs, rounding);
-    return;
+    return rounding == LARGEST_REMAINDER;
   }
   // One copy of the narrow loop per case, so that none carries a per-account check it does not need.
   if (exempt == 0) {
@@ -205,6 +212,7 @@ export function poolsPassA(
     else if (rounding == UP) passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, counts, histogram, highs, true, false, true);
     else passANarrow(profits, pool, exempt, haircuts, buckets, n, hot, sums, counts, histogram, highs, true, false, false);
   }
+  return rounding == LARGEST_REMAINDER;
 }
 
 /**

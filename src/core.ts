@@ -28,7 +28,7 @@ type CoreExports = {
   poolsPassA(
     profits: number, pool: number, exempt: number, haircuts: number, buckets: number, count: number,
     params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, rounding: number,
-  ): void;
+  ): boolean | number;
   poolBoundaries(params: number, sums: number, counts: number, histogram: number, cuts: number, state: number, pools: number): number;
   poolsPassB(
     pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number, state: number,
@@ -247,8 +247,8 @@ export class Core {
       // Under largest remainder each account's bucket byte goes in the last n bytes of the
       // candidates block; the boundary pass lists accounts from its start (at most 8n bytes).
       const buckets = columns.candidates + 11 * n;
-      core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, counts, histogram, count, mode);
-      if (mode === 0) {
+      const counted = core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, counts, histogram, count, mode);
+      if (counted) {
         const cuts = alloc(4 * count);
         const state = alloc(16 * count);
         const starts = alloc(4 * count);
