@@ -6,9 +6,10 @@
 //   A book of n accounts is three 16-byte-aligned blocks: profits (8·n bytes,
 //   i64), haircuts (8·n, i64), candidates (12·n scratch: remainder u64 and
 //   index u32 per listed account) and exempt (n bytes): 29 bytes per account.
-//   Pools add each account's pool (4·n, u32) and per-pool tables (about 1.2 KB
+//   Pools add each account's pool (4·n, u32) and per-pool tables (about 1.4 KB
 //   per pool): 33 bytes per account. Their passes keep each account's bucket
-//   byte in the last n bytes of the candidates block.
+//   byte in the last n bytes of the candidates block and list boundary accounts
+//   from its start.
 // - Pointers and counts cross as i32 (pointers may be ≥ 2^31: read them unsigned);
 //   amounts cross as i64 (JS bigint), unsigned where the name says so.
 // - Per call: `sumPositive` → the wrapper decides the socialized amount S from

@@ -2,12 +2,15 @@
 // exactly what `allocate` gives for its pool's accounts alone, with ties
 // decided by each account's index in the whole book.
 //
-// Passes over the book: `sumPools` (each pool's Σ eligible profit and count),
-// `poolsPassA` (every floor, Σ floors per pool and, under largest remainder, a
-// 256-bucket histogram of each pool's remainders, with each account's bucket
-// kept as one byte), `poolsPassB` (one unit above each pool's boundary bucket
-// from the bucket bytes alone; the boundary bucket's accounts listed by index),
-// then `settlePools` over the listed accounts only.
+// Passes over the book (SIMD where built with it): `sumPools` (each pool's Σ
+// eligible profit), `poolsPassA` (every floor into the haircuts, Σ floors and the
+// eligible count per pool and, under largest remainder, a 256-bucket histogram of
+// each pool's remainders, each account's bucket kept as one byte in the candidates
+// block), `poolsPassB` (from pool indices and bucket bytes alone: one unit above each
+// pool's boundary bucket, the boundary bucket's accounts listed), then
+// `settlePools` over the listed accounts only, pool by pool, as single books.
+// Every decision is exact integer arithmetic; the buckets only narrow down where the
+// boundary lies.
 
 import { fixedRatio, bitLength, high, isNarrow, keyShift, less128, mulhi, ratioShift, remainderWide, shiftRight128 } from './wide';
 import { eligibleProfit, positivePart, LIST_ENTRY, BUCKET_BITS } from './select';
@@ -47,9 +50,9 @@ let sumCarried: u64 = 0;
   let lo: u64 = 0, carried: u64 = 0;
   let i: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    // Four accounts per step, two per 128-bit lane pair: profits in lanes (the book's sum and
-    // its carries too), then added to their pools; a step with a pool index out of range is
-    // left to the scalar loop, which finds the first.
+    // Four accounts per step, their profits in two vectors (which also carry the book's sum
+    // and whether it wrapped), then added to their pools one by one; a step with a pool index
+    // out of range is left to the scalar loop, which finds the first.
     const zero = i64x2.splat(0), flip = i64x2.splat(<u64>1 << 63);
     let sum = zero, carries = zero;
     for (const quads = n & ~3; i < quads; i += 4) {

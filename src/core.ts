@@ -206,10 +206,11 @@ export class Core {
   }
 
   /**
-   * Runs every pool of a book: one pass sums them all, a stable counting sort lists
-   * each pool's accounts, and each pool is allocated over its own list. Throws the
-   * RangeError naming the first account whose pool index is out of range, before
-   * writing anything.
+   * Runs every pool of a book in shared passes (assembly/pools.ts): one sums every
+   * pool, one writes every floor and histograms each pool's remainders, one gives the
+   * units above each pool's boundary bucket and lists the accounts in it, which are
+   * then settled pool by pool. Throws the RangeError naming the first account whose
+   * pool index is out of range, before writing anything.
    */
   socializePools(columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean): SocializeSummary[] {
     const core = this.#exports;
