@@ -281,7 +281,7 @@ export function poolsPassA(
   const both = load<u64>(pool + (<usize>i << 2));
   const k0 = <usize>(<u32>both), k1 = <usize>(both >> 32);
   const row0 = hot + (k0 << 5), row1 = hot + (k1 << 5);
-  // Rows are c, S, P, bucket shift: (c, S) and (P, shift) of both rows, regrouped by field.
+  // Rows are c, S, P, bucket shift: (c, S) of both rows in one load each, regrouped by field, and P.
   const cs0 = v128.load(row0), cs1 = v128.load(row1);
   const c = i64x2.shuffle(cs0, cs1, 0, 2), S = i64x2.shuffle(cs0, cs1, 1, 3);
   const P = i64x2.shuffle(v128.load64_zero(row0, 16), v128.load64_zero(row1, 16), 0, 2);
@@ -307,7 +307,7 @@ export function poolsPassA(
  * or its pool's count of eligible accounts.
  */
 // @ts-ignore: decorator
-@inline export function tally(
+@inline function tally(
   buckets: usize, sums: usize, counts: usize, histogram: usize, highs: usize,
   i: u32, k: usize, h: u64, r: u64, row: usize, eligible: u32, counting: bool,
 ): void {
