@@ -22,7 +22,7 @@
 import { mulhi, shiftRight128, less128, remainderWide, fixedRatio, high, ratioShift, keyShift, isNarrow } from './wide';
 import {
   settleBoundary, settleListed, giveFirstListed, giveFirstIndices, listedIndices, seedListed, seedIndices,
-  eligibleProfit, positivePart, tiedNeed, LIST_ENTRY,
+  eligibleProfit, positivePart, tiedNeed, LIST_ENTRY, BUCKET_BITS,
 } from './select';
 import { predictBand, bandLow, bandHigh } from './sample';
 import { floorsNarrowSimd, writtenSimd, sumPositiveSimd, sumHighSimd, sumCountSimd } from './simd';
@@ -126,15 +126,16 @@ export function allocate(
 
 /**
  * Places the S − written units left after a pass: the listed entries from
- * `candidates` to `end` (keys in [low, top]) are settled by largest key; ties
- * in exact remainder go by seeded order when `seeded`, then by index.
+ * `candidates` to `end` (keys in [low, top]) are settled by largest key, `bits`
+ * per round (see `settleListed`); ties in exact remainder go by seeded order when
+ * `seeded`, then by index.
  */
 export function settleFor(
   profits: usize, haircuts: usize, candidates: usize, end: usize, S: u64, Plo: u64, Phi: u64, t: i32,
-  low: u64, top: u64, seeded: bool, seed: u64, exempt: usize,
+  low: u64, top: u64, seeded: bool, seed: u64, exempt: usize, bits: i32 = BUCKET_BITS,
 ): void {
   const count = <u32>((end - candidates) / LIST_ENTRY);
-  let tied = settleListed(haircuts, candidates, count, S - written, low, top);
+  let tied = settleListed(haircuts, candidates, count, S - written, low, top, bits);
   if (tied != 0 && t != 0) {
     // Keys were the top 64 bits of wider remainders: equal keys are told apart exactly.
     listedIndices(candidates, tied);
@@ -145,7 +146,7 @@ export function settleFor(
     seedListed(candidates, tied, seed);
   }
   // Ties in remainder left: by seeded key (re-settled), then by index.
-  if (tied != 0 && seeded) tied = settleListed(haircuts, candidates, tied, tiedNeed, 0, u64.MAX_VALUE);
+  if (tied != 0 && seeded) tied = settleListed(haircuts, candidates, tied, tiedNeed, 0, u64.MAX_VALUE, bits);
   if (tied != 0 && (seeded || t == 0)) giveFirstListed(haircuts, candidates, tiedNeed);
 }
 

@@ -19,9 +19,9 @@ export const BUCKETS: u32 = 1 << BUCKET_BITS;
 /** The histogram lives in static memory: the kernel allocates nothing of its own. */
 export const HISTOGRAM: usize = memory.data(BUCKETS << 2, 16);
 
-/** Zeroes every counter. */
-export function clearHistogram(): void {
-  memory.fill(HISTOGRAM, 0, <usize>BUCKETS << 2);
+/** Zeroes the first `buckets` counters (all by default). */
+export function clearHistogram(buckets: u32 = BUCKETS): void {
+  memory.fill(HISTOGRAM, 0, <usize>buckets << 2);
 }
 
 /** Counts one key (< BUCKETS). */
@@ -41,13 +41,13 @@ export function clearHistogram(): void {
 export let needInBucket: u64 = 0;
 
 /**
- * The bucket that holds the `need`-th largest key. Buckets above it hold fewer
- * than `need` keys in all; `needInBucket` tells how many more its own bucket must give.
- * Requires 1 ≤ need ≤ the number of keys counted.
+ * The bucket that holds the `need`-th largest key among the first `buckets` counters.
+ * Buckets above it hold fewer than `need` keys in all; `needInBucket` tells how many
+ * more its own bucket must give. Requires 1 ≤ need ≤ the number of keys counted.
  */
-export function findBoundary(need: u64): u32 {
+export function findBoundary(need: u64, buckets: u32 = BUCKETS): u32 {
   let above: u64 = 0;
-  let bucket = BUCKETS;
+  let bucket = buckets;
   while (bucket > 0) {
     bucket--;
     const count = bucketCount(bucket);
@@ -78,14 +78,15 @@ export let tiedNeed: u64 = 0;
 /**
  * Settles a listed band: `count` entries at `list` (key, index; ascending
  * indices; keys within [lowBound, topBound], or topBound is u64.MAX_VALUE when
- * unknown), of which `need` must get one more unit. Branch-free rounds over
+ * unknown), of which `need` must get one more unit, resolving `bits` (≤ BUCKET_BITS)
+ * bits of key per round: fewer make each round cheaper on short lists. Branch-free rounds over
  * one contiguous array. Returns 0 when every unit is placed; otherwise the
  * number of entries left at the front of the list, all with equal keys, of
  * which `tiedNeed` must get a unit: the caller decides the ties (by index
  * when keys are exact remainders, by exact remainder when they are not).
  */
 export function settleListed(
-  haircuts: usize, list: usize, count: u32, need: u64, lowBound: u64, topBound: u64,
+  haircuts: usize, list: usize, count: u32, need: u64, lowBound: u64, topBound: u64, bits: i32 = BUCKET_BITS,
 ): u32 {
   // Known bounds of the keys spare a pass; without them (a band open at the
   // top) the exact smallest and largest are found first.
@@ -102,11 +103,11 @@ export function settleListed(
   while (<u64>count != need && low != top) {
     // Each round keeps at least `need` entries; fewer means inconsistent input: trap, never spin.
     if (<u64>count < need) unreachable();
-    const shift = <u64>max(0, bitLength(top - low) - BUCKET_BITS);
+    const shift = <u64>max(0, bitLength(top - low) - bits);
     const end = list + <usize>count * LIST_ENTRY;
-    clearHistogram();
+    clearHistogram(1 << bits);
     for (let e = list; e < end; e += LIST_ENTRY) countKey((load<u64>(e) - low) >> shift);
-    const boundary = <u64>findBoundary(need);
+    const boundary = <u64>findBoundary(need, 1 << bits);
     need = needInBucket;
     let kept = list;
     let keptLow: u64 = u64.MAX_VALUE, keptTop: u64 = 0;

@@ -79,7 +79,10 @@ export function floorsNarrowSimd(
   return entry + select<usize>(0, LIST_ENTRY, outside & 2);
 }
 
-/** mulhi(m, c) per lane from four 32×32 products; c given as its splatted 32-bit halves. */
+/**
+ * mulhi(m, c) per lane from four 32×32 products: `cLow` holds the low halves of
+ * lane 0's and lane 1's c as i32 lanes (c0, c1, c0, c1), `cHigh` their high halves.
+ */
 // @ts-ignore: decorator
 @inline export function mulhiLanes(m: v128, cLow: v128, cHigh: v128): v128 {
   const low32 = i64x2.splat(0xFFFF_FFFF);

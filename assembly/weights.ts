@@ -533,15 +533,15 @@ function finishPairs(weights: usize, caps: usize, mask: usize, haircuts: usize, 
   if (load<u8>(mask + <usize>i) == CAPPED) store<u64>(haircuts + at, positivePart(load<i64>(caps + at)));
 }
 
-/** Bytes per pool of `capPools`' table: in S, W low, W high; out R, W low, W high, |C|. */
+/** Bytes per pool of `capPools`' table: in S, W low, W high; out R, W low, W high, |C|, eligible count. */
 export const POOL_LEVEL: usize = 64;
-/** Bytes per pool of `capPools`' scratch: a, c, s, active, Σ capped caps, Σ w middle (2), Σ w presumed (2), marked. */
+/** Bytes per pool of `capPools`' scratch: a, c, s, active, Σ capped caps, Σ w middle (2), Σ w presumed (2), marked, eligible. */
 const POOL_WORK: usize = 80;
 
 /**
  * Finds C for every pool at once: `levels` holds per pool (POOL_LEVEL bytes) S,
  * W low and high as the wrapper wrote them (S = 0: nothing to cap), and gets R,
- * W low and high and |C|. One pass over the book classifies every account
+ * W low and high, |C| and the number of eligible accounts. One pass over the book classifies every account
  * against its pool's first level (as `classify`), then the near and middle
  * accounts are grouped by pool and each pool selects over its own short lists
  * (as `capAccounts`). A pool whose level ends beyond twice its first estimate
@@ -597,6 +597,7 @@ export function capPools(
     store<u64>(level, rLo, 32);
     store<u64>(level, rHi, 40);
     store<u64>(level, capped, 48);
+    store<u64>(level, <u64>load<u32>(row, 76), 56);
   }
   // Listed accounts that were not capped share.
   for (let i: u32 = 0; i < n; i++) {
@@ -625,8 +626,8 @@ export function capPools(
 /**
  * `classify` over the whole book, each account against its pool's row of `work`
  * (a, c, s, active): capped accounts get CAPPED, near and middle ones NEAR and
- * MIDDLE; each row sums its capped caps, middle and presumed weights, and the
- * accounts it marked. Branch-free on the data.
+ * MIDDLE; each row sums its capped caps, middle and presumed weights, and counts
+ * the accounts it marked and its eligible accounts. Branch-free on the data.
  */
 function classifyPools(weights: usize, caps: usize, mask: usize, pool: usize, n: u32, work: usize): void {
   for (let i: u32 = 0; i < n; i++) {
@@ -646,6 +647,7 @@ function classifyPools(weights: usize, caps: usize, mask: usize, pool: usize, n:
     addWide(row + 40, select<u64>(w, 0, isMid));
     addWide(row + 56, select<u64>(w, 0, open & beyondMid));
     store<u32>(row, load<u32>(row, 72) + <u32>(isCapped & (state == SHARES)), 72);
+    store<u32>(row, load<u32>(row, 76) + <u32>(state != OUT), 76);
   }
 }
 

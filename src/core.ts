@@ -50,13 +50,20 @@ type CoreExports = {
   collectedSumLow(): bigint;
   collectedSumHigh(): bigint;
   sumPools(profits: number, pool: number, exempt: number, count: number, pools: number, totals: number): number;
-  preparePools(params: number, state: number, histogram: number, pools: number): void;
-  poolsPassA(profits: number, pool: number, exempt: number, haircuts: number, count: number, params: number, state: number, histogram: number, rounding: number): void;
-  poolBoundaries(params: number, state: number, histogram: number, pools: number): void;
-  poolsPassB(profits: number, pool: number, exempt: number, haircuts: number, list: number, count: number, params: number, state: number): number;
+  preparePools(params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, counting: number): void;
+  poolsPassA(
+    profits: number, pool: number, exempt: number, haircuts: number, buckets: number, count: number,
+    params: number, hot: number, sums: number, counts: number, histogram: number, pools: number, rounding: number,
+  ): boolean | number;
+  poolBoundaries(params: number, sums: number, counts: number, histogram: number, cuts: number, state: number, pools: number): number;
+  poolsPassB(
+    pool: number, buckets: number, haircuts: number, list: number, count: number, cuts: number, state: number,
+    starts: number, pools: number, listed: number,
+  ): number;
+  groupListed(haircuts: number, list: number, count: number, grouped: number, starts: number, pools: number): void;
   settlePools(
-    profits: number, pool: number, exempt: number, haircuts: number, list: number, count: number, grouped: number,
-    starts: number, params: number, state: number, pools: number, seeded: number, seed: bigint,
+    profits: number, exempt: number, haircuts: number, grouped: number, starts: number,
+    params: number, state: number, pools: number, seeded: number, seed: bigint,
   ): void;
 };
 
@@ -326,10 +333,11 @@ export class Core {
   }
 
   /**
-   * Runs every pool of a book: one pass sums them all, a stable counting sort lists
-   * each pool's accounts, and each pool is allocated over its own list. Throws the
-   * RangeError naming the first account whose pool index is out of range, before
-   * writing anything.
+   * Runs every pool of a book in shared passes (assembly/pools.ts): one sums every
+   * pool, one writes every floor and histograms each pool's remainders, one gives the
+   * units above each pool's boundary bucket and lists the accounts in it, which are
+   * then settled pool by pool. Throws the RangeError naming the first account whose
+   * pool index is out of range, before writing anything.
    */
   socializePools(columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean): SocializeSummary[] {
     const core = this.#exports;
@@ -343,15 +351,18 @@ export class Core {
       return pointer;
     };
     try {
-      const totals = alloc(24 * count);
+      const totals = alloc(16 * count);
       const bad = core.sumPools(columns.profits, columns.pool, exempt, n, count, totals);
       if (bad >= 0) throw poolOutOfRange(bad, this.uint32View(columns.pool, n)[bad]!, count);
-      const table = new BigUint64Array(core.memory.buffer, totals, 3 * count).slice();
+      const table = new BigUint64Array(core.memory.buffer, totals, 2 * count).slice();
+      const mode = ROUNDINGS.indexOf(rounding);
       const params = alloc(64 * count);
-      const state = alloc(32 * count);
-      const histogram = alloc(1024 * count);
+      const hot = alloc(32 * count);
+      const sums = alloc(8 * count);
+      const counts = alloc(4 * count);
+      const histogram = mode === 0 ? alloc(1280 * count) : 0;
       const splits = pools.map((pool, k) => {
-        const totalProfit = (table[3 * k + 1]! << 64n) | table[3 * k]!;
+        const totalProfit = (table[2 * k + 1]! << 64n) | table[2 * k]!;
         return { totalProfit, split: waterfall(pool.loss, pool.insuranceFund, totalProfit) };
       });
       const rows = new BigUint64Array(core.memory.buffer, params, 8 * count);
@@ -360,27 +371,34 @@ export class Core {
         rows[8 * k + 1] = BigInt.asUintN(64, totalProfit);
         rows[8 * k + 2] = totalProfit >> 64n;
       });
-      core.preparePools(params, state, histogram, count);
-      const mode = ROUNDINGS.indexOf(rounding);
-      core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, n, params, state, histogram, mode);
-      if (mode === 0) {
-        core.poolBoundaries(params, state, histogram, count);
-        const end = core.poolsPassB(columns.profits, columns.pool, exempt, columns.haircuts, columns.candidates, n, params, state) >>> 0;
-        const listed = (end - columns.candidates) / 12;
-        if (listed > 0) {
-          // The grouped copy goes after the list inside the candidates block when it fits.
-          const grouped = 2 * listed <= n ? end : alloc(12 * listed);
-          core.settlePools(
-            columns.profits, columns.pool, exempt, columns.haircuts, columns.candidates, listed, grouped,
-            alloc(4 * count), params, state, count, tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
-          );
+      core.preparePools(params, hot, sums, counts, histogram, count, mode === 0 ? 1 : 0);
+      // Under largest remainder each account's bucket byte goes in the last n bytes of the
+      // candidates block; the boundary pass lists accounts from its start (at most 8n bytes).
+      const buckets = columns.candidates + 11 * n;
+      const counted = core.poolsPassA(columns.profits, columns.pool, exempt, columns.haircuts, buckets, n, params, hot, sums, counts, histogram, count, mode);
+      if (counted) {
+        const cuts = alloc(4 * count);
+        const state = alloc(16 * count);
+        const starts = alloc(4 * count);
+        const listed = core.poolBoundaries(params, sums, counts, histogram, cuts, state, count) >>> 0;
+        const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts, state, starts, count, listed) >>> 0;
+        let grouped = columns.candidates;
+        if (end !== 0) {
+          // Many listed: (index, pool) entries from the start of the candidates block, grouped
+          // after them (12 bytes each) when they fit.
+          const entries = (end - columns.candidates) / 8;
+          grouped = 20 * entries <= 12 * n ? end : alloc(12 * entries);
+          core.groupListed(columns.haircuts, columns.candidates, entries, grouped, starts, count);
         }
+        core.settlePools(
+          columns.profits, exempt, columns.haircuts, grouped, starts, params, state, count,
+          tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
+        );
       }
-      const sums = new BigUint64Array(core.memory.buffer, state, 4 * count);
-      return splits.map(({ totalProfit, split }, k) => {
-        const written = mode === 0 ? split.socialized : sums[4 * k]!;
-        return summarize(split, totalProfit, Number(table[3 * k + 2]!), written, rounding);
-      });
+      const written = new BigUint64Array(core.memory.buffer, sums, count);
+      const profitable = new Uint32Array(core.memory.buffer, counts, count);
+      return splits.map(({ totalProfit, split }, k) =>
+        summarize(split, totalProfit, profitable[k]!, mode === 0 ? split.socialized : written[k]!, rounding));
     } finally {
       for (const pointer of taken) this.#heap.free(pointer);
     }
@@ -404,17 +422,17 @@ export class Core {
       const weight = this.int64View(columns.weights, n)[bad]!;
       throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
     }
-    const blocks = [24 * count, 24 * count, 64 * count, 80 * count, 4 * (2 * count + 1), 8 * count, 4 * n];
+    const blocks = [16 * count, 16 * count, 64 * count, 80 * count, 4 * (2 * count + 1), 8 * count, 4 * n];
     return this.withBlocks(blocks, ([weightTotals, capTotals, levels, work, starts, wholes, indexList]) => {
-      // Per pool: Σ w, Σ caps and the eligible count (the mask marks the ineligible).
+      // Per pool: Σ w and Σ caps (the mask marks the ineligible).
       const badPool = core.sumPools(columns.weights, columns.pool, columns.mask, n, count, weightTotals);
       if (badPool >= 0) throw poolOutOfRange(badPool, this.uint32View(columns.pool, n)[badPool]!, count);
       core.sumPools(caps, columns.pool, columns.mask, n, count, capTotals);
-      const weightTable = new BigUint64Array(core.memory.buffer, weightTotals, 3 * count).slice();
-      const capTable = new BigUint64Array(core.memory.buffer, capTotals, 3 * count).slice();
+      const weightTable = new BigUint64Array(core.memory.buffer, weightTotals, 2 * count).slice();
+      const capTable = new BigUint64Array(core.memory.buffer, capTotals, 2 * count).slice();
       const splits = pools.map((amounts, k) => {
-        const totalWeight = (weightTable[3 * k + 1]! << 64n) | weightTable[3 * k]!;
-        const totalCap = (capTable[3 * k + 1]! << 64n) | capTable[3 * k]!;
+        const totalWeight = (weightTable[2 * k + 1]! << 64n) | weightTable[2 * k]!;
+        const totalCap = (capTable[2 * k + 1]! << 64n) | capTable[2 * k]!;
         return { split: waterfall(amounts.loss, amounts.insuranceFund, totalCap), totalWeight, totalCap };
       });
       const table = new BigUint64Array(core.memory.buffer, levels, 8 * count);
@@ -432,7 +450,7 @@ export class Core {
       const runs = splits.map(({ split, totalWeight, totalCap }, k) => {
         const shared = found[8 * k + 3]!, sharedWeight = (found[8 * k + 5]! << 64n) | found[8 * k + 4]!;
         const whole = sharedWeight === 0n ? 0n : shared / sharedWeight;
-        return { split, totalWeight, totalCap, count: Number(weightTable[3 * k + 2]!), shared, sharedWeight, whole, cappedAccounts: Number(found[8 * k + 6]!) };
+        return { split, totalWeight, totalCap, count: Number(found[8 * k + 7]!), shared, sharedWeight, whole, cappedAccounts: Number(found[8 * k + 6]!) };
       });
       new BigUint64Array(core.memory.buffer, wholes, count).set(runs.map((run) => run.whole));
       // The shares of R mod W, all pools in one run, as if each pool lost exactly that.

@@ -65,6 +65,50 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
     }
   });
 
+  it('handles remainders crowded into a few buckets (counters past 255, long boundary lists)', () => {
+    // Three profit values: each pool's remainders take a few values, thousands of accounts per bucket.
+    const profits = BigInt64Array.from({ length: 20_003 }, (_, i) => BigInt(1 + (i % 3)) * 1000n - (i % 11 === 0 ? 5_000n : 0n));
+    const pool = Uint32Array.from(profits, (_, i) => (i * 7) % 3);
+    const exempt = Uint8Array.from(profits, (_, i) => (i % 13 === 0 ? 1 : 0));
+    const pools = [{ loss: 10_000_001n }, { loss: 3_333_333n }, { loss: 17n }];
+    for (const rounding of ['largest-remainder', 'down', 'up'] as const) {
+      for (const tieSeed of [undefined, 5n]) {
+        const input = { profits, pool, pools, exempt, rounding, tieSeed };
+        expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+      }
+    }
+  });
+
+  it('handles a boundary in bucket 0 (ineligible accounts sit there too) and a book summing past 2^64', () => {
+    // Pool 0: a loss of 1 unit over small profits: every remainder is the profit itself, all in bucket 0.
+    const n = 4_001;
+    const profits = BigInt64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -BigInt(i) : BigInt(1 + ((i * 7919) % 1000))));
+    const pool = new Uint32Array(n);
+    // Pools 1–40: one near-maximal profit each (every pool narrow, the book's sum past 2^64).
+    for (let k = 1; k <= 40; k++) {
+      pool[k * 97] = k;
+      profits[k * 97] = I64_MAX - BigInt(k * 1_000_003);
+    }
+    const exempt = Uint8Array.from(profits, (_, i) => (i % 17 === 1 ? 1 : 0));
+    const pools = [{ loss: 1n }, ...Array.from({ length: 40 }, (_, k) => ({ loss: I64_MAX / BigInt(k + 2) }))];
+    for (const rounding of ['largest-remainder', 'down', 'up'] as const) {
+      const input = { profits, pool, pools, exempt, rounding };
+      expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+    }
+  });
+
+  it('names the first account whose pool is out of range, wherever it falls in a step of the passes', () => {
+    for (let n = 1; n <= 9; n++) {
+      for (let bad = 0; bad < n; bad++) {
+        const pool = new Uint32Array(n);
+        pool[bad] = 7;
+        if (bad + 1 < n) pool[bad + 1] = 9;
+        const input = { profits: Array.from({ length: n }, (_, i) => BigInt(i + 1)), pool, pools: [{ loss: 3n }, { loss: 1n }] };
+        expect(() => engine.socializePools(input)).toThrow(new RegExp(`^pool\\[${bad}\\] is 7, but there are 2 pools`));
+      }
+    }
+  });
+
   it('runs on a book\'s pool and exempt views', () => {
     const profits = generateProfits(3_000, 'uniform', 4);
     using book = engine.createBook(profits.length);
