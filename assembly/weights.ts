@@ -309,12 +309,13 @@ function classifyPairs(
     const w = v128.and(v128.load(weights + at), live);
     const cv = v128.load(caps + at);
     const cap = v128.and(cv, i64x2.gt_s(cv, zero));
-    // Every value here is below 2^63: signed comparisons are unsigned ones.
+    // q̃ and caps are below 2^63 (signed comparisons are unsigned ones there), but q̃ + 3
+    // may not be: the bound is compared unsigned, as (x ^ 2^63) > (y ^ 2^63) signed.
     const q = i64x2.add(i64x2.shr_u(mulhiLanes(w, cLow, cHigh), s), i64x2.mul(w, vA));
     const isCapped = i64x2.gt_s(q, cap);
-    const bound = i64x2.add(q, three);
-    const beyondNear = i64x2.gt_s(i64x2.sub(cap, i64x2.shr_u(cap, nearShift)), bound);
-    const beyondMid = i64x2.gt_s(i64x2.sub(cap, i64x2.shr_u(cap, midShift)), bound);
+    const bound = v128.xor(i64x2.add(q, three), flip);
+    const beyondNear = i64x2.gt_s(v128.xor(i64x2.sub(cap, i64x2.shr_u(cap, nearShift)), flip), bound);
+    const beyondMid = i64x2.gt_s(v128.xor(i64x2.sub(cap, i64x2.shr_u(cap, midShift)), flip), bound);
     const cappedBits = i64x2.bitmask(isCapped);
     store<u16>(mask + <usize>i, <u16>(select<u32>(CAPPED, states & 0xFF, cappedBits & 1) | (select<u32>(<u32>CAPPED << 8, states & 0xFF00, cappedBits & 2))));
     capped = i64x2.add(capped, v128.and(cap, isCapped));

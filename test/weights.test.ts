@@ -144,6 +144,24 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     }
   });
 
+  it('is exact when one account holds nearly all the weight and the target is near 2^63', () => {
+    // Its share q̃ is within 3 of 2^63: the first pass's bounds must not wrap (a SIMD bug found in review).
+    const M = 2n ** 63n;
+    const cases = [
+      { loss: M - 1n, weights: [M - 6n, 1n], caps: [M - 4n, 3n] },
+      { loss: M - 1n, weights: [M - 6n, 1n], caps: [M - 4n, 3n], rounding: 'down' as const },
+      { loss: M - 1n, weights: [1n, M - 7n, 0n], caps: [3n, M - 4n, 0n] },
+      { loss: M - 1n, weights: [2n ** 62n, 1n], caps: [M - 3n, 2n ** 62n], rounding: 'up' as const },
+      { loss: M - 1n, weights: [M - 1n, M - 1n, 5n, M - 1n], caps: [M - 1n, 1n, M - 2n, 7n] },
+    ];
+    for (const { weights, caps, ...rest } of cases) {
+      const input = { ...rest, profits: weights.map(() => 0n), weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
+      const result = engine.socialize(input);
+      expect(result).toEqual(socializeReference(input));
+      expectWaterFilling(input, result);
+    }
+  });
+
   it('re-runs over every account when the level climbs far above its first estimate', () => {
     // Heavy accounts with tiny caps hold almost all the weight: the first level is tiny,
     // and the light account with a huge cap ends up with nearly everything.
