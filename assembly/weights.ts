@@ -174,15 +174,40 @@ export function capAccounts(
   // 1. Select over the near list, the middle and far presumed to share: right when λ* ≤ 8/7·λ0.
   let known = add128(farLo, farHi, midLo, midHi);
   selectOver(weights, caps, mask, capList, weightList, indexList, near, S - capped, known, knownHigh);
-  if (mid == 0 && (farLo | farHi) == 0) return;
-  if (levelWithin(S, Wlo, Whi, 3)) return;
-  // 2. Add the middle list: right when λ* ≤ 2·λ0.
-  memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
-  selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, S - capped, farLo, farHi);
-  if ((farLo | farHi) == 0 || levelWithin(S, Wlo, Whi, 1)) return;
-  // 3. Every account listed: always right.
-  classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, true);
-  selectOver(weights, caps, mask, capList, weightList, indexList, <u32>((nearEnd - indexList) >> 2), S - roundCapped, 0, 0);
+  if (!(mid == 0 && (farLo | farHi) == 0) && !levelWithin(S, Wlo, Whi, 3)) {
+    // 2. Add the middle list: right when λ* ≤ 2·λ0.
+    memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
+    selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, S - capped, farLo, farHi);
+    if ((farLo | farHi) != 0 && !levelWithin(S, Wlo, Whi, 1)) {
+      // 3. Every account listed: always right.
+      classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, true);
+      selectOver(weights, caps, mask, capList, weightList, indexList, <u32>((nearEnd - indexList) >> 2), S - roundCapped, 0, 0);
+    }
+  }
+  if (!ASC_NO_ASSERT) verifyCapped(weights, caps, mask, region, count, S, shareUnits, shareWeightLow, shareWeightHigh);
+}
+
+/**
+ * Debug builds only: the region's C is the contract's. R and W add up from the
+ * mask (R = S − Σ caps of CAPPED, W = Σ w of SHARES), and an eligible account is
+ * CAPPED exactly when cap·W < R·w.
+ */
+function verifyCapped(weights: usize, caps: usize, mask: usize, region: usize, count: u32, S: u64, R: u64, Wlo: u64, Whi: u64): void {
+  let capped: u64 = 0, wLo: u64 = 0, wHi: u64 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const i = region == 0 ? k : load<u32>(region + (<usize>k << 2));
+    const state = load<u8>(mask + <usize>i);
+    if (state == OUT) continue;
+    const w = load<u64>(weights + (<usize>i << 3)), cap = positivePart(load<i64>(caps + (<usize>i << 3)));
+    assert(state == SHARES || state == CAPPED, 'weights: a listed state left in the mask');
+    assert((state == CAPPED) == capsBelowLevel(cap, Wlo, Whi, R, w), 'weights: the capped set is not {cap·W < R·w}');
+    if (state == CAPPED) capped += cap;
+    else {
+      wLo += w;
+      wHi += <u64>(wLo < w);
+    }
+  }
+  assert(S - capped == R && wLo == Wlo && wHi == Whi, 'weights: R or W does not add up from the mask');
 }
 
 let knownHigh: u64 = 0;
@@ -605,8 +630,26 @@ export function capPools(
     const at = mask + <usize>i;
     if (load<u8>(at) >= NEAR) store<u8>(at, SHARES);
   }
-  if (!failing) return;
-  // Pools whose level climbed past twice its first estimate: over all their accounts.
+  if (failing) capFailing(weights, caps, mask, pool, n, pools, levels, starts, grouped, capList, weightList, indexList);
+  if (!ASC_NO_ASSERT) {
+    // Each pool checked over its own accounts, grouped.
+    groupByPool(pool, mask, n, pools, starts, grouped);
+    for (let k: u32 = 0; k < pools; k++) {
+      const level = levels + <usize>k * POOL_LEVEL;
+      const first = load<u32>(starts + (<usize>k << 2)), end = load<u32>(starts + (<usize>(k + 1) << 2));
+      verifyCapped(
+        weights, caps, mask, grouped + (<usize>first << 2), end - first, load<u64>(level),
+        load<u64>(level, 24), load<u64>(level, 32), load<u64>(level, 40),
+      );
+    }
+  }
+}
+
+/** Pools whose level climbed past twice its first estimate (flagged): `capAccounts` over all their accounts. */
+function capFailing(
+  weights: usize, caps: usize, mask: usize, pool: usize, n: u32, pools: u32, levels: usize,
+  starts: usize, grouped: usize, capList: usize, weightList: usize, indexList: usize,
+): void {
   groupByPool(pool, mask, n, pools, starts, grouped);
   for (let k: u32 = 0; k < pools; k++) {
     const level = levels + <usize>k * POOL_LEVEL;

@@ -4,7 +4,7 @@
 
 import type { Columns, Core } from './core.js';
 import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
-import { checkOptionalColumn, copyColumn, readParams, readPoolsInput } from './validate.js';
+import { checkNonNegativeColumn, checkOptionalColumn, copyColumn, readParams, readPoolsInput } from './validate.js';
 
 interface Views {
   buffer: ArrayBuffer;
@@ -162,6 +162,8 @@ export class Book {
       { field: 'weights', column: weights, own: this.#isOwn(weights, this.#columns.weights) },
       { field: 'caps', column: caps, own: this.#isOwn(caps, this.#columns.caps) },
     ].map(({ field, column, own }) => ({ field, own, source: snapshot(column, own) }));
+    // Other columns are checked whole before either is copied in: a rejected call leaves the book as it was.
+    for (const { field, source, own } of columns) if (source !== undefined && !own) checkNonNegativeColumn(source, field);
     for (const { field, source, own } of columns) {
       if (source === undefined || own) continue;
       copyColumn(source, field === 'weights' ? this.weights : this.caps, field);

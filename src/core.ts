@@ -5,7 +5,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { IndexDeltaResult, SocializeSummary } from './types.js';
 import {
-  chargeTooLarge, negativeEntry, poolOutOfRange, ROUNDINGS, zeroUnits, type Amounts, type IndexInput, type Options, type Params,
+  chargeTooLarge, firstNegativeIndex, negativeEntry, poolOutOfRange, ROUNDINGS, zeroUnits, type Amounts, type IndexInput, type Options, type Params,
 } from './validate.js';
 import { Heap } from './heap.js';
 import { waterfall, haircutRate, type Waterfall } from './waterfall.js';
@@ -169,8 +169,14 @@ export class Core {
   /** Gives `columns` zeroed weights and a mask (9 bytes per account) if it has none yet. */
   ensureWeights(columns: Columns, n: number): void {
     if (columns.weights) return;
-    columns.mask = this.#heap.alloc(n);
-    columns.weights = this.#heap.alloc(8 * n);
+    const mask = this.#heap.alloc(n);
+    try {
+      columns.weights = this.#heap.alloc(8 * n);
+    } catch (error) {
+      this.#heap.free(mask);
+      throw error;
+    }
+    columns.mask = mask;
     this.zero(columns.weights, 8 * n);
   }
 
@@ -263,6 +269,17 @@ export class Core {
     return summarize(split, totalProfit, profitableAccounts, written, params.rounding);
   }
 
+  /** The RangeError for the first negative weight, else the first negative cap (the reference's order); `caps` 0: none given. */
+  #negativeColumn(weights: number, caps: number, n: number): RangeError {
+    for (const [field, pointer] of [['weights', weights], ['caps', caps]] as const) {
+      if (pointer === 0) continue;
+      const view = this.int64View(pointer, n);
+      const bad = firstNegativeIndex(view);
+      if (bad >= 0) return negativeEntry(field, bad, view[bad]!);
+    }
+    return new RangeError('weights or caps: a negative value');
+  }
+
   /**
    * Runs the weighted kernel on a book (its weights and mask columns exist):
    * Σ weights and caps, the waterfall, the capped set, then the others' shares by
@@ -275,11 +292,7 @@ export class Core {
     const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
     const caps = capsGiven ? columns.caps : columns.profits;
     const weightLow = core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
-    const bad = core.firstNegative();
-    if (bad >= 0) {
-      const weight = this.int64View(columns.weights, n)[bad]!;
-      throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
-    }
+    if (core.firstNegative() >= 0) throw this.#negativeColumn(columns.weights, capsGiven ? caps : 0, n);
     const totalWeight = wide(weightLow, core.weightedHigh());
     const totalCap = wide(core.capTotalLow(), core.capTotalHigh());
     const split = waterfall(params.loss, params.insuranceFund, totalCap);
@@ -417,11 +430,7 @@ export class Core {
     const caps = capsGiven ? columns.caps : columns.profits;
     const count = pools.length;
     core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
-    const bad = core.firstNegative();
-    if (bad >= 0) {
-      const weight = this.int64View(columns.weights, n)[bad]!;
-      throw weight < 0n ? negativeEntry('weights', bad, weight) : negativeEntry('caps', bad, this.int64View(caps, n)[bad]!);
-    }
+    if (core.firstNegative() >= 0) throw this.#negativeColumn(columns.weights, capsGiven ? caps : 0, n);
     const blocks = [16 * count, 16 * count, 64 * count, 80 * count, 4 * (2 * count + 1), 8 * count, 4 * n];
     return this.withBlocks(blocks, ([weightTotals, capTotals, levels, work, starts, wholes, indexList]) => {
       // Per pool: Σ w and Σ caps (the mask marks the ineligible).

@@ -7,7 +7,7 @@ import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
-import { copyColumn, copyProfits, readIndexInput, readInput, readPoolsInput } from './validate.js';
+import { checkNonNegativeColumn, copyColumn, copyProfits, readIndexInput, readInput, readPoolsInput } from './validate.js';
 
 /** What `#withColumns` copies into engine memory. */
 interface ColumnInputs {
@@ -135,6 +135,9 @@ export class Engine {
     const columns = this.#core.allocColumns(n);
     try {
       copyProfits(sources.profits, this.#core.int64View(columns.profits, n));
+      // Weights, then caps, each checked whole before anything of the next (the reference's order).
+      if (sources.weights) checkNonNegativeColumn(sources.weights, 'weights');
+      if (sources.caps) checkNonNegativeColumn(sources.caps, 'caps');
       if (sources.exempt) this.#core.byteView(columns.exempt, n).set(sources.exempt);
       if (sources.pool) {
         this.#core.ensurePool(columns, n);

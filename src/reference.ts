@@ -63,10 +63,11 @@ interface Weighting {
  */
 export function socializePoolsReference(input: SocializePoolsInput): SocializePoolsResult {
   const { profits: source, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
-  const bad = pool.findIndex((k) => k >= pools.length);
-  if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, pools.length);
+  // Profits, weights and caps element by element, then pool indices (the engine's order).
   const profits = readColumn(source, 'profits', false);
   const by = weights === undefined ? undefined : readWeighting(profits, weights, caps);
+  const bad = pool.findIndex((k) => k >= pools.length);
+  if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, pools.length);
   const haircuts = new BigInt64Array(profits.length);
   const remainders = new Array<bigint>(profits.length).fill(0n);
   const members = pools.map(() => [] as number[]);

@@ -82,6 +82,33 @@ export function readColumn(values: Profits, field: string, nonNegative: boolean)
   });
 }
 
+/**
+ * The first negative value of a BigInt64Array, or −1: read as 32-bit words, where
+ * a value is negative exactly when its high (odd, little-endian) word is.
+ */
+export function firstNegativeIndex(values: BigInt64Array): number {
+  const words = new Int32Array(values.buffer, values.byteOffset, 2 * values.length);
+  for (let i = 1; i < words.length; i += 2) if (words[i]! < 0) return i >> 1;
+  return -1;
+}
+
+/**
+ * Checks every element of a weights or caps column in order (an integer, signed
+ * 64-bit, not negative), throwing as `readColumn` does; a BigInt64Array needs only
+ * the sign check, by words.
+ */
+export function checkNonNegativeColumn(values: Profits, field: string): void {
+  if (values instanceof BigInt64Array) {
+    const bad = firstNegativeIndex(values);
+    if (bad >= 0) throw negativeEntry(field, bad, values[bad]!);
+    return;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const value = readInt64(values[i], field, i);
+    if (value < 0n) throw negativeEntry(field, i, value);
+  }
+}
+
 /** The RangeError for a negative weight or cap. */
 export function negativeEntry(field: string, index: number, value: bigint): RangeError {
   return new RangeError(`${field}[${index}] must not be negative, got ${value}`);

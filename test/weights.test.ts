@@ -320,6 +320,37 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     expect([...weights, ...caps]).toEqual([3n, 2n, 1n, 1n, 1n, 1n]);
   });
 
+  it('reports bad weights before bad caps, and both before pool indices, on every path, as the reference', () => {
+    const cases: { weights: unknown[]; caps: unknown[]; message: RegExp }[] = [
+      { weights: [1n, 1n, -1n], caps: [1n, -1n, 1n], message: /^weights\[2\] must not be negative/ },
+      { weights: [-1n, 1n, 1n], caps: [1n, 1.5, 1n], message: /^weights\[0\] must not be negative/ },
+      { weights: [1n, 1n, 1n], caps: [1n, 1.5, -1n], message: /^caps\[1\] must be a bigint/ },
+    ];
+    for (const { weights, caps, message } of cases) {
+      const input = { loss: 5n, profits: [1n, 2n, 3n], weights: weights as bigint[], caps: caps as bigint[] };
+      expect(() => socializeReference(input)).toThrow(message);
+      expect(() => engine.socialize(input)).toThrow(message);
+      const pooled = { ...input, pool: Uint32Array.from([0, 9, 0]), pools: [{ loss: 5n }] };
+      expect(() => socializePoolsReference(pooled)).toThrow(message);
+      expect(() => engine.socializePools(pooled)).toThrow(message);
+      // A book: other columns are checked whole before anything is copied in.
+      using book = engine.createBook(3);
+      book.weights.set([7n, 7n, 7n]);
+      book.caps.set([8n, 8n, 8n]);
+      expect(() => book.socialize(input)).toThrow(message);
+      expect([...book.weights, ...book.caps]).toEqual([7n, 7n, 7n, 8n, 8n, 8n]);
+    }
+    // The book's own views, checked in the core: the same order.
+    using book = engine.createBook(3);
+    book.weights;
+    const caps = book.caps, weights = book.weights;
+    weights.set([1n, 1n, -1n]);
+    caps.set([1n, -1n, 1n]);
+    expect(() => book.socialize({ loss: 5n, weights: book.weights, caps: book.caps })).toThrow(/^weights\[2\] must not be negative/);
+    book.weights[2] = 1n;
+    expect(() => book.socialize({ loss: 5n, weights: book.weights, caps: book.caps })).toThrow(/^caps\[1\] must not be negative/);
+  });
+
   it('without weights, caps need weights; with weights 0 everywhere nothing is taken', () => {
     const r = engine.socialize({ loss: 10n, insuranceFund: 3n, profits: [5n, 5n], weights: [0n, 0n] });
     expect(r).toMatchObject({ socialized: 0n, uncovered: 7n, totalProfit: 0n, profitableAccounts: 0, cappedAccounts: 0, totalWeight: 0n });
