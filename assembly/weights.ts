@@ -169,22 +169,33 @@ export function capAccounts(
   cappedCount = 0;
   classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, false);
   const near = <u32>((nearEnd - indexList) >> 2), mid = <u32>((listEnd - midStart) >> 2);
-  const midLo = middleLow, midHi = middleHigh, farLo = presumedLow, farHi = presumedHigh;
-  const capped = roundCapped;
+  // R and the weight of every account not capped yet: the lists' and the presumed.
+  const R = S - roundCapped;
+  const restLo = Wlo - cappedWeightLow, restHi = Whi - cappedWeightHigh - <u64>(Wlo < cappedWeightLow);
   // 1. Select over the near list, the middle and far presumed to share: right when λ* ≤ 8/7·λ0.
-  let known = add128(farLo, farHi, midLo, midHi);
-  selectOver(weights, caps, mask, capList, weightList, indexList, near, S - capped, known, knownHigh);
-  if (!(mid == 0 && (farLo | farHi) == 0) && !levelWithin(S, Wlo, Whi, 3)) {
+  selectOver(weights, caps, mask, capList, weightList, indexList, near, R, restLo, restHi);
+  if ((outsideLow | outsideHigh) != 0 && !levelWithin(S, Wlo, Whi, 3)) {
     // 2. Add the middle list: right when λ* ≤ 2·λ0.
     memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
-    selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, S - capped, farLo, farHi);
-    if ((farLo | farHi) != 0 && !levelWithin(S, Wlo, Whi, 1)) {
-      // 3. Every account listed: always right.
+    selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, R, restLo, restHi);
+    if ((outsideLow | outsideHigh) != 0 && !levelWithin(S, Wlo, Whi, 1)) {
+      // 3. Every account listed, from a clean mask: always right.
+      unmark(mask, region, count);
+      cappedCount = 0;
       classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, true);
-      selectOver(weights, caps, mask, capList, weightList, indexList, <u32>((nearEnd - indexList) >> 2), S - roundCapped, 0, 0);
+      const rLo = Wlo - cappedWeightLow, rHi = Whi - cappedWeightHigh - <u64>(Wlo < cappedWeightLow);
+      selectOver(weights, caps, mask, capList, weightList, indexList, <u32>((nearEnd - indexList) >> 2), S - roundCapped, rLo, rHi);
     }
   }
   if (!ASC_NO_ASSERT) verifyCapped(weights, caps, mask, region, count, S, shareUnits, shareWeightLow, shareWeightHigh);
+}
+
+/** Clears the CAPPED marks of a region back to SHARES. */
+function unmark(mask: usize, region: usize, count: u32): void {
+  for (let k: u32 = 0; k < count; k++) {
+    const at = mask + <usize>(region == 0 ? k : load<u32>(region + (<usize>k << 2)));
+    if (load<u8>(at) == CAPPED) store<u8>(at, SHARES);
+  }
 }
 
 /**
@@ -219,9 +230,8 @@ function add128(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
   return lo;
 }
 
-// Set by `classify`: Σ caps of the capped, Σ w of the middle list and of the presumed,
-// the capped count, the near list's end and the middle list's start.
-let roundCapped: u64 = 0, middleLow: u64 = 0, middleHigh: u64 = 0, presumedLow: u64 = 0, presumedHigh: u64 = 0;
+// Set by `classify`: Σ caps and Σ w of the capped, how many, the near list's end and the middle list's start.
+let roundCapped: u64 = 0, cappedWeightLow: u64 = 0, cappedWeightHigh: u64 = 0;
 let nearEnd: usize = 0, midStart: usize = 0, roundMarked: u32 = 0;
 
 /**
@@ -244,13 +254,11 @@ function classifyRegion(
   // One copy of the loop per case, so that each carries only what it needs.
   if (ASC_FEATURE_SIMD && region == 0) {
     classifyPairs(weights, caps, mask, count & ~1, indexList, listEnd, a, c, s, <i32>nearShift, <i32>midShift);
-    const capped = roundCapped, mLo = middleLow, mHi = middleHigh, pLo = presumedLow, pHi = presumedHigh, marked = roundMarked;
+    const capped = roundCapped, wLo = cappedWeightLow, wHi = cappedWeightHigh, marked = roundMarked;
     classify(weights, caps, mask, 0, count, nearEnd, midStart, a, c, <u64>s, nearShift, midShift, false, count & ~1);
     roundCapped += capped;
-    middleLow = add128(middleLow, middleHigh, mLo, mHi);
-    middleHigh = knownHigh;
-    presumedLow = add128(presumedLow, presumedHigh, pLo, pHi);
-    presumedHigh = knownHigh;
+    cappedWeightLow = add128(cappedWeightLow, cappedWeightHigh, wLo, wHi);
+    cappedWeightHigh = knownHigh;
     roundMarked += marked;
   } else if (region == 0) {
     classify(weights, caps, mask, 0, count, indexList, listEnd, a, c, <u64>s, nearShift, midShift, false, 0);
@@ -276,12 +284,11 @@ function classifyRegion(
   weights: usize, caps: usize, mask: usize, region: usize, count: u32, near: usize, mid: usize,
   a: u64, c: u64, s: u64, nearShift: u64, midShift: u64, listed: bool, from: u32,
 ): void {
-  let capped: u64 = 0, midLo: u64 = 0, midHi: u64 = 0, farLo: u64 = 0, farHi: u64 = 0;
+  let capped: u64 = 0, wLo: u64 = 0, wHi: u64 = 0;
   let marked: u32 = 0;
   const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
   for (let k = from; k < count; k++) {
     const i = listed ? load<u32>(region + (<usize>k << 2)) : k;
-    // Capped in an earlier round: capped again, the same way (or listed, and capped again there).
     const state = load<u8>(mask + <usize>i);
     const live = state != OUT;
     const w = select<u64>(load<u64>(weights + (<usize>i << 3)), 0, live);
@@ -291,13 +298,11 @@ function classifyRegion(
     const isCapped = cap < q;
     store<u8>(mask + <usize>i, select<u8>(CAPPED, state, isCapped));
     capped += select<u64>(cap, 0, isCapped);
-    marked += <u32>(isCapped & (state == SHARES));
+    const cw = select<u64>(w, 0, isCapped);
+    wLo += cw;
+    wHi += <u64>(wLo < cw);
+    marked += <u32>isCapped;
     const beyondNear = cap - (cap >> nearShift) > q + 3, beyondMid = cap - (cap >> midShift) > q + 3;
-    const fw = select<u64>(w, 0, beyondMid), mw = select<u64>(w, 0, beyondNear & !beyondMid);
-    farLo += fw;
-    farHi += <u64>(farLo < fw);
-    midLo += mw;
-    midHi += <u64>(midLo < mw);
     const open = live & !isCapped;
     // Always written at the next free slot, kept only when the pointer moves: no branch.
     store<u32>(near, i);
@@ -306,10 +311,8 @@ function classifyRegion(
     mid -= select<usize>(4, 0, open & beyondNear & !beyondMid);
   }
   roundCapped = capped;
-  middleLow = midLo;
-  middleHigh = midHi;
-  presumedLow = farLo;
-  presumedHigh = farHi;
+  cappedWeightLow = wLo;
+  cappedWeightHigh = wHi;
   roundMarked = marked;
   nearEnd = near;
   midStart = mid;
@@ -324,12 +327,12 @@ function classifyPairs(
 ): void {
   const zero = i64x2.splat(0), three = i64x2.splat(3), flip = i64x2.splat(<u64>1 << 63);
   const cLow = i32x4.splat(<i32>c), cHigh = i32x4.splat(<i32>(c >> 32)), vA = i64x2.splat(a);
-  const byteLanes = i64x2(0xFF, 0xFF00), outLanes = i64x2(OUT, <u64>OUT << 8), sharesLanes = zero;
-  let capped = zero, midLo = zero, midHi = zero, farLo = zero, farHi = zero, marked = zero;
+  const byteLanes = i64x2(0xFF, 0xFF00), outLanes = i64x2(OUT, <u64>OUT << 8), cappedLanes = i64x2(CAPPED, <u64>CAPPED << 8);
+  let capped = zero, wLo = zero, wHi = zero, marked = zero;
   for (let i: u32 = 0; i < pairs; i += 2) {
     const at = <usize>i << 3;
-    const states = load<u16>(mask + <usize>i);
-    const stateLanes = v128.and(i64x2.splat(<u64>states), byteLanes);
+    // Lane 0 holds account i's mask byte, lane 1 account i + 1's shifted by 8: OR-ing the lanes rebuilds the u16.
+    const stateLanes = v128.and(i64x2.splat(<u64>load<u16>(mask + <usize>i)), byteLanes);
     const live = v128.not(i64x2.eq(stateLanes, outLanes));
     const w = v128.and(v128.load(weights + at), live);
     const cv = v128.load(caps + at);
@@ -341,15 +344,13 @@ function classifyPairs(
     const bound = v128.xor(i64x2.add(q, three), flip);
     const beyondNear = i64x2.gt_s(v128.xor(i64x2.sub(cap, i64x2.shr_u(cap, nearShift)), flip), bound);
     const beyondMid = i64x2.gt_s(v128.xor(i64x2.sub(cap, i64x2.shr_u(cap, midShift)), flip), bound);
-    const cappedBits = i64x2.bitmask(isCapped);
-    store<u16>(mask + <usize>i, <u16>(select<u32>(CAPPED, states & 0xFF, cappedBits & 1) | (select<u32>(<u32>CAPPED << 8, states & 0xFF00, cappedBits & 2))));
+    const states = v128.bitselect(cappedLanes, stateLanes, isCapped);
+    store<u16>(mask + <usize>i, <u16>(i64x2.extract_lane(states, 0) | i64x2.extract_lane(states, 1)));
     capped = i64x2.add(capped, v128.and(cap, isCapped));
-    marked = i64x2.sub(marked, v128.and(isCapped, i64x2.eq(stateLanes, sharesLanes)));
-    const fw = v128.and(w, beyondMid), mw = v128.andnot(v128.and(w, beyondNear), beyondMid);
-    farLo = i64x2.add(farLo, fw);
-    farHi = i64x2.sub(farHi, i64x2.gt_s(v128.xor(fw, flip), v128.xor(farLo, flip)));
-    midLo = i64x2.add(midLo, mw);
-    midHi = i64x2.sub(midHi, i64x2.gt_s(v128.xor(mw, flip), v128.xor(midLo, flip)));
+    const cw = v128.and(w, isCapped);
+    wLo = i64x2.add(wLo, cw);
+    wHi = i64x2.sub(wHi, i64x2.gt_s(v128.xor(cw, flip), v128.xor(wLo, flip)));
+    marked = i64x2.sub(marked, isCapped);
     const open = v128.andnot(live, isCapped);
     const nearBits = i64x2.bitmask(v128.andnot(open, beyondNear));
     const midBits = i64x2.bitmask(v128.andnot(v128.and(open, beyondNear), beyondMid));
@@ -363,10 +364,8 @@ function classifyPairs(
     mid -= select<usize>(4, 0, midBits & 2);
   }
   roundCapped = <u64>i64x2.extract_lane(capped, 0) + <u64>i64x2.extract_lane(capped, 1);
-  middleLow = addLanes(midLo, midHi);
-  middleHigh = laneCarry;
-  presumedLow = addLanes(farLo, farHi);
-  presumedHigh = laneCarry;
+  cappedWeightLow = addLanes(wLo, wHi);
+  cappedWeightHigh = laneCarry;
   roundMarked = <u32>(i64x2.extract_lane(marked, 0) + i64x2.extract_lane(marked, 1));
   nearEnd = near;
   midStart = mid;
@@ -374,22 +373,34 @@ function classifyPairs(
 
 let pivotState: u64 = 0;
 
+// Set by `selectOver`: Σ w of the accounts presumed to share (neither capped nor listed).
+let outsideLow: u64 = 0, outsideHigh: u64 = 0;
+
 /**
  * Quickselect on ρ over the `count` listed accounts (indices at `indexList`,
  * reordered): each is settled as capped (marked CAPPED) or sharing. R = S − Σ
- * caps capped so far; (bLo, bHi) = Σ w of the accounts known to share. The
- * (cap, w) of each listed account is copied side by side first, so that the
- * partitions read memory in order. Sets R and W (`sharedUnits`, `sharedWeight*`).
+ * caps capped so far; (restLo, restHi) = Σ w of every account not capped so far,
+ * listed or not. The (cap, w) of each listed account is copied side by side first,
+ * so that the partitions read memory in order. Sets R and W (`sharedUnits`,
+ * `sharedWeight*`) and the presumed weight (`outside*`).
  */
 function selectOver(
   weights: usize, caps: usize, mask: usize, capList: usize, weightList: usize, indexList: usize, count: u32,
-  R: u64, bLo: u64, bHi: u64,
+  R: u64, restLo: u64, restHi: u64,
 ): void {
+  let listLo: u64 = 0, listHi: u64 = 0;
   for (let k: u32 = 0; k < count; k++) {
     const i = <usize>load<u32>(indexList + (<usize>k << 2));
+    const w = load<u64>(weights + (i << 3));
     store<u64>(capList + (<usize>k << 3), positivePart(load<i64>(caps + (i << 3))));
-    store<u64>(weightList + (<usize>k << 3), load<u64>(weights + (i << 3)));
+    store<u64>(weightList + (<usize>k << 3), w);
+    listLo += w;
+    listHi += <u64>(listLo < w);
   }
+  // Known to share from the start: every account neither capped nor listed.
+  let bLo = restLo - listLo, bHi = restHi - listHi - <u64>(restLo < listLo);
+  outsideLow = bLo;
+  outsideHigh = bHi;
   let lo: u32 = 0, hi: u32 = count;
   pivotState = <u64>count;
   while (lo < hi) {
@@ -561,7 +572,7 @@ function finishPairs(weights: usize, caps: usize, mask: usize, haircuts: usize, 
 
 /** Bytes per pool of `capPools`' table: in S, W low, W high; out R, W low, W high, |C|, eligible count. */
 export const POOL_LEVEL: usize = 64;
-/** Bytes per pool of `capPools`' scratch: a, c, s, active, Σ capped caps, Σ w middle (2), Σ w presumed (2), marked, eligible. */
+/** Bytes per pool of `capPools`' scratch: a, c, s, active, Σ capped caps, Σ capped w (2), unused, marked, eligible. */
 const POOL_WORK: usize = 80;
 
 /**
@@ -603,15 +614,17 @@ export function capPools(
       const first = load<u32>(starts + (<usize>k << 3)), middle = load<u32>(starts + (<usize>k << 3), 4);
       const end = load<u32>(starts + (<usize>(k + 1) << 3));
       const near = middle - first, mid = end - middle;
-      const midLo = load<u64>(row, 40), midHi = load<u64>(row, 48), farLo = load<u64>(row, 56), farHi = load<u64>(row, 64);
+      const cwLo = load<u64>(row, 40), cwHi = load<u64>(row, 48);
+      const restLo = Wlo - cwLo, restHi = Whi - cwHi - <u64>(Wlo < cwLo);
       const list = grouped + (<usize>first << 2);
-      const start = S - load<u64>(row, 32);
+      const R0 = S - load<u64>(row, 32);
       cappedCount = load<u32>(row, 72);
-      selectOver(weights, caps, mask, capList, weightList, list, near, start, add128(farLo, farHi, midLo, midHi), knownHigh);
-      let settled = (mid == 0 && (farLo | farHi) == 0) || levelWithin(S, Wlo, Whi, 3);
+      // As in `capAccounts`: the near list, then with the middle one.
+      selectOver(weights, caps, mask, capList, weightList, list, near, R0, restLo, restHi);
+      let settled = (outsideLow | outsideHigh) == 0 || levelWithin(S, Wlo, Whi, 3);
       if (!settled) {
-        selectOver(weights, caps, mask, capList, weightList, list, near + mid, start, farLo, farHi);
-        settled = (farLo | farHi) == 0 || levelWithin(S, Wlo, Whi, 1);
+        selectOver(weights, caps, mask, capList, weightList, list, near + mid, R0, restLo, restHi);
+        settled = (outsideLow | outsideHigh) == 0 || levelWithin(S, Wlo, Whi, 1);
       }
       if (!settled) failing = true;
       R = shareUnits;
@@ -656,22 +669,25 @@ function capFailing(
     const flagged = load<u64>(level, 48);
     if ((flagged >> 63) == 0) continue;
     const first = load<u32>(starts + (<usize>k << 2)), end = load<u32>(starts + (<usize>(k + 1) << 2));
+    const region = grouped + (<usize>first << 2);
+    // From a clean mask, so that the count is capAccounts' own.
+    unmark(mask, region, end - first);
     capAccounts(
-      weights, caps, mask, grouped + (<usize>first << 2), end - first, capList, weightList, indexList,
+      weights, caps, mask, region, end - first, capList, weightList, indexList,
       load<u64>(level), load<u64>(level, 8), load<u64>(level, 16),
     );
     store<u64>(level, shareUnits, 24);
     store<u64>(level, shareWeightLow, 32);
     store<u64>(level, shareWeightHigh, 40);
-    store<u64>(level, (flagged & ~(<u64>1 << 63)) + <u64>cappedCount, 48);
+    store<u64>(level, <u64>cappedCount, 48);
   }
 }
 
 /**
  * `classify` over the whole book, each account against its pool's row of `work`
  * (a, c, s, active): capped accounts get CAPPED, near and middle ones NEAR and
- * MIDDLE; each row sums its capped caps, middle and presumed weights, and counts
- * the accounts it marked and its eligible accounts. Branch-free on the data.
+ * MIDDLE; each row sums its capped accounts' caps and weights, and counts them and
+ * its eligible accounts. Branch-free on the data.
  */
 function classifyPools(weights: usize, caps: usize, mask: usize, pool: usize, n: u32, work: usize): void {
   for (let i: u32 = 0; i < n; i++) {
@@ -688,9 +704,8 @@ function classifyPools(weights: usize, caps: usize, mask: usize, pool: usize, n:
     const isNear = open & !beyondNear, isMid = open & beyondNear & !beyondMid;
     store<u8>(mask + <usize>i, select<u8>(CAPPED, select<u8>(NEAR, select<u8>(MIDDLE, state, isMid), isNear), isCapped));
     store<u64>(row, load<u64>(row, 32) + select<u64>(cap, 0, isCapped), 32);
-    addWide(row + 40, select<u64>(w, 0, isMid));
-    addWide(row + 56, select<u64>(w, 0, open & beyondMid));
-    store<u32>(row, load<u32>(row, 72) + <u32>(isCapped & (state == SHARES)), 72);
+    addWide(row + 40, select<u64>(w, 0, isCapped));
+    store<u32>(row, load<u32>(row, 72) + <u32>isCapped, 72);
     store<u32>(row, load<u32>(row, 76) + <u32>(state != OUT), 76);
   }
 }
