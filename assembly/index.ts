@@ -28,7 +28,7 @@ export {
   capAccounts, sharedUnits, sharedWeightLow, sharedWeightHigh, cappedAccounts, finishWeighted, capPools,
 } from './weights';
 export { sumAbsolute, absoluteHigh, charges, collectedSumLow, collectedSumHigh } from './index-delta';
-export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, groupListed, settlePools } from './pools';
+export { sumPools, preparePools, poolsPassA, poolBoundaries, poolsPassB, groupListed, settlePools, settleCrowded } from './pools';
 
 /** Whether any of `bytes` bytes at `ptr` is non-zero (an exempt column with an exemption). */
 export function anyNonZero(ptr: usize, bytes: usize): bool {

@@ -564,6 +564,74 @@ export function groupListed(haircuts: usize, list: usize, count: u32, grouped: u
 }
 
 /**
+ * Settles the boundary accounts of every pool when too many are listed to group them
+ * beside pass B's list in the candidates block (more than 60% of the book): groups are
+ * rebuilt from the book itself, batch by batch, from the block's start (`grouped`) up to
+ * the bucket bytes (`buckets`, which must follow at 11·n bytes), so no memory is added.
+ * Each batch is a run of consecutive pools whose boundary accounts fit below the bucket
+ * bytes; a pool with more than that goes last and alone, its entries written in account
+ * order (entry j at 12·j, j never past the account read, so no bucket byte still to be
+ * read is overwritten). `counts` and `cursors` are scratch of 4 bytes per pool.
+ */
+export function settleCrowded(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, grouped: usize, buckets: usize, n: u32,
+  cuts: usize, params: usize, state: usize, counts: usize, cursors: usize, pools: u32, seeded: bool, seed: u64,
+): void {
+  // Each pool's boundary accounts, as pass B lists them (ineligible ones in a boundary bucket 0 too).
+  memory.fill(counts, 0, <usize>pools << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>load<u32>(pool + (<usize>i << 2));
+    const at = counts + (k << 2);
+    store<u32>(at, load<u32>(at) + <u32>(<u32>load<u8>(buckets + <usize>i) == load<u32>(cuts + (k << 2)) >> 16));
+  }
+  const capacity = <u32>((buckets - grouped) / LIST_ENTRY);
+  let giant: i32 = -1;
+  let k0: u32 = 0;
+  while (k0 < pools) {
+    if (load<u32>(counts + (<usize>k0 << 2)) > capacity) {
+      // At most one pool can hold more than 11/12 of the book: it goes last.
+      giant = <i32>k0;
+      k0++;
+      continue;
+    }
+    let total: u32 = 0, k1 = k0;
+    while (k1 < pools) {
+      const size = load<u32>(counts + (<usize>k1 << 2));
+      if (size > capacity || total + size > capacity) break;
+      total += size;
+      k1++;
+    }
+    settleBatch(profits, pool, exempt, haircuts, grouped, buckets, n, cuts, params, state, counts, cursors, k0, k1, seeded, seed);
+    k0 = k1;
+  }
+  if (giant >= 0) {
+    settleBatch(profits, pool, exempt, haircuts, grouped, buckets, n, cuts, params, state, counts, cursors, <u32>giant, <u32>giant + 1, seeded, seed);
+  }
+}
+
+/** Groups the boundary accounts of pools [k0, k1) from the book at `grouped`, then settles those pools. */
+function settleBatch(
+  profits: usize, pool: usize, exempt: usize, haircuts: usize, grouped: usize, buckets: usize, n: u32,
+  cuts: usize, params: usize, state: usize, counts: usize, cursors: usize, k0: u32, k1: u32, seeded: bool, seed: u64,
+): void {
+  let start: u32 = 0;
+  for (let k = k0; k < k1; k++) {
+    store<u32>(cursors + (<usize>k << 2), start);
+    start += load<u32>(counts + (<usize>k << 2));
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    const k = load<u32>(pool + (<usize>i << 2));
+    if (k < k0 || k >= k1 || <u32>load<u8>(buckets + <usize>i) != load<u32>(cuts + (<usize>k << 2)) >> 16) continue;
+    place(grouped, cursors + (<usize>k << 2), load<u64>(haircuts + (<usize>i << 3)), i);
+  }
+  // The cursors now end each group, as settlePools reads them.
+  settlePools(
+    profits, exempt, haircuts, grouped, cursors + (<usize>k0 << 2), params + <usize>k0 * POOL_PARAMS,
+    state + <usize>k0 * POOL_STATE, k1 - k0, seeded, seed,
+  );
+}
+
+/**
  * Settles each pool's group of (floor, index) entries in `grouped` like a single book,
  * each floor first replaced by the account's exact key; `starts` holds where each group
  * ends (each begins where the previous pool's ends).

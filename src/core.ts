@@ -61,6 +61,10 @@ type CoreExports = {
     starts: number, pools: number, listed: number,
   ): number;
   groupListed(haircuts: number, list: number, count: number, grouped: number, starts: number, pools: number): void;
+  settleCrowded(
+    profits: number, pool: number, exempt: number, haircuts: number, grouped: number, buckets: number, count: number,
+    cuts: number, params: number, state: number, counts: number, cursors: number, pools: number, seeded: number, seed: bigint,
+  ): void;
   settlePools(
     profits: number, exempt: number, haircuts: number, grouped: number, starts: number,
     params: number, state: number, pools: number, seeded: number, seed: bigint,
@@ -396,17 +400,23 @@ export class Core {
         const listed = core.poolBoundaries(params, sums, counts, histogram, cuts, state, count) >>> 0;
         const end = core.poolsPassB(columns.pool, buckets, columns.haircuts, columns.candidates, n, cuts, state, starts, count, listed) >>> 0;
         let grouped = columns.candidates;
-        if (end !== 0) {
-          // Many listed: (index, pool) entries from the start of the candidates block, grouped
-          // after them (12 bytes each) when they fit.
-          const entries = (end - columns.candidates) / 8;
-          grouped = 20 * entries <= 12 * n ? end : alloc(12 * entries);
-          core.groupListed(columns.haircuts, columns.candidates, entries, grouped, starts, count);
+        const seeded = tieSeed === undefined ? 0 : 1, seed = BigInt.asIntN(64, tieSeed ?? 0n);
+        const entries = end === 0 ? 0 : (end - columns.candidates) / 8;
+        if (20 * entries > 12 * n) {
+          // So many listed (heavy ties) that their groups would not fit beside the list:
+          // regrouped from the book, batch by batch, within the candidates block.
+          core.settleCrowded(
+            columns.profits, columns.pool, exempt, columns.haircuts, columns.candidates, buckets, n, cuts, params, state,
+            alloc(4 * count), alloc(4 * count), count, seeded, seed,
+          );
+        } else {
+          if (entries > 0) {
+            // Many listed: (index, pool) entries from the start of the candidates block, grouped after them (12 bytes each).
+            grouped = end;
+            core.groupListed(columns.haircuts, columns.candidates, entries, grouped, starts, count);
+          }
+          core.settlePools(columns.profits, exempt, columns.haircuts, grouped, starts, params, state, count, seeded, seed);
         }
-        core.settlePools(
-          columns.profits, exempt, columns.haircuts, grouped, starts, params, state, count,
-          tieSeed === undefined ? 0 : 1, BigInt.asIntN(64, tieSeed ?? 0n),
-        );
       }
       const written = new BigUint64Array(core.memory.buffer, sums, count);
       const profitable = new Uint32Array(core.memory.buffer, counts, count);

@@ -97,6 +97,31 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
     }
   });
 
+  it('settles books full of ties (most accounts on their pools\' boundaries) within 40 bytes per account', async () => {
+    // Equal profits: every remainder of a pool is the same, so nearly every account is listed.
+    const n = 120_000;
+    const layouts: [string, (i: number) => number, number][] = [
+      ['three pools', (i) => i % 3, 3],
+      ['one pool with 95% of the book', (i) => (i % 20 === 0 ? 1 : 0), 2],
+      ['two halves', (i) => (i < n / 2 ? 0 : 1), 2],
+    ];
+    for (const [, poolOf, count] of layouts) {
+      const fresh = await loadEngine({ variant });
+      using book = fresh.createBook(n);
+      const pool = book.pool;
+      for (let i = 0; i < n; i++) pool[i] = poolOf(i);
+      book.profits.set(Array.from({ length: n }, (_, i) => (i % 11 === 0 ? -5n : 7n)));
+      const pools = Array.from({ length: count }, (_, k) => ({ loss: 100_003n + BigInt(k) }));
+      for (const tieSeed of [undefined, 77n]) {
+        const summaries = book.socializePools(pools, { tieSeed });
+        const expected = socializePoolsReference({ profits: book.profits.slice(), pool: book.pool.slice(), pools, tieSeed });
+        expect(book.haircuts).toEqual(expected.haircuts);
+        expect(summaries).toEqual(expected.pools);
+      }
+      expect(fresh.memoryBytes / n).toBeLessThanOrEqual(40);
+    }
+  });
+
   it('names the first account whose pool is out of range, wherever it falls in a step of the passes', () => {
     for (let n = 1; n <= 9; n++) {
       for (let bad = 0; bad < n; bad++) {
