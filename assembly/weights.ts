@@ -167,28 +167,48 @@ export function capAccounts(
   // The middle list grows down from the end of the (cap) scratch; it is copied out before that is used.
   const listEnd = capList + (<usize>count << 3);
   cappedCount = 0;
-  classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, false);
-  const near = <u32>((nearEnd - indexList) >> 2), mid = <u32>((listEnd - midStart) >> 2);
-  // R and the weight of every account not capped yet: the lists' and the presumed.
-  const R = S - roundCapped;
-  const restLo = Wlo - cappedWeightLow, restHi = Whi - cappedWeightHigh - <u64>(Wlo < cappedWeightLow);
-  // 1. Select over the near list, the middle and far presumed to share: right when λ* ≤ 8/7·λ0.
-  selectOver(weights, caps, mask, capList, weightList, indexList, near, R, restLo, restHi);
-  if ((outsideLow | outsideHigh) != 0 && !levelWithin(S, Wlo, Whi, 3)) {
-    // 2. Add the middle list: right when λ* ≤ 2·λ0.
-    memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
-    selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, R, restLo, restHi);
-    if ((outsideLow | outsideHigh) != 0 && !levelWithin(S, Wlo, Whi, 1)) {
-      // 3. Every account listed, from a clean mask: always right.
-      unmark(mask, region, count);
-      cappedCount = 0;
-      classifyRegion(weights, caps, mask, region, count, indexList, listEnd, S, Wlo, Whi, true);
-      const rLo = Wlo - cappedWeightLow, rHi = Whi - cappedWeightHigh - <u64>(Wlo < cappedWeightLow);
-      selectOver(weights, caps, mask, capList, weightList, indexList, <u32>((nearEnd - indexList) >> 2), S - roundCapped, rLo, rHi);
+  selectedCaps = 0;
+  selectedWeightLow = 0;
+  selectedWeightHigh = 0;
+  // The base level λb = Rb / Wb over the accounts not capped yet: S / W at first, a lower bound of λ*.
+  let Rb = S, bLo = Wlo, bHi = Whi;
+  for (let round: u32 = 0; ; round++) {
+    const everyone = round == NEWTON_ROUNDS;
+    classifyRegion(weights, caps, mask, region, count, indexList, listEnd, Rb, bLo, bHi, everyone);
+    const near = <u32>((nearEnd - indexList) >> 2), mid = <u32>((listEnd - midStart) >> 2);
+    // R and the weight of every account not capped yet: the lists' and the presumed.
+    const R = Rb - roundCapped;
+    const restLo = bLo - cappedWeightLow, restHi = bHi - cappedWeightHigh - <u64>(bLo < cappedWeightLow);
+    if (everyone) {
+      // Every account not capped yet is listed: always right.
+      selectOver(weights, caps, mask, capList, weightList, indexList, near, R, restLo, restHi);
+      break;
     }
+    // R / rest is the next Newton level, still at most λ*: when it passes 2·λb, no list of this
+    // round holds the boundary, and the next round starts from it. Else the near list (right when
+    // λ* ≤ 8/7·λb), or with the middle one (right when λ* ≤ 2·λb).
+    if (levelAtMost(Rb, bLo, bHi, R, restLo, restHi, 1)) {
+      if (levelAtMost(Rb, bLo, bHi, R, restLo, restHi, 3)) {
+        selectOver(weights, caps, mask, capList, weightList, indexList, near, R, restLo, restHi);
+        if ((outsideLow | outsideHigh) == 0 || levelAtMost(Rb, bLo, bHi, shareUnits, shareWeightLow, shareWeightHigh, 3)) break;
+      }
+      memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
+      selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, R, restLo, restHi);
+      if ((outsideLow | outsideHigh) == 0 || levelAtMost(Rb, bLo, bHi, shareUnits, shareWeightLow, shareWeightHigh, 1)) break;
+    }
+    // Next base: every account capped so far (all truly in C) taken out.
+    Rb = R - selectedCaps;
+    bLo = restLo - selectedWeightLow;
+    bHi = restHi - selectedWeightHigh - <u64>(restLo < selectedWeightLow);
+    selectedCaps = 0;
+    selectedWeightLow = 0;
+    selectedWeightHigh = 0;
   }
   if (!ASC_NO_ASSERT) verifyCapped(weights, caps, mask, region, count, S, shareUnits, shareWeightLow, shareWeightHigh);
 }
+
+/** Newton rounds (a first pass against a higher base level each) before every account is listed. */
+const NEWTON_ROUNDS: u32 = 4;
 
 /** Clears the CAPPED marks of a region back to SHARES. */
 function unmark(mask: usize, region: usize, count: u32): void {
@@ -289,8 +309,9 @@ function classifyRegion(
   const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
   for (let k = from; k < count; k++) {
     const i = listed ? load<u32>(region + (<usize>k << 2)) : k;
+    // Capped already (an earlier round) or ineligible: computes with w = 0, never capped or listed again.
     const state = load<u8>(mask + <usize>i);
-    const live = state != OUT;
+    const live = state == SHARES;
     const w = select<u64>(load<u64>(weights + (<usize>i << 3)), 0, live);
     const cap = positivePart(load<i64>(caps + (<usize>i << 3)));
     const q = (mulhiSplit(w, c0, c1) >> s) + a * w;
@@ -327,13 +348,13 @@ function classifyPairs(
 ): void {
   const zero = i64x2.splat(0), three = i64x2.splat(3), flip = i64x2.splat(<u64>1 << 63);
   const cLow = i32x4.splat(<i32>c), cHigh = i32x4.splat(<i32>(c >> 32)), vA = i64x2.splat(a);
-  const byteLanes = i64x2(0xFF, 0xFF00), outLanes = i64x2(OUT, <u64>OUT << 8), cappedLanes = i64x2(CAPPED, <u64>CAPPED << 8);
+  const byteLanes = i64x2(0xFF, 0xFF00), cappedLanes = i64x2(CAPPED, <u64>CAPPED << 8);
   let capped = zero, wLo = zero, wHi = zero, marked = zero;
   for (let i: u32 = 0; i < pairs; i += 2) {
     const at = <usize>i << 3;
     // Lane 0 holds account i's mask byte, lane 1 account i + 1's shifted by 8: OR-ing the lanes rebuilds the u16.
     const stateLanes = v128.and(i64x2.splat(<u64>load<u16>(mask + <usize>i)), byteLanes);
-    const live = v128.not(i64x2.eq(stateLanes, outLanes));
+    const live = i64x2.eq(stateLanes, zero);
     const w = v128.and(v128.load(weights + at), live);
     const cv = v128.load(caps + at);
     const cap = v128.and(cv, i64x2.gt_s(cv, zero));
@@ -373,8 +394,10 @@ function classifyPairs(
 
 let pivotState: u64 = 0;
 
-// Set by `selectOver`: Σ w of the accounts presumed to share (neither capped nor listed).
+// Set by `selectOver`: Σ w of the accounts presumed to share (neither capped nor listed);
+// Σ caps and Σ w of the accounts it newly marked CAPPED, summed over calls (reset by the caller).
 let outsideLow: u64 = 0, outsideHigh: u64 = 0;
+let selectedCaps: u64 = 0, selectedWeightLow: u64 = 0, selectedWeightHigh: u64 = 0;
 
 /**
  * Quickselect on ρ over the `count` listed accounts (indices at `indexList`,
@@ -439,7 +462,13 @@ function selectOver(
       // p and all at or below its ratio are capped: only the ratios above it remain.
       for (let k = lo; k < gt; k++) {
         const state = mask + <usize>load<u32>(indexList + (<usize>k << 2));
-        cappedCount += <u32>(load<u8>(state) != CAPPED);
+        if (load<u8>(state) != CAPPED) {
+          cappedCount++;
+          selectedCaps += load<u64>(capList + (<usize>k << 3));
+          const w = load<u64>(weightList + (<usize>k << 3));
+          selectedWeightLow += w;
+          selectedWeightHigh += <u64>(selectedWeightLow < w);
+        }
         store<u8>(state, CAPPED);
       }
       R -= belowLo + equalCap;
@@ -483,18 +512,18 @@ function selectOver(
 }
 
 /**
- * Whether the level found, R/W (`sharedUnits`, `sharedWeight*`), is at most
- * 2^g/(2^g − 1)·S/W0, so that no account presumed to share (its ratio above
- * that) is capped: R·(2^g − 1)·W0 ≤ S·2^g·W, exactly in 192 bits.
+ * Whether the level R/W is at most 2^g/(2^g − 1) times the base level Sb/Wb:
+ * R·(2^g − 1)·Wb ≤ Sb·2^g·W, exactly in 192 bits. With R/W the level a selection
+ * found, it says that no account presumed to share (its ratio above that bound) is capped.
  */
-function levelWithin(S: u64, W0lo: u64, W0hi: u64, g: i32): bool {
-  // Both scaled weights stay below 2^128: W ≤ W0 < 2^96 and g ≤ 3.
+function levelAtMost(Sb: u64, Wblo: u64, Wbhi: u64, R: u64, Wlo: u64, Whi: u64, g: i32): bool {
+  // Both scaled weights stay below 2^128: W ≤ Wb < 2^96 and g ≤ 3.
   const m = (<u64>1 << <u64>g) - 1;
-  const scaledLo = W0lo * m, scaledHi = W0hi * m + mulhi(W0lo, m);
-  const wideLo = shareWeightLow << <u64>g, wideHi = (shareWeightHigh << <u64>g) | (shareWeightLow >> <u64>(64 - g));
-  mul192(shareUnits, scaledLo, scaledHi);
+  const scaledLo = Wblo * m, scaledHi = Wbhi * m + mulhi(Wblo, m);
+  const wideLo = Wlo << <u64>g, wideHi = (Whi << <u64>g) | (Wlo >> <u64>(64 - g));
+  mul192(R, scaledLo, scaledHi);
   const x0 = limb0, x1 = limb1, x2 = limb2;
-  mul192(S, wideLo, wideHi);
+  mul192(Sb, wideLo, wideHi);
   if (x2 != limb2) return x2 < limb2;
   if (x1 != limb1) return x1 < limb1;
   return x0 <= limb0;
@@ -621,10 +650,10 @@ export function capPools(
       cappedCount = load<u32>(row, 72);
       // As in `capAccounts`: the near list, then with the middle one.
       selectOver(weights, caps, mask, capList, weightList, list, near, R0, restLo, restHi);
-      let settled = (outsideLow | outsideHigh) == 0 || levelWithin(S, Wlo, Whi, 3);
+      let settled = (outsideLow | outsideHigh) == 0 || levelAtMost(S, Wlo, Whi, shareUnits, shareWeightLow, shareWeightHigh, 3);
       if (!settled) {
         selectOver(weights, caps, mask, capList, weightList, list, near + mid, R0, restLo, restHi);
-        settled = (outsideLow | outsideHigh) == 0 || levelWithin(S, Wlo, Whi, 1);
+        settled = (outsideLow | outsideHigh) == 0 || levelAtMost(S, Wlo, Whi, shareUnits, shareWeightLow, shareWeightHigh, 1);
       }
       if (!settled) failing = true;
       R = shareUnits;
