@@ -8,18 +8,24 @@
 //
 // 1. `sumWeighted`: Σ w and Σ cap of the eligible (128-bit), one mask byte each
 //    (0 shares, 1 ineligible), and the first negative weight or cap.
-// 2. `capAccounts` finds R and W, then marks C in one pass (mask 2):
-//    - λ0 = S / Σw is a lower bound of λ*: every account with ρ < λ0 (its cap
-//      below its exact floor share of S) is capped at once. Accounts with ρ up
-//      to about 2^g·λ0 are copied to a list of (cap, w) pairs; the rest are
-//      presumed to share.
-//    - A quickselect on ρ over the list (3-way, exact 128-bit cross products,
-//      sequential on the copies) finds λ*: for a pivot p, p ∈ C ⟺
+// 2. `capAccounts` finds C (mask 2), R and W in rounds, each one pass over the
+//    region against a level λb that is at most λ* (so every account capped
+//    there, ρ < λb, is in C):
+//    - The first λb is S / Σw, or on large regions a level estimated from a
+//      sample (floating point, deciding nothing: the round checks in integers
+//      that it was at most λ*, and starts over from S / Σw when it was not).
+//    - The pass (SIMD, no division: a fixed-point ratio as in allocate.ts) caps
+//      what is below λb and lists the accounts up to 8/7·λb (near) and up to
+//      2·λb (middle); the rest are presumed to share.
+//    - A quickselect on ρ over a list (3-way, exact 128-bit cross products,
+//      sequential on copies of (cap, w)) finds the level: for a pivot p, p ∈ C ⟺
 //      cap_p·W_t < R_t·w_p with everything below p capped and everything from p
-//      up sharing, and each round settles one side.
-//    - If λ* turns out above 2^g·λ0 (checked exactly, in 192 bits) a presumed
-//      account may be capped: it runs again with a wider g, and at last with
-//      every account listed. The answer never depends on g, only the time.
+//      up sharing, and each step settles one side.
+//    - A level above the list's bound (checked exactly, in 192 bits) means a
+//      presumed account may be capped: the middle list joins, then a next round
+//      starts from the Newton level of what is left uncapped (also at most λ*),
+//      and after four rounds every uncapped account is listed. The answer never
+//      depends on the rounds, only the time.
 // 3. The others share b = R mod W through `allocate` (weights as profits, the
 //    mask as exemptions), and `finishWeighted` adds ⌊R/W⌋·w and writes the caps.
 
@@ -170,12 +176,31 @@ export function capAccounts(
   selectedCaps = 0;
   selectedWeightLow = 0;
   selectedWeightHigh = 0;
-  // The base level λb = Rb / Wb over the accounts not capped yet: S / W at first, a lower bound of λ*.
+  // (Rb, bLo:bHi): what the accounts not capped yet must pay and their Σ w. Each round classifies
+  // them against a level λb = Rb / Wb that is at most λ*: their own level (a Newton step), or at
+  // first one estimated from a sample (S / Wb with Wb below the Σ w), checked right after.
   let Rb = S, bLo = Wlo, bHi = Whi;
+  let sampled = sampledLevel(weights, caps, mask, region, count, capList, weightList, S, Wlo, Whi);
   for (let round: u32 = 0; ; round++) {
-    const everyone = round == NEWTON_ROUNDS;
-    classifyRegion(weights, caps, mask, region, count, indexList, listEnd, Rb, bLo, bHi, everyone);
+    const everyone = round >= NEWTON_ROUNDS;
+    const lLo = sampled ? sampleWeightLow : bLo, lHi = sampled ? sampleWeightHigh : bHi;
+    classifyRegion(weights, caps, mask, region, count, indexList, listEnd, Rb, lLo, lHi, everyone);
     const near = <u32>((nearEnd - indexList) >> 2), mid = <u32>((listEnd - midStart) >> 2);
+    if (sampled) {
+      sampled = false;
+      // The sampled level was at most λ* if, with the accounts it capped paying their caps and
+      // the others its level, no more than S is taken: Σ caps < S and S/Wl ≤ (S − Σ caps) / rest.
+      const capped = roundCapped;
+      const over = roundCappedHigh != 0 || capped >= Rb;
+      const rLo = bLo - cappedWeightLow, rHi = bHi - cappedWeightHigh - <u64>(bLo < cappedWeightLow);
+      if (over || !levelAtLeast(Rb - capped, rLo, rHi, Rb, lLo, lHi)) {
+        // It was not: start again from S / W, with a clean mask.
+        unmark(mask, region, count);
+        cappedCount = 0;
+        round--;
+        continue;
+      }
+    }
     // R and the weight of every account not capped yet: the lists' and the presumed.
     const R = Rb - roundCapped;
     const restLo = bLo - cappedWeightLow, restHi = bHi - cappedWeightHigh - <u64>(bLo < cappedWeightLow);
@@ -187,16 +212,16 @@ export function capAccounts(
     // R / rest is the next Newton level, still at most λ*: when it passes 2·λb, no list of this
     // round holds the boundary, and the next round starts from it. Else the near list (right when
     // λ* ≤ 8/7·λb), or with the middle one (right when λ* ≤ 2·λb).
-    if (levelAtMost(Rb, bLo, bHi, R, restLo, restHi, 1)) {
-      if (levelAtMost(Rb, bLo, bHi, R, restLo, restHi, 3)) {
+    if (levelAtMost(Rb, lLo, lHi, R, restLo, restHi, 1)) {
+      if (levelAtMost(Rb, lLo, lHi, R, restLo, restHi, 3)) {
         selectOver(weights, caps, mask, capList, weightList, indexList, near, R, restLo, restHi);
-        if ((outsideLow | outsideHigh) == 0 || levelAtMost(Rb, bLo, bHi, shareUnits, shareWeightLow, shareWeightHigh, 3)) break;
+        if ((outsideLow | outsideHigh) == 0 || levelAtMost(Rb, lLo, lHi, shareUnits, shareWeightLow, shareWeightHigh, 3)) break;
       }
       memory.copy(indexList + (<usize>near << 2), midStart, <usize>mid << 2);
       selectOver(weights, caps, mask, capList, weightList, indexList, near + mid, R, restLo, restHi);
-      if ((outsideLow | outsideHigh) == 0 || levelAtMost(Rb, bLo, bHi, shareUnits, shareWeightLow, shareWeightHigh, 1)) break;
+      if ((outsideLow | outsideHigh) == 0 || levelAtMost(Rb, lLo, lHi, shareUnits, shareWeightLow, shareWeightHigh, 1)) break;
     }
-    // Next base: every account capped so far (all truly in C) taken out.
+    // Next level: every account capped so far (all truly in C) taken out.
     Rb = R - selectedCaps;
     bLo = restLo - selectedWeightLow;
     bHi = restHi - selectedWeightHigh - <u64>(restLo < selectedWeightLow);
@@ -205,6 +230,100 @@ export function capAccounts(
     selectedWeightHigh = 0;
   }
   if (!ASC_NO_ASSERT) verifyCapped(weights, caps, mask, region, count, S, shareUnits, shareWeightLow, shareWeightHigh);
+}
+
+/** Sample positions for the first level, and the fewest accounts worth sampling. */
+const SAMPLE_POSITIONS: u32 = 2048, SAMPLE_FROM: u32 = 1 << 16;
+
+let sampleWeightLow: u64 = 0, sampleWeightHigh: u64 = 0;
+
+/**
+ * Estimates λ* from a sample of the region (every count/2048-th account) and, when
+ * 0.95 of it is above λ0 = S / W (by more than 2%), sets (`sampleWeightLow/High`)
+ * Wl = S / (0.95·λ̂) and returns true: the first round then classifies against S / Wl.
+ * The estimate is floating point and decides nothing: the round checks exactly that
+ * S / Wl ≤ λ* before using what it found (else it starts again from λ0). The sample's
+ * ratios and weights go to `ratios` and `pairs` (8 and 16 bytes per sample).
+ */
+function sampledLevel(
+  weights: usize, caps: usize, mask: usize, region: usize, count: u32, ratios: usize, pairs: usize,
+  S: u64, Wlo: u64, Whi: u64,
+): bool {
+  if (count < SAMPLE_FROM) return false;
+  let m: u32 = 0;
+  for (let j: u32 = 0; j < SAMPLE_POSITIONS; j++) {
+    const k = <u32>((<u64>j * <u64>count) / SAMPLE_POSITIONS);
+    const i = <usize>(region == 0 ? k : load<u32>(region + (<usize>k << 2)));
+    if (load<u8>(mask + i) != SHARES) continue;
+    const w = <f64>load<u64>(weights + (i << 3)), cap = <f64>positivePart(load<i64>(caps + (i << 3)));
+    store<f64>(ratios + (<usize>m << 3), cap / w);
+    store<f64>(pairs + (<usize>m << 4), cap);
+    store<f64>(pairs + (<usize>m << 4), w, 8);
+    m++;
+  }
+  if (m < 64) return false;
+  sortSample(ratios, pairs, m);
+  // Σ over the book ≈ count / 2048 × Σ over the sample: solve Σ_sample min(cap, λ·w) = S·2048 / count.
+  const target = <f64>S * <f64>SAMPLE_POSITIONS / <f64>count;
+  let below = 0.0, above = 0.0;
+  for (let j: u32 = 0; j < m; j++) above += load<f64>(pairs + (<usize>j << 4), 8);
+  let estimate = load<f64>(ratios + (<usize>(m - 1) << 3));
+  for (let j: u32 = 0; j < m; j++) {
+    const ratio = load<f64>(ratios + (<usize>j << 3));
+    if (below + ratio * above >= target) {
+      estimate = (target - below) / above;
+      break;
+    }
+    below += load<f64>(pairs + (<usize>j << 4));
+    above -= load<f64>(pairs + (<usize>j << 4), 8);
+  }
+  const level = 0.95 * estimate;
+  const total = <f64>Whi * 18446744073709551616.0 + <f64>Wlo;
+  if (!(level > 1.02 * (<f64>S / total))) return false;
+  const Wl = <f64>S / level;
+  if (!(Wl >= 1.0) || !(Wl < total)) return false;
+  sampleWeightHigh = <u64>Math.floor(Wl / 18446744073709551616.0);
+  sampleWeightLow = <u64>(Wl - <f64>sampleWeightHigh * 18446744073709551616.0);
+  return true;
+}
+
+/** Heapsort of the m sample ratios ascending, their (cap, w) pairs alongside. */
+function sortSample(ratios: usize, pairs: usize, m: u32): void {
+  for (let start = <i32>(m >> 1) - 1; start >= 0; start--) siftDown(ratios, pairs, <u32>start, m);
+  for (let end = m - 1; end > 0; end--) {
+    swapSample(ratios, pairs, 0, end);
+    siftDown(ratios, pairs, 0, end);
+  }
+}
+
+function siftDown(ratios: usize, pairs: usize, from: u32, end: u32): void {
+  let root = from;
+  for (;;) {
+    let child: u32 = 2 * root + 1;
+    if (child >= end) return;
+    if (child + 1 < end && load<f64>(ratios + (<usize>(child + 1) << 3)) > load<f64>(ratios + (<usize>child << 3))) child++;
+    if (load<f64>(ratios + (<usize>root << 3)) >= load<f64>(ratios + (<usize>child << 3))) return;
+    swapSample(ratios, pairs, root, child);
+    root = child;
+  }
+}
+
+function swapSample(ratios: usize, pairs: usize, x: u32, y: u32): void {
+  const rx = ratios + (<usize>x << 3), ry = ratios + (<usize>y << 3);
+  const t = load<f64>(rx);
+  store<f64>(rx, load<f64>(ry));
+  store<f64>(ry, t);
+  const px = pairs + (<usize>x << 4), py = pairs + (<usize>y << 4);
+  const cap = load<u64>(px), w = load<u64>(px, 8);
+  store<u64>(px, load<u64>(py));
+  store<u64>(px, load<u64>(py, 8), 8);
+  store<u64>(py, cap);
+  store<u64>(py, w, 8);
+}
+
+/** Whether R/W ≥ Sb/Wb: Sb·W ≤ R·Wb, exactly in 192 bits. */
+function levelAtLeast(R: u64, Wlo: u64, Whi: u64, Sb: u64, Wblo: u64, Wbhi: u64): bool {
+  return productsAtMost(Sb, Wlo, Whi, R, Wblo, Wbhi);
 }
 
 /** Newton rounds (a first pass against a higher base level each) before every account is listed. */
@@ -250,8 +369,9 @@ function add128(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
   return lo;
 }
 
-// Set by `classify`: Σ caps and Σ w of the capped, how many, the near list's end and the middle list's start.
-let roundCapped: u64 = 0, cappedWeightLow: u64 = 0, cappedWeightHigh: u64 = 0;
+// Set by `classify`: Σ caps (128-bit: past S only when the level was too high) and Σ w of the
+// capped, how many, the near list's end and the middle list's start.
+let roundCapped: u64 = 0, roundCappedHigh: u64 = 0, cappedWeightLow: u64 = 0, cappedWeightHigh: u64 = 0;
 let nearEnd: usize = 0, midStart: usize = 0, roundMarked: u32 = 0;
 
 /**
@@ -274,9 +394,10 @@ function classifyRegion(
   // One copy of the loop per case, so that each carries only what it needs.
   if (ASC_FEATURE_SIMD && region == 0) {
     classifyPairs(weights, caps, mask, count & ~1, indexList, listEnd, a, c, s, <i32>nearShift, <i32>midShift);
-    const capped = roundCapped, wLo = cappedWeightLow, wHi = cappedWeightHigh, marked = roundMarked;
+    const cLo = roundCapped, cHi = roundCappedHigh, wLo = cappedWeightLow, wHi = cappedWeightHigh, marked = roundMarked;
     classify(weights, caps, mask, 0, count, nearEnd, midStart, a, c, <u64>s, nearShift, midShift, false, count & ~1);
-    roundCapped += capped;
+    roundCapped = add128(roundCapped, roundCappedHigh, cLo, cHi);
+    roundCappedHigh = knownHigh;
     cappedWeightLow = add128(cappedWeightLow, cappedWeightHigh, wLo, wHi);
     cappedWeightHigh = knownHigh;
     roundMarked += marked;
@@ -304,7 +425,7 @@ function classifyRegion(
   weights: usize, caps: usize, mask: usize, region: usize, count: u32, near: usize, mid: usize,
   a: u64, c: u64, s: u64, nearShift: u64, midShift: u64, listed: bool, from: u32,
 ): void {
-  let capped: u64 = 0, wLo: u64 = 0, wHi: u64 = 0;
+  let capped: u64 = 0, cappedHi: u64 = 0, wLo: u64 = 0, wHi: u64 = 0;
   let marked: u32 = 0;
   const c0 = c & 0xFFFF_FFFF, c1 = c >> 32;
   for (let k = from; k < count; k++) {
@@ -318,7 +439,9 @@ function classifyRegion(
     // An ineligible account computes with w = 0: q = 0 ≤ cap, never capped, listed or presumed.
     const isCapped = cap < q;
     store<u8>(mask + <usize>i, select<u8>(CAPPED, state, isCapped));
-    capped += select<u64>(cap, 0, isCapped);
+    const cc = select<u64>(cap, 0, isCapped);
+    capped += cc;
+    cappedHi += <u64>(capped < cc);
     const cw = select<u64>(w, 0, isCapped);
     wLo += cw;
     wHi += <u64>(wLo < cw);
@@ -332,6 +455,7 @@ function classifyRegion(
     mid -= select<usize>(4, 0, open & beyondNear & !beyondMid);
   }
   roundCapped = capped;
+  roundCappedHigh = cappedHi;
   cappedWeightLow = wLo;
   cappedWeightHigh = wHi;
   roundMarked = marked;
@@ -349,7 +473,7 @@ function classifyPairs(
   const zero = i64x2.splat(0), three = i64x2.splat(3), flip = i64x2.splat(<u64>1 << 63);
   const cLow = i32x4.splat(<i32>c), cHigh = i32x4.splat(<i32>(c >> 32)), vA = i64x2.splat(a);
   const byteLanes = i64x2(0xFF, 0xFF00), cappedLanes = i64x2(CAPPED, <u64>CAPPED << 8);
-  let capped = zero, wLo = zero, wHi = zero, marked = zero;
+  let capped = zero, cappedHi = zero, wLo = zero, wHi = zero, marked = zero;
   for (let i: u32 = 0; i < pairs; i += 2) {
     const at = <usize>i << 3;
     // Lane 0 holds account i's mask byte, lane 1 account i + 1's shifted by 8: OR-ing the lanes rebuilds the u16.
@@ -367,7 +491,9 @@ function classifyPairs(
     const beyondMid = i64x2.gt_s(v128.xor(i64x2.sub(cap, i64x2.shr_u(cap, midShift)), flip), bound);
     const states = v128.bitselect(cappedLanes, stateLanes, isCapped);
     store<u16>(mask + <usize>i, <u16>(i64x2.extract_lane(states, 0) | i64x2.extract_lane(states, 1)));
-    capped = i64x2.add(capped, v128.and(cap, isCapped));
+    const cc = v128.and(cap, isCapped);
+    capped = i64x2.add(capped, cc);
+    cappedHi = i64x2.sub(cappedHi, i64x2.gt_s(v128.xor(cc, flip), v128.xor(capped, flip)));
     const cw = v128.and(w, isCapped);
     wLo = i64x2.add(wLo, cw);
     wHi = i64x2.sub(wHi, i64x2.gt_s(v128.xor(cw, flip), v128.xor(wLo, flip)));
@@ -384,7 +510,8 @@ function classifyPairs(
     store<u32>(mid - 4, i + 1);
     mid -= select<usize>(4, 0, midBits & 2);
   }
-  roundCapped = <u64>i64x2.extract_lane(capped, 0) + <u64>i64x2.extract_lane(capped, 1);
+  roundCapped = addLanes(capped, cappedHi);
+  roundCappedHigh = laneCarry;
   cappedWeightLow = addLanes(wLo, wHi);
   cappedWeightHigh = laneCarry;
   roundMarked = <u32>(i64x2.extract_lane(marked, 0) + i64x2.extract_lane(marked, 1));
@@ -521,9 +648,14 @@ function levelAtMost(Sb: u64, Wblo: u64, Wbhi: u64, R: u64, Wlo: u64, Whi: u64, 
   const m = (<u64>1 << <u64>g) - 1;
   const scaledLo = Wblo * m, scaledHi = Wbhi * m + mulhi(Wblo, m);
   const wideLo = Wlo << <u64>g, wideHi = (Whi << <u64>g) | (Wlo >> <u64>(64 - g));
-  mul192(R, scaledLo, scaledHi);
+  return productsAtMost(R, scaledLo, scaledHi, Sb, wideLo, wideHi);
+}
+
+/** a·(aLo, aHi) ≤ b·(bLo, bHi), exactly in 192 bits. */
+function productsAtMost(a: u64, aLo: u64, aHi: u64, b: u64, bLo: u64, bHi: u64): bool {
+  mul192(a, aLo, aHi);
   const x0 = limb0, x1 = limb1, x2 = limb2;
-  mul192(Sb, wideLo, wideHi);
+  mul192(b, bLo, bHi);
   if (x2 != limb2) return x2 < limb2;
   if (x1 != limb1) return x1 < limb1;
   return x0 <= limb0;

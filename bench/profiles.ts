@@ -113,3 +113,20 @@ export function buildWeighted(n: number, cappedShare = 0.1): WeightedCase {
   }
   return { profits, weights, loss: BigInt(Math.floor(loss)), insuranceFund: 0n, cappedShare };
 }
+
+/**
+ * Whales capped: 10% of the accounts hold large positions (weights in [5·10^7, 10^8))
+ * with small profits (caps in [1, 10^6]), the others small positions with profits up to
+ * 10^11; the loss is 10^15 units scaled by n / 10^7. The capped accounts hold most of the
+ * weight, so the level ends far above its first estimate (socialized / Σ weights).
+ */
+export function buildWhales(n: number): WeightedCase {
+  const next = prng(12);
+  const profits = new BigInt64Array(n), weights = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) {
+    const whale = i % 10 === 3;
+    weights[i] = BigInt(whale ? 50_000_000 + (next() % 50_000_000) : 1 + (next() % 1_000_000));
+    profits[i] = whale ? BigInt(1 + (next() % 1_000_000)) : BigInt(1_000_000 + (next() % 1_000_000)) * 100_000n + BigInt(next() % 100_000);
+  }
+  return { profits, weights, loss: (10n ** 15n * BigInt(n)) / 10_000_000n, insuranceFund: 0n, cappedShare: 0.1 };
+}

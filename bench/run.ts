@@ -8,7 +8,8 @@
 // (bench/contenders/fast-js.ts), the bigint reference, dinero.js `allocate`
 // (up to 10^5 accounts), and the engine on the same book split into 1,000 pools.
 // Then, on the uniform book: the split by weight with caps (10% capped) against
-// the plain book path and the reference, and per-unit index deltas.
+// the plain book path and the reference, per-unit index deltas, and the split by
+// weight of a book whose capped accounts are whales (bench/profiles.ts).
 // Every engine result is checked against the exact JS
 // version first, untimed; dinero.js's differences from largest remainder are counted.
 
@@ -20,7 +21,7 @@ import { socializeDinero } from './contenders/dinero.js';
 import { socializeFastJs } from './contenders/fast-js.js';
 import { describeMachine, machine } from './machine.js';
 import { probeAndMeasure } from './measure.js';
-import { buildWeighted, CASE_PROFILES } from './profiles.js';
+import { buildWeighted, buildWhales, CASE_PROFILES } from './profiles.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -116,7 +117,7 @@ for (const n of sizes) {
 }
 
 // By weight with caps (10% of the eligible capped) and per-unit index deltas, on the uniform book.
-const weightedCapped: { accounts: number; capped: number; eligible: number }[] = [];
+const weightedCapped: { accounts: number; capped: number; eligible: number; whales?: boolean }[] = [];
 for (const n of sizes) {
   if (n > LIMITS['engine.indexDelta()']!) continue;
   const weighted = buildWeighted(n);
@@ -139,20 +140,36 @@ for (const n of sizes) {
     ['engine.indexDelta()', () => engine.indexDelta(delta)],
     ['reference, index delta', () => indexDeltaReference(delta)],
   ];
+  // The same split when the capped accounts are whales holding most of the weight.
+  const whales = buildWhales(n);
+  const whaleBook = engine.createBook(n);
+  whaleBook.weights.set(whales.weights);
+  whaleBook.profits.set(whales.profits);
+  const whaleSummary = whaleBook.socialize({ loss: whales.loss, weights: whaleBook.weights });
+  weightedCapped.push({ accounts: n, capped: whaleSummary.cappedAccounts!, eligible: whaleSummary.profitableAccounts, whales: true });
+  tasks.push(
+    ['engine (book), whales', () => whaleBook.socialize({ loss: whales.loss })],
+    ['engine (book), whales by weight', () => whaleBook.socialize({ loss: whales.loss, weights: whaleBook.weights })],
+  );
   const measured = new Map<string, number>();
   for (const [contender, task] of tasks) {
     if (n > (LIMITS[contender] ?? Infinity)) continue;
     measured.set(contender, await probeAndMeasure(contender, task));
   }
   book.free();
+  whaleBook.free();
   const engineMs = measured.get('engine (book)')!;
   for (const [contender, ms] of measured) {
     rows.push({ accounts: n, profile: 'weighted', contender, medianMs: ms });
-    console.log(`| ${n.toLocaleString('en-US')} | weighted | ${contender} | ${formatMs(ms)} | ${((ms * 1e6) / n).toFixed(2)} | ${ratio(ms / engineMs)} | |`);
+    // Whale rows compare with the plain split of the whales' own book.
+    const base = contender.includes('whales') ? measured.get('engine (book), whales')! : engineMs;
+    console.log(`| ${n.toLocaleString('en-US')} | weighted | ${contender} | ${formatMs(ms)} | ${((ms * 1e6) / n).toFixed(2)} | ${ratio(ms / base)} | |`);
   }
 }
 console.log('\nweighted: profits of the uniform profile as caps, position sizes uniform in [1, 10^6] as weights; capped accounts:');
-for (const w of weightedCapped) console.log(`  ${w.accounts.toLocaleString('en-US')}: ${w.capped.toLocaleString('en-US')} of ${w.eligible.toLocaleString('en-US')} eligible (${((100 * w.capped) / w.eligible).toFixed(1)}%)`);
+for (const w of weightedCapped) {
+  console.log(`  ${w.accounts.toLocaleString('en-US')}${w.whales ? ' (whales)' : ''}: ${w.capped.toLocaleString('en-US')} of ${w.eligible.toLocaleString('en-US')} eligible (${((100 * w.capped) / w.eligible).toFixed(1)}%)`);
+}
 
 if (dineroDifferences.length > 0) {
   console.log('\ndinero.js allocate vs largest remainder (accounts whose haircut differs):');

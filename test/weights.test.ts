@@ -229,6 +229,37 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     expect(summary.cappedAccounts! > n / 20).toBe(true);
   });
 
+  it('starts from a sampled level on large books, and starts over when the sample misleads', () => {
+    const n = 70_000; // past 2^16: the first level comes from a sample of every n/2048-th account
+    const sampled = new Set(Array.from({ length: 2048 }, (_, j) => Math.floor((j * n) / 2048)));
+    let x = 11n;
+    const next = () => (x = (x * 6364136223846793005n + 1442695040888963407n) & (2n ** 64n - 1n)) >> 24n;
+    const books = {
+      // 10% whales: large positions, small profits: capped, holding most of the weight.
+      whales: (i: number) => (i % 10 === 3 ? [5n * 10n ** 7n + (next() % 10n ** 7n), 1n + (next() % 10n ** 6n)] : [1n + (next() % 10n ** 6n), 10n ** 6n + (next() % 10n ** 11n)]),
+      // The sampled accounts carry half the weight of the others: the sample puts the level
+      // about twice too high, its check fails and the split starts over from S / W.
+      misleadingHalf: (i: number) => {
+        const w = 10n ** 5n + (next() % 10n ** 6n), p = 10n ** 6n + (next() % 10n ** 11n);
+        return [sampled.has(i) ? w / 2n + 1n : w, p];
+      },
+      // A thousandth of the weight: the level so high that what it caps passes the loss.
+      misleadingFar: (i: number) => {
+        const w = 10n ** 5n + (next() % 10n ** 6n), p = 10n ** 6n + (next() % 10n ** 11n);
+        return [sampled.has(i) ? w / 1000n + 1n : w, p];
+      },
+    };
+    for (const make of Object.values(books)) {
+      const rows = Array.from({ length: n }, (_, i) => make(i));
+      const weights = BigInt64Array.from(rows.map(([w]) => w!)), profits = BigInt64Array.from(rows.map(([, p]) => p!));
+      for (const loss of [10n ** 14n, 10n ** 15n, 5n * 10n ** 15n]) {
+        const input = { loss, profits, weights };
+        const result = engine.socialize(input);
+        expect(result).toEqual(socializeReference(input));
+      }
+    }
+  });
+
   it('uses its own views without copying and copies other columns into them', () => {
     using book = engine.createBook(4);
     book.profits.set([10n, 20n, 30n, -5n]);
