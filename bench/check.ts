@@ -8,7 +8,8 @@
 // engine (at 10^5 accounts, where the reference takes tens of milliseconds);
 // and, in the engine ÷ copy column of their own rows, 1,000 pools against one
 // on the same uniform book ("1,000 pools") and the split by weight with 10% of
-// the accounts capped against the plain split of the same book ("by weight").
+// the accounts capped against the plain split of the same book ("by weight"), and the
+// same with whales capped ("whales": the level climbs far above its first estimate).
 // Exits 1 when a figure is worse than its baseline by more than the tolerance;
 // `--update` writes the figures measured now as the new baseline.
 
@@ -18,7 +19,7 @@ import { loadEngine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 import { describeMachine, machine, type Machine } from './machine.js';
 import { medianMs } from './measure.js';
-import { buildWeighted, CASE_PROFILES } from './profiles.js';
+import { buildWeighted, buildWhales, CASE_PROFILES } from './profiles.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,18 +94,22 @@ for (const profile of CASE_PROFILES) {
 
 // By weight with caps (10% of the eligible capped), against the plain path on the same book.
 {
-  const { profits, weights, loss, insuranceFund } = buildWeighted(COPY_ACCOUNTS);
-  const book = engine.createBook(COPY_ACCOUNTS);
-  book.weights.set(weights);
-  book.profits.set(profits);
-  const plain = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
-  const byWeight = await medianMs('by weight', () => book.socialize({ loss, insuranceFund, weights: book.weights }), fast);
-  book.free();
-  measuredNow['by weight'] = { engineOverCopy: byWeight / plain, referenceOverEngine: 1 };
+  for (const [name, build] of [['by weight', buildWeighted], ['whales', buildWhales]] as const) {
+    const { profits, weights, loss, insuranceFund } = build(COPY_ACCOUNTS);
+    const book = engine.createBook(COPY_ACCOUNTS);
+    book.weights.set(weights);
+    book.profits.set(profits);
+    const plain = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
+    const byWeight = await medianMs(name, () => book.socialize({ loss, insuranceFund, weights: book.weights }), fast);
+    book.free();
+    measuredNow[name] = { engineOverCopy: byWeight / plain, referenceOverEngine: 1 };
+  }
 }
 
 /** Rows that hold one ratio against the engine's own plain path, and what it is. */
-const RELATIVE: Record<string, string> = { '1,000 pools': '1,000 pools ÷ one pool', 'by weight': 'by weight, 10% capped ÷ plain' };
+const RELATIVE: Record<string, string> = {
+  '1,000 pools': '1,000 pools ÷ one pool', 'by weight': 'by weight, 10% capped ÷ plain', whales: 'by weight, whales capped ÷ plain',
+};
 
 if (args.update) {
   const baseline: Baseline = {
