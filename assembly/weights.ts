@@ -186,24 +186,21 @@ export function capAccounts(
     const lLo = sampled ? sampleWeightLow : bLo, lHi = sampled ? sampleWeightHigh : bHi;
     classifyRegion(weights, caps, mask, region, count, indexList, listEnd, Rb, lLo, lHi, everyone);
     const near = <u32>((nearEnd - indexList) >> 2), mid = <u32>((listEnd - midStart) >> 2);
+    // R and the weight of every account not capped yet: the lists' and the presumed.
+    const R = Rb - roundCapped;
+    const restLo = bLo - cappedWeightLow, restHi = bHi - cappedWeightHigh - <u64>(bLo < cappedWeightLow);
     if (sampled) {
       sampled = false;
       // The sampled level was at most λ* if, with the accounts it capped paying their caps and
       // the others its level, no more than S is taken: Σ caps < S and S/Wl ≤ (S − Σ caps) / rest.
-      const capped = roundCapped;
-      const over = roundCappedHigh != 0 || capped >= Rb;
-      const rLo = bLo - cappedWeightLow, rHi = bHi - cappedWeightHigh - <u64>(bLo < cappedWeightLow);
-      if (over || !levelAtLeast(Rb - capped, rLo, rHi, Rb, lLo, lHi)) {
-        // It was not: start again from S / W, with a clean mask.
+      if (roundCappedHigh != 0 || roundCapped >= Rb || !levelAtLeast(R, restLo, restHi, Rb, lLo, lHi)) {
+        // It was not: this round again, from S / W, with a clean mask.
         unmark(mask, region, count);
         cappedCount = 0;
         round--;
         continue;
       }
     }
-    // R and the weight of every account not capped yet: the lists' and the presumed.
-    const R = Rb - roundCapped;
-    const restLo = bLo - cappedWeightLow, restHi = bHi - cappedWeightHigh - <u64>(bLo < cappedWeightLow);
     if (everyone) {
       // Every account not capped yet is listed: always right.
       selectOver(weights, caps, mask, capList, weightList, indexList, near, R, restLo, restHi);

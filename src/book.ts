@@ -88,13 +88,7 @@ export class Book {
 
   /** Each account's pool (u32, zeroed), for `socializePools`. A view into engine memory, like `profits`. */
   get pool(): Uint32Array {
-    const core = this.#live();
-    if (!this.#columns.pool) {
-      // Created on first use (4 bytes per account), which may grow the memory: views are re-made.
-      core.ensurePool(this.#columns, this.length);
-      this.#views = null;
-    }
-    return this.#currentViews().pool!;
+    return this.#optional('pool') as Uint32Array;
   }
 
   /**
@@ -102,12 +96,7 @@ export class Book {
    * created on first use (8 bytes per account, and 1 of scratch). A view into engine memory, like `profits`.
    */
   get weights(): BigInt64Array {
-    const core = this.#live();
-    if (!this.#columns.weights) {
-      core.ensureWeights(this.#columns, this.length);
-      this.#views = null;
-    }
-    return this.#currentViews().weights!;
+    return this.#optional('weights') as BigInt64Array;
   }
 
   /**
@@ -115,12 +104,17 @@ export class Book {
    * created on first use (8 bytes per account). A view into engine memory, like `profits`.
    */
   get caps(): BigInt64Array {
+    return this.#optional('caps') as BigInt64Array;
+  }
+
+  /** The view of an optional column, created on first use, which may grow the memory: views are re-made. */
+  #optional(key: 'pool' | 'weights' | 'caps'): Uint32Array | BigInt64Array {
     const core = this.#live();
-    if (!this.#columns.caps) {
-      core.ensureCaps(this.#columns, this.length);
+    if (!this.#columns[key]) {
+      core.ensureColumn(this.#columns, this.length, key);
       this.#views = null;
     }
-    return this.#currentViews().caps!;
+    return this.#currentViews()[key]!;
   }
 
   /** Whether `free()` has been called. */

@@ -92,11 +92,11 @@ export interface Columns {
   candidates: number;
   /** n bytes: non-zero marks an exempt account. */
   exempt: number;
-  /** 4 × n bytes: each account's pool (u32); 0 until pools are used (`ensurePool`). */
+  /** 4 × n bytes: each account's pool (u32); 0 until pools are used (`ensureColumn`). */
   pool: number;
-  /** i64 × n: weights; 0 until weights are used (`ensureWeights`). */
+  /** i64 × n: weights; 0 until weights are used (`ensureColumn`). */
   weights: number;
-  /** i64 × n: caps; 0 until caps are used (`ensureCaps`). */
+  /** i64 × n: caps; 0 until caps are used (`ensureColumn`). */
   caps: number;
   /** n bytes: the weighted kernels' scratch (shares, ineligible, capped); 0 until weights are used. */
   mask: number;
@@ -170,32 +170,22 @@ export class Core {
     return { profits, haircuts, candidates, exempt, pool: 0, weights: 0, caps: 0, mask: 0 };
   }
 
-  /** Gives `columns` zeroed weights and a mask (9 bytes per account) if it has none yet. */
-  ensureWeights(columns: Columns, n: number): void {
-    if (columns.weights) return;
-    const mask = this.#heap.alloc(n);
+  /**
+   * Gives `columns` the zeroed optional column `key` if it has none yet: `pool` (4 bytes
+   * per account), `weights` (8, with the weighted kernels' mask: 1 more) or `caps` (8).
+   */
+  ensureColumn(columns: Columns, n: number, key: 'pool' | 'weights' | 'caps'): void {
+    if (columns[key]) return;
+    const bytes = key === 'pool' ? 4 * n : 8 * n;
+    const mask = key === 'weights' ? this.#heap.alloc(n) : 0;
     try {
-      columns.weights = this.#heap.alloc(8 * n);
+      columns[key] = this.#heap.alloc(bytes);
     } catch (error) {
-      this.#heap.free(mask);
+      if (mask) this.#heap.free(mask);
       throw error;
     }
-    columns.mask = mask;
-    this.zero(columns.weights, 8 * n);
-  }
-
-  /** Gives `columns` a zeroed caps column (8 bytes per account) if it has none yet. */
-  ensureCaps(columns: Columns, n: number): void {
-    if (columns.caps) return;
-    columns.caps = this.#heap.alloc(8 * n);
-    this.zero(columns.caps, 8 * n);
-  }
-
-  /** Gives `columns` a zeroed pool column (4 bytes per account) if it has none yet. */
-  ensurePool(columns: Columns, n: number): void {
-    if (columns.pool) return;
-    columns.pool = this.#heap.alloc(4 * n);
-    this.zero(columns.pool, 4 * n);
+    if (mask) columns.mask = mask;
+    this.zero(columns[key], bytes);
   }
 
   /** Allocates blocks of the given sizes, runs `task` with their pointers and frees them. */
@@ -273,6 +263,20 @@ export class Core {
     return summarize(split, totalProfit, profitableAccounts, written, params.rounding);
   }
 
+  /**
+   * The weighted kernels' first pass (Σ w, Σ caps, the mask): caps are the caps column
+   * when `capsGiven`, else the profits. A negative weight or cap is a RangeError naming
+   * it, before any haircut is written.
+   */
+  #sumWeighted(columns: Columns, n: number, exemptions: boolean, capsGiven: boolean): { caps: number; weightLow: bigint } {
+    const core = this.#exports;
+    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
+    const caps = capsGiven ? columns.caps : columns.profits;
+    const weightLow = core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
+    if (core.firstNegative() >= 0) throw this.#negativeColumn(columns.weights, capsGiven ? caps : 0, n);
+    return { caps, weightLow };
+  }
+
   /** The RangeError for the first negative weight, else the first negative cap (the reference's order); `caps` 0: none given. */
   #negativeColumn(weights: number, caps: number, n: number): RangeError {
     for (const [field, pointer] of [['weights', weights], ['caps', caps]] as const) {
@@ -293,10 +297,7 @@ export class Core {
    */
   socializeWeighted(columns: Columns, n: number, params: Params, exemptions: boolean, capsGiven: boolean): SocializeSummary {
     const core = this.#exports;
-    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
-    const caps = capsGiven ? columns.caps : columns.profits;
-    const weightLow = core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
-    if (core.firstNegative() >= 0) throw this.#negativeColumn(columns.weights, capsGiven ? caps : 0, n);
+    const { caps, weightLow } = this.#sumWeighted(columns, n, exemptions, capsGiven);
     const totalWeight = wide(weightLow, core.weightedHigh());
     const totalCap = wide(core.capTotalLow(), core.capTotalHigh());
     const split = waterfall(params.loss, params.insuranceFund, totalCap);
@@ -436,11 +437,8 @@ export class Core {
     columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean, capsGiven: boolean,
   ): SocializeSummary[] {
     const core = this.#exports;
-    const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
-    const caps = capsGiven ? columns.caps : columns.profits;
+    const { caps } = this.#sumWeighted(columns, n, exemptions, capsGiven);
     const count = pools.length;
-    core.sumWeighted(columns.weights, caps, exempt, columns.mask, n, capsGiven ? 1 : 0);
-    if (core.firstNegative() >= 0) throw this.#negativeColumn(columns.weights, capsGiven ? caps : 0, n);
     const blocks = [16 * count, 16 * count, 64 * count, 80 * count, 4 * (2 * count + 1), 8 * count, 4 * n];
     return this.withBlocks(blocks, ([weightTotals, capTotals, levels, work, starts, wholes, indexList]) => {
       // Per pool: Σ w and Σ caps (the mask marks the ineligible).

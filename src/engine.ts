@@ -7,7 +7,7 @@ import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
-import { checkNonNegativeColumn, copyColumn, copyProfits, readIndexInput, readInput, readPoolsInput } from './validate.js';
+import { copyColumn, copyProfits, firstNegativeIndex, negativeEntry, readIndexInput, readInput, readPoolsInput } from './validate.js';
 
 /** What `#withColumns` copies into engine memory. */
 interface ColumnInputs {
@@ -135,21 +135,25 @@ export class Engine {
     const columns = this.#core.allocColumns(n);
     try {
       copyProfits(sources.profits, this.#core.int64View(columns.profits, n));
-      // Weights, then caps, each checked whole before anything of the next (the reference's order).
-      if (sources.weights) checkNonNegativeColumn(sources.weights, 'weights');
-      if (sources.caps) checkNonNegativeColumn(sources.caps, 'caps');
       if (sources.exempt) this.#core.byteView(columns.exempt, n).set(sources.exempt);
       if (sources.pool) {
-        this.#core.ensurePool(columns, n);
+        this.#core.ensureColumn(columns, n, 'pool');
         this.#core.uint32View(columns.pool, n).set(sources.pool);
       }
+      // Arrays are checked as they are copied (signs included); the signs of typed arrays are
+      // the core's first pass's. Bad weights are reported before bad caps (the reference's order).
       if (sources.weights) {
-        this.#core.ensureWeights(columns, n);
-        copyColumn(sources.weights, this.#core.int64View(columns.weights, n), 'weights');
+        this.#core.ensureColumn(columns, n, 'weights');
+        copyColumn(sources.weights, this.#core.int64View(columns.weights, n), 'weights', true);
       }
       if (sources.caps) {
-        this.#core.ensureCaps(columns, n);
-        copyColumn(sources.caps, this.#core.int64View(columns.caps, n), 'caps');
+        this.#core.ensureColumn(columns, n, 'caps');
+        try {
+          copyColumn(sources.caps, this.#core.int64View(columns.caps, n), 'caps', true);
+        } catch (error) {
+          const weights = this.#core.int64View(columns.weights, n), bad = firstNegativeIndex(weights);
+          throw bad >= 0 ? negativeEntry('weights', bad, weights[bad]!) : error;
+        }
       }
       return task(columns);
     } finally {

@@ -206,14 +206,19 @@ function readWeighting(weights: unknown, caps: unknown, count: number): { weight
 
 /**
  * Copies the column `values` (field `field`) into `target` (same length),
- * checking each element. A BigInt64Array needs no check and is copied in one call.
+ * checking each element (and its sign when `nonNegative`). A BigInt64Array is
+ * copied in one call, unchecked.
  */
-export function copyColumn(values: Profits, target: BigInt64Array, field: string): void {
+export function copyColumn(values: Profits, target: BigInt64Array, field: string, nonNegative = false): void {
   if (values instanceof BigInt64Array) {
     target.set(values);
     return;
   }
-  for (let i = 0; i < target.length; i++) target[i] = readInt64(values[i], field, i);
+  for (let i = 0; i < target.length; i++) {
+    const value = readInt64(values[i], field, i);
+    if (nonNegative && value < 0n) throw negativeEntry(field, i, value);
+    target[i] = value;
+  }
 }
 
 /** `copyColumn` for profits. */
