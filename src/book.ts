@@ -3,8 +3,11 @@
 // JS/WebAssembly boundary without a copy.
 
 import type { Columns, Core } from './core.js';
+import { stateError } from './errors.js';
 import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
-import { checkNonNegativeColumn, checkOptionalColumn, copyColumn, readParams, readPoolsInput } from './validate.js';
+import {
+  checkNonNegative, checkStillSized, readParams, readPoolList, readPoolOptions, readWeightColumns, readWeighting,
+} from './validate.js';
 
 interface Views {
   buffer: ArrayBuffer;
@@ -33,6 +36,14 @@ export interface BookParams extends SocializeParams {
 /** The options of a book's `socializePools`. */
 export type BookPoolOptions = PoolOptions & Pick<BookParams, 'weights' | 'caps'>;
 
+/** The weights and caps of a call, read: what to copy into the book's columns (undefined: none given, or its own view, used in place). */
+interface Weighting {
+  weights: BigInt64Array | undefined;
+  caps: BigInt64Array | undefined;
+  /** Whether caps were given (else they are max(profit, 0)). */
+  capsGiven: boolean;
+}
+
 /**
  * A book of accounts held in engine memory, made by `engine.createBook(n)`.
  * Fill `profits`, call `socialize`, read `haircuts`; `free()` (or `using`) gives the memory back.
@@ -49,6 +60,8 @@ export class Book {
   #core: Core | null;
   readonly #columns: Columns;
   #views: Views | null = null;
+  /** The buffer of the last views made (views of it may be held outside), or null: none made. */
+  #viewsOf: ArrayBuffer | null = null;
   /** Whether the exempt view was ever handed out (else the column is all zeros). */
   #exemptShared = false;
 
@@ -66,7 +79,8 @@ export class Book {
    * The profits column (one signed 64-bit profit per account), a view into
    * engine memory: fill it in place. Read the property again after anything
    * that may grow the engine's memory (another book, `engine.socialize`):
-   * the wrapper re-creates the view then, and an old one is detached (length 0).
+   * the wrapper re-creates the view then, and an old one is detached (length 0;
+   * writes to it go nowhere).
    */
   get profits(): BigInt64Array {
     return this.#currentViews().profits;
@@ -130,44 +144,47 @@ export class Book {
    * `engine.socialize`, minus `haircuts`). Bad parameters throw before anything is written.
    */
   socialize(params: BookParams): SocializeSummary {
-    const core = this.#live();
+    // Every parameter is read (accessors run) before the book is checked and anything is written.
     const parsed = readParams(params);
-    if (!this.#weighting(params)) return core.socialize(this.#columns, this.length, parsed, this.#exemptShared);
-    return core.socializeWeighted(this.#columns, this.length, parsed, this.#exemptShared, params.caps !== undefined);
+    const weighting = this.#readWeighting(params);
+    const core = this.#live();
+    if (weighting === undefined) return core.socialize(this.#columns, this.length, parsed, this.#exemptShared);
+    this.#bringIn(weighting);
+    return core.socializeWeighted(this.#columns, this.length, parsed, this.#exemptShared, weighting.capsGiven);
   }
 
   /**
-   * Checks `weights` and `caps` of the parameters and brings them into the book's
-   * columns (a column that is the book's own view is used as is). Returns whether
-   * the split is by weight.
+   * Reads `weights` and `caps` of the parameters (each property once), undefined when the
+   * split is not by weight. A column that is the book's own view is used in place; views
+   * of other books are copied first (a getter of an array read next could grow the memory
+   * and detach them); arrays are read element by element into fresh columns. Every column
+   * to copy in is checked whole (signs too): a rejected call leaves the book as it was.
    */
-  #weighting(params: Pick<BookParams, 'weights' | 'caps'>): boolean {
-    const { weights, caps } = params;
+  #readWeighting(params: Pick<BookParams, 'weights' | 'caps'>): Weighting | undefined {
     const n = this.length;
-    checkOptionalColumn(weights, 'weights', n);
-    checkOptionalColumn(caps, 'caps', n);
-    if (caps !== undefined && weights === undefined) throw new TypeError('caps are only read with weights: give weights too');
-    if (weights === undefined) return false;
-    const core = this.#live();
-    // Other views of engine memory (another book's) would be detached if creating the columns grows it.
-    const snapshot = (column: Profits | undefined, own: boolean) =>
-      !own && column instanceof BigInt64Array && column.buffer === core.buffer ? column.slice() : column;
-    const columns = [
-      { field: 'weights', column: weights, own: this.#isOwn(weights, this.#columns.weights) },
-      { field: 'caps', column: caps, own: this.#isOwn(caps, this.#columns.caps) },
-    ].map(({ field, column, own }) => ({ field, own, source: snapshot(column, own) }));
-    // Other columns are checked whole before either is copied in: a rejected call leaves the book as it was.
-    for (const { field, source, own } of columns) if (source !== undefined && !own) checkNonNegativeColumn(source, field);
-    for (const { field, source, own } of columns) {
-      if (source === undefined || own) continue;
-      copyColumn(source, field === 'weights' ? this.weights : this.caps, field);
+    const given = readWeighting(params.weights, params.caps, n);
+    if (given.weights === undefined) return undefined;
+    const take = (column: Profits | undefined, pointer: number) =>
+      column === undefined || this.#isOwn(column, pointer) ? undefined : this.#core?.snapshot(column) ?? column;
+    const read = readWeightColumns(take(given.weights, this.#columns.weights), take(given.caps, this.#columns.caps), n);
+    for (const field of ['weights', 'caps'] as const) {
+      const column = read[field];
+      if (column === undefined) continue;
+      checkStillSized(column, field, n);
+      checkNonNegative(column, field);
     }
-    return true;
+    return { ...read, capsGiven: given.caps !== undefined };
+  }
+
+  /** Copies the weights and caps read by `#readWeighting` into the book's columns (creating them). */
+  #bringIn(weighting: Weighting): void {
+    if (weighting.weights) this.weights.set(weighting.weights);
+    if (weighting.caps) this.caps.set(weighting.caps);
   }
 
   /** Whether `column` is this book's own view of the column at `pointer` (a current or an earlier one). */
-  #isOwn(column: Profits | undefined, pointer: number): boolean {
-    return pointer !== 0 && column instanceof BigInt64Array && column.buffer === this.#live().buffer &&
+  #isOwn(column: Profits, pointer: number): boolean {
+    return pointer !== 0 && this.#core !== null && column instanceof BigInt64Array && column.buffer === this.#core.buffer &&
       column.length === this.length && column.byteOffset === pointer;
   }
 
@@ -179,20 +196,30 @@ export class Book {
    * come from the `exempt` view.
    */
   socializePools(pools: readonly PoolParams[], options: BookPoolOptions = {}): SocializeSummary[] {
+    // Every parameter is read (accessors run) before the book is checked and anything is written.
+    const parsed = readPoolOptions(options);
+    const amounts = readPoolList(pools);
+    const weighting = this.#readWeighting(options);
     const core = this.#live();
-    const pool = this.pool;
-    // Validation reads the views; nothing is copied.
-    const input = readPoolsInput({ rounding: options.rounding, tieSeed: options.tieSeed, profits: this.profits, pool, pools });
-    if (!this.#weighting(options)) return core.socializePools(this.#columns, this.length, input.pools, input.options, this.#exemptShared);
-    return core.socializePoolsWeighted(this.#columns, this.length, input.pools, input.options, this.#exemptShared, options.caps !== undefined);
+    this.#optional('pool'); // the pool column, created (zeroed: every account in pool 0) on first use
+    if (weighting === undefined) return core.socializePools(this.#columns, this.length, amounts, parsed, this.#exemptShared);
+    this.#bringIn(weighting);
+    return core.socializePoolsWeighted(this.#columns, this.length, amounts, parsed, this.#exemptShared, weighting.capsGiven);
   }
 
-  /** Returns the book's memory to the engine. Idempotent; the book is unusable afterwards. */
+  /**
+   * Returns the book's memory to the engine. Idempotent; the book is unusable
+   * afterwards. A view kept from it cannot reach another book: its memory stays out
+   * of use until the engine needs it, and then every view of the memory is detached
+   * first (as when the memory grows; other books' getters give fresh views).
+   */
   free(): void {
     if (this.#core === null) return;
-    this.#core.freeColumns(this.#columns);
+    // Views made for an earlier buffer are detached already; only attached ones need the columns kept out of use.
+    this.#core.freeColumns(this.#columns, this.#viewsOf === this.#core.buffer);
     this.#core = null;
     this.#views = null;
+    this.#viewsOf = null;
   }
 
   /** `using book = engine.createBook(n)` frees the book at the end of the block. */
@@ -201,7 +228,7 @@ export class Book {
   }
 
   #live(): Core {
-    if (this.#core === null) throw new Error('this book has been freed');
+    if (this.#core === null) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
     return this.#core;
   }
 
@@ -210,6 +237,7 @@ export class Book {
     const buffer = core.buffer;
     // Growing the memory replaced the buffer and detached the old views.
     if (this.#views === null || this.#views.buffer !== buffer) {
+      this.#viewsOf = buffer;
       this.#views = {
         buffer,
         profits: core.int64View(this.#columns.profits, this.length),

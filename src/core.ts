@@ -3,6 +3,7 @@
 // Nothing here decides a unit; the kernel computes every haircut.
 
 import { instantiate } from '@assemblyscript/loader';
+import { guard, internalError, rangeError, stateError } from './errors.js';
 import type { IndexDeltaResult, SocializeSummary } from './types.js';
 import {
   chargeTooLarge, firstNegativeIndex, negativeEntry, poolOutOfRange, ROUNDINGS, zeroUnits, type Amounts, type IndexInput, type Options, type Params,
@@ -125,9 +126,16 @@ function bytesOf(variant: Variant): Promise<string> {
   }
 }
 
-/** Whether this runtime runs WebAssembly SIMD: validates the SIMD build itself. */
+/** Whether the SIMD build validates here: decided once per process (`simdSupported`). */
+let simd: boolean | undefined;
+
+/**
+ * Whether this runtime runs WebAssembly SIMD: validates the SIMD build itself, once
+ * per process (validating retains native memory, and the answer cannot change).
+ */
 export function simdSupported(): boolean {
-  return WebAssembly.validate(decodeBase64(simdBase64));
+  simd ??= WebAssembly.validate(decodeBase64(simdBase64));
+  return simd;
 }
 
 /** Compiles a variant once per process; every engine instantiates the same module. */
@@ -151,9 +159,20 @@ export class Core {
     this.#heap = new Heap(exports.memory, exports.heapBase());
   }
 
-  /** Instantiates a fresh core of the given variant. */
+  /**
+   * Instantiates a fresh core of the given variant. ERR_UNSUPPORTED when this runtime
+   * cannot compile or instantiate it, ERR_MEMORY when it cannot give it its memory.
+   */
   static async load(variant: Variant): Promise<Core> {
-    const { exports } = await instantiate<CoreExports>(await compile(variant), {});
+    let exports: CoreExports;
+    try {
+      ({ exports } = await instantiate<CoreExports>(await compile(variant), {}));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw error instanceof RangeError
+        ? rangeError('ERR_MEMORY', `cannot give the '${variant}' core its memory: ${reason}`, { cause: error })
+        : stateError('ERR_UNSUPPORTED', `this runtime cannot run the '${variant}' core: ${reason}`, { cause: error });
+    }
     return new Core(exports);
   }
 
@@ -199,13 +218,15 @@ export class Core {
     }
   }
 
-  /** Returns a book's columns to the heap. */
-  freeColumns(columns: Columns): void {
-    this.#heap.free(columns.profits);
-    this.#heap.free(columns.haircuts);
-    this.#heap.free(columns.candidates);
-    this.#heap.free(columns.exempt);
-    for (const optional of [columns.pool, columns.weights, columns.mask, columns.caps]) if (optional) this.#heap.free(optional);
+  /**
+   * Returns a call's columns to the heap. With `retire` (a freed book's, whose views
+   * the caller may still hold), they stay out of use until every view of the memory
+   * has been detached, so that a kept view cannot reach whatever is placed there next.
+   */
+  freeColumns(columns: Columns, retire = false): void {
+    const release = (pointer: number) => (retire ? this.#heap.retire(pointer) : this.#heap.free(pointer));
+    for (const pointer of [columns.profits, columns.haircuts, columns.candidates, columns.exempt]) release(pointer);
+    for (const optional of [columns.pool, columns.weights, columns.mask, columns.caps]) if (optional) release(optional);
   }
 
   /**
@@ -231,6 +252,11 @@ export class Core {
     new Uint8Array(this.#exports.memory.buffer, pointer, bytes).fill(0);
   }
 
+  /** A copy of `view` if it is a view of this memory (which allocating would detach), else `view` itself. */
+  snapshot<V extends ArrayLike<unknown>>(view: V): V {
+    return ArrayBuffer.isView(view) && view.buffer === this.#exports.memory.buffer ? (view as unknown as { slice(): V }).slice() : view;
+  }
+
   /** The memory's current buffer (replaced when the memory grows). */
   get buffer(): ArrayBuffer {
     return this.#exports.memory.buffer;
@@ -248,6 +274,10 @@ export class Core {
    * is set (else the faster paths without it run).
    */
   socialize(columns: Columns, n: number, params: Params, exemptions: boolean): SocializeSummary {
+    return guard('socialize', () => this.#socialize(columns, n, params, exemptions));
+  }
+
+  #socialize(columns: Columns, n: number, params: Params, exemptions: boolean): SocializeSummary {
     const core = this.#exports;
     const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
     const low = BigInt.asUintN(64, core.sumPositive(columns.profits, n, exempt));
@@ -277,15 +307,18 @@ export class Core {
     return { caps, weightLow };
   }
 
-  /** The RangeError for the first negative weight, else the first negative cap (the reference's order); `caps` 0: none given. */
-  #negativeColumn(weights: number, caps: number, n: number): RangeError {
+  /**
+   * The RangeError for the first negative weight, else the first negative cap (the
+   * reference's order); `caps` 0: none given. ERR_INTERNAL if neither has one.
+   */
+  #negativeColumn(weights: number, caps: number, n: number): Error {
     for (const [field, pointer] of [['weights', weights], ['caps', caps]] as const) {
       if (pointer === 0) continue;
       const view = this.int64View(pointer, n);
       const bad = firstNegativeIndex(view);
       if (bad >= 0) return negativeEntry(field, bad, view[bad]!);
     }
-    return new RangeError('weights or caps: a negative value');
+    return internalError('socialize by weight', 'the core found a negative weight or cap that the wrapper cannot find');
   }
 
   /**
@@ -296,6 +329,10 @@ export class Core {
    * it, before any haircut is written.
    */
   socializeWeighted(columns: Columns, n: number, params: Params, exemptions: boolean, capsGiven: boolean): SocializeSummary {
+    return guard('socialize by weight', () => this.#socializeWeighted(columns, n, params, exemptions, capsGiven));
+  }
+
+  #socializeWeighted(columns: Columns, n: number, params: Params, exemptions: boolean, capsGiven: boolean): SocializeSummary {
     const core = this.#exports;
     const { caps, weightLow } = this.#sumWeighted(columns, n, exemptions, capsGiven);
     const totalWeight = wide(weightLow, core.weightedHigh());
@@ -332,6 +369,10 @@ export class Core {
    * `out` (i64). RangeError when the units sum to zero or a charge passes 2^63 − 1.
    */
   indexDelta(units: number, out: number, n: number, input: IndexInput): Omit<IndexDeltaResult, 'charges'> {
+    return guard('indexDelta', () => this.#indexDelta(units, out, n, input));
+  }
+
+  #indexDelta(units: number, out: number, n: number, input: IndexInput): Omit<IndexDeltaResult, 'charges'> {
     const core = this.#exports;
     const totalUnits = wide(core.sumAbsolute(units, n), core.absoluteHigh());
     if (totalUnits === 0n) throw zeroUnits();
@@ -358,6 +399,10 @@ export class Core {
    * pool index is out of range, before writing anything.
    */
   socializePools(columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean): SocializeSummary[] {
+    return guard('socializePools', () => this.#socializePools(columns, n, pools, options, exemptions));
+  }
+
+  #socializePools(columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean): SocializeSummary[] {
     const core = this.#exports;
     const exempt = exemptions && core.anyNonZero(columns.exempt, n) ? columns.exempt : 0;
     const count = pools.length;
@@ -436,6 +481,12 @@ export class Core {
   socializePoolsWeighted(
     columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean, capsGiven: boolean,
   ): SocializeSummary[] {
+    return guard('socializePools by weight', () => this.#socializePoolsWeighted(columns, n, pools, options, exemptions, capsGiven));
+  }
+
+  #socializePoolsWeighted(
+    columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean, capsGiven: boolean,
+  ): SocializeSummary[] {
     const core = this.#exports;
     const { caps } = this.#sumWeighted(columns, n, exemptions, capsGiven);
     const count = pools.length;
@@ -473,7 +524,7 @@ export class Core {
       // The shares of R mod W, all pools in one run, as if each pool lost exactly that.
       const sharing = { ...columns, profits: columns.weights, exempt: columns.mask };
       const parts = runs.map((run) => ({ loss: run.shared - run.whole * run.sharedWeight, insuranceFund: 0n }));
-      const written = this.socializePools(sharing, n, parts, options, true);
+      const written = this.#socializePools(sharing, n, parts, options, true);
       core.finishWeighted(columns.weights, caps, columns.mask, columns.haircuts, n, 0n, columns.pool, wholes);
       return runs.map((run, k) => {
         const collected = (run.split.socialized - run.shared) + run.whole * run.sharedWeight + written[k]!.socialized;

@@ -4,18 +4,30 @@
 
 import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
+import { rangeError, typeError } from './errors.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
-import { copyColumn, copyProfits, firstNegativeIndex, negativeEntry, readIndexInput, readInput, readPoolsInput } from './validate.js';
+import {
+  checkStillSized, readIndexInput, readInput, readPoolsInput, readWeightColumns, toInt64Column,
+} from './validate.js';
 
-/** What `#withColumns` copies into engine memory. */
+/** A call's columns as the caller gave them (checked as containers, of the right lengths). */
 interface ColumnInputs {
   profits: Profits;
   exempt?: Uint8Array | undefined;
   pool?: Uint32Array | undefined;
   weights?: Profits | undefined;
   caps?: Profits | undefined;
+}
+
+/** A call's columns read into values no code of the caller's can change: what `#withColumns` copies into engine memory. */
+interface ReadColumns {
+  profits: BigInt64Array;
+  exempt: Uint8Array | undefined;
+  pool: Uint32Array | undefined;
+  weights: BigInt64Array | undefined;
+  caps: BigInt64Array | undefined;
 }
 
 /** Options of `loadEngine`. */
@@ -31,13 +43,13 @@ export interface LoadOptions {
 /** Checks an account count against the capacity; `field` names it in the error. */
 function checkLength(length: unknown, field: string): number {
   if (typeof length !== 'number') {
-    throw new TypeError(`${field} must be a number, got ${typeof length}`);
+    throw typeError('ERR_INVALID_TYPE', `${field} must be a number, got ${typeof length}`);
   }
   if (!Number.isInteger(length) || length < 0) {
-    throw new RangeError(`${field} must be a non-negative integer, got ${length}`);
+    throw rangeError('ERR_OUT_OF_RANGE', `${field} must be a non-negative integer, got ${length}`);
   }
   if (length > MAX_ACCOUNTS) {
-    throw new RangeError(`${field} is ${length}, past the engine's capacity of ${MAX_ACCOUNTS} accounts`);
+    throw rangeError('ERR_CAPACITY', `${field} is ${length}, past the engine's capacity of ${MAX_ACCOUNTS} accounts`);
   }
   return length;
 }
@@ -71,7 +83,7 @@ export class Engine {
   socialize(input: SocializeInput): SocializeResult {
     const { profits, exempt, weights, caps, ...params } = readInput(input);
     const n = checkLength(profits.length, 'profits.length');
-    return this.#withColumns(n, { profits, exempt, weights, caps }, (columns) => {
+    return this.#withColumns(n, this.#read(n, { profits, exempt, weights, caps }), (columns) => {
       const summary = weights === undefined
         ? this.#core.socialize(columns, n, params, exempt !== undefined)
         : this.#core.socializeWeighted(columns, n, params, exempt !== undefined, caps !== undefined);
@@ -93,9 +105,10 @@ export class Engine {
   indexDelta(input: IndexDeltaInput): IndexDeltaResult {
     const parsed = readIndexInput(input);
     const n = checkLength(parsed.units.length, 'units.length');
-    const units = this.#own(parsed.units);
+    const units = toInt64Column(this.#own(parsed.units), 'units', n);
+    checkStillSized(units, 'units', n);
     return this.#core.withBlocks([8 * n, 8 * n], ([column, out]) => {
-      copyColumn(units, this.#core.int64View(column, n), 'units');
+      this.#core.int64View(column, n).set(units);
       const result = this.#core.indexDelta(column, out, n, parsed);
       return { ...result, charges: this.#core.int64View(out, n).slice() };
     });
@@ -112,7 +125,7 @@ export class Engine {
   socializePools(input: SocializePoolsInput): SocializePoolsResult {
     const { profits, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
     const n = checkLength(profits.length, 'profits.length');
-    return this.#withColumns(n, { profits, exempt, pool, weights, caps }, (columns) => {
+    return this.#withColumns(n, this.#read(n, { profits, exempt, pool, weights, caps }), (columns) => {
       const summaries = weights === undefined
         ? this.#core.socializePools(columns, n, pools, options, exempt !== undefined)
         : this.#core.socializePoolsWeighted(columns, n, pools, options, exempt !== undefined, caps !== undefined);
@@ -122,38 +135,51 @@ export class Engine {
 
   /** A snapshot of a view into this engine's own memory (a book's), which allocating would detach; others as they are. */
   #own<V extends ArrayLike<unknown>>(view: V): V {
-    return ArrayBuffer.isView(view) && view.buffer === this.#core.buffer ? ((view as unknown as { slice(): V }).slice()) : view;
+    return this.#core.snapshot(view);
   }
 
-  /** Copies the inputs into fresh columns of engine memory, runs `task` on them and frees them. */
-  #withColumns<T>(n: number, inputs: ColumnInputs, task: (columns: Columns) => T): T {
+  /**
+   * Reads a call's columns of `n` entries into values that no code of the caller's can
+   * change, before anything is allocated: views of this engine's memory are copied
+   * (allocating would detach them), other arrays read element by element and checked
+   * (signs included) into fresh BigInt64Arrays, once. A getter that calls back into the
+   * engine runs here, and cannot change what the kernel sees; a typed column it
+   * detached or resized is an error. BigInt64Arrays are taken as they are (no scan):
+   * their signs are the core's first pass's.
+   */
+  #read(n: number, inputs: ColumnInputs): ReadColumns {
     const { profits, exempt, pool, weights, caps } = inputs;
-    const sources = {
+    // Own views first: a getter of a later column may grow the memory and detach them.
+    const own = {
       profits: this.#own(profits), exempt: exempt && this.#own(exempt), pool: pool && this.#own(pool),
       weights: weights && this.#own(weights), caps: caps && this.#own(caps),
     };
+    const read: ReadColumns = {
+      profits: toInt64Column(own.profits, 'profits', n), exempt: own.exempt, pool: own.pool,
+      ...readWeightColumns(own.weights, own.caps, n),
+    };
+    for (const field of ['profits', 'exempt', 'pool', 'weights', 'caps'] as const) checkStillSized(read[field], field, n);
+    return read;
+  }
+
+  /** Copies the columns read by `#read` into fresh columns of engine memory, runs `task` on them and frees them. */
+  #withColumns<T>(n: number, sources: ReadColumns, task: (columns: Columns) => T): T {
     const columns = this.#core.allocColumns(n);
     try {
-      copyProfits(sources.profits, this.#core.int64View(columns.profits, n));
+      // From here on no code of the caller's runs: every copy is one typed-array `set`.
+      this.#core.int64View(columns.profits, n).set(sources.profits);
       if (sources.exempt) this.#core.byteView(columns.exempt, n).set(sources.exempt);
       if (sources.pool) {
         this.#core.ensureColumn(columns, n, 'pool');
         this.#core.uint32View(columns.pool, n).set(sources.pool);
       }
-      // Arrays are checked as they are copied (signs included); the signs of typed arrays are
-      // the core's first pass's. Bad weights are reported before bad caps (the reference's order).
       if (sources.weights) {
         this.#core.ensureColumn(columns, n, 'weights');
-        copyColumn(sources.weights, this.#core.int64View(columns.weights, n), 'weights', true);
+        this.#core.int64View(columns.weights, n).set(sources.weights);
       }
       if (sources.caps) {
         this.#core.ensureColumn(columns, n, 'caps');
-        try {
-          copyColumn(sources.caps, this.#core.int64View(columns.caps, n), 'caps', true);
-        } catch (error) {
-          const weights = this.#core.int64View(columns.weights, n), bad = firstNegativeIndex(weights);
-          throw bad >= 0 ? negativeEntry('weights', bad, weights[bad]!) : error;
-        }
+        this.#core.int64View(columns.caps, n).set(sources.caps);
       }
       return task(columns);
     } finally {
@@ -176,6 +202,8 @@ export class Engine {
 /**
  * Compiles (once per process) and instantiates the WebAssembly core. Each call
  * returns a new engine with its own memory; all engines give identical results.
+ * Rejects with ERR_INVALID_OPTION for an unknown variant, ERR_UNSUPPORTED when this
+ * runtime cannot compile or instantiate it.
  *
  * @example
  * const engine = await loadEngine();
@@ -183,9 +211,12 @@ export class Engine {
  * r.haircuts; // BigInt64Array [675n, 75n, 0n]
  */
 export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
+  if (typeof options !== 'object' || options === null) {
+    throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
   const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
   if (!VARIANTS.includes(variant)) {
-    throw new RangeError(`variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);
+    throw rangeError('ERR_INVALID_OPTION', `variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);
   }
   return new Engine(await Core.load(variant), variant);
 }

@@ -3,6 +3,8 @@
 // is enough, and the memory grows by exactly the pages a block needs, which
 // keeps a book at 29 bytes per account (a doubling allocator would not).
 
+import { rangeError } from './errors.js';
+
 /** WebAssembly pages are 64 KiB. */
 const PAGE = 65_536;
 /** wasm32 addresses end at 4 GiB. */
@@ -12,12 +14,19 @@ const ALIGN = 16;
 
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
-/** First-fit placement of blocks above the core's static data. */
+/**
+ * First-fit placement of blocks above the core's static data. A block freed by a
+ * book is retired rather than released: views of it may still be held, so it stays
+ * out of use until every view of the memory is detached (any growth does that; when
+ * only retired blocks stand in the way, `memory.grow(0)` does it).
+ */
 export class Heap {
   readonly #memory: WebAssembly.Memory;
   readonly #base: number;
-  /** Live blocks [start, end), sorted by start. */
-  readonly #blocks: { start: number; end: number }[] = [];
+  /** Blocks in use or retired [start, end), sorted by start. */
+  readonly #blocks: { start: number; end: number; retired: boolean }[] = [];
+  /** How many of the blocks are retired. */
+  #retired = 0;
 
   /** Manages `memory` from byte `base` (the core's `heapBase()`) up. */
   constructor(memory: WebAssembly.Memory, base: number) {
@@ -25,9 +34,46 @@ export class Heap {
     this.#base = align(base);
   }
 
-  /** Places a block of `bytes` (rounded up to 16, at least 16) and returns its address; RangeError when memory runs out. */
+  /** Places a block of `bytes` (rounded up to 16, at least 16) and returns its address; RangeError (ERR_MEMORY) when memory runs out. */
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, align(bytes));
+    let place = this.#fit(size);
+    if (place.end > this.#memory.buffer.byteLength && this.#retired > 0) {
+      // Rather than grow past retired blocks: detach every view, and they are free.
+      this.#detach();
+      place = this.#fit(size);
+    }
+    const grows = place.end > this.#memory.buffer.byteLength;
+    if (grows) this.#grow(place.end);
+    this.#blocks.splice(place.at, 0, { start: place.start, end: place.end, retired: false });
+    // Growing detached every view of the memory: retired blocks are free from now on.
+    if (grows && this.#retired > 0) this.#release();
+    return place.start;
+  }
+
+  /** Releases the block at `address`; unknown addresses are ignored. */
+  free(address: number): void {
+    const at = this.#blocks.findIndex((block) => block.start === address);
+    if (at >= 0) {
+      if (this.#blocks[at]!.retired) this.#retired--;
+      this.#blocks.splice(at, 1);
+    }
+  }
+
+  /**
+   * Keeps the block at `address` out of use until every view of the memory has been
+   * detached (a freed book's column, which a view kept by the caller may still reach).
+   */
+  retire(address: number): void {
+    const block = this.#blocks.find((entry) => entry.start === address);
+    if (block !== undefined && !block.retired) {
+      block.retired = true;
+      this.#retired++;
+    }
+  }
+
+  /** The first gap of `size` bytes: its start, end and place in the list. */
+  #fit(size: number): { start: number; end: number; at: number } {
     let start = this.#base;
     let at = 0;
     for (; at < this.#blocks.length; at++) {
@@ -35,26 +81,29 @@ export class Heap {
       if (block.start - start >= size) break;
       start = block.end;
     }
-    const end = start + size;
-    if (end > this.#memory.buffer.byteLength) this.#grow(end);
-    this.#blocks.splice(at, 0, { start, end });
-    return start;
+    return { start, end: start + size, at };
   }
 
-  /** Releases the block at `address`; unknown addresses are ignored. */
-  free(address: number): void {
-    const at = this.#blocks.findIndex((block) => block.start === address);
-    if (at >= 0) this.#blocks.splice(at, 1);
+  /** Detaches every view of the memory (`grow(0)` replaces its buffer) and releases the retired blocks. */
+  #detach(): void {
+    this.#memory.grow(0);
+    this.#release();
+  }
+
+  /** Releases every retired block: no view of the memory from before they were retired is attached any more. */
+  #release(): void {
+    for (let at = this.#blocks.length - 1; at >= 0; at--) if (this.#blocks[at]!.retired) this.#blocks.splice(at, 1);
+    this.#retired = 0;
   }
 
   #grow(end: number): void {
     const pages = Math.ceil((end - this.#memory.buffer.byteLength) / PAGE);
     try {
-      if (end > ADDRESS_SPACE) throw new RangeError('past the 4 GiB address space');
+      if (end > ADDRESS_SPACE) throw rangeError('ERR_MEMORY', 'past the 4 GiB address space');
       this.#memory.grow(pages);
     } catch (error) {
-      throw new RangeError(
-        `engine memory exhausted: cannot grow by ${pages * PAGE} bytes to ${end} bytes`, { cause: error },
+      throw rangeError(
+        'ERR_MEMORY', `engine memory exhausted: cannot grow by ${pages * PAGE} bytes to ${end} bytes`, { cause: error },
       );
     }
   }

@@ -4,6 +4,7 @@
 export { loadEngine, Engine, type LoadOptions } from './engine.js';
 export { Book, type BookParams, type BookPoolOptions } from './book.js';
 export { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
+export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLossError } from './errors.js';
 export type {
   Amount, Profits, Rounding, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
   PoolParams, PoolOptions, SocializePoolsInput, SocializePoolsResult,

@@ -9,6 +9,8 @@ import {
   chargeTooLarge, I64_MAX, poolOutOfRange, readColumn, readIndexInput, readInput, readPoolsInput, zeroUnits, type Params,
 } from './validate.js';
 
+export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLossError } from './errors.js';
+
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /** SplitMix64 of x (mod 2^64): the order of seeded ties. */

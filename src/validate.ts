@@ -1,6 +1,8 @@
 // Input checks shared by the engine and the reference: every bad input gets a
-// TypeError or RangeError that names the field and, for arrays, the first bad index.
+// TypeError or RangeError that names the field and, for arrays, the first bad index,
+// with a code of src/errors.ts.
 
+import { rangeError, typeError } from './errors.js';
 import type { IndexDeltaInput, IndexRounding, Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
@@ -22,14 +24,14 @@ function describe(value: unknown): string {
 function toInteger(value: unknown, field: string): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  throw new TypeError(`${field} must be a bigint or a safe-integer number, got ${describe(value)}`);
+  throw typeError('ERR_INVALID_TYPE', `${field} must be a bigint or a safe-integer number, got ${describe(value)}`);
 }
 
 /** A non-negative amount at most 2^63 − 1 (loss, insurance fund). */
 export function readAmount(value: unknown, field: string): bigint {
   const amount = toInteger(value, field);
   if (amount < 0n || amount > I64_MAX) {
-    throw new RangeError(`${field} must be between 0 and 2^63 − 1, got ${amount}`);
+    throw rangeError('ERR_OUT_OF_RANGE', `${field} must be between 0 and 2^63 − 1, got ${amount}`);
   }
   return amount;
 }
@@ -38,7 +40,7 @@ export function readAmount(value: unknown, field: string): bigint {
 export function readInt64(value: unknown, field: string, index: number): bigint {
   const integer = toInteger(value, `${field}[${index}]`);
   if (integer < I64_MIN || integer > I64_MAX) {
-    throw new RangeError(`${field}[${index}] must be within the signed 64-bit range, got ${integer}`);
+    throw rangeError('ERR_OUT_OF_RANGE', `${field}[${index}] must be within the signed 64-bit range, got ${integer}`);
   }
   return integer;
 }
@@ -47,7 +49,7 @@ export function readInt64(value: unknown, field: string, index: number): bigint 
 function checkColumn(values: unknown, field: string): asserts values is Profits {
   const typed = ArrayBuffer.isView(values) && !(values instanceof DataView);
   if (!typed && !Array.isArray(values)) {
-    throw new TypeError(`${field} must be an array or a typed array, got ${describe(values)}`);
+    throw typeError('ERR_INVALID_TYPE', `${field} must be an array or a typed array, got ${describe(values)}`);
   }
 }
 
@@ -64,13 +66,53 @@ export function checkProfits(profits: unknown): asserts profits is Profits {
 export function checkOptionalColumn(values: unknown, field: string, count: number): Profits | undefined {
   if (values === undefined) return undefined;
   checkColumn(values, field);
-  if (values.length !== count) {
-    // A view whose buffer was detached (engine memory grew since it was taken) reads as empty.
-    const detached = ArrayBuffer.isView(values) && values.buffer.byteLength === 0 && count > 0;
-    const hint = detached ? ': a detached view (engine memory grew since it was taken; read the book\'s view again)' : '';
-    throw new RangeError(`${field} has ${values.length} entries; expected one per account (${count})${hint}`);
-  }
+  if (values.length !== count) throw lengthMismatch(values, field, count);
   return values;
+}
+
+/**
+ * The RangeError for a column `field` that has not `count` entries: ERR_LENGTH_MISMATCH,
+ * or ERR_DETACHED_VIEW for a view whose buffer was detached (engine memory grew, or a
+ * book was freed, since it was taken), which reads as empty.
+ */
+export function lengthMismatch(values: ArrayLike<unknown>, field: string, count: number): RangeError {
+  const detached = ArrayBuffer.isView(values) && values.buffer.byteLength === 0 && count > 0;
+  const hint = detached ? ': a detached view (engine memory grew or a book was freed since it was taken; read the book\'s view again)' : '';
+  return rangeError(detached ? 'ERR_DETACHED_VIEW' : 'ERR_LENGTH_MISMATCH',
+    `${field} has ${values.length} entries; expected one per account (${count})${hint}`);
+}
+
+/**
+ * Checks that a typed column taken by reference (a BigInt64Array, `exempt`, `pool`)
+ * still has `count` entries after the other inputs were read: reading them may have
+ * run code that grew the engine memory or resized a buffer.
+ */
+export function checkStillSized(values: ArrayLike<unknown> | undefined, field: string, count: number): void {
+  if (values !== undefined && values.length !== count) throw lengthMismatch(values, field, count);
+}
+
+/**
+ * The column `field` as a BigInt64Array of `count` values. A BigInt64Array is taken
+ * as it is (its values are not checked here: the core checks signs where they matter);
+ * any other array or typed array is read once, element by element, in order, and
+ * checked (signed 64-bit, and ≥ 0 when `nonNegative`) into a fresh one. Done before
+ * the engine allocates anything, so that an element getter that calls back into the
+ * engine cannot change the result.
+ */
+export function toInt64Column(values: Profits, field: string, count: number, nonNegative = false): BigInt64Array {
+  if (values instanceof BigInt64Array) return values;
+  let column: BigInt64Array;
+  try {
+    column = new BigInt64Array(count);
+  } catch (error) {
+    throw rangeError('ERR_MEMORY', `cannot allocate a copy of ${field} (${count} entries)`, { cause: error });
+  }
+  for (let i = 0; i < count; i++) {
+    const value = readInt64(values[i], field, i);
+    if (nonNegative && value < 0n) throw negativeEntry(field, i, value);
+    column[i] = value;
+  }
+  return column;
 }
 
 /** Every element of a column as a bigint, checked: signed 64-bit, and ≥ 0 when `nonNegative`. */
@@ -93,25 +135,32 @@ export function firstNegativeIndex(values: BigInt64Array): number {
 }
 
 /**
- * Checks every element of a weights or caps column in order (an integer, signed
- * 64-bit, not negative), throwing as `readColumn` does; a BigInt64Array needs only
- * the sign check, by words.
+ * Reads weights and caps columns of `count` entries (either may be undefined) as
+ * `toInt64Column` does, weights first. Bad weights are reported before bad caps (the
+ * reference's order): when reading the caps fails, a negative value of a typed weights
+ * column (whose signs are otherwise the core's to check) is reported instead.
  */
-export function checkNonNegativeColumn(values: Profits, field: string): void {
-  if (values instanceof BigInt64Array) {
-    const bad = firstNegativeIndex(values);
-    if (bad >= 0) throw negativeEntry(field, bad, values[bad]!);
-    return;
+export function readWeightColumns(
+  weights: Profits | undefined, caps: Profits | undefined, count: number,
+): { weights: BigInt64Array | undefined; caps: BigInt64Array | undefined } {
+  const weightColumn = weights && toInt64Column(weights, 'weights', count, true);
+  try {
+    return { weights: weightColumn, caps: caps && toInt64Column(caps, 'caps', count, true) };
+  } catch (error) {
+    const bad = weightColumn && weightColumn.length === count ? firstNegativeIndex(weightColumn) : -1;
+    throw bad >= 0 ? negativeEntry('weights', bad, weightColumn![bad]!) : error;
   }
-  for (let i = 0; i < values.length; i++) {
-    const value = readInt64(values[i], field, i);
-    if (value < 0n) throw negativeEntry(field, i, value);
-  }
+}
+
+/** Checks that no value of the column `field` is negative (by words), throwing as `readColumn` does. */
+export function checkNonNegative(values: BigInt64Array, field: string): void {
+  const bad = firstNegativeIndex(values);
+  if (bad >= 0) throw negativeEntry(field, bad, values[bad]!);
 }
 
 /** The RangeError for a negative weight or cap. */
 export function negativeEntry(field: string, index: number, value: bigint): RangeError {
-  return new RangeError(`${field}[${index}] must not be negative, got ${value}`);
+  return rangeError('ERR_OUT_OF_RANGE', `${field}[${index}] must not be negative, got ${value}`);
 }
 
 /** The rounding policies, in the order the core numbers them (0, 1, 2). */
@@ -136,15 +185,21 @@ export type Params = Amounts & Options;
 /** Reads `rounding` (default largest remainder) and `tieSeed` of an input already known to be an object. */
 function readOptions(input: object): Options {
   const { rounding = 'largest-remainder', tieSeed } = input as SocializeParams;
-  if (typeof rounding !== 'string') throw new TypeError(`rounding must be a string, got ${describe(rounding)}`);
+  if (typeof rounding !== 'string') throw typeError('ERR_INVALID_TYPE', `rounding must be a string, got ${describe(rounding)}`);
   if (!ROUNDINGS.includes(rounding)) {
-    throw new RangeError(`rounding must be one of ${ROUNDINGS.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(rounding)}`);
+    throw rangeError('ERR_INVALID_OPTION', `rounding must be one of ${ROUNDINGS.map((r) => `'${r}'`).join(', ')}, got ${JSON.stringify(rounding)}`);
   }
-  if (tieSeed !== undefined && typeof tieSeed !== 'bigint') throw new TypeError(`tieSeed must be a bigint, got ${describe(tieSeed)}`);
+  if (tieSeed !== undefined && typeof tieSeed !== 'bigint') throw typeError('ERR_INVALID_TYPE', `tieSeed must be a bigint, got ${describe(tieSeed)}`);
   if (tieSeed !== undefined && (tieSeed < I64_MIN || tieSeed >= 2n ** 64n)) {
-    throw new RangeError(`tieSeed must fit in 64 bits (−2^63 to 2^64 − 1), got ${tieSeed}`);
+    throw rangeError('ERR_OUT_OF_RANGE', `tieSeed must fit in 64 bits (−2^63 to 2^64 − 1), got ${tieSeed}`);
   }
   return { rounding, tieSeed: tieSeed === undefined ? undefined : BigInt.asUintN(64, tieSeed) };
+}
+
+/** Reads the options of a book's `socializePools`: an object, its `rounding` and `tieSeed`. */
+export function readPoolOptions(options: unknown): Options {
+  if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${describe(options)}`);
+  return readOptions(options);
 }
 
 /** Reads `loss` and `insuranceFund` (default 0); `field` prefixes the names in errors. */
@@ -156,7 +211,7 @@ function readAmounts(value: object, field: string): Amounts {
 /** Reads `loss`, `insuranceFund` (default 0), `rounding` (default largest remainder) and `tieSeed`. */
 export function readParams(params: unknown): Params {
   if (typeof params !== 'object' || params === null) {
-    throw new TypeError(`the input must be an object with a loss, got ${describe(params)}`);
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, got ${describe(params)}`);
   }
   return { ...readOptions(params), ...readAmounts(params, '') };
 }
@@ -165,14 +220,14 @@ export function readParams(params: unknown): Params {
 export function readExempt(exempt: unknown, count: number): Uint8Array | undefined {
   if (exempt === undefined) return undefined;
   if (!(exempt instanceof Uint8Array) && !Array.isArray(exempt)) {
-    throw new TypeError(`exempt must be a Uint8Array or an array of booleans, got ${describe(exempt)}`);
+    throw typeError('ERR_INVALID_TYPE', `exempt must be a Uint8Array or an array of booleans, got ${describe(exempt)}`);
   }
-  if (exempt.length !== count) throw new RangeError(`exempt has ${exempt.length} entries; expected one per account (${count})`);
+  if (exempt.length !== count) throw lengthMismatch(exempt, 'exempt', count);
   if (exempt instanceof Uint8Array) return exempt;
   const bytes = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const value: unknown = exempt[i];
-    if (typeof value !== 'boolean') throw new TypeError(`exempt[${i}] must be a boolean, got ${describe(value)}`);
+    if (typeof value !== 'boolean') throw typeError('ERR_INVALID_TYPE', `exempt[${i}] must be a boolean, got ${describe(value)}`);
     bytes[i] = value ? 1 : 0;
   }
   return bytes;
@@ -196,34 +251,12 @@ export function readInput(input: unknown): Input {
   return { ...params, profits, exempt: readExempt(exempt, profits.length), ...readWeighting(weights, caps, profits.length) };
 }
 
-/** Reads the optional `weights` and `caps` columns (containers only); caps need weights. */
-function readWeighting(weights: unknown, caps: unknown, count: number): { weights: Profits | undefined; caps: Profits | undefined } {
+/** Reads the optional `weights` and `caps` columns of `count` entries (containers only); caps need weights. */
+export function readWeighting(weights: unknown, caps: unknown, count: number): { weights: Profits | undefined; caps: Profits | undefined } {
   const weightColumn = checkOptionalColumn(weights, 'weights', count);
   const capColumn = checkOptionalColumn(caps, 'caps', count);
-  if (capColumn !== undefined && weightColumn === undefined) throw new TypeError('caps are only read with weights: give weights too');
+  if (capColumn !== undefined && weightColumn === undefined) throw typeError('ERR_INVALID_OPTION', 'caps are only read with weights: give weights too');
   return { weights: weightColumn, caps: capColumn };
-}
-
-/**
- * Copies the column `values` (field `field`) into `target` (same length),
- * checking each element (and its sign when `nonNegative`). A BigInt64Array is
- * copied in one call, unchecked.
- */
-export function copyColumn(values: Profits, target: BigInt64Array, field: string, nonNegative = false): void {
-  if (values instanceof BigInt64Array) {
-    target.set(values);
-    return;
-  }
-  for (let i = 0; i < target.length; i++) {
-    const value = readInt64(values[i], field, i);
-    if (nonNegative && value < 0n) throw negativeEntry(field, i, value);
-    target[i] = value;
-  }
-}
-
-/** `copyColumn` for profits. */
-export function copyProfits(profits: Profits, target: BigInt64Array): void {
-  copyColumn(profits, target, 'profits');
 }
 
 /** The rounding directions of an index delta and of its charges. */
@@ -241,9 +274,9 @@ export interface IndexInput {
 /** Reads `rounding` or `chargeRounding` of an index delta: 'up' (default) or 'down'. */
 function readIndexRounding(value: unknown, field: string): IndexRounding {
   if (value === undefined) return 'up';
-  if (typeof value !== 'string') throw new TypeError(`${field} must be a string, got ${describe(value)}`);
+  if (typeof value !== 'string') throw typeError('ERR_INVALID_TYPE', `${field} must be a string, got ${describe(value)}`);
   if (!INDEX_ROUNDINGS.includes(value as IndexRounding)) {
-    throw new RangeError(`${field} must be 'up' or 'down', got ${JSON.stringify(value)}`);
+    throw rangeError('ERR_INVALID_OPTION', `${field} must be 'up' or 'down', got ${JSON.stringify(value)}`);
   }
   return value as IndexRounding;
 }
@@ -251,13 +284,13 @@ function readIndexRounding(value: unknown, field: string): IndexRounding {
 /** Reads an `indexDelta` input; `units` is checked as a container only. */
 export function readIndexInput(input: unknown): IndexInput {
   if (typeof input !== 'object' || input === null) {
-    throw new TypeError(`the input must be an object with loss, units and scale, got ${describe(input)}`);
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with loss, units and scale, got ${describe(input)}`);
   }
   const { loss, units, scale, rounding, chargeRounding } = input as IndexDeltaInput;
   const amount = readAmount(loss, 'loss');
   checkColumn(units, 'units');
   const scaleValue = readAmount(scale, 'scale');
-  if (scaleValue === 0n) throw new RangeError('scale must be at least 1, got 0');
+  if (scaleValue === 0n) throw rangeError('ERR_OUT_OF_RANGE', 'scale must be at least 1, got 0');
   return {
     loss: amount, units, scale: scaleValue,
     rounding: readIndexRounding(rounding, 'rounding'), chargeRounding: readIndexRounding(chargeRounding, 'chargeRounding'),
@@ -266,12 +299,12 @@ export function readIndexInput(input: unknown): IndexInput {
 
 /** The RangeError for units that sum to zero: there is nothing to charge a loss to. */
 export function zeroUnits(): RangeError {
-  return new RangeError('units sum to zero (Σ|units| = 0): there is no position to charge the loss to');
+  return rangeError('ERR_ZERO_UNITS', 'units sum to zero (Σ|units| = 0): there is no position to charge the loss to');
 }
 
 /** The RangeError for a charge past the signed 64-bit range. */
 export function chargeTooLarge(index: number, charge: bigint): RangeError {
-  return new RangeError(`charges[${index}] would be ${charge}, past 2^63 − 1: units[${index}] is too large for this delta and scale`);
+  return rangeError('ERR_CHARGE_OVERFLOW', `charges[${index}] would be ${charge}, past 2^63 − 1: units[${index}] is too large for this delta and scale`);
 }
 
 /** Validated input of `socializePools`. */
@@ -290,22 +323,38 @@ export interface PoolsInput {
  * number of pools by the caller (the first account out of range is named then).
  */
 export function readPoolsInput(input: unknown): PoolsInput {
-  if (typeof input !== 'object' || input === null) throw new TypeError(`the input must be an object with profits, pool and pools, got ${describe(input)}`);
+  if (typeof input !== 'object' || input === null) {
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with profits, pool and pools, got ${describe(input)}`);
+  }
   const { profits, pool, pools, exempt, weights, caps } = input as SocializePoolsInput;
   const options = readOptions(input);
   checkProfits(profits);
   const weighting = readWeighting(weights, caps, profits.length);
-  if (!(pool instanceof Uint32Array)) throw new TypeError(`pool must be a Uint32Array, got ${describe(pool)}`);
-  if (pool.length !== profits.length) throw new RangeError(`pool has ${pool.length} entries; expected one per account (${profits.length})`);
-  if (!Array.isArray(pools)) throw new TypeError(`pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
-  const amounts = pools.map((value: unknown, k) => {
-    if (typeof value !== 'object' || value === null) throw new TypeError(`pools[${k}] must be an object with a loss, got ${describe(value)}`);
-    return readAmounts(value, `pools[${k}].`);
-  });
-  return { profits, pool, pools: amounts, options, exempt: readExempt(exempt, profits.length), ...weighting };
+  if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
+  if (pool.length !== profits.length) throw lengthMismatch(pool, 'pool', profits.length);
+  return { profits, pool, pools: readPoolList(pools), options, exempt: readExempt(exempt, profits.length), ...weighting };
+}
+
+/**
+ * Reads `pools`: an array whose every entry (holes included, index by index) is an
+ * object with a `loss` and an optional `insuranceFund`, each read once.
+ */
+export function readPoolList(pools: unknown): Amounts[] {
+  if (!Array.isArray(pools)) throw typeError('ERR_INVALID_TYPE', `pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
+  const count = pools.length;
+  const amounts: Amounts[] = [];
+  for (let k = 0; k < count; k++) {
+    // An index loop, not map: map skips holes, which would leave pools without amounts.
+    const value: unknown = pools[k];
+    if (typeof value !== 'object' || value === null) {
+      throw typeError('ERR_INVALID_TYPE', `pools[${k}] must be an object with a loss, got ${k in pools ? describe(value) : 'a hole'}`);
+    }
+    amounts.push(readAmounts(value, `pools[${k}].`));
+  }
+  return amounts;
 }
 
 /** The RangeError for account `index` whose pool index `value` is not below `count`. */
 export function poolOutOfRange(index: number, value: number, count: number): RangeError {
-  return new RangeError(`pool[${index}] is ${value}, but there ${count === 1 ? 'is 1 pool' : `are ${count} pools`}`);
+  return rangeError('ERR_POOL_INDEX', `pool[${index}] is ${value}, but there ${count === 1 ? 'is 1 pool' : `are ${count} pools`}`);
 }
