@@ -53,17 +53,6 @@ export async function readCsv(
   reader.finish();
 }
 
-function onlyLineBreaks(buffer: Uint8Array, from: number): boolean {
-  for (let i = from; i < buffer.length; i++) if (buffer[i] !== LF && buffer[i] !== CR) return false;
-  return true;
-}
-
-function countLineFeeds(buffer: Uint8Array, from: number): number {
-  let count = 0;
-  for (let i = from; i < buffer.length; i++) if (buffer[i] === LF) count++;
-  return count;
-}
-
 function concat(parts: Uint8Array[], bytes: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(bytes);
@@ -96,18 +85,23 @@ class CsvRecords {
   records(buffer: Uint8Array, last: boolean): number {
     let pos = 0;
     while (pos < buffer.length) {
-      // Blank lines at the very end of the file are not records: they are taken
-      // (and counted) as they come, and an error only if a record follows them.
-      if (onlyLineBreaks(buffer, pos)) {
-        this.#blankLine ??= this.#line;
-        this.#line += countLineFeeds(buffer, pos);
-        return buffer.length;
+      // A blank line is no record: fine at the end of the file, an error (naming the
+      // first) when a record follows. Decided line by line, so chunks cannot change it.
+      const b = buffer[pos]!;
+      if (b === LF || b === CR) {
+        const end = b === LF ? pos + 1 : buffer[pos + 1] === LF ? pos + 2 : pos + 1 >= buffer.length ? (last ? pos + 1 : -1) : 0;
+        if (end < 0) break; // a CR last in the buffer: wait for what follows
+        if (end > 0) {
+          this.#blankLine ??= this.#line;
+          this.#line++;
+          pos = end;
+          continue;
+        }
       }
       if (this.#blankLine !== null) {
         const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : 'a header naming the columns account and profit';
         throw new InputError(this.file, this.#blankLine, 1, `found an empty line; expected ${expected}`);
       }
-      this.#blankLine = null;
       const end = this.#record(buffer, pos, last);
       if (end < 0) break;
       pos = end;

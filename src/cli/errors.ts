@@ -56,7 +56,7 @@ const REASONS: Record<string, string> = {
   ENFILE: 'too many open files in the system',
   EXDEV: 'not on the same file system',
   EINVAL: 'invalid argument',
-  ENXIO: 'no such device (a pipe with no reader?)',
+  ENXIO: 'no such device or address (a socket, or a pipe with no reader)',
   EAGAIN: 'resource temporarily unavailable',
 };
 

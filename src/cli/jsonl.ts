@@ -25,6 +25,7 @@ export async function readJsonLines(
   let objects = 0;
   const take = (bytes: Uint8Array) => {
     line++;
+    if (bytes.length > MAX_FIELD_BYTES) throw tooLong(file, line);
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
     const text = decodeLine(strict, bytes.subarray(0, end), file, line);
     if (text.trim() === '') return;
@@ -47,9 +48,7 @@ export async function readJsonLines(
     if (from < chunk.length) {
       parts.push(chunk.subarray(from));
       waiting += chunk.length - from;
-      if (waiting > MAX_FIELD_BYTES) {
-        throw new InputError(file, line + 1, 1, `line longer than ${MAX_FIELD_BYTES / 2 ** 20} MiB (the longest a line may be); expected one object per line`);
-      }
+      if (waiting > MAX_FIELD_BYTES) throw tooLong(file, line + 1);
     }
     if (!sized && table.rows > 0 && expectedBytes > 0) {
       table.expect(Math.ceil((expectedBytes * table.rows) / chunk.length));
@@ -60,6 +59,10 @@ export async function readJsonLines(
   if (objects === 0) {
     throw new InputError(file, 1, 1, 'empty file; expected one JSON object per line, like {"account": "a1", "profit": "12.50"}');
   }
+}
+
+function tooLong(file: string, line: number): InputError {
+  return new InputError(file, line, 1, `line longer than ${MAX_FIELD_BYTES / 2 ** 20} MiB (the longest a line may be); expected one object per line`);
 }
 
 function join(parts: Uint8Array[]): Uint8Array {
