@@ -46,8 +46,19 @@ function fingerprint(result: SocializeResult) {
   };
 }
 
+/**
+ * Without a Chromium the suite does not run and says so in one line; in CI
+ * (`CI=true`, where .ci/run installs one) a missing browser fails the run instead.
+ */
+const haveChromium = existsSync(CHROMIUM);
+const required = process.env.CI === 'true' || process.env.CI === '1';
+if (!haveChromium && !required) {
+  console.log(`browser suite did not run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; CI=true makes this a failure)`);
+}
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
+  if (!haveChromium && !required) return;
+  if (!haveChromium) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
   }
   mkdirSync(artifacts, { recursive: true });
@@ -69,7 +80,7 @@ const CASES: [Profile, number, number, string, string][] = [
   ['half-in-loss', 11, 70_001, '1', '0'],
 ];
 
-describe('in Chromium', () => {
+describe.skipIf(!haveChromium && !required)('in Chromium', () => {
   it('gives the same results as Node, bit for bit, for fixed seeds (unbundled ES modules)', async () => {
     const base = await serveAt(new URL('.', root).pathname);
     const { page, errors } = await newPage();

@@ -5,8 +5,8 @@
 // Every malformed record is an InputError with its line and column.
 
 import { DecimalError, parseUnitsInto } from './decimal.js';
-import { InputError } from './errors.js';
-import type { AccountTable } from './table.js';
+import { InputError, quote } from './errors.js';
+import { MAX_FIELD_BYTES, type AccountTable } from './table.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
@@ -14,46 +14,61 @@ const MAX_FIELDS = 65_536;
 /**
  * Reads CSV from `chunks` into `table`; `file` names the input in errors.
  * `expectedBytes` (the file's size, or 0) lets the table size itself from the first chunk's rows.
+ *
+ * Linear in the input whatever its shape: a record longer than what is buffered
+ * is parsed again only once twice as many bytes are waiting, so a long record
+ * costs a few passes over its bytes, never one per chunk.
  */
 export async function readCsv(
   chunks: AsyncIterable<Uint8Array>, file: string, decimals: number, table: AccountTable, expectedBytes = 0,
 ): Promise<void> {
   const reader = new CsvRecords(file, decimals, table);
-  let pending: Uint8Array = new Uint8Array(0);
+  let parts: Uint8Array[] = [];
+  let waiting = 0; // bytes in parts
+  let retryAt = 0; // parse again once this many bytes wait
   let first = true;
   let sized = false;
   for await (const bytes of chunks) {
-    // A UTF-8 byte-order mark before the header is not part of it.
+    // A UTF-8 byte-order mark before the header is not part of it (anywhere else it is data).
     const chunk = first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     first = false;
-    const buffer = pending.length === 0 ? chunk : concat(pending, chunk);
+    parts.push(chunk);
+    waiting += chunk.length;
+    if (waiting < retryAt) continue;
+    const buffer = parts.length === 1 ? parts[0]! : concat(parts, waiting);
     const used = reader.records(buffer, false);
-    pending = buffer.subarray(used).slice();
+    const rest = buffer.subarray(used);
+    // A short tail is copied (its chunk can go); a long one is kept as a view.
+    parts = rest.length === 0 ? [] : [rest.length < 1 << 16 ? rest.slice() : rest];
+    waiting = rest.length;
+    retryAt = used === 0 ? 2 * waiting : 0;
     if (!sized && table.rows > 0 && expectedBytes > 0) {
       table.expect(Math.ceil((expectedBytes * table.rows) / used));
       sized = true;
     }
   }
-  const used = reader.records(pending, true);
-  if (used !== pending.length) throw new Error('internal: unparsed CSV tail');
+  const tail = concat(parts, waiting);
+  const used = reader.records(tail, true);
+  if (used !== tail.length) throw new Error('internal: unparsed CSV tail');
   reader.finish();
 }
 
-function onlyLineBreaks(buffer: Uint8Array, from: number): boolean {
-  for (let i = from; i < buffer.length; i++) if (buffer[i] !== LF && buffer[i] !== CR) return false;
-  return true;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+function concat(parts: Uint8Array[], bytes: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
 /** Record-by-record state: the header's column positions, the current line. */
 class CsvRecords {
   #line = 1;
+  /** The first line of a run of blank lines not yet followed by a record, or null. */
+  #blankLine: number | null = null;
   #accountColumn = -1;
   #profitColumn = -1;
   #columns = 0;
@@ -70,10 +85,22 @@ class CsvRecords {
   records(buffer: Uint8Array, last: boolean): number {
     let pos = 0;
     while (pos < buffer.length) {
-      // Blank lines at the very end of the file are not records (wait for the end to know).
-      if (onlyLineBreaks(buffer, pos)) {
-        if (last) return buffer.length;
-        break;
+      // A blank line is no record: fine at the end of the file, an error (naming the
+      // first) when a record follows. Decided line by line, so chunks cannot change it.
+      const b = buffer[pos]!;
+      if (b === LF || b === CR) {
+        const end = b === LF ? pos + 1 : buffer[pos + 1] === LF ? pos + 2 : pos + 1 >= buffer.length ? (last ? pos + 1 : -1) : 0;
+        if (end < 0) break; // a CR last in the buffer: wait for what follows
+        if (end > 0) {
+          this.#blankLine ??= this.#line;
+          this.#line++;
+          pos = end;
+          continue;
+        }
+      }
+      if (this.#blankLine !== null) {
+        const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : 'a header naming the columns account and profit';
+        throw new InputError(this.file, this.#blankLine, 1, `found an empty line; expected ${expected}`);
       }
       const end = this.#record(buffer, pos, last);
       if (end < 0) break;
@@ -105,6 +132,7 @@ class CsvRecords {
         const start = i;
         for (;;) {
           if (i >= buffer.length) {
+            if (i - start > MAX_FIELD_BYTES) throw this.#tooLong(openLine, openColumn, true);
             if (!last) return -1;
             throw new InputError(this.file, openLine, openColumn, 'quoted field never closed; expected a closing "');
           }
@@ -123,26 +151,37 @@ class CsvRecords {
           }
           i++;
         }
+        if (i - start > MAX_FIELD_BYTES) throw this.#tooLong(openLine, openColumn, true);
         this.#starts[fields] = start;
         this.#ends[fields] = i;
         this.#quoted[fields] = 1;
         i++; // closing quote
         fields++;
         if (i < buffer.length && buffer[i] !== COMMA && buffer[i] !== LF && !(buffer[i] === CR && buffer[i + 1] === LF)) {
-          if (buffer[i] === CR && i + 1 >= buffer.length && !last) return -1;
-          throw new InputError(this.file, line, i - lineStart + 1, 'unexpected character after a closing quote; expected "," or the end of the line');
+          // A CR last in the buffer: a CRLF split across chunks, or (at the end of the file) the last line break.
+          if (buffer[i] === CR && i + 1 >= buffer.length) {
+            if (!last) return -1;
+          } else {
+            throw new InputError(this.file, line, i - lineStart + 1, 'unexpected character after a closing quote; expected "," or the end of the line');
+          }
         }
       } else {
         const start = i;
         while (i < buffer.length) {
           const b = buffer[i]!;
-          if (b === COMMA || b === LF) break;
-          if (b === CR && (i + 1 >= buffer.length || buffer[i + 1] === LF)) break;
+          if (b === COMMA || b === LF || b === CR) break;
           if (b === QUOTE) throw new InputError(this.file, line, i - lineStart + 1, 'quote inside an unquoted field; quote the whole field and double the quote');
           i++;
         }
+        if (i - start > MAX_FIELD_BYTES) throw this.#tooLong(line, start - lineStart + 1, false);
         if (i >= buffer.length && !last) return -1;
-        if (i < buffer.length && buffer[i] === CR && i + 1 >= buffer.length && !last) return -1;
+        if (i < buffer.length && buffer[i] === CR && buffer[i + 1] !== LF) {
+          // A CR ends a line only before LF, or as the file's last byte; anywhere else it is a stray.
+          if (i + 1 >= buffer.length && !last) return -1;
+          if (i + 1 < buffer.length) {
+            throw new InputError(this.file, line, i - lineStart + 1, 'carriage return (CR) not followed by a line feed in an unquoted field; end lines with LF or CRLF, or quote the field');
+          }
+        }
         this.#starts[fields] = start;
         this.#ends[fields] = i;
         this.#quoted[fields] = 0;
@@ -159,6 +198,12 @@ class CsvRecords {
       this.#row(buffer, fields, firstLine);
       return next;
     }
+  }
+
+  /** The error for a field past MAX_FIELD_BYTES starting at `line`:`column`. */
+  #tooLong(line: number, column: number, quoted: boolean): InputError {
+    const hint = quoted ? '; is a closing quote missing?' : '';
+    return new InputError(this.file, line, column, `field longer than ${MAX_FIELD_BYTES / 2 ** 20} MiB (the longest a field may be)${hint}`);
   }
 
   #row(buffer: Uint8Array, fields: number, line: number): void {
@@ -182,12 +227,12 @@ class CsvRecords {
     }
     const earlier = this.table.add(buffer, this.#starts[a]!, this.#ends[a]!, this.#quoted[a] === 1, this.#words[0]!, this.#words[1]!, line);
     if (earlier >= 0) {
-      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, `account ${JSON.stringify(new TextDecoder().decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
+      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, `account ${quote(new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
     }
   }
 
   #header(buffer: Uint8Array, fields: number, line: number): void {
-    const decoder = new TextDecoder();
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     for (let f = 0; f < fields; f++) {
       let name = decoder.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
       if (this.#quoted[f]) name = name.replaceAll('""', '"');

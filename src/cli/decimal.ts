@@ -2,6 +2,8 @@
 // units. Nothing is ever rounded; anything outside the grammar is an error
 // that says what was expected.
 
+import { quote } from './errors.js';
+
 /** The largest number of decimals `--decimals` accepts. */
 export const MAX_DECIMALS = 18;
 
@@ -24,20 +26,24 @@ export function parseUnits(text: string, decimals: number): bigint {
   if (text.length === 0) throw new DecimalError('is empty; expected a decimal number');
   const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
   if (!match) {
-    throw new DecimalError(`${JSON.stringify(text)} is not a decimal number; expected an optional "-", digits, and optionally "." with up to ${decimals} fraction digits`);
+    throw new DecimalError(`${quote(text)} is not a decimal number; expected an optional "-", digits, and optionally "." with up to ${decimals} fraction digits`);
   }
   const [, sign, whole, fraction] = match as unknown as [string, string, string, string | undefined];
   if (fraction !== undefined) {
-    if (decimals === 0) throw new DecimalError(`${JSON.stringify(text)} has a fraction; --decimals 0 allows whole units only`);
-    if (fraction.length === 0) throw new DecimalError(`${JSON.stringify(text)} ends in "."; expected fraction digits after it`);
+    if (decimals === 0) throw new DecimalError(`${quote(text)} has a fraction; --decimals 0 allows whole units only`);
+    if (fraction.length === 0) throw new DecimalError(`${quote(text)} ends in "."; expected fraction digits after it`);
     if (fraction.length > decimals) {
-      throw new DecimalError(`${JSON.stringify(text)} has ${fraction.length} fraction digits; --decimals ${decimals} allows at most ${decimals}`);
+      throw new DecimalError(`${quote(text)} has ${fraction.length} fraction digits; --decimals ${decimals} allows at most ${decimals}`);
     }
   }
   const digits = whole + (fraction ?? '').padEnd(decimals, '0');
+  // Past 19 significant digits no value fits in 64 bits: said without making a huge bigint.
+  if (digits.length - (/^0*/.exec(digits)![0].length) > 19) {
+    throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`);
+  }
   const units = sign === '-' ? -BigInt(digits) : BigInt(digits);
   if (units < I64_MIN || units > I64_MAX) {
-    throw new DecimalError(`${JSON.stringify(text)} is outside the signed 64-bit range at ${decimals} decimals`);
+    throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`);
   }
   return units;
 }
@@ -55,6 +61,9 @@ export function formatGrouped(units: bigint, decimals: number): string {
   const [whole, fraction] = formatUnits(units, decimals).split('.') as [string, string | undefined];
   return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction === undefined ? '' : '.' + fraction);
 }
+
+/** Decodes UTF-8 as it is: a byte-order mark inside a value stays (and makes it no number). */
+const KEEP_BOM = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const TWO32 = 4_294_967_296;
 const DIGIT_0 = 0x30;
@@ -94,7 +103,7 @@ export function parseUnitsInto(bytes: Uint8Array, start: number, end: number, de
     out[at + 1] = high;
     return;
   }
-  const units = parseUnits(new TextDecoder().decode(bytes.subarray(start, end)), decimals);
+  const units = parseUnits(KEEP_BOM.decode(bytes.subarray(start, end)), decimals);
   out[at] = Number(BigInt.asIntN(32, units));
   out[at + 1] = Number(units >> 32n);
 }

@@ -1,5 +1,26 @@
-// Errors the command reports with exit status 2: bad arguments and bad rows.
-// Anything else is an internal error (exit status 1).
+// Errors the command reports with exit status 2: bad arguments, bad rows and
+// failures of the environment (a full disk, a missing directory). Anything else
+// is an internal error (exit status 1).
+
+/** Values longer than this are shortened when an error message quotes them. */
+export const MAX_QUOTED = 80;
+
+/**
+ * `value` for an error message: as it is up to 80 characters, else its start and
+ * end around the count of characters left out (a 30 MB field never becomes a 30 MB message).
+ */
+export function shorten(value: string): string {
+  if (value.length <= MAX_QUOTED) return value;
+  return `${value.slice(0, 48)}…(${value.length - 64} more characters)…${value.slice(-16)}`;
+}
+
+/**
+ * `value` quoted as JSON for an error message, shortened past 80 characters, with
+ * invisible characters (a byte-order mark, a zero-width space) written as `\uXXXX`.
+ */
+export function quote(value: string): string {
+  return JSON.stringify(shorten(value)).replace(/\p{Cf}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
 
 /** A malformed row or value: printed as `file:line:column: message`. */
 export class InputError extends Error {
@@ -13,4 +34,53 @@ export class InputError extends Error {
 /** A bad command line: printed with a pointer to --help. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** What a failing system call means, for a person: `ENOSPC` → "no space left on the device". */
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large for the file system',
+  EIO: 'input/output error',
+  EBUSY: 'the path is busy (a mount point or a directory in use)',
+  EEXIST: 'already exists',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EXDEV: 'not on the same file system',
+  EINVAL: 'invalid argument',
+  ENXIO: 'no such device or address (a socket, or a pipe with no reader)',
+  EAGAIN: 'resource temporarily unavailable',
+};
+
+/** The reason of a Node system error as a short phrase, with its code: "no space left on the device (ENOSPC)". */
+export function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string') return `${REASONS[code] ?? 'system error'} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether `error` is a failure of a system call (it has an `E…` code). */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
+/**
+ * A file or directory the command cannot use as asked (missing, a directory,
+ * permission denied, a full disk): printed as `cannot <action> <path>: <reason>`.
+ */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+  /** @param action what was being done ("read", "write"); `reason` a phrase, or a system error to describe. */
+  constructor(readonly action: string, readonly path: string, reason: unknown) {
+    super(`cannot ${action} ${path === '' ? "''" : path}: ${typeof reason === 'string' ? reason : reasonOf(reason)}`, { cause: reason });
+  }
 }

@@ -1,38 +1,111 @@
 // JSON Lines account files: one object per line, {"account": "...", "profit": "..."}.
 // The profit is a decimal string in the same grammar as CSV, or an integer JSON
 // number; a fractional JSON number is refused (a float may already have lost
-// digits), with a hint to quote it. Blank lines are skipped.
+// digits), with a hint to quote it. Lines end in LF or CRLF; blank lines are
+// skipped; a file with no object at all is an error. Lines must be valid UTF-8
+// and identifiers valid Unicode (no lone surrogate), so that an identifier's
+// bytes in the output are exactly its bytes in the input. Columns count bytes.
 
 import { DecimalError, parseUnitsInto } from './decimal.js';
-import { InputError } from './errors.js';
-import type { AccountTable } from './table.js';
+import { InputError, quote, shorten } from './errors.js';
+import { MAX_FIELD_BYTES, type AccountTable } from './table.js';
 
 const encoder = new TextEncoder();
+const LF = 0x0a, CR = 0x0d;
 
-/** Reads JSON Lines from `chunks` into `table`; `file` names the input in errors. */
+/** Reads JSON Lines from `chunks` into `table`; `file` names the input in errors. Linear: each byte is looked at once to find the lines. */
 export async function readJsonLines(
   chunks: AsyncIterable<Uint8Array>, file: string, decimals: number, table: AccountTable, expectedBytes = 0,
 ): Promise<void> {
-  const decoder = new TextDecoder();
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const words = new Int32Array(2);
-  let pending = '';
+  let parts: Uint8Array[] = [];
+  let waiting = 0;
   let line = 0;
-  const take = (text: string) => {
+  let objects = 0;
+  const take = (bytes: Uint8Array) => {
     line++;
+    if (bytes.length > MAX_FIELD_BYTES) throw tooLong(file, line);
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    const text = decodeLine(strict, bytes.subarray(0, end), file, line);
     if (text.trim() === '') return;
-    readLine(text.endsWith('\r') ? text.slice(0, -1) : text, file, line, decimals, table, words);
+    objects++;
+    readLine(text, file, line, decimals, table, words);
   };
   let first = true;
-  for await (const chunk of chunks) {
-    const text = pending + decoder.decode(chunk, { stream: true });
-    const lines = text.split('\n');
-    pending = lines.pop()!;
-    for (const one of lines) take(one);
-    if (first && expectedBytes > 0 && table.rows > 0) table.expect(Math.ceil((expectedBytes * table.rows) / chunk.length));
+  let sized = false;
+  for await (const bytes of chunks) {
+    // A UTF-8 byte-order mark at the start of the file is not part of the first line.
+    const chunk = first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     first = false;
+    let from = 0;
+    for (let lf = chunk.indexOf(LF); lf >= 0; lf = chunk.indexOf(LF, from)) {
+      take(parts.length === 0 ? chunk.subarray(from, lf) : join([...parts, chunk.subarray(from, lf)]));
+      parts = [];
+      waiting = 0;
+      from = lf + 1;
+    }
+    if (from < chunk.length) {
+      parts.push(chunk.subarray(from));
+      waiting += chunk.length - from;
+      if (waiting > MAX_FIELD_BYTES) throw tooLong(file, line + 1);
+    }
+    if (!sized && table.rows > 0 && expectedBytes > 0) {
+      table.expect(Math.ceil((expectedBytes * table.rows) / chunk.length));
+      sized = true;
+    }
   }
-  pending += decoder.decode();
-  if (pending !== '') take(pending);
+  if (waiting > 0) take(join(parts));
+  if (objects === 0) {
+    throw new InputError(file, 1, 1, 'empty file; expected one JSON object per line, like {"account": "a1", "profit": "12.50"}');
+  }
+}
+
+function tooLong(file: string, line: number): InputError {
+  return new InputError(file, line, 1, `line longer than ${MAX_FIELD_BYTES / 2 ** 20} MiB (the longest a line may be); expected one object per line`);
+}
+
+function join(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** A line's text; an InputError at the first byte that is not UTF-8. */
+function decodeLine(strict: TextDecoder, bytes: Uint8Array, file: string, line: number): string {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    throw new InputError(file, line, firstInvalidUtf8(bytes) + 1, 'not valid UTF-8; expected a UTF-8 text file (identifiers are kept byte for byte)');
+  }
+}
+
+/** The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    const second = bytes[i + 1]!;
+    // Overlong forms, surrogates and code points past U+10FFFF.
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
+    i += length;
+  }
+  return bytes.length;
+}
+
+/** A lone (unpaired) UTF-16 surrogate: a string holding one has no UTF-8 form. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The 1-based byte column of the character at `index` of `text`. */
+function byteColumn(text: string, index: number): number {
+  return encoder.encode(text.slice(0, index)).length + 1;
 }
 
 function readLine(text: string, file: string, line: number, decimals: number, table: AccountTable, words: Int32Array): void {
@@ -40,7 +113,7 @@ function readLine(text: string, file: string, line: number, decimals: number, ta
   try {
     row = JSON.parse(text);
   } catch (error) {
-    throw new InputError(file, line, 1, `not valid JSON (${(error as Error).message}); expected an object like {"account": "a1", "profit": "12.50"}`);
+    throw new InputError(file, line, 1, `not valid JSON (${shorten((error as Error).message)}); expected an object like {"account": "a1", "profit": "12.50"}`);
   }
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
     throw new InputError(file, line, 1, 'expected a JSON object with "account" and "profit"');
@@ -48,11 +121,15 @@ function readLine(text: string, file: string, line: number, decimals: number, ta
   // The members' own text, as JSON.parse read them (the last of repeated keys wins):
   // a number is taken from its digits, never from its float value.
   const members = topLevelMembers(text);
+  const column = (member: Member | undefined) => (member === undefined ? 1 : byteColumn(text, member.column - 1));
   const account = members.get('account');
   const profit = members.get('profit');
   const accountValue: unknown = account === undefined ? undefined : JSON.parse(account.token);
   if (typeof accountValue !== 'string' || accountValue === '') {
-    throw new InputError(file, line, account?.column ?? 1, `account must be a non-empty string, got ${account === undefined ? 'nothing' : account.token}`);
+    throw new InputError(file, line, column(account), `account must be a non-empty string, got ${account === undefined ? 'nothing' : shorten(account.token)}`);
+  }
+  if (LONE_SURROGATE.test(accountValue)) {
+    throw new InputError(file, line, column(account), 'account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 identifier can hold');
   }
   if (profit === undefined) throw new InputError(file, line, 1, 'profit is missing; expected a decimal string or an integer');
   let digits: string;
@@ -61,23 +138,23 @@ function readLine(text: string, file: string, line: number, decimals: number, ta
   } else if (/^-?\d+$/.test(profit.token)) {
     digits = profit.token;
   } else if (/^-?\d+\.\d+$/.test(profit.token)) {
-    throw new InputError(file, line, profit.column, `profit ${profit.token} is a fractional JSON number; quote it ("${profit.token}") so that no digit is lost`);
+    throw new InputError(file, line, column(profit), `profit ${shorten(profit.token)} is a fractional JSON number; quote it ("${shorten(profit.token)}") so that no digit is lost`);
   } else if (/^-?\d+(\.\d+)?[eE]/.test(profit.token)) {
-    throw new InputError(file, line, profit.column, `profit ${profit.token} has an exponent; write it as a decimal string, e.g. "12.50"`);
+    throw new InputError(file, line, column(profit), `profit ${shorten(profit.token)} has an exponent; write it as a decimal string, e.g. "12.50"`);
   } else {
-    throw new InputError(file, line, profit.column, `profit must be a decimal string or an integer, got ${profit.token}`);
+    throw new InputError(file, line, column(profit), `profit must be a decimal string or an integer, got ${shorten(profit.token)}`);
   }
   const bytes = encoder.encode(digits);
   try {
     parseUnitsInto(bytes, 0, bytes.length, decimals, words, 0);
   } catch (error) {
     if (!(error instanceof DecimalError)) throw error;
-    throw new InputError(file, line, profit.column, `profit ${error.message}`);
+    throw new InputError(file, line, column(profit), `profit ${error.message}`);
   }
   const id = encoder.encode(accountValue);
   const earlier = table.add(id, 0, id.length, false, words[0]!, words[1]!, line);
   if (earlier >= 0) {
-    throw new InputError(file, line, account!.column, `account ${JSON.stringify(accountValue)} repeats line ${table.lineOf(earlier)}; identifiers must be unique`);
+    throw new InputError(file, line, column(account), `account ${quote(accountValue)} repeats line ${table.lineOf(earlier)}; identifiers must be unique`);
   }
 }
 

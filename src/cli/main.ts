@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../demo.js';
 import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
-import { InputError, UsageError } from './errors.js';
+import { EnvironmentError, InputError, isSystemError, reasonOf, UsageError } from './errors.js';
 import { abandonAll } from './output.js';
+import { MAX_FIELD_BYTES } from './table.js';
 import { socialize } from './socialize.js';
 
 const HELP = `socialized-loss: exact pro-rata socialization of losses
@@ -27,8 +28,18 @@ AMOUNT     decimal: optional -, digits, optionally . and at most N fraction digi
 --report FILE      audit report (JSON): input and output SHA-256, parameters, every total, timings
 --quiet            no summary on stderr
 
-Exit status: 0 done; 2 bad arguments or rows (file:line:column: message); 1 internal error.
-Files are written beside their target and renamed into place only when complete.`;
+Input     CSV: RFC 4180 with a header row; records end in LF or CRLF (a CR as the file's last byte
+          also ends the last record); a CR anywhere else only inside a quoted field. JSON Lines: one
+          object per line, valid UTF-8, blank lines skipped. A UTF-8 byte-order mark only at the start.
+          A field (CSV) or a line (JSON Lines) is at most ${MAX_FIELD_BYTES / 2 ** 20} MiB; an empty file is an error.
+          A regular file that changes while it is read is an error (run again once it is complete).
+Files     the input, --out and --report must be distinct files (also through symlinks and hard links).
+          Outputs are written beside their target, flushed to disk and renamed into place only when
+          every output is complete: after an error or a signal (INT, TERM, HUP) no partial file exists
+          and existing files are untouched. A device or a pipe at an output path is written through.
+
+Exit status: 0 done; 2 bad arguments, rows (file:line:column: message) or files (the path and the
+reason: missing, a directory, permission denied, disk full); 1 internal error; 128 + n on signal n.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -105,7 +116,9 @@ async function main(argv: string[]): Promise<void> {
   });
 }
 
-for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+// A signal ends the run like an error: temporary files removed, targets untouched
+// (HUP: the terminal closed; the status is 128 + the signal's number, as shells report it).
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   process.on(signal, () => {
     abandonAll();
     process.exit(status);
@@ -121,14 +134,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   abandonAll();
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof EnvironmentError) {
     process.stderr.write(`socialized-loss: ${error.message}\n`);
     process.exitCode = 2;
   } else if (error instanceof UsageError) {
     process.stderr.write(`socialized-loss: ${error.message}\nTry 'socialized-loss --help'.\n`);
     process.exitCode = 2;
-  } else if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' || (error as NodeJS.ErrnoException)?.code === 'EACCES' || (error as NodeJS.ErrnoException)?.code === 'EISDIR') {
-    process.stderr.write(`socialized-loss: ${(error as Error).message}\n`);
+  } else if (isSystemError(error)) {
+    // A failing system call not caught at its place still names its path and reason, never a stack.
+    process.stderr.write(`socialized-loss: cannot ${error.syscall ?? 'use'} ${error.path ?? 'a file'}: ${reasonOf(error)}\n`);
     process.exitCode = 2;
   } else {
     process.stderr.write(`socialized-loss: internal error: ${(error as Error)?.stack ?? String(error)}\n`);

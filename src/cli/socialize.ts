@@ -1,14 +1,14 @@
 // `socialized-loss socialize`: account file in, haircuts CSV and audit report out.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { loadEngine } from '../engine.js';
 import { formatUnits, wordsValue, writeUnits } from './decimal.js';
 import { readCsv } from './csv.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { readJsonLines } from './jsonl.js';
-import { AtomicFile, Sink } from './output.js';
+import { InputSource } from './input.js';
+import { commitAll, openOutputs, Sink } from './output.js';
 import { Progress } from './progress.js';
 import { AccountTable } from './table.js';
 
@@ -26,40 +26,41 @@ export interface SocializeOptions {
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 
-/** Runs the command; throws InputError / UsageError for exit status 2. */
+/** Runs the command; throws InputError / UsageError / EnvironmentError for exit status 2. */
 export async function socialize(options: SocializeOptions): Promise<void> {
   const started = performance.now();
   const { accounts, decimals } = options;
+  // Everything that can be checked is checked before any work: the input opens,
+  // the outputs can be written, and no two of them are the same file.
+  const source = InputSource.open(accounts);
   const format = accounts === '-' ? 'csv' : formatOf(accounts);
-  const size = accounts === '-' ? 0 : sizeOf(accounts);
-  const name = accounts === '-' ? '<stdin>' : accounts;
-
-  // Open both outputs first: an unwritable one fails before any work, and
-  // neither is renamed into place until both are complete.
-  const outFile = options.out === undefined ? null : new AtomicFile(options.out);
-  const reportFile = options.report === undefined ? null : new AtomicFile(options.report);
+  const [outFile, reportFile] = await openOutputs([['--out', options.out], ['--report', options.report]], [source]);
+  const name = source.name;
+  const size = source.size;
 
   // Read, hashing the input as it streams.
   const inputHash = createHash('sha256');
-  let inputBytes = 0;
   const progress = new Progress(options.quiet ? 0 : size);
-  const source = accounts === '-' ? process.stdin : createReadStream(accounts, { highWaterMark: 1 << 20 });
   async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const buffer of source as AsyncIterable<Uint8Array>) {
-      // Plain Uint8Array views only: mixing Buffer and Uint8Array makes the parser's loads polymorphic.
-      const chunk = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    for await (const chunk of source.chunks()) {
       inputHash.update(chunk);
-      inputBytes += chunk.length;
-      progress.update(inputBytes);
+      progress.update(source.bytesRead);
       yield chunk;
     }
   }
   const table = new AccountTable();
   try {
     await (format === 'csv' ? readCsv : readJsonLines)(hashed(), name, decimals, table, size);
+    source.checkUnchanged(true);
+  } catch (error) {
+    // A row cut by a file changing under the reader is reported as the change, not as the row.
+    if (error instanceof InputError) source.checkUnchanged(false);
+    throw error;
   } finally {
     progress.done();
+    source.close();
   }
+  const inputBytes = source.bytesRead;
   table.sealed();
   const read = performance.now();
 
@@ -72,7 +73,7 @@ export async function socialize(options: SocializeOptions): Promise<void> {
   const computed = performance.now();
 
   // Write the haircuts, then the report; each lands only when complete.
-  const sink = new Sink(outFile);
+  const sink = new Sink(outFile ?? null);
   const charged = await writeRows(sink, table, new Int32Array(book.haircuts.buffer, book.haircuts.byteOffset, 2 * n), decimals);
   const outputSha256 = await sink.close();
   book.free();
@@ -105,8 +106,8 @@ export async function socialize(options: SocializeOptions): Promise<void> {
     };
     reportFile.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
   }
-  outFile?.commit();
-  reportFile?.commit();
+  // Only now, with every output complete, does any of them replace a file.
+  commitAll([outFile ?? null, reportFile ?? null]);
 
   if (!options.quiet) {
     const amount = (units: bigint) => formatUnits(units, decimals);
@@ -186,14 +187,6 @@ function formatOf(file: string): 'csv' | 'jsonl' {
   if (extension === '.csv') return 'csv';
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
   throw new UsageError(`cannot tell the format of ${file}: expected a .csv, .jsonl or .ndjson file, or - for CSV on stdin`);
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    throw new UsageError(`cannot read ${file}: no such file`);
-  }
 }
 
 function round(ms: number): number {

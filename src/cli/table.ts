@@ -4,6 +4,12 @@
 // hash set over the identifiers. About 30 bytes per account plus the
 // identifiers' own bytes while reading, 16 after; no object per row.
 
+/**
+ * The longest field (CSV) or line (JSON Lines) the readers take: 16 MiB. A longer
+ * one is an error at its start, most often a quote opened and never closed.
+ */
+export const MAX_FIELD_BYTES = 16 << 20;
+
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;

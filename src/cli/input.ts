@@ -1,0 +1,125 @@
+// Where rows come from: a file opened and checked before any work, or stdin,
+// read in chunks; a regular file that changes size or is rewritten while it is
+// read is an error (a cut last row would otherwise parse as a smaller amount).
+
+import { closeSync, fstatSync, openSync, read, type BigIntStats } from 'node:fs';
+import { EnvironmentError } from './errors.js';
+
+/** Bytes per read: large enough that a 10^7-row file takes a few hundred reads. */
+const CHUNK = 1 << 20;
+
+/** A file's identity on its device: two paths with the same identity are the same file (hard links, symlinks). */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+  /** Whether it is a character device (a terminal, /dev/null), which several names may share harmlessly. */
+  device: boolean;
+}
+
+/** The identity of an fstat/stat result (bigint: inode numbers may pass 2^53). */
+export function identityOf(stats: BigIntStats): FileIdentity {
+  return { dev: stats.dev, ino: stats.ino, device: stats.isCharacterDevice() };
+}
+
+function readAt(fd: number, buffer: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (error, bytes) => (error ? reject(error) : resolve(bytes))));
+}
+
+/** An input opened for reading: a file by path, or stdin for `-`. */
+export class InputSource {
+  /** The name used in messages and the report (`<stdin>` for `-`). */
+  readonly name: string;
+  /** The size at open for regular files, else 0 (unknown). */
+  readonly size: number;
+  /** What the input is on disk, or null (stdin from a pipe or terminal has none worth checking). */
+  readonly identity: FileIdentity | null;
+  readonly #fd: number;
+  readonly #regular: boolean;
+  readonly #opened: BigIntStats | null;
+  /** Bytes read so far. */
+  bytesRead = 0;
+
+  private constructor(name: string, fd: number, stats: BigIntStats | null) {
+    this.name = name;
+    this.#fd = fd;
+    this.#opened = stats;
+    this.#regular = stats?.isFile() ?? false;
+    this.size = this.#regular ? Number(stats!.size) : 0;
+    this.identity = stats ? identityOf(stats) : null;
+  }
+
+  /**
+   * Opens `path` (`-`: stdin) and checks it can be read: an EnvironmentError
+   * naming the path when it is missing, a directory or not readable.
+   */
+  static open(path: string): InputSource {
+    if (path === '-') {
+      let stats: BigIntStats | null = null;
+      try {
+        stats = fstatSync(0, { bigint: true });
+      } catch { /* no stdin to describe */ }
+      // stdin redirected from a file (`< a.csv`) is that file: it must not also be an output.
+      return new InputSource('<stdin>', -1, stats);
+    }
+    if (path === '') throw new EnvironmentError('read', path, 'an empty file name');
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      throw new EnvironmentError('read', path, error);
+    }
+    const stats = fstatSync(fd, { bigint: true });
+    if (stats.isDirectory()) {
+      closeSync(fd);
+      throw new EnvironmentError('read', path, 'is a directory; expected an account file');
+    }
+    return new InputSource(path, fd, stats);
+  }
+
+  /** The input's bytes in chunks (plain Uint8Array views, never reused). */
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    if (this.#fd < 0) {
+      for await (const buffer of process.stdin as AsyncIterable<Uint8Array>) {
+        // Plain Uint8Array views only: mixing Buffer and Uint8Array makes the parser's loads polymorphic.
+        const chunk = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+        this.bytesRead += chunk.length;
+        yield chunk;
+      }
+      return;
+    }
+    for (;;) {
+      const buffer = new Uint8Array(CHUNK);
+      let bytes: number;
+      try {
+        bytes = await readAt(this.#fd, buffer);
+      } catch (error) {
+        throw new EnvironmentError('read', this.name, error);
+      }
+      if (bytes === 0) return;
+      this.bytesRead += bytes;
+      yield buffer.subarray(0, bytes);
+    }
+  }
+
+  /**
+   * A regular file must still have the size and modification time it had at open
+   * and, once read to its end (`whole`), have given exactly that many bytes. An
+   * EnvironmentError otherwise.
+   */
+  checkUnchanged(whole: boolean): void {
+    if (!this.#regular || this.#fd < 0) return;
+    const now = fstatSync(this.#fd, { bigint: true });
+    const then = this.#opened!;
+    const changed = (whole && BigInt(this.bytesRead) !== then.size) || now.size !== then.size || now.mtimeNs !== then.mtimeNs;
+    if (changed) {
+      const grew = Math.max(this.bytesRead, Number(now.size)) > this.size;
+      throw new EnvironmentError('read', this.name,
+        `the file ${grew ? 'grew' : 'changed'} while it was read (${this.size} bytes at the start, ${this.bytesRead} read, ${now.size} now); nothing was written, run again once it is complete`);
+    }
+  }
+
+  /** Closes the file (stdin stays open). */
+  close(): void {
+    if (this.#fd >= 0) closeSync(this.#fd);
+  }
+}

@@ -1,0 +1,170 @@
+// The account-file readers in process: one grammar, stated case by case, and
+// "streamed equals one-shot": however the bytes are split into chunks, the rows
+// read (or the error) are the same, byte for byte.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../src/cli/csv.js';
+import { parseUnits } from '../src/cli/decimal.js';
+import { quote, shorten } from '../src/cli/errors.js';
+import { readJsonLines } from '../src/cli/jsonl.js';
+import { AccountTable, MAX_FIELD_BYTES } from '../src/cli/table.js';
+
+const encoder = new TextEncoder();
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** `bytes` as chunks of the given sizes (cycled), each a fresh copy. */
+async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const size = Math.max(1, sizes[k % sizes.length]!);
+    yield bytes.slice(at, at + size);
+    at += size;
+  }
+}
+
+/** What a reader made of the input: each row's identifier (hex) and profit, or the error's message. */
+async function outcome(format: 'csv' | 'jsonl', bytes: Uint8Array, sizes: number[], decimals = 2): Promise<string[] | string> {
+  const table = new AccountTable();
+  try {
+    await (format === 'csv' ? readCsv : readJsonLines)(chunked(bytes, sizes), 'f', decimals, table);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  table.sealed();
+  return Array.from({ length: table.rows }, (_, row) => {
+    const { words, offset } = table.profitWords(row);
+    return `${hex(table.idOf(row))}=${(BigInt(words[offset + 1]!) << 32n) | BigInt(words[offset]! >>> 0)}`;
+  });
+}
+
+const csv = (text: string) => outcome('csv', encoder.encode(text), [1 << 20]);
+const jsonl = (text: string | Uint8Array) => outcome('jsonl', typeof text === 'string' ? encoder.encode(text) : text, [1 << 20]);
+const id = (text: string) => hex(encoder.encode(text));
+
+describe('the CSV grammar, case by case', () => {
+  it('records end in LF or CRLF, and a CR as the last byte ends the last record', async () => {
+    expect(await csv('account,profit\na,1\r\nb,2\n')).toEqual([`${id('a')}=100`, `${id('b')}=200`]);
+    expect(await csv('account,profit\na,1\r')).toEqual([`${id('a')}=100`]);
+    expect(await csv('account,profit\na,"1"\r')).toEqual([`${id('a')}=100`]);
+    expect(await csv('account,profit\n"a",1\r')).toEqual([`${id('a')}=100`]);
+  });
+
+  it('a bare CR elsewhere is an error, except inside quotes', async () => {
+    expect(await csv('account,profit\na\rb,1\n')).toMatch(/^f:2:2: carriage return \(CR\) not followed by a line feed in an unquoted field/);
+    expect(await csv('account,profit\na,1\rb,2\n')).toMatch(/^f:2:4: carriage return/);
+    expect(await csv('account,profit\n"a\rb",1\n')).toEqual([`${id('a\rb')}=100`]);
+  });
+
+  it('a byte-order mark is skipped before the header only; elsewhere it is data', async () => {
+    expect(await csv('\uFEFFaccount,profit\na,1\n')).toEqual([`${id('a')}=100`]);
+    expect(await csv('account,profit\nacct,\uFEFF75438.95\n')).toBe('f:2:6: profit "\\uFEFF75438.95" is not a decimal number; expected an optional "-", digits, and optionally "." with up to 2 fraction digits');
+    expect(await csv('account,profit\n\uFEFFacct,1\n')).toEqual([`${id('\uFEFFacct')}=100`]);
+    expect(await csv('account,\uFEFFprofit\na,1\n')).toMatch(/the header lacks profit/);
+  });
+
+  it('blank lines: at the end they are nothing, before a record an error naming the first', async () => {
+    expect(await csv('account,profit\na,1\n\n\r\n\n')).toEqual([`${id('a')}=100`]);
+    expect(await csv('account,profit\na,1\n\n\nb,2\n')).toBe('f:3:1: found an empty line; expected 2 fields as in the header');
+    expect(await csv('\naccount,profit\na,1\n')).toBe('f:1:1: found an empty line; expected a header naming the columns account and profit');
+  });
+
+  it('an empty file, or one of blank lines, is an error; a header alone is an empty book', async () => {
+    expect(await csv('')).toMatch(/^f:1:1: empty file/);
+    expect(await csv('\n\n')).toMatch(/^f:1:1: empty file/);
+    expect(await csv('account,profit\n')).toEqual([]);
+  });
+
+  it(`a field past ${MAX_FIELD_BYTES / 2 ** 20} MiB is an error at its start (a quote never closed says so)`, async () => {
+    const long = 'x'.repeat(MAX_FIELD_BYTES + 1);
+    expect(await outcome('csv', encoder.encode(`account,profit\n${long},1\n`), [1 << 20])).toBe(`f:2:1: field longer than 16 MiB (the longest a field may be)`);
+    const open = `account,profit\na,1\n"b,1\n${'c,1\n'.repeat(MAX_FIELD_BYTES / 4 + 1)}`;
+    expect(await outcome('csv', encoder.encode(open), [1 << 20])).toBe('f:3:1: field longer than 16 MiB (the longest a field may be); is a closing quote missing?');
+    const table = new AccountTable();
+    await readCsv(chunked(encoder.encode(`account,profit\n${'y'.repeat(MAX_FIELD_BYTES)},1\n`), [1 << 16]), 'f', 2, table);
+    expect([table.rows, table.idOf(0).length]).toEqual([1, MAX_FIELD_BYTES]);
+  });
+});
+
+describe('the JSON Lines grammar, case by case', () => {
+  it('identifiers are kept byte for byte: invalid UTF-8 and lone surrogates are errors, not U+FFFD', async () => {
+    const bad = new Uint8Array([...encoder.encode('{"account":"'), 0xff, 0xfe, ...encoder.encode('","profit":1}\n')]);
+    expect(await jsonl(bad)).toBe('f:1:13: not valid UTF-8; expected a UTF-8 text file (identifiers are kept byte for byte)');
+    const overlong = new Uint8Array([...encoder.encode('{"account":"é'), 0xc0, 0xaf, ...encoder.encode('","profit":1}\n')]);
+    expect(await jsonl(overlong)).toMatch(/^f:1:15: not valid UTF-8/);
+    expect(await jsonl('{"account":"a\\ud800","profit":1}\n{"account":"a\\ud801","profit":1}\n')).toBe(
+      'f:1:2: account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 identifier can hold');
+    expect(await jsonl('{"account":"\\udc00x","profit":1}\n')).toMatch(/lone surrogate/);
+    expect(await jsonl('{"account":"\\ud83d\\ude00","profit":1}\n{"account":"é","profit":2}\n')).toEqual([`${id('😀')}=100`, `${id('é')}=200`]);
+  });
+
+  it('an empty file is an error as in CSV; blank lines are skipped; CRLF and a start BOM are fine', async () => {
+    expect(await jsonl('')).toMatch(/^f:1:1: empty file; expected one JSON object per line/);
+    expect(await jsonl('\n  \n\r\n')).toMatch(/^f:1:1: empty file/);
+    expect(await jsonl('\uFEFF{"account":"a","profit":1}\r\n\n{"account":"b","profit":"2"}')).toEqual([`${id('a')}=100`, `${id('b')}=200`]);
+  });
+
+  it('a byte-order mark inside a profit is no number', async () => {
+    expect(await jsonl('{"account":"a","profit":"\uFEFF5"}\n')).toMatch(/^f:1:16: profit "\\uFEFF5" is not a decimal number/);
+  });
+
+  it('columns count bytes', async () => {
+    expect(await jsonl('{"note":"ééé","account":"a","profit":1.5}\n')).toMatch(/^f:1:32: profit 1\.5 is a fractional JSON number/);
+  });
+
+  it(`a line past ${MAX_FIELD_BYTES / 2 ** 20} MiB is an error`, async () => {
+    const long = `{"account":"${'x'.repeat(MAX_FIELD_BYTES)}","profit":1}\n`;
+    expect(await outcome('jsonl', encoder.encode(long), [1 << 20])).toBe('f:1:1: line longer than 16 MiB (the longest a line may be); expected one object per line');
+  });
+});
+
+describe('values in messages', () => {
+  it('are shortened past 80 characters', async () => {
+    const digits = '1'.repeat(1_000_000);
+    const message = await csv(`account,profit\na,${digits}\n`);
+    expect(message).toMatch(/^f:2:3: profit "1{48}…\(999936 more characters\)…1{16}" is outside the signed 64-bit range at 2 decimals$/);
+    expect(await jsonl(`{"account":"a","profit":${digits}.5}\n`)).toMatch(/^f:1:16: profit 1{48}…\(999938 more characters\)…/);
+    const dup = 'z'.repeat(500);
+    expect(await csv(`account,profit\n${dup},1\n${dup},2\n`)).toBe(`f:3:1: account ${quote(dup)} repeats line 2; identifiers must be unique`);
+    expect(shorten('a'.repeat(80))).toBe('a'.repeat(80));
+    expect(shorten('a'.repeat(81)).length).toBeLessThan(100);
+  });
+
+  it('a huge run of digits is refused without building a huge number', () => {
+    expect(() => parseUnits('9'.repeat(5_000_000), 0)).toThrow(/outside the signed 64-bit range/);
+    expect(parseUnits('0'.repeat(1000) + '5', 0)).toBe(5n);
+  });
+});
+
+describe('streamed equals one-shot, whatever the chunks', () => {
+  // Bytes from the characters the grammar cares about, so that quotes, CRs and line
+  // breaks land on every side of every chunk boundary; errors must match too.
+  const piece = fc.constantFrom('a', 'b', ',', '"', '""', '\r', '\n', '\r\n', '1', '2.5', '-', '.', '\uFEFF', 'é', '{', '}', ':', '"account"', '"profit"');
+  const body = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(''));
+  const sizes = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 6 });
+
+  it('CSV', async () => {
+    await fc.assert(fc.asyncProperty(body, sizes, async (text, split) => {
+      const bytes = encoder.encode(`account,profit\n${text}`);
+      expect(await outcome('csv', bytes, split)).toEqual(await outcome('csv', bytes, [bytes.length]));
+    }), { numRuns: 2000 });
+  });
+
+  it('CSV with valid rows', async () => {
+    const field = fc.string({ unit: fc.constantFrom('x', ',', '"', '\r', '\n', 'é'), maxLength: 8 });
+    const rows = fc.uniqueArray(fc.tuple(field.filter((s) => s.length > 0), fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n })), { selector: ([name]) => name, maxLength: 12 });
+    await fc.assert(fc.asyncProperty(rows, sizes, fc.constantFrom('\n', '\r\n'), async (list, split, eol) => {
+      const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+      const text = `account,profit${eol}${list.map(([name, units]) => `${cell(name)},${units}`).join(eol)}${eol}`;
+      const bytes = encoder.encode(text);
+      const expected = list.map(([name, units]) => `${id(name)}=${units * 100n}`);
+      expect(await outcome('csv', bytes, split)).toEqual(expected);
+      expect(await outcome('csv', bytes, [bytes.length])).toEqual(expected);
+    }), { numRuns: 1000 });
+  });
+
+  it('JSON Lines', async () => {
+    await fc.assert(fc.asyncProperty(body, sizes, async (text, split) => {
+      const bytes = encoder.encode(`{"account":"x","profit":1}\n${text}`);
+      expect(await outcome('jsonl', bytes, split)).toEqual(await outcome('jsonl', bytes, [bytes.length]));
+    }), { numRuns: 2000 });
+  });
+});
