@@ -30,7 +30,7 @@ for (const target of targets) {
     `// ${bytes.length} bytes, sha256 ${sha256}`,
     '',
     `/** The '${target}' build of the AssemblyScript core (assembly/), base64-encoded. */`,
-    `export const wasmBase64 = '${bytes.toString('base64')}';`,
+    `export const wasmBase64: string = '${bytes.toString('base64')}';`,
     '',
   ].join('\n');
   writeFileSync(new URL(`src/wasm/${target}.ts`, root), module);

@@ -22,15 +22,25 @@ interface Views {
   caps: BigInt64Array | null;
 }
 
+declare global {
+  // `Symbol.dispose` for consumers whose lib predates it (ES2022 without esnext or
+  // @types/node): declared the way lib.esnext.disposable and @types/node declare it,
+  // so it merges with theirs where they are present.
+  interface SymbolConstructor {
+    /** The method `using` declarations call at the end of their block (TC39 explicit resource management). */
+    readonly dispose: unique symbol;
+  }
+}
+
 /** What a book's socialize and socializePools take besides the pools: the plain options, and weights and caps. */
 export interface BookParams extends SocializeParams {
   /**
    * Split by weight, with caps (see `SocializeInput.weights`): the book's own
    * `weights` view (no copy), or any other column, copied into it.
    */
-  weights?: Profits;
+  weights?: Profits | undefined;
   /** With `weights`: the book's own `caps` view, or any other column, copied into it. Default max(profit, 0). */
-  caps?: Profits;
+  caps?: Profits | undefined;
 }
 
 /** The options of a book's `socializePools`. */
@@ -43,6 +53,15 @@ interface Weighting {
   /** Whether caps were given (else they are max(profit, 0)). */
   capsGiven: boolean;
 }
+
+/**
+ * Books dropped without `free()` give their memory back once garbage-collected: their
+ * columns are retired (kept out of use until every view of the memory is detached,
+ * since a view taken from the book may outlive it), exactly as `free()` retires them.
+ */
+const dropped = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<{ core: Core; columns: Columns }>(({ core, columns }) => core.freeColumns(columns, true))
+  : null;
 
 /**
  * A book of accounts held in engine memory, made by `engine.createBook(n)`.
@@ -70,6 +89,8 @@ export class Book {
     this.#core = core;
     this.#columns = columns;
     this.length = length;
+    // The held value shares `columns` (optional columns are added to it later), never the book.
+    dropped?.register(this, { core, columns }, this);
     core.zero(columns.profits, 8 * length);
     core.zero(columns.haircuts, 8 * length);
     core.zero(columns.exempt, length);
@@ -215,6 +236,7 @@ export class Book {
    */
   free(): void {
     if (this.#core === null) return;
+    dropped?.unregister(this);
     // Views made for an earlier buffer are detached already; only attached ones need the columns kept out of use.
     this.#core.freeColumns(this.#columns, this.#viewsOf === this.#core.buffer);
     this.#core = null;

@@ -37,7 +37,7 @@ export interface LoadOptions {
    * `'scalar'`; `'debug-simd'` and `'debug-scalar'` check the kernels'
    * invariants at run time. Every variant gives the same results bit for bit.
    */
-  variant?: Variant;
+  variant?: Variant | undefined;
 }
 
 /** Checks an account count against the capacity; `field` names it in the error. */

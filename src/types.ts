@@ -23,15 +23,15 @@ export interface SocializeParams {
   /** The deficit left by the bankrupt account(s); 0 ≤ loss ≤ 2^63 − 1. */
   loss: Amount;
   /** What the insurance fund can pay first; 0 ≤ insuranceFund ≤ 2^63 − 1. Default 0. */
-  insuranceFund?: Amount;
+  insuranceFund?: Amount | undefined;
   /** The rounding policy; default `'largest-remainder'`. */
-  rounding?: Rounding;
+  rounding?: Rounding | undefined;
   /**
    * Under largest remainder, equal remainders go first to ascending
    * `splitmix64(tieSeed XOR index)` (unsigned 64-bit), then to the lower index.
    * Without it, the lower index first.
    */
-  tieSeed?: bigint;
+  tieSeed?: bigint | undefined;
 }
 
 /** The input of `engine.socialize` and `socializeReference`. */
@@ -43,15 +43,15 @@ export interface SocializeInput extends SocializeParams {
    * haircut 0, not counted in `totalProfit` or `profitableAccounts` (house, fee and
    * market-maker accounts).
    */
-  exempt?: Uint8Array | readonly boolean[];
+  exempt?: Uint8Array | readonly boolean[] | undefined;
   /**
    * Split by these weights (one non-negative signed 64-bit value per account, e.g.
    * position size or open interest) instead of by profit, never taking more than
    * each account's cap: water-filling. Eligible: weight > 0, cap > 0, not exempt.
    */
-  weights?: Profits;
+  weights?: Profits | undefined;
   /** With `weights`: the most each account may pay (non-negative); default max(profit, 0). */
-  caps?: Profits;
+  caps?: Profits | undefined;
 }
 
 /**
@@ -95,15 +95,15 @@ export interface PoolParams {
   /** The pool's deficit; 0 ≤ loss ≤ 2^63 − 1. */
   loss: Amount;
   /** The pool's own insurance fund; default 0. */
-  insuranceFund?: Amount;
+  insuranceFund?: Amount | undefined;
 }
 
 /** Options shared by every pool of a `socializePools` call. */
 export interface PoolOptions {
   /** The rounding policy of every pool; default `'largest-remainder'`. */
-  rounding?: Rounding;
+  rounding?: Rounding | undefined;
   /** Seeded ties, by each account's index in the whole book. */
-  tieSeed?: bigint;
+  tieSeed?: bigint | undefined;
 }
 
 /** The input of `engine.socializePools` and `socializePoolsReference`. */
@@ -115,11 +115,11 @@ export interface SocializePoolsInput extends PoolOptions {
   /** One entry per pool. */
   pools: readonly PoolParams[];
   /** As for `socialize`: a non-zero entry makes the account ineligible in its pool. */
-  exempt?: Uint8Array | readonly boolean[];
+  exempt?: Uint8Array | readonly boolean[] | undefined;
   /** As for `socialize`: each pool is split by weight, with caps. */
-  weights?: Profits;
+  weights?: Profits | undefined;
   /** As for `socialize`, with `weights`. */
-  caps?: Profits;
+  caps?: Profits | undefined;
 }
 
 /** Every account's haircut, and one summary per pool (exactly `socialize` on that pool alone). */
@@ -142,9 +142,9 @@ export interface IndexDeltaInput {
   /** The index's fixed-point scale, e.g. 10n ** 9n; 1 ≤ scale ≤ 2^63 − 1. */
   scale: Amount;
   /** delta = ceil (`'up'`, default) or floor (`'down'`) of loss × scale / Σ|units|. */
-  rounding?: IndexRounding;
+  rounding?: IndexRounding | undefined;
   /** Each charge = ceil (`'up'`, default) or floor (`'down'`) of |units[i]| × delta / scale. */
-  chargeRounding?: IndexRounding;
+  chargeRounding?: IndexRounding | undefined;
 }
 
 /** A per-unit index delta and what it charges each account. */

@@ -3,13 +3,15 @@
 // haircuts and every total); the demo page must run a scenario from a click
 // with no console error; a Vite bundle of the package must work as is.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../scripts/serve.mjs';
+import { installPackedPackage, type Consumer } from './consumer.js';
 import { loadEngine } from '../src/index.js';
 import { generateProfits, type Profile } from '../src/scenario.js';
 import type { SocializeResult } from '../src/types.js';
@@ -56,8 +58,11 @@ if (!haveChromium && !required) {
   console.log(`browser suite did not run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; CI=true makes this a failure)`);
 }
 
+let consumer: Consumer | undefined;
+
 beforeAll(async () => {
   if (!haveChromium && !required) return;
+  consumer = installPackedPackage();
   if (!haveChromium) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
   }
@@ -69,6 +74,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  consumer?.dispose();
   await browser?.close();
   for (const server of servers) server.close();
 });
@@ -81,14 +87,15 @@ const CASES: [Profile, number, number, string, string][] = [
 ];
 
 describe.skipIf(!haveChromium && !required)('in Chromium', () => {
-  it('gives the same results as Node, bit for bit, for fixed seeds (unbundled ES modules)', async () => {
-    const base = await serveAt(new URL('.', root).pathname);
+  it('gives the same results as Node, bit for bit, for fixed seeds (the installed tarball, unbundled ES modules)', async () => {
+    writeFileSync(join(consumer!.dir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><title>socialized-loss, unbundled</title>');
+    const base = await serveAt(consumer!.dir);
     const { page, errors } = await newPage();
-    await page.goto(`${base}/web/`);
+    await page.goto(`${base}/index.html`);
     // A string, not a function: the test runner would rewrite a function's import() for Node.
     const inBrowser = (await page.evaluate(`(async (cases) => {
-      const { loadEngine } = await import('/dist/index.js');
-      const { generateProfits } = await import('/dist/scenario.js');
+      const { loadEngine } = await import('/node_modules/socialized-loss/dist/index.js');
+      const { generateProfits } = await import('/node_modules/socialized-loss/dist/scenario.js');
       const engine = await loadEngine();
       const hex = (bytes) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
       const out = [];
@@ -134,9 +141,13 @@ describe.skipIf(!haveChromium && !required)('in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('works bundled by Vite', async () => {
-    const outDir = new URL('build/vite-example/', root).pathname;
-    await build({ root: new URL('examples/vite/', root).pathname, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  it('works bundled by Vite (examples/vite, in a project that installed the tarball)', async () => {
+    // The example's page and script as a user would have them; no alias: the package resolves from node_modules.
+    const app = join(consumer!.dir, 'vite-app');
+    mkdirSync(app, { recursive: true });
+    for (const name of ['index.html', 'main.js']) copyFileSync(new URL(`examples/vite/${name}`, root), join(app, name));
+    const outDir = join(app, 'dist');
+    await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
     const base = await serveAt(outDir);
     const { page, errors } = await newPage();
     await page.goto(`${base}/index.html`);
