@@ -290,6 +290,152 @@ describe.skipIf(!root || !linux)('a full disk (a 1 MiB tmpfs)', () => {
   });
 });
 
+describe('found by a hostile review', () => {
+  it('`..` after a symlinked directory is resolved as the kernel does: the input is not replaced', () => {
+    mkdirSync(join(dir, 'dd/data'), { recursive: true });
+    mkdirSync(join(dir, 'dd/elsewhere/deep'), { recursive: true });
+    writeFileSync(join(dir, 'dd/data/accounts.csv'), ACCOUNTS);
+    symlinkSync('../elsewhere/deep', join(dir, 'dd/data/link')); // the kernel reads data/link/.. as elsewhere/
+    const r = run(['socialize', 'dd/data/accounts.csv', ...split, '--out', 'dd/elsewhere/../data/accounts.csv']);
+    expect(r.stderr).toMatch(/are the same file/);
+    writeFileSync(join(dir, 'dd/elsewhere/accounts.csv'), 'KERNEL-TARGET\n');
+    const moved = run(['socialize', 'dd/data/accounts.csv', ...split, '--out', 'dd/data/link/../accounts.csv']);
+    expect(moved.status).toBe(0);
+    expect(read('dd/data/accounts.csv')).toBe(ACCOUNTS);
+    expect(read('dd/elsewhere/accounts.csv')).toBe(HAIRCUTS); // the file the path names, physically
+  });
+
+  it('a signal while the outputs are being written ends the run by that signal, with nothing replaced', async () => {
+    writeFileSync(join(dir, 'late-signal.csv'), ACCOUNTS);
+    await writeAccountFile(join(dir, 'write-phase.csv'), 1_000_000, 4);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      file('w-out.csv', 'OLD\n');
+      file('w-report.json', 'OLD REPORT\n');
+      const child = spawn(process.execPath, [bin, 'socialize', 'write-phase.csv', '--loss', '1000', '--decimals', '6', '--out', 'w-out.csv', '--report', 'w-report.json', '--quiet'], { cwd: dir });
+      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+      // Writing has begun once the temporary output has bytes in it.
+      for (let tries = 0; tries < 5000; tries++) {
+        const temporary = readdirSync(dir).find((name) => name.startsWith('.w-out.csv.') && name.endsWith('.tmp'));
+        if (temporary !== undefined && statSync(join(dir, temporary), { throwIfNoEntry: false })?.size) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      child.kill(signal);
+      const [code, ended] = await exited;
+      expect(ended ?? code).toBe(signal);
+      expect(read('w-out.csv')).toBe('OLD\n');
+      expect(read('w-report.json')).toBe('OLD REPORT\n');
+      expect(temporaries()).toEqual([]);
+    }
+  });
+
+  it.skipIf(!linux)('stdin redirected from a regular file that is truncated while read is an error', async () => {
+    writeFileSync(join(dir, 'stdin-cut.csv'), readFileSync(join(dir, 'write-phase.csv')));
+    const fd = openSync(join(dir, 'stdin-cut.csv'), 'r');
+    const child = spawn(process.execPath, [bin, 'socialize', '-', '--loss', '1000', '--decimals', '6', '--out', 'stdin-cut-out.csv', '--quiet'], { cwd: dir, stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    // The temporary output exists once the input was opened and checked.
+    while (!readdirSync(dir).some((name) => name.startsWith('.stdin-cut-out.csv.'))) await new Promise((resolve) => setTimeout(resolve, 2));
+    truncateSync(join(dir, 'stdin-cut.csv'), 1_000_003);
+    const [code] = await exited;
+    expect(stderr).toMatch(/^socialized-loss: cannot read <stdin>: the file changed while it was read/);
+    expect(code).toBe(2);
+  });
+
+  it('stdout redirected to a file: `--out /dev/stdout >> log` appends to it, and stdout cannot be the input', () => {
+    file('in.csv', ACCOUNTS);
+    file('log.txt', 'important log\n');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" socialize in.csv ${split.join(' ')} --out /dev/stdout >> log.txt`], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(read('log.txt')).toBe(`important log\n${HAIRCUTS}`);
+    const self = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" socialize in.csv ${split.join(' ')} >> in.csv`], { cwd: dir, encoding: 'utf8' });
+    expect(self.status).toBe(2);
+    expect(self.stderr).toMatch(/stdout and the input in\.csv are the same file/);
+    expect(read('in.csv')).toBe(ACCOUNTS);
+  });
+
+  it.skipIf(!root || !linux)('two spellings of one new file through a bind mount are the same file', () => {
+    file('in.csv', ACCOUNTS);
+    mkdirSync(join(dir, 'bind-a'), { recursive: true });
+    mkdirSync(join(dir, 'bind-b'), { recursive: true });
+    expect(spawnSync('mount', ['--bind', join(dir, 'bind-a'), join(dir, 'bind-b')]).status).toBe(0);
+    try {
+      const r = run(['socialize', 'in.csv', ...split, '--out', 'bind-a/x.csv', '--report', 'bind-b/x.csv']);
+      expect(r.stderr).toMatch(/--report bind-b\/x\.csv and --out bind-a\/x\.csv are the same file/);
+      expect(readdirSync(join(dir, 'bind-a'))).toEqual([]);
+    } finally {
+      spawnSync('umount', [join(dir, 'bind-b')]);
+    }
+  });
+
+  it.skipIf(!nobodyCanRun)('a file of another user in a sticky directory is refused before any work, and nothing is left behind', () => {
+    chmodSync(dir, 0o777);
+    mkdirSync(join(dir, 'sticky'), { recursive: true });
+    chmodSync(join(dir, 'sticky'), 0o1777);
+    file('sticky/theirs.csv', 'THEIRS\n');
+    chmodSync(join(dir, 'sticky/theirs.csv'), 0o666);
+    file('in.csv', ACCOUNTS);
+    const r = run(['socialize', 'in.csv', ...split, '--out', 'sticky/theirs.csv'], { uid: 65534 });
+    expect(r.stderr).toBe('socialized-loss: cannot write sticky/theirs.csv: is owned by another user in a sticky directory (such as /tmp): it cannot be replaced\n');
+    expect(r.status).toBe(2);
+    expect(readdirSync(join(dir, 'sticky'))).toEqual(['theirs.csv']);
+  });
+
+  it('a named pipe with no writer (input) or no reader (output) still ends on SIGTERM', async () => {
+    file('in.csv', ACCOUNTS);
+    for (const [name, args] of [['in-fifo.csv', (f: string) => ['socialize', f, ...split]], ['out-fifo.csv', (f: string) => ['socialize', 'in.csv', ...split, '--out', f]]] as const) {
+      expect(spawnSync('mkfifo', [join(dir, name)]).status).toBe(0);
+      const child = spawn(process.execPath, [bin, ...args(name)], { cwd: dir });
+      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      child.kill('SIGTERM');
+      const [code, signal] = await exited;
+      expect(signal ?? code).toBe('SIGTERM');
+    }
+  });
+
+  it('exit 2, not 1, for a bad row even when stderr is closed', () => {
+    file('bad-row.csv', 'account,profit\na,x\n');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" socialize bad-row.csv ${split.join(' ')} 2>&-`], { cwd: dir });
+    expect(r.status).toBe(2);
+  });
+
+  it('a replaced file keeps its set-user-ID and set-group-ID bits', () => {
+    file('in.csv', ACCOUNTS);
+    file('special.csv', 'old\n');
+    chmodSync(join(dir, 'special.csv'), 0o6755);
+    expect(run(['socialize', 'in.csv', ...split, '--out', 'special.csv']).status).toBe(0);
+    expect(statSync(join(dir, 'special.csv')).mode & 0o7777).toBe(0o6755);
+  });
+
+  it('a long output name (250 bytes) can be written: the temporary name stays within 255', () => {
+    file('in.csv', ACCOUNTS);
+    const long = `${'n'.repeat(246)}.csv`;
+    expect(run(['socialize', 'in.csv', ...split, '--out', long]).status).toBe(0);
+    expect(read(long)).toBe(HAIRCUTS);
+  });
+
+  it('command-line values are shortened in messages', () => {
+    const r = run(['demo', ...Array.from({ length: 15 }, () => 'x'.repeat(120_000))]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.length).toBeLessThan(300);
+    expect(run(['x'.repeat(100_000)]).stderr.length).toBeLessThan(300);
+  });
+
+  it('stdin that is a directory says so', () => {
+    const fd = openSync(dir, 'r');
+    try {
+      const r = spawnSync(process.execPath, [bin, 'socialize', '-', ...split], { cwd: dir, encoding: 'utf8', stdio: [fd, 'pipe', 'pipe'] });
+      expect(r.stderr).toBe('socialized-loss: cannot read <stdin>: is a directory; expected an account file\n');
+      expect(r.status).toBe(2);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
 if (!root || !linux) {
   console.log(`cli-files: ${!linux ? 'not Linux' : 'not root'}: the device-node, permission and full-disk cases did not run (they need root on Linux)`);
 } else if (!nobodyCanRun) {

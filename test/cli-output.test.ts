@@ -2,12 +2,13 @@
 // directory after it, and all or nothing (a failing rename puts back every
 // output already placed). The failure is made real: a target that becomes a
 // directory between the checks and the commit.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const calls: string[] = [];
+let failLinks = false;
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
@@ -15,6 +16,14 @@ vi.mock('node:fs', async (importOriginal) => {
     fsyncSync: (fd: number) => {
       calls.push(`fsync ${fd}`);
       return fs.fsyncSync(fd);
+    },
+    fsync: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      calls.push(`fsync ${fd}`);
+      return fs.fsync(fd, callback);
+    },
+    linkSync: (from: string, to: string) => {
+      if (failLinks) throw Object.assign(new Error('EMLINK: too many links'), { code: 'EMLINK' });
+      return fs.linkSync(from, to);
     },
     renameSync: (from: string, to: string) => {
       calls.push(`rename ${to.split('/').pop()}`);
@@ -43,7 +52,7 @@ describe('commitAll', () => {
     out!.write(bytes('rows\n'));
     report!.write(bytes('{}\n'));
     calls.length = 0;
-    commitAll([out!, report!]);
+    await commitAll([out!, report!]);
     const renames = calls.flatMap((call, k) => (call.startsWith('rename') ? [k] : []));
     expect(calls.filter((call) => call.startsWith('rename'))).toEqual(['rename a.csv', 'rename b.json']);
     // Two file flushes before the first rename, a directory flush after the last.
@@ -61,7 +70,7 @@ describe('commitAll', () => {
     out!.write(bytes('NEW\n'));
     report!.write(bytes('{}\n'));
     mkdirSync(join(sub, 'report.json')); // the report's rename now fails (EISDIR)
-    expect(() => commitAll([out!, report!])).toThrow(EnvironmentError);
+    await expect(commitAll([out!, report!])).rejects.toThrow(EnvironmentError);
     expect(readFileSync(join(sub, 'out.csv'), 'utf8')).toBe('OLD\n');
     expect(leftovers(sub)).toEqual([]);
   });
@@ -72,8 +81,40 @@ describe('commitAll', () => {
     const [out, report] = await openOutputs([['--out', join(sub, 'fresh.csv')], ['--report', join(sub, 'report.json')]], []);
     out!.write(bytes('NEW\n'));
     mkdirSync(join(sub, 'report.json'));
-    expect(() => commitAll([out!, report!])).toThrow(/cannot write .*report\.json: is a directory \(EISDIR\)/);
+    await expect(commitAll([out!, report!])).rejects.toThrow(/cannot write .*report\.json: is a directory \(EISDIR\)/);
     expect(existsSync(join(sub, 'fresh.csv'))).toBe(false);
     expect(leftovers(sub)).toEqual([]);
+  });
+
+  it('replaces nothing when no way back can be kept for an output placed before another', async () => {
+    const sub = join(dir, 'no-links');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'out.csv'), 'OLD\n');
+    writeFileSync(join(sub, 'report.json'), 'OLD REPORT\n');
+    const [out, report] = await openOutputs([['--out', join(sub, 'out.csv')], ['--report', join(sub, 'report.json')]], []);
+    out!.write(bytes('NEW\n'));
+    report!.write(bytes('{}\n'));
+    failLinks = true;
+    try {
+      await expect(commitAll([out!, report!])).rejects.toThrow(/cannot keep the current file to put it back .*\(EMLINK\)\); nothing was replaced/);
+    } finally {
+      failLinks = false;
+    }
+    expect(readFileSync(join(sub, 'out.csv'), 'utf8')).toBe('OLD\n');
+    expect(readFileSync(join(sub, 'report.json'), 'utf8')).toBe('OLD REPORT\n');
+    expect(leftovers(sub)).toEqual([]);
+  });
+
+  it('writes a temporary file private (0600) and gives it the final mode only when complete', async () => {
+    const sub = join(dir, 'modes');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'shared.csv'), 'OLD\n');
+    chmodSync(join(sub, 'shared.csv'), 0o664);
+    const [out] = await openOutputs([['--out', join(sub, 'shared.csv')]], []);
+    const temporary = readdirSync(sub).find((name) => name.endsWith('.tmp'))!;
+    expect(statSync(join(sub, temporary)).mode & 0o777).toBe(0o600);
+    out!.write(bytes('NEW\n'));
+    await commitAll([out!]);
+    expect(statSync(join(sub, 'shared.csv')).mode & 0o777).toBe(0o664);
   });
 });

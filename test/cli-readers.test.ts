@@ -7,7 +7,7 @@ import { readCsv } from '../src/cli/csv.js';
 import { parseUnits } from '../src/cli/decimal.js';
 import { quote, shorten } from '../src/cli/errors.js';
 import { readJsonLines } from '../src/cli/jsonl.js';
-import { AccountTable, MAX_FIELD_BYTES } from '../src/cli/table.js';
+import { AccountTable, MAX_RECORD_BYTES } from '../src/cli/table.js';
 
 const encoder = new TextEncoder();
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -73,14 +73,16 @@ describe('the CSV grammar, case by case', () => {
     expect(await csv('account,profit\n')).toEqual([]);
   });
 
-  it(`a field past ${MAX_FIELD_BYTES / 2 ** 20} MiB is an error at its start (a quote never closed says so)`, async () => {
-    const long = 'x'.repeat(MAX_FIELD_BYTES + 1);
-    expect(await outcome('csv', encoder.encode(`account,profit\n${long},1\n`), [1 << 20])).toBe(`f:2:1: field longer than 16 MiB (the longest a field may be)`);
-    const open = `account,profit\na,1\n"b,1\n${'c,1\n'.repeat(MAX_FIELD_BYTES / 4 + 1)}`;
-    expect(await outcome('csv', encoder.encode(open), [1 << 20])).toBe('f:3:1: field longer than 16 MiB (the longest a field may be); is a closing quote missing?');
+  it(`a record past ${MAX_RECORD_BYTES / 2 ** 20} MiB is an error at its start (a quote never closed says so), however many fields it has`, async () => {
+    const long = 'x'.repeat(MAX_RECORD_BYTES + 1);
+    expect(await outcome('csv', encoder.encode(`account,profit\n${long},1\n`), [1 << 20])).toBe(`f:2:1: record longer than 16 MiB (the longest a record may be)`);
+    const open = `account,profit\na,1\n"b,1\n${'c,1\n'.repeat(MAX_RECORD_BYTES / 4 + 1)}`;
+    expect(await outcome('csv', encoder.encode(open), [1 << 20])).toBe('f:3:1: record longer than 16 MiB (the longest a record may be); is a closing quote missing?');
+    const manyFields = `account,profit${',c'.repeat(40)}\na,1${`,${'z'.repeat(1 << 20)}`.repeat(40)}\n`;
+    expect(await outcome('csv', encoder.encode(manyFields), [1 << 20])).toBe('f:2:1: record longer than 16 MiB (the longest a record may be)');
     const table = new AccountTable();
-    await readCsv(chunked(encoder.encode(`account,profit\n${'y'.repeat(MAX_FIELD_BYTES)},1\n`), [1 << 16]), 'f', 2, table);
-    expect([table.rows, table.idOf(0).length]).toEqual([1, MAX_FIELD_BYTES]);
+    await readCsv(chunked(encoder.encode(`account,profit\n${'y'.repeat(MAX_RECORD_BYTES - 3)},1\n`), [1 << 16]), 'f', 2, table);
+    expect([table.rows, table.idOf(0).length]).toEqual([1, MAX_RECORD_BYTES - 3]);
   });
 });
 
@@ -110,9 +112,34 @@ describe('the JSON Lines grammar, case by case', () => {
     expect(await jsonl('{"note":"ééé","account":"a","profit":1.5}\n')).toMatch(/^f:1:32: profit 1\.5 is a fractional JSON number/);
   });
 
-  it(`a line past ${MAX_FIELD_BYTES / 2 ** 20} MiB is an error`, async () => {
-    const long = `{"account":"${'x'.repeat(MAX_FIELD_BYTES)}","profit":1}\n`;
+  it(`a line past ${MAX_RECORD_BYTES / 2 ** 20} MiB is an error`, async () => {
+    const long = `{"account":"${'x'.repeat(MAX_RECORD_BYTES)}","profit":1}\n`;
     expect(await outcome('jsonl', encoder.encode(long), [1 << 20])).toBe('f:1:1: line longer than 16 MiB (the longest a line may be); expected one object per line');
+  });
+});
+
+describe('found by a hostile review', () => {
+  it('a byte-order mark split across the first chunks is still the start of the file', async () => {
+    const csvBytes = encoder.encode('\uFEFFaccount,profit\na,1\n');
+    for (const sizes of [[1], [2], [1, 1, 50], [2, 30]]) expect(await outcome('csv', csvBytes, sizes)).toEqual([`${id('a')}=100`]);
+    const jsonBytes = encoder.encode('\uFEFF{"account":"a","profit":1}\n');
+    for (const sizes of [[1], [2], [1, 1, 50]]) expect(await outcome('jsonl', jsonBytes, sizes)).toEqual([`${id('a')}=100`]);
+    expect(await outcome('csv', new Uint8Array([0xef, 0xbb]), [1])).toMatch(/the header lacks account and profit/);
+  });
+
+  it('column names and JSON keys match case-insensitively; a key given twice is an error, not dropped', async () => {
+    expect(await csv('Account,PROFIT\nx,1\n')).toEqual([`${id('x')}=100`]);
+    expect(await csv('account,Account,profit\nx,y,1\n')).toMatch(/^f:1:9: column account appears twice in the header/);
+    expect(await jsonl('{"ACCOUNT":"x","Profit":"1"}\n')).toEqual([`${id('x')}=100`]);
+    expect(await jsonl('{"account":"a","profit":1,"Profit":2}\n')).toBe(
+      'f:1:27: key "Profit" repeats the key at column 16 (keys match case-insensitively); expected each of "account" and "profit" once');
+    expect(await jsonl('{"account":"a","profit":1,"note":1,"NOTE":2}\n')).toEqual([`${id('a')}=100`]);
+  });
+
+  it('a JSON line of other Unicode white space (U+00A0, U+3000, a byte-order mark) is no blank line', async () => {
+    for (const space of ['\u00A0', '\u3000', '\uFEFF']) {
+      expect(await jsonl(`{"account":"a","profit":1}\n${space}\n`)).toMatch(/^f:2:1: not valid JSON/);
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 
 import { DecimalError, parseUnitsInto } from './decimal.js';
 import { InputError, quote } from './errors.js';
-import { MAX_FIELD_BYTES, type AccountTable } from './table.js';
+import { MAX_RECORD_BYTES, withoutByteOrderMark, type AccountTable } from './table.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
@@ -26,12 +26,8 @@ export async function readCsv(
   let parts: Uint8Array[] = [];
   let waiting = 0; // bytes in parts
   let retryAt = 0; // parse again once this many bytes wait
-  let first = true;
   let sized = false;
-  for await (const bytes of chunks) {
-    // A UTF-8 byte-order mark before the header is not part of it (anywhere else it is data).
-    const chunk = first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-    first = false;
+  for await (const chunk of withoutByteOrderMark(chunks)) {
     parts.push(chunk);
     waiting += chunk.length;
     if (waiting < retryAt) continue;
@@ -132,7 +128,7 @@ class CsvRecords {
         const start = i;
         for (;;) {
           if (i >= buffer.length) {
-            if (i - start > MAX_FIELD_BYTES) throw this.#tooLong(openLine, openColumn, true);
+            if (i - pos > MAX_RECORD_BYTES) throw this.#tooLong(firstLine, true);
             if (!last) return -1;
             throw new InputError(this.file, openLine, openColumn, 'quoted field never closed; expected a closing "');
           }
@@ -151,7 +147,7 @@ class CsvRecords {
           }
           i++;
         }
-        if (i - start > MAX_FIELD_BYTES) throw this.#tooLong(openLine, openColumn, true);
+        if (i - pos > MAX_RECORD_BYTES) throw this.#tooLong(firstLine, true);
         this.#starts[fields] = start;
         this.#ends[fields] = i;
         this.#quoted[fields] = 1;
@@ -173,7 +169,7 @@ class CsvRecords {
           if (b === QUOTE) throw new InputError(this.file, line, i - lineStart + 1, 'quote inside an unquoted field; quote the whole field and double the quote');
           i++;
         }
-        if (i - start > MAX_FIELD_BYTES) throw this.#tooLong(line, start - lineStart + 1, false);
+        if (i - pos > MAX_RECORD_BYTES) throw this.#tooLong(firstLine, false);
         if (i >= buffer.length && !last) return -1;
         if (i < buffer.length && buffer[i] === CR && buffer[i + 1] !== LF) {
           // A CR ends a line only before LF, or as the file's last byte; anywhere else it is a stray.
@@ -200,10 +196,10 @@ class CsvRecords {
     }
   }
 
-  /** The error for a field past MAX_FIELD_BYTES starting at `line`:`column`. */
-  #tooLong(line: number, column: number, quoted: boolean): InputError {
+  /** The error for a record past MAX_RECORD_BYTES starting at `line` (`quoted`: a quoted field was still open). */
+  #tooLong(line: number, quoted: boolean): InputError {
     const hint = quoted ? '; is a closing quote missing?' : '';
-    return new InputError(this.file, line, column, `field longer than ${MAX_FIELD_BYTES / 2 ** 20} MiB (the longest a field may be)${hint}`);
+    return new InputError(this.file, line, 1, `record longer than ${MAX_RECORD_BYTES / 2 ** 20} MiB (the longest a record may be)${hint}`);
   }
 
   #row(buffer: Uint8Array, fields: number, line: number): void {
@@ -236,6 +232,7 @@ class CsvRecords {
     for (let f = 0; f < fields; f++) {
       let name = decoder.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
       if (this.#quoted[f]) name = name.replaceAll('""', '"');
+      name = name.toLowerCase(); // column names match case-insensitively
       if (name !== 'account' && name !== 'profit') continue;
       const seen = name === 'account' ? this.#accountColumn : this.#profitColumn;
       if (seen >= 0) throw new InputError(this.file, this.#lineAt[f]!, this.#columnAt[f]!, `column ${name} appears twice in the header`);

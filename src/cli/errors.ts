@@ -58,6 +58,8 @@ const REASONS: Record<string, string> = {
   EINVAL: 'invalid argument',
   ENXIO: 'no such device or address (a socket, or a pipe with no reader)',
   EAGAIN: 'resource temporarily unavailable',
+  EPIPE: 'broken pipe (the reader closed it)',
+  EMLINK: 'too many links to the file',
 };
 
 /** The reason of a Node system error as a short phrase, with its code: "no space left on the device (ENOSPC)". */

@@ -2,7 +2,8 @@
 // read in chunks; a regular file that changes size or is rewritten while it is
 // read is an error (a cut last row would otherwise parse as a smaller amount).
 
-import { closeSync, fstatSync, openSync, read, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, statSync, type BigIntStats } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { EnvironmentError } from './errors.js';
 
 /** Bytes per read: large enough that a 10^7-row file takes a few hundred reads. */
@@ -33,15 +34,21 @@ export class InputSource {
   readonly size: number;
   /** What the input is on disk, or null (stdin from a pipe or terminal has none worth checking). */
   readonly identity: FileIdentity | null;
+  /** The descriptor read (0 for stdin from a file), or −1: stdin read as a stream. */
   readonly #fd: number;
+  /** The handle of a pipe or device opened off the main thread, kept so that it is not collected (and closed) meanwhile. */
+  #handle: FileHandle | null = null;
+  /** Whether the descriptor is this object's to close (not stdin's). */
+  readonly #owned: boolean;
   readonly #regular: boolean;
   readonly #opened: BigIntStats | null;
   /** Bytes read so far. */
   bytesRead = 0;
 
-  private constructor(name: string, fd: number, stats: BigIntStats | null) {
+  private constructor(name: string, fd: number, stats: BigIntStats | null, owned: boolean) {
     this.name = name;
     this.#fd = fd;
+    this.#owned = owned;
     this.#opened = stats;
     this.#regular = stats?.isFile() ?? false;
     this.size = this.#regular ? Number(stats!.size) : 0;
@@ -50,21 +57,30 @@ export class InputSource {
 
   /**
    * Opens `path` (`-`: stdin) and checks it can be read: an EnvironmentError
-   * naming the path when it is missing, a directory or not readable.
+   * naming the path when it is missing, a directory or not readable. A pipe or
+   * a device is opened off the main thread (a named pipe waits for its writer,
+   * and a signal meanwhile still ends the run).
    */
-  static open(path: string): InputSource {
+  static async open(path: string): Promise<InputSource> {
     if (path === '-') {
       let stats: BigIntStats | null = null;
       try {
         stats = fstatSync(0, { bigint: true });
       } catch { /* no stdin to describe */ }
-      // stdin redirected from a file (`< a.csv`) is that file: it must not also be an output.
-      return new InputSource('<stdin>', -1, stats);
+      if (stats?.isDirectory()) throw new EnvironmentError('read', '<stdin>', 'is a directory; expected an account file');
+      // stdin redirected from a file (`< a.csv`) is that file: read and checked as one, and never also an output.
+      return new InputSource('<stdin>', stats?.isFile() ? 0 : -1, stats, false);
     }
     if (path === '') throw new EnvironmentError('read', path, 'an empty file name');
     let fd: number;
+    let handle: FileHandle | null = null;
     try {
-      fd = openSync(path, 'r');
+      if (statSync(path).isFile()) {
+        fd = openSync(path, 'r');
+      } else {
+        handle = await openFile(path, 'r');
+        fd = handle.fd;
+      }
     } catch (error) {
       throw new EnvironmentError('read', path, error);
     }
@@ -73,7 +89,9 @@ export class InputSource {
       closeSync(fd);
       throw new EnvironmentError('read', path, 'is a directory; expected an account file');
     }
-    return new InputSource(path, fd, stats);
+    const source = new InputSource(path, fd, stats, true);
+    source.#handle = handle;
+    return source;
   }
 
   /** The input's bytes in chunks (plain Uint8Array views, never reused). */
@@ -110,7 +128,9 @@ export class InputSource {
     if (!this.#regular || this.#fd < 0) return;
     const now = fstatSync(this.#fd, { bigint: true });
     const then = this.#opened!;
-    const changed = (whole && BigInt(this.bytesRead) !== then.size) || now.size !== then.size || now.mtimeNs !== then.mtimeNs;
+    // stdin may start past the file's beginning (`{ read header; cmd; } < f`): there only size and time are compared.
+    const short = whole && this.#owned && BigInt(this.bytesRead) !== then.size;
+    const changed = short || now.size !== then.size || now.mtimeNs !== then.mtimeNs;
     if (changed) {
       const grew = Math.max(this.bytesRead, Number(now.size)) > this.size;
       throw new EnvironmentError('read', this.name,
@@ -120,6 +140,7 @@ export class InputSource {
 
   /** Closes the file (stdin stays open). */
   close(): void {
-    if (this.#fd >= 0) closeSync(this.#fd);
+    if (this.#handle) void this.#handle.close();
+    else if (this.#owned) closeSync(this.#fd);
   }
 }

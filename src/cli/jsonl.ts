@@ -8,7 +8,7 @@
 
 import { DecimalError, parseUnitsInto } from './decimal.js';
 import { InputError, quote, shorten } from './errors.js';
-import { MAX_FIELD_BYTES, type AccountTable } from './table.js';
+import { MAX_RECORD_BYTES, withoutByteOrderMark, type AccountTable } from './table.js';
 
 const encoder = new TextEncoder();
 const LF = 0x0a, CR = 0x0d;
@@ -25,19 +25,15 @@ export async function readJsonLines(
   let objects = 0;
   const take = (bytes: Uint8Array) => {
     line++;
-    if (bytes.length > MAX_FIELD_BYTES) throw tooLong(file, line);
+    if (bytes.length > MAX_RECORD_BYTES) throw tooLong(file, line);
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
     const text = decodeLine(strict, bytes.subarray(0, end), file, line);
-    if (text.trim() === '') return;
+    if (/^[ \t\r\n]*$/.test(text)) return; // JSON's own white space only: a line of U+00A0 or U+FEFF is no blank line
     objects++;
     readLine(text, file, line, decimals, table, words);
   };
-  let first = true;
   let sized = false;
-  for await (const bytes of chunks) {
-    // A UTF-8 byte-order mark at the start of the file is not part of the first line.
-    const chunk = first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-    first = false;
+  for await (const chunk of withoutByteOrderMark(chunks)) {
     let from = 0;
     for (let lf = chunk.indexOf(LF); lf >= 0; lf = chunk.indexOf(LF, from)) {
       take(parts.length === 0 ? chunk.subarray(from, lf) : join([...parts, chunk.subarray(from, lf)]));
@@ -48,7 +44,7 @@ export async function readJsonLines(
     if (from < chunk.length) {
       parts.push(chunk.subarray(from));
       waiting += chunk.length - from;
-      if (waiting > MAX_FIELD_BYTES) throw tooLong(file, line + 1);
+      if (waiting > MAX_RECORD_BYTES) throw tooLong(file, line + 1);
     }
     if (!sized && table.rows > 0 && expectedBytes > 0) {
       table.expect(Math.ceil((expectedBytes * table.rows) / chunk.length));
@@ -62,7 +58,7 @@ export async function readJsonLines(
 }
 
 function tooLong(file: string, line: number): InputError {
-  return new InputError(file, line, 1, `line longer than ${MAX_FIELD_BYTES / 2 ** 20} MiB (the longest a line may be); expected one object per line`);
+  return new InputError(file, line, 1, `line longer than ${MAX_RECORD_BYTES / 2 ** 20} MiB (the longest a line may be); expected one object per line`);
 }
 
 function join(parts: Uint8Array[]): Uint8Array {
@@ -118,10 +114,11 @@ function readLine(text: string, file: string, line: number, decimals: number, ta
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
     throw new InputError(file, line, 1, 'expected a JSON object with "account" and "profit"');
   }
-  // The members' own text, as JSON.parse read them (the last of repeated keys wins):
-  // a number is taken from its digits, never from its float value.
-  const members = topLevelMembers(text);
+  // The members' own text: a number is taken from its digits, never from its float value.
   const column = (member: Member | undefined) => (member === undefined ? 1 : byteColumn(text, member.column - 1));
+  const members = topLevelMembers(text, (key, first, again) => {
+    throw new InputError(file, line, column(again), `key ${quote(key)} repeats the key at column ${column(first)} (keys match case-insensitively); expected each of "account" and "profit" once`);
+  });
   const account = members.get('account');
   const profit = members.get('profit');
   const accountValue: unknown = account === undefined ? undefined : JSON.parse(account.token);
@@ -166,9 +163,10 @@ interface Member {
 
 /**
  * The top-level members of a JSON object text already validated by JSON.parse,
- * by decoded key (a later repeat replaces an earlier one, as in JSON.parse).
+ * by decoded key in lower case (`Account` is `account`); a key met twice calls
+ * `repeated` (which throws), so that no value is silently dropped.
  */
-function topLevelMembers(text: string): Map<string, Member> {
+function topLevelMembers(text: string, repeated: (key: string, first: Member, again: Member) => never): Map<string, Member> {
   const members = new Map<string, Member>();
   let i = skipSpace(text, text.indexOf('{') + 1);
   while (i < text.length && text[i] !== '}') {
@@ -178,7 +176,11 @@ function topLevelMembers(text: string): Map<string, Member> {
     i = skipSpace(text, skipSpace(text, i) + 1); // past ':'
     const valueStart = i;
     i = valueEnd(text, i);
-    members.set(key, { token: text.slice(valueStart, i).trim(), column: keyStart + 1 });
+    const member = { token: text.slice(valueStart, i).trim(), column: keyStart + 1 };
+    const name = key.toLowerCase();
+    const first = members.get(name);
+    if (first !== undefined && (name === 'account' || name === 'profit')) repeated(key, first, member);
+    members.set(name, member);
     i = skipSpace(text, i);
     if (text[i] === ',') i = skipSpace(text, i + 1);
   }

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../demo.js';
 import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
-import { EnvironmentError, InputError, isSystemError, reasonOf, UsageError } from './errors.js';
+import { EnvironmentError, InputError, isSystemError, quote, reasonOf, shorten, UsageError } from './errors.js';
 import { abandonAll } from './output.js';
-import { MAX_FIELD_BYTES } from './table.js';
+import { MAX_RECORD_BYTES } from './table.js';
 import { socialize } from './socialize.js';
 
 const HELP = `socialized-loss: exact pro-rata socialization of losses
@@ -31,7 +31,7 @@ AMOUNT     decimal: optional -, digits, optionally . and at most N fraction digi
 Input     CSV: RFC 4180 with a header row; records end in LF or CRLF (a CR as the file's last byte
           also ends the last record); a CR anywhere else only inside a quoted field. JSON Lines: one
           object per line, valid UTF-8, blank lines skipped. A UTF-8 byte-order mark only at the start.
-          A field (CSV) or a line (JSON Lines) is at most ${MAX_FIELD_BYTES / 2 ** 20} MiB; an empty file is an error.
+          A record (CSV) or a line (JSON Lines) is at most ${MAX_RECORD_BYTES / 2 ** 20} MiB; an empty file is an error.
           A regular file that changes while it is read is an error (run again once it is complete).
 Files     the input, --out and --report must be distinct files (also through symlinks and hard links).
           Outputs are written beside their target, flushed to disk and renamed into place only when
@@ -55,7 +55,7 @@ function amount(text: string | undefined, flag: string, decimals: number): bigin
     if (error instanceof DecimalError) throw new UsageError(`${flag} ${error.message}`);
     throw error;
   }
-  if (units < 0n) throw new UsageError(`${flag} must not be negative, got ${text}`);
+  if (units < 0n) throw new UsageError(`${flag} must not be negative, got ${shorten(text)}`);
   return units;
 }
 
@@ -78,7 +78,12 @@ async function main(argv: string[]): Promise<void> {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Node's own wording names the option twice; one short line says what is wrong.
+    const { code, message } = error as NodeJS.ErrnoException;
+    const option = /'([^']*)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) throw new UsageError(`unknown option ${quote(option)}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) throw new UsageError(`option ${quote(option)} needs a value`);
+    throw new UsageError(shorten(message));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -91,17 +96,17 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command, ...rest] = positionals;
   if (command === 'demo') {
-    if (rest.length > 0) throw new UsageError(`demo takes no arguments, got ${rest.join(' ')}`);
+    if (rest.length > 0) throw new UsageError(`demo takes no arguments, got ${shorten(rest.join(' '))}`);
     if (!(await runDemo())) process.exitCode = 1;
     return;
   }
   if (command !== 'socialize') {
-    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${command}`);
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${quote(command)}`);
   }
   if (rest.length !== 1) throw new UsageError('socialize takes exactly one ACCOUNTS file (or - for stdin)');
   if (values.decimals === undefined) throw new UsageError('--decimals is required');
   if (!/^\d+$/.test(values.decimals) || Number(values.decimals) > MAX_DECIMALS) {
-    throw new UsageError(`--decimals must be a whole number from 0 to ${MAX_DECIMALS}, got ${values.decimals}`);
+    throw new UsageError(`--decimals must be a whole number from 0 to ${MAX_DECIMALS}, got ${quote(values.decimals)}`);
   }
   const decimals = Number(values.decimals);
   await socialize({
@@ -116,21 +121,27 @@ async function main(argv: string[]): Promise<void> {
   });
 }
 
-// A signal ends the run like an error: temporary files removed, targets untouched
-// (HUP: the terminal closed; the status is 128 + the signal's number, as shells report it).
-for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+// A signal ends the run like an error: temporary files removed, targets untouched.
+// Then the signal is raised again with its default action, so that the command ends
+// at once (even with a pipe or a device blocked in another thread) and its parent
+// sees it ended by that signal (a shell reports 128 + n: 130 for INT, 129 for HUP, 143 for TERM).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     abandonAll();
-    process.exit(status);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   });
 }
 process.on('exit', abandonAll);
-// A reader that closes the pipe early (`| head`) ends the run: no report of a partial output.
+// A reader that closes the pipe early (`| head`), or a full disk under `> file`, ends the
+// run: no report of a partial output. An environment failure: exit status 2.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   abandonAll();
-  process.stderr.write(`socialized-loss: cannot write to stdout (${error.code ?? error.message}); nothing was kept\n`);
-  process.exit(1);
+  process.stderr.write(`socialized-loss: cannot write to stdout: ${reasonOf(error)}; nothing was kept\n`);
+  process.exit(2);
 });
+// A closed stderr loses the message, not the exit status.
+process.stderr.on('error', () => {});
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   abandonAll();

@@ -11,13 +11,13 @@
 
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import {
-  closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, lstatSync, openSync, realpathSync, renameSync, statSync,
-  unlinkSync, writeSync, type BigIntStats,
+  closeSync, fchmodSync, fchownSync, fstatSync, fsync, fsyncSync, linkSync, lstatSync, openSync, realpathSync, renameSync, statSync,
+  unlinkSync, write, writeSync, type BigIntStats,
 } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EnvironmentError, UsageError } from './errors.js';
-import { identityOf, type FileIdentity, type InputSource } from './input.js';
+import { EnvironmentError, reasonOf, UsageError } from './errors.js';
+import type { InputSource } from './input.js';
 
 const pending = new Set<AtomicFile>();
 
@@ -26,12 +26,12 @@ export function abandonAll(): void {
   for (const file of pending) file.abandon();
 }
 
-/** A place to write an output: `write` appends, `commit` makes it final. */
+/** A place to write an output: `write` appends (a pipe's writes may wait for its reader). */
 export interface OutputFile {
   /** The path as given. */
   readonly target: string;
   /** Appends all of `bytes`; an EnvironmentError naming the path when the disk refuses. */
-  write(bytes: Uint8Array): void;
+  write(bytes: Uint8Array): void | Promise<void>;
 }
 
 /** What `planOutput` found at an output path. */
@@ -40,12 +40,31 @@ interface Plan {
   path: string;
   /** The existing file (symlinks followed), or null for a new one. */
   existing: BigIntStats | null;
-  /** Where the file is (symlinks resolved): a rename lands there, so the link stays a link. */
+  /** Where the file is (symlinks and `..` resolved as the kernel does): a rename lands there, so a link stays a link. */
   resolved: string;
+  /** What names the file for the distinct-files check: its identity, or (a new file) its directory's identity and its name. */
+  key: string;
+  /** An open descriptor of this process that is the same file (`--out /dev/stdout` with stdout redirected to a file), or null. */
+  ownFd: number | null;
+}
+
+/** The identity of a file as a key: device and inode. */
+const keyOf = (stats: BigIntStats) => `${stats.dev}:${stats.ino}`;
+
+/** This process's stdout and stderr when they are regular files (or null): outputs named through them are written through them. */
+function ownFiles(): Map<string, number> {
+  const own = new Map<string, number>();
+  for (const fd of [1, 2]) {
+    try {
+      const stats = fstatSync(fd, { bigint: true });
+      if (stats.isFile()) own.set(keyOf(stats), fd);
+    } catch { /* closed */ }
+  }
+  return own;
 }
 
 /** Looks at an output path before any work: a UsageError or EnvironmentError for what cannot be written. */
-function planOutput(flag: string, path: string): Plan {
+function planOutput(flag: string, path: string, own: Map<string, number>): Plan {
   if (path === '') throw new UsageError(`${flag} is an empty file name; expected a file to write`);
   if (path.endsWith('/')) throw new EnvironmentError('write', path, 'names a directory (it ends in /); expected a file name');
   let existing: BigIntStats | null = null;
@@ -61,44 +80,60 @@ function planOutput(flag: string, path: string): Plan {
     if (link) throw new EnvironmentError('write', path, 'is a symbolic link to a file that does not exist');
   }
   if (existing?.isDirectory()) throw new EnvironmentError('write', path, 'is a directory; expected a file name');
+  if (existing && !existing.isFile()) return { flag, path, existing, resolved: path, key: keyOf(existing), ownFd: null };
+  if (existing && own.has(keyOf(existing))) return { flag, path, existing, resolved: path, key: keyOf(existing), ownFd: own.get(keyOf(existing))! };
+  // The kernel's resolution (realpath(3)), not the text's: `link/..` is the link target's parent.
   let resolved: string;
+  let directory: BigIntStats;
   try {
-    resolved = existing ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path));
+    resolved = existing ? realpathSync.native(path) : join(realpathSync.native(dirname(path)), basename(path));
+    directory = statSync(dirname(resolved), { bigint: true });
   } catch (error) {
     throw new EnvironmentError('write', path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : error);
   }
-  if (!existing && !statSync(dirname(resolved)).isDirectory()) throw new EnvironmentError('write', path, 'a part of the path is not a directory');
-  return { flag, path, existing, resolved };
+  if (!directory.isDirectory()) throw new EnvironmentError('write', path, 'a part of the path is not a directory');
+  const uid = BigInt(process.getuid?.() ?? -1);
+  // In a sticky directory (such as /tmp) only a file's or the directory's owner may replace it.
+  if (existing && (directory.mode & 0o1000n) !== 0n && uid !== 0n && existing.uid !== uid && directory.uid !== uid) {
+    throw new EnvironmentError('write', path, 'is owned by another user in a sticky directory (such as /tmp): it cannot be replaced');
+  }
+  return { flag, path, existing, resolved, key: existing ? keyOf(existing) : `${keyOf(directory)}/${basename(resolved)}`, ownFd: null };
 }
 
-/** Two files are the same when they share a device and inode, or (not yet existing) a resolved path. */
-function sameFile(a: { identity: FileIdentity | null; resolved: string | null }, b: { identity: FileIdentity | null; resolved: string | null }): boolean {
-  if (a.identity && b.identity) {
-    // A terminal or /dev/null may take several outputs: nothing is replaced there.
-    if (a.identity.device && b.identity.device) return false;
-    return a.identity.dev === b.identity.dev && a.identity.ino === b.identity.ino;
-  }
-  return a.resolved !== null && a.resolved === b.resolved;
+/** An input or output for the distinct-files check. */
+interface Named {
+  what: string;
+  key: string | null;
+  /** A character device (a terminal, /dev/null) may take several outputs: nothing is replaced there. */
+  device: boolean;
 }
 
 /**
- * Checks the outputs (`[flag, path]`, path undefined when not asked for) against
- * each other and the inputs, then opens each: a temporary file beside a regular
- * (or new) target, or the target itself when it is a device or a pipe. Throws,
- * before any work, when two name the same file or one cannot be written.
+ * Checks the outputs (`[flag, path]`, path undefined when not asked for; an absent
+ * first one is stdout) against each other and the inputs, then opens each: a
+ * temporary file beside a regular (or new) target, or the target itself when it is
+ * a device, a pipe, or this process's own redirected stdout or stderr. Throws, before
+ * any work, when two name the same file or one cannot be written.
  */
 export async function openOutputs(outputs: [string, string | undefined][], inputs: InputSource[]): Promise<(OutputFile | null)[]> {
-  const plans = outputs.map(([flag, path]) => (path === undefined ? null : planOutput(flag, path)));
-  const named = [
-    ...inputs.map((input) => ({ what: `the input ${input.name}`, identity: input.identity, resolved: null })),
-    ...plans.flatMap((plan) => (plan ? [{
-      what: `${plan.flag} ${plan.path}`, identity: plan.existing && identityOf(plan.existing), resolved: plan.resolved,
-    }] : [])),
-  ];
+  const own = ownFiles();
+  const plans = outputs.map(([flag, path]) => (path === undefined ? null : planOutput(flag, path, own)));
+  const named: Named[] = inputs.map((input) => ({
+    what: `the input ${input.name}`, key: input.identity && `${input.identity.dev}:${input.identity.ino}`, device: input.identity?.device ?? false,
+  }));
+  for (const plan of plans) {
+    if (plan) named.push({ what: `${plan.flag} ${plan.path}`, key: plan.key, device: plan.existing?.isCharacterDevice() ?? false });
+  }
+  if (plans[0] === null) {
+    // The haircuts go to stdout: when it is a file (`> out.csv`, `>> in.csv`), that file is an output too.
+    const stdout = [...own].find(([, fd]) => fd === 1);
+    if (stdout) named.push({ what: 'stdout', key: stdout[0], device: false });
+  }
   for (let j = 0; j < named.length; j++) {
     for (let i = 0; i < j; i++) {
-      if (sameFile(named[i]!, named[j]!)) {
-        throw new UsageError(`${named[j]!.what} and ${named[i]!.what} are the same file; every output and input must be a distinct file`);
+      const [a, b] = [named[i]!, named[j]!];
+      if (a.key !== null && a.key === b.key && !(a.device && b.device)) {
+        throw new UsageError(`${b.what} and ${a.what} are the same file; every output and input must be a distinct file`);
       }
     }
   }
@@ -106,6 +141,7 @@ export async function openOutputs(outputs: [string, string | undefined][], input
   try {
     for (const plan of plans) {
       if (plan === null) opened.push(null);
+      else if (plan.ownFd !== null) opened.push(new PassThroughFile(plan.path, plan.ownFd, null));
       else if (plan.existing && !plan.existing.isFile()) opened.push(await PassThroughFile.open(plan.path));
       else opened.push(new AtomicFile(plan.path, plan.resolved, plan.existing));
     }
@@ -125,36 +161,56 @@ function writeAll(fd: number, bytes: Uint8Array, path: string): void {
   }
 }
 
-/** A device or a pipe at the target: written through as bytes come, never replaced. */
+/**
+ * A device, a pipe, or this process's own redirected stdout/stderr at the target:
+ * written through as bytes come (off the main thread, so that a pipe whose reader
+ * is slow never keeps a signal from being handled), never replaced.
+ */
 class PassThroughFile implements OutputFile {
-  /** The handle is kept so that it is not collected (and closed) while the command runs. */
-  private constructor(readonly target: string, readonly handle: FileHandle) {}
+  /** `handle` is kept so that it is not collected (and closed) while the command runs. */
+  constructor(readonly target: string, readonly fd: number, readonly handle: FileHandle | null) {}
 
   /** Opens the target for writing (a pipe waits for its reader, without blocking the event loop). */
   static async open(target: string): Promise<PassThroughFile> {
     try {
       const handle = await open(target, 'w');
-      return new PassThroughFile(target, handle);
+      return new PassThroughFile(target, handle.fd, handle);
     } catch (error) {
       throw new EnvironmentError('write', target, error);
     }
   }
 
-  write(bytes: Uint8Array): void {
-    writeAll(this.handle.fd, bytes, this.target);
+  async write(bytes: Uint8Array): Promise<void> {
+    for (let done = 0; done < bytes.length;) {
+      try {
+        done += await new Promise<number>((resolve, reject) =>
+          write(this.fd, bytes, done, bytes.length - done, null, (error, written) => (error ? reject(error) : resolve(written))));
+      } catch (error) {
+        throw new EnvironmentError('write', this.target, error);
+      }
+    }
   }
+}
+
+/** A temporary name beside `resolved`, short enough for the file system's 255-byte names. */
+function temporaryName(resolved: string, suffix: string): string {
+  let name = basename(resolved);
+  while (Buffer.byteLength(name) > 200) name = name.slice(0, -1);
+  return join(dirname(resolved), `.${name}.${process.pid}.${randomBytes(4).toString('hex')}${suffix}`);
 }
 
 /** A regular file written to a temporary name beside its target, renamed onto it by `commitAll`. */
 class AtomicFile implements OutputFile {
   readonly temporary: string;
   #fd: number;
+  /** The mode a new file gets (0666 less the umask), read off the temporary file as created. */
+  readonly #newMode: number;
   /** A hard link to the file being replaced, kept until every output is in place (to put it back). */
   #backup: string | null = null;
 
   /** Opens the temporary file beside `resolved` (the target with symlinks resolved); `existing` is the file it replaces. */
   constructor(readonly target: string, readonly resolved: string, readonly existing: BigIntStats | null) {
-    this.temporary = join(dirname(resolved), `.${basename(resolved)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    this.temporary = temporaryName(resolved, '.tmp');
     try {
       this.#fd = openSync(this.temporary, 'wx', 0o666);
     } catch (error) {
@@ -162,22 +218,26 @@ class AtomicFile implements OutputFile {
       throw new EnvironmentError('write', target, code === 'ENOENT' ? 'no such directory' : error);
     }
     pending.add(this);
+    this.#newMode = fstatSync(this.#fd).mode & 0o777;
+    // Private while it is written: the final mode is set when it is complete.
+    fchmodSync(this.#fd, 0o600);
   }
 
   write(bytes: Uint8Array): void {
     writeAll(this.#fd, bytes, this.target);
   }
 
-  /** Step 1 of a commit: the replaced file's mode (and owner, where allowed), then the bytes on disk, then closed. */
-  seal(): void {
+  /** Step 1 of a commit: the replaced file's owner (where allowed) and mode, then the bytes on disk, then closed. */
+  async seal(): Promise<void> {
     try {
       if (this.existing) {
-        fchmodSync(this.#fd, Number(this.existing.mode & 0o7777n));
         try {
           fchownSync(this.#fd, Number(this.existing.uid), Number(this.existing.gid));
         } catch { /* only root may give a file away: the mode is what matters */ }
       }
-      fsyncSync(this.#fd);
+      // After the owner: a change of owner clears the set-user-ID and set-group-ID bits.
+      fchmodSync(this.#fd, this.existing ? Number(this.existing.mode & 0o7777n) : this.#newMode);
+      await new Promise<void>((resolve, reject) => fsync(this.#fd, (error) => (error ? reject(error) : resolve())));
       closeSync(this.#fd);
       this.#fd = -1;
     } catch (error) {
@@ -185,19 +245,23 @@ class AtomicFile implements OutputFile {
     }
   }
 
-  /** Step 2: renames onto the target, keeping a link to the file it replaces. */
-  place(): void {
-    if (this.existing) {
-      const backup = this.temporary.replace(/\.tmp$/, '.old');
-      try {
-        linkSync(this.resolved, backup);
-        this.#backup = backup;
-      } catch { /* no hard links here: the target is replaced without a way back */ }
+  /** Step 2: a hard link to the file about to be replaced, to put it back if a later output fails. */
+  keepWayBack(): void {
+    if (!this.existing) return;
+    const backup = temporaryName(this.resolved, '.old');
+    try {
+      linkSync(this.resolved, backup);
+    } catch (error) {
+      throw new EnvironmentError('write', this.target, `cannot keep the current file to put it back should a later output fail (${reasonOf(error)}); nothing was replaced`);
     }
+    this.#backup = backup;
+  }
+
+  /** Step 3: renames onto the target. */
+  place(): void {
     try {
       renameSync(this.temporary, this.resolved);
     } catch (error) {
-      this.#dropBackup();
       throw new EnvironmentError('write', this.target, error);
     }
   }
@@ -212,9 +276,9 @@ class AtomicFile implements OutputFile {
     pending.delete(this);
   }
 
-  /** Step 3: the rename on disk (the directory flushed), the backup link dropped. */
+  /** Step 4: the rename on disk (the directory flushed), the backup link dropped. */
   finish(): void {
-    this.#dropBackup();
+    this.dropBackup();
     pending.delete(this);
     try {
       const directory = openSync(dirname(this.resolved), 'r');
@@ -226,7 +290,8 @@ class AtomicFile implements OutputFile {
     } catch { /* some file systems cannot flush a directory; the rename itself is done */ }
   }
 
-  #dropBackup(): void {
+  /** Removes the backup link, if any. */
+  dropBackup(): void {
     if (this.#backup === null) return;
     try {
       unlinkSync(this.#backup);
@@ -234,8 +299,9 @@ class AtomicFile implements OutputFile {
     this.#backup = null;
   }
 
-  /** Closes and removes the temporary file; the target is left as it was. */
+  /** Closes and removes the temporary file (and a backup link); the target is left as it was. */
   abandon(): void {
+    this.dropBackup();
     if (!pending.delete(this)) return;
     try {
       if (this.#fd >= 0) closeSync(this.#fd);
@@ -248,13 +314,24 @@ class AtomicFile implements OutputFile {
 }
 
 /**
- * Makes every output final at once: all flushed to disk first, then renamed into
- * place; if any step fails, every output already placed is put back as it was.
- * Pass-through outputs were written as they went.
+ * Makes every output final at once: all flushed to disk first (a signal meanwhile
+ * still ends the run with nothing replaced), then, when more than one file is to be
+ * replaced, a way back kept for each but the last (or nothing is replaced), then
+ * renamed into place; if a rename fails, every output already placed is put back
+ * as it was. Pass-through outputs were written as they went.
  */
-export function commitAll(files: (OutputFile | null)[]): void {
+export async function commitAll(files: (OutputFile | null)[]): Promise<void> {
   const atomic = files.filter((file): file is AtomicFile => file instanceof AtomicFile);
-  for (const file of atomic) file.seal();
+  try {
+    for (const file of atomic) await file.seal();
+    // One turn of the event loop: a signal that came while flushing ends the run here.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const file of atomic.slice(0, -1)) file.keepWayBack();
+  } catch (error) {
+    abandonAll();
+    throw error;
+  }
+  // From here to the end: synchronous, a few system calls.
   const placed: AtomicFile[] = [];
   try {
     for (const file of atomic) {
@@ -274,6 +351,7 @@ export class Sink {
   readonly #hash: Hash = createHash('sha256');
   readonly #buffer = new Uint8Array(1 << 20);
   #used = 0;
+  #flushes = 0;
   /** Bytes written in all. */
   bytes = 0;
 
@@ -317,6 +395,8 @@ export class Sink {
     const bytes = this.#buffer.slice(0, this.#used);
     this.#used = 0;
     await this.#emit(bytes);
+    // Writing a file never waits on the event loop; a turn of it now and then lets a signal end the run.
+    if (++this.#flushes % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Writes `bytes` in one piece, past the buffer (for a row larger than it). */
@@ -340,7 +420,7 @@ export class Sink {
     this.#hash.update(bytes);
     this.bytes += bytes.length;
     if (this.file) {
-      this.file.write(bytes);
+      await this.file.write(bytes);
     } else if (!process.stdout.write(bytes)) {
       await new Promise((resolve) => process.stdout.once('drain', resolve));
     }

@@ -10,7 +10,7 @@ import { readJsonLines } from './jsonl.js';
 import { InputSource } from './input.js';
 import { commitAll, openOutputs, Sink } from './output.js';
 import { Progress } from './progress.js';
-import { AccountTable } from './table.js';
+import { AccountTable, RowLimitError } from './table.js';
 
 /** What `socialize` was asked to do. */
 export interface SocializeOptions {
@@ -32,7 +32,7 @@ export async function socialize(options: SocializeOptions): Promise<void> {
   const { accounts, decimals } = options;
   // Everything that can be checked is checked before any work: the input opens,
   // the outputs can be written, and no two of them are the same file.
-  const source = InputSource.open(accounts);
+  const source = await InputSource.open(accounts);
   const format = accounts === '-' ? 'csv' : formatOf(accounts);
   const [outFile, reportFile] = await openOutputs([['--out', options.out], ['--report', options.report]], [source]);
   const name = source.name;
@@ -55,6 +55,7 @@ export async function socialize(options: SocializeOptions): Promise<void> {
   } catch (error) {
     // A row cut by a file changing under the reader is reported as the change, not as the row.
     if (error instanceof InputError) source.checkUnchanged(false);
+    if (error instanceof RowLimitError) throw new InputError(name, error.line, 1, error.message);
     throw error;
   } finally {
     progress.done();
@@ -104,10 +105,10 @@ export async function socialize(options: SocializeOptions): Promise<void> {
       },
       maxResidentBytes: process.resourceUsage().maxRSS * 1024,
     };
-    reportFile.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
+    await reportFile.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
   }
   // Only now, with every output complete, does any of them replace a file.
-  commitAll([outFile ?? null, reportFile ?? null]);
+  await commitAll([outFile ?? null, reportFile ?? null]);
 
   if (!options.quiet) {
     const amount = (units: bigint) => formatUnits(units, decimals);
