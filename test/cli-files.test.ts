@@ -356,6 +356,19 @@ describe('found by a hostile review', () => {
     expect(read('in.csv')).toBe(ACCOUNTS);
   });
 
+  it.skipIf(!linux)('--report /dev/fd/1 while the haircuts go to stdout (a pipe) is the same file', () => {
+    file('in.csv', ACCOUNTS);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" socialize in.csv ${split.join(' ')} --report /dev/fd/1 | cat`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toMatch(/--report \/dev\/fd\/1 and stdout are the same file|stdout and --report \/dev\/fd\/1 are the same file/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('paths in messages are shortened too', () => {
+    const r = run(['socialize', `${'p'.repeat(3000)}.csv`, ...split]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.length).toBeLessThan(300);
+  });
+
   it.skipIf(!root || !linux)('two spellings of one new file through a bind mount are the same file', () => {
     file('in.csv', ACCOUNTS);
     mkdirSync(join(dir, 'bind-a'), { recursive: true });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const calls: string[] = [];
 let failLinks = false;
+let failChmod = false;
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
@@ -20,6 +21,10 @@ vi.mock('node:fs', async (importOriginal) => {
     fsync: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
       calls.push(`fsync ${fd}`);
       return fs.fsync(fd, callback);
+    },
+    fchmodSync: (fd: number, mode: number) => {
+      if (failChmod) throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+      return fs.fchmodSync(fd, mode);
     },
     linkSync: (from: string, to: string) => {
       if (failLinks) throw Object.assign(new Error('EMLINK: too many links'), { code: 'EMLINK' });
@@ -116,5 +121,47 @@ describe('commitAll', () => {
     out!.write(bytes('NEW\n'));
     await commitAll([out!]);
     expect(statSync(join(sub, 'shared.csv')).mode & 0o777).toBe(0o664);
+  });
+
+  it('works on a file system that refuses modes (FAT, some network mounts)', async () => {
+    const sub = join(dir, 'no-modes');
+    mkdirSync(sub);
+    failChmod = true;
+    try {
+      const [out] = await openOutputs([['--out', join(sub, 'o.csv')]], []);
+      out!.write(bytes('NEW\n'));
+      await commitAll([out!]);
+    } finally {
+      failChmod = false;
+    }
+    expect(readFileSync(join(sub, 'o.csv'), 'utf8')).toBe('NEW\n');
+  });
+
+  it('says before any work when the first of two outputs could not be put back', async () => {
+    const sub = join(dir, 'probe');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'out.csv'), 'OLD\n');
+    failLinks = true;
+    try {
+      await expect(openOutputs([['--out', join(sub, 'out.csv')], ['--report', join(sub, 'r.json')]], [])).rejects.toThrow(
+        /cannot keep the current file to put it back should the other output fail .*; write the two outputs to other files/);
+    } finally {
+      failLinks = false;
+    }
+    expect(readFileSync(join(sub, 'out.csv'), 'utf8')).toBe('OLD\n');
+    expect(leftovers(sub)).toEqual([]);
+  });
+
+  it('an output removed by someone else after the checks is simply written', async () => {
+    const sub = join(dir, 'vanished');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'out.csv'), 'OLD\n');
+    const [out, report] = await openOutputs([['--out', join(sub, 'out.csv')], ['--report', join(sub, 'r.json')]], []);
+    out!.write(bytes('NEW\n'));
+    report!.write(bytes('{}\n'));
+    rmSync(join(sub, 'out.csv'));
+    await commitAll([out!, report!]);
+    expect(readFileSync(join(sub, 'out.csv'), 'utf8')).toBe('NEW\n');
+    expect(leftovers(sub)).toEqual([]);
   });
 });

@@ -112,6 +112,12 @@ describe('the JSON Lines grammar, case by case', () => {
     expect(await jsonl('{"note":"ééé","account":"a","profit":1.5}\n')).toMatch(/^f:1:32: profit 1\.5 is a fractional JSON number/);
   });
 
+  it('the line limit is the same with CRLF as with LF', async () => {
+    const line = `{"account":"a","profit":1,"pad":"${'x'.repeat(MAX_RECORD_BYTES - 35)}"}`;
+    expect(encoder.encode(line).length).toBe(MAX_RECORD_BYTES);
+    for (const eol of ['\n', '\r\n']) expect(await outcome('jsonl', encoder.encode(line + eol), [1 << 20])).toEqual([`${id('a')}=100`]);
+  });
+
   it(`a line past ${MAX_RECORD_BYTES / 2 ** 20} MiB is an error`, async () => {
     const long = `{"account":"${'x'.repeat(MAX_RECORD_BYTES)}","profit":1}\n`;
     expect(await outcome('jsonl', encoder.encode(long), [1 << 20])).toBe('f:1:1: line longer than 16 MiB (the longest a line may be); expected one object per line');

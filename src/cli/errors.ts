@@ -59,6 +59,7 @@ const REASONS: Record<string, string> = {
   ENXIO: 'no such device or address (a socket, or a pipe with no reader)',
   EAGAIN: 'resource temporarily unavailable',
   EPIPE: 'broken pipe (the reader closed it)',
+  EBADF: 'not an open file descriptor (a closed or write-only stream)',
   EMLINK: 'too many links to the file',
 };
 
@@ -83,6 +84,6 @@ export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
   /** @param action what was being done ("read", "write"); `reason` a phrase, or a system error to describe. */
   constructor(readonly action: string, readonly path: string, reason: unknown) {
-    super(`cannot ${action} ${path === '' ? "''" : path}: ${typeof reason === 'string' ? reason : reasonOf(reason)}`, { cause: reason });
+    super(`cannot ${action} ${path === '' ? "''" : shorten(path)}: ${typeof reason === 'string' ? reason : reasonOf(reason)}`, { cause: reason });
   }
 }

@@ -25,7 +25,8 @@ export async function readJsonLines(
   let objects = 0;
   const take = (bytes: Uint8Array) => {
     line++;
-    if (bytes.length > MAX_RECORD_BYTES) throw tooLong(file, line);
+    // The limit is the line's, as in CSV: a CRLF's CR is not part of it.
+    if (bytes.length - (bytes[bytes.length - 1] === CR ? 1 : 0) > MAX_RECORD_BYTES) throw tooLong(file, line);
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
     const text = decodeLine(strict, bytes.subarray(0, end), file, line);
     if (/^[ \t\r\n]*$/.test(text)) return; // JSON's own white space only: a line of U+00A0 or U+FEFF is no blank line
@@ -44,7 +45,7 @@ export async function readJsonLines(
     if (from < chunk.length) {
       parts.push(chunk.subarray(from));
       waiting += chunk.length - from;
-      if (waiting > MAX_RECORD_BYTES) throw tooLong(file, line + 1);
+      if (waiting > MAX_RECORD_BYTES + 1) throw tooLong(file, line + 1); // + 1: a CR that a LF may follow
     }
     if (!sized && table.rows > 0 && expectedBytes > 0) {
       table.expect(Math.ceil((expectedBytes * table.rows) / chunk.length));

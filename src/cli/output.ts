@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EnvironmentError, reasonOf, UsageError } from './errors.js';
+import { EnvironmentError, reasonOf, shorten, UsageError } from './errors.js';
 import type { InputSource } from './input.js';
 
 const pending = new Set<AtomicFile>();
@@ -119,15 +119,17 @@ export async function openOutputs(outputs: [string, string | undefined][], input
   const own = ownFiles();
   const plans = outputs.map(([flag, path]) => (path === undefined ? null : planOutput(flag, path, own)));
   const named: Named[] = inputs.map((input) => ({
-    what: `the input ${input.name}`, key: input.identity && `${input.identity.dev}:${input.identity.ino}`, device: input.identity?.device ?? false,
+    what: `the input ${shorten(input.name)}`, key: input.identity && `${input.identity.dev}:${input.identity.ino}`, device: input.identity?.device ?? false,
   }));
   for (const plan of plans) {
-    if (plan) named.push({ what: `${plan.flag} ${plan.path}`, key: plan.key, device: plan.existing?.isCharacterDevice() ?? false });
+    if (plan) named.push({ what: `${plan.flag} ${shorten(plan.path)}`, key: plan.key, device: plan.existing?.isCharacterDevice() ?? false });
   }
   if (plans[0] === null) {
-    // The haircuts go to stdout: when it is a file (`> out.csv`, `>> in.csv`), that file is an output too.
-    const stdout = [...own].find(([, fd]) => fd === 1);
-    if (stdout) named.push({ what: 'stdout', key: stdout[0], device: false });
+    // The haircuts go to stdout: when it is a file (`> out.csv`, `>> in.csv`) or a pipe, that is an output too.
+    try {
+      const stdout = fstatSync(1, { bigint: true });
+      if (!stdout.isCharacterDevice()) named.push({ what: 'stdout', key: keyOf(stdout), device: false });
+    } catch { /* closed */ }
   }
   for (let j = 0; j < named.length; j++) {
     for (let i = 0; i < j; i++) {
@@ -145,6 +147,9 @@ export async function openOutputs(outputs: [string, string | undefined][], input
       else if (plan.existing && !plan.existing.isFile()) opened.push(await PassThroughFile.open(plan.path));
       else opened.push(new AtomicFile(plan.path, plan.resolved, plan.existing));
     }
+    // Every file replaced before another must be able to come back (see commitAll): tried now, not after the work.
+    const atomic = opened.filter((file): file is AtomicFile => file instanceof AtomicFile);
+    for (const file of atomic.slice(0, -1)) file.probeWayBack();
   } catch (error) {
     abandonAll();
     throw error;
@@ -207,6 +212,8 @@ class AtomicFile implements OutputFile {
   readonly #newMode: number;
   /** A hard link to the file being replaced, kept until every output is in place (to put it back). */
   #backup: string | null = null;
+  /** Whether the file to replace was removed by someone else between the checks and the commit. */
+  #vanished = false;
 
   /** Opens the temporary file beside `resolved` (the target with symlinks resolved); `existing` is the file it replaces. */
   constructor(readonly target: string, readonly resolved: string, readonly existing: BigIntStats | null) {
@@ -220,7 +227,9 @@ class AtomicFile implements OutputFile {
     pending.add(this);
     this.#newMode = fstatSync(this.#fd).mode & 0o777;
     // Private while it is written: the final mode is set when it is complete.
-    fchmodSync(this.#fd, 0o600);
+    try {
+      fchmodSync(this.#fd, 0o600);
+    } catch { /* a file system without modes (FAT, some network mounts): nothing to protect with one */ }
   }
 
   write(bytes: Uint8Array): void {
@@ -236,7 +245,9 @@ class AtomicFile implements OutputFile {
         } catch { /* only root may give a file away: the mode is what matters */ }
       }
       // After the owner: a change of owner clears the set-user-ID and set-group-ID bits.
-      fchmodSync(this.#fd, this.existing ? Number(this.existing.mode & 0o7777n) : this.#newMode);
+      try {
+        fchmodSync(this.#fd, this.existing ? Number(this.existing.mode & 0o7777n) : this.#newMode);
+      } catch { /* a file system without modes keeps its own */ }
       await new Promise<void>((resolve, reject) => fsync(this.#fd, (error) => (error ? reject(error) : resolve())));
       closeSync(this.#fd);
       this.#fd = -1;
@@ -247,14 +258,36 @@ class AtomicFile implements OutputFile {
 
   /** Step 2: a hard link to the file about to be replaced, to put it back if a later output fails. */
   keepWayBack(): void {
-    if (!this.existing) return;
+    if (!this.existing || this.#vanished) return;
     const backup = temporaryName(this.resolved, '.old');
     try {
       linkSync(this.resolved, backup);
     } catch (error) {
+      // Removed since it was checked: there is nothing to put back, only the new file to remove.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#vanished = true;
+        return;
+      }
       throw new EnvironmentError('write', this.target, `cannot keep the current file to put it back should a later output fail (${reasonOf(error)}); nothing was replaced`);
     }
     this.#backup = backup;
+  }
+
+  /**
+   * Before any work: whether `keepWayBack` will be able to link the current file
+   * (a shared directory may let a user replace a file but not link it). Tried, then undone.
+   */
+  probeWayBack(): void {
+    if (!this.existing) return;
+    const probe = temporaryName(this.resolved, '.old');
+    try {
+      linkSync(this.resolved, probe);
+    } catch (error) {
+      throw new EnvironmentError('write', this.target, `cannot keep the current file to put it back should the other output fail (${reasonOf(error)}); write the two outputs to other files`);
+    }
+    try {
+      unlinkSync(probe);
+    } catch { /* removed with the others at exit */ }
   }
 
   /** Step 3: renames onto the target. */
@@ -270,7 +303,7 @@ class AtomicFile implements OutputFile {
   restore(): void {
     try {
       if (this.#backup) renameSync(this.#backup, this.resolved);
-      else if (!this.existing) unlinkSync(this.resolved);
+      else if (!this.existing || this.#vanished) unlinkSync(this.resolved);
     } catch { /* best effort: the error that caused the restore is what the user sees */ }
     this.#backup = null;
     pending.delete(this);
