@@ -6,10 +6,13 @@
 
 import { DecimalError, parseUnitsInto } from './decimal.js';
 import { InputError, quote } from './errors.js';
-import { MAX_RECORD_BYTES, withoutByteOrderMark, type AccountTable } from './table.js';
+import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
+import type { AccountTable } from './table.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
+/** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
+const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Reads CSV from `chunks` into `table`; `file` names the input in errors.
@@ -31,7 +34,7 @@ export async function readCsv(
     parts.push(chunk);
     waiting += chunk.length;
     if (waiting < retryAt) continue;
-    const buffer = parts.length === 1 ? parts[0]! : concat(parts, waiting);
+    const buffer = joinChunks(parts);
     const used = reader.records(buffer, false);
     const rest = buffer.subarray(used);
     // A short tail is copied (its chunk can go); a long one is kept as a view.
@@ -43,21 +46,10 @@ export async function readCsv(
       sized = true;
     }
   }
-  const tail = concat(parts, waiting);
+  const tail = joinChunks(parts);
   const used = reader.records(tail, true);
   if (used !== tail.length) throw new Error('internal: unparsed CSV tail');
   reader.finish();
-}
-
-function concat(parts: Uint8Array[], bytes: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** Record-by-record state: the header's column positions, the current line. */
@@ -84,15 +76,18 @@ class CsvRecords {
       // A blank line is no record: fine at the end of the file, an error (naming the
       // first) when a record follows. Decided line by line, so chunks cannot change it.
       const b = buffer[pos]!;
-      if (b === LF || b === CR) {
-        const end = b === LF ? pos + 1 : buffer[pos + 1] === LF ? pos + 2 : pos + 1 >= buffer.length ? (last ? pos + 1 : -1) : 0;
-        if (end < 0) break; // a CR last in the buffer: wait for what follows
-        if (end > 0) {
-          this.#blankLine ??= this.#line;
-          this.#line++;
-          pos = end;
-          continue;
-        }
+      let blankEnd = 0; // where a blank line at pos ends, or 0: none here
+      if (b === LF) blankEnd = pos + 1;
+      else if (b === CR && buffer[pos + 1] === LF) blankEnd = pos + 2;
+      else if (b === CR && pos + 1 >= buffer.length) {
+        if (!last) break; // a CR last in the buffer: wait for what follows
+        blankEnd = pos + 1;
+      }
+      if (blankEnd > 0) {
+        this.#blankLine ??= this.#line;
+        this.#line++;
+        pos = blankEnd;
+        continue;
       }
       if (this.#blankLine !== null) {
         const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : 'a header naming the columns account and profit';
@@ -223,14 +218,13 @@ class CsvRecords {
     }
     const earlier = this.table.add(buffer, this.#starts[a]!, this.#ends[a]!, this.#quoted[a] === 1, this.#words[0]!, this.#words[1]!, line);
     if (earlier >= 0) {
-      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, `account ${quote(new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
+      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, `account ${quote(AS_IS.decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
     }
   }
 
   #header(buffer: Uint8Array, fields: number, line: number): void {
-    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     for (let f = 0; f < fields; f++) {
-      let name = decoder.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
+      let name = AS_IS.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
       if (this.#quoted[f]) name = name.replaceAll('""', '"');
       name = name.toLowerCase(); // column names match case-insensitively
       if (name !== 'account' && name !== 'profit') continue;

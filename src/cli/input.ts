@@ -9,17 +9,17 @@ import { EnvironmentError } from './errors.js';
 /** Bytes per read: large enough that a 10^7-row file takes a few hundred reads. */
 const CHUNK = 1 << 20;
 
-/** A file's identity on its device: two paths with the same identity are the same file (hard links, symlinks). */
-export interface FileIdentity {
-  dev: bigint;
-  ino: bigint;
-  /** Whether it is a character device (a terminal, /dev/null), which several names may share harmlessly. */
-  device: boolean;
+/** A file's identity as a key, device and inode: two paths with the same key are the same file (hard links, symlinks). */
+export function fileKey(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}`;
 }
 
-/** The identity of an fstat/stat result (bigint: inode numbers may pass 2^53). */
-export function identityOf(stats: BigIntStats): FileIdentity {
-  return { dev: stats.dev, ino: stats.ino, device: stats.isCharacterDevice() };
+/** What names an input for the distinct-files check. */
+export interface FileIdentity {
+  /** `fileKey` of the file. */
+  key: string;
+  /** Whether it is a character device (a terminal, /dev/null), which several names may share harmlessly. */
+  device: boolean;
 }
 
 function readAt(fd: number, buffer: Uint8Array): Promise<number> {
@@ -52,7 +52,7 @@ export class InputSource {
     this.#opened = stats;
     this.#regular = stats?.isFile() ?? false;
     this.size = this.#regular ? Number(stats!.size) : 0;
-    this.identity = stats ? identityOf(stats) : null;
+    this.identity = stats ? { key: fileKey(stats), device: stats.isCharacterDevice() } : null;
   }
 
   /**

@@ -8,7 +8,8 @@
 
 import { DecimalError, parseUnitsInto } from './decimal.js';
 import { InputError, quote, shorten } from './errors.js';
-import { MAX_RECORD_BYTES, withoutByteOrderMark, type AccountTable } from './table.js';
+import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
+import type { AccountTable } from './table.js';
 
 const encoder = new TextEncoder();
 const LF = 0x0a, CR = 0x0d;
@@ -25,9 +26,9 @@ export async function readJsonLines(
   let objects = 0;
   const take = (bytes: Uint8Array) => {
     line++;
-    // The limit is the line's, as in CSV: a CRLF's CR is not part of it.
-    if (bytes.length - (bytes[bytes.length - 1] === CR ? 1 : 0) > MAX_RECORD_BYTES) throw tooLong(file, line);
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    // The limit is the line's, as in CSV: a CRLF's CR is not part of it.
+    if (end > MAX_RECORD_BYTES) throw tooLong(file, line);
     const text = decodeLine(strict, bytes.subarray(0, end), file, line);
     if (/^[ \t\r\n]*$/.test(text)) return; // JSON's own white space only: a line of U+00A0 or U+FEFF is no blank line
     objects++;
@@ -37,7 +38,8 @@ export async function readJsonLines(
   for await (const chunk of withoutByteOrderMark(chunks)) {
     let from = 0;
     for (let lf = chunk.indexOf(LF); lf >= 0; lf = chunk.indexOf(LF, from)) {
-      take(parts.length === 0 ? chunk.subarray(from, lf) : join([...parts, chunk.subarray(from, lf)]));
+      const rest = chunk.subarray(from, lf);
+      take(parts.length === 0 ? rest : joinChunks([...parts, rest]));
       parts = [];
       waiting = 0;
       from = lf + 1;
@@ -52,7 +54,7 @@ export async function readJsonLines(
       sized = true;
     }
   }
-  if (waiting > 0) take(join(parts));
+  if (waiting > 0) take(joinChunks(parts));
   if (objects === 0) {
     throw new InputError(file, 1, 1, 'empty file; expected one JSON object per line, like {"account": "a1", "profit": "12.50"}');
   }
@@ -60,17 +62,6 @@ export async function readJsonLines(
 
 function tooLong(file: string, line: number): InputError {
   return new InputError(file, line, 1, `line longer than ${MAX_RECORD_BYTES / 2 ** 20} MiB (the longest a line may be); expected one object per line`);
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** A line's text; an InputError at the first byte that is not UTF-8. */

@@ -8,7 +8,7 @@ import { runDemo } from '../demo.js';
 import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
 import { EnvironmentError, InputError, isSystemError, quote, reasonOf, shorten, UsageError } from './errors.js';
 import { abandonAll } from './output.js';
-import { MAX_RECORD_BYTES } from './table.js';
+import { MAX_RECORD_BYTES } from './chunks.js';
 import { socialize } from './socialize.js';
 
 const HELP = `socialized-loss: exact pro-rata socialization of losses

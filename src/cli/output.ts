@@ -17,7 +17,7 @@ import {
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EnvironmentError, reasonOf, shorten, UsageError } from './errors.js';
-import type { InputSource } from './input.js';
+import { fileKey, type InputSource } from './input.js';
 
 const pending = new Set<AtomicFile>();
 
@@ -48,16 +48,13 @@ interface Plan {
   ownFd: number | null;
 }
 
-/** The identity of a file as a key: device and inode. */
-const keyOf = (stats: BigIntStats) => `${stats.dev}:${stats.ino}`;
-
 /** This process's stdout and stderr when they are regular files (or null): outputs named through them are written through them. */
 function ownFiles(): Map<string, number> {
   const own = new Map<string, number>();
   for (const fd of [1, 2]) {
     try {
       const stats = fstatSync(fd, { bigint: true });
-      if (stats.isFile()) own.set(keyOf(stats), fd);
+      if (stats.isFile()) own.set(fileKey(stats), fd);
     } catch { /* closed */ }
   }
   return own;
@@ -80,8 +77,8 @@ function planOutput(flag: string, path: string, own: Map<string, number>): Plan 
     if (link) throw new EnvironmentError('write', path, 'is a symbolic link to a file that does not exist');
   }
   if (existing?.isDirectory()) throw new EnvironmentError('write', path, 'is a directory; expected a file name');
-  if (existing && !existing.isFile()) return { flag, path, existing, resolved: path, key: keyOf(existing), ownFd: null };
-  if (existing && own.has(keyOf(existing))) return { flag, path, existing, resolved: path, key: keyOf(existing), ownFd: own.get(keyOf(existing))! };
+  if (existing && !existing.isFile()) return { flag, path, existing, resolved: path, key: fileKey(existing), ownFd: null };
+  if (existing && own.has(fileKey(existing))) return { flag, path, existing, resolved: path, key: fileKey(existing), ownFd: own.get(fileKey(existing))! };
   // The kernel's resolution (realpath(3)), not the text's: `link/..` is the link target's parent.
   let resolved: string;
   let directory: BigIntStats;
@@ -97,7 +94,7 @@ function planOutput(flag: string, path: string, own: Map<string, number>): Plan 
   if (existing && (directory.mode & 0o1000n) !== 0n && uid !== 0n && existing.uid !== uid && directory.uid !== uid) {
     throw new EnvironmentError('write', path, 'is owned by another user in a sticky directory (such as /tmp): it cannot be replaced');
   }
-  return { flag, path, existing, resolved, key: existing ? keyOf(existing) : `${keyOf(directory)}/${basename(resolved)}`, ownFd: null };
+  return { flag, path, existing, resolved, key: existing ? fileKey(existing) : `${fileKey(directory)}/${basename(resolved)}`, ownFd: null };
 }
 
 /** An input or output for the distinct-files check. */
@@ -119,7 +116,7 @@ export async function openOutputs(outputs: [string, string | undefined][], input
   const own = ownFiles();
   const plans = outputs.map(([flag, path]) => (path === undefined ? null : planOutput(flag, path, own)));
   const named: Named[] = inputs.map((input) => ({
-    what: `the input ${shorten(input.name)}`, key: input.identity && `${input.identity.dev}:${input.identity.ino}`, device: input.identity?.device ?? false,
+    what: `the input ${shorten(input.name)}`, key: input.identity?.key ?? null, device: input.identity?.device ?? false,
   }));
   for (const plan of plans) {
     if (plan) named.push({ what: `${plan.flag} ${shorten(plan.path)}`, key: plan.key, device: plan.existing?.isCharacterDevice() ?? false });
@@ -128,7 +125,7 @@ export async function openOutputs(outputs: [string, string | undefined][], input
     // The haircuts go to stdout: when it is a file (`> out.csv`, `>> in.csv`) or a pipe, that is an output too.
     try {
       const stdout = fstatSync(1, { bigint: true });
-      if (!stdout.isCharacterDevice()) named.push({ what: 'stdout', key: keyOf(stdout), device: false });
+      if (!stdout.isCharacterDevice()) named.push({ what: 'stdout', key: fileKey(stdout), device: false });
     } catch { /* closed */ }
   }
   for (let j = 0; j < named.length; j++) {
@@ -149,7 +146,7 @@ export async function openOutputs(outputs: [string, string | undefined][], input
     }
     // Every file replaced before another must be able to come back (see commitAll): tried now, not after the work.
     const atomic = opened.filter((file): file is AtomicFile => file instanceof AtomicFile);
-    for (const file of atomic.slice(0, -1)) file.probeWayBack();
+    for (const file of atomic.slice(0, -1)) file.keepWayBack(true);
   } catch (error) {
     abandonAll();
     throw error;
@@ -256,38 +253,32 @@ class AtomicFile implements OutputFile {
     }
   }
 
-  /** Step 2: a hard link to the file about to be replaced, to put it back if a later output fails. */
-  keepWayBack(): void {
+  /**
+   * Step 2: a hard link to the file about to be replaced, to put it back should the
+   * other output fail. With `probe` (before any work): made and undone at once, to
+   * know it can be (a shared directory may let a user replace a file but not link it).
+   */
+  keepWayBack(probe = false): void {
     if (!this.existing || this.#vanished) return;
     const backup = temporaryName(this.resolved, '.old');
     try {
       linkSync(this.resolved, backup);
     } catch (error) {
       // Removed since it was checked: there is nothing to put back, only the new file to remove.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (!probe && (error as NodeJS.ErrnoException).code === 'ENOENT') {
         this.#vanished = true;
         return;
       }
-      throw new EnvironmentError('write', this.target, `cannot keep the current file to put it back should a later output fail (${reasonOf(error)}); nothing was replaced`);
+      const then = probe ? 'write the two outputs to other files' : 'nothing was replaced';
+      throw new EnvironmentError('write', this.target, `cannot keep the current file to put it back should the other output fail (${reasonOf(error)}); ${then}`);
     }
-    this.#backup = backup;
-  }
-
-  /**
-   * Before any work: whether `keepWayBack` will be able to link the current file
-   * (a shared directory may let a user replace a file but not link it). Tried, then undone.
-   */
-  probeWayBack(): void {
-    if (!this.existing) return;
-    const probe = temporaryName(this.resolved, '.old');
-    try {
-      linkSync(this.resolved, probe);
-    } catch (error) {
-      throw new EnvironmentError('write', this.target, `cannot keep the current file to put it back should the other output fail (${reasonOf(error)}); write the two outputs to other files`);
+    if (!probe) {
+      this.#backup = backup;
+      return;
     }
     try {
-      unlinkSync(probe);
-    } catch { /* removed with the others at exit */ }
+      unlinkSync(backup);
+    } catch { /* a leftover link to the same file, harmless */ }
   }
 
   /** Step 3: renames onto the target. */

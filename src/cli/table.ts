@@ -6,49 +6,13 @@
 
 import { MAX_ACCOUNTS } from '../core.js';
 
-const BOM = [0xef, 0xbb, 0xbf];
-
-/**
- * `chunks` without the UTF-8 byte-order mark at the very start of the input, if
- * there is one (also when it arrives split across the first chunks, as from a
- * pipe); a byte-order mark anywhere else is data.
- */
-export async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let head: number[] = [];
-  let decided = false;
-  for await (const chunk of chunks) {
-    if (decided) {
-      yield chunk;
-      continue;
-    }
-    let at = 0;
-    while (at < chunk.length && head.length < 3) head.push(chunk[at++]!);
-    if (head.length < 3 && head.every((b, k) => b === BOM[k])) continue; // too few bytes yet to tell
-    decided = true;
-    const marked = head.length === 3 && head.every((b, k) => b === BOM[k]);
-    if (!marked) yield Uint8Array.from(head);
-    if (at < chunk.length) yield chunk.subarray(at);
-  }
-  if (!decided && head.length > 0 && head.length < 3) yield Uint8Array.from(head);
-}
-
-/** A row past MAX_ROWS (the command reports it as a bad row at its line). */
+/** A row past one engine's capacity (the command reports it as a bad row at its line). */
 export class RowLimitError extends Error {
   override name = 'RowLimitError';
   constructor(readonly line: number) {
-    super(`more than ${MAX_ROWS.toLocaleString('en-US')} accounts, the engine's capacity; split the file (by pool or by account range)`);
+    super(`more than ${MAX_ACCOUNTS.toLocaleString('en-US')} accounts, the engine's capacity; split the file (by pool or by account range)`);
   }
 }
-
-/**
- * The longest record (CSV, with all its fields) or line (JSON Lines) the readers
- * take: 16 MiB. A longer one is an error at its start, most often a quote opened
- * and never closed; it also bounds what one record can cost in memory.
- */
-export const MAX_RECORD_BYTES = 16 << 20;
-
-/** The most accounts a file may hold: one engine's capacity. */
-export const MAX_ROWS = MAX_ACCOUNTS;
 
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
@@ -84,7 +48,7 @@ export class AccountTable {
    */
   add(source: Uint8Array, start: number, end: number, quoted: boolean, low: number, high: number, line: number): number {
     const row = this.rows;
-    if (row === MAX_ROWS) throw new RowLimitError(line);
+    if (row === MAX_ACCOUNTS) throw new RowLimitError(line);
     if (row >>> CHUNK_BITS === this.#ends.length) {
       this.#ends.push(new Uint32Array(CHUNK));
       this.#profits.push(new Int32Array(2 * CHUNK));

@@ -1,0 +1,47 @@
+// What both account-file readers do to raw bytes before parsing them: the
+// record limit, the byte-order mark at the start, and joining chunks.
+
+/**
+ * The longest record (CSV, with all its fields) or line (JSON Lines) the readers
+ * take: 16 MiB. A longer one is an error at its start, most often a quote opened
+ * and never closed; it also bounds what one record can cost in memory.
+ */
+export const MAX_RECORD_BYTES = 16 << 20;
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * `chunks` without the UTF-8 byte-order mark at the very start of the input, if
+ * there is one (also when it arrives split across the first chunks, as from a
+ * pipe); a byte-order mark anywhere else is data.
+ */
+export async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const head: number[] = [];
+  let decided = false;
+  for await (const chunk of chunks) {
+    if (decided) {
+      yield chunk;
+      continue;
+    }
+    let at = 0;
+    while (at < chunk.length && head.length < 3) head.push(chunk[at++]!);
+    const prefix = head.every((b, k) => b === BOM[k]);
+    if (head.length < 3 && prefix) continue; // too few bytes yet to tell
+    decided = true;
+    if (!prefix) yield Uint8Array.from(head);
+    if (at < chunk.length) yield chunk.subarray(at);
+  }
+  if (!decided && head.length > 0) yield Uint8Array.from(head);
+}
+
+/** The chunks as one array (the only one itself, uncopied). */
+export function joinChunks(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
