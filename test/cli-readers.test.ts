@@ -7,7 +7,8 @@ import { readCsv } from '../src/cli/csv.js';
 import { parseUnits } from '../src/cli/decimal.js';
 import { quote, shorten } from '../src/cli/errors.js';
 import { readJsonLines } from '../src/cli/jsonl.js';
-import { AccountTable, MAX_RECORD_BYTES } from '../src/cli/table.js';
+import { MAX_RECORD_BYTES } from '../src/cli/chunks.js';
+import { AccountTable } from '../src/cli/table.js';
 
 const encoder = new TextEncoder();
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
