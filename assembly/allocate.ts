@@ -1,92 +1,49 @@
-// The pro-rata kernel: exact largest-remainder haircuts over an i64 column.
+// The plain split's phase: exact largest-remainder haircuts over an i64 column.
 //
-// For S = socialized units and P = Σ positive profits (S ≤ P, P < 2^96), each
-// eligible account's quota is S·p / P = q + r/P. Instead of a 128/64 division
-// per account, one fixed-point ratio c = floor(S·2^(64+s) / P) is computed per
-// call, where s = max(0, bitLength(P) − 64). Then
-//   q̃ = mulhi(p, c) >> s   is q or q − 1,
-// because c is short of the exact ratio by less than one unit in its last
-// place and p < 2^(64+s). The remainder r̃ = S·p − q̃·P lies in [0, 2P), so it
-// is exact in wrapping arithmetic (64-bit when P ≤ 2^63, 128-bit otherwise),
-// and one comparison with P corrects both q and r.
-//
-// One pass after the sum: a sample predicts a band of remainders that holds
-// the boundary (sample.ts); accounts above it get their extra unit in the same
-// pass, those inside are listed with their remainder and settled by select.ts.
-// If the prediction misses (more units went out above the band than the
-// leftover, or the band is too short of it), the pass runs again listing every
+// Every account's floor ⌊S·p / P⌋ comes from floor.ts's step (one fixed-point ratio
+// per call, no division per account). One pass after the sum: a sample predicts a
+// band of remainders that holds the boundary (sample.ts); accounts above it get
+// their extra unit in the same pass, those inside are listed with their remainder and
+// settled by select.ts. If the prediction misses (more units went out above the band
+// than the leftover, or the band is too short of it), the pass runs again listing every
 // eligible account: the answer never depends on the sample, only the time does.
-// Remainders are listed as 64-bit keys, r >> t: exact (t = 0) unless P > 2^64,
-// where equal keys are then told apart by exact 128-bit remainders.
+// Remainders are listed as 64-bit keys, r >> t: exact (t = 0) unless P > 2^64, where
+// equal keys are then told apart by exact 128-bit remainders.
 
-import { mulhi, shiftRight128, less128, remainderWide, fixedRatio, high, ratioShift, keyShift, isNarrow } from './wide';
+import { shiftRight128, fixedRatio, ratioShift, keyShift, isNarrow } from './wide';
+import { floorNarrow, floorWide, floorRemainderHigh, floorRemainderLow, remainderNarrow } from './floor';
 import {
   settleBoundary, settleListed, giveFirstListed, giveFirstIndices, listedIndices, seedListed, seedIndices,
-  eligibleProfit, positivePart, tiedNeed, LIST_ENTRY, BUCKET_BITS,
+  tiedNeed, LIST_ENTRY, BUCKET_BITS,
 } from './select';
+import { eligibleProfit, positivePart, profitsOf, haircutsOf, candidatesOf, exemptOf, countOf } from './columns';
 import { predictBand, bandLow, bandHigh } from './sample';
-import { floorsNarrowSimd, writtenSimd, sumPositiveSimd, sumHighSimd, sumCountSimd } from './simd';
-
-let sumHighHalf: u64 = 0;
-let sumCount: u32 = 0;
+import { floorsNarrowSimd, writtenSimd } from './simd';
+import {
+  ROUND_LARGEST_REMAINDER, ROUND_UP, SPLIT_ROUNDING, SPLIT_SEED, SPLIT_SEEDED, SPLIT_SOCIALIZED, SPLIT_TOTAL, SPLIT_WRITTEN,
+} from './layout';
 
 /**
- * Σ max(profit, 0) over n profits at `profits`, exactly: returns the low 64
- * bits; `positiveSumHigh()` and `positiveCount()` give the high bits and the
- * number of positive profits. Branch-free, one pass.
+ * Phase `splitProfits` (book record, split record): every haircut of the book by the
+ * split's rounding, S = SPLIT_SOCIALIZED over P = SPLIT_TOTAL as `sumProfits` wrote it
+ * (requires S ≤ P, S < 2^63); Σ haircuts into SPLIT_WRITTEN.
  */
-export function sumPositive(profits: usize, n: u32, exempt: usize): u64 {
-  let lo: u64 = 0, hi: u64 = 0;
-  let count: u32 = 0;
-  let from: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    from = n & ~1;
-    lo = sumPositiveSimd(profits, from, exempt);
-    hi = sumHighSimd;
-    count = sumCountSimd;
-  }
-  if (exempt != 0) {
-    for (let i = from; i < n; i++) {
-      const m = eligibleProfit(profits, exempt, i);
-      lo += m;
-      hi += <u64>(lo < m);
-      count += <u32>(m != 0);
-    }
-  } else {
-    const end = profits + (<usize>n << 3);
-    for (let at = profits + (<usize>from << 3); at < end; at += 8) {
-      const m = positivePart(load<i64>(at));
-      lo += m;
-      hi += <u64>(lo < m);
-      count += <u32>(m != 0);
-    }
-  }
-  sumHighHalf = hi;
-  sumCount = count;
-  return lo;
+export function splitProfits(book: usize, split: usize): void {
+  store<u64>(split + SPLIT_WRITTEN, allocate(
+    profitsOf(book), haircutsOf(book), candidatesOf(book), countOf(book),
+    load<u64>(split + SPLIT_SOCIALIZED), load<u64>(split + SPLIT_TOTAL), load<u64>(split + SPLIT_TOTAL, 8),
+    load<u32>(split + SPLIT_ROUNDING), load<u32>(split + SPLIT_SEEDED) != 0, load<u64>(split + SPLIT_SEED), exemptOf(book),
+  ));
 }
-
-/** High 64 bits of the last `sumPositive` result. */
-export function positiveSumHigh(): u64 {
-  return sumHighHalf;
-}
-
-/** Number of positive profits seen by the last `sumPositive`. */
-export function positiveCount(): u32 {
-  return sumCount;
-}
-
-/** Rounding policies, as the wrapper numbers them. */
-const LARGEST_REMAINDER: u32 = 0, DOWN: u32 = 1, UP: u32 = 2;
 
 /**
  * Writes the haircuts of `n` accounts: profits at `profits` (i64), haircuts to
- * `haircuts` (i64), `candidates` scratch of 12·n bytes, `exempt` 0 or one byte
+ * `haircuts` (i64), `candidates` scratch of CANDIDATE_BYTES·n, `exempt` 0 or one byte
  * per account (non-zero: ineligible). S = the units to socialize and
- * (Plo, Phi) = Σ eligible profits, as `sumPositive` returned them for the same
- * columns; requires S ≤ P and S < 2^63. `rounding` 0: largest remainder (ties
- * to the lower index, or by ascending splitmix64(seed ^ index) when `seeded`);
- * 1: floors; 2: ceilings. Ineligible accounts get 0. Returns Σ haircuts.
+ * (Plo, Phi) = Σ eligible profits, as `sumProfits` wrote them for the same
+ * columns; requires S ≤ P and S < 2^63. `rounding` ROUND_LARGEST_REMAINDER (ties
+ * to the lower index, or by ascending splitmix64(seed ^ index) when `seeded`),
+ * ROUND_DOWN (floors) or ROUND_UP (ceilings). Ineligible accounts get 0. Returns Σ haircuts.
  */
 export function allocate(
   profits: usize, haircuts: usize, candidates: usize, n: u32,
@@ -104,9 +61,9 @@ export function allocate(
   const c = fixedRatio(S, Plo, Phi, s);
   const narrow = isNarrow(Plo, Phi);
   const t = keyShift(Plo, Phi);
-  if (rounding != LARGEST_REMAINDER) {
+  if (rounding != ROUND_LARGEST_REMAINDER) {
     // Floors, or floors plus one wherever the remainder is not 0; nothing to settle.
-    pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, u64.MAX_VALUE, rounding == UP ? 0 : u64.MAX_VALUE, rounding == UP, exempt);
+    pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, u64.MAX_VALUE, rounding == ROUND_UP ? 0 : u64.MAX_VALUE, rounding == ROUND_UP, exempt);
     if (!ASC_NO_ASSERT) verify(profits, haircuts, n, written, exempt);
     return written;
   }
@@ -119,23 +76,23 @@ export function allocate(
     top = u64.MAX_VALUE;
     end = pass(profits, haircuts, candidates, n, S, Plo, Phi, c, s, t, narrow, low, top, false, exempt);
   }
-  if (written != S) settleFor(profits, haircuts, candidates, end, S, Plo, Phi, t, low, top, seeded, seed, exempt);
+  if (written != S) settleFor(profits, haircuts, candidates, end, S, S - written, Plo, Phi, t, low, top, seeded, seed, exempt);
   if (!ASC_NO_ASSERT) verify(profits, haircuts, n, S, exempt);
   return S;
 }
 
 /**
- * Places the S − written units left after a pass: the listed entries from
+ * Places the `need` units left after a pass (S − Σ floors and units already given): the listed entries from
  * `candidates` to `end` (keys in [low, top]) are settled by largest key, `bits`
  * per round (see `settleListed`); ties in exact remainder go by seeded order when
  * `seeded`, then by index.
  */
 export function settleFor(
-  profits: usize, haircuts: usize, candidates: usize, end: usize, S: u64, Plo: u64, Phi: u64, t: i32,
+  profits: usize, haircuts: usize, candidates: usize, end: usize, S: u64, need: u64, Plo: u64, Phi: u64, t: i32,
   low: u64, top: u64, seeded: bool, seed: u64, exempt: usize, bits: i32 = BUCKET_BITS,
 ): void {
   const count = <u32>((end - candidates) / LIST_ENTRY);
-  let tied = settleListed(haircuts, candidates, count, S - written, low, top, bits);
+  let tied = settleListed(haircuts, candidates, count, need, low, top, bits);
   if (tied != 0 && t != 0) {
     // Keys were the top 64 bits of wider remainders: equal keys are told apart exactly.
     listedIndices(candidates, tied);
@@ -192,14 +149,9 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
   haircuts: usize, entry: usize, i: u32, m: u64, S: u64, Plo: u64, Phi: u64, c: u64, cShift: u64, t: i32,
   lowKey: u64, span: u64, highKey: u64, ceil: bool,
 ): usize {
-  let q = mulhi(m, c) >> cShift;
-  let rLo = remainderWide(S, m, q, Plo, Phi), rHi = high;
-  const short = !less128(rLo, rHi, Plo, Phi);
-  q += <u64>short;
-  const backLo = select<u64>(Plo, 0, short), backHi = select<u64>(Phi, 0, short);
-  rHi = rHi - backHi - <u64>(rLo < backLo);
-  rLo -= backLo;
-  if (!ASC_NO_ASSERT) assert(less128(rLo, rHi, Plo, Phi) && q <= m, 'floor correction failed');
+  const q = floorWide(m, S, Plo, Phi, c, cShift);
+  const rLo = floorRemainderLow, rHi = floorRemainderHigh;
+  if (!ASC_NO_ASSERT) assert(q <= m, 'floor correction failed');
   const key = shiftRight128(rLo, rHi, t);
   store<u64>(haircuts + (<usize>i << 3), q + <u64>(ceil ? (rLo | rHi) != 0 : key > highKey));
   store<u64>(entry, key);
@@ -209,11 +161,6 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
 
 /** Set by the passes: Σ haircuts written. */
 let written: u64 = 0;
-
-/** Records Σ haircuts written by a pass of another module (pools.ts) for `settleFor`. */
-export function wrote(sum: u64): void {
-  written = sum;
-}
 
 /**
  * The pass when P ≤ 2^63 over accounts [from, n): each floor into `haircuts`,
@@ -244,11 +191,8 @@ function floorsNarrow(
   for (let i = from; i < n; i++) {
     const at = <usize>i << 3;
     const m = checkExempt ? eligibleProfit(profits, exempt, i) : positivePart(load<i64>(profits + at));
-    let q = mulhi(m, c);
-    let r = S * m - q * P;
-    const short = r >= P;
-    q += <u64>short;
-    r -= select<u64>(P, 0, short);
+    const q = floorNarrow(m, S, P, c);
+    const r = remainderNarrow(m, S, P, q);
     if (!ASC_NO_ASSERT) assert(r < P && q <= m, 'floor correction failed');
     const haircut = q + <u64>(r > high);
     store<u64>(haircuts + at, haircut);

@@ -11,7 +11,9 @@
 // prediction only decides how much work the pass saves; allocate.ts checks
 // it against the exact counts and redoes the pass when it missed.
 
-import { mulhi, bitLength, high, less128, remainderWide, shiftRight128 } from './wide';
+import { bitLength, shiftRight128 } from './wide';
+import { floorWide, floorRemainderLow, floorRemainderHigh } from './floor';
+import { sortRecords } from './sort';
 
 /** Sample size: 4096 remainders, 32 KiB of static memory. */
 const SAMPLE_SIZE: u32 = 4096;
@@ -45,13 +47,8 @@ export function predictBand(
   for (let j: u32 = 0; j < SAMPLE_SIZE; j++) {
     const p = load<i64>(profits + <usize>j * stride);
     if (p <= 0 || (exempt != 0 && load<u8>(exempt + <usize>j * (stride >> 3)) != 0)) continue;
-    const q = mulhi(<u64>p, c) >> <u64>s;
-    let rLo = remainderWide(S, <u64>p, q, Plo, Phi), rHi = high;
-    if (!less128(rLo, rHi, Plo, Phi)) {
-      rHi = rHi - Phi - <u64>(rLo < Plo);
-      rLo -= Plo;
-    }
-    const key = shiftRight128(rLo, rHi, t);
+    floorWide(<u64>p, S, Plo, Phi, c, <u64>s);
+    const key = shiftRight128(floorRemainderLow, floorRemainderHigh, t);
     store<u64>(SAMPLE + (<usize>sampled << 3), key);
     sampled++;
     scaledSum += key >> scale;
@@ -59,41 +56,9 @@ export function predictBand(
   if (sampled < MIN_SAMPLED) return;
   const rank = scaledSum / ((topKey >> scale) + 1);
   const margin = <u64>(sampled >> 4);
-  sortDescending(SAMPLE, sampled);
-  if (rank > margin) bandHigh = load<u64>(SAMPLE + (<usize>(rank - margin) << 3));
-  if (rank + margin < <u64>sampled) bandLow = load<u64>(SAMPLE + (<usize>(rank + margin) << 3));
-}
-
-/** Heapsort, largest first: O(k log k) whatever the data, no recursion, in place. */
-function sortDescending(base: usize, k: u32): void {
-  for (let start = k >> 1; start > 0;) siftDown(base, --start, k);
-  for (let end = k; end > 1;) {
-    end--;
-    swap(base, 0, end);
-    siftDown(base, 0, end);
-  }
-}
-
-/** Restores the min-heap property below `root` within [0, end). */
-function siftDown(base: usize, root: u32, end: u32): void {
-  while (true) {
-    let child: u32 = 2 * root + 1;
-    if (child >= end) return;
-    if (child + 1 < end && at(base, child + 1) < at(base, child)) child++;
-    if (at(base, root) <= at(base, child)) return;
-    swap(base, root, child);
-    root = child;
-  }
-}
-
-// @ts-ignore: decorator
-@inline function at(base: usize, i: u32): u64 {
-  return load<u64>(base + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline function swap(base: usize, i: u32, j: u32): void {
-  const a = at(base, i);
-  store<u64>(base + (<usize>i << 3), at(base, j));
-  store<u64>(base + (<usize>j << 3), a);
+  // Ascending: the j-th largest key is at sampled − 1 − j.
+  sortRecords(SAMPLE, sampled, 1);
+  const last = <u64>sampled - 1;
+  if (rank > margin) bandHigh = load<u64>(SAMPLE + (<usize>(last - (rank - margin)) << 3));
+  if (rank + margin < <u64>sampled) bandLow = load<u64>(SAMPLE + (<usize>(last - (rank + margin)) << 3));
 }

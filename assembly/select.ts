@@ -11,6 +11,8 @@
 // per round; equal remainders end it at once.
 
 import { high, bitLength, bitLength128, shiftRight128, less128, remainderWide, splitmix64 } from './wide';
+import { eligibleProfit } from './columns';
+import { CANDIDATE_BYTES } from './layout';
 
 /** Remainder bits resolved per histogram pass: 4096 counters of 4 bytes stay in L1. */
 export const BUCKET_BITS: i32 = 12;
@@ -70,7 +72,7 @@ export function findBoundary(need: u64, buckets: u32 = BUCKETS): u32 {
 }
 
 /** Bytes per listed account: its remainder (u64) then its index (u32). */
-export const LIST_ENTRY: usize = 12;
+export const LIST_ENTRY: usize = CANDIDATE_BYTES;
 
 /** Set by `settleListed`: how many of the tied entries it left still need a unit. */
 export let tiedNeed: u64 = 0;
@@ -236,19 +238,6 @@ export function settleBoundary(
   const at = <usize>i << 3;
   // As in the passes, an ineligible account counts as profit 0 (remainder 0).
   return remainderWide(S, eligibleProfit(profits, exempt, i), load<u64>(haircuts + at), Plo, Phi);
-}
-
-/** max(p, 0) as unsigned, branch-free. */
-// @ts-ignore: decorator
-@inline export function positivePart(p: i64): u64 {
-  return <u64>select<i64>(p, 0, p > 0);
-}
-
-/** Account i's profit if it is eligible (positive, not exempt), else 0. `exempt` 0: no exemptions. */
-// @ts-ignore: decorator
-@inline export function eligibleProfit(profits: usize, exempt: usize, i: u32): u64 {
-  const m = positivePart(load<i64>(profits + (<usize>i << 3)));
-  return exempt == 0 || load<u8>(exempt + <usize>i) == 0 ? m : 0;
 }
 
 /** The histogram key of account i: (remainder − min) >> shift. */

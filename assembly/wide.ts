@@ -1,7 +1,8 @@
-// Unsigned 128-bit arithmetic from 64-bit halves. WebAssembly has no 128-bit
-// multiply, so every wide product here is four 32×32 multiplies or fewer.
-// A function that produces 128 bits returns the low half and leaves the high
-// half in `high`, read right after the call.
+// Multiword arithmetic: unsigned 128-bit values from 64-bit halves, and the 192-bit
+// products the weighted search compares. WebAssembly has no 128-bit multiply, so
+// every wide product here is four 32×32 multiplies or fewer. A function that
+// produces 128 bits returns the low half and leaves the high half in `high`, read
+// right after the call. Every helper is checked against bigint by test/kernels.test.ts.
 
 /** High half of the last 128-bit result (set by `mulFull`, `remainderWide`). */
 export let high: u64 = 0;
@@ -109,4 +110,98 @@ export function fixedRatio(S: u64, Plo: u64, Phi: u64, s: i32): u64 {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
   return z ^ (z >> 31);
+}
+
+/** (aLo, aHi) + (bLo, bHi) mod 2^128: returns the low half, `high` the high. */
+// @ts-ignore: decorator
+@inline export function add128(aLo: u64, aHi: u64, bLo: u64, bHi: u64): u64 {
+  const lo = aLo + bLo;
+  high = aHi + bHi + <u64>(lo < aLo);
+  return lo;
+}
+
+/** The 128-bit sum of two SIMD lanes' (low, high) sums: returns the low half, `high` the high (SIMD builds). */
+export function addLanes(lo: v128, hi: v128): u64 {
+  const lo0 = <u64>i64x2.extract_lane(lo, 0), lo1 = <u64>i64x2.extract_lane(lo, 1);
+  const sum = lo0 + lo1;
+  high = <u64>i64x2.extract_lane(hi, 0) + <u64>i64x2.extract_lane(hi, 1) + <u64>(sum < lo0);
+  return sum;
+}
+
+/** The limbs of the last `mul192`, least significant first. */
+export let limb0: u64 = 0, limb1: u64 = 0, limb2: u64 = 0;
+
+/** a·(lo, hi) as three 64-bit limbs (`limb0`, `limb1`, `limb2`): exact, as a·(lo, hi) < 2^192. */
+export function mul192(a: u64, lo: u64, hi: u64): void {
+  const p0 = a * lo, p1 = mulhi(a, lo);
+  const q0 = a * hi, q1 = mulhi(a, hi);
+  limb0 = p0;
+  limb1 = p1 + q0;
+  limb2 = q1 + <u64>(limb1 < p1);
+}
+
+/** a·(aLo, aHi) ≤ b·(bLo, bHi), exactly in 192 bits. */
+export function productsAtMost(a: u64, aLo: u64, aHi: u64, b: u64, bLo: u64, bHi: u64): bool {
+  mul192(a, aLo, aHi);
+  const x0 = limb0, x1 = limb1, x2 = limb2;
+  mul192(b, bLo, bHi);
+  if (x2 != limb2) return x2 < limb2;
+  if (x1 != limb1) return x1 < limb1;
+  return x0 <= limb0;
+}
+
+/**
+ * Whether the level R/W is at most 2^g/(2^g − 1) times the level Sb/Wb:
+ * R·(2^g − 1)·Wb ≤ Sb·2^g·W, exactly in 192 bits. Requires 1 ≤ g ≤ 3 and W, Wb < 2^96
+ * (both scaled weights then stay below 2^128).
+ */
+export function levelAtMost(Sb: u64, Wblo: u64, Wbhi: u64, R: u64, Wlo: u64, Whi: u64, g: i32): bool {
+  const m = (<u64>1 << <u64>g) - 1;
+  const scaledLo = Wblo * m, scaledHi = Wbhi * m + mulhi(Wblo, m);
+  const wideLo = Wlo << <u64>g, wideHi = (Whi << <u64>g) | (Wlo >> <u64>(64 - g));
+  return productsAtMost(R, scaledLo, scaledHi, Sb, wideLo, wideHi);
+}
+
+/** Whether R/W ≥ Sb/Wb: Sb·W ≤ R·Wb, exactly in 192 bits. */
+export function levelAtLeast(R: u64, Wlo: u64, Whi: u64, Sb: u64, Wblo: u64, Wbhi: u64): bool {
+  return productsAtMost(Sb, Wlo, Whi, R, Wblo, Wbhi);
+}
+
+/** cap·(Wlo, Whi) < R·w, exactly: the 64×128-bit product against the 64×64-bit one. */
+// @ts-ignore: decorator
+@inline export function capsBelowLevel(cap: u64, Wlo: u64, Whi: u64, R: u64, w: u64): bool {
+  // cap·W = cap·Wlo + 2^64·cap·Whi; past 2^128 it cannot be below R·w < 2^128.
+  const p0 = cap * Wlo, p1 = mulhi(cap, Wlo);
+  const q0 = cap * Whi, q1 = mulhi(cap, Whi);
+  const mid = p1 + q0;
+  if (q1 != 0 || mid < p1) return false;
+  return less128(p0, mid, R * w, mulhi(R, w));
+}
+
+/** The remainder of the last `divide128`, 128-bit: low half, high half. */
+export let remainderLow: u64 = 0, remainderHigh: u64 = 0;
+
+/**
+ * ⌊(nLo, nHi) / (dLo, dHi)⌋ for a divisor above 0, by restoring long division: returns
+ * the quotient's low half, `high` its high half, and leaves the remainder in
+ * `remainderLow`/`remainderHigh`. Requires a divisor below 2^127. Runs once per call, never per account.
+ */
+export function divide128(nLo: u64, nHi: u64, dLo: u64, dHi: u64): u64 {
+  let qLo: u64 = 0, qHi: u64 = 0, rLo: u64 = 0, rHi: u64 = 0;
+  for (let bit = 127; bit >= 0; bit--) {
+    // r = 2r + the numerator's next bit; r < 2d < 2^129 is kept below 2^128 as d < 2^127 here.
+    rHi = (rHi << 1) | (rLo >> 63);
+    rLo = (rLo << 1) | ((bit >= 64 ? nHi >> <u64>(bit - 64) : nLo >> <u64>bit) & 1);
+    qHi = (qHi << 1) | (qLo >> 63);
+    qLo <<= 1;
+    if (!less128(rLo, rHi, dLo, dHi)) {
+      rHi = rHi - dHi - <u64>(rLo < dLo);
+      rLo -= dLo;
+      qLo |= 1;
+    }
+  }
+  remainderLow = rLo;
+  remainderHigh = rHi;
+  high = qHi;
+  return qLo;
 }

@@ -137,19 +137,26 @@ export function firstNegativeIndex(values: BigInt64Array): number {
 /**
  * Reads weights and caps columns of `count` entries (either may be undefined) as
  * `toInt64Column` does, weights first. Bad weights are reported before bad caps (the
- * reference's order): when reading the caps fails, a negative value of a typed weights
- * column (whose signs are otherwise the core's to check) is reported instead.
+ * reference's order): a typed weights column's signs, otherwise the core's to check,
+ * are checked here first when the caps are to be read element by element (which may fail).
  */
 export function readWeightColumns(
   weights: Profits | undefined, caps: Profits | undefined, count: number,
 ): { weights: BigInt64Array | undefined; caps: BigInt64Array | undefined } {
   const weightColumn = weights && toInt64Column(weights, 'weights', count, true);
-  try {
-    return { weights: weightColumn, caps: caps && toInt64Column(caps, 'caps', count, true) };
-  } catch (error) {
-    const bad = weightColumn && weightColumn.length === count ? firstNegativeIndex(weightColumn) : -1;
-    throw bad >= 0 ? negativeEntry('weights', bad, weightColumn![bad]!) : error;
+  if (weightColumn !== undefined && caps !== undefined && !(caps instanceof BigInt64Array) && weightColumn.length === count) {
+    checkNonNegative(weightColumn, 'weights');
   }
+  return { weights: weightColumn, caps: caps && toInt64Column(caps, 'caps', count, true) };
+}
+
+/**
+ * The RangeError for the first negative weight (`weight`, −1: none) or else the first
+ * negative cap (`cap`) that the core's sums found in these columns.
+ */
+export function negativeColumn(weights: BigInt64Array, caps: BigInt64Array | undefined, weight: number, cap: number): RangeError {
+  if (weight >= 0) return negativeEntry('weights', weight, weights[weight]!);
+  return negativeEntry('caps', cap, caps![cap]!);
 }
 
 /** Checks that no value of the column `field` is negative (by words), throwing as `readColumn` does. */
@@ -163,7 +170,7 @@ export function negativeEntry(field: string, index: number, value: bigint): Rang
   return rangeError('ERR_OUT_OF_RANGE', `${field}[${index}] must not be negative, got ${value}`);
 }
 
-/** The rounding policies, in the order the core numbers them (0, 1, 2). */
+/** The rounding policies (the core's codes for them: src/core/layout.ts). */
 export const ROUNDINGS: readonly Rounding[] = ['largest-remainder', 'down', 'up'];
 
 /** Validated options shared by a call's socializations. */

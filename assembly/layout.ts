@@ -1,0 +1,157 @@
+// Every layout and code of the boundary between the core and the wrapper, said once.
+//
+// The core exports each constant below as a WebAssembly global; the wrapper reads
+// them from the module (src/core/layout.ts) and never writes one of these numbers
+// itself. A record is a block of engine memory the wrapper allocates: it writes a
+// phase's inputs at these offsets, calls the phase with the record's address, and
+// reads the phase's outputs from it. Offsets are in bytes; fields are little-endian
+// u32/i32 (4-byte) or u64 (8-byte), each naturally aligned.
+
+// ---- Codes ----
+
+/** Rounding policies (the `rounding` fields): largest remainder, floors, ceilings. */
+export const ROUND_LARGEST_REMAINDER: u32 = 0;
+export const ROUND_DOWN: u32 = 1;
+export const ROUND_UP: u32 = 2;
+
+/** Weighted mask bytes: shares the rest, ineligible (weight 0, cap 0 or exempt), pays its whole cap. */
+export const MASK_SHARES: u8 = 0;
+export const MASK_OUT: u8 = 1;
+export const MASK_CAPPED: u8 = 2;
+/** Transient mask bytes while pools are capped: listed near, listed in the middle (back to MASK_SHARES after). */
+export const MASK_NEAR: u8 = 3;
+export const MASK_MIDDLE: u8 = 4;
+
+// ---- Columns: bytes per account ----
+
+/** An amount column (profits, haircuts, weights, caps): i64 per account. */
+export const AMOUNT_BYTES: u32 = 8;
+/**
+ * The candidates column: scratch of one list entry per account, remainder (u64) then
+ * index (u32). The pools passes keep each account's bucket byte in its last n bytes
+ * (from `candidates + BUCKET_BYTES_AT · n`) and list boundary accounts from its start.
+ */
+export const CANDIDATE_BYTES: u32 = 12;
+export const BUCKET_BYTES_AT: u32 = 11;
+/** The exempt and mask columns: one byte per account. */
+export const FLAG_BYTES: u32 = 1;
+/** The pool column: each account's pool index, u32. */
+export const POOL_INDEX_BYTES: u32 = 4;
+
+// ---- The book record: where one book's columns are (u32 addresses) and how many accounts ----
+
+/** Σ BOOK_BYTES. Columns 0 are absent: no exempt column, no pools, no weights; caps 0: max(profit, 0). */
+export const BOOK_BYTES: u32 = 48;
+export const BOOK_PROFITS: u32 = 0;
+export const BOOK_HAIRCUTS: u32 = 4;
+export const BOOK_CANDIDATES: u32 = 8;
+/** The exempt column, or 0. The sums phases set it to 0 when no byte of it is set (the faster loops run then). */
+export const BOOK_EXEMPT: u32 = 12;
+export const BOOK_POOL: u32 = 16;
+export const BOOK_WEIGHTS: u32 = 20;
+export const BOOK_CAPS: u32 = 24;
+export const BOOK_MASK: u32 = 28;
+export const BOOK_COUNT: u32 = 32;
+
+// ---- The split record: one book's socialization, phase by phase ----
+// Plain: sumProfits → (wrapper: waterfall, SOCIALIZED) → splitProfits.
+// Weighted: sumWeights → (waterfall on TOTAL, SOCIALIZED) → capAccounts → shareWeights.
+
+export const SPLIT_BYTES: u32 = 128;
+/** In: S, the units to take (after the waterfall), < 2^63. */
+export const SPLIT_SOCIALIZED: u32 = 0;
+/** Out of the sums: Σ eligible profits (plain) or Σ eligible caps (weighted), 128-bit, low then high. */
+export const SPLIT_TOTAL: u32 = 8;
+/** Out of sumWeights: Σ eligible weights, 128-bit. */
+export const SPLIT_WEIGHT: u32 = 24;
+/** In: the tie seed (u64), read when SPLIT_SEEDED is 1. */
+export const SPLIT_SEED: u32 = 40;
+/** In: a ROUND_ code. */
+export const SPLIT_ROUNDING: u32 = 48;
+/** In: 1 to order ties by the seed, 0 by index. */
+export const SPLIT_SEEDED: u32 = 52;
+/** Out of the sums: eligible accounts (positive profit, or weight and cap > 0; not exempt). */
+export const SPLIT_ELIGIBLE: u32 = 56;
+/** Out of sumWeights: the first account with a negative weight, and with a negative cap (i32, −1: none). */
+export const SPLIT_NEGATIVE_WEIGHT: u32 = 60;
+export const SPLIT_NEGATIVE_CAP: u32 = 64;
+/** Out of capAccounts: |C|, the accounts that pay their whole cap. */
+export const SPLIT_CAPPED: u32 = 68;
+/** Out of capAccounts: R = S − Σ_C cap, what the others share, and W = Σ their weights (128-bit). */
+export const SPLIT_SHARED: u32 = 72;
+export const SPLIT_SHARED_WEIGHT: u32 = 80;
+/** Out of capAccounts: R = WHOLE·W + PART, PART < W: each sharing account pays WHOLE·w and its share of PART. */
+export const SPLIT_WHOLE: u32 = 96;
+export const SPLIT_PART: u32 = 104;
+/** Out of splitProfits and shareWeights: Σ haircuts written. */
+export const SPLIT_WRITTEN: u32 = 112;
+
+// ---- The pools record: a header, then one row per pool ----
+// Plain: sumPools → (waterfall per pool, POOL_SOCIALIZED) → floorPools → poolBoundaries → raisePools → settlePools.
+// Weighted: sumWeightedPools → (waterfall on POOL_TOTAL) → capPools → floorPools → poolBoundaries → raisePools
+// → settlePools → finishPools. Every phase after the sums reads its scratch from POOLS_SCRATCH.
+
+export const POOLS_HEADER_BYTES: u32 = 64;
+/** In: the number of pools. */
+export const POOLS_COUNT: u32 = 0;
+/** In: a ROUND_ code, and 1 to order ties by POOLS_SEED (u64). */
+export const POOLS_ROUNDING: u32 = 4;
+export const POOLS_SEEDED: u32 = 8;
+export const POOLS_SEED: u32 = 16;
+/** In: the scratch block, `poolScratchBytes(pools, n, weighted)` bytes. */
+export const POOLS_SCRATCH: u32 = 24;
+/** Out of the sums: the first account whose pool index is not below POOLS_COUNT (−1: none), or its weight or cap sign as below. */
+export const POOLS_BAD_POOL: u32 = 28;
+/** Out of sumWeightedPools: the first negative weight and the first negative cap (−1: none). */
+export const POOLS_NEGATIVE_WEIGHT: u32 = 32;
+export const POOLS_NEGATIVE_CAP: u32 = 36;
+/** Set by the phases for the next ones: 1 when split by weight (the floors run over the weights, the mask as exemptions). */
+export const POOLS_WEIGHTED: u32 = 40;
+/** Set by floorPools: 1 when remainders were counted (some pool has a boundary to settle). */
+export const POOLS_COUNTED: u32 = 44;
+/** Set by poolBoundaries: accounts to list in all, and 1 when some pool lists its bucket 0. */
+export const POOLS_LISTED: u32 = 48;
+export const POOLS_LISTS_ZERO: u32 = 52;
+/** Set by raisePools: where its list ends (0: listed straight into groups). */
+export const POOLS_LIST_END: u32 = 56;
+
+/** One row per pool after the header. */
+export const POOL_ROW_BYTES: u32 = 96;
+/** In: the pool's S (after the waterfall). */
+export const POOL_SOCIALIZED: u32 = 0;
+/** Out of the sums: Σ eligible profits (plain) or caps (weighted), 128-bit. */
+export const POOL_TOTAL: u32 = 8;
+/** Out of sumWeightedPools: Σ eligible weights, 128-bit. */
+export const POOL_WEIGHT: u32 = 24;
+/** Out of capPools: R and W (128-bit) as SPLIT_SHARED, SPLIT_SHARED_WEIGHT; WHOLE and PART as theirs. */
+export const POOL_SHARED: u32 = 40;
+export const POOL_SHARED_WEIGHT: u32 = 48;
+export const POOL_WHOLE: u32 = 64;
+export const POOL_PART: u32 = 72;
+/** Out of settlePools (finishPools when weighted): Σ haircuts of the pool. */
+export const POOL_WRITTEN: u32 = 80;
+/** Out: eligible accounts of the pool, and |C| (weighted). */
+export const POOL_ELIGIBLE: u32 = 88;
+export const POOL_CAPPED: u32 = 92;
+
+// ---- The index record: a per-unit index delta ----
+// sumUnits → (wrapper: Σ|u| = 0 is an error) → charges.
+
+export const INDEX_BYTES: u32 = 96;
+/** In: the units column (i64), the charges column (i64) and the count. */
+export const INDEX_UNITS: u32 = 0;
+export const INDEX_CHARGES: u32 = 4;
+export const INDEX_COUNT: u32 = 8;
+/** In: 1 rounds δ up (else down), 1 rounds each charge up (else down). */
+export const INDEX_DELTA_UP: u32 = 12;
+export const INDEX_CHARGE_UP: u32 = 16;
+/** Out of charges: the first account whose charge passes 2^63 − 1 (−1: none; nothing after it is written). */
+export const INDEX_BAD: u32 = 20;
+/** In: the loss and the scale (u64). */
+export const INDEX_LOSS: u32 = 24;
+export const INDEX_SCALE: u32 = 32;
+/** Out of sumUnits: Σ|units|, 128-bit. */
+export const INDEX_TOTAL: u32 = 40;
+/** Out of charges: δ (128-bit) and Σ charges (128-bit). */
+export const INDEX_DELTA: u32 = 56;
+export const INDEX_COLLECTED: u32 = 72;
