@@ -1,5 +1,5 @@
 // The public engine: `loadEngine`, `engine.socialize` (copy in, copy out) and
-// `engine.createBook` (zero-copy). Validation and conversion happen here, once;
+// `engine.createBook` (zero-copy). Inputs are read and checked by validate.ts, once;
 // the arithmetic happens in the core.
 
 import { Book } from './book.js';
@@ -9,7 +9,7 @@ import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
 import {
-  checkStillSized, readIndexInput, readInput, readPoolsInput, readWeightColumns, toInt64Column,
+  checkLength, checkStillSized, readIndexInput, readInput, readPoolsInput, readWeightColumns, toInt64Column,
 } from './validate.js';
 
 /** A call's columns as the caller gave them (checked as containers, of the right lengths). */
@@ -40,20 +40,6 @@ export interface LoadOptions {
   variant?: Variant | undefined;
 }
 
-/** Checks an account count against the capacity; `field` names it in the error. */
-function checkLength(length: unknown, field: string): number {
-  if (typeof length !== 'number') {
-    throw typeError('ERR_INVALID_TYPE', `${field} must be a number, got ${typeof length}`);
-  }
-  if (!Number.isInteger(length) || length < 0) {
-    throw rangeError('ERR_OUT_OF_RANGE', `${field} must be a non-negative integer, got ${length}`);
-  }
-  if (length > MAX_ACCOUNTS) {
-    throw rangeError('ERR_CAPACITY', `${field} is ${length}, past the engine's capacity of ${MAX_ACCOUNTS} accounts`);
-  }
-  return length;
-}
-
 /** A WebAssembly socialization engine: one core instance and its memory. Made by `loadEngine`. */
 export class Engine {
   /** The most accounts one book or one `socialize` call may hold. */
@@ -82,7 +68,7 @@ export class Engine {
    */
   socialize(input: SocializeInput): SocializeResult {
     const { profits, exempt, weights, caps, ...params } = readInput(input);
-    const n = checkLength(profits.length, 'profits.length');
+    const n = checkLength(profits.length, 'profits.length', MAX_ACCOUNTS);
     return this.#withColumns(n, this.#read(n, { profits, exempt, weights, caps }), (columns) => {
       const summary = weights === undefined
         ? this.#core.socialize(columns, n, params, exempt !== undefined)
@@ -104,7 +90,7 @@ export class Engine {
    */
   indexDelta(input: IndexDeltaInput): IndexDeltaResult {
     const parsed = readIndexInput(input);
-    const n = checkLength(parsed.units.length, 'units.length');
+    const n = checkLength(parsed.units.length, 'units.length', MAX_ACCOUNTS);
     const units = toInt64Column(this.#own(parsed.units), 'units', n);
     checkStillSized(units, 'units', n);
     return this.#core.withBlocks([8 * n, 8 * n], ([column, out]) => {
@@ -124,7 +110,7 @@ export class Engine {
    */
   socializePools(input: SocializePoolsInput): SocializePoolsResult {
     const { profits, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
-    const n = checkLength(profits.length, 'profits.length');
+    const n = checkLength(profits.length, 'profits.length', MAX_ACCOUNTS);
     return this.#withColumns(n, this.#read(n, { profits, exempt, pool, weights, caps }), (columns) => {
       const summaries = weights === undefined
         ? this.#core.socializePools(columns, n, pools, options, exempt !== undefined)
@@ -194,7 +180,7 @@ export class Engine {
    * when memory runs out.
    */
   createBook(length: number): Book {
-    const n = checkLength(length, 'book length');
+    const n = checkLength(length, 'book length', MAX_ACCOUNTS);
     return new Book(this.#core, this.#core.allocColumns(n), n);
   }
 }

@@ -1,5 +1,5 @@
 // Engine memory map: where each column lives in the core's linear memory.
-// Blocks are few and large (three per book), so a sorted list with first fit
+// Blocks are few and large (four to eight columns per book, a few records per call), so a sorted list with first fit
 // is enough, and the memory grows by exactly the pages a block needs, which
 // keeps a book at 29 bytes per account (a doubling allocator would not).
 

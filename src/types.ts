@@ -61,7 +61,7 @@ export interface SocializeInput extends SocializeParams {
 export interface SocializeSummary {
   /** min(loss, insuranceFund): what the fund pays. */
   insuranceUsed: bigint;
-  /** min(loss − insuranceUsed, totalProfit): what the profitable accounts pay, == Σ haircuts. */
+  /** Σ haircuts: what the profitable accounts pay. min(loss − insuranceUsed, totalProfit) under largest remainder; less under 'down' (the dust is in `uncovered`), more under 'up' (`surplus`). */
   socialized: bigint;
   /** What neither the fund nor all profits can cover. */
   uncovered: bigint;

@@ -45,6 +45,20 @@ export function readInt64(value: unknown, field: string, index: number): bigint 
   return integer;
 }
 
+/** Checks an account count against the engine's capacity; `field` names it in the error. */
+export function checkLength(length: unknown, field: string, capacity: number): number {
+  if (typeof length !== 'number') {
+    throw typeError('ERR_INVALID_TYPE', `${field} must be a number, got ${typeof length}`);
+  }
+  if (!Number.isInteger(length) || length < 0) {
+    throw rangeError('ERR_OUT_OF_RANGE', `${field} must be a non-negative integer, got ${length}`);
+  }
+  if (length > capacity) {
+    throw rangeError('ERR_CAPACITY', `${field} is ${length}, past the engine's capacity of ${capacity} accounts`);
+  }
+  return length;
+}
+
 /** Checks that the column `field` is an array or a typed array (not a DataView). */
 function checkColumn(values: unknown, field: string): asserts values is Profits {
   const typed = ArrayBuffer.isView(values) && !(values instanceof DataView);

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runDemo } from '../demo.js';
+import { runDemo } from './demo.js';
 import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
 import { EnvironmentError, InputError, isSystemError, quote, reasonOf, shorten, UsageError } from './errors.js';
 import { abandonAll } from './output.js';

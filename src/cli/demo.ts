@@ -3,10 +3,10 @@
 // prints the summary, the engine's time, the reference's time, and checks that
 // both agree on every haircut.
 
-import { loadEngine } from './engine.js';
-import { socializeReference } from './reference.js';
-import { generateProfits } from './scenario.js';
-import { formatGrouped } from './cli/decimal.js';
+import { loadEngine } from '../engine.js';
+import { socializeReference } from '../reference.js';
+import { generateProfits } from '../scenario.js';
+import { formatGrouped } from './decimal.js';
 
 /** The default scenario. */
 export const DEMO = {
