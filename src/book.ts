@@ -6,7 +6,7 @@ import type { Columns, Core } from './core.js';
 import { stateError } from './errors.js';
 import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
 import {
-  checkNonNegative, checkStillSized, readParams, readPoolList, readPoolOptions, readWeightColumns, readWeighting,
+  checkColumnsRead, readParams, readPoolList, readPoolOptions, readWeightColumns, readWeighting,
 } from './validate.js';
 
 interface Views {
@@ -188,12 +188,7 @@ export class Book {
     const take = (column: Profits | undefined, pointer: number) =>
       column === undefined || this.#isOwn(column, pointer) ? undefined : this.#core?.snapshot(column) ?? column;
     const read = readWeightColumns(take(given.weights, this.#columns.weights), take(given.caps, this.#columns.caps), n);
-    for (const field of ['weights', 'caps'] as const) {
-      const column = read[field];
-      if (column === undefined) continue;
-      checkStillSized(column, field, n);
-      checkNonNegative(column, field);
-    }
+    checkColumnsRead(read, n, true);
     return { ...read, capsGiven: given.caps !== undefined };
   }
 

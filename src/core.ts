@@ -100,12 +100,12 @@ export class Core {
   readonly #exports: CoreExports;
   readonly #heap: Heap;
   /** The core's layout: record offsets, column sizes, codes. */
-  readonly layout: Layout;
+  readonly #layout: Layout;
 
   private constructor(exports: CoreExports) {
     this.#exports = exports;
     this.#heap = new Heap(exports.memory, exports.heapBase());
-    this.layout = readLayout(exports);
+    this.#layout = readLayout(exports);
   }
 
   /**
@@ -127,7 +127,7 @@ export class Core {
 
   /** Allocates the four columns of an n-account book (profits, haircuts, candidates, exempt); RangeError when memory runs out. */
   allocColumns(n: number): Columns {
-    const { AMOUNT_BYTES, CANDIDATE_BYTES, FLAG_BYTES } = this.layout;
+    const { AMOUNT_BYTES, CANDIDATE_BYTES, FLAG_BYTES } = this.#layout;
     const taken: number[] = [];
     try {
       for (const bytes of [AMOUNT_BYTES * n, AMOUNT_BYTES * n, CANDIDATE_BYTES * n, FLAG_BYTES * n]) taken.push(this.#heap.alloc(bytes));
@@ -145,7 +145,7 @@ export class Core {
    */
   ensureColumn(columns: Columns, n: number, key: 'pool' | 'weights' | 'caps'): void {
     if (columns[key]) return;
-    const { AMOUNT_BYTES, POOL_INDEX_BYTES, FLAG_BYTES } = this.layout;
+    const { AMOUNT_BYTES, POOL_INDEX_BYTES, FLAG_BYTES } = this.#layout;
     const bytes = key === 'pool' ? POOL_INDEX_BYTES * n : AMOUNT_BYTES * n;
     const mask = key === 'weights' ? this.#heap.alloc(FLAG_BYTES * n) : 0;
     try {
@@ -225,7 +225,7 @@ export class Core {
 
   /** Fills a book record: the columns in use (exempt only when `exemptions`; weights, caps and mask when `weighted`). */
   #writeBook(book: number, columns: Columns, n: number, exemptions: boolean, weighted = false, capsGiven = false): void {
-    const L = this.layout, fields = this.#fields(book);
+    const L = this.#layout, fields = this.#fields(book);
     this.zero(book, L.BOOK_BYTES);
     fields.setU32(L.BOOK_PROFITS, columns.profits);
     fields.setU32(L.BOOK_HAIRCUTS, columns.haircuts);
@@ -240,14 +240,14 @@ export class Core {
 
   /** Writes a call's rounding and tie seed at the given offsets of a record. */
   #writeOptions(fields: Fields, options: Options, at: { rounding: number; seeded: number; seed: number }): void {
-    fields.setU32(at.rounding, roundingCode(this.layout, options.rounding));
+    fields.setU32(at.rounding, roundingCode(this.#layout, options.rounding));
     fields.setU32(at.seeded, options.tieSeed === undefined ? 0 : 1);
     fields.setU64(at.seed, options.tieSeed ?? 0n);
   }
 
   /** The split record's options fields. */
   get #splitOptions(): { rounding: number; seeded: number; seed: number } {
-    const L = this.layout;
+    const L = this.#layout;
     return { rounding: L.SPLIT_ROUNDING, seeded: L.SPLIT_SEEDED, seed: L.SPLIT_SEED };
   }
 
@@ -257,8 +257,8 @@ export class Core {
    * when no byte of it is set).
    */
   socialize(columns: Columns, n: number, params: Params, exemptions: boolean): SocializeSummary {
-    return guard('socialize', () => this.withBlocks([this.layout.BOOK_BYTES, this.layout.SPLIT_BYTES], ([book, split]) => {
-      const L = this.layout, core = this.#exports, fields = this.#fields(split!);
+    return guard('socialize', () => this.withBlocks([this.#layout.BOOK_BYTES, this.#layout.SPLIT_BYTES], ([book, split]) => {
+      const L = this.#layout, core = this.#exports, fields = this.#fields(split!);
       this.#writeBook(book!, columns, n, exemptions);
       this.zero(split!, L.SPLIT_BYTES);
       core.sumProfits(book!, split!);
@@ -278,8 +278,8 @@ export class Core {
    * it, before any haircut is written.
    */
   socializeWeighted(columns: Columns, n: number, params: Params, exemptions: boolean, capsGiven: boolean): SocializeSummary {
-    return guard('socialize by weight', () => this.withBlocks([this.layout.BOOK_BYTES, this.layout.SPLIT_BYTES], ([book, split]) => {
-      const L = this.layout, core = this.#exports, fields = this.#fields(split!);
+    return guard('socialize by weight', () => this.withBlocks([this.#layout.BOOK_BYTES, this.#layout.SPLIT_BYTES], ([book, split]) => {
+      const L = this.#layout, core = this.#exports, fields = this.#fields(split!);
       this.#writeBook(book!, columns, n, exemptions, true, capsGiven);
       this.zero(split!, L.SPLIT_BYTES);
       core.sumWeights(book!, split!);
@@ -307,8 +307,8 @@ export class Core {
    * or a charge passes 2^63 − 1.
    */
   indexDelta(units: number, out: number, n: number, input: IndexInput): Omit<IndexDeltaResult, 'charges'> {
-    return guard('indexDelta', () => this.withBlocks([this.layout.INDEX_BYTES], ([index]) => {
-      const L = this.layout, core = this.#exports, fields = this.#fields(index!);
+    return guard('indexDelta', () => this.withBlocks([this.#layout.INDEX_BYTES], ([index]) => {
+      const L = this.#layout, core = this.#exports, fields = this.#fields(index!);
       this.zero(index!, L.INDEX_BYTES);
       fields.setU32(L.INDEX_UNITS, units);
       fields.setU32(L.INDEX_CHARGES, out);
@@ -341,7 +341,7 @@ export class Core {
    */
   socializePools(columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean): SocializeSummary[] {
     return guard('socializePools', () => this.#withPools(n, pools, options, false, (book, table) => {
-      const L = this.layout, core = this.#exports;
+      const L = this.#layout, core = this.#exports;
       this.#writeBook(book, columns, n, exemptions);
       core.sumPools(book, table);
       this.#checkPools(columns, n, pools.length, this.#fields(table).i32(L.POOLS_BAD_POOL));
@@ -368,7 +368,7 @@ export class Core {
     columns: Columns, n: number, pools: Amounts[], options: Options, exemptions: boolean, capsGiven: boolean,
   ): SocializeSummary[] {
     return guard('socializePools by weight', () => this.#withPools(n, pools, options, true, (book, table) => {
-      const L = this.layout, core = this.#exports, header = this.#fields(table);
+      const L = this.#layout, core = this.#exports, header = this.#fields(table);
       this.#writeBook(book, columns, n, exemptions, true, capsGiven);
       core.sumWeightedPools(book, table);
       this.#checkSigns(columns, n, capsGiven, header.i32(L.POOLS_NEGATIVE_WEIGHT), header.i32(L.POOLS_NEGATIVE_CAP));
@@ -407,13 +407,13 @@ export class Core {
 
   /** Pool k's row of the pools record at `table`. */
   #row(table: number, k: number): Fields {
-    const L = this.layout;
+    const L = this.#layout;
     return this.#fields(table + L.POOLS_HEADER_BYTES + k * L.POOL_ROW_BYTES);
   }
 
   /** Allocates a book record, a pools record (header filled) and its scratch, runs `task` and frees them. */
   #withPools<T>(n: number, pools: Amounts[], options: Options, weighted: boolean, task: (book: number, table: number) => T): T {
-    const L = this.layout, count = pools.length;
+    const L = this.#layout, count = pools.length;
     const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
     const scratchBytes = this.#exports.poolScratchBytes(count, n, weighted ? 1 : 0) >>> 0;
     return this.withBlocks([L.BOOK_BYTES, tableBytes, scratchBytes], ([book, table, scratch]) => {

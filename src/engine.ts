@@ -9,7 +9,7 @@ import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
 import {
-  checkLength, checkStillSized, readIndexInput, readInput, readPoolsInput, readWeightColumns, toInt64Column,
+  checkColumnsRead, checkLength, checkStillSized, readIndexInput, readInput, readPoolsInput, readWeightColumns, toInt64Column,
 } from './validate.js';
 
 /** A call's columns as the caller gave them (checked as containers, of the right lengths). */
@@ -144,7 +144,7 @@ export class Engine {
       profits: toInt64Column(own.profits, 'profits', n), exempt: own.exempt, pool: own.pool,
       ...readWeightColumns(own.weights, own.caps, n),
     };
-    for (const field of ['profits', 'exempt', 'pool', 'weights', 'caps'] as const) checkStillSized(read[field], field, n);
+    checkColumnsRead({ ...read }, n);
     return read;
   }
 

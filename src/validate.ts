@@ -106,6 +106,21 @@ export function checkStillSized(values: ArrayLike<unknown> | undefined, field: s
 }
 
 /**
+ * Checks columns read for a call (by name; undefined: not given) against `count` once
+ * every getter has run, and, with `signs`, that none holds a negative value: columns
+ * about to be copied into a book are checked whole first, so that a rejected call
+ * leaves the book as it was (elsewhere the core's sums find negative signs).
+ */
+export function checkColumnsRead(
+  columns: Readonly<Record<string, ArrayLike<unknown> | undefined>>, count: number, signs = false,
+): void {
+  for (const [field, column] of Object.entries(columns)) {
+    checkStillSized(column, field, count);
+    if (signs && column instanceof BigInt64Array) checkNonNegative(column, field);
+  }
+}
+
+/**
  * The column `field` as a BigInt64Array of `count` values. A BigInt64Array is taken
  * as it is (its values are not checked here: the core checks signs where they matter);
  * any other array or typed array is read once, element by element, in order, and
