@@ -1,20 +1,38 @@
 // The zero-copy book path, engine memory and lifetimes.
 import { execFileSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, MAX_ACCOUNTS, simdSupported, type Engine } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { loadEngine, MAX_ACCOUNTS, simdSupported, type Book, type Engine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 import { generateProfits } from '../src/scenario.js';
-import { VARIANTS } from './support.js';
+import { describeEachVariant, VARIANTS } from './support.js';
 
-describe.each(VARIANTS)('books (%s core)', (variant) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await loadEngine({ variant });
-  });
+/**
+ * The haircuts of a fresh book of `engine` holding `columns` (each copied into the
+ * book's view of that name) after `run`, copied out; the book is freed.
+ */
+function onBook(engine: Engine, columns: { profits: bigint[]; exempt?: number[]; pool?: number[] }, run: (book: Book) => unknown): BigInt64Array {
+  using book = engine.createBook(columns.profits.length);
+  book.profits.set(columns.profits);
+  if (columns.exempt) book.exempt.set(columns.exempt);
+  if (columns.pool) book.pool.set(columns.pool);
+  run(book);
+  return book.haircuts.slice();
+}
 
+describeEachVariant('books in one line', (engine) => {
+  it('README: 80 over [500, 300] in place', () => expect(onBook(engine(), { profits: [500n, -20n, 300n] }, (b) => b.socialize({ loss: 80n }))).toEqual(BigInt64Array.from([50n, 0n, 30n])));
+  it('the fund first: 40 of 80 over [500, 300]', () => expect(onBook(engine(), { profits: [500n, -20n, 300n] }, (b) => b.socialize({ loss: 80n, insuranceFund: 40n }))).toEqual(BigInt64Array.from([25n, 0n, 15n])));
+  it('a tie goes to the lower index', () => expect(onBook(engine(), { profits: [7n, 7n, 7n] }, (b) => b.socialize({ loss: 2n }))).toEqual(BigInt64Array.from([1n, 1n, 0n])));
+  it("'up' on a book: one unit over three equal profits charges each", () => expect(onBook(engine(), { profits: [1n, 1n, 1n] }, (b) => b.socialize({ loss: 1n, rounding: 'up' }))).toEqual(BigInt64Array.from([1n, 1n, 1n])));
+  it('the exempt view: an exempt account pays nothing', () => expect(onBook(engine(), { profits: [500n, -20n, 300n], exempt: [1, 0, 0] }, (b) => b.socialize({ loss: 80n }))).toEqual(BigInt64Array.from([0n, 0n, 80n])));
+  it('the pool view: two pools in one book', () => expect(onBook(engine(), { profits: [500n, -20n, 300n, 100n], pool: [0, 0, 1, 1] }, (b) => b.socializePools([{ loss: 10n }, { loss: 8n }]))).toEqual(BigInt64Array.from([10n, 0n, 6n, 2n])));
+  it('weights on a book (copied into its weights view): a weight of 0 pays nothing', () => expect(onBook(engine(), { profits: [10n, 20n, 30n, -5n] }, (b) => b.socialize({ loss: 9n, weights: [0n, 1n, 1n, 1n] }))).toEqual(BigInt64Array.from([0n, 5n, 4n, 0n])));
+});
+
+describeEachVariant('books', (engine) => {
   it('computes what socialize computes, in place', () => {
     const profits = generateProfits(5_000, 'realistic', 1);
-    using book = engine.createBook(profits.length);
+    using book = engine().createBook(profits.length);
     expect(book.length).toBe(5_000);
     expect(book.haircuts.every((h) => h === 0n)).toBe(true);
     book.profits.set(profits);
@@ -27,12 +45,12 @@ describe.each(VARIANTS)('books (%s core)', (variant) => {
 
   it('keeps its views valid after the engine memory grows', () => {
     const profits = generateProfits(1_000, 'uniform', 2);
-    const book = engine.createBook(profits.length);
+    const book = engine().createBook(profits.length);
     book.profits.set(profits);
     const old = book.profits;
-    const before = engine.memoryBytes;
-    const big = engine.createBook(4_000_000); // 80 MB: forces the memory to grow
-    expect(engine.memoryBytes).toBeGreaterThan(before);
+    const before = engine().memoryBytes;
+    const big = engine().createBook(4_000_000); // 80 MB: forces the memory to grow
+    expect(engine().memoryBytes).toBeGreaterThan(before);
     expect(old.length).toBe(0); // the old view is detached, as for any grown memory
     expect(book.profits).toEqual(profits); // a fresh view, same data
     book.socialize({ loss: 123_456_789n });
@@ -42,37 +60,37 @@ describe.each(VARIANTS)('books (%s core)', (variant) => {
   });
 
   it('survives engine.socialize on one of its own views', () => {
-    using book = engine.createBook(3);
+    using book = engine().createBook(3);
     book.profits.set([30n, 60n, 10n]);
-    const result = engine.socialize({ loss: 50n, profits: book.profits });
+    const result = engine().socialize({ loss: 50n, profits: book.profits });
     expect([...result.haircuts]).toEqual([15n, 30n, 5n]);
     expect([...book.profits]).toEqual([30n, 60n, 10n]);
   });
 
   it('survives engine.socializePools on its own profits, exempt and pool views', () => {
     const n = 100_000; // large enough that the call's columns grow the memory
-    using book = engine.createBook(n);
+    using book = engine().createBook(n);
     book.profits.fill(10n);
     book.exempt[0] = 1;
     book.pool.fill(0);
-    const result = engine.socializePools({ profits: book.profits, exempt: book.exempt, pool: book.pool, pools: [{ loss: 999_990n }] });
+    const result = engine().socializePools({ profits: book.profits, exempt: book.exempt, pool: book.pool, pools: [{ loss: 999_990n }] });
     expect(result.haircuts[0]).toBe(0n);
     expect(result.pools[0]!.socialized).toBe(999_990n);
     expect(result.pools[0]!.profitableAccounts).toBe(n - 1);
   });
 
   it('starts zeroed even on reused memory', () => {
-    const first = engine.createBook(100);
+    const first = engine().createBook(100);
     first.profits.fill(7n);
     first.socialize({ loss: 50n });
     first.free();
-    using second = engine.createBook(100);
+    using second = engine().createBook(100);
     expect(second.profits.every((p) => p === 0n)).toBe(true);
     expect(second.haircuts.every((h) => h === 0n)).toBe(true);
   });
 
   it('frees once, refuses use after free, and works with `using`', () => {
-    const book = engine.createBook(10);
+    const book = engine().createBook(10);
     book.free();
     book.free();
     expect(book.freed).toBe(true);
@@ -80,7 +98,7 @@ describe.each(VARIANTS)('books (%s core)', (variant) => {
     expect(() => book.socialize({ loss: 1n })).toThrow(/freed/);
     let escaped: { freed: boolean } | undefined;
     {
-      using scoped = engine.createBook(10);
+      using scoped = engine().createBook(10);
       escaped = scoped;
     }
     expect(escaped.freed).toBe(true);
@@ -88,17 +106,17 @@ describe.each(VARIANTS)('books (%s core)', (variant) => {
 
   it('reuses memory: repeated calls do not grow it', () => {
     const profits = generateProfits(100_000, 'uniform', 3);
-    engine.socialize({ loss: 10n ** 15n, profits });
-    const size = engine.memoryBytes;
+    engine().socialize({ loss: 10n ** 15n, profits });
+    const size = engine().memoryBytes;
     for (let i = 0; i < 30; i++) {
-      engine.socialize({ loss: 10n ** 15n, profits });
-      engine.createBook(100_000).free();
+      engine().socialize({ loss: 10n ** 15n, profits });
+      engine().createBook(100_000).free();
     }
-    expect(engine.memoryBytes).toBe(size);
+    expect(engine().memoryBytes).toBe(size);
   });
 
   it('a book of zero accounts is valid', () => {
-    using book = engine.createBook(0);
+    using book = engine().createBook(0);
     expect(book.socialize({ loss: 10n, insuranceFund: 3n })).toMatchObject({ insuranceUsed: 3n, socialized: 0n, uncovered: 7n });
     expect(book.haircuts.length).toBe(0);
   });

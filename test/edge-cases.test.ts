@@ -1,10 +1,9 @@
 // Named edge cases, each compared with the reference and checked against the
 // contract's guarantees, on every build of the core.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine } from '../src/index.js';
+import { expect, it } from 'vitest';
 import { socializeReference } from '../src/reference.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
-import { expectGuarantees, VARIANTS } from './support.js';
+import { describeEachVariant, expectGuarantees } from './support.js';
 
 const MAX = I64_MAX;
 const cases: Record<string, { loss: bigint; insuranceFund?: bigint; profits: bigint[] }> = {
@@ -47,28 +46,23 @@ const cases: Record<string, { loss: bigint; insuranceFund?: bigint; profits: big
   },
 };
 
-describe.each(VARIANTS)('edge cases (%s core)', (variant) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await loadEngine({ variant });
-  });
-
+describeEachVariant('edge cases', (engine) => {
   it.each(Object.entries(cases))('%s', (_, { loss, insuranceFund = 0n, profits }) => {
     const input = { loss, insuranceFund, profits };
-    const result = engine.socialize(input);
+    const result = engine().socialize(input);
     expect(result).toEqual(socializeReference(input));
     expectGuarantees(profits, loss, insuranceFund, result);
   });
 
   it('gives an empty book an empty, zero result', () => {
-    expect(engine.socialize({ loss: 5n, profits: [] })).toEqual({
+    expect(engine().socialize({ loss: 5n, profits: [] })).toEqual({
       haircuts: new BigInt64Array(0), insuranceUsed: 0n, socialized: 0n, uncovered: 5n,
       totalProfit: 0n, profitableAccounts: 0, haircutRate: 0, roundingDust: 0n, surplus: 0n,
     });
   });
 
   it('charges every unit of a loss equal to the total', () => {
-    const r = engine.socialize({ loss: 300n, profits: [100n, -7n, 200n] });
+    const r = engine().socialize({ loss: 300n, profits: [100n, -7n, 200n] });
     expect([...r.haircuts]).toEqual([100n, 0n, 200n]);
     expect(r.haircutRate).toBe(1);
   });

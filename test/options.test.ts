@@ -5,18 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine, type Rounding } from '../src/index.js';
 import { socializeReference, splitmix64 } from '../src/reference.js';
 import { generateProfits, positiveTotal } from '../src/scenario.js';
-import { I64_MAX, I64_MIN } from '../src/validate.js';
-import { VARIANTS } from './support.js';
+import { I64_MAX } from '../src/validate.js';
+import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, ROUNDINGS } from './arbitraries.js';
+import { describeEachVariant } from './support.js';
 
-const ROUNDINGS: Rounding[] = ['largest-remainder', 'down', 'up'];
-const profit = fc.oneof(
-  { weight: 4, arbitrary: fc.bigInt({ min: -10n, max: 40n }) },
-  { weight: 2, arbitrary: fc.bigInt({ min: I64_MIN, max: I64_MAX }) },
-  { weight: 1, arbitrary: fc.bigInt({ min: I64_MAX - 100n, max: I64_MAX }) },
-);
+const profit = mostlySmall(-10n, 40n);
 const book = fc.array(fc.tuple(profit, fc.boolean()), { maxLength: 60 });
-const amount = fc.oneof(fc.bigInt({ min: 0n, max: 300n }), fc.bigInt({ min: 0n, max: I64_MAX }));
-const seed = fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { nil: undefined });
+const amount = amountUpTo(300n);
 
 /** The identities every result keeps, from the contract. */
 function expectIdentities(profits: bigint[], exempt: boolean[], loss: bigint, rounding: Rounding, r: ReturnType<typeof socializeReference>) {
@@ -32,18 +27,23 @@ function expectIdentities(profits: bigint[], exempt: boolean[], loss: bigint, ro
   });
 }
 
-describe.each(VARIANTS)('options (%s core)', (variant) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await loadEngine({ variant });
-  });
+describeEachVariant('options in one line', (engine) => {
+  it('largest remainder by default: the unit left goes to 66.67', () => expect(engine().socialize({ loss: 500n, profits: [600n, 300n, 300n, 200n, 100n] }).haircuts).toEqual(BigInt64Array.from([200n, 100n, 100n, 67n, 33n])));
+  it("'down' pays every floor (the unit left is dust)", () => expect(engine().socialize({ loss: 500n, profits: [600n, 300n, 300n, 200n, 100n], rounding: 'down' }).haircuts).toEqual(BigInt64Array.from([200n, 100n, 100n, 66n, 33n])));
+  it("'up' pays every ceiling (one unit of surplus)", () => expect(engine().socialize({ loss: 500n, profits: [600n, 300n, 300n, 200n, 100n], rounding: 'up' }).haircuts).toEqual(BigInt64Array.from([200n, 100n, 100n, 67n, 34n])));
+  it('an exempt account pays nothing, the others share its part', () => expect(engine().socialize({ loss: 500n, profits: [600n, 300n, 300n, 200n, 100n], exempt: [true, false, false, false, false] }).haircuts).toEqual(BigInt64Array.from([0n, 167n, 167n, 111n, 55n])));
+  it('equal remainders go to the lower index', () => expect(engine().socialize({ loss: 2n, profits: [100n, 100n, 100n, 100n] }).haircuts).toEqual(BigInt64Array.from([1n, 1n, 0n, 0n])));
+  it('a tie seed orders equal remainders by splitmix64(seed XOR index)', () => expect(engine().socialize({ loss: 2n, profits: [100n, 100n, 100n, 100n], tieSeed: 42n }).haircuts).toEqual(BigInt64Array.from([0n, 0n, 1n, 1n])));
+  it("'down' with an exempt account: 10 over [7, 7] is 5 and 5", () => expect(engine().socialize({ loss: 10n, profits: [7n, 7n, 7n], exempt: [false, true, false], rounding: 'down' }).haircuts).toEqual(BigInt64Array.from([5n, 0n, 5n])));
+});
 
+describeEachVariant('options', (engine) => {
   it('equals the reference for every rounding, exemption and tie seed', () => {
-    fc.assert(fc.property(book, amount, amount, fc.constantFrom(...ROUNDINGS), seed, (rows, loss, insuranceFund, rounding, tieSeed) => {
+    fc.assert(fc.property(book, amount, amount, anyRounding, optionalTieSeed, (rows, loss, insuranceFund, rounding, tieSeed) => {
       const profits = rows.map(([p]) => p);
       const exempt = rows.map(([, e]) => e);
       const input = { loss, insuranceFund, profits, exempt, rounding, tieSeed };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       const expected = socializeReference(input);
       expect(result).toEqual(expected);
       expectIdentities(profits, exempt, loss, rounding, result);
@@ -52,9 +52,9 @@ describe.each(VARIANTS)('options (%s core)', (variant) => {
 
   it('rounds down and up around the same exact quotas', () => {
     fc.assert(fc.property(fc.array(fc.bigInt({ min: -5n, max: 10n ** 12n }), { maxLength: 50 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), (profits, loss) => {
-      const lr = engine.socialize({ loss, profits });
-      const down = engine.socialize({ loss, profits, rounding: 'down' });
-      const up = engine.socialize({ loss, profits, rounding: 'up' });
+      const lr = engine().socialize({ loss, profits });
+      const down = engine().socialize({ loss, profits, rounding: 'down' });
+      const up = engine().socialize({ loss, profits, rounding: 'up' });
       profits.forEach((_, i) => {
         expect(down.haircuts[i]! <= lr.haircuts[i]! && lr.haircuts[i]! <= up.haircuts[i]!).toBe(true);
         expect(up.haircuts[i]! - down.haircuts[i]! <= 1n).toBe(true);
@@ -67,14 +67,14 @@ describe.each(VARIANTS)('options (%s core)', (variant) => {
   it('orders seeded ties by ascending splitmix64(seed XOR index)', () => {
     const profits = Array.from({ length: 12 }, () => 7n);
     for (const tieSeed of [0n, 1n, 0xdeadbeefn, 2n ** 64n - 1n]) {
-      const r = engine.socialize({ loss: 3n, profits, tieSeed });
+      const r = engine().socialize({ loss: 3n, profits, tieSeed });
       const order = profits.map((_, i) => i).sort((a, b) => {
         const x = splitmix64(tieSeed ^ BigInt(a)), y = splitmix64(tieSeed ^ BigInt(b));
         return x < y ? -1 : x > y ? 1 : a - b;
       });
       expect([...r.haircuts].flatMap((h, i) => (h ? [i] : []))).toEqual(order.slice(0, 3).sort((a, b) => a - b));
     }
-    expect(engine.socialize({ loss: 3n, profits }).haircuts.slice(0, 3)).toEqual(BigInt64Array.from([1n, 1n, 1n]));
+    expect(engine().socialize({ loss: 3n, profits }).haircuts.slice(0, 3)).toEqual(BigInt64Array.from([1n, 1n, 1n]));
   });
 
   // Large books go through the sampled pass and the settling rounds with ties everywhere.
@@ -90,13 +90,13 @@ describe.each(VARIANTS)('options (%s core)', (variant) => {
     const loss = third > I64_MAX ? I64_MAX : third;
     for (const rounding of ROUNDINGS) {
       const input = { loss, profits, exempt, rounding, tieSeed: 0x1234_5678_9abc_def0n };
-      expect(engine.socialize(input)).toEqual(socializeReference(input));
+      expect(engine().socialize(input)).toEqual(socializeReference(input));
     }
   });
 
   it('reads exemptions from a book\'s exempt view', () => {
     const profits = generateProfits(5_000, 'realistic', 2);
-    using b = engine.createBook(profits.length);
+    using b = engine().createBook(profits.length);
     b.profits.set(profits);
     expect(b.exempt.every((e) => e === 0)).toBe(true);
     for (let i = 0; i < profits.length; i += 7) b.exempt[i] = 1;

@@ -2,38 +2,40 @@
 // that pool's accounts alone, ties by index in the whole book.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine, type Rounding } from '../src/index.js';
+import { loadEngine, type Engine } from '../src/index.js';
 import { socializePoolsReference } from '../src/reference.js';
 import { generateProfits } from '../src/scenario.js';
-import { I64_MAX, I64_MIN } from '../src/validate.js';
-import { VARIANTS } from './support.js';
+import { I64_MAX } from '../src/validate.js';
+import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters, ROUNDINGS } from './arbitraries.js';
+import { describeEachVariant } from './support.js';
 
-const profit = fc.oneof(
-  { weight: 4, arbitrary: fc.bigInt({ min: -10n, max: 40n }) },
-  { weight: 2, arbitrary: fc.bigInt({ min: I64_MIN, max: I64_MAX }) },
-  { weight: 1, arbitrary: fc.bigInt({ min: I64_MAX - 100n, max: I64_MAX }) },
-);
-const amount = fc.oneof(fc.bigInt({ min: 0n, max: 200n }), fc.bigInt({ min: 0n, max: I64_MAX }));
+const profit = mostlySmall(-10n, 40n);
+const amount = amountUpTo(200n);
 const scenario = fc.integer({ min: 1, max: 5 }).chain((poolCount) => fc.record({
   rows: fc.array(fc.tuple(profit, fc.integer({ min: 0, max: poolCount - 1 }), fc.boolean()), { maxLength: 60 }),
-  pools: fc.array(fc.record({ loss: amount, insuranceFund: amount }), { minLength: poolCount, maxLength: poolCount }),
-  rounding: fc.constantFrom<Rounding>('largest-remainder', 'down', 'up'),
-  tieSeed: fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { nil: undefined }),
+  pools: poolParameters(poolCount, amount),
+  rounding: anyRounding,
+  tieSeed: optionalTieSeed,
 }));
 
-describe.each(VARIANTS)('pools (%s core)', (variant) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await loadEngine({ variant });
-  });
+describeEachVariant('pools in one line', (engine) => {
+  it('README: each pool split as if alone', () => expect(engine().socializePools({ profits: [100n, 50n, -3n, 30n, 70n, 0n], pool: Uint32Array.from([0, 1, 0, 1, 0, 1]), pools: [{ loss: 33n }, { loss: 40n, insuranceFund: 10n }] }).haircuts).toEqual(BigInt64Array.from([19n, 19n, 0n, 11n, 14n, 0n])));
+  it('a tie in each pool goes to the lower index in the whole book', () => expect(engine().socializePools({ profits: [5n, 5n, 5n, 5n], pool: Uint32Array.from([1, 0, 1, 0]), pools: [{ loss: 1n }, { loss: 1n }] }).haircuts).toEqual(BigInt64Array.from([1n, 1n, 0n, 0n])));
+  it('a pool whose loss is above its profits takes them all, and no more from the other pool', () => expect(engine().socializePools({ profits: [10n, 20n, 30n, 40n], pool: Uint32Array.from([0, 0, 1, 1]), pools: [{ loss: 1000n }, { loss: 7n }] }).haircuts).toEqual(BigInt64Array.from([10n, 20n, 3n, 4n])));
+  it("'down' in every pool", () => expect(engine().socializePools({ profits: [10n, 20n, 30n, 40n], pool: Uint32Array.from([0, 1, 0, 1]), pools: [{ loss: 7n }, { loss: 7n }], rounding: 'down' }).haircuts).toEqual(BigInt64Array.from([1n, 2n, 5n, 4n])));
+  it("'up' in every pool", () => expect(engine().socializePools({ profits: [10n, 20n, 30n, 40n], pool: Uint32Array.from([0, 1, 0, 1]), pools: [{ loss: 7n }, { loss: 7n }], rounding: 'up' }).haircuts).toEqual(BigInt64Array.from([2n, 3n, 6n, 5n])));
+  it('an exempt account leaves its pool to the others', () => expect(engine().socializePools({ profits: [10n, 20n, 30n, 40n], pool: Uint32Array.from([0, 1, 0, 1]), pools: [{ loss: 7n }, { loss: 7n }], exempt: [true, false, false, false] }).haircuts).toEqual(BigInt64Array.from([0n, 2n, 7n, 5n])));
+  it('a pool without accounts takes nothing', () => expect(engine().socializePools({ profits: [10n, 20n, 30n, 40n], pool: Uint32Array.from([0, 0, 0, 0]), pools: [{ loss: 10n }, { loss: 7n }] }).haircuts).toEqual(BigInt64Array.from([1n, 2n, 3n, 4n])));
+});
 
+describeEachVariant('pools', (engine, variant) => {
   it('equals the reference for any pools, options and exemptions', () => {
     fc.assert(fc.property(scenario, ({ rows, pools, rounding, tieSeed }) => {
       const input = {
         profits: rows.map(([p]) => p), pool: Uint32Array.from(rows, ([, k]) => k),
         exempt: rows.map(([, , e]) => e), pools, rounding, tieSeed,
       };
-      expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+      expect(engine().socializePools(input)).toEqual(socializePoolsReference(input));
     }), { numRuns: 250 });
   });
 
@@ -41,10 +43,10 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
     fc.assert(fc.property(scenario, ({ rows, pools, rounding }) => {
       const profits = rows.map(([p]) => p);
       const pool = Uint32Array.from(rows, ([, k]) => k);
-      const result = engine.socializePools({ profits, pool, pools, rounding });
+      const result = engine().socializePools({ profits, pool, pools, rounding });
       pools.forEach(({ loss, insuranceFund }, k) => {
         const members = profits.flatMap((_, i) => (pool[i] === k ? [i] : []));
-        const { haircuts, ...alone } = engine.socialize({ loss, insuranceFund, rounding, profits: members.map((i) => profits[i]!) });
+        const { haircuts, ...alone } = engine().socialize({ loss, insuranceFund, rounding, profits: members.map((i) => profits[i]!) });
         expect(result.pools[k]).toEqual(alone);
         expect(members.map((i) => result.haircuts[i])).toEqual([...haircuts]);
       });
@@ -59,9 +61,9 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
       profits[i] = I64_MAX - BigInt(i % 5);
     }
     const pools = Array.from({ length: 37 }, (_, k) => ({ loss: k === 36 ? I64_MAX / 3n : 10n ** 12n + BigInt(k), insuranceFund: 10n ** 9n }));
-    for (const rounding of ['largest-remainder', 'down', 'up'] as const) {
+    for (const rounding of ROUNDINGS) {
       const input = { profits, pool, pools, rounding, tieSeed: 77n };
-      expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+      expect(engine().socializePools(input)).toEqual(socializePoolsReference(input));
     }
   });
 
@@ -71,10 +73,10 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
     const pool = Uint32Array.from(profits, (_, i) => (i * 7) % 3);
     const exempt = Uint8Array.from(profits, (_, i) => (i % 13 === 0 ? 1 : 0));
     const pools = [{ loss: 10_000_001n }, { loss: 3_333_333n }, { loss: 17n }];
-    for (const rounding of ['largest-remainder', 'down', 'up'] as const) {
+    for (const rounding of ROUNDINGS) {
       for (const tieSeed of [undefined, 5n]) {
         const input = { profits, pool, pools, exempt, rounding, tieSeed };
-        expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+        expect(engine().socializePools(input)).toEqual(socializePoolsReference(input));
       }
     }
   });
@@ -91,9 +93,9 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
     }
     const exempt = Uint8Array.from(profits, (_, i) => (i % 17 === 1 ? 1 : 0));
     const pools = [{ loss: 1n }, ...Array.from({ length: 40 }, (_, k) => ({ loss: I64_MAX / BigInt(k + 2) }))];
-    for (const rounding of ['largest-remainder', 'down', 'up'] as const) {
+    for (const rounding of ROUNDINGS) {
       const input = { profits, pool, pools, exempt, rounding };
-      expect(engine.socializePools(input)).toEqual(socializePoolsReference(input));
+      expect(engine().socializePools(input)).toEqual(socializePoolsReference(input));
     }
   });
 
@@ -129,14 +131,14 @@ describe.each(VARIANTS)('pools (%s core)', (variant) => {
         pool[bad] = 7;
         if (bad + 1 < n) pool[bad + 1] = 9;
         const input = { profits: Array.from({ length: n }, (_, i) => BigInt(i + 1)), pool, pools: [{ loss: 3n }, { loss: 1n }] };
-        expect(() => engine.socializePools(input)).toThrow(new RegExp(`^pool\\[${bad}\\] is 7, but there are 2 pools`));
+        expect(() => engine().socializePools(input)).toThrow(new RegExp(`^pool\\[${bad}\\] is 7, but there are 2 pools`));
       }
     }
   });
 
   it('runs on a book\'s pool and exempt views', () => {
     const profits = generateProfits(3_000, 'uniform', 4);
-    using book = engine.createBook(profits.length);
+    using book = engine().createBook(profits.length);
     book.profits.set(profits);
     expect(book.pool.every((k) => k === 0)).toBe(true);
     for (let i = 0; i < profits.length; i++) book.pool[i] = i % 4;

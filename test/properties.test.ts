@@ -6,7 +6,7 @@ import { loadEngine, type Engine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 import { generateProfits, PROFILES, positiveTotal } from '../src/scenario.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
-import { expectGuarantees, VARIANTS } from './support.js';
+import { describeEachVariant, expectGuarantees } from './support.js';
 
 /** Profits that make ties, zeros, negatives, values near ±2^63 and sums past 2^64 likely. */
 const profit = fc.oneof(
@@ -26,18 +26,26 @@ const amount = fc.oneof(
 const fraction = fc.record({ num: fc.integer({ min: 1, max: 6 }), den: fc.integer({ min: 2, max: 7 }) });
 const RUNS = { numRuns: 400 };
 
-describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
-  let engine: Engine;
+describeEachVariant('the plain split in one line', (engine) => {
+  it('README: 750,000 over 1,000,000 of profit, the 2 units left to the largest remainders (0.75, 0.75)', () => expect(engine().socialize({ loss: 1_000_000n, insuranceFund: 250_000n, profits: [500_001n, -120_000n, 333_333n, 166_666n, 0n] }).haircuts).toEqual(BigInt64Array.from([375_001n, 0n, 250_000n, 124_999n, 0n])));
+  it('the fund first, then pro rata to profit: 750 over [900, 100]', () => expect(engine().socialize({ loss: 1000n, insuranceFund: 250n, profits: [900n, 100n, -50n] }).haircuts).toEqual(BigInt64Array.from([675n, 75n, 0n])));
+  it('README (reference): 10 over [5, 3, 2] is each profit in full', () => expect(engine().socialize({ loss: 10n, profits: [5n, 3n, -2n, 2n] }).haircuts).toEqual(BigInt64Array.from([5n, 3n, 0n, 2n])));
+  it('the unit left goes to the largest remainder (66.67 → 67)', () => expect(engine().socialize({ loss: 500n, profits: [600n, 300n, 300n, 200n, 100n] }).haircuts).toEqual(BigInt64Array.from([200n, 100n, 100n, 67n, 33n])));
+  it('a tie goes to the lower index', () => expect(engine().socialize({ loss: 1n, profits: [5n, 5n, 5n] }).haircuts).toEqual(BigInt64Array.from([1n, 0n, 0n])));
+  it('a loss above all profits takes every profit, no more', () => expect(engine().socialize({ loss: 1000n, insuranceFund: 10n, profits: [100n, -40n, 200n] }).haircuts).toEqual(BigInt64Array.from([100n, 0n, 200n])));
+  it('a fund that covers the loss takes nothing from anyone', () => expect(engine().socialize({ loss: 100n, insuranceFund: 100n, profits: [10n, 20n] }).haircuts).toEqual(BigInt64Array.from([0n, 0n])));
+});
+
+describeEachVariant('engine equals reference', (engine, variant) => {
   let other: Engine;
   beforeAll(async () => {
-    engine = await loadEngine({ variant });
     other = await loadEngine({ variant });
   });
 
   it('on random books, losses and funds', () => {
     fc.assert(fc.property(profits, amount, amount, (ps, loss, insuranceFund) => {
       const input = { loss, insuranceFund, profits: BigInt64Array.from(ps) };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectGuarantees(ps, loss, insuranceFund, result);
     }), RUNS);
@@ -48,7 +56,7 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
       const total = ps.reduce((s, p) => (p > 0n ? s + p : s), 0n);
       const wanted = (total * BigInt(num)) / BigInt(den);
       const loss = wanted > I64_MAX ? I64_MAX : wanted;
-      const result = engine.socialize({ loss, profits: ps });
+      const result = engine().socialize({ loss, profits: ps });
       expect(result).toEqual(socializeReference({ loss, profits: ps }));
       expectGuarantees(ps, loss, 0n, result);
     }), RUNS);
@@ -57,8 +65,8 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
   it('is deterministic: same input, other engine, book path, all equal', () => {
     fc.assert(fc.property(profits, amount, amount, (ps, loss, insuranceFund) => {
       const input = { loss, insuranceFund, profits: ps };
-      const first = engine.socialize(input);
-      expect(engine.socialize(input)).toEqual(first);
+      const first = engine().socialize(input);
+      expect(engine().socialize(input)).toEqual(first);
       expect(other.socialize(input)).toEqual(first);
       using book = other.createBook(ps.length);
       book.profits.set(ps);
@@ -71,10 +79,10 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
   it('gives the same result for bigint[], number[] and BigInt64Array inputs', () => {
     const small = fc.array(fc.integer({ min: -1_000_000, max: Number.MAX_SAFE_INTEGER }), { maxLength: 50 });
     fc.assert(fc.property(small, fc.bigInt({ min: 0n, max: 2n ** 60n }), (numbers, loss) => {
-      const fromNumbers = engine.socialize({ loss, profits: numbers });
-      expect(engine.socialize({ loss, profits: numbers.map(BigInt) })).toEqual(fromNumbers);
-      expect(engine.socialize({ loss, profits: BigInt64Array.from(numbers, BigInt) })).toEqual(fromNumbers);
-      expect(engine.socialize({ loss: Number(loss % 2n ** 53n), profits: numbers }))
+      const fromNumbers = engine().socialize({ loss, profits: numbers });
+      expect(engine().socialize({ loss, profits: numbers.map(BigInt) })).toEqual(fromNumbers);
+      expect(engine().socialize({ loss, profits: BigInt64Array.from(numbers, BigInt) })).toEqual(fromNumbers);
+      expect(engine().socialize({ loss: Number(loss % 2n ** 53n), profits: numbers }))
         .toEqual(socializeReference({ loss: loss % 2n ** 53n, profits: numbers }));
     }), { numRuns: 150 });
   });
@@ -93,7 +101,7 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
     ])('loss %s', (_, wanted) => {
       const loss = wanted > I64_MAX ? I64_MAX : wanted;
       const input = { loss, insuranceFund: loss / 5n, profits: book };
-      expect(engine.socialize(input)).toEqual(socializeReference(input));
+      expect(engine().socialize(input)).toEqual(socializeReference(input));
     });
   });
 
@@ -104,7 +112,7 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
     const book = BigInt64Array.from({ length: n }, (_, i) => (i % 32 === 0 ? 999_999n : 1_000_000n));
     const total = positiveTotal(book);
     for (const loss of [total / 2n + 12_345n, total / 1_000n + 7n, total - 3n]) {
-      expect(engine.socialize({ loss, profits: book })).toEqual(socializeReference({ loss, profits: book }));
+      expect(engine().socialize({ loss, profits: book })).toEqual(socializeReference({ loss, profits: book }));
     }
   });
 
@@ -113,7 +121,7 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
     const total = positiveTotal(book);
     book[book.findIndex((p) => p > 1_000n)]! -= total % 3n;
     const input = { loss: positiveTotal(book) / 3n, profits: book };
-    expect(engine.socialize(input)).toEqual(socializeReference(input));
+    expect(engine().socialize(input)).toEqual(socializeReference(input));
   });
 
   it('on a wide book: 20,000 profits near 2^63, total past 2^77', () => {
@@ -121,7 +129,7 @@ describe.each(VARIANTS)('engine equals reference (%s core)', (variant) => {
     const book = next.map((v) => I64_MAX - (v < 0n ? -v : v));
     for (const loss of [I64_MAX, I64_MAX / 3n, 12_345n]) {
       const input = { loss, profits: book };
-      expect(engine.socialize(input)).toEqual(socializeReference(input));
+      expect(engine().socialize(input)).toEqual(socializeReference(input));
     }
   });
 });

@@ -1,12 +1,43 @@
-// Shared test support: the core variants every suite runs against, and an
-// invariant check written from the contract (independent of the reference).
+// Shared test support: the core variants every suite runs against, the harness
+// that runs a suite once per variant, and an invariant check written from the
+// contract (independent of the reference).
 
-import { expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { VARIANTS as ALL } from '../src/core.js';
+import { loadEngine, type Engine, type Variant } from '../src/index.js';
 import type { SocializeResult } from '../src/types.js';
 
 /** Every build of the core: each suite runs once per variant. */
 export const VARIANTS = ALL;
+
+/**
+ * Declares `body`'s tests once per core build, each time in a `describe` titled
+ * `${title} (${variant} core)` with an engine of that build loaded before them.
+ *
+ * `engine` returns that engine: call it inside tests and hooks (it is loaded by a
+ * `beforeAll`, so not yet while `body` declares them). `variant` is for tests that
+ * load engines of their own.
+ *
+ * @example
+ * describeEachVariant('books', (engine) => {
+ *   it('splits 80 over [500, -20, 300]', () => expect(engine().socialize({ loss: 80n, profits: [500n, -20n, 300n] }).haircuts).toEqual(BigInt64Array.from([50n, 0n, 30n])));
+ * });
+ */
+export function describeEachVariant(title: string, body: (engine: () => Engine, variant: Variant) => void): void {
+  for (const variant of VARIANTS) {
+    describe(`${title} (${variant} core)`, () => {
+      let loaded: Engine | undefined;
+      beforeAll(async () => {
+        loaded = await loadEngine({ variant });
+      });
+      const engine = (): Engine => {
+        if (loaded === undefined) throw new Error(`the ${variant} engine is loaded in beforeAll: call engine() inside a test or hook`);
+        return loaded;
+      };
+      body(engine, variant);
+    });
+  }
+}
 
 /**
  * Checks the contract's guarantees on one result: the waterfall identity, the

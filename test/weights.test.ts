@@ -2,22 +2,17 @@
 // reference, the contract's definition of the capped set checked on its own,
 // cascades several levels deep, weights near 2^63, and every bad input.
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine, type Rounding, type SocializeInput, type SocializeResult } from '../src/index.js';
+import { expect, it } from 'vitest';
+import { loadEngine, type Rounding, type SocializeInput, type SocializeResult } from '../src/index.js';
 import { socializePoolsReference, socializeReference } from '../src/reference.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
-import { VARIANTS } from './support.js';
+import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters } from './arbitraries.js';
+import { describeEachVariant } from './support.js';
 
-const ROUNDINGS: Rounding[] = ['largest-remainder', 'down', 'up'];
-const nonNegative = fc.oneof(
-  { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 50n }) },
-  { weight: 2, arbitrary: fc.bigInt({ min: 0n, max: I64_MAX }) },
-  { weight: 1, arbitrary: fc.bigInt({ min: I64_MAX - 100n, max: I64_MAX }) },
-);
+const nonNegative = mostlySmall(0n, 50n, 0n);
 const profit = fc.oneof(fc.bigInt({ min: -10n, max: 60n }), fc.bigInt({ min: I64_MIN, max: I64_MAX }));
 const account = fc.record({ profit, weight: nonNegative, cap: nonNegative, exempt: fc.boolean() });
-const amount = fc.oneof(fc.bigInt({ min: 0n, max: 400n }), fc.bigInt({ min: 0n, max: I64_MAX }));
-const seed = fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { nil: undefined });
+const amount = amountUpTo(400n);
 
 /** A generated weighted input, with concrete column types. */
 interface Weighted extends SocializeInput {
@@ -87,18 +82,24 @@ function expectWaterFilling(input: SocializeInput, r: SocializeResult): void {
   if (input.rounding === undefined || input.rounding === 'largest-remainder') expect(r.socialized).toBe(target);
 }
 
-describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = await loadEngine({ variant });
-  });
+describeEachVariant('weights and caps in one line', (engine) => {
+  it('README: 1000 by equal weights, the profits as caps: 250 each, then 316.67, then 325', () => expect(engine().socialize({ loss: 1_000n, profits: [50n, 400n, 300n, 1_000n], weights: [100n, 100n, 100n, 100n] }).haircuts).toEqual(BigInt64Array.from([50n, 325n, 300n, 325n])));
+  it('a capped account pays its cap, the others share the rest by weight', () => expect(engine().socialize({ loss: 100n, profits: [1000n, 1000n, 1000n], weights: [1n, 1n, 1n], caps: [10n, 1000n, 1000n] }).haircuts).toEqual(BigInt64Array.from([10n, 45n, 45n])));
+  it('equal ratios of cap to weight are capped together', () => expect(engine().socialize({ loss: 60n, profits: [0n, 0n, 0n, 0n, 0n], weights: [2n, 4n, 6n, 1n, 1n], caps: [3n, 6n, 9n, 100n, 100n] }).haircuts).toEqual(BigInt64Array.from([3n, 6n, 9n, 21n, 21n])));
+  it('a loss above all caps takes every cap, no more', () => expect(engine().socialize({ loss: 1000n, profits: [10n, 20n, 30n], weights: [5n, 1n, 1n] }).haircuts).toEqual(BigInt64Array.from([10n, 20n, 30n])));
+  it('a weight of 0 pays nothing', () => expect(engine().socialize({ loss: 9n, profits: [10n, 20n, 30n, -5n], weights: [0n, 1n, 1n, 1n] }).haircuts).toEqual(BigInt64Array.from([0n, 5n, 4n, 0n])));
+  it("'down' by weight pays every floor of 3.33", () => expect(engine().socialize({ loss: 10n, profits: [100n, 100n, 100n], weights: [1n, 1n, 1n], rounding: 'down' }).haircuts).toEqual(BigInt64Array.from([3n, 3n, 3n])));
+  it("'up' by weight pays every ceiling of 3.33", () => expect(engine().socialize({ loss: 10n, profits: [100n, 100n, 100n], weights: [1n, 1n, 1n], rounding: 'up' }).haircuts).toEqual(BigInt64Array.from([4n, 4n, 4n])));
+  it('an exempt account pays nothing, whatever its weight', () => expect(engine().socialize({ loss: 10n, profits: [100n, 100n, 100n], weights: [1n, 2n, 2n], exempt: [false, true, false] }).haircuts).toEqual(BigInt64Array.from([3n, 0n, 7n])));
+});
 
+describeEachVariant('weights and caps', (engine, variant) => {
   it('equals the reference for any weights, caps, exemptions, rounding and tie seed', () => {
     fc.assert(fc.property(
-      fc.array(account, { maxLength: 50 }), fc.boolean(), fc.boolean(), amount, amount, fc.constantFrom(...ROUNDINGS), seed,
+      fc.array(account, { maxLength: 50 }), fc.boolean(), fc.boolean(), amount, amount, anyRounding, optionalTieSeed,
       (rows, withCaps, withExempt, loss, insuranceFund, rounding, tieSeed) => {
         const input = inputOf(rows, withCaps, withExempt, loss, insuranceFund, rounding, tieSeed);
-        const result = engine.socialize(input);
+        const result = engine().socialize(input);
         expect(result).toEqual(socializeReference(input));
         expectWaterFilling(input, result);
       },
@@ -110,7 +111,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
       const { caps, loss } = cascade(depth);
       const weights = caps.map(() => 1n);
       const input = { loss, profits: caps.map(() => 0n), weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectWaterFilling(input, result);
       // The definition caps one account per round here: depth rounds, and one to see nobody more.
@@ -125,7 +126,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
       const total = caps.reduce((a, b) => a + b, 0n);
       // Losses from tiny to all caps: the level rises through every ratio.
       const input = { loss: (total * BigInt(per)) / 1000n, profits: rows.map(() => 0n), weights, caps };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectWaterFilling(input, result);
     }), { numRuns: 300 });
@@ -137,7 +138,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     const caps = [top, 5n, top - 3n, top, 2n ** 40n, top, 1n];
     for (const loss of [1n, 12345n, 2n ** 62n, top]) {
       const input = { loss, profits: weights.map(() => 0n), weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectWaterFilling(input, result);
       expect(result.totalWeight! > 2n ** 64n).toBe(true);
@@ -156,7 +157,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     ];
     for (const { weights, caps, ...rest } of cases) {
       const input = { ...rest, profits: weights.map(() => 0n), weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectWaterFilling(input, result);
     }
@@ -169,7 +170,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     const caps = [...Array.from({ length: 50 }, () => 1n), 10n ** 15n, 10n ** 15n];
     for (const loss of [10n ** 6n, 10n ** 14n, 2n * 10n ** 15n + 49n]) {
       const input = { loss, profits: weights.map(() => 0n), weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
-      const result = engine.socialize(input);
+      const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectWaterFilling(input, result);
     }
@@ -180,7 +181,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     // 8/7 and 2 times it (capped in the end, at about 1.43·10^6), twenty huge caps far above.
     const caps = [...Array(10).fill(1n), ...Array(5).fill(1_300_000n), ...Array(20).fill(10n ** 12n)] as bigint[];
     const input = { loss: 35_000_000n, profits: caps.map(() => 0n), weights: BigInt64Array.from(caps.map(() => 1n)), caps: BigInt64Array.from(caps) };
-    const result = engine.socialize(input);
+    const result = engine().socialize(input);
     expect(result).toEqual(socializeReference(input));
     expect(result.cappedAccounts).toBe(15);
     expectWaterFilling(input, result);
@@ -189,7 +190,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
   it('keeps equal ratios together: all capped or none', () => {
     const weights = [2n, 4n, 6n, 1n, 1n], caps = [3n, 6n, 9n, 100n, 100n];
     const input = { loss: 60n, profits: [0n, 0n, 0n, 0n, 0n], weights: BigInt64Array.from(weights), caps: BigInt64Array.from(caps) };
-    const result = engine.socialize(input);
+    const result = engine().socialize(input);
     expect(result).toEqual(socializeReference(input));
     expect([...result.haircuts]).toEqual([3n, 6n, 9n, 21n, 21n]);
     expect(result.cappedAccounts).toBe(3);
@@ -198,8 +199,8 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
   it('defaults caps to max(profit, 0), and splits the same as by profit when weights are the profits', () => {
     fc.assert(fc.property(fc.array(fc.bigInt({ min: -100n, max: 10n ** 9n }), { maxLength: 40 }), amount, (profits, loss) => {
       const weights = BigInt64Array.from(profits.map((p) => (p > 0n ? p : 0n)));
-      const byWeight = engine.socialize({ loss, profits, weights });
-      const plain = engine.socialize({ loss, profits });
+      const byWeight = engine().socialize({ loss, profits, weights });
+      const plain = engine().socialize({ loss, profits });
       expect(byWeight.haircuts).toEqual(plain.haircuts);
       expect(byWeight.socialized).toBe(plain.socialized);
       expect(byWeight.totalProfit).toBe(plain.totalProfit);
@@ -208,7 +209,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
 
   it('equals the reference on a large book with about 10% capped, through the book path', () => {
     const n = 60_000;
-    using book = engine.createBook(n);
+    using book = engine().createBook(n);
     // Creating a column may grow the memory: take the views after both exist.
     book.weights;
     const caps = book.caps, weights = book.weights;
@@ -254,14 +255,14 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
       const weights = BigInt64Array.from(rows.map(([w]) => w!)), profits = BigInt64Array.from(rows.map(([, p]) => p!));
       for (const loss of [10n ** 14n, 10n ** 15n, 5n * 10n ** 15n]) {
         const input = { loss, profits, weights };
-        const result = engine.socialize(input);
+        const result = engine().socialize(input);
         expect(result).toEqual(socializeReference(input));
       }
     }
   });
 
   it('uses its own views without copying and copies other columns into them', () => {
-    using book = engine.createBook(4);
+    using book = engine().createBook(4);
     book.profits.set([10n, 20n, 30n, -5n]);
     const weights = BigInt64Array.from([1n, 1n, 1n, 1n]);
     const copied = book.socialize({ loss: 9n, weights });
@@ -272,7 +273,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     expect([...book.haircuts]).toEqual([0n, 5n, 4n, 0n]);
     expect(copied.cappedAccounts).toBe(0);
     expect(own.totalWeight).toBe(2n);
-    expect(engine.socialize({ loss: 9n, profits: [10n, 20n, 30n, -5n], weights: book.weights }).haircuts).toEqual(book.haircuts);
+    expect(engine().socialize({ loss: 9n, profits: [10n, 20n, 30n, -5n], weights: book.weights }).haircuts).toEqual(book.haircuts);
   });
 
   it('names a detached view of a book column', async () => {
@@ -286,16 +287,16 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
 
   it('splits pools by weight, each as if alone', () => {
     fc.assert(fc.property(
-      fc.array(fc.tuple(account, fc.nat(3)), { maxLength: 50 }), fc.array(fc.record({ loss: amount, insuranceFund: amount }), { minLength: 4, maxLength: 4 }),
-      fc.boolean(), fc.constantFrom(...ROUNDINGS), seed,
+      fc.array(fc.tuple(account, fc.nat(3)), { maxLength: 50 }), poolParameters(4, amount),
+      fc.boolean(), anyRounding, optionalTieSeed,
       (rows, pools, withCaps, rounding, tieSeed) => {
         const input = { ...inputOf(rows.map(([r]) => r), withCaps, true, 0n, 0n, rounding, tieSeed), pool: Uint32Array.from(rows.map(([, k]) => k)), pools };
-        const result = engine.socializePools(input);
+        const result = engine().socializePools(input);
         expect(result).toEqual(socializePoolsReference(input));
         pools.forEach((p, k) => {
           const members = rows.flatMap(([, q], i) => (q === k ? [i] : []));
           const pick = <T>(values: ArrayLike<T>) => members.map((i) => values[i]!);
-          const alone = engine.socialize({
+          const alone = engine().socialize({
             ...p, rounding, profits: pick(input.profits), weights: BigInt64Array.from(pick(input.weights)),
             caps: input.caps && BigInt64Array.from(pick(input.caps)), exempt: pick(input.exempt!),
           });
@@ -323,7 +324,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
       pool: Uint32Array.from(sorted.map((r) => r.k)),
       pools: [{ loss: 10n ** 14n }, { loss: 35_000_000n }, { loss: 5_000n }, { loss: 0n }],
     };
-    const result = engine.socializePools(input);
+    const result = engine().socializePools(input);
     expect(result).toEqual(socializePoolsReference(input));
     expect(result.pools.map((p) => p.cappedAccounts)).toEqual(socializePoolsReference(input).pools.map((p) => p.cappedAccounts));
     expect(result.pools[1]!.cappedAccounts).toBe(15);
@@ -331,15 +332,15 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
 
   it('rejects negative weights and caps naming the index, and leaves everything untouched', () => {
     const profits = [5n, 6n, 7n];
-    expect(() => engine.socialize({ loss: 1n, profits, weights: [1n, -2n, 3n] })).toThrow(new RangeError('weights[1] must not be negative, got -2'));
-    expect(() => engine.socialize({ loss: 1n, profits, weights: [1n, 2n, 3n], caps: [1n, 2n, -1n] })).toThrow(new RangeError('caps[2] must not be negative, got -1'));
+    expect(() => engine().socialize({ loss: 1n, profits, weights: [1n, -2n, 3n] })).toThrow(new RangeError('weights[1] must not be negative, got -2'));
+    expect(() => engine().socialize({ loss: 1n, profits, weights: [1n, 2n, 3n], caps: [1n, 2n, -1n] })).toThrow(new RangeError('caps[2] must not be negative, got -1'));
     expect(() => socializeReference({ loss: 1n, profits, weights: [1n, 2n, 3n], caps: [1n, 2n, -1n] })).toThrow(new RangeError('caps[2] must not be negative, got -1'));
-    expect(() => engine.socialize({ loss: 1n, profits, weights: [1n, 2n] })).toThrow(RangeError);
-    expect(() => engine.socialize({ loss: 1n, profits, weights: [1n, 2n, 1.5] })).toThrow(new TypeError('weights[2] must be a bigint or a safe-integer number, got 1.5'));
-    expect(() => engine.socialize({ loss: 1n, profits, weights: [1n, 2n, 2n ** 63n] })).toThrow(RangeError);
-    expect(() => engine.socialize({ loss: 1n, profits, caps: [1n, 2n, 3n] })).toThrow(TypeError);
-    expect(() => engine.socialize({ loss: 1n, profits, weights: 'heavy' as never })).toThrow(TypeError);
-    using book = engine.createBook(3);
+    expect(() => engine().socialize({ loss: 1n, profits, weights: [1n, 2n] })).toThrow(RangeError);
+    expect(() => engine().socialize({ loss: 1n, profits, weights: [1n, 2n, 1.5] })).toThrow(new TypeError('weights[2] must be a bigint or a safe-integer number, got 1.5'));
+    expect(() => engine().socialize({ loss: 1n, profits, weights: [1n, 2n, 2n ** 63n] })).toThrow(RangeError);
+    expect(() => engine().socialize({ loss: 1n, profits, caps: [1n, 2n, 3n] })).toThrow(TypeError);
+    expect(() => engine().socialize({ loss: 1n, profits, weights: 'heavy' as never })).toThrow(TypeError);
+    using book = engine().createBook(3);
     book.profits.set(profits);
     book.socialize({ loss: 6n });
     const before = book.haircuts.slice();
@@ -347,7 +348,7 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     expect(() => book.socialize({ loss: 3n, weights: book.weights })).toThrow(new RangeError('weights[2] must not be negative, got -1'));
     expect(book.haircuts).toEqual(before);
     const weights = BigInt64Array.from([3n, 2n, 1n]), caps = BigInt64Array.from([1n, 1n, 1n]);
-    engine.socialize({ loss: 2n, profits, weights, caps });
+    engine().socialize({ loss: 2n, profits, weights, caps });
     expect([...weights, ...caps]).toEqual([3n, 2n, 1n, 1n, 1n, 1n]);
   });
 
@@ -360,19 +361,19 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
     for (const { weights, caps, message } of cases) {
       const input = { loss: 5n, profits: [1n, 2n, 3n], weights: weights as bigint[], caps: caps as bigint[] };
       expect(() => socializeReference(input)).toThrow(message);
-      expect(() => engine.socialize(input)).toThrow(message);
+      expect(() => engine().socialize(input)).toThrow(message);
       const pooled = { ...input, pool: Uint32Array.from([0, 9, 0]), pools: [{ loss: 5n }] };
       expect(() => socializePoolsReference(pooled)).toThrow(message);
-      expect(() => engine.socializePools(pooled)).toThrow(message);
+      expect(() => engine().socializePools(pooled)).toThrow(message);
       // A book: other columns are checked whole before anything is copied in.
-      using book = engine.createBook(3);
+      using book = engine().createBook(3);
       book.weights.set([7n, 7n, 7n]);
       book.caps.set([8n, 8n, 8n]);
       expect(() => book.socialize(input)).toThrow(message);
       expect([...book.weights, ...book.caps]).toEqual([7n, 7n, 7n, 8n, 8n, 8n]);
     }
     // The book's own views, checked in the core: the same order.
-    using book = engine.createBook(3);
+    using book = engine().createBook(3);
     book.weights;
     const caps = book.caps, weights = book.weights;
     weights.set([1n, 1n, -1n]);
@@ -383,9 +384,9 @@ describe.each(VARIANTS)('weights and caps (%s core)', (variant) => {
   });
 
   it('without weights, caps need weights; with weights 0 everywhere nothing is taken', () => {
-    const r = engine.socialize({ loss: 10n, insuranceFund: 3n, profits: [5n, 5n], weights: [0n, 0n] });
+    const r = engine().socialize({ loss: 10n, insuranceFund: 3n, profits: [5n, 5n], weights: [0n, 0n] });
     expect(r).toMatchObject({ socialized: 0n, uncovered: 7n, totalProfit: 0n, profitableAccounts: 0, cappedAccounts: 0, totalWeight: 0n });
-    expect(engine.socialize({ loss: 10n, profits: [], weights: [] })).toMatchObject({ socialized: 0n, uncovered: 10n });
+    expect(engine().socialize({ loss: 10n, profits: [], weights: [] })).toMatchObject({ socialized: 0n, uncovered: 10n });
   });
 });
 
