@@ -2,7 +2,7 @@
 // how many, one mask byte per account, and the first negative weight and cap.
 
 import { addLanes, high } from '../wide';
-import { capsGiven, capsOf, countOf, exemptOf, maskOf, openLanes, poolOf, positivePart, settleExempt, weightsOf } from '../columns';
+import { capsGiven, capsOf, countOf, maskOf, openLanes, poolOf, positivePart, settleExempt, weightsOf } from '../columns';
 import {
   MASK_OUT, MASK_SHARES, POOLS_BAD_POOL, POOLS_NEGATIVE_CAP, POOLS_NEGATIVE_WEIGHT, POOLS_WEIGHTED, POOL_TOTAL, POOL_WEIGHT,
   SPLIT_ELIGIBLE, SPLIT_NEGATIVE_CAP, SPLIT_NEGATIVE_WEIGHT, SPLIT_TOTAL, SPLIT_WEIGHT,
