@@ -1,8 +1,9 @@
-// Writes a seeded account file for the command-line benchmark:
+// Writes seeded account files for the command-line benchmark:
 //   node build/ts/bench/cli-file.js FILE ACCOUNTS
-// Rows `acct00000001,12345.678901` (6 decimals; profits of the 'realistic' profile), ~30 bytes each.
+// Rows `acct00000001,12345.678901` (6 decimals; profits of the 'realistic' profile), ~24 bytes each;
+// and a multi-currency export with its pools file (writeMultiCurrencyFile).
 
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { generateProfits } from '../src/scenario.js';
 import { formatUnits } from '../src/cli/decimal.js';
@@ -20,6 +21,49 @@ export async function writeAccountFile(file: string, accounts: number, seed = 7)
   }
   out.end();
   await once(out, 'finish');
+}
+
+/** The ten pools of the multi-currency file: name and decimals. */
+export const BENCH_POOLS = [
+  ['USDT', 6], ['USDC', 6], ['BTC', 8], ['ETH', 8], ['SOL', 9], ['XRP', 6], ['DOGE', 8], ['EUR', 2], ['JPY', 0], ['DAI', 12],
+] as const;
+
+/**
+ * Writes a multi-currency export of `accounts` rows to `file`
+ * (`account,currency,size,profit,house`: ten pools, each at its own decimals,
+ * about 1 % house accounts, position sizes at 3 decimals) and its pools file
+ * to `poolsFile` (each pool's loss about 2 % of its profits, a fund of a fifth of it).
+ */
+export async function writeMultiCurrencyFile(file: string, poolsFile: string, accounts: number, seed = 7): Promise<void> {
+  const out = createWriteStream(file);
+  const block = 100_000;
+  const totals = BENCH_POOLS.map(() => 0n);
+  out.write('account,currency,size,profit,house\n');
+  for (let from = 0; from < accounts; from += block) {
+    const profits = generateProfits(Math.min(block, accounts - from), 'realistic', seed + from);
+    let text = '';
+    for (let i = 0; i < profits.length; i++) {
+      const row = from + i;
+      // A fixed spread of pools (USDT the largest), house accounts and sizes, from the row number.
+      const mix = Math.imul(row ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+      const pool = mix % 100 < 40 ? 0 : 1 + (mix % 9);
+      const [name, decimals] = BENCH_POOLS[pool]!;
+      // The 6-decimal profit, rescaled to the pool's decimals (exactly: by powers of ten).
+      const profit = decimals >= 6 ? profits[i]! * 10n ** BigInt(decimals - 6) : profits[i]! / 10n ** BigInt(6 - decimals);
+      if (profit > 0n) totals[pool]! += profit;
+      const house = (mix >>> 8) % 100 === 0 ? 'yes' : 'no';
+      const size = formatUnits(BigInt(1 + ((mix >>> 4) % 5_000_000)), 3);
+      text += `acct${String(row).padStart(8, '0')},${name},${size},${formatUnits(profit, decimals)},${house}\n`;
+    }
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const pools = BENCH_POOLS.map(([name, decimals], k) => {
+    const loss = totals[k]! / 50n;
+    return `${name},${formatUnits(loss, decimals)},${formatUnits(loss / 5n, decimals)},${decimals}`;
+  });
+  writeFileSync(poolsFile, 'pool,loss,insurance_fund,decimals\n' + pools.join('\n') + '\n');
 }
 
 if (process.argv[1]?.endsWith('cli-file.js')) {

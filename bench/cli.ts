@@ -3,9 +3,11 @@
 //   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3]
 //
 // Writes (once, in the system's temporary directory) a CSV of seeded accounts
-// (~24 bytes a row at 10^7), runs `socialized-loss socialize` on it with --out
-// and --report, and prints the wall time, the phases the report records, and
-// the peak resident memory per account. Then the reader's cost by input shape
+// (~24 bytes a row at 10^7) and a multi-currency export (ten pools at their own
+// decimals, exempt house accounts, weights by position size) with its pools
+// file; runs `socialized-loss socialize` (--out, --report) and then `verify
+// --report` on each, and prints the wall time, the phases the report records,
+// and the peak resident memory (GNU time) per account. Then the reader's cost by input shape
 // (128 MiB each, `--shapes 0` to skip): a valid file, a stray quote on line 2
 // (a quoted field never closed), and fields just under the 16 MiB cap; the
 // reader must stay linear (each within 1.5× the valid file, same run).
@@ -15,7 +17,7 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeAccountFile } from './cli-file.js';
+import { BENCH_POOLS, writeAccountFile, writeMultiCurrencyFile } from './cli-file.js';
 import { describeMachine, machine } from './machine.js';
 
 const { values } = parseArgs({
@@ -32,18 +34,53 @@ if (!existsSync(input)) {
   console.log(`writing ${accounts.toLocaleString('en-US')} accounts to ${input} …`);
   await writeAccountFile(input, accounts);
 }
-console.log(`socialized-loss socialize on ${(statSync(input).size / 2 ** 20).toFixed(0)} MiB of CSV, ${accounts.toLocaleString('en-US')} accounts; ${describeMachine(machine())}\n`);
-console.log('| run | wall s | read s | compute s | write s | peak RSS MiB | bytes / account |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (let run = 1; run <= runs; run++) {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [bin, 'socialize', input, '--loss', '48250000.123456', '--insurance-fund', '12000000', '--decimals', '6', '--out', out, '--report', report, '--quiet'], { stdio: 'inherit' });
-  const wall = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`socialized-loss exited ${result.status}`);
-  const { timingsMs: t, maxResidentBytes } = JSON.parse(readFileSync(report, 'utf8')) as { timingsMs: Record<string, number>; maxResidentBytes: number };
-  const s = (ms: number) => (ms / 1000).toFixed(2);
-  console.log(`| ${run} | ${wall.toFixed(2)} | ${s(t.read!)} | ${s(t.compute!)} | ${s(t.write!)} | ${(maxResidentBytes / 2 ** 20).toFixed(0)} | ${(maxResidentBytes / accounts).toFixed(0)} |`);
+const pooledInput = join(tmpdir(), `socialized-loss-bench-${accounts}-pooled.csv`);
+const poolsFile = join(tmpdir(), `socialized-loss-bench-${accounts}-pools.csv`);
+if (!existsSync(pooledInput) || !existsSync(poolsFile)) {
+  console.log(`writing ${accounts.toLocaleString('en-US')} multi-currency accounts to ${pooledInput} …`);
+  await writeMultiCurrencyFile(pooledInput, poolsFile, accounts);
 }
+const mib = (path: string) => (statSync(path).size / 2 ** 20).toFixed(0);
+console.log(`socialized-loss on ${accounts.toLocaleString('en-US')} accounts: plain ${mib(input)} MiB of CSV (account,profit at 6 decimals); ` +
+  `pooled ${mib(pooledInput)} MiB (account,currency,size,profit,house: ${BENCH_POOLS.length} pools at their own decimals, 1 % exempt, weights by size); ${describeMachine(machine())}\n`);
+
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** One command run: wall seconds, and the report's phases and peak memory when it writes one. */
+function timed(args: string[]): { wall: number; report: { timingsMs: Record<string, number>; maxResidentBytes: number } | null; peak: number } {
+  const started = performance.now();
+  const result = gnuTime
+    ? spawnSync(gnuTime, ['-f', '%M', process.execPath, bin, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  if (result.error || result.status !== 0) throw new Error(`socialized-loss ${args[0]} exited ${result.status}: ${result.stderr || result.error}`);
+  const written = args[0] === 'socialize' ? JSON.parse(readFileSync(report, 'utf8')) : null;
+  // GNU time's %M (peak resident KiB) is the last line of stderr; without it, the report's figure (socialize only).
+  const peak = gnuTime ? Number(result.stderr.trim().split('\n').at(-1)) * 1024 : written?.maxResidentBytes ?? NaN;
+  return { wall, report: written, peak };
+}
+
+const socializePlain = ['socialize', input, '--loss', '48250000.123456', '--insurance-fund', '12000000', '--decimals', '6', '--out', out, '--report', report, '--quiet'];
+const socializePooled = ['socialize', pooledInput, '--decimals', '6', '--pool-column', 'currency', '--pools', poolsFile, '--exempt-column', 'house',
+  '--weight-column', 'size', '--weight-decimals', '3', '--out', out, '--report', report, '--quiet'];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+console.log(`| run | wall s | read s | compute s | write s | peak RSS MiB | bytes / account |`);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+const walls: Record<string, number[]> = {};
+for (const [label, socializeArgs] of [['plain', socializePlain], ['pooled', socializePooled]] as const) {
+  for (let run = 1; run <= runs; run++) {
+    const s = timed(socializeArgs);
+    const t = s.report!.timingsMs;
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    (walls[`socialize ${label}`] ??= []).push(s.wall);
+    console.log(`| socialize ${label} ${run} | ${s.wall.toFixed(2)} | ${seconds(t.read!)} | ${seconds(t.compute!)} | ${seconds(t.write!)} | ${(s.peak / 2 ** 20).toFixed(0)} | ${(s.peak / accounts).toFixed(0)} |`);
+    const v = timed(['verify', socializeArgs[1]!, out, '--report', report, '--quiet']);
+    (walls[`verify ${label}`] ??= []).push(v.wall);
+    console.log(`| verify ${label} ${run} | ${v.wall.toFixed(2)} | | | | ${(v.peak / 2 ** 20).toFixed(0)} | ${(v.peak / accounts).toFixed(0)} |`);
+  }
+}
+console.log(`\nMedians of ${runs} runs: ` + Object.entries(walls).map(([label, xs]) => `${label} ${median(xs).toFixed(2)} s`).join(', ') +
+  `; pooled ÷ plain: socialize ${(median(walls['socialize pooled']!) / median(walls['socialize plain']!)).toFixed(2)}×, verify ${(median(walls['verify pooled']!) / median(walls['verify plain']!)).toFixed(2)}×`);
 rmSync(out, { force: true });
 rmSync(report, { force: true });
 
@@ -74,7 +111,6 @@ if (values.shapes !== '0') {
   console.log(`\nThe reader by input shape (${SHAPE_BYTES >> 20} MiB each; median of ${runs} runs)\n`);
   console.log('| input | exit | median wall s | ÷ valid |');
   console.log('| --- | ---: | ---: | ---: |');
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   let base = 0;
   for (const [label, path] of [['valid', valid], ['stray quote on line 2', stray], ['fields of 16 MiB − 64 B', long]] as const) {
     const walls: number[] = [];

@@ -8,7 +8,10 @@ import { parseUnits } from '../src/cli/decimal.js';
 import { quote, shorten } from '../src/cli/errors.js';
 import { readJsonLines } from '../src/cli/jsonl.js';
 import { MAX_RECORD_BYTES } from '../src/cli/chunks.js';
-import { AccountTable } from '../src/cli/table.js';
+import { AccountRows } from '../src/cli/rows.js';
+
+/** The plain account columns, read at `decimals`. */
+const accountRows = (decimals: number) => new AccountRows('f', { account: 'account', profit: 'profit' }, decimals, null);
 
 const encoder = new TextEncoder();
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -24,9 +27,10 @@ async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint
 
 /** What a reader made of the input: each row's identifier (hex) and profit, or the error's message. */
 async function outcome(format: 'csv' | 'jsonl', bytes: Uint8Array, sizes: number[], decimals = 2): Promise<string[] | string> {
-  const table = new AccountTable();
+  const rows = accountRows(decimals);
+  const table = rows.table;
   try {
-    await (format === 'csv' ? readCsv : readJsonLines)(chunked(bytes, sizes), 'f', decimals, table);
+    await (format === 'csv' ? readCsv : readJsonLines)(chunked(bytes, sizes), 'f', rows);
   } catch (error) {
     return (error as Error).message;
   }
@@ -81,8 +85,9 @@ describe('the CSV grammar, case by case', () => {
     expect(await outcome('csv', encoder.encode(open), [1 << 20])).toBe('f:3:1: record longer than 16 MiB (the longest a record may be); is a closing quote missing?');
     const manyFields = `account,profit${',c'.repeat(40)}\na,1${`,${'z'.repeat(1 << 20)}`.repeat(40)}\n`;
     expect(await outcome('csv', encoder.encode(manyFields), [1 << 20])).toBe('f:2:1: record longer than 16 MiB (the longest a record may be)');
-    const table = new AccountTable();
-    await readCsv(chunked(encoder.encode(`account,profit\n${'y'.repeat(MAX_RECORD_BYTES - 3)},1\n`), [1 << 16]), 'f', 2, table);
+    const rows = accountRows(2);
+    const table = rows.table;
+    await readCsv(chunked(encoder.encode(`account,profit\n${'y'.repeat(MAX_RECORD_BYTES - 3)},1\n`), [1 << 16]), 'f', rows);
     expect([table.rows, table.idOf(0).length]).toEqual([1, MAX_RECORD_BYTES - 3]);
   });
 });
@@ -94,7 +99,7 @@ describe('the JSON Lines grammar, case by case', () => {
     const overlong = new Uint8Array([...encoder.encode('{"account":"é'), 0xc0, 0xaf, ...encoder.encode('","profit":1}\n')]);
     expect(await jsonl(overlong)).toMatch(/^f:1:15: not valid UTF-8/);
     expect(await jsonl('{"account":"a\\ud800","profit":1}\n{"account":"a\\ud801","profit":1}\n')).toBe(
-      'f:1:2: account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 identifier can hold');
+      'f:1:2: account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 text can hold');
     expect(await jsonl('{"account":"\\udc00x","profit":1}\n')).toMatch(/lone surrogate/);
     expect(await jsonl('{"account":"\\ud83d\\ude00","profit":1}\n{"account":"é","profit":2}\n')).toEqual([`${id('😀')}=100`, `${id('é')}=200`]);
   });
@@ -136,10 +141,10 @@ describe('found by a hostile review', () => {
 
   it('column names and JSON keys match case-insensitively; a key given twice is an error, not dropped', async () => {
     expect(await csv('Account,PROFIT\nx,1\n')).toEqual([`${id('x')}=100`]);
-    expect(await csv('account,Account,profit\nx,y,1\n')).toMatch(/^f:1:9: column account appears twice in the header/);
+    expect(await csv('account,Account,profit\nx,y,1\n')).toMatch(/^f:1:9: column "account" appears twice in the header \(also at column 1; names match case-insensitively\)/);
     expect(await jsonl('{"ACCOUNT":"x","Profit":"1"}\n')).toEqual([`${id('x')}=100`]);
     expect(await jsonl('{"account":"a","profit":1,"Profit":2}\n')).toBe(
-      'f:1:27: key "Profit" repeats the key at column 16 (keys match case-insensitively); expected each of "account" and "profit" once');
+      'f:1:27: key "Profit" repeats the key at column 16 (keys match case-insensitively); expected each key once');
     expect(await jsonl('{"account":"a","profit":1,"note":1,"NOTE":2}\n')).toEqual([`${id('a')}=100`]);
   });
 

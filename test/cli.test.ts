@@ -69,8 +69,8 @@ describe('socialized-loss socialize', () => {
 
   it('writes a summary to stderr unless --quiet', () => {
     const r = run(['socialize', file('s.csv', 'account,profit\na,10\n'), '--loss', '4', '--decimals', '0']);
-    expect(r.stderr).toMatch(/socialized\s+4\n/);
-    expect(r.stderr).toMatch(/accounts charged 1 of 1 profitable/);
+    expect(r.stderr).toMatch(/^socialized 1 accounts from s\.csv in \d+ ms\n  loss 4, fund used 0, socialized 4, uncovered 0; 1 of 1 eligible accounts charged\n$/);
+    expect(run(['socialize', 's.csv', '--loss', '4', '--decimals', '0', '--quiet']).stderr).toBe('');
   });
 
   it('writes --out and a --report whose hashes and totals an auditor can check', () => {
@@ -79,12 +79,24 @@ describe('socialized-loss socialize', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    expect(report.input).toMatchObject({ file: 'r.csv', format: 'csv', sha256: sha256('r.csv'), accounts: 3 });
-    expect(report.output).toMatchObject({ file: 'out.csv', sha256: sha256('out.csv'), rows: 3 });
-    expect(report.parameters).toMatchObject({ loss: '5.00', insuranceFund: '1.00', decimals: 2 });
-    expect(report.result).toMatchObject({ insuranceUsed: '1.00', socialized: '4.00', uncovered: '0.00', totalProfit: '12.75', profitableAccounts: 2 });
+    expect(report.inputs.accounts).toEqual({ file: 'r.csv', format: 'csv', bytes: readFileSync(join(dir, 'r.csv')).length, sha256: sha256('r.csv'), rows: 3 });
+    expect(report.output).toEqual({ file: 'out.csv', sha256: sha256('out.csv'), bytes: readFileSync(join(dir, 'out.csv')).length, rows: 3 });
+    expect(report.parameters).toEqual({
+      columns: { account: 'account', profit: 'profit', pool: null, exempt: null, weight: null, cap: null },
+      decimals: 2, weightDecimals: 0, rounding: 'largest-remainder', tieSeed: null, tieBreak: 'lower index first', loss: '5.00', insuranceFund: '1.00',
+    });
+    expect(report.result).toEqual({
+      decimals: 2, accounts: 3, loss: '5.00', insuranceFund: '1.00', insuranceUsed: '1.00', socialized: '4.00', uncovered: '0.00', roundingDust: '0.00', surplus: '0.00',
+      totalProfit: '12.75', eligibleAccounts: 2, accountsCharged: 2, haircutRate: { fraction: '16/51', decimal: '0.313725490196' },
+    });
     expect(report.version).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+    expect(report).toMatchObject({ tool: 'socialized-loss', command: 'socialize', node: process.version, commandLine: ['socialized-loss', 'socialize', input, '--loss', '5', '--insurance-fund', '1', '--decimals', '2', '--out', 'out.csv', '--report', 'report.json', '--quiet'] });
+    expect(report.core.build).toMatch(/^(simd|scalar)$/);
+    expect(report.core.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.now() - Date.parse(report.writtenAt)).toBeLessThan(600_000);
+    expect(report.writtenAt).toMatch(/Z$/);
     expect(Object.keys(report.timingsMs)).toEqual(['read', 'compute', 'write', 'total']);
+    expect(report.maxResidentBytes).toBeGreaterThan(0);
   });
 
   it('round-trips the profit column and matches the library on a generated file', async () => {
@@ -135,7 +147,7 @@ describe('bad input exits 2 naming file, line and column', () => {
     ['a fractional JSON number', '{"account":"a","profit":12.5}\n', /bad\.jsonl:1:16: profit 12\.5 is a fractional JSON number; quote it \("12\.5"\)/],
     ['an integer past 2^63', '{"account":"a","profit":9223372036854775808}\n', /bad\.jsonl:1:16: profit "9223372036854775808" is outside the signed 64-bit range/],
     ['not JSON', '{"account":"a",\n', /bad\.jsonl:1:1: not valid JSON/],
-    ['a missing account', '{"profit":"1"}\n', /bad\.jsonl:1:1: account must be a non-empty string, got nothing/],
+    ['a missing account', '{"profit":"1"}\n', /bad\.jsonl:1:1: account is missing; expected a non-empty string/],
     ['a duplicate', '{"account":"a","profit":"1"}\n{"account":"a","profit":"2"}\n', /bad\.jsonl:2:2: account "a" repeats line 1/],
   ];
   it.each(jsonCases)('JSON Lines: %s', (_, text, message) => {
@@ -151,7 +163,7 @@ describe('bad input exits 2 naming file, line and column', () => {
     ['decimals past 18', ['--loss', '1', '--decimals', '19'], /--decimals must be a whole number from 0 to 18, got "19"/],
     ['decimals missing', ['--loss', '1'], /--decimals is required/],
     ['loss missing', ['--decimals', '2'], /--loss is required/],
-    ['an unknown option', ['--loss', '1', '--decimals', '2', '--fast'], /unknown option "--fast"\nTry 'socialized-loss --help'/],
+    ['an unknown option', ['--loss', '1', '--decimals', '2', '--fast'], /unknown option --fast for socialize\nTry 'socialized-loss --help'/],
   ];
   it.each(argumentCases)('arguments: %s', (_, args, message) => {
     const r = run(['socialize', file('ok.csv', 'account,profit\na,1\n'), ...args]);
@@ -159,8 +171,10 @@ describe('bad input exits 2 naming file, line and column', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('refuses an unknown extension and a missing file', () => {
-    expect(run(['socialize', file('x.txt', 'account,profit\n'), '--loss', '1', '--decimals', '0']).stderr).toMatch(/expected a \.csv, \.jsonl or \.ndjson file/);
+  it('tells the format of an unknown extension by the content, and refuses a missing file', () => {
+    expect(run(['socialize', file('x.txt', 'account,profit\na,1\n'), '--loss', '1', '--decimals', '0', '--quiet']).stdout).toBe('account,profit,haircut,profit_after\na,1,1,0\n');
+    expect(run(['socialize', file('y.txt', '\uFEFF \n{"account":"a","profit":1}\n'), '--loss', '1', '--decimals', '0', '--quiet']).stdout).toBe('account,profit,haircut,profit_after\na,1,1,0\n');
+    expect(run(['socialize', 'y.txt', '--format', 'csv', '--loss', '1', '--decimals', '0']).stderr).toMatch(/y\.txt:/);
     const missing = run(['socialize', 'nope.csv', '--loss', '1', '--decimals', '0']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/cannot read nope\.csv: no such file/);
@@ -267,7 +281,7 @@ describe('interruption', () => {
 
 describe('socialized-loss --help, --version, demo', () => {
   it('prints help and the version', () => {
-    expect(run(['--help']).stdout).toMatch(/socialized-loss socialize ACCOUNTS --loss AMOUNT/);
+    expect(run(['--help']).stdout).toMatch(/socialized-loss socialize ACCOUNTS --decimals N \(--loss AMOUNT/);
     expect(run(['--version']).stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
   });
 

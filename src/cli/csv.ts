@@ -1,13 +1,12 @@
-// A streaming RFC 4180 reader for account files: bytes in, rows into an
-// AccountTable, with no object or string per row. A header names the columns
-// (`account` and `profit` in any order; others are ignored). Records end in LF
-// or CRLF; quoted fields may hold commas, doubled quotes and line breaks.
-// Every malformed record is an InputError with its line and column.
+// A streaming RFC 4180 reader: bytes in, rows out to a RowConsumer, with no
+// object or string per row. A header names the columns (matched
+// case-insensitively, in any order; others are ignored). Records end in LF or
+// CRLF; quoted fields may hold commas, doubled quotes and line breaks. Every
+// malformed record is an InputError with its line and column.
 
-import { DecimalError, parseUnitsInto } from './decimal.js';
 import { InputError, quote } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
-import type { AccountTable } from './table.js';
+import { columnList, Fields, type RowConsumer } from './fields.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
@@ -15,17 +14,18 @@ const MAX_FIELDS = 65_536;
 const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
- * Reads CSV from `chunks` into `table`; `file` names the input in errors.
- * `expectedBytes` (the file's size, or 0) lets the table size itself from the first chunk's rows.
+ * Reads CSV from `chunks` into `consumer`; `file` names the input in errors.
+ * `expect(rows)`, when given, is told once how many rows the whole input likely
+ * holds (from the file's size, `expectedBytes`, and the first chunk's rows).
  *
  * Linear in the input whatever its shape: a record longer than what is buffered
  * is parsed again only once twice as many bytes are waiting, so a long record
  * costs a few passes over its bytes, never one per chunk.
  */
 export async function readCsv(
-  chunks: AsyncIterable<Uint8Array>, file: string, decimals: number, table: AccountTable, expectedBytes = 0,
+  chunks: AsyncIterable<Uint8Array>, file: string, consumer: RowConsumer, expectedBytes = 0, expect?: (rows: number) => void,
 ): Promise<void> {
-  const reader = new CsvRecords(file, decimals, table);
+  const reader = new CsvRecords(file, consumer);
   let parts: Uint8Array[] = [];
   let waiting = 0; // bytes in parts
   let retryAt = 0; // parse again once this many bytes wait
@@ -41,8 +41,8 @@ export async function readCsv(
     parts = rest.length === 0 ? [] : [rest.length < 1 << 16 ? rest.slice() : rest];
     waiting = rest.length;
     retryAt = used === 0 ? 2 * waiting : 0;
-    if (!sized && table.rows > 0 && expectedBytes > 0) {
-      table.expect(Math.ceil((expectedBytes * table.rows) / used));
+    if (!sized && reader.rows > 0 && expectedBytes > 0) {
+      expect?.(Math.ceil((expectedBytes * reader.rows) / used));
       sized = true;
     }
   }
@@ -54,20 +54,30 @@ export async function readCsv(
 
 /** Record-by-record state: the header's column positions, the current line. */
 class CsvRecords {
+  /** Rows (records after the header) read so far. */
+  rows = 0;
   #line = 1;
   /** The first line of a run of blank lines not yet followed by a record, or null. */
   #blankLine: number | null = null;
-  #accountColumn = -1;
-  #profitColumn = -1;
+  /** Per requested column, its field's position in a record (−1: not in the header). */
+  readonly #positions: Int32Array;
+  readonly #fields: Fields;
   #columns = 0;
   readonly #starts = new Int32Array(MAX_FIELDS);
   readonly #ends = new Int32Array(MAX_FIELDS);
   readonly #quoted = new Uint8Array(MAX_FIELDS);
   readonly #columnAt = new Int32Array(MAX_FIELDS); // 1-based byte column of each field
   readonly #lineAt = new Int32Array(MAX_FIELDS); // line where each field starts
-  readonly #words = new Int32Array(2);
 
-  constructor(readonly file: string, readonly decimals: number, readonly table: AccountTable) {}
+  constructor(readonly file: string, readonly consumer: RowConsumer) {
+    this.#positions = new Int32Array(consumer.columns.length).fill(-1);
+    this.#fields = new Fields(consumer.columns.length);
+  }
+
+  /** What a header must name, for messages. */
+  #expectedHeader(): string {
+    return `a header naming the columns ${columnList(this.consumer.columns)}`;
+  }
 
   /** Parses the complete records in `buffer`; returns how many bytes they used. At the end (`last`), all of it. */
   records(buffer: Uint8Array, last: boolean): number {
@@ -90,7 +100,7 @@ class CsvRecords {
         continue;
       }
       if (this.#blankLine !== null) {
-        const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : 'a header naming the columns account and profit';
+        const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : this.#expectedHeader();
         throw new InputError(this.file, this.#blankLine, 1, `found an empty line; expected ${expected}`);
       }
       const end = this.#record(buffer, pos, last);
@@ -102,7 +112,8 @@ class CsvRecords {
 
   /** Checks what only the end can tell. */
   finish(): void {
-    if (this.#columns === 0) throw new InputError(this.file, 1, 1, 'empty file; expected a header naming the columns account and profit');
+    if (this.#columns === 0) throw new InputError(this.file, 1, 1, `empty file; expected ${this.#expectedHeader()}`);
+    this.consumer.end?.(this.#blankLine ?? this.#line);
   }
 
   /** Parses one record at `pos`; returns the position after its line break, or −1 if it is not complete yet. */
@@ -206,36 +217,43 @@ class CsvRecords {
       const what = fields === 1 && this.#ends[0] === this.#starts[0] ? 'an empty line' : `${fields} field${fields === 1 ? '' : 's'}`;
       throw new InputError(this.file, line, 1, `found ${what}; expected ${this.#columns} fields as in the header`);
     }
-    const a = this.#accountColumn, p = this.#profitColumn;
-    if (this.#ends[a] === this.#starts[a]) {
-      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, 'account is empty; expected a non-empty identifier');
+    const out = this.#fields;
+    out.buffer = buffer;
+    for (let k = 0; k < this.#positions.length; k++) {
+      const f = this.#positions[k]!;
+      if (f < 0) {
+        out.start[k] = -1;
+        continue;
+      }
+      out.start[k] = this.#starts[f]!;
+      out.end[k] = this.#ends[f]!;
+      out.quoted[k] = this.#quoted[f]!;
+      out.line[k] = this.#lineAt[f]!;
+      out.column[k] = this.#columnAt[f]!;
     }
-    try {
-      parseUnitsInto(buffer, this.#starts[p]!, this.#ends[p]!, this.decimals, this.#words, 0);
-    } catch (error) {
-      if (!(error instanceof DecimalError)) throw error;
-      throw new InputError(this.file, this.#lineAt[p]!, this.#columnAt[p]!, `profit ${error.message}`);
-    }
-    const earlier = this.table.add(buffer, this.#starts[a]!, this.#ends[a]!, this.#quoted[a] === 1, this.#words[0]!, this.#words[1]!, line);
-    if (earlier >= 0) {
-      throw new InputError(this.file, this.#lineAt[a]!, this.#columnAt[a]!, `account ${quote(AS_IS.decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
-    }
+    this.rows++;
+    this.consumer.row(out, line);
   }
 
   #header(buffer: Uint8Array, fields: number, line: number): void {
+    const requested = this.consumer.columns;
     for (let f = 0; f < fields; f++) {
       let name = AS_IS.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
       if (this.#quoted[f]) name = name.replaceAll('""', '"');
       name = name.toLowerCase(); // column names match case-insensitively
-      if (name !== 'account' && name !== 'profit') continue;
-      const seen = name === 'account' ? this.#accountColumn : this.#profitColumn;
-      if (seen >= 0) throw new InputError(this.file, this.#lineAt[f]!, this.#columnAt[f]!, `column ${name} appears twice in the header`);
-      if (name === 'account') this.#accountColumn = f;
-      else this.#profitColumn = f;
+      for (let k = 0; k < requested.length; k++) {
+        if (requested[k]!.name.toLowerCase() !== name) continue;
+        if (this.#positions[k]! >= 0) {
+          const first = this.#positions[k]!;
+          throw new InputError(this.file, this.#lineAt[f]!, this.#columnAt[f]!, `column ${quote(name)} appears twice in the header (also at column ${this.#columnAt[first]}; names match case-insensitively)`);
+        }
+        this.#positions[k] = f;
+      }
     }
-    const missing = [this.#accountColumn < 0 ? 'account' : '', this.#profitColumn < 0 ? 'profit' : ''].filter(Boolean);
+    const missing = requested.filter((c, k) => c.required && this.#positions[k]! < 0)
+      .map((c) => (c.option === null ? c.name : `${c.name} (${c.option})`));
     if (missing.length > 0) {
-      throw new InputError(this.file, line, 1, `the header lacks ${missing.join(' and ')}; expected a header naming the columns account and profit`);
+      throw new InputError(this.file, line, 1, `the header lacks ${missing.join(' and ')}; expected ${this.#expectedHeader()}`);
     }
     this.#columns = fields;
   }

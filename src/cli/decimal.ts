@@ -20,9 +20,10 @@ export class DecimalError extends Error {
  * fraction digits) into integer units: `parseUnits("12.5", 2) === 1250n`.
  * Throws DecimalError for anything else: empty values, `+`, spaces, exponents,
  * thousands separators, more fraction digits than `decimals`, values outside
- * the signed 64-bit range after scaling.
+ * the signed 64-bit range after scaling. `rule` names what sets the decimals in
+ * messages (`--weight-decimals 2`, `pool USDC's decimals 6`).
  */
-export function parseUnits(text: string, decimals: number): bigint {
+export function parseUnits(text: string, decimals: number, rule = `--decimals ${decimals}`): bigint {
   if (text.length === 0) throw new DecimalError('is empty; expected a decimal number');
   const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
   if (!match) {
@@ -30,10 +31,10 @@ export function parseUnits(text: string, decimals: number): bigint {
   }
   const [, sign, whole, fraction] = match as unknown as [string, string, string, string | undefined];
   if (fraction !== undefined) {
-    if (decimals === 0) throw new DecimalError(`${quote(text)} has a fraction; --decimals 0 allows whole units only`);
+    if (decimals === 0) throw new DecimalError(`${quote(text)} has a fraction; ${rule} allows whole units only`);
     if (fraction.length === 0) throw new DecimalError(`${quote(text)} ends in "."; expected fraction digits after it`);
     if (fraction.length > decimals) {
-      throw new DecimalError(`${quote(text)} has ${fraction.length} fraction digits; --decimals ${decimals} allows at most ${decimals}`);
+      throw new DecimalError(`${quote(text)} has ${fraction.length} fraction digits; ${rule} allows at most ${decimals}`);
     }
   }
   const digits = whole + (fraction ?? '').padEnd(decimals, '0');
@@ -72,9 +73,12 @@ const DIGIT_0 = 0x30;
  * `parseUnits` over bytes [start, end), writing the units as two 32-bit words
  * (low to out[at], high to out[at + 1]). Amounts of up to 15 significant digits
  * after scaling (below 2^53) take an exact number path with no string or
- * bigint; anything else goes through `parseUnits`, which also words the errors.
+ * bigint; anything else goes through `parseUnits`, which also words the errors
+ * (with `rule` as there).
  */
-export function parseUnitsInto(bytes: Uint8Array, start: number, end: number, decimals: number, out: Int32Array, at: number): void {
+export function parseUnitsInto(
+  bytes: Uint8Array, start: number, end: number, decimals: number, out: Int32Array, at: number, rule?: string,
+): void {
   let i = start;
   const negative = i < end && bytes[i] === 0x2d;
   if (negative) i++;
@@ -103,7 +107,7 @@ export function parseUnitsInto(bytes: Uint8Array, start: number, end: number, de
     out[at + 1] = high;
     return;
   }
-  const units = parseUnits(KEEP_BOM.decode(bytes.subarray(start, end)), decimals);
+  const units = parseUnits(KEEP_BOM.decode(bytes.subarray(start, end)), decimals, rule);
   out[at] = Number(BigInt.asIntN(32, units));
   out[at + 1] = Number(units >> 32n);
 }

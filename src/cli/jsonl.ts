@@ -1,25 +1,28 @@
-// JSON Lines account files: one object per line, {"account": "...", "profit": "..."}.
-// The profit is a decimal string in the same grammar as CSV, or an integer JSON
+// JSON Lines: one object per line, {"account": "...", "profit": "..."}, rows
+// out to a RowConsumer. Keys match the requested columns case-insensitively.
+// An amount is a decimal string in the same grammar as CSV, or an integer JSON
 // number; a fractional JSON number is refused (a float may already have lost
 // digits), with a hint to quote it. Lines end in LF or CRLF; blank lines are
 // skipped; a file with no object at all is an error. Lines must be valid UTF-8
 // and identifiers valid Unicode (no lone surrogate), so that an identifier's
 // bytes in the output are exactly its bytes in the input. Columns count bytes.
 
-import { DecimalError, parseUnitsInto } from './decimal.js';
 import { InputError, quote, shorten } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
-import type { AccountTable } from './table.js';
+import { Fields, type ColumnRequest, type RowConsumer } from './fields.js';
 
 const encoder = new TextEncoder();
 const LF = 0x0a, CR = 0x0d;
 
-/** Reads JSON Lines from `chunks` into `table`; `file` names the input in errors. Linear: each byte is looked at once to find the lines. */
+/**
+ * Reads JSON Lines from `chunks` into `consumer`; `file` names the input in errors;
+ * `expect` as for `readCsv`. Linear: each byte is looked at once to find the lines.
+ */
 export async function readJsonLines(
-  chunks: AsyncIterable<Uint8Array>, file: string, decimals: number, table: AccountTable, expectedBytes = 0,
+  chunks: AsyncIterable<Uint8Array>, file: string, consumer: RowConsumer, expectedBytes = 0, expect?: (rows: number) => void,
 ): Promise<void> {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const words = new Int32Array(2);
+  const lines = new JsonRows(file, consumer);
   let parts: Uint8Array[] = [];
   let waiting = 0;
   let line = 0;
@@ -32,7 +35,7 @@ export async function readJsonLines(
     const text = decodeLine(strict, bytes.subarray(0, end), file, line);
     if (/^[ \t\r\n]*$/.test(text)) return; // JSON's own white space only: a line of U+00A0 or U+FEFF is no blank line
     objects++;
-    readLine(text, file, line, decimals, table, words);
+    lines.row(text, line);
   };
   let sized = false;
   for await (const chunk of withoutByteOrderMark(chunks)) {
@@ -49,15 +52,14 @@ export async function readJsonLines(
       waiting += chunk.length - from;
       if (waiting > MAX_RECORD_BYTES + 1) throw tooLong(file, line + 1); // + 1: a CR that a LF may follow
     }
-    if (!sized && table.rows > 0 && expectedBytes > 0) {
-      table.expect(Math.ceil((expectedBytes * table.rows) / chunk.length));
+    if (!sized && objects > 0 && expectedBytes > 0) {
+      expect?.(Math.ceil((expectedBytes * objects) / chunk.length));
       sized = true;
     }
   }
   if (waiting > 0) take(joinChunks(parts));
-  if (objects === 0) {
-    throw new InputError(file, 1, 1, 'empty file; expected one JSON object per line, like {"account": "a1", "profit": "12.50"}');
-  }
+  if (objects === 0) throw new InputError(file, 1, 1, `empty file; expected one JSON object per line, like ${lines.example}`);
+  consumer.end?.(line + 1);
 }
 
 function tooLong(file: string, line: number): InputError {
@@ -96,55 +98,98 @@ function byteColumn(text: string, index: number): number {
   return encoder.encode(text.slice(0, index)).length + 1;
 }
 
-function readLine(text: string, file: string, line: number, decimals: number, table: AccountTable, words: Int32Array): void {
-  let row: unknown;
-  try {
-    row = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(file, line, 1, `not valid JSON (${shorten((error as Error).message)}); expected an object like {"account": "a1", "profit": "12.50"}`);
+/** Turns one line's object into the consumer's Fields: each requested member's value as UTF-8 bytes. */
+class JsonRows {
+  readonly #fields: Fields;
+  readonly #names: string[];
+  /** An object like the consumer expects, for messages. */
+  readonly example: string;
+  #scratch = new Uint8Array(256);
+
+  constructor(readonly file: string, readonly consumer: RowConsumer) {
+    this.#fields = new Fields(consumer.columns.length);
+    this.#names = consumer.columns.map((c) => c.name.toLowerCase());
+    const sample: Record<string, string> = {};
+    for (const c of consumer.columns) if (c.required) sample[c.name] = c.kind === 'id' ? 'a1' : c.kind === 'amount' ? '12.50' : 'USDT';
+    this.example = JSON.stringify(sample).replaceAll('":"', '": "').replaceAll('","', '", "');
   }
-  if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-    throw new InputError(file, line, 1, 'expected a JSON object with "account" and "profit"');
+
+  row(text: string, line: number): void {
+    const file = this.file;
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(file, line, 1, `not valid JSON (${shorten((error as Error).message)}); expected an object like ${this.example}`);
+    }
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new InputError(file, line, 1, `expected a JSON object like ${this.example}`);
+    }
+    // The members' own text: a number is taken from its digits, never from its float value.
+    const column = (member: Member | undefined) => (member === undefined ? 1 : byteColumn(text, member.column - 1));
+    const members = topLevelMembers(text, this.#names, (key, first, again) => {
+      throw new InputError(file, line, column(again), `key ${quote(key)} repeats the key at column ${column(first)} (keys match case-insensitively); expected each key once`);
+    });
+    const out = this.#fields;
+    let used = 0;
+    this.consumer.columns.forEach((request, k) => {
+      const member = members.get(this.#names[k]!);
+      out.quoted[k] = 0;
+      out.line[k] = line;
+      out.column[k] = column(member);
+      const value = member === undefined ? undefined : valueText(request, member.token, file, line, column(member));
+      if (value === undefined) {
+        if (request.required) throw new InputError(file, line, 1, `${request.name} is missing; expected ${expectedOf(request)}`);
+        out.start[k] = -1;
+        return;
+      }
+      const room = 3 * value.length;
+      if (used + room > this.#scratch.length) {
+        const grown = new Uint8Array(Math.max(2 * this.#scratch.length, used + room));
+        grown.set(this.#scratch.subarray(0, used));
+        this.#scratch = grown;
+      }
+      const { written } = encoder.encodeInto(value, this.#scratch.subarray(used));
+      out.start[k] = used;
+      out.end[k] = used + written;
+      used += written;
+    });
+    out.buffer = this.#scratch;
+    this.consumer.row(out, line);
   }
-  // The members' own text: a number is taken from its digits, never from its float value.
-  const column = (member: Member | undefined) => (member === undefined ? 1 : byteColumn(text, member.column - 1));
-  const members = topLevelMembers(text, (key, first, again) => {
-    throw new InputError(file, line, column(again), `key ${quote(key)} repeats the key at column ${column(first)} (keys match case-insensitively); expected each of "account" and "profit" once`);
-  });
-  const account = members.get('account');
-  const profit = members.get('profit');
-  const accountValue: unknown = account === undefined ? undefined : JSON.parse(account.token);
-  if (typeof accountValue !== 'string' || accountValue === '') {
-    throw new InputError(file, line, column(account), `account must be a non-empty string, got ${account === undefined ? 'nothing' : shorten(account.token)}`);
+}
+
+/** What a member of this kind should hold, for messages. */
+function expectedOf(request: ColumnRequest): string {
+  switch (request.kind) {
+    case 'id': return 'a non-empty string';
+    case 'amount': return 'a decimal string or an integer';
+    case 'text': return 'a string';
+    case 'flag': return 'true, false, 1, 0, "yes" or "no"';
   }
-  if (LONE_SURROGATE.test(accountValue)) {
-    throw new InputError(file, line, column(account), 'account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 identifier can hold');
+}
+
+/** A member's value as the text the consumer parses, or undefined for JSON null in a flag; an InputError for a value of the wrong type. */
+function valueText(request: ColumnRequest, token: string, file: string, line: number, column: number): string | undefined {
+  const name = request.name;
+  if (token.startsWith('"')) {
+    const value = JSON.parse(token) as string;
+    if (request.kind === 'id' && value === '') throw new InputError(file, line, column, `${name} must be a non-empty string, got ""`);
+    if (LONE_SURROGATE.test(value)) {
+      throw new InputError(file, line, column, `${name} holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 text can hold`);
+    }
+    return value;
   }
-  if (profit === undefined) throw new InputError(file, line, 1, 'profit is missing; expected a decimal string or an integer');
-  let digits: string;
-  if (profit.token.startsWith('"')) {
-    digits = JSON.parse(profit.token) as string;
-  } else if (/^-?\d+$/.test(profit.token)) {
-    digits = profit.token;
-  } else if (/^-?\d+\.\d+$/.test(profit.token)) {
-    throw new InputError(file, line, column(profit), `profit ${shorten(profit.token)} is a fractional JSON number; quote it ("${shorten(profit.token)}") so that no digit is lost`);
-  } else if (/^-?\d+(\.\d+)?[eE]/.test(profit.token)) {
-    throw new InputError(file, line, column(profit), `profit ${shorten(profit.token)} has an exponent; write it as a decimal string, e.g. "12.50"`);
-  } else {
-    throw new InputError(file, line, column(profit), `profit must be a decimal string or an integer, got ${shorten(profit.token)}`);
+  if (request.kind === 'flag' && (token === 'true' || token === 'false' || token === '0' || token === '1')) return token;
+  if (request.kind === 'flag' && token === 'null') return undefined;
+  if ((request.kind === 'amount' || request.kind === 'text') && /^-?\d+$/.test(token)) return token;
+  if (request.kind === 'amount' && /^-?\d+\.\d+$/.test(token)) {
+    throw new InputError(file, line, column, `${name} ${shorten(token)} is a fractional JSON number; quote it ("${shorten(token)}") so that no digit is lost`);
   }
-  const bytes = encoder.encode(digits);
-  try {
-    parseUnitsInto(bytes, 0, bytes.length, decimals, words, 0);
-  } catch (error) {
-    if (!(error instanceof DecimalError)) throw error;
-    throw new InputError(file, line, column(profit), `profit ${error.message}`);
+  if (request.kind === 'amount' && /^-?\d+(\.\d+)?[eE]/.test(token)) {
+    throw new InputError(file, line, column, `${name} ${shorten(token)} has an exponent; write it as a decimal string, e.g. "12.50"`);
   }
-  const id = encoder.encode(accountValue);
-  const earlier = table.add(id, 0, id.length, false, words[0]!, words[1]!, line);
-  if (earlier >= 0) {
-    throw new InputError(file, line, column(account), `account ${quote(accountValue)} repeats line ${table.lineOf(earlier)}; identifiers must be unique`);
-  }
+  throw new InputError(file, line, column, `${name} must be ${expectedOf(request)}, got ${shorten(token)}`);
 }
 
 /** A member of the line's top-level object: its value's JSON text and its key's 1-based column. */
@@ -155,10 +200,10 @@ interface Member {
 
 /**
  * The top-level members of a JSON object text already validated by JSON.parse,
- * by decoded key in lower case (`Account` is `account`); a key met twice calls
- * `repeated` (which throws), so that no value is silently dropped.
+ * by decoded key in lower case (`Account` is `account`); one of `wanted` met
+ * twice calls `repeated` (which throws), so that no value is silently dropped.
  */
-function topLevelMembers(text: string, repeated: (key: string, first: Member, again: Member) => never): Map<string, Member> {
+function topLevelMembers(text: string, wanted: readonly string[], repeated: (key: string, first: Member, again: Member) => never): Map<string, Member> {
   const members = new Map<string, Member>();
   let i = skipSpace(text, text.indexOf('{') + 1);
   while (i < text.length && text[i] !== '}') {
@@ -171,7 +216,7 @@ function topLevelMembers(text: string, repeated: (key: string, first: Member, ag
     const member = { token: text.slice(valueStart, i).trim(), column: keyStart + 1 };
     const name = key.toLowerCase();
     const first = members.get(name);
-    if (first !== undefined && (name === 'account' || name === 'profit')) repeated(key, first, member);
+    if (first !== undefined && wanted.includes(name)) repeated(key, first, member);
     members.set(name, member);
     i = skipSpace(text, i);
     if (text[i] === ',') i = skipSpace(text, i + 1);

@@ -1,124 +1,144 @@
 #!/usr/bin/env node
 // The `socialized-loss` command. Exit status: 0 done, 2 bad arguments or
-// rows (the message names file, line and column), 1 internal error.
+// rows (the message names file, line and column), 3 verify found differences,
+// 1 internal error.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, type Command } from './args.js';
 import { runDemo } from './demo.js';
-import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
-import { EnvironmentError, InputError, isSystemError, quote, reasonOf, shorten, UsageError } from './errors.js';
+import { MAX_DECIMALS } from './decimal.js';
+import { EnvironmentError, InputError, isSystemError, reasonOf, UsageError } from './errors.js';
+import { explain } from './explain.js';
+import { indexDelta } from './index-delta.js';
 import { abandonAll } from './output.js';
 import { MAX_RECORD_BYTES } from './chunks.js';
-import { socialize } from './socialize.js';
+import { PARAMETER_OPTIONS, readParameters } from './parameters.js';
+import { positionalsOf, socialize, type RunContext } from './socialize.js';
+import { verify, VerificationFailed } from './verify.js';
 
-const HELP = `socialized-loss: exact pro-rata socialization of losses
+const PARAMETERS_HELP = `  --decimals N             fraction digits of every amount, 0 to ${MAX_DECIMALS} (a pool may set its own)
+  --loss AMOUNT            the deficit to cover              | or, per pool:
+  --insurance-fund AMOUNT  what the fund pays first (def. 0)  | --pool-column NAME --pools FILE
+  --account-column NAME    identifiers (default account); unique, kept byte for byte
+  --profit-column NAME     profits (default profit)
+  --exempt-column NAME     1/true/yes: exempt (house, fee, market-maker accounts); 0/false/no/empty: not
+  --weight-column NAME     split by these non-negative weights instead of by profit
+  --weight-decimals N      fraction digits of the weights (default 0)
+  --cap-column NAME        with --weight-column: the most each account pays (default its profit)
+  --rounding POLICY        largest-remainder (default: exact total), down (floors), up (ceilings)
+  --tie-seed INTEGER       equal remainders by splitmix64(seed XOR index) instead of the lower index
+  --format csv|jsonl       of ACCOUNTS (default: its extension, else its content)`;
 
-Usage:
-  socialized-loss socialize ACCOUNTS --loss AMOUNT [--insurance-fund AMOUNT] --decimals N
-                  [--out FILE] [--report FILE] [--quiet]
-  socialized-loss demo            the built-in scenario (what npm start runs)
-  socialized-loss --help | --version
+/** Each command's usage, options and example: `--help` prints them all, `CMD --help` one. */
+const COMMAND_HELP: Record<Command, string> = {
+  socialize: `socialized-loss socialize ACCOUNTS --decimals N (--loss AMOUNT [--insurance-fund AMOUNT] | --pool-column NAME --pools FILE)
+                  [columns, rounding, tie seed: see below] [--out FILE] [--report FILE] [--quiet]
+  Splits the loss over the profitable accounts, pro rata, exact to the unit. Writes
+  account[,pool],profit,haircut,profit_after per account (to --out, else stdout) and a JSON report.
+${PARAMETERS_HELP}
+  --out FILE               the haircuts CSV (default stdout)
+  --report FILE            the audit report: inputs' and output's SHA-256, every parameter, every total
+  --quiet                  no progress and no summary on stderr
+  The pools file is CSV: pool,loss[,insurance_fund][,decimals], one row per pool.
+  Example: socialized-loss socialize examples/accounts.csv --decimals 6 --loss 25000 --insurance-fund 5000 --out haircuts.csv --report report.json`,
+  verify: `socialized-loss verify ACCOUNTS HAIRCUTS (--report FILE | the parameters of socialize) [--quiet]
+  Recomputes every haircut with arithmetic apart from the engine's and compares: exit 0 and
+  "verified N accounts", or exit 3 with how many differ and the first ten. With --report, the
+  parameters come from the report, and ACCOUNTS' and HAIRCUTS' SHA-256 are checked against it.
+  HAIRCUTS is a file socialize wrote, or any table with account and haircut (same accounts, same order).
+  Example: socialized-loss verify examples/accounts.csv haircuts.csv --report report.json`,
+  explain: `socialized-loss explain ACCOUNTS --account ID [--json] (--report FILE | the parameters of socialize)
+  One account's whole derivation: pool, eligibility, the pool's totals, the exact quota, floor and
+  remainder, its rank among the remainders, the boundary, the extra unit, the haircut; --json: as JSON.
+  Example: socialized-loss explain examples/accounts.csv --account alice --report report.json`,
+  'index-delta': `socialized-loss index-delta ACCOUNTS --loss AMOUNT --scale INTEGER --decimals N [--units-column NAME]
+                  [--units-decimals N] [--rounding up|down] [--charge-rounding up|down] [--account-column NAME]
+                  [--format csv|jsonl] [--out FILE] [--report FILE] [--quiet]
+  A per-unit index delta (lazy socialization): delta = ceil (or floor) of loss × scale / Σ|units|,
+  each account charged ceil (or floor) of |units| × delta / scale. Writes account,units,charge.
+  --units-column NAME      position sizes (default units), at --units-decimals (default 0) digits
+  Example: socialized-loss index-delta examples/positions.csv --loss 1000 --scale 1000000000 --decimals 6`,
+  demo: `socialized-loss demo
+  The built-in scenario (what npm start runs): a generated book through the engine and the reference.
+  Example: socialized-loss demo`,
+};
 
-ACCOUNTS   .csv (header naming account and profit, any order, other columns ignored),
-           .jsonl / .ndjson ({"account": "...", "profit": "..."} per line), or - for CSV on stdin
-AMOUNT     decimal: optional -, digits, optionally . and at most N fraction digits (never rounded);
-           --loss and --insurance-fund must not be negative
---decimals N       fraction digits of every amount, 0 to ${MAX_DECIMALS}
---out FILE         haircuts CSV (account,profit,haircut,profit_after); default stdout
---report FILE      audit report (JSON): input and output SHA-256, parameters, every total, timings
---quiet            no summary on stderr
+const HELP = `socialized-loss: exact pro-rata socialization of losses (largest remainder, fixed point)
 
-Input     CSV: RFC 4180 with a header row; records end in LF or CRLF (a CR as the file's last byte
-          also ends the last record); a CR anywhere else only inside a quoted field. JSON Lines: one
-          object per line, valid UTF-8, blank lines skipped. A UTF-8 byte-order mark only at the start.
+Commands:
+${Object.values(COMMAND_HELP).map((text) => '  ' + text.replaceAll('\n', '\n  ')).join('\n\n')}
+
+  socialized-loss --help | COMMAND --help | --version
+
+Input     ACCOUNTS and HAIRCUTS: CSV (RFC 4180, a header row; names match case-insensitively, other
+          columns ignored) or JSON Lines (one object per line), a file or - for stdin. The format is
+          --format, else the extension (.csv, .jsonl, .ndjson), else the content (a first { is JSON Lines).
+          AMOUNT: an optional -, digits, optionally . and at most N fraction digits; never rounded.
           A record (CSV) or a line (JSON Lines) is at most ${MAX_RECORD_BYTES / 2 ** 20} MiB; an empty file is an error.
           A regular file that changes while it is read is an error (run again once it is complete).
-Files     the input, --out and --report must be distinct files (also through symlinks and hard links).
+Files     every input, --out and --report must be distinct files (also through symlinks and hard links).
           Outputs are written beside their target, flushed to disk and renamed into place only when
           every output is complete: after an error or a signal (INT, TERM, HUP) no partial file exists
           and existing files are untouched. A device or a pipe at an output path is written through.
 
 Exit status: 0 done; 2 bad arguments, rows (file:line:column: message) or files (the path and the
-reason: missing, a directory, permission denied, disk full); 1 internal error; 128 + n on signal n.`;
+reason: missing, a directory, permission denied, disk full); 3 verify found haircuts that differ;
+1 internal error; 128 + n on signal n.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function amount(text: string | undefined, flag: string, decimals: number): bigint {
-  if (text === undefined) throw new UsageError(`${flag} is required`);
-  let units: bigint;
-  try {
-    units = parseUnits(text, decimals);
-  } catch (error) {
-    if (error instanceof DecimalError) throw new UsageError(`${flag} ${error.message}`);
-    throw error;
-  }
-  if (units < 0n) throw new UsageError(`${flag} must not be negative, got ${shorten(text)}`);
-  return units;
-}
-
 async function main(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        loss: { type: 'string' },
-        'insurance-fund': { type: 'string' },
-        decimals: { type: 'string' },
-        out: { type: 'string' },
-        report: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    // Node's own wording names the option twice; one short line says what is wrong.
-    const { code, message } = error as NodeJS.ErrnoException;
-    const option = /'([^']*)'/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) throw new UsageError(`unknown option ${quote(option)}`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) throw new UsageError(`option ${quote(option)} needs a value`);
-    throw new UsageError(shorten(message));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
+  const parsed = parseCommandLine(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write((parsed.command === null ? HELP : 'Usage: ' + COMMAND_HELP[parsed.command]) + '\n');
     return;
   }
-  if (values.version) {
+  if (parsed.kind === 'version') {
     process.stdout.write(version() + '\n');
     return;
   }
-  const [command, ...rest] = positionals;
-  if (command === 'demo') {
-    if (rest.length > 0) throw new UsageError(`demo takes no arguments, got ${shorten(rest.join(' '))}`);
-    if (!(await runDemo())) process.exitCode = 1;
-    return;
+  const { command, positionals, values, flags } = parsed;
+  const context: RunContext = { version: version(), argv, quiet: flags.has('quiet') };
+  switch (command) {
+    case 'demo':
+      positionalsOf('demo', positionals, []);
+      if (!(await runDemo())) process.exitCode = 1;
+      return;
+    case 'socialize': {
+      const [accounts] = positionalsOf('socialize', positionals, ['ACCOUNTS']);
+      await socialize({ accounts: accounts!, parameters: readParameters(values), out: values.get('out'), report: values.get('report') }, context);
+      return;
+    }
+    case 'verify': {
+      const [accounts, haircuts] = positionalsOf('verify', positionals, ['ACCOUNTS', 'HAIRCUTS']);
+      await verify({ accounts: accounts!, haircuts: haircuts!, ...parametersOrReport(values) }, context);
+      return;
+    }
+    case 'explain': {
+      const [accounts] = positionalsOf('explain', positionals, ['ACCOUNTS']);
+      const account = values.get('account');
+      if (account === undefined) throw new UsageError('explain needs --account ID: the identifier of the account to explain');
+      await explain({ accounts: accounts!, account, json: flags.has('json'), ...parametersOrReport(values) }, context);
+      return;
+    }
+    case 'index-delta': {
+      const [accounts] = positionalsOf('index-delta', positionals, ['ACCOUNTS']);
+      await indexDelta(accounts!, values, context);
+      return;
+    }
   }
-  if (command !== 'socialize') {
-    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${quote(command)}`);
-  }
-  if (rest.length !== 1) throw new UsageError('socialize takes exactly one ACCOUNTS file (or - for stdin)');
-  if (values.decimals === undefined) throw new UsageError('--decimals is required');
-  if (!/^\d+$/.test(values.decimals) || Number(values.decimals) > MAX_DECIMALS) {
-    throw new UsageError(`--decimals must be a whole number from 0 to ${MAX_DECIMALS}, got ${quote(values.decimals)}`);
-  }
-  const decimals = Number(values.decimals);
-  await socialize({
-    accounts: rest[0]!,
-    loss: amount(values.loss, '--loss', decimals),
-    insuranceFund: values['insurance-fund'] === undefined ? 0n : amount(values['insurance-fund'], '--insurance-fund', decimals),
-    decimals,
-    out: values.out,
-    report: values.report,
-    quiet: values.quiet,
-    version: version(),
-  });
+}
+
+/** verify's and explain's parameters: from --report (and nothing else), or from the options. */
+function parametersOrReport(values: ReadonlyMap<string, string>): { report: string } | { parameters: ReturnType<typeof readParameters> } {
+  const report = values.get('report');
+  if (report === undefined) return { parameters: readParameters(values) };
+  const given = PARAMETER_OPTIONS.filter((name) => values.has(name));
+  if (given.length > 0) throw new UsageError(`--report gives every parameter; drop --${given.join(', --')} (or drop --report)`);
+  return { report };
 }
 
 // A signal ends the run like an error: temporary files removed, targets untouched.
@@ -145,7 +165,9 @@ process.stderr.on('error', () => {});
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   abandonAll();
-  if (error instanceof InputError || error instanceof EnvironmentError) {
+  if (error instanceof VerificationFailed) {
+    process.exitCode = 3;
+  } else if (error instanceof InputError || error instanceof EnvironmentError) {
     process.stderr.write(`socialized-loss: ${error.message}\n`);
     process.exitCode = 2;
   } else if (error instanceof UsageError) {

@@ -1,195 +1,182 @@
-// `socialized-loss socialize`: account file in, haircuts CSV and audit report out.
+// `socialized-loss socialize`: an account file in (with pools, exemptions,
+// weights and caps when asked for), the haircuts CSV and the audit report out.
 
 import { createHash } from 'node:crypto';
-import { extname } from 'node:path';
-import { loadEngine } from '../engine.js';
-import { formatUnits, wordsValue, writeUnits } from './decimal.js';
-import { readCsv } from './csv.js';
-import { InputError, UsageError } from './errors.js';
-import { readJsonLines } from './jsonl.js';
-import { InputSource } from './input.js';
+import type { Book } from '../book.js';
+import { loadEngine, type Engine } from '../engine.js';
+import type { SocializeSummary } from '../types.js';
+import { wasmBase64 as scalarBase64 } from '../wasm/scalar.js';
+import { wasmBase64 as simdBase64 } from '../wasm/simd.js';
+import { formatGrouped, wordsValue, writeUnits } from './decimal.js';
+import { quote, UsageError } from './errors.js';
+import { loadRun, openSources, type Loaded } from './load.js';
 import { commitAll, openOutputs, Sink } from './output.js';
-import { Progress } from './progress.js';
-import { AccountTable, RowLimitError } from './table.js';
+import type { Parameters } from './parameters.js';
+import { socializeReport, type CoreInfo, type PoolOutcome, type RunInfo } from './report.js';
+import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from './write.js';
 
-/** What `socialize` was asked to do. */
-export interface SocializeOptions {
-  accounts: string;
-  loss: bigint;
-  insuranceFund: bigint;
-  decimals: number;
-  out?: string | undefined;
-  report?: string | undefined;
-  quiet: boolean;
+/** What every command is run with, besides its own options. */
+export interface RunContext {
+  /** The package's version. */
   version: string;
+  /** The arguments as given (without node and the script), for the report. */
+  argv: readonly string[];
+  /** No progress and no summary on stderr. */
+  quiet: boolean;
 }
 
-const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
+/** socialize's own options. */
+export interface SocializeOptions {
+  accounts: string;
+  parameters: Parameters;
+  out?: string | undefined;
+  report?: string | undefined;
+}
 
-/** Runs the command; throws InputError / UsageError / EnvironmentError for exit status 2. */
-export async function socialize(options: SocializeOptions): Promise<void> {
-  const started = performance.now();
-  const { accounts, decimals } = options;
-  // Everything that can be checked is checked before any work: the input opens,
-  // the outputs can be written, and no two of them are the same file.
-  const source = await InputSource.open(accounts);
-  const format = accounts === '-' ? 'csv' : formatOf(accounts);
-  const [outFile, reportFile] = await openOutputs([['--out', options.out], ['--report', options.report]], [source]);
-  const name = source.name;
-  const size = source.size;
+/** The build and SHA-256 of the WebAssembly core an engine runs. */
+export function coreInfo(engine: Engine): CoreInfo {
+  const base64 = engine.variant === 'scalar' || engine.variant === 'debug-scalar' ? scalarBase64 : simdBase64;
+  return { build: engine.variant, sha256: createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex') };
+}
 
-  // Read, hashing the input as it streams.
-  const inputHash = createHash('sha256');
-  const progress = new Progress(options.quiet ? 0 : size);
-  async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source.chunks()) {
-      inputHash.update(chunk);
-      progress.update(source.bytesRead);
-      yield chunk;
-    }
-  }
-  const table = new AccountTable();
-  try {
-    await (format === 'csv' ? readCsv : readJsonLines)(hashed(), name, decimals, table, size);
-    source.checkUnchanged(true);
-  } catch (error) {
-    // A row cut by a file changing under the reader is reported as the change, not as the row.
-    if (error instanceof InputError) source.checkUnchanged(false);
-    if (error instanceof RowLimitError) throw new InputError(name, error.line, 1, error.message);
-    throw error;
-  } finally {
-    progress.done();
-    source.close();
-  }
-  const inputBytes = source.bytesRead;
-  table.sealed();
-  const read = performance.now();
-
-  // Compute in a zero-copy book.
-  const engine = await loadEngine();
+/** A book holding the loaded accounts' columns, ready to socialize. */
+export function fillBook(engine: Engine, loaded: Loaded, parameters: Parameters): Book {
+  const { table } = loaded;
   const n = table.rows;
   const book = engine.createBook(n);
-  table.copyProfits(new Int32Array(book.profits.buffer, book.profits.byteOffset, 2 * n));
-  const summary = book.socialize({ loss: options.loss, insuranceFund: options.insuranceFund });
+  const words = (view: BigInt64Array) => new Int32Array(view.buffer, view.byteOffset, 2 * n);
+  // Each optional column's getter may grow the memory: every view is taken just before it is filled.
+  if (loaded.pooled) table.copyPool(book.pool);
+  if (parameters.columns.weight !== undefined) table.copyWords('weights', words(book.weights));
+  if (parameters.columns.cap !== undefined) table.copyWords('caps', words(book.caps));
+  if (parameters.columns.exempt !== undefined) {
+    const flags = new Uint8Array(n);
+    if (table.copyExempt(flags)) book.exempt.set(flags);
+  }
+  table.copyWords('profits', words(book.profits));
+  return book;
+}
+
+/** Socializes a filled book by the parameters: one summary per pool of the directory. */
+export function runBook(book: Book, loaded: Loaded, parameters: Parameters): SocializeSummary[] {
+  const { rounding, tieSeed } = parameters;
+  const weighting = parameters.columns.weight === undefined ? {} : { weights: book.weights, ...(parameters.columns.cap === undefined ? {} : { caps: book.caps }) };
+  if (!loaded.pooled) {
+    const pool = loaded.directory.pools[0]!;
+    return [book.socialize({ loss: pool.loss, insuranceFund: pool.insuranceFund, rounding, tieSeed, ...weighting })];
+  }
+  const pools = loaded.directory.pools.map((pool) => ({ loss: pool.loss, insuranceFund: pool.insuranceFund }));
+  return book.socializePools(pools, { rounding, tieSeed, ...weighting });
+}
+
+/** Runs the command; throws InputError / UsageError / EnvironmentError for exit status 2. */
+export async function socialize(options: SocializeOptions, context: RunContext): Promise<void> {
+  const started = performance.now();
+  const { parameters } = options;
+  // Everything that can be checked is checked before any work: the inputs open,
+  // the outputs can be written, and no two of them are the same file.
+  const sources = await openSources(options.accounts, parameters);
+  const [outFile, reportFile] = await openOutputs([['--out', options.out], ['--report', options.report]], [sources.accounts, ...(sources.pools ? [sources.pools] : [])]);
+  const loaded = await loadRun(sources, parameters, context.quiet);
+  const read = performance.now();
+
+  const engine = await loadEngine();
+  const n = loaded.table.rows;
+  const book = fillBook(engine, loaded, parameters);
+  const summaries = runBook(book, loaded, parameters);
   const computed = performance.now();
 
   // Write the haircuts, then the report; each lands only when complete.
   const sink = new Sink(outFile ?? null);
-  const charged = await writeRows(sink, table, new Int32Array(book.haircuts.buffer, book.haircuts.byteOffset, 2 * n), decimals);
+  const haircuts = book.haircuts;
+  const charged = await writeHaircuts(sink, loaded, new Int32Array(haircuts.buffer, haircuts.byteOffset, 2 * n));
   const outputSha256 = await sink.close();
   book.free();
   const written = performance.now();
 
+  const outcomes: PoolOutcome[] = loaded.directory.pools.map((pool, i) => ({
+    pool, summary: summaries[i]!, accounts: loaded.pooled ? loaded.directory.counts[i]! : n, charged: charged[i]!,
+  }));
   if (reportFile) {
-    const amount = (units: bigint) => formatUnits(units, decimals);
-    const body = {
-      tool: 'socialized-loss',
-      version: options.version,
-      input: { file: name, format, sha256: inputHash.digest('hex'), bytes: inputBytes, accounts: n },
-      parameters: {
-        loss: amount(options.loss), insuranceFund: amount(options.insuranceFund), decimals, rounding: 'largest-remainder',
-        tieBreak: 'lower index first', engine: engine.variant,
-      },
-      result: {
-        insuranceUsed: amount(summary.insuranceUsed),
-        socialized: amount(summary.socialized),
-        uncovered: amount(summary.uncovered),
-        totalProfit: amount(summary.totalProfit),
-        profitableAccounts: summary.profitableAccounts,
-        accountsCharged: charged,
-        haircutRate: summary.haircutRate,
-      },
-      output: { file: options.out ?? '<stdout>', sha256: outputSha256, bytes: sink.bytes, rows: n },
-      timingsMs: {
-        read: round(read - started), compute: round(computed - read), write: round(written - computed), total: round(written - started),
-      },
+    const run: RunInfo = {
+      node: process.version,
+      commandLine: ['socialized-loss', ...context.argv],
+      writtenAt: new Date().toISOString(),
+      timingsMs: { read: round(read - started), compute: round(computed - read), write: round(written - computed), total: round(performance.now() - started) },
       maxResidentBytes: process.resourceUsage().maxRSS * 1024,
     };
-    await reportFile.write(new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
+    const text = socializeReport({
+      version: context.version, core: coreInfo(engine), accounts: loaded.accounts, poolsInput: loaded.poolsInput, parameters,
+      pooled: loaded.pooled, outcomes, output: { file: options.out ?? '<stdout>', sha256: outputSha256, bytes: sink.bytes, rows: n }, run,
+    });
+    await reportFile.write(new TextEncoder().encode(text));
   }
   // Only now, with every output complete, does any of them replace a file.
   await commitAll([outFile ?? null, reportFile ?? null]);
+  if (!context.quiet) process.stderr.write(summaryText(loaded, outcomes, written - started));
+}
 
-  if (!options.quiet) {
-    const amount = (units: bigint) => formatUnits(units, decimals);
-    process.stderr.write([
-      `socialized ${n.toLocaleString('en-US')} accounts from ${name}`,
-      `  insurance used  ${amount(summary.insuranceUsed)}`,
-      `  socialized      ${amount(summary.socialized)}`,
-      `  uncovered       ${amount(summary.uncovered)}`,
-      `  haircut rate    ${(summary.haircutRate * 100).toFixed(6)} % of ${amount(summary.totalProfit)} total profit`,
-      `  accounts charged ${charged.toLocaleString('en-US')} of ${summary.profitableAccounts.toLocaleString('en-US')} profitable`,
-      `  time            ${round(written - started)} ms (read ${round(read - started)}, compute ${round(computed - read)}, write ${round(written - computed)})`,
-      '',
-    ].join('\n'));
+/** The summary on stderr: per pool when pooled. */
+function summaryText(loaded: Loaded, outcomes: PoolOutcome[], ms: number): string {
+  const count = (k: number) => k.toLocaleString('en-US');
+  const lines = [`socialized ${count(loaded.table.rows)} accounts from ${loaded.accounts.file} in ${Math.round(ms)} ms`];
+  for (const { pool, summary: s, charged } of outcomes) {
+    const amount = (units: bigint) => formatGrouped(units, pool.decimals);
+    const head = loaded.pooled ? `  ${pool.name}${pool.line > 0 ? '' : ' (not in the pools file: loss 0)'}: ` : '  ';
+    lines.push(`${head}loss ${amount(pool.loss)}, fund used ${amount(s.insuranceUsed)}, socialized ${amount(s.socialized)}, uncovered ${amount(s.uncovered)}` +
+      `${s.surplus > 0n ? `, surplus ${amount(s.surplus)}` : ''}; ${count(charged)} of ${count(s.profitableAccounts)} eligible accounts charged`);
   }
+  return lines.join('\n') + '\n';
 }
 
 /**
- * `account,profit,haircut,profit_after` rows in input order, amounts with
- * exactly `decimals` decimals. Returns how many accounts pay a haircut.
+ * `account[,pool],profit,haircut,profit_after` rows in input order, amounts with
+ * exactly their pool's decimals. Returns how many accounts pay a haircut, per pool.
  */
-async function writeRows(sink: Sink, table: AccountTable, haircuts: Int32Array, decimals: number): Promise<number> {
-  await sink.text('account,profit,haircut,profit_after\n');
-  let charged = 0;
-  for (let row = 0; row < table.rows; row++) {
-    const id = table.idOf(row);
-    const room = 2 * id.length + 3 * 24 + 8;
-    // Awaiting only when the buffer is full: a promise per row would cost more than the row.
-    if (!sink.fits(room)) await sink.flush();
-    // A row larger than the whole buffer (a huge identifier) is built on its own.
-    const alone = room > sink.capacity ? new Uint8Array(room) : null;
-    const out = alone ?? sink.buffer;
-    let at = alone ? 0 : sink.used;
-    at = writeField(out, at, id);
-    const { words, offset } = table.profitWords(row);
-    const profit = wordsValue(words[offset]!, words[offset + 1]!);
-    const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
-    if (haircut !== 0) charged++;
-    const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
-    out[at++] = COMMA;
-    at = writeUnits(out, at, profit, decimals);
-    out[at++] = COMMA;
-    at = writeUnits(out, at, haircut, decimals);
-    out[at++] = COMMA;
-    at = writeUnits(out, at, after, decimals);
-    out[at++] = LF;
-    if (alone) await sink.write(alone.subarray(0, at));
-    else sink.advance(at);
-  }
+async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): Promise<number[]> {
+  const { table, directory, pooled } = loaded;
+  const encoder = new TextEncoder();
+  const names = directory.pools.map((pool) => encoder.encode(pool.name));
+  const decimals = directory.pools.map((pool) => pool.decimals);
+  const charged = directory.pools.map(() => 0);
+  await sink.text(pooled ? 'account,pool,profit,haircut,profit_after\n' : 'account,profit,haircut,profit_after\n');
+  await writeTable(sink, table.rows,
+    (row) => fieldRoom(table.idOf(row)) + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + 3 * AMOUNT_BYTES + 6,
+    (out, at, row) => {
+      const pool = table.poolOf(row);
+      const places = decimals[pool]!;
+      at = writeField(out, at, table.idOf(row));
+      if (pooled) {
+        out[at++] = SEPARATOR;
+        at = writeField(out, at, names[pool]!);
+      }
+      const { words, offset } = table.profitWords(row);
+      const profit = wordsValue(words[offset]!, words[offset + 1]!);
+      const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
+      if (haircut !== 0) charged[pool]!++;
+      const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
+      out[at++] = SEPARATOR;
+      at = writeUnits(out, at, profit, places);
+      out[at++] = SEPARATOR;
+      at = writeUnits(out, at, haircut, places);
+      out[at++] = SEPARATOR;
+      at = writeUnits(out, at, after, places);
+      out[at++] = END_OF_ROW;
+      return at;
+    });
   return charged;
 }
 
-/** An identifier as a CSV field: quoted (quotes doubled) only when it holds a comma, quote or line break. */
-function writeField(out: Uint8Array, at: number, id: Uint8Array): number {
-  let plain = true;
-  for (let i = 0; i < id.length; i++) {
-    const b = id[i]!;
-    if (b === COMMA || b === QUOTE || b === LF || b === CR) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
-    out.set(id, at);
-    return at + id.length;
-  }
-  out[at++] = QUOTE;
-  for (let i = 0; i < id.length; i++) {
-    if (id[i] === QUOTE) out[at++] = QUOTE;
-    out[at++] = id[i]!;
-  }
-  out[at++] = QUOTE;
-  return at;
-}
-
-function formatOf(file: string): 'csv' | 'jsonl' {
-  const extension = extname(file).toLowerCase();
-  if (extension === '.csv') return 'csv';
-  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
-  throw new UsageError(`cannot tell the format of ${file}: expected a .csv, .jsonl or .ndjson file, or - for CSV on stdin`);
-}
-
-function round(ms: number): number {
+/** Milliseconds to one decimal. */
+export function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** Checks a command's positionals: exactly `names` (e.g. ACCOUNTS HAIRCUTS). */
+export function positionalsOf(command: string, positionals: readonly string[], names: readonly string[]): string[] {
+  if (positionals.length !== names.length) {
+    const given = positionals.length === 0 ? 'none' : quote(positionals.join(' '));
+    throw new UsageError(`${command} takes ${names.join(' ')} (${names.length === 1 ? 'a file, or - for stdin' : 'files; one of them may be - for stdin'}), got ${given}`);
+  }
+  return [...positionals];
 }

@@ -1,8 +1,10 @@
 // The accounts read from a file, held compactly for 10^7 rows and more:
-// identifiers as bytes in one arena, profits as 64-bit words in chunks, the
-// line of each row (to name both lines of a duplicate), and an open-addressing
-// hash set over the identifiers. About 30 bytes per account plus the
-// identifiers' own bytes while reading, 16 after; no object per row.
+// identifiers as bytes in one arena, profits (or, for index deltas, units) as
+// 64-bit words in chunks, the line of each row (to name both lines of a
+// duplicate), an open-addressing hash set over the identifiers, and the
+// optional columns a command asked for (pool, exempt, weight, cap). About 30
+// bytes per account plus the identifiers' own bytes while reading, 16 after
+// (plus 4 for a pool, 1 for exempt, 8 each for weight and cap); no object per row.
 
 import { MAX_ACCOUNTS } from '../core.js';
 
@@ -17,6 +19,17 @@ export class RowLimitError extends Error {
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
+
+/** Which optional columns a table holds. */
+export interface TableColumns {
+  pool?: boolean | undefined;
+  exempt?: boolean | undefined;
+  weights?: boolean | undefined;
+  caps?: boolean | undefined;
+}
+
+/** The 64-bit columns a table can hold, as 32-bit word pairs. */
+export type WordColumn = 'profits' | 'weights' | 'caps';
 
 /** Columns of accounts in input order. */
 export class AccountTable {
@@ -33,6 +46,21 @@ export class AccountTable {
   #hashes: Uint32Array[] = [];
   /** Hash set of rows (row + 1; 0 is empty), by identifier. */
   #slots = new Uint32Array(1 << 16);
+  /** Per row, when asked for: its pool's index. */
+  readonly #pool: Uint32Array[] | null;
+  /** Per row, when asked for: 1 when exempt. */
+  readonly #exempt: Uint8Array[] | null;
+  /** Per row, when asked for: weight and cap as two 32-bit words. */
+  readonly #weights: Int32Array[] | null;
+  readonly #caps: Int32Array[] | null;
+
+  /** A table with the optional `columns` (none by default). */
+  constructor(columns: TableColumns = {}) {
+    this.#pool = columns.pool ? [] : null;
+    this.#exempt = columns.exempt ? [] : null;
+    this.#weights = columns.weights ? [] : null;
+    this.#caps = columns.caps ? [] : null;
+  }
 
   /** Sizes the hash set for about `rows` rows at once (an estimate: it still grows if needed). */
   expect(rows: number): void {
@@ -54,6 +82,10 @@ export class AccountTable {
       this.#profits.push(new Int32Array(2 * CHUNK));
       this.#lines.push(new Uint32Array(CHUNK));
       this.#hashes.push(new Uint32Array(CHUNK));
+      this.#pool?.push(new Uint32Array(CHUNK));
+      this.#exempt?.push(new Uint8Array(CHUNK));
+      this.#weights?.push(new Int32Array(2 * CHUNK));
+      this.#caps?.push(new Int32Array(2 * CHUNK));
     }
     const from = this.#arenaUsed;
     this.#reserve(end - start);
@@ -79,6 +111,40 @@ export class AccountTable {
     return -1;
   }
 
+  /** Sets the last added row's pool (the table must hold pools). */
+  setPool(pool: number): void {
+    const row = this.rows - 1;
+    this.#pool![row >>> CHUNK_BITS]![row & MASK] = pool;
+  }
+
+  /** Marks the last added row exempt (the table must hold exemptions). */
+  setExempt(): void {
+    const row = this.rows - 1;
+    this.#exempt![row >>> CHUNK_BITS]![row & MASK] = 1;
+  }
+
+  /** Sets the last added row's weight or cap as two 32-bit words (the table must hold that column). */
+  setWords(column: 'weights' | 'caps', low: number, high: number): void {
+    const row = this.rows - 1;
+    const chunk = (column === 'weights' ? this.#weights : this.#caps)![row >>> CHUNK_BITS]!;
+    chunk[2 * (row & MASK)] = low;
+    chunk[2 * (row & MASK) + 1] = high;
+  }
+
+  /** Row `row`'s pool index (0 when the table holds no pools). */
+  poolOf(row: number): number {
+    return this.#pool === null ? 0 : this.#pool[row >>> CHUNK_BITS]![row & MASK]!;
+  }
+
+  /** The first row whose identifier is `id`, or −1 (a scan: for one look-up, after reading). */
+  findId(id: Uint8Array): number {
+    for (let row = 0; row < this.rows; row++) {
+      const own = this.idOf(row);
+      if (own.length === id.length && own.every((b, i) => b === id[i])) return row;
+    }
+    return -1;
+  }
+
   /** The line row `row` came from. */
   lineOf(row: number): number {
     return this.#lines[row >>> CHUNK_BITS]![row & MASK]!;
@@ -95,12 +161,31 @@ export class AccountTable {
     return { words: this.#profits[row >>> CHUNK_BITS]!, offset: 2 * (row & MASK) };
   }
 
-  /** Copies every profit into `target` (a view of `rows` int64 values, as 32-bit words). */
-  copyProfits(target: Int32Array): void {
-    for (let c = 0; c < this.#profits.length; c++) {
-      const count = Math.min(CHUNK, this.rows - c * CHUNK);
-      target.set(this.#profits[c]!.subarray(0, 2 * count), 2 * c * CHUNK);
-    }
+  /** Copies a 64-bit column into `target` (a view of `rows` int64 values, as 32-bit words). */
+  copyWords(column: WordColumn, target: Int32Array): void {
+    const chunks = column === 'profits' ? this.#profits : column === 'weights' ? this.#weights! : this.#caps!;
+    copyChunks(chunks, target, this.rows, 2);
+  }
+
+  /** Copies the pools (one u32 per row) into `target`. */
+  copyPool(target: Uint32Array): void {
+    copyChunks(this.#pool!, target, this.rows, 1);
+  }
+
+  /** Copies the exemptions (one byte per row, 1 exempt) into `target`; false when no row is exempt (nothing copied then). */
+  copyExempt(target: Uint8Array): boolean {
+    if (this.#exempt === null) return false;
+    let any = false;
+    for (const chunk of this.#exempt) if (chunk.includes(1)) any = true;
+    if (any) copyChunks(this.#exempt, target, this.rows, 1);
+    return any;
+  }
+
+  /** A 64-bit column of every row as a BigInt64Array of its own. */
+  column(column: WordColumn): BigInt64Array {
+    const values = new BigInt64Array(this.rows);
+    this.copyWords(column, new Int32Array(values.buffer));
+    return values;
   }
 
   /** Drops the hash set and hashes once reading is done (the largest part of the table). */
@@ -151,5 +236,13 @@ export class AccountTable {
       slots[slot] = row + 1;
     }
     this.#slots = slots;
+  }
+}
+
+/** Copies the first `rows` rows of chunked columns (`width` elements per row) into `target`. */
+function copyChunks<T extends Int32Array | Uint32Array | Uint8Array>(chunks: T[], target: T, rows: number, width: number): void {
+  for (let c = 0; c < chunks.length; c++) {
+    const count = Math.min(CHUNK, rows - c * CHUNK);
+    target.set(chunks[c]!.subarray(0, width * count) as never, width * c * CHUNK);
   }
 }

@@ -1,0 +1,39 @@
+// `socialized-loss explain ACCOUNTS --account ID`: one account's whole
+// derivation, by the auditor's arithmetic (src/audit), as text or JSON.
+
+import { explainAccount, explanationJson, explanationText } from '../audit/index.js';
+import { formatUnits } from './decimal.js';
+import { quote, UsageError } from './errors.js';
+import { loadRun, openSources } from './load.js';
+import { openOutputs } from './output.js';
+import { auditBookOf, resolveParameters, type ParametersOrReport } from './audit-book.js';
+import type { RunContext } from './socialize.js';
+
+/** explain's inputs. */
+export type ExplainOptions = { accounts: string; account: string; json: boolean } & ParametersOrReport;
+
+/** Runs explain: the derivation on stdout. */
+export async function explain(options: ExplainOptions, context: RunContext): Promise<void> {
+  const { parameters } = resolveParameters(options);
+  if (options.account === '') throw new UsageError('--account is empty; expected an account identifier');
+  const sources = await openSources(options.accounts, parameters);
+  await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : [])]);
+  const loaded = await loadRun(sources, parameters, context.quiet);
+  const { table, directory } = loaded;
+  const row = table.findId(new TextEncoder().encode(options.account));
+  if (row < 0) throw new UsageError(`--account ${quote(options.account)} is not in ${loaded.accounts.file} (${table.rows.toLocaleString('en-US')} accounts; identifiers match byte for byte)`);
+  const explanation = explainAccount(auditBookOf(loaded, parameters), row);
+  const pool = directory.pools[table.poolOf(row)]!;
+  const amount = (units: bigint) => formatUnits(units, pool.decimals);
+  const weight = (units: bigint | null) => (units === null ? null : formatUnits(units, parameters.weightDecimals));
+  const names = { amount, account: options.account, ...(loaded.pooled ? { pool: pool.name } : {}) };
+  const text = options.json
+    ? JSON.stringify({
+      account: options.account, ...(loaded.pooled ? { poolName: pool.name } : {}),
+      ...explanationJson(explanation, amount),
+      // Weights are read at --weight-decimals: shown so, as the file has them.
+      weight: weight(explanation.weight), totalWeight: weight(explanation.totalWeight),
+    }, null, 2)
+    : explanationText(explanation, names);
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}

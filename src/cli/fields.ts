@@ -1,0 +1,98 @@
+// What the two readers (CSV, JSON Lines) hand to what consumes rows: the
+// columns a command asks for, by name, and per row where each of them is
+// (bytes of one buffer, with its line and column for messages). The readers
+// know the formats; the consumers (rows.ts) know what the values mean.
+
+/** How a reader checks a JSON value before handing over its text (CSV has only text). */
+export type ColumnKind =
+  /** An identifier: a non-empty string. */
+  | 'id'
+  /** An exact decimal: a string, or an integer JSON number (a fractional one may have lost digits). */
+  | 'amount'
+  /** A name (a pool): a string, or an integer JSON number. */
+  | 'text'
+  /** Yes or no: a string, a JSON boolean, 0 or 1, or null (no). */
+  | 'flag';
+
+/** A column a command reads. */
+export interface ColumnRequest {
+  /** Its name in the header (CSV) or key (JSON Lines), matched case-insensitively. */
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** Whether a file without it is an error (else a row without it reads as absent). */
+  readonly required: boolean;
+  /** What names the column on the command line, for messages (`--pool-column`), or null for a fixed name. */
+  readonly option: string | null;
+}
+
+/** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
+const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * One row's requested columns, by request index k: the value is
+ * `buffer[start[k], end[k])` (CSV: with `""` standing for `"` when `quoted[k]`),
+ * found at `line[k]`:`column[k]`. `start[k]` is −1 when the row has no such column.
+ */
+export class Fields {
+  buffer: Uint8Array = new Uint8Array(0);
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly quoted: Uint8Array;
+  readonly line: Int32Array;
+  readonly column: Int32Array;
+
+  constructor(count: number) {
+    this.start = new Int32Array(count);
+    this.end = new Int32Array(count);
+    this.quoted = new Uint8Array(count);
+    this.line = new Int32Array(count);
+    this.column = new Int32Array(count);
+  }
+
+  /** Whether the row has column k. */
+  has(k: number): boolean {
+    return this.start[k]! >= 0;
+  }
+
+  /** Whether column k is absent or empty. */
+  empty(k: number): boolean {
+    return this.start[k]! < 0 || this.start[k] === this.end[k];
+  }
+
+  /** Column k's value as a string (`""` unescaped), `''` when absent. */
+  text(k: number): string {
+    if (this.start[k]! < 0) return '';
+    const text = AS_IS.decode(this.buffer.subarray(this.start[k]!, this.end[k]!));
+    return this.quoted[k] ? text.replaceAll('""', '"') : text;
+  }
+
+  /** Column k's value as bytes (`""` unescaped; a copy only when it had to be unescaped). */
+  bytes(k: number): Uint8Array {
+    if (this.start[k]! < 0) return new Uint8Array(0);
+    const raw = this.buffer.subarray(this.start[k]!, this.end[k]!);
+    if (!this.quoted[k] || !raw.includes(0x22)) return raw;
+    const out = new Uint8Array(raw.length);
+    let at = 0;
+    for (let i = 0; i < raw.length; i++) {
+      out[at++] = raw[i]!;
+      if (raw[i] === 0x22) i++;
+    }
+    return out.subarray(0, at);
+  }
+}
+
+/** What takes a reader's rows: the columns it wants, and each row's. */
+export interface RowConsumer {
+  /** The columns to find in each row, in request order (k indexes `Fields`). */
+  readonly columns: readonly ColumnRequest[];
+  /** Called once per row, in order; `line` is the row's first line. Throws InputError for a bad value. */
+  row(fields: Fields, line: number): void;
+  /** Called after the last row; `line` is the line after it (where a missing row would be). */
+  end?(line: number): void;
+}
+
+/** "account and profit", "account, profit and pool": the required columns in words, for messages. */
+export function columnList(columns: readonly ColumnRequest[]): string {
+  const names = columns.filter((c) => c.required).map((c) => c.name);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}

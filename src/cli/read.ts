@@ -1,0 +1,137 @@
+// Reading one input to its end: the format decided (`--format`, else the
+// extension, else the content), the bytes hashed as they stream, a progress bar
+// for large files, and the file checked unchanged at the end.
+
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import { readCsv } from './csv.js';
+import { InputError, UsageError } from './errors.js';
+import type { RowConsumer } from './fields.js';
+import { InputSource } from './input.js';
+import { readJsonLines } from './jsonl.js';
+import { Progress } from './progress.js';
+
+/** The formats of account and haircut files. */
+export type Format = 'csv' | 'jsonl';
+
+/** The values `--format` takes. */
+export const FORMATS: readonly Format[] = ['csv', 'jsonl'];
+
+/** What was read: for the report and messages. */
+export interface InputSummary {
+  /** The name as given (`<stdin>` for `-`). */
+  file: string;
+  format: Format;
+  /** How the format was decided. */
+  formatFrom: 'option' | 'extension' | 'content';
+  bytes: number;
+  sha256: string;
+  /** Rows (accounts, pools, haircuts) read. */
+  rows: number;
+}
+
+/** The format `path`'s extension names (`.csv`, `.jsonl`, `.ndjson`), or null: decided by the content. */
+export function formatOfName(path: string): Format | null {
+  if (path === '-') return null;
+  const extension = extname(path).toLowerCase();
+  if (extension === '.csv') return 'csv';
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  return null;
+}
+
+/** Reads `--format`'s value: a UsageError for anything but csv or jsonl. */
+export function readFormat(value: string | undefined): Format | undefined {
+  if (value === undefined) return undefined;
+  const format = value.toLowerCase();
+  if (format === 'csv' || format === 'jsonl' || format === 'ndjson') return format === 'csv' ? 'csv' : 'jsonl';
+  throw new UsageError(`--format must be csv or jsonl, got ${JSON.stringify(value)}`);
+}
+
+const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * The format the content shows (the first byte past a byte-order mark and white
+ * space is `{`: JSON Lines, anything else CSV), and the same chunks again from the
+ * start: only what was needed to decide is held.
+ */
+async function sniff(chunks: AsyncIterable<Uint8Array>): Promise<{ format: Format; chunks: AsyncIterable<Uint8Array> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const held: Uint8Array[] = [];
+  let seen = 0;
+  let format: Format = 'csv';
+  let bom = true; // every byte so far is the start of a byte-order mark
+  outer: for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    held.push(next.value);
+    for (let i = 0; i < next.value.length; i++, seen++) {
+      const b = next.value[i]!;
+      bom &&= seen < 3 && b === BOM[seen];
+      if (bom || BLANK.has(b)) continue;
+      format = b === 0x7b ? 'jsonl' : 'csv';
+      break outer;
+    }
+  }
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    yield* held;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { format, chunks: replay() };
+}
+
+/** Counts the rows a consumer takes, for the summary. */
+function counted(consumer: RowConsumer): { consumer: RowConsumer; rows: () => number } {
+  let rows = 0;
+  return {
+    consumer: {
+      columns: consumer.columns,
+      row: (fields, line) => {
+        consumer.row(fields, line);
+        rows++;
+      },
+      end: (line) => consumer.end?.(line),
+    },
+    rows: () => rows,
+  };
+}
+
+/**
+ * Reads `source` to its end into `consumer`, in `format` (or the one its name or
+ * content shows), hashing it; closes it. A row cut by the file changing while it
+ * is read is reported as the change, not as the row.
+ */
+export async function readInto(
+  source: InputSource, format: Format | undefined, consumer: RowConsumer, options: { quiet?: boolean; expect?: (rows: number) => void } = {},
+): Promise<InputSummary> {
+  const hash = createHash('sha256');
+  const progress = new Progress(options.quiet ? 0 : source.size);
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source.chunks()) {
+      hash.update(chunk);
+      progress.update(source.bytesRead);
+      yield chunk;
+    }
+  }
+  const named = format ?? formatOfName(source.name === '<stdin>' ? '-' : source.name);
+  const formatFrom = format !== undefined ? 'option' : named !== null ? 'extension' : 'content';
+  const rows = counted(consumer);
+  let decided: Format = named ?? 'csv';
+  try {
+    let chunks: AsyncIterable<Uint8Array> = hashed();
+    if (named === null) ({ format: decided, chunks } = await sniff(chunks));
+    await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, rows.consumer, source.size, options.expect);
+    source.checkUnchanged(true);
+  } catch (error) {
+    if (error instanceof InputError) source.checkUnchanged(false);
+    throw error;
+  } finally {
+    progress.done();
+    source.close();
+  }
+  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: hash.digest('hex'), rows: rows.rows() };
+}

@@ -1,0 +1,315 @@
+// What the command's rows mean: an account file's columns (account, profit,
+// and the pool, exempt, weight and cap columns when asked for) into an
+// AccountTable; a pools file into a PoolDirectory; a haircut file checked row
+// by row against the accounts. Every bad value is an InputError at its
+// file:line:column saying what was expected.
+
+import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decimal.js';
+import { InputError, quote, shorten } from './errors.js';
+import type { ColumnRequest, Fields, RowConsumer } from './fields.js';
+import { AccountTable, RowLimitError } from './table.js';
+
+/** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
+const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** One pool: its name, its parameters and where they came from. */
+export interface Pool {
+  /** The name as in the pool column (byte for byte, as UTF-8). */
+  name: string;
+  loss: bigint;
+  insuranceFund: bigint;
+  /** Fraction digits of its amounts (its own, or `--decimals`). */
+  decimals: number;
+  /** The pools file line listing it, or 0: not listed (loss 0). */
+  line: number;
+}
+
+/**
+ * The pools of a run, by index: those of the pools file first, in its order, then
+ * pools met in the account file but not listed (loss 0, `--decimals`), in the
+ * order met. Without a pool column there is one pool, index 0.
+ */
+export class PoolDirectory {
+  readonly pools: Pool[] = [];
+  /** Pool indices by FNV-1a hash of the name's bytes (a chain per hash: names are compared byte for byte). */
+  readonly #byHash = new Map<number, number[]>();
+  readonly #names: Uint8Array[] = [];
+  /** Accounts per pool, counted as the account file is read. */
+  counts: number[] = [];
+
+  /** @param decimals `--decimals`, for pools that do not set their own. */
+  constructor(readonly decimals: number) {}
+
+  /** Adds a pool; returns its index, or the index of the pool already named so (nothing added then). */
+  add(pool: Pool): number {
+    const bytes = new TextEncoder().encode(pool.name);
+    const known = this.find(bytes);
+    if (known >= 0) return known;
+    const index = this.pools.length;
+    this.pools.push(pool);
+    this.#names.push(bytes);
+    this.counts.push(0);
+    const h = hashOf(bytes);
+    const chain = this.#byHash.get(h);
+    if (chain) chain.push(index);
+    else this.#byHash.set(h, [index]);
+    return index;
+  }
+
+  /** Pool `index`'s name as bytes. */
+  nameOf(index: number): Uint8Array {
+    return this.#names[index]!;
+  }
+
+  /** The index of the pool named `bytes`, or −1. */
+  find(bytes: Uint8Array): number {
+    for (const index of this.#byHash.get(hashOf(bytes)) ?? []) {
+      const name = this.#names[index]!;
+      if (name.length === bytes.length && name.every((b, i) => b === bytes[i])) return index;
+    }
+    return -1;
+  }
+
+  /** The index of the pool named `bytes`, added (not listed: loss 0) when new. */
+  intern(bytes: Uint8Array): number {
+    const known = this.find(bytes);
+    if (known >= 0) return known;
+    return this.add({ name: AS_IS.decode(bytes), loss: 0n, insuranceFund: 0n, decimals: this.decimals, line: 0 });
+  }
+}
+
+function hashOf(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** Which columns an account file is read with: names as given on the command line. */
+export interface AccountColumns {
+  account: string;
+  /** The profit column, or for index deltas the units column. */
+  profit: string;
+  pool?: string | undefined;
+  exempt?: string | undefined;
+  weight?: string | undefined;
+  cap?: string | undefined;
+}
+
+/** The messages' name for what sets a pool's decimals. */
+function ruleOf(pool: Pool | undefined, decimals: number): string {
+  return pool !== undefined && pool.line > 0 && pool.decimals !== decimals ? `decimals ${pool.decimals} of pool ${quote(pool.name)}` : `--decimals ${decimals}`;
+}
+
+/**
+ * An account file's rows into a table: identifiers unique, profits (and caps) at
+ * their pool's decimals, weights at `weightDecimals`, exempt values yes or no.
+ */
+export class AccountRows implements RowConsumer {
+  readonly columns: ColumnRequest[];
+  readonly table: AccountTable;
+  readonly #words = new Int32Array(2);
+  readonly #k: { pool: number; exempt: number; weight: number; cap: number };
+
+  /**
+   * @param names the columns to read; `units` reads the profit column as units (index deltas: any sign, `--units-decimals`).
+   * @param pools where pool names become indices (and decimals), or null without a pool column.
+   */
+  constructor(
+    readonly file: string, readonly names: AccountColumns, readonly decimals: number, readonly pools: PoolDirectory | null,
+    readonly weightDecimals = 0, readonly units = false,
+  ) {
+    const columns: ColumnRequest[] = [
+      { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column' },
+      { name: names.profit, kind: 'amount', required: true, option: optionOf(names.profit, units ? 'units' : 'profit', units ? '--units-column' : '--profit-column') },
+    ];
+    const optional = (name: string | undefined, kind: ColumnRequest['kind'], option: string): number => {
+      if (name === undefined) return -1;
+      columns.push({ name, kind, required: true, option });
+      return columns.length - 1;
+    };
+    this.#k = {
+      pool: optional(names.pool, 'text', '--pool-column'),
+      exempt: optional(names.exempt, 'flag', '--exempt-column'),
+      weight: optional(names.weight, 'amount', '--weight-column'),
+      cap: optional(names.cap, 'amount', '--cap-column'),
+    };
+    this.columns = columns;
+    this.table = new AccountTable({
+      pool: names.pool !== undefined, exempt: names.exempt !== undefined, weights: names.weight !== undefined, caps: names.cap !== undefined,
+    });
+  }
+
+  row(f: Fields, line: number): void {
+    const k = this.#k;
+    if (f.empty(0)) throw new InputError(this.file, f.line[0]!, f.column[0]!, `${this.columns[0]!.name} is empty; expected a non-empty identifier`);
+    let decimals = this.decimals;
+    let pool = 0;
+    let rule: string | undefined;
+    if (k.pool >= 0) {
+      if (f.empty(k.pool)) throw new InputError(this.file, f.line[k.pool]!, f.column[k.pool]!, `${this.columns[k.pool]!.name} is empty; expected the account's pool (a currency, a market)`);
+      pool = this.pools!.intern(f.bytes(k.pool));
+      const entry = this.pools!.pools[pool]!;
+      decimals = entry.decimals;
+      rule = ruleOf(entry, this.decimals);
+    }
+    const words = this.#words;
+    this.#amount(f, 1, decimals, rule, false);
+    const low = words[0]!, high = words[1]!;
+    let exempt = false;
+    if (k.exempt >= 0) exempt = this.#flag(f, k.exempt);
+    let weight: [number, number] | null = null;
+    if (k.weight >= 0) {
+      this.#amount(f, k.weight, this.weightDecimals, `--weight-decimals ${this.weightDecimals}`, true);
+      weight = [words[0]!, words[1]!];
+    }
+    // An empty cap is no cap of its own: the most the account can pay, its profit (0 when not positive).
+    const capFromProfit = k.cap >= 0 && f.empty(k.cap);
+    if (k.cap >= 0 && !capFromProfit) this.#amount(f, k.cap, decimals, rule, true);
+    let earlier: number;
+    try {
+      earlier = this.table.add(f.buffer, f.start[0]!, f.end[0]!, f.quoted[0] === 1, low, high, line);
+    } catch (error) {
+      if (error instanceof RowLimitError) throw new InputError(this.file, error.line, 1, error.message);
+      throw error;
+    }
+    if (earlier >= 0) {
+      throw new InputError(this.file, f.line[0]!, f.column[0]!, `${this.columns[0]!.name} ${quote(AS_IS.decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
+    }
+    if (k.pool >= 0) {
+      this.table.setPool(pool);
+      this.pools!.counts[pool]!++;
+    }
+    if (exempt) this.table.setExempt();
+    if (weight) this.table.setWords('weights', weight[0], weight[1]);
+    if (capFromProfit) this.table.setWords('caps', high < 0 ? 0 : low, high < 0 ? 0 : high);
+    else if (k.cap >= 0) this.table.setWords('caps', words[0]!, words[1]!);
+  }
+
+  /** Parses column k at `decimals` into the scratch words; `nonNegative` refuses a minus sign's values. */
+  #amount(f: Fields, k: number, decimals: number, rule: string | undefined, nonNegative: boolean): void {
+    const name = this.columns[k]!.name;
+    try {
+      parseUnitsInto(f.buffer, f.start[k]!, f.end[k]!, decimals, this.#words, 0, rule);
+    } catch (error) {
+      if (!(error instanceof DecimalError)) throw error;
+      throw new InputError(this.file, f.line[k]!, f.column[k]!, `${name} ${error.message}`);
+    }
+    if (nonNegative && this.#words[1]! < 0) {
+      throw new InputError(this.file, f.line[k]!, f.column[k]!, `${name} ${quote(f.text(k))} is negative; expected a non-negative amount`);
+    }
+  }
+
+  /** Column k as yes (1, true, yes) or no (0, false, no, empty), case-insensitively. */
+  #flag(f: Fields, k: number): boolean {
+    if (f.empty(k)) return false;
+    const text = f.text(k).toLowerCase();
+    if (text === '1' || text === 'true' || text === 'yes') return true;
+    if (text === '0' || text === 'false' || text === 'no') return false;
+    throw new InputError(this.file, f.line[k]!, f.column[k]!, `${this.columns[k]!.name} ${quote(shorten(f.text(k)))} is not a yes or no; expected 1, true, yes, 0, false, no or empty`);
+  }
+}
+
+function optionOf(name: string, standard: string, option: string): string | null {
+  return name === standard ? null : option;
+}
+
+/**
+ * A pools file (CSV: pool,loss and optional insurance_fund and decimals) into a
+ * directory: each pool once, with its loss and fund at its own decimals.
+ */
+export class PoolRows implements RowConsumer {
+  readonly columns: ColumnRequest[] = [
+    { name: 'pool', kind: 'text', required: true, option: null },
+    { name: 'loss', kind: 'amount', required: true, option: null },
+    { name: 'insurance_fund', kind: 'amount', required: false, option: null },
+    { name: 'decimals', kind: 'text', required: false, option: null },
+  ];
+
+  constructor(readonly file: string, readonly directory: PoolDirectory) {}
+
+  row(f: Fields, line: number): void {
+    if (f.empty(0)) throw new InputError(this.file, f.line[0]!, f.column[0]!, 'pool is empty; expected the pool\'s name as in the account file\'s pool column');
+    let decimals = this.directory.decimals;
+    if (!f.empty(3)) {
+      const text = f.text(3);
+      if (!/^\d+$/.test(text) || Number(text) > MAX_DECIMALS) {
+        throw new InputError(this.file, f.line[3]!, f.column[3]!, `decimals ${quote(text)} is not a whole number from 0 to ${MAX_DECIMALS}`);
+      }
+      decimals = Number(text);
+    }
+    const name = AS_IS.decode(f.bytes(0));
+    const amount = (k: number): bigint => {
+      if (f.empty(k) && k === 2) return 0n;
+      let units: bigint;
+      try {
+        units = parseUnits(f.text(k), decimals, f.empty(3) ? `--decimals ${decimals}` : `decimals ${decimals} of pool ${quote(name)}`);
+      } catch (error) {
+        if (!(error instanceof DecimalError)) throw error;
+        throw new InputError(this.file, f.line[k]!, f.column[k]!, `${this.columns[k]!.name} ${error.message}`);
+      }
+      if (units < 0n) throw new InputError(this.file, f.line[k]!, f.column[k]!, `${this.columns[k]!.name} ${quote(f.text(k))} is negative; expected a non-negative amount`);
+      return units;
+    };
+    const pool: Pool = { name, loss: amount(1), insuranceFund: amount(2), decimals, line };
+    const index = this.directory.add(pool);
+    if (this.directory.pools[index] !== pool) {
+      throw new InputError(this.file, f.line[0]!, f.column[0]!, `pool ${quote(name)} is listed twice (also line ${this.directory.pools[index]!.line}); expected each pool once`);
+    }
+  }
+
+  end(line: number): void {
+    if (this.directory.pools.length === 0) throw new InputError(this.file, line, 1, 'lists no pool; expected a row per pool: pool,loss[,insurance_fund][,decimals]');
+  }
+}
+
+/**
+ * A haircut file (`account` and `haircut` columns, others ignored) checked against
+ * the accounts read before: the same accounts in the same order, each haircut at
+ * its account's decimals, into `haircuts`.
+ */
+export class HaircutRows implements RowConsumer {
+  readonly columns: ColumnRequest[] = [
+    { name: 'account', kind: 'id', required: true, option: null },
+    { name: 'haircut', kind: 'amount', required: true, option: null },
+  ];
+  /** One haircut per account, in account order. */
+  readonly haircuts: BigInt64Array;
+  /** The line of each account's row in the haircut file. */
+  readonly lines: Uint32Array;
+  #row = 0;
+  readonly #words: Int32Array;
+
+  constructor(readonly file: string, readonly accounts: AccountTable, readonly accountsFile: string, readonly decimalsOf: (row: number) => number) {
+    this.haircuts = new BigInt64Array(accounts.rows);
+    this.lines = new Uint32Array(accounts.rows);
+    this.#words = new Int32Array(this.haircuts.buffer);
+  }
+
+  row(f: Fields, line: number): void {
+    const row = this.#row;
+    const id = f.bytes(0);
+    if (row >= this.accounts.rows) {
+      throw new InputError(this.file, line, 1, `a row past the ${this.accounts.rows.toLocaleString('en-US')} accounts of ${this.accountsFile}; expected one row per account, in the same order`);
+    }
+    const own = this.accounts.idOf(row);
+    if (id.length !== own.length || !id.every((b, i) => b === own[i])) {
+      throw new InputError(this.file, f.line[0]!, f.column[0]!,
+        `account ${quote(AS_IS.decode(id))} where ${this.accountsFile}:${this.accounts.lineOf(row)} has ${quote(AS_IS.decode(own))}; expected the same accounts in the same order`);
+    }
+    try {
+      parseUnitsInto(f.buffer, f.start[1]!, f.end[1]!, this.decimalsOf(row), this.#words, 2 * row);
+    } catch (error) {
+      if (!(error instanceof DecimalError)) throw error;
+      throw new InputError(this.file, f.line[1]!, f.column[1]!, `haircut ${error.message}`);
+    }
+    this.lines[row] = line;
+    this.#row = row + 1;
+  }
+
+  end(line: number): void {
+    if (this.#row < this.accounts.rows) {
+      throw new InputError(this.file, line, 1,
+        `ends after ${this.#row.toLocaleString('en-US')} rows; ${this.accountsFile} has ${this.accounts.rows.toLocaleString('en-US')} accounts (next: ${quote(AS_IS.decode(this.accounts.idOf(this.#row)))})`);
+    }
+  }
+}
