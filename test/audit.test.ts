@@ -311,6 +311,31 @@ describeEachVariant('certify', (engine: () => Engine) => {
     }
   });
 
+  it('capped sets of random depth (caps spread over many powers of two) equal the reference, in pools', () => {
+    const weighted = fc.integer({ min: 1, max: 3 }).chain((poolCount) => fc.record({
+      rows: fc.array(fc.record({
+        cap: fc.integer({ min: 0, max: 60 }).map((e) => (1n << BigInt(e)) + BigInt(e)),
+        weight: fc.oneof(fc.bigInt({ min: 1n, max: 5n }), fc.bigInt({ min: 1n, max: I64_MAX })),
+        pool: fc.integer({ min: 0, max: poolCount - 1 }),
+      }), { minLength: 1, maxLength: 80 }),
+      pools: poolParameters(poolCount, fc.bigInt({ min: 0n, max: I64_MAX })),
+      rounding: anyRounding,
+      tieSeed: optionalTieSeed,
+    }));
+    fc.assert(fc.property(weighted, ({ rows, pools, rounding, tieSeed }) => {
+      const input = {
+        profits: rows.map(() => 1n), pool: Uint32Array.from(rows, (r) => r.pool), pools, rounding, tieSeed,
+        weights: BigInt64Array.from(rows, (r) => r.weight), caps: BigInt64Array.from(rows, (r) => r.cap),
+      };
+      const reference = socializePoolsReference(input);
+      const book: AuditBook = { ...input, profits: BigInt64Array.from(input.profits) };
+      expect(auditHaircuts(book).haircuts).toEqual(reference.haircuts);
+      const checked = certify(book, engine().socializePools(input).haircuts);
+      expect(checked.ok).toBe(true);
+      checked.pools.forEach((totals, k) => expectSameTotals(totals, reference.pools[k]!));
+    }), { numRuns: 300 });
+  });
+
   it('many equal remainders at the boundary, seeded and not', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(3n, 6n, 9n), { minLength: 1, maxLength: 50 }), fc.bigInt({ min: 0n, max: 40n }), optionalTieSeed, (profits, loss, tieSeed) => {
       const result = engine().socialize({ profits, loss, tieSeed });
@@ -374,18 +399,31 @@ describe('explanation text and JSON', () => {
   const book = plain([500n, -20n, 300n, 200n], 101n, { exempt: Uint8Array.from([0, 0, 0, 1]) });
   const amount = (units: bigint) => `${units < 0n ? '-' : ''}${(units < 0n ? -units : units) / 100n}.${String((units < 0n ? -units : units) % 100n).padStart(2, '0')}`;
   it('tells the desk the derivation', () => {
-    const text = explanationText(explainAccount(book, 0), { amount, account: 'alice', pool: 'USDT' });
-    expect(text).toContain('account alice (index 0), pool USDT');
-    expect(text).toContain('quota = 50500 / 800 = 505 / 8 = 63.125 units');
-    expect(text).toContain('floor 0.63, remainder 100 (of 800)');
-    expect(text).toContain('rank 2 of 2');
-    expect(text).toContain('haircut 0.63, profit after 4.37');
-    expect(explanationText(explainAccount(book, 3), { amount, account: 'house' })).toContain('eligible: no (exempt)');
-    expect(explanationText(explainAccount(book, 1), { amount, account: 'bob' })).toContain('eligible: no (non-positive profit)');
+    const text = explanationText(explainAccount(book, 0), { amount, decimals: 2, account: 'alice', pool: 'USDT', accountOf: (i) => ['alice', 'bob', 'carol', 'house'][i]! });
+    expect(text.split('\n')).toEqual([
+      'account alice (index 0), pool USDT',
+      'policy: largest remainder; equal remainders by the lower index',
+      'pool: loss 1.01, insurance fund 0.00: insurance used 0.00, residual 1.01',
+      'pool: socialized 1.01 of total profit 8.00 (2 eligible accounts), uncovered 0.00',
+      'account: profit 5.00; eligible',
+      'quota: 1.01 × 5.00 / 8.00 = 0.63125 (exactly 505/8 units of 0.01)',
+      'floor 0.63, remainder 100/800 of a unit',
+      'leftover units in the pool: 1, one each to the largest of the 2 remainders',
+      'rank 2 of 2 by remainder',
+      'boundary: the last with an extra unit is carol (remainder 700/800); the first without is alice (remainder 100/800)',
+      'extra unit: no (its rank is past the 1 leftover units)',
+      'haircut 0.63; profit after 4.37',
+    ]);
+    expect(explanationText(explainAccount(book, 3), { amount, account: 'house' })).toContain('not eligible: exempt');
+    expect(explanationText(explainAccount(book, 1), { amount, account: 'bob' })).toContain('not eligible: no profit to take from (profit ≤ 0)');
   });
   it('gives JSON with exact strings', () => {
-    const json = explanationJson(explainAccount(book, 2), amount);
-    expect(json).toMatchObject({ index: 2, haircut: '0.38', remainder: '700', rank: 1, extraUnit: true, quota: { numerator: '30300', denominator: '800', decimal: '37.875' } });
+    const json = explanationJson(explainAccount(book, 2), { amount, decimals: 2, account: 'carol' });
+    expect(json).toMatchObject({
+      account: 'carol', index: 2, pool: null, haircut: '0.38', remainder: '700', rank: 1, extraUnit: true,
+      quota: { numerator: '30300', denominator: '800', units: '37.875', amount: '0.37875' },
+      boundary: { lastExtra: { account: '#2', index: 2, remainder: '700' }, firstWithout: { account: '#0', index: 0, remainder: '100' } },
+    });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
   it('names the reason under weights', () => {

@@ -150,87 +150,123 @@ export function quotaDecimal(numerator: bigint, denominator: bigint, digits = 20
   return negative ? `-${text}` : text;
 }
 
-/** How `explanationText` names things: amounts through `amount`, the account and pool by name. */
+/** How the text and JSON name things: amounts by the pool's currency, weights by theirs, accounts and the pool by name. */
 export interface ExplanationNames {
   /** Formats an amount given in the smallest unit (e.g. with the currency's decimals). */
   amount: (units: bigint) => string;
+  /** The fraction digits `amount` writes: the quota is shown as an amount with this many and more. Default 0. */
+  decimals?: number | undefined;
+  /** Formats a weight (e.g. with `--weight-decimals`); default the integer. */
+  weight?: ((units: bigint) => string) | undefined;
   /** The account's identifier as the desk knows it. */
   account: string;
-  /** The pool's name; default `#` and its index. */
+  /** The pool's name; absent: a book of one pool (the text leaves it out; JSON gives null). */
   pool?: string | undefined;
+  /** Names another account of the book by index (the boundary's); default `#` and the index. */
+  accountOf?: ((index: number) => string) | undefined;
 }
 
 /** A value JSON can carry. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Digits of a quota shown past the currency's own. */
+const QUOTA_DIGITS = 20;
+
+/** The quota (in smallest units) as an amount of the currency: exact, or truncated and marked. */
+function quotaAmount(q: Fraction, decimals: number): string {
+  return quotaDecimal(q.numerator, q.denominator * 10n ** BigInt(decimals), decimals + QUOTA_DIGITS);
+}
+
+const REASONS: Record<IneligibleReason, string> = {
+  exempt: 'exempt (marked in the exempt column)',
+  'non-positive profit': 'no profit to take from (profit ≤ 0)',
+  'zero weight': 'weight 0',
+  'zero cap': 'cap 0 (nothing it may pay)',
+};
+
 /**
  * The explanation as lines of text for a support desk (joined with `\n`, no
- * trailing newline). Amounts go through `names.amount`; weights, remainders and
- * fractions are exact integers.
+ * trailing newline): amounts and weights through `names`, remainders and
+ * fractions as exact integers.
  */
 export function explanationText(e: Explanation, names: ExplanationNames): string {
   const $ = names.amount;
-  const pool = names.pool ?? `#${e.pool}`;
+  const w = names.weight ?? ((units: bigint) => units.toString());
+  const who = names.accountOf ?? ((index: number) => `#${index}`);
+  const decimals = names.decimals ?? 0;
+  const unit = $(1n);
   const lines: string[] = [];
-  lines.push(`account ${names.account} (index ${e.index}), pool ${pool}`);
-  lines.push(`rounding: ${e.rounding}${e.tieSeed === null ? '' : `, tie seed ${e.tieSeed}`}`);
-  lines.push(`pool loss ${$(e.loss)}, insurance fund ${$(e.insuranceFund)}, insurance used ${$(e.insuranceUsed)}, residual ${$(e.residual)}`);
-  lines.push(`pool socialized ${$(e.socialized)}, uncovered ${$(e.uncovered)}`
-    + (e.roundingDust > 0n ? ` (rounding dust ${$(e.roundingDust)})` : '') + (e.surplus > 0n ? `, surplus ${$(e.surplus)}` : ''));
+  lines.push(`account ${names.account} (index ${e.index})${names.pool === undefined ? '' : `, pool ${names.pool}`}`);
+  const policy = e.rounding === 'largest-remainder'
+    ? `largest remainder; equal remainders ${e.tieSeed === null ? 'by the lower index' : `by splitmix64(tie seed ${e.tieSeed} XOR index), then the lower index`}`
+    : e.rounding === 'down' ? 'rounding down (floors; the leftover units stay uncovered)' : 'rounding up (ceilings, never above what the account may pay; the surplus returns to the fund)';
+  lines.push(`policy: ${policy}`);
+  lines.push(`pool: loss ${$(e.loss)}, insurance fund ${$(e.insuranceFund)}: insurance used ${$(e.insuranceUsed)}, residual ${$(e.residual)}`);
+  const dust = (e.roundingDust > 0n ? `, of which rounding dust ${$(e.roundingDust)}` : '') + (e.surplus > 0n ? `; surplus ${$(e.surplus)}` : '');
   if (e.weighted) {
-    lines.push(`pool total of caps ${$(e.totalProfit)}, total weight ${e.totalWeight}, ${e.eligibleAccounts} eligible, ${e.cappedAccounts} capped`);
-    lines.push(`uncapped accounts share ${$(e.shared)} by weight, over total weight ${e.sharedWeight}`);
+    lines.push(`pool: socialized ${$(e.socialized)} of total caps ${$(e.totalProfit)} (${e.eligibleAccounts} eligible accounts, ${e.cappedAccounts} capped), uncovered ${$(e.uncovered)}${dust}`);
+    lines.push(`pool: the ${e.sharing} uncapped accounts share ${$(e.shared)} by weight, over their total weight ${w(e.sharedWeight)}`);
   } else {
-    lines.push(`pool total profit ${$(e.totalProfit)}, ${e.eligibleAccounts} eligible`);
+    lines.push(`pool: socialized ${$(e.socialized)} of total profit ${$(e.totalProfit)} (${e.eligibleAccounts} eligible accounts), uncovered ${$(e.uncovered)}${dust}`);
   }
-  lines.push(`profit ${$(e.profit)}` + (e.weighted ? `, weight ${e.weight}, cap ${$(e.cap!)}` : ''));
+  const own = `profit ${$(e.profit)}` + (e.weighted ? `, weight ${w(e.weight!)}, cap ${$(e.cap!)}` : '');
   if (!e.eligible) {
-    lines.push(`eligible: no (${e.reason})`);
+    lines.push(`account: ${own}; not eligible: ${REASONS[e.reason!]}`);
   } else if (e.capped) {
-    lines.push('eligible: yes; capped: pays exactly its cap');
+    lines.push(`account: ${own}; eligible, capped: cap ${$(e.cap!)} × total weight ${w(e.sharedWeight)} < shared ${$(e.shared)} × weight ${w(e.weight!)}, so it pays exactly its cap`);
   } else {
     const q = e.quota!;
-    lines.push(`eligible: yes${e.weighted ? '; not capped' : ''}`);
-    lines.push(`quota = ${q.numerator} / ${q.denominator}` + (q.reducedDenominator !== q.denominator ? ` = ${q.reducedNumerator} / ${q.reducedDenominator}` : '')
-      + ` = ${quotaDecimal(q.numerator, q.denominator)} units`);
-    lines.push(`floor ${$(e.floor!)}, remainder ${e.remainder} (of ${q.denominator})`);
+    lines.push(`account: ${own}; eligible${e.weighted ? ', not capped' : ''}`);
+    const by = e.weighted ? `${w(e.weight!)} / ${w(e.sharedWeight)}` : `${$(e.profit)} / ${$(e.sharedWeight)}`;
+    const exactly = q.reducedDenominator === 1n ? `${q.reducedNumerator}` : `${q.reducedNumerator}/${q.reducedDenominator}`;
+    lines.push(`quota: ${$(e.shared)} × ${by} = ${quotaAmount(q, decimals)} (exactly ${exactly} units of ${unit})`);
+    lines.push(`floor ${$(e.floor!)}, remainder ${e.remainder}/${q.denominator} of a unit`);
   }
-  lines.push(`leftover units in the pool: ${e.leftover} (over ${e.sharing} sharing accounts)`);
-  if (e.rank !== null) {
-    const ties = e.tieSeed === null ? 'equal remainders by index' : `equal remainders by tie key, then index; this account's key ${e.tieKey}`;
-    lines.push(`rank ${e.rank} of ${e.sharing} by remainder (${ties})`);
+  if (e.rounding === 'largest-remainder') {
+    lines.push(`leftover units in the pool: ${e.leftover}, one each to the largest of the ${e.sharing} remainders`);
+    if (e.rank !== null) lines.push(`rank ${e.rank} of ${e.sharing} by remainder${e.tieKey === null ? '' : ` (its tie key ${e.tieKey})`}`);
+    if (e.boundary !== null) {
+      const at = (b: BoundaryAccount | null) => (b === null ? 'none' : `${who(b.index)} (remainder ${b.remainder}/${e.sharedWeight})`);
+      lines.push(`boundary: the last with an extra unit is ${at(e.boundary.lastExtra)}; the first without is ${at(e.boundary.firstWithout)}`);
+    }
   }
-  if (e.boundary !== null) {
-    const at = (b: BoundaryAccount | null) => (b === null ? 'none' : `index ${b.index} (remainder ${b.remainder})`);
-    lines.push(`boundary: last with an extra unit ${at(e.boundary.lastExtra)}, first without ${at(e.boundary.firstWithout)}`);
+  if (e.eligible && !e.capped) {
+    const why = e.rounding === 'largest-remainder' ? (e.extraUnit ? `its rank is within the ${e.leftover} leftover units` : `its rank is past the ${e.leftover} leftover units`)
+      : e.rounding === 'up' ? (e.extraUnit ? 'rounding up a non-zero remainder' : 'no remainder to round up') : 'rounding down';
+    lines.push(`extra unit: ${e.extraUnit ? 'yes' : 'no'} (${why})`);
   }
-  if (e.eligible && !e.capped) lines.push(`extra unit: ${e.extraUnit ? 'yes' : 'no'}`);
-  lines.push(`haircut ${$(e.haircut)}, profit after ${$(e.profitAfter)}`);
+  lines.push(`haircut ${$(e.haircut)}; profit after ${$(e.profitAfter)}`);
   return lines.join('\n');
 }
 
 /**
- * The explanation as a JSON-ready object: amounts as strings by `amount`,
- * weights, remainders and fractions as exact decimal integer strings, the quota
- * also as an exact (or marked truncated) decimal in units.
+ * The explanation as a JSON-ready object with the same fields as the text:
+ * amounts and weights as strings through `names`, remainders and fractions as
+ * exact decimal integer strings, the quota also as an exact (or marked
+ * truncated) decimal amount.
  */
-export function explanationJson(e: Explanation, amount: (units: bigint) => string): { [key: string]: JsonValue } {
+export function explanationJson(e: Explanation, names: ExplanationNames): { [key: string]: JsonValue } {
+  const amount = names.amount;
+  const weight = names.weight ?? ((units: bigint) => units.toString());
+  const who = names.accountOf ?? ((index: number) => `#${index}`);
   const int = (v: bigint | null) => (v === null ? null : v.toString());
   const money = (v: bigint | null) => (v === null ? null : amount(v));
-  const at = (b: BoundaryAccount | null) => (b === null ? null : { index: b.index, remainder: b.remainder.toString() });
+  const weights = (v: bigint | null) => (v === null ? null : weight(v));
+  const at = (b: BoundaryAccount | null) => (b === null ? null : { account: who(b.index), index: b.index, remainder: b.remainder.toString() });
   return {
-    index: e.index, pool: e.pool, rounding: e.rounding, tieSeed: int(e.tieSeed), weighted: e.weighted,
-    profit: amount(e.profit), weight: int(e.weight), cap: money(e.cap),
+    account: names.account, index: e.index, pool: names.pool ?? null, poolIndex: e.pool,
+    rounding: e.rounding, tieSeed: int(e.tieSeed), weighted: e.weighted,
+    profit: amount(e.profit), weight: weights(e.weight), cap: money(e.cap),
     eligible: e.eligible, reason: e.reason,
     loss: amount(e.loss), insuranceFund: amount(e.insuranceFund), insuranceUsed: amount(e.insuranceUsed),
     residual: amount(e.residual), target: amount(e.target), socialized: amount(e.socialized), uncovered: amount(e.uncovered),
-    totalProfit: amount(e.totalProfit), totalWeight: int(e.totalWeight), eligibleAccounts: e.eligibleAccounts,
-    cappedAccounts: e.cappedAccounts, shared: amount(e.shared), sharedWeight: e.weighted ? int(e.sharedWeight) : amount(e.sharedWeight),
+    totalProfit: amount(e.totalProfit), totalWeight: weights(e.totalWeight), eligibleAccounts: e.eligibleAccounts,
+    cappedAccounts: e.cappedAccounts, shared: amount(e.shared), sharedWeight: e.weighted ? weight(e.sharedWeight) : amount(e.sharedWeight),
     capped: e.capped,
     quota: e.quota === null ? null : {
       numerator: e.quota.numerator.toString(), denominator: e.quota.denominator.toString(),
       reducedNumerator: e.quota.reducedNumerator.toString(), reducedDenominator: e.quota.reducedDenominator.toString(),
-      decimal: quotaDecimal(e.quota.numerator, e.quota.denominator),
+      units: quotaDecimal(e.quota.numerator, e.quota.denominator), amount: quotaAmount(e.quota, names.decimals ?? 0),
     },
     floor: money(e.floor), remainder: int(e.remainder), leftover: int(e.leftover), sharing: e.sharing,
     rank: e.rank, tieKey: int(e.tieKey),

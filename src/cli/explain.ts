@@ -24,16 +24,15 @@ export async function explain(options: ExplainOptions, context: RunContext): Pro
   if (row < 0) throw new UsageError(`--account ${quote(options.account)} is not in ${loaded.accounts.file} (${table.rows.toLocaleString('en-US')} accounts; identifiers match byte for byte)`);
   const explanation = explainAccount(auditBookOf(loaded, parameters), row);
   const pool = directory.pools[table.poolOf(row)]!;
-  const amount = (units: bigint) => formatUnits(units, pool.decimals);
-  const weight = (units: bigint | null) => (units === null ? null : formatUnits(units, parameters.weightDecimals));
-  const names = { amount, account: options.account, ...(loaded.pooled ? { pool: pool.name } : {}) };
-  const text = options.json
-    ? JSON.stringify({
-      account: options.account, ...(loaded.pooled ? { poolName: pool.name } : {}),
-      ...explanationJson(explanation, amount),
-      // Weights are read at --weight-decimals: shown so, as the file has them.
-      weight: weight(explanation.weight), totalWeight: weight(explanation.totalWeight),
-    }, null, 2)
-    : explanationText(explanation, names);
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const names = {
+    amount: (units: bigint) => formatUnits(units, pool.decimals),
+    decimals: pool.decimals,
+    weight: (units: bigint) => formatUnits(units, parameters.weightDecimals),
+    account: options.account,
+    accountOf: (index: number) => decoder.decode(table.idOf(index)),
+    ...(loaded.pooled ? { pool: pool.name } : {}),
+  };
+  const text = options.json ? JSON.stringify(explanationJson(explanation, names), null, 2) : explanationText(explanation, names);
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }

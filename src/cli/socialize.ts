@@ -124,7 +124,8 @@ function summaryText(loaded: Loaded, outcomes: PoolOutcome[], ms: number): strin
     const amount = (units: bigint) => formatGrouped(units, pool.decimals);
     const head = loaded.pooled ? `  ${pool.name}${pool.line > 0 ? '' : ' (not in the pools file: loss 0)'}: ` : '  ';
     lines.push(`${head}loss ${amount(pool.loss)}, fund used ${amount(s.insuranceUsed)}, socialized ${amount(s.socialized)}, uncovered ${amount(s.uncovered)}` +
-      `${s.surplus > 0n ? `, surplus ${amount(s.surplus)}` : ''}; ${count(charged)} of ${count(s.profitableAccounts)} eligible accounts charged`);
+      `${s.roundingDust > 0n ? ` (rounding dust ${amount(s.roundingDust)})` : ''}${s.surplus > 0n ? `, surplus ${amount(s.surplus)}` : ''}; ` +
+      `${count(charged)} of ${count(s.profitableAccounts)} eligible accounts charged`);
   }
   return lines.join('\n') + '\n';
 }
