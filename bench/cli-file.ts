@@ -32,7 +32,7 @@ export const BENCH_POOLS = [
  * Writes a multi-currency export of `accounts` rows to `file`
  * (`account,currency,size,profit,house`: ten pools, each at its own decimals,
  * about 1 % house accounts, position sizes at 3 decimals) and its pools file
- * to `poolsFile` (each pool's loss about 2 % of its profits, a fund of a fifth of it).
+ * to `poolsFile` (each pool's loss about 2 % of its profits, at most 2^62 units; a fund of a fifth of it).
  */
 export async function writeMultiCurrencyFile(file: string, poolsFile: string, accounts: number, seed = 7): Promise<void> {
   const out = createWriteStream(file);
@@ -60,7 +60,8 @@ export async function writeMultiCurrencyFile(file: string, poolsFile: string, ac
   out.end();
   await once(out, 'finish');
   const pools = BENCH_POOLS.map(([name, decimals], k) => {
-    const loss = totals[k]! / 50n;
+    // At most 2^62 units: a pool at many decimals can hold more profit than a 64-bit loss can name.
+    const loss = totals[k]! / 50n < 2n ** 62n ? totals[k]! / 50n : 2n ** 62n;
     return `${name},${formatUnits(loss, decimals)},${formatUnits(loss / 5n, decimals)},${decimals}`;
   });
   writeFileSync(poolsFile, 'pool,loss,insurance_fund,decimals\n' + pools.join('\n') + '\n');

@@ -35,7 +35,7 @@ const PARAMETERS: Record<string, Kind> = {
 const OPTIONS: Record<Command, Record<string, Kind>> = {
   socialize: { ...PARAMETERS, out: 'value', report: 'value', quiet: 'flag' },
   verify: { ...PARAMETERS, report: 'value', quiet: 'flag' },
-  explain: { ...PARAMETERS, report: 'value', account: 'value', json: 'flag' },
+  explain: { ...PARAMETERS, report: 'value', account: 'value', json: 'flag', quiet: 'flag' },
   'index-delta': {
     loss: 'value', scale: 'value', decimals: 'value', 'units-column': 'value', 'units-decimals': 'value', rounding: 'value',
     'charge-rounding': 'value', 'account-column': 'value', format: 'value', out: 'value', report: 'value', quiet: 'flag',

@@ -14,7 +14,7 @@ export type ExplainOptions = { accounts: string; account: string; json: boolean 
 
 /** Runs explain: the derivation on stdout. */
 export async function explain(options: ExplainOptions, context: RunContext): Promise<void> {
-  const { parameters } = resolveParameters(options);
+  const { parameters, report } = resolveParameters(options);
   if (options.account === '') throw new UsageError('--account is empty; expected an account identifier');
   const sources = await openSources(options.accounts, parameters);
   await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : [])]);
@@ -23,6 +23,9 @@ export async function explain(options: ExplainOptions, context: RunContext): Pro
   const row = table.findId(new TextEncoder().encode(options.account));
   if (row < 0) throw new UsageError(`--account ${quote(options.account)} is not in ${loaded.accounts.file} (${table.rows.toLocaleString('en-US')} accounts; identifiers match byte for byte)`);
   const explanation = explainAccount(auditBookOf(loaded, parameters), row);
+  if (report !== null && report.accountsSha256 !== loaded.accounts.sha256) {
+    process.stderr.write(`socialized-loss: warning: ${loaded.accounts.file} (SHA-256 ${loaded.accounts.sha256}) is not the file the report read (${report.accountsSha256}); explained by the report's parameters\n`);
+  }
   const pool = directory.pools[table.poolOf(row)]!;
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const names = {

@@ -47,7 +47,7 @@ ${PARAMETERS_HELP}
   parameters come from the report, and ACCOUNTS' and HAIRCUTS' SHA-256 are checked against it.
   HAIRCUTS is a file socialize wrote, or any table with account and haircut (same accounts, same order).
   Example: socialized-loss verify examples/accounts.csv haircuts.csv --report report.json`,
-  explain: `socialized-loss explain ACCOUNTS --account ID [--json] (--report FILE | the parameters of socialize)
+  explain: `socialized-loss explain ACCOUNTS --account ID [--json] (--report FILE | the parameters of socialize) [--quiet]
   One account's whole derivation: pool, eligibility, the pool's totals, the exact quota, floor and
   remainder, its rank among the remainders, the boundary, the extra unit, the haircut; --json: as JSON.
   Example: socialized-loss explain examples/accounts.csv --account alice --report report.json`,

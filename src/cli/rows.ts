@@ -63,9 +63,14 @@ export class PoolDirectory {
 
   /** The index of the pool named `bytes`, or −1. */
   find(bytes: Uint8Array): number {
-    for (const index of this.#byHash.get(hashOf(bytes)) ?? []) {
-      const name = this.#names[index]!;
-      if (name.length === bytes.length && name.every((b, i) => b === bytes[i])) return index;
+    const chain = this.#byHash.get(hashOf(bytes));
+    if (chain === undefined) return -1;
+    for (let c = 0; c < chain.length; c++) {
+      const name = this.#names[chain[c]!]!;
+      if (name.length !== bytes.length) continue;
+      let i = 0;
+      while (i < name.length && name[i] === bytes[i]) i++;
+      if (i === name.length) return chain[c]!;
     }
     return -1;
   }
@@ -109,6 +114,7 @@ export class AccountRows implements RowConsumer {
   readonly table: AccountTable;
   readonly #words = new Int32Array(2);
   readonly #k: { pool: number; exempt: number; weight: number; cap: number };
+  readonly #rules: string[] = [];
 
   /**
    * @param names the columns to read; `units` reads the profit column as units (index deltas: any sign, `--units-decimals`).
@@ -150,7 +156,8 @@ export class AccountRows implements RowConsumer {
       pool = this.pools!.intern(f.bytes(k.pool));
       const entry = this.pools!.pools[pool]!;
       decimals = entry.decimals;
-      rule = ruleOf(entry, this.decimals);
+      // The messages' rule per pool, made once (a string per row would cost more than the row).
+      rule = this.#rules[pool] ??= ruleOf(entry, this.decimals);
     }
     const words = this.#words;
     this.#amount(f, 1, decimals, rule, false);
@@ -202,11 +209,29 @@ export class AccountRows implements RowConsumer {
   /** Column k as yes (1, true, yes) or no (0, false, no, empty), case-insensitively. */
   #flag(f: Fields, k: number): boolean {
     if (f.empty(k)) return false;
-    const text = f.text(k).toLowerCase();
-    if (text === '1' || text === 'true' || text === 'yes') return true;
-    if (text === '0' || text === 'false' || text === 'no') return false;
+    // By bytes, case-insensitively: no string per row.
+    const yes = flagOf(f.buffer, f.start[k]!, f.end[k]!, f.quoted[k] === 1);
+    if (yes !== null) return yes;
     throw new InputError(this.file, f.line[k]!, f.column[k]!, `${this.columns[k]!.name} ${quote(shorten(f.text(k)))} is not a yes or no; expected 1, true, yes, 0, false, no or empty`);
   }
+
+}
+
+const FLAGS: [string, boolean][] = [['1', true], ['true', true], ['yes', true], ['0', false], ['false', false], ['no', false]];
+
+/** The yes-or-no value of bytes [start, end) (ASCII letters in any case), or null for anything else. */
+function flagOf(bytes: Uint8Array, start: number, end: number, quoted: boolean): boolean | null {
+  if (quoted && bytes.subarray(start, end).includes(0x22)) return null; // a quote is never part of a flag
+  for (const [word, value] of FLAGS) {
+    if (end - start !== word.length) continue;
+    let same = true;
+    for (let i = 0; i < word.length && same; i++) {
+      const b = bytes[start + i]!;
+      same = (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) === word.charCodeAt(i);
+    }
+    if (same) return value;
+  }
+  return null;
 }
 
 function optionOf(name: string, standard: string, option: string): string | null {
