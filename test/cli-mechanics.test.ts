@@ -292,7 +292,7 @@ describe('explain agrees with the result for every account', () => {
     const g = unpooled(generate(4, 5));
     const { accounts, pools } = files(g, 'explain-changed');
     expect(run(['socialize', accounts, ...options(CASES[0]!, pools), '--report', 'changed-report.json', '--quiet']).status).toBe(0);
-    write(accounts, read(accounts).replace(/\n$/, '\nlate,1\n'));
+    write(accounts, read(accounts) + 'late,USDT,1.000000,no,1.00,\n');
     const r = run(['explain', accounts, '--account', g.accounts[0]!, '--report', 'changed-report.json']);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^socialized-loss: warning: explain-changed\.csv \(SHA-256 [0-9a-f]{64}\) is not the file the report read \([0-9a-f]{64}\); explained by the report's parameters\n$/);
