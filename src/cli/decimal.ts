@@ -134,20 +134,40 @@ export function writeUnits(out: Uint8Array, at: number, value: number | bigint, 
     out[at++] = 0x2d;
     v = -v;
   }
-  // Digits of v, at least decimals + 1 of them, written backwards.
-  let count = 0;
-  do {
-    const next = Math.floor(v / 10);
-    SCRATCH[count++] = DIGIT_0 + (v - next * 10);
-    v = next;
-  } while (v > 0 || count <= decimals);
-  const point = count - decimals;
-  for (let k = 0; k < point; k++) out[at++] = SCRATCH[count - 1 - k]!;
-  if (decimals > 0) {
-    out[at++] = 0x2e;
-    for (let k = point; k < count; k++) out[at++] = SCRATCH[count - 1 - k]!;
+  // Digits of v, at least decimals + 1 of them, written backwards: v = high·10^9 + low,
+  // each part below 2^31, so that every digit comes from small-integer arithmetic.
+  let high = Math.floor(v / 1e9);
+  let low = v - high * 1e9;
+  // The division is rounded: near a multiple of 10^9 the quotient can come out one too high.
+  if (low < 0) {
+    high--;
+    low += 1e9;
   }
-  return at;
+  // Written backwards from the end: digits of low (all nine when high follows), then of
+  // high, then zeros up to decimals + 1 digits; the point goes in after `decimals` of them.
+  const digits = Math.max(high > 0 ? 9 + digitCount(high) : digitCount(low), decimals + 1);
+  const end = at + digits + (decimals > 0 ? 1 : 0);
+  let p = end;
+  for (let k = 0; k < digits; k++) {
+    if (k === decimals && k > 0) out[--p] = 0x2e;
+    let d = 0;
+    if (k < 9 || high === 0) {
+      const next = (low / 10) | 0;
+      d = low - next * 10;
+      low = next;
+    } else {
+      const next = (high / 10) | 0;
+      d = high - next * 10;
+      high = next;
+    }
+    out[--p] = DIGIT_0 + d;
+  }
+  return end;
 }
 
-const SCRATCH = new Uint8Array(40);
+/** How many decimal digits a non-negative integer below 2^31 has (1 for 0). */
+function digitCount(v: number): number {
+  if (v < 1e5) return v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : 5;
+  return v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+}
+

@@ -13,7 +13,7 @@ import { readFormat, readInto } from './read.js';
 import { indexDeltaReport } from './report.js';
 import { AccountRows } from './rows.js';
 import { coreInfo, round, type RunContext } from './socialize.js';
-import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from './write.js';
+import { AMOUNT_BYTES, END_OF_ROW, SEPARATOR, writeTable } from './write.js';
 
 const INDEX_ROUNDINGS: readonly IndexRounding[] = ['up', 'down'];
 
@@ -64,8 +64,8 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   const charges = new Int32Array(result.charges.buffer, result.charges.byteOffset, 2 * table.rows);
   let charged = 0;
   await sink.text('account,units,charge\n');
-  await writeTable(sink, table.rows, (row) => fieldRoom(table.idOf(row)) + 2 * AMOUNT_BYTES + 4, (bytes, at, row) => {
-    at = writeField(bytes, at, table.idOf(row));
+  await writeTable(sink, table.rows, (row) => 2 * table.idLength(row) + 2 + 2 * AMOUNT_BYTES + 4, (bytes, at, row) => {
+    at = table.writeId(bytes, at, row);
     const { words, offset } = table.profitWords(row);
     bytes[at++] = SEPARATOR;
     at = writeUnits(bytes, at, wordsValue(words[offset]!, words[offset + 1]!), unitsDecimals);

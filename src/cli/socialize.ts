@@ -142,11 +142,11 @@ async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): 
   const charged = directory.pools.map(() => 0);
   await sink.text(pooled ? 'account,pool,profit,haircut,profit_after\n' : 'account,profit,haircut,profit_after\n');
   await writeTable(sink, table.rows,
-    (row) => fieldRoom(table.idOf(row)) + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + 3 * AMOUNT_BYTES + 6,
+    (row) => 2 * table.idLength(row) + 2 + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + 3 * AMOUNT_BYTES + 6,
     (out, at, row) => {
       const pool = table.poolOf(row);
       const places = decimals[pool]!;
-      at = writeField(out, at, table.idOf(row));
+      at = table.writeId(out, at, row);
       if (pooled) {
         out[at++] = SEPARATOR;
         at = writeField(out, at, names[pool]!);

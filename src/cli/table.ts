@@ -2,11 +2,12 @@
 // identifiers as bytes in one arena, profits (or, for index deltas, units) as
 // 64-bit words in chunks, the line of each row (to name both lines of a
 // duplicate), an open-addressing hash set over the identifiers, and the
-// optional columns a command asked for (pool, exempt, weight, cap). About 30
+// optional columns a command asked for (pool, exempt, weight, cap). About 28
 // bytes per account plus the identifiers' own bytes while reading, 16 after
 // (plus 4 for a pool, 1 for exempt, 8 each for weight and cap); no object per row.
 
 import { MAX_ACCOUNTS } from '../core.js';
+import { writeField } from './write.js';
 
 /** A row past one engine's capacity (the command reports it as a bad row at its line). */
 export class RowLimitError extends Error {
@@ -42,10 +43,12 @@ export class AccountTable {
   /** Per row: profit as two 32-bit words (low, high). */
   #profits: Int32Array[] = [];
   #lines: Uint32Array[] = [];
-  /** Per row: its identifier's hash, so that growing the set never rereads identifiers. */
-  #hashes: Uint32Array[] = [];
-  /** Hash set of rows (row + 1; 0 is empty), by identifier. */
-  #slots = new Uint32Array(1 << 16);
+  /**
+   * Hash set of rows by identifier: pairs (row + 1, the identifier's hash), 0 empty. The
+   * hash beside the row keeps a probe to one cache line and lets the set grow without
+   * rereading identifiers.
+   */
+  #slots = new Uint32Array(2 << 16);
   /** Per row, when asked for: its pool's index. */
   readonly #pool: Uint32Array[] | null;
   /** Per row, when asked for: 1 when exempt. */
@@ -64,9 +67,9 @@ export class AccountTable {
 
   /** Sizes the hash set for about `rows` rows at once (an estimate: it still grows if needed). */
   expect(rows: number): void {
-    let size = this.#slots.length;
-    while (size < 2 * rows && size < 2 ** 31) size *= 2;
-    if (size > this.#slots.length) this.#rehash(size);
+    let size = this.#slots.length >>> 1;
+    while (size < 2 * rows && size < 2 ** 30) size *= 2;
+    if (size > this.#slots.length >>> 1) this.#rehash(size);
   }
 
   /**
@@ -81,7 +84,6 @@ export class AccountTable {
       this.#ends.push(new Uint32Array(CHUNK));
       this.#profits.push(new Int32Array(2 * CHUNK));
       this.#lines.push(new Uint32Array(CHUNK));
-      this.#hashes.push(new Uint32Array(CHUNK));
       this.#pool?.push(new Uint32Array(CHUNK));
       this.#exempt?.push(new Uint8Array(CHUNK));
       this.#weights?.push(new Int32Array(2 * CHUNK));
@@ -92,11 +94,19 @@ export class AccountTable {
     const arena = this.#arena;
     let at = from;
     let h = 0x811c9dc5; // FNV-1a, computed while copying
-    for (let i = start; i < end; i++) {
-      const byte = source[i]!;
-      arena[at++] = byte;
-      h = Math.imul(h ^ byte, 0x01000193);
-      if (quoted && byte === 0x22) i++; // "" stands for one quote
+    if (quoted) {
+      for (let i = start; i < end; i++) {
+        const byte = source[i]!;
+        arena[at++] = byte;
+        h = Math.imul(h ^ byte, 0x01000193);
+        if (byte === 0x22) i++; // "" stands for one quote
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        const byte = source[i]!;
+        arena[at++] = byte;
+        h = Math.imul(h ^ byte, 0x01000193);
+      }
     }
     const duplicate = this.#insert(row, from, at, h >>> 0);
     if (duplicate >= 0) return duplicate;
@@ -106,7 +116,6 @@ export class AccountTable {
     this.#profits[chunk]![2 * k] = low;
     this.#profits[chunk]![2 * k + 1] = high;
     this.#lines[chunk]![k] = line;
-    this.#hashes[chunk]![k] = h >>> 0;
     this.rows = row + 1;
     return -1;
   }
@@ -156,6 +165,27 @@ export class AccountTable {
     return this.#arena.subarray(start, this.#ends[row >>> CHUNK_BITS]![row & MASK]!);
   }
 
+  /** The length in bytes of row `row`'s identifier. */
+  idLength(row: number): number {
+    const start = row === 0 ? 0 : this.#ends[(row - 1) >>> CHUNK_BITS]![(row - 1) & MASK]!;
+    return this.#ends[row >>> CHUNK_BITS]![row & MASK]! - start;
+  }
+
+  /** Writes row `row`'s identifier as a CSV field into `out` at `at` (no view made); returns the position after it. */
+  writeId(out: Uint8Array, at: number, row: number): number {
+    const start = row === 0 ? 0 : this.#ends[(row - 1) >>> CHUNK_BITS]![(row - 1) & MASK]!;
+    const end = this.#ends[row >>> CHUNK_BITS]![row & MASK]!;
+    const arena = this.#arena;
+    let to = at;
+    for (let i = start; i < end; i++) {
+      const b = arena[i]!;
+      // A comma, quote or line break: the field is quoted, written again from its start.
+      if (b === 0x2c || b === 0x22 || b === 0x0a || b === 0x0d) return writeField(out, at, arena.subarray(start, end));
+      out[to++] = b;
+    }
+    return to;
+  }
+
   /** Row `row`'s profit words: low at [0], high at [1] of the returned pair's chunk, at `offset`. */
   profitWords(row: number): { words: Int32Array; offset: number } {
     return { words: this.#profits[row >>> CHUNK_BITS]!, offset: 2 * (row & MASK) };
@@ -188,10 +218,9 @@ export class AccountTable {
     return values;
   }
 
-  /** Drops the hash set and hashes once reading is done (the largest part of the table). */
+  /** Drops the hash set once reading is done (the largest part of the table). */
   sealed(): void {
     this.#slots = new Uint32Array(0);
-    this.#hashes = [];
   }
 
   #reserve(bytes: number): void {
@@ -206,17 +235,17 @@ export class AccountTable {
 
   /** Inserts row `row` (identifier arena[from, to), hash h); returns the earlier row with the same identifier, or −1. */
   #insert(row: number, from: number, to: number, h: number): number {
-    if (2 * (row + 1) > this.#slots.length) this.#rehash(this.#slots.length * 2);
+    if (4 * (row + 1) > this.#slots.length) this.#rehash(this.#slots.length);
     const slots = this.#slots;
-    const mask = slots.length - 1;
+    const mask = (slots.length >>> 1) - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const held = slots[slot]!;
+      const held = slots[2 * slot]!;
       if (held === 0) {
-        slots[slot] = row + 1;
+        slots[2 * slot] = row + 1;
+        slots[2 * slot + 1] = h;
         return -1;
       }
-      const other = held - 1;
-      if (this.#hashes[other >>> CHUNK_BITS]![other & MASK] === h && this.#sameId(other, from, to)) return other;
+      if (slots[2 * slot + 1] === h && this.#sameId(held - 1, from, to)) return held - 1;
     }
   }
 
@@ -227,13 +256,17 @@ export class AccountTable {
     return true;
   }
 
+  /** Moves the set to `size` slots (a power of two). */
   #rehash(size: number): void {
-    const slots = new Uint32Array(size);
+    const old = this.#slots;
+    const slots = new Uint32Array(2 * size);
     const mask = size - 1;
-    for (let row = 0; row < this.rows; row++) {
-      let slot = this.#hashes[row >>> CHUNK_BITS]![row & MASK]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = row + 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s] === 0) continue;
+      let slot = old[s + 1]! & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[s]!;
+      slots[2 * slot + 1] = old[s + 1]!;
     }
     this.#slots = slots;
   }
