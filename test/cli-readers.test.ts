@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../src/cli/csv.js';
-import { parseUnits } from '../src/cli/decimal.js';
+import { formatUnits, parseUnits, writeUnits } from '../src/cli/decimal.js';
+import { writeField } from '../src/cli/write.js';
 import { quote, shorten } from '../src/cli/errors.js';
 import { readJsonLines } from '../src/cli/jsonl.js';
 import { MAX_RECORD_BYTES } from '../src/cli/chunks.js';
@@ -205,5 +206,72 @@ describe('streamed equals one-shot, whatever the chunks', () => {
       const bytes = encoder.encode(`{"account":"x","profit":1}\n${text}`);
       expect(await outcome('jsonl', bytes, split)).toEqual(await outcome('jsonl', bytes, [bytes.length]));
     }), { numRuns: 2000 });
+  });
+});
+
+describe('the fast paths at their edges', () => {
+  it('a chunk boundary at every byte of every row: quoted fields, CRLF, 18 decimals, values at ±2^63', async () => {
+    const rows: [string, string, bigint][] = [
+      ['plain', '1.000000000000000001', 1_000_000_000_000_000_001n],
+      ['"quoted, with ""quotes""\r\nand a line break"', '-9.223372036854775808', -(2n ** 63n)],
+      ['max', '9.223372036854775807', 2n ** 63n - 1n],
+      ['"é😀"', '0', 0n],
+      ['tiny', '-0.000000000000000001', -1n],
+    ];
+    const text = `account,profit\r\n${rows.map(([id, profit]) => `${id},${profit}`).join('\r\n')}\r\n`;
+    const bytes = encoder.encode(text);
+    const ids = ['plain', 'quoted, with "quotes"\r\nand a line break', 'max', 'é😀', 'tiny'];
+    const expected = rows.map(([, , units], i) => `${id(ids[i]!)}=${units}`);
+    const read = (sizes: number[]) => outcome('csv', bytes, sizes, 18);
+    expect(await read([bytes.length])).toEqual(expected);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      // Two chunks split at `cut`, then the rest in chunks of 1, 2 and 3 bytes.
+      const sizes = [cut, bytes.length - cut];
+      expect(await read(sizes), `split at byte ${cut}`).toEqual(expected);
+    }
+    for (const size of [1, 2, 3, 7]) expect(await read([size])).toEqual(expected);
+  });
+
+  it('the longest identifier a record may hold, in one chunk and in many', async () => {
+    const long = 'z'.repeat(MAX_RECORD_BYTES - 4);
+    const bytes = encoder.encode(`account,profit\n${long},1\n`);
+    for (const sizes of [[bytes.length], [1 << 16], [1 << 20, 7]]) {
+      expect(await outcome('csv', bytes, sizes, 0)).toEqual([`${hex(encoder.encode(long))}=1`]);
+    }
+  });
+});
+
+describe('the writers', () => {
+  it('writeUnits equals formatUnits for every safe integer and decimals (and bigints past them)', () => {
+    const out = new Uint8Array(64);
+    const decoder = new TextDecoder();
+    const safe = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger(), fc.maxSafeInteger().map((v) => -v),
+      fc.integer({ min: 0, max: 9_007_199 }).map((high) => high * 1e9 + 999_999_999).filter(Number.isSafeInteger),
+      fc.constantFrom(0, 1e9, 1e9 - 1, 1e9 + 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER));
+    fc.assert(fc.property(safe, fc.integer({ min: 0, max: 18 }), (value, decimals) => {
+      const end = writeUnits(out, 0, value, decimals);
+      expect(decoder.decode(out.subarray(0, end))).toBe(formatUnits(BigInt(value), decimals));
+    }), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.integer({ min: 0, max: 18 }), (value, decimals) => {
+      const end = writeUnits(out, 0, value, decimals);
+      expect(decoder.decode(out.subarray(0, end))).toBe(formatUnits(value, decimals));
+    }), { numRuns: 2000 });
+  });
+
+  it('an identifier is written from the table as writeField writes it: quoted only when it must be', () => {
+    const rows = accountRows(0);
+    const ids = ['a', 'a,b', 'say "hi"', 'cr\rlf\n', '', 'é😀'].map((s, i) => s + i);
+    const table = rows.table;
+    ids.forEach((s, i) => {
+      const bytes = encoder.encode(s);
+      table.add(bytes, 0, bytes.length, false, i, 0, i + 2);
+    });
+    const out = new Uint8Array(64), expected = new Uint8Array(64);
+    ids.forEach((s, i) => {
+      const end = table.writeId(out, 0, i);
+      const want = writeField(expected, 0, encoder.encode(s));
+      expect(out.subarray(0, end)).toEqual(expected.subarray(0, want));
+      expect(table.idLength(i)).toBe(encoder.encode(s).length);
+    });
   });
 });
