@@ -1,6 +1,6 @@
 // `npm run bench:cli`: the command line end to end on a generated account file.
 //
-//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3]
+//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1]
 //
 // Writes (once, in the system's temporary directory) a CSV of seeded accounts
 // (~24 bytes a row at 10^7) and a multi-currency export (ten pools at their own
@@ -11,17 +11,22 @@
 // (128 MiB each, `--shapes 0` to skip): a valid file, a stray quote on line 2
 // (a quoted field never closed), and fields just under the 16 MiB cap; the
 // reader must stay linear (each within 1.5× the valid file, same run).
+// After each plain run, DuckDB as the peer (`--duckdb 0` to skip): the same split in SQL
+// (bench/duckdb.ts) in its own process under GNU time, its output checked against ours
+// (byte for byte, else haircut by haircut: a peer that computes something else is no comparison).
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_POOLS, writeAccountFile, writeMultiCurrencyFile } from './cli-file.js';
+import type { DuckdbSplitResult } from './duckdb.js';
 import { describeMachine, machine } from './machine.js';
 
 const { values } = parseArgs({
-  options: { accounts: { type: 'string', default: '1e7' }, runs: { type: 'string', default: '3' }, shapes: { type: 'string', default: '1' } },
+  options: { accounts: { type: 'string', default: '1e7' }, runs: { type: 'string', default: '3' }, shapes: { type: 'string', default: '1' },
+    duckdb: { type: 'string', default: '1' } },
 });
 const accounts = Number(values.accounts);
 const runs = Number(values.runs);
@@ -64,6 +69,81 @@ const socializePlain = ['socialize', input, '--loss', '48250000.123456', '--insu
 const socializePooled = ['socialize', pooledInput, '--decimals', '6', '--pool-column', 'currency', '--pools', poolsFile, '--exempt-column', 'house',
   '--weight-column', 'size', '--weight-decimals', '3', '--out', out, '--report', report, '--quiet'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+// DuckDB, the peer: the plain file's split in SQL, in a child process (its memory is its own).
+const withDuckdb = values.duckdb !== '0';
+const duckScript = new URL('./duckdb.js', import.meta.url).pathname;
+const duckOut = join(tmpdir(), `socialized-loss-bench-${accounts}-duckdb-out-${process.pid}.csv`);
+type OurRun = { wall: number; read: number; compute: number; write: number; peak: number };
+type DuckRun = DuckdbSplitResult & { wall: number; peak: number };
+const peerRuns: { ours: OurRun; duck: DuckRun; same: 'bytes' | 'haircuts' }[] = [];
+
+function duckdbRun(): DuckRun {
+  const args = [duckScript, input, duckOut, '--loss', '48250000.123456', '--insurance-fund', '12000000', '--decimals', '6'];
+  const started = performance.now();
+  const result = gnuTime
+    ? spawnSync(gnuTime, ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  if (result.error || result.status !== 0) throw new Error(`DuckDB peer exited ${result.status}: ${result.stderr || result.error}`);
+  const parsed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as DuckdbSplitResult;
+  const peak = gnuTime ? Number(result.stderr.trim().split('\n').at(-1)) * 1024 : NaN;
+  return { ...parsed, wall, peak };
+}
+
+/** Two files equal byte for byte, streamed in 8 MiB blocks. */
+function sameBytes(a: string, b: string): boolean {
+  if (statSync(a).size !== statSync(b).size) return false;
+  const fa = openSync(a, 'r');
+  const fb = openSync(b, 'r');
+  try {
+    const ba = Buffer.allocUnsafe(8 << 20);
+    const bb = Buffer.allocUnsafe(8 << 20);
+    for (;;) {
+      const na = readSync(fa, ba, 0, ba.length, null);
+      let nb = 0;
+      while (nb < na) {
+        const n = readSync(fb, bb, nb, na - nb, null);
+        if (n === 0) break;
+        nb += n;
+      }
+      if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      if (na === 0) return true;
+    }
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}
+
+/**
+ * Ours and DuckDB's outputs: the same bytes, or else the same haircut on every row (DuckDB
+ * compares the two files, row by row in file order); throws when any haircut differs.
+ */
+async function sameHaircuts(ours: string, theirs: string): Promise<'bytes' | 'haircuts'> {
+  if (sameBytes(ours, theirs)) return 'bytes';
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const file = (path: string) =>
+      `(SELECT row_number() OVER () AS row, account, haircut FROM read_csv('${path.replaceAll("'", "''")}', header = true, ` +
+      `columns = {'account': 'VARCHAR', 'profit': 'VARCHAR', 'haircut': 'DECIMAL(18, 6)', 'profit_after': 'VARCHAR'}))`;
+    const [[rowsOurs, rowsTheirs, differ]] = (await connection.runAndReadAll(
+      `SELECT (SELECT count(*) FROM ${file(ours)}), (SELECT count(*) FROM ${file(theirs)}), ` +
+      `(SELECT count(*) FROM ${file(ours)} o FULL JOIN ${file(theirs)} t USING (row) ` +
+      `WHERE o.account IS DISTINCT FROM t.account OR o.haircut IS DISTINCT FROM t.haircut)`)).getRows() as bigint[][] as [[bigint, bigint, bigint]];
+    if (rowsOurs !== rowsTheirs || differ !== 0n) {
+      throw new Error(`DuckDB's haircuts differ from ours (${rowsOurs} rows ours, ${rowsTheirs} theirs, ${differ} rows differ): ` +
+        'a peer that computes something else is no comparison');
+    }
+    return 'haircuts';
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 console.log(`| run | wall s | read s | compute s | write s | peak RSS MiB | bytes / account |`);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 const walls: Record<string, number[]> = {};
@@ -77,12 +157,42 @@ for (const [label, socializeArgs] of [['plain', socializePlain], ['pooled', soci
     const v = timed(['verify', socializeArgs[1]!, out, '--report', report, '--quiet']);
     (walls[`verify ${label}`] ??= []).push(v.wall);
     console.log(`| verify ${label} ${run} | ${v.wall.toFixed(2)} | | | | ${(v.peak / 2 ** 20).toFixed(0)} | ${(v.peak / accounts).toFixed(0)} |`);
+    if (label === 'plain' && withDuckdb) {
+      const d = duckdbRun();
+      const same = await sameHaircuts(out, duckOut);
+      peerRuns.push({ ours: { ...t, wall: s.wall, peak: s.peak } as OurRun, duck: d, same });
+    }
   }
 }
 console.log(`\nMedians of ${runs} runs: ` + Object.entries(walls).map(([label, xs]) => `${label} ${median(xs).toFixed(2)} s`).join(', ') +
   `; pooled ÷ plain: socialize ${(median(walls['socialize pooled']!) / median(walls['socialize plain']!)).toFixed(2)}×, verify ${(median(walls['verify pooled']!) / median(walls['verify plain']!)).toFixed(2)}×`);
 rmSync(out, { force: true });
 rmSync(report, { force: true });
+rmSync(duckOut, { force: true });
+
+if (peerRuns.length > 0) {
+  const d0 = peerRuns[0]!.duck;
+  const s = (xs: number[]) => `${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  const m = (xs: number[]) => `${(median(xs) / 2 ** 20).toFixed(0)} MiB (${(Math.min(...xs) / 2 ** 20).toFixed(0)}–${(Math.max(...xs) / 2 ** 20).toFixed(0)})`;
+  const x = (xs: number[]) => `${median(xs).toFixed(2)}× (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  const ours = peerRuns.map((r) => r.ours);
+  const duck = peerRuns.map((r) => r.duck);
+  const checked = peerRuns.every((r) => r.same === 'bytes') ? 'the same bytes as ours' : 'the same haircut as ours on every row (the files differ in bytes)';
+  console.log(`\nDuckDB as the peer, plain file (${accounts.toLocaleString('en-US')} accounts; median of ${peerRuns.length} runs, range in brackets; ` +
+    `DuckDB ${d0.version}, ${d0.threads} threads; its output: ${checked}, Σ haircuts ${d0.haircutSum} = socialized ${d0.socialized})\n`);
+  console.log('| | read | compute | write | end to end | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| socialized-loss socialize --out --report | ${s(ours.map((o) => o.read / 1000))} | ${s(ours.map((o) => o.compute / 1000))} | ` +
+    `${s(ours.map((o) => o.write / 1000))} | ${s(ours.map((o) => o.wall))} | ${m(ours.map((o) => o.peak))} |`);
+  console.log(`| DuckDB ${d0.version} (node API), read_csv DECIMAL(18,6), the split in SQL, COPY out | ${s(duck.map((d) => d.timingsMs.read / 1000))} | ` +
+    `${s(duck.map((d) => d.timingsMs.compute / 1000))} | ${s(duck.map((d) => d.timingsMs.write / 1000))} | ${s(duck.map((d) => d.wall))} | ${m(duck.map((d) => d.peak))} |`);
+  console.log(`\nEnd to end is the process's wall time (Node's start included; DuckDB's in-process read + compute + write: ` +
+    `${s(duck.map((d) => (d.timingsMs.read + d.timingsMs.compute + d.timingsMs.write) / 1000))}). Ratios in the same run: ` +
+    `ours end to end ÷ DuckDB's typed read alone ${x(peerRuns.map((r) => r.ours.wall / (r.duck.timingsMs.read / 1000)))}, ` +
+    `ours read ÷ DuckDB read ${x(peerRuns.map((r) => r.ours.read / r.duck.timingsMs.read))}, ` +
+    `ours write ÷ DuckDB read ${x(peerRuns.map((r) => r.ours.write / r.duck.timingsMs.read))}, ` +
+    `ours end to end ÷ DuckDB end to end ${x(peerRuns.map((r) => r.ours.wall / r.duck.wall))}.`);
+}
 
 // The reader by input shape: the same byte count, three shapes.
 if (values.shapes !== '0') {
