@@ -53,7 +53,6 @@ interface Found {
 
 const TRUE = new TextEncoder().encode('true');
 const FALSE = new TextEncoder().encode('false');
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Codecs past hyparquet's own (SNAPPY, UNCOMPRESSED) that Node decompresses. */
 const COMPRESSORS: Compressors = {
@@ -301,7 +300,9 @@ class ParquetRows {
       case 'bytes': {
         const bytes = value as Uint8Array;
         this.#room(at + bytes.length);
-        this.#scratch.set(bytes, at);
+        // A loop beats set() for the short values identifiers are.
+        if (bytes.length > 64) this.#scratch.set(bytes, at);
+        else for (let i = 0; i < bytes.length; i++) this.#scratch[at + i] = bytes[i]!;
         return at + bytes.length;
       }
       case 'boolean': {
@@ -314,7 +315,11 @@ class ParquetRows {
       case 'decimal': {
         let units: number | bigint;
         if (value instanceof Uint8Array) units = unscaledOf(value);
-        else if (typeof value === 'bigint') units = value >= -SAFE && value <= SAFE ? Number(value) : value;
+        else if (typeof value === 'bigint') {
+          // Number() is exact up to 2^53, and anything past it converts to at least 2^53 > 9e15.
+          const near = Number(value);
+          units = near >= -9e15 && near <= 9e15 ? near : value;
+        }
         else units = value as number; // INT32: always exact
         // A sign, the digits (a safe integer has at most 16, a 64-bit one 20, n bytes at most 2.41 n + 1), a point, the scale's zeros.
         const digits = typeof units === 'number' ? 16 : value instanceof Uint8Array ? Math.ceil(2.41 * value.length) + 1 : 20;

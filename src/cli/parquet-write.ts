@@ -14,6 +14,7 @@
 //   and m ≤ 18 keep every value below 10^37: 38 digits always suffice.
 // profit_after is profit − haircut in bigint arithmetic (exact, whatever the sign).
 
+import { gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 
@@ -129,7 +130,12 @@ export async function* writeParquetHaircuts(table: HaircutColumns, options: Parq
     ...amounts.map((name) => decimalElement(name, type)),
   ];
   const writer = new ByteWriter(1 << 16);
-  const parquet = new ParquetWriter({ writer, schema, createdBy: options.createdBy ?? 'socialized-loss' });
+  const parquet = new ParquetWriter({
+    writer, schema, createdBy: options.createdBy ?? 'socialized-loss',
+    // GZIP at level 1 by Node's zlib: smaller than hyparquet-writer's JavaScript SNAPPY and faster
+    // (10^6 rows: 15 MiB in 2.0 s against 21 MiB in 2.9 s), and every Parquet reader has it.
+    codec: 'GZIP', compressors: { GZIP: (bytes) => gzipSync(bytes, { level: 1 }) },
+  });
   // The writer appends at `index` of its buffer and counts every byte in `offset`
   // (the footer's positions); taking the bytes out and rewinding `index` after each
   // row group keeps one group's bytes in memory, as hyparquet-writer's own file writer does.
@@ -162,7 +168,8 @@ function groupColumns(table: HaircutColumns, type: AmountType, start: number, en
       pools[i] = table.poolNames[pool]!;
     }
   }
-  // Identifiers are unique: a dictionary would only be tried and dropped.
+  // Identifiers are unique and amounts mostly are: a dictionary would only be tried and
+  // dropped (a third of the time spent). Pool names are few: theirs pays.
   const columns: ColumnSource[] = [{ name: 'account', data: ids, encoding: 'PLAIN' }];
   if (pools !== null) columns.push({ name: 'pool', data: pools });
   const profit = table.profit.subarray(start, end);
@@ -170,7 +177,7 @@ function groupColumns(table: HaircutColumns, type: AmountType, start: number, en
   if (type.precision === 18) {
     const after = new BigInt64Array(count);
     for (let i = 0; i < count; i++) after[i] = profit[i]! - haircut[i]!; // |each| < 10^18 (amountTypeOf): no wrap
-    columns.push({ name: 'profit', data: profit }, { name: 'haircut', data: haircut }, { name: 'profit_after', data: after });
+    columns.push({ name: 'profit', data: profit, encoding: 'PLAIN' }, { name: 'haircut', data: haircut, encoding: 'PLAIN' }, { name: 'profit_after', data: after, encoding: 'PLAIN' });
     return columns;
   }
   // Wide: every value at the largest scale, as bigints (hyparquet-writer makes their 16 bytes).
@@ -184,6 +191,6 @@ function groupColumns(table: HaircutColumns, type: AmountType, start: number, en
     h[i] = haircut[i]! * factor;
     a[i] = (profit[i]! - haircut[i]!) * factor;
   }
-  columns.push({ name: 'profit', data: p }, { name: 'haircut', data: h }, { name: 'profit_after', data: a });
+  columns.push({ name: 'profit', data: p, encoding: 'PLAIN' }, { name: 'haircut', data: h, encoding: 'PLAIN' }, { name: 'profit_after', data: a, encoding: 'PLAIN' });
   return columns;
 }
