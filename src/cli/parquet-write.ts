@@ -13,6 +13,8 @@
 //   value rescaled exactly by 10^(m − its own scale). |units| < 2^63 < 10^19
 //   and m ≤ 18 keep every value below 10^37: 38 digits always suffice.
 // profit_after is profit − haircut in bigint arithmetic (exact, whatever the sign).
+// Columns are REQUIRED (no nulls), PLAIN-encoded (pool names by dictionary), GZIP
+// level 1; each row group's bytes are handed out as soon as it is encoded.
 
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
