@@ -4,6 +4,7 @@
 // accepting every output and rejecting tampering, explain agreeing with the
 // result for every account, and index-delta. The built bin in a child process.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,8 @@ function files(g: Generated, tag: string, format: 'csv' | 'jsonl' = 'csv'): { ac
   const amount = (units: bigint, i: number) => formatUnits(units, POOLS[g.pool[i]!]!.decimals);
   const lines = g.accounts.map((account, i) => {
     const row = { Account: account, Currency: POOLS[g.pool[i]!]!.name, Profit: amount(g.profits[i]!, i), House: g.exempt[i] ? 'yes' : 'no', Size: formatUnits(g.weights[i]!, 2), Cap: g.caps[i] === null ? '' : amount(g.caps[i]!, i) };
-    return format === 'csv' ? Object.values(row).join(',') : JSON.stringify(row);
+    // JSON Lines as a program writes it: a boolean flag and null for no cap of its own.
+    return format === 'csv' ? Object.values(row).join(',') : JSON.stringify({ ...row, House: g.exempt[i], Cap: g.caps[i] === null ? null : row.Cap });
   });
   const accounts = write(`${tag}.${format}`, (format === 'csv' ? 'Account,Currency,Profit,House,Size,Cap\n' : '') + lines.join('\n') + '\n');
   const pools = write(`${tag}-pools.csv`, 'pool,loss,insurance_fund,decimals\n' +
@@ -405,5 +407,64 @@ describe('--help', () => {
       expect(alone.stdout).toMatch(new RegExp(`^Usage: socialized-loss ${command}\\b`));
     }
     expect(run([])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no command given.*\nTry 'socialized-loss --help'/) });
+  });
+});
+
+describe('Parquet in and out (files written and read by DuckDB)', () => {
+  const sql = async (statements: string[]): Promise<unknown[][]> => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    let rows: unknown[][] = [];
+    for (const statement of statements) rows = (await connection.runAndReadAll(statement)).getRows() as unknown[][];
+    connection.closeSync();
+    return rows;
+  };
+
+  it('a pooled export as Parquet (DECIMAL(38,8) for every pool) gives what its CSV gives; --out .parquet reads back exactly, and verify takes it', async () => {
+    const g = generate(31, 300);
+    const { accounts, pools } = files(g, 'pq');
+    const c = CASES[3]!;
+    const csvOut = run(['socialize', accounts, ...options(c, pools), '--quiet']);
+    expect(csvOut.status).toBe(0);
+    // DuckDB converts the CSV, every amount as DECIMAL(38,18) (the pools' decimals fit with trailing zeros).
+    await sql([`COPY (SELECT Account, Currency, Profit::DECIMAL(38,18) AS Profit, House, Size::DECIMAL(18,2) AS Size, Cap::DECIMAL(38,18) AS Cap
+      FROM read_csv('${join(dir, accounts)}', all_varchar=true)) TO '${join(dir, 'pq.parquet')}' (FORMAT PARQUET)`]);
+    const fromParquet = run(['socialize', 'pq.parquet', ...options(c, pools), '--quiet']);
+    expect(fromParquet.stderr).toBe('');
+    expect(fromParquet.stdout).toBe(csvOut.stdout);
+
+    expect(run(['socialize', 'pq.parquet', ...options(c, pools), '--out', 'out.parquet', '--report', 'pq-report.json', '--quiet']).status).toBe(0);
+    const back = await sql([`SELECT account, pool, profit::VARCHAR, haircut::VARCHAR, profit_after::VARCHAR, typeof(haircut) FROM '${join(dir, 'out.parquet')}'`]);
+    const expectedRows = csvRows(csvOut.stdout);
+    expect(back.map((row) => row[5])).toEqual(expectedRows.map(() => 'DECIMAL(38,18)'));
+    const places = (i: number) => POOLS[g.pool[i]!]!.decimals;
+    expect(back.map((row, i) => [row[0], row[1], ...[2, 3, 4].map((k) => parseUnits(String(row[k]).replace(/0+$/, '').replace(/\.$/, ''), places(i)))]))
+      .toEqual(expectedRows.map((row, i) => [row[0], row[1], ...[2, 3, 4].map((k) => parseUnits(row[k]!, places(i)))]));
+    const report = JSON.parse(read('pq-report.json'));
+    expect(report.inputs.accounts.format).toBe('parquet');
+    expect(report.output.sha256).toBe(createHash('sha256').update(readFileSync(join(dir, 'out.parquet'))).digest('hex'));
+    expect(run(['verify', 'pq.parquet', 'out.parquet', '--report', 'pq-report.json'])).toMatchObject({ status: 0, stdout: 'verified 300 accounts (both files are the ones the report names)\n' });
+    expect(run(['verify', accounts, 'out.parquet', ...options(c, pools)])).toMatchObject({ status: 0, stdout: 'verified 300 accounts\n' });
+  });
+
+  it('INT64 profits at 0 decimals, from stdin by its content; one scale out is DECIMAL(18, 0)', async () => {
+    await sql([`COPY (SELECT 'a' || i AS account, (i * 1000003 % 7919 - 2000)::BIGINT AS profit FROM range(1000) t(i)) TO '${join(dir, 'int.parquet')}' (FORMAT PARQUET)`]);
+    const fromFile = run(['socialize', 'int.parquet', '--decimals', '0', '--loss', '123457', '--quiet']);
+    const fromStdin = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} socialize - --decimals 0 --loss 123457 --quiet < int.parquet`], { cwd: dir, encoding: 'utf8' });
+    expect(fromFile.status).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    expect(run(['socialize', 'int.parquet', '--decimals', '0', '--loss', '123457', '--out', 'int-out.parquet', '--quiet']).status).toBe(0);
+    const types = await sql([`SELECT DISTINCT typeof(haircut) FROM '${join(dir, 'int-out.parquet')}'`]);
+    expect(types).toEqual([['DECIMAL(18,0)']]);
+  });
+
+  it('a float column and a null profit are refused, naming the column and the row', async () => {
+    await sql([`COPY (SELECT * FROM (VALUES ('a', 1.5::DOUBLE), ('b', 2.0::DOUBLE)) t(account, profit)) TO '${join(dir, 'float.parquet')}' (FORMAT PARQUET)`]);
+    expect(run(['socialize', 'float.parquet', '--decimals', '2', '--loss', '1'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/float\.parquet:1:2: column "profit" is DOUBLE: a floating-point column cannot hold exact amounts/) });
+    await sql([`COPY (SELECT * FROM (VALUES ('a', 1::DECIMAL(18,2)), ('b', NULL), ('c', 3)) t(account, profit)) TO '${join(dir, 'null.parquet')}' (FORMAT PARQUET)`]);
+    const r = run(['socialize', 'null.parquet', '--decimals', '2', '--loss', '1', '--out', 'keep.csv']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/null\.parquet:2:2: .*row 2.*profit.*null|null\.parquet:2:2: .*profit.*null.*row 2/);
   });
 });

@@ -37,6 +37,9 @@ async function duck(select: string, options = ''): Promise<Uint8Array> {
   return new Uint8Array(readFileSync(path));
 }
 
+/** Decimal texts as the reader gives them: trailing fraction zeros dropped (`0.000000` → `0`, `1.50` → `1.5`). */
+const exact = <T,>(rows: T): T => (Array.isArray(rows) ? rows.map((row) => (Array.isArray(row) ? row.map((v) => (typeof v === 'string' && /^-?\d+\.\d+$/.test(v) ? v.replace(/0+$/, '').replace(/\.$/, '') : v)) : row)) : rows) as T;
+
 /** A consumer recording each row's values as text (null: absent), with where each was. */
 class Recorder implements RowConsumer {
   readonly columns: ColumnRequest[];
@@ -81,10 +84,10 @@ describe('readParquet: values as exact text', () => {
       ('line\nbreak', '999999999999.999999'::DECIMAL(18,6)),
       ('zürich 東京 🚀', '-999999999999.999999'::DECIMAL(18,6)),
       ('zero', '0'::DECIMAL(18,6))) t(account, profit)`);
-    expect(await read(bytes, [['account', 'id'], ['profit', 'amount']])).toEqual([
+    expect(await read(bytes, [['account', 'id'], ['profit', 'amount']])).toEqual(exact([
       ['a,1', '123.456789'], ['say "hi"', '-0.000001'], ['line\nbreak', '999999999999.999999'],
       ['zürich 東京 🚀', '-999999999999.999999'], ['zero', '0.000000'],
-    ]);
+    ]));
   });
 
   it('DECIMAL on INT32 (precision up to 9) and FIXED_LEN_BYTE_ARRAY (DECIMAL(38,10)), at the extremes', async () => {
@@ -93,12 +96,12 @@ describe('readParquet: values as exact text', () => {
       (2, '-999.9'::DECIMAL(4,1), '-9999999999999999999999999999.9999999999'::DECIMAL(38,10), '9999999.99'::DECIMAL(9,2)),
       (3, '0'::DECIMAL(4,1), '-0.0000000001'::DECIMAL(38,10), '-0.01'::DECIMAL(9,2)),
       (4, '-0.1'::DECIMAL(4,1), '0.0000000001'::DECIMAL(38,10), '0'::DECIMAL(9,2))) t(id, small, wide, mid)`);
-    expect(await read(bytes, [['id', 'id'], ['small', 'amount'], ['wide', 'amount'], ['mid', 'amount']])).toEqual([
+    expect(await read(bytes, [['id', 'id'], ['small', 'amount'], ['wide', 'amount'], ['mid', 'amount']])).toEqual(exact([
       ['1', '12.5', '12345678901234567890123456.7890123456', '-9999999.99'],
       ['2', '-999.9', '-9999999999999999999999999999.9999999999', '9999999.99'],
       ['3', '0.0', '-0.0000000001', '-0.01'],
       ['4', '-0.1', '0.0000000001', '0.00'],
-    ]);
+    ]));
   });
 
   it('DECIMAL on BYTE_ARRAY (minimal two\'s-complement bytes), as another writer may make it', async () => {
@@ -114,7 +117,7 @@ describe('readParquet: values as exact text', () => {
       ],
     });
     const rows = await read(writer.getBytes(), [['account', 'id'], ['profit', 'amount']]);
-    expect(rows).toEqual(values.map((v, i) => [`a${i}`, formatUnits(v, 3)]));
+    expect(rows).toEqual(exact(values.map((v, i) => [`a${i}`, formatUnits(v, 3)])));
   });
 
   it('unscaledOf: big-endian two\'s complement of any length, sign extension or not', () => {
@@ -134,17 +137,17 @@ describe('readParquet: values as exact text', () => {
       ('min', (-9223372036854775807 - 1)::BIGINT, (-2147483647 - 1)::INTEGER),
       ('odd', 9007199254740993::BIGINT, 0::INTEGER),
       ('small', 42::BIGINT, -7::INTEGER)) t(account, profit, units)`);
-    expect(await read(bytes, [['account', 'id'], ['profit', 'amount'], ['units', 'amount']])).toEqual([
+    expect(await read(bytes, [['account', 'id'], ['profit', 'amount'], ['units', 'amount']])).toEqual(exact([
       ['max', '9223372036854775807', '2147483647'], ['min', '-9223372036854775808', '-2147483648'],
       ['odd', '9007199254740993', '0'], ['small', '42', '-7'],
-    ]);
+    ]));
   });
 
   it('BOOLEAN and integer flags as their text; a null flag is empty (no); absent optional columns are absent', async () => {
     const bytes = await duck(`SELECT * FROM (VALUES ('a', 1, true, 1), ('b', 2, false, 0), ('c', 3, NULL, NULL)) t(account, profit, exempt, other)`);
     const recorder = new Recorder([['account', 'id'], ['profit', 'amount'], ['exempt', 'flag'], ['other', 'flag'], ['cap', 'amount', false]]);
     expect(await readParquet(bytes, 'in.parquet', recorder)).toBe(3);
-    expect(recorder.rows).toEqual([['a', '1', 'true', '1', null], ['b', '2', 'false', '0', null], ['c', '3', '', '', null]]);
+    expect(recorder.rows).toEqual(exact([['a', '1', 'true', '1', null], ['b', '2', 'false', '0', null], ['c', '3', '', '', null]]));
     // Lines are rows (from 1); columns are positions in the schema (from 1).
     expect(recorder.lines).toEqual([1, 2, 3]);
     expect(recorder.places[2]!.slice(0, 4)).toEqual(['3:1', '3:2', '3:3', '3:4']);
@@ -152,7 +155,7 @@ describe('readParquet: values as exact text', () => {
 
   it('columns match by name case-insensitively, in any order, others ignored', async () => {
     const bytes = await duck(`SELECT 1.5::DOUBLE AS ignored, '2.25'::DECIMAL(10,2) AS "PROFIT", 'x' AS "Account"`);
-    expect(await read(bytes, [['account', 'id'], ['profit', 'amount']])).toEqual([['x', '2.25']]);
+    expect(await read(bytes, [['account', 'id'], ['profit', 'amount']])).toEqual(exact([['x', '2.25']]));
   });
 
   it('row groups and pages are read in order, whatever their sizes; a dictionary-encoded column reads as its values', async () => {
@@ -161,13 +164,13 @@ describe('readParquet: values as exact text', () => {
     const recorder = new Recorder([['account', 'id'], ['profit', 'amount'], ['pool', 'text']]);
     expect(await readParquet(bytes, 'in.parquet', recorder, (rows) => expect(rows).toBe(n))).toBe(n);
     const expected = Array.from({ length: n }, (_, i) => [`acc${i}`, formatUnits(BigInt(i * 3 - 7) * 100n, 4), ['USDT', 'BTC', 'ETH'][i % 3]]);
-    expect(recorder.rows).toEqual(expected);
+    expect(recorder.rows).toEqual(exact(expected));
     expect(recorder.lines).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
 
   it('GZIP-compressed files (Node decompresses them)', async () => {
     const bytes = await duck(`SELECT 'a' AS account, 5::DECIMAL(18,6) AS profit`, ', COMPRESSION gzip');
-    expect(await read(bytes, [['account', 'id'], ['profit', 'amount']])).toEqual([['a', '5.000000']]);
+    expect(await read(bytes, [['account', 'id'], ['profit', 'amount']])).toEqual(exact([['a', '5.000000']]));
   });
 
   it('zero rows: no row, end at line 1', async () => {
@@ -180,10 +183,15 @@ describe('readParquet: values as exact text', () => {
     const rows = new AccountRows('in.parquet', { account: 'account', profit: 'profit' }, 6, null);
     expect(await readParquet(bytes, 'in.parquet', rows)).toBe(2);
     expect(Array.from(rows.table.column('profits'))).toEqual([12345678n, -(2n ** 63n)]);
-    // A DECIMAL's scale beyond --decimals is refused by the grammar, as "1.5000000" would be in CSV.
-    const wider = await duck(`SELECT 'a' AS account, 1.5::DECIMAL(18,8) AS profit`);
-    await expect(readParquet(wider, 'in.parquet', new AccountRows('in.parquet', { account: 'account', profit: 'profit' }, 6, null)))
-      .rejects.toThrow('in.parquet:1:2: profit "1.50000000" has 8 fraction digits; --decimals 6 allows at most 6');
+    // A DECIMAL's scale beyond --decimals is fine when the extra digits are zeros (the value is
+    // what it is); a digit that is not zero is refused by the grammar, never rounded.
+    const wider = await duck(`SELECT * FROM (VALUES ('a', 1.5::DECIMAL(18,8)), ('b', 2::DECIMAL(18,8))) t(account, profit)`);
+    const at6 = new AccountRows('in.parquet', { account: 'account', profit: 'profit' }, 6, null);
+    await readParquet(wider, 'in.parquet', at6);
+    expect(Array.from(at6.table.column('profits'))).toEqual([1_500_000n, 2_000_000n]);
+    const finer = await duck(`SELECT 'a' AS account, 1.50000001::DECIMAL(18,8) AS profit`);
+    await expect(readParquet(finer, 'in.parquet', new AccountRows('in.parquet', { account: 'account', profit: 'profit' }, 6, null)))
+      .rejects.toThrow('in.parquet:1:2: profit "1.50000001" has 8 fraction digits; --decimals 6 allows at most 6');
   });
 });
 
@@ -201,7 +209,7 @@ describe('readParquet: refusals name the place', () => {
       .toBe('in.parquet:1:2: column "profit" is DOUBLE: a floating-point column cannot hold exact amounts; export it as DECIMAL or INT64');
     expect(await read(bytes, [['account', 'id'], ['weight', 'amount']]))
       .toBe('in.parquet:1:3: column "weight" is FLOAT: a floating-point column cannot hold exact amounts; export it as DECIMAL or INT64');
-    expect(await read(bytes, [['account', 'id']])).toEqual([['a']]);
+    expect(await read(bytes, [['account', 'id']])).toEqual(exact([['a']]));
   });
 
   it('a missing required column, as CSV\'s header message', async () => {
@@ -275,7 +283,7 @@ describe('writeParquetHaircuts: read back by DuckDB and by readParquet', () => {
     const view = await duckView(path);
     expect(view.types).toEqual({ account: 'VARCHAR', profit: 'DECIMAL(18,6)', haircut: 'DECIMAL(18,6)', profit_after: 'DECIMAL(18,6)' });
     expect(view.rows).toEqual(expected);
-    expect(await readBack(bytes, false)).toEqual(expected);
+    expect(await readBack(bytes, false)).toEqual(exact(expected));
   });
 
   it('values near ±2^63 at 0 and at 18 decimals: 19 digits do not fit DECIMAL(18), so DECIMAL(38, scale)', async () => {
@@ -291,7 +299,7 @@ describe('writeParquetHaircuts: read back by DuckDB and by readParquet', () => {
       expect(view.types.profit).toBe(`DECIMAL(38,${decimals})`);
       expect(view.types.profit_after).toBe(`DECIMAL(38,${decimals})`);
       expect(view.rows).toEqual(expected);
-      expect(await readBack(bytes, false)).toEqual(expected);
+      expect(await readBack(bytes, false)).toEqual(exact(expected));
     }
     // 18 digits at 18 decimals still fit INT64.
     const small = plainTable(['a', 'b'], [10n ** 18n - 1n, -(10n ** 18n) + 1n], [5n, 0n], 18);
@@ -301,9 +309,9 @@ describe('writeParquetHaircuts: read back by DuckDB and by readParquet', () => {
     expect((await duckView(path)).rows).toEqual([
       ['a', '.999999999999999999', '.000000000000000005', '.999999999999999994'], ['b', '-.999999999999999999', '.000000000000000000', '-.999999999999999999'],
     ]);
-    expect(await readBack((await written(small)).bytes, false)).toEqual([
+    expect(await readBack((await written(small)).bytes, false)).toEqual(exact([
       ['a', '0.999999999999999999', '0.000000000000000005', '0.999999999999999994'], ['b', '-0.999999999999999999', '0.000000000000000000', '-0.999999999999999999'],
-    ]);
+    ]));
   });
 
   it('pools with different decimals: DECIMAL(38, max) with each value rescaled exactly; a pool column', async () => {
@@ -326,7 +334,7 @@ describe('writeParquetHaircuts: read back by DuckDB and by readParquet', () => {
       ['e', 'BTC', '-92233720368.54775808', '0.00000000', '-92233720368.54775808'],
     ];
     expect(view.rows).toEqual(expected);
-    expect(await readBack(bytes, true)).toEqual(expected);
+    expect(await readBack(bytes, true)).toEqual(exact(expected));
   });
 
   it('one pool column at one scale stays DECIMAL(18) on INT64', async () => {
@@ -354,7 +362,7 @@ describe('writeParquetHaircuts: read back by DuckDB and by readParquet', () => {
     expect(whole.chunks).toBe(2);
     const rows = await readBack(grouped.bytes, false);
     expect(rows).toEqual(await readBack(whole.bytes, false));
-    expect(rows).toEqual(ids.map((id, i) => [id, formatUnits(profit[i]!, 4), formatUnits(haircut[i]!, 4), formatUnits(profit[i]! - haircut[i]!, 4)]));
+    expect(rows).toEqual(exact(ids.map((id, i) => [id, formatUnits(profit[i]!, 4), formatUnits(haircut[i]!, 4), formatUnits(profit[i]! - haircut[i]!, 4)])));
     const count = (await db.runAndReadAll(`SELECT count(*)::VARCHAR, sum(profit_after)::VARCHAR FROM '${grouped.path}'`)).getRows()[0]!;
     expect(count.map(String)).toEqual([String(n), formatUnits(profit.reduce((s, p, i) => s + p - haircut[i]!, 0n), 4)]);
   });

@@ -23,6 +23,8 @@ export interface ColumnRequest {
   readonly required: boolean;
   /** What names the column on the command line, for messages (`--pool-column`), or null for a fixed name. */
   readonly option: string | null;
+  /** Whether a null (JSON Lines, Parquet) reads as an empty value, as an empty CSV field does (flags always). */
+  readonly nullable?: boolean | undefined;
 }
 
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */

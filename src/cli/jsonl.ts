@@ -169,8 +169,8 @@ function expectedOf(request: ColumnRequest): string {
   }
 }
 
-/** A member's value as the text the consumer parses, or undefined for JSON null in a flag; an InputError for a value of the wrong type. */
-function valueText(request: ColumnRequest, token: string, file: string, line: number, column: number): string | undefined {
+/** A member's value as the text the consumer parses (empty for JSON null in a flag or a nullable column); an InputError for a value of the wrong type. */
+function valueText(request: ColumnRequest, token: string, file: string, line: number, column: number): string {
   const name = request.name;
   if (token.startsWith('"')) {
     const value = JSON.parse(token) as string;
@@ -181,7 +181,8 @@ function valueText(request: ColumnRequest, token: string, file: string, line: nu
     return value;
   }
   if (request.kind === 'flag' && (token === 'true' || token === 'false' || token === '0' || token === '1')) return token;
-  if (request.kind === 'flag' && token === 'null') return undefined;
+  // null in a flag (no) or a nullable column reads as an empty value, as an empty CSV field does.
+  if ((request.kind === 'flag' || request.nullable === true) && token === 'null') return '';
   if ((request.kind === 'amount' || request.kind === 'text') && /^-?\d+$/.test(token)) return token;
   if (request.kind === 'amount' && /^-?\d+\.\d+$/.test(token)) {
     throw new InputError(file, line, column, `${name} ${shorten(token)} is a fractional JSON number; quote it ("${shorten(token)}") so that no digit is lost`);

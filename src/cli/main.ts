@@ -27,7 +27,7 @@ const PARAMETERS_HELP = `  --decimals N             fraction digits of every amo
   --cap-column NAME        with --weight-column: the most each account pays (default its profit)
   --rounding POLICY        largest-remainder (default: exact total), down (floors), up (ceilings)
   --tie-seed INTEGER       equal remainders by splitmix64(seed XOR index) instead of the lower index
-  --format csv|jsonl       of ACCOUNTS (default: its extension, else its content)`;
+  --format csv|jsonl|parquet  of ACCOUNTS (default: its extension, else its content)`;
 
 /** Each command's usage, options and example: `--help` prints them all, `CMD --help` one. */
 const COMMAND_HELP: Record<Command, string> = {
@@ -36,7 +36,7 @@ const COMMAND_HELP: Record<Command, string> = {
   Splits the loss over the profitable accounts, pro rata, exact to the unit. Writes
   account[,pool],profit,haircut,profit_after per account (to --out, else stdout) and a JSON report.
 ${PARAMETERS_HELP}
-  --out FILE               the haircuts CSV (default stdout)
+  --out FILE               the haircuts CSV (default stdout); a .parquet name writes Parquet (amounts as DECIMAL)
   --report FILE            the audit report: inputs' and output's SHA-256, every parameter, every total
   --quiet                  no progress and no summary on stderr
   The pools file is CSV: pool,loss[,insurance_fund][,decimals], one row per pool.
@@ -53,7 +53,7 @@ ${PARAMETERS_HELP}
   Example: socialized-loss explain examples/accounts.csv --account alice --report report.json`,
   'index-delta': `socialized-loss index-delta ACCOUNTS --loss AMOUNT --scale INTEGER --decimals N [--units-column NAME]
                   [--units-decimals N] [--rounding up|down] [--charge-rounding up|down] [--account-column NAME]
-                  [--format csv|jsonl] [--out FILE] [--report FILE] [--quiet]
+                  [--format csv|jsonl|parquet] [--out FILE] [--report FILE] [--quiet]
   A per-unit index delta (lazy socialization): delta = ceil (or floor) of loss × scale / Σ|units|,
   each account charged ceil (or floor) of |units| × delta / scale. Writes account,units,charge.
   --units-column NAME      position sizes (default units), at --units-decimals (default 0) digits
@@ -71,8 +71,9 @@ ${Object.values(COMMAND_HELP).map((text) => '  ' + text.replaceAll('\n', '\n  ')
   socialized-loss --help | COMMAND --help | --version
 
 Input     ACCOUNTS and HAIRCUTS: CSV (RFC 4180, a header row; names match case-insensitively, other
-          columns ignored) or JSON Lines (one object per line), a file or - for stdin. The format is
-          --format, else the extension (.csv, .jsonl, .ndjson), else the content (a first { is JSON Lines).
+          columns ignored), JSON Lines (one object per line) or Parquet (INT64 or DECIMAL amounts, string
+          identifiers), a file or - for stdin. The format is --format, else the extension (.csv, .jsonl,
+          .ndjson, .parquet), else the content (PAR1 first is Parquet; a first { is JSON Lines).
           AMOUNT: an optional -, digits, optionally . and at most N fraction digits; never rounded.
           A record (CSV) or a line (JSON Lines) is at most ${MAX_RECORD_BYTES / 2 ** 20} MiB; an empty file is an error.
           A regular file that changes while it is read is an error (run again once it is complete).

@@ -11,7 +11,7 @@
 // schema elements are handed to hyparquet without their DECIMAL annotation: it
 // then gives the raw unscaled values (INT32: number, INT64: bigint,
 // FIXED_LEN_BYTE_ARRAY and BYTE_ARRAY: the big-endian two's-complement bytes),
-// which are decoded here as integers and written with the column's scale.
+// which are decoded here as integers and written with the column's scale (trailing fraction zeros dropped: the value, not the column's width, meets --decimals).
 // Strings stay bytes too (a `stringFromBytes` parser that keeps them), so an
 // identifier's bytes are the file's bytes. FLOAT and DOUBLE columns are refused:
 // a float cannot hold every amount exactly.
@@ -281,7 +281,7 @@ class ParquetRows {
         out.line[k] = line;
         if (value === null || value === undefined) {
           const request = requests[k]!;
-          if (request.kind !== 'flag') throw new InputError(this.file, line, c.column, `row ${line}: ${request.name} is null; expected ${expectedOf(request.kind)}`);
+          if (request.kind !== 'flag' && request.nullable !== true) throw new InputError(this.file, line, c.column, `row ${line}: ${request.name} is null; expected ${expectedOf(request.kind)}`);
           out.start[k] = out.end[k] = used; // empty: no
           continue;
         }
@@ -324,7 +324,14 @@ class ParquetRows {
         // A sign, the digits (a safe integer has at most 16, a 64-bit one 20, n bytes at most 2.41 n + 1), a point, the scale's zeros.
         const digits = typeof units === 'number' ? 16 : value instanceof Uint8Array ? Math.ceil(2.41 * value.length) + 1 : 20;
         this.#room(at + digits + c.scale + 3);
-        return writeUnits(this.#scratch, at, units, c.scale);
+        let end = writeUnits(this.#scratch, at, units, c.scale);
+        if (c.scale > 0) {
+          // Trailing zeros of the fraction are no digits of the amount: 1.50000000 in a
+          // DECIMAL(18,8) column is 1.5, read at --decimals 1 or more (never rounded).
+          while (this.#scratch[end - 1] === 0x30) end--;
+          if (this.#scratch[end - 1] === 0x2e) end--;
+        }
+        return end;
       }
     }
   }

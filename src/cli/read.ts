@@ -12,10 +12,10 @@ import { readJsonLines } from './jsonl.js';
 import { Progress } from './progress.js';
 
 /** The formats of account and haircut files. */
-export type Format = 'csv' | 'jsonl';
+export type Format = 'csv' | 'jsonl' | 'parquet';
 
 /** The values `--format` takes. */
-export const FORMATS: readonly Format[] = ['csv', 'jsonl'];
+export const FORMATS: readonly Format[] = ['csv', 'jsonl', 'parquet'];
 
 /** What was read: for the report and messages. */
 export interface InputSummary {
@@ -30,12 +30,13 @@ export interface InputSummary {
   rows: number;
 }
 
-/** The format `path`'s extension names (`.csv`, `.jsonl`, `.ndjson`), or null: decided by the content. */
+/** The format `path`'s extension names (`.csv`, `.jsonl`, `.ndjson`, `.parquet`), or null: decided by the content. */
 export function formatOfName(path: string): Format | null {
   if (path === '-') return null;
   const extension = extname(path).toLowerCase();
   if (extension === '.csv') return 'csv';
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  if (extension === '.parquet') return 'parquet';
   return null;
 }
 
@@ -43,34 +44,57 @@ export function formatOfName(path: string): Format | null {
 export function readFormat(value: string | undefined): Format | undefined {
   if (value === undefined) return undefined;
   const format = value.toLowerCase();
-  if (format === 'csv' || format === 'jsonl' || format === 'ndjson') return format === 'csv' ? 'csv' : 'jsonl';
-  throw new UsageError(`--format must be csv or jsonl, got ${JSON.stringify(value)}`);
+  if (format === 'csv' || format === 'parquet') return format;
+  if (format === 'jsonl' || format === 'ndjson') return 'jsonl';
+  throw new UsageError(`--format must be csv, jsonl or parquet, got ${JSON.stringify(value)}`);
 }
 
 const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
- * The format the content shows (the first byte past a byte-order mark and white
- * space is `{`: JSON Lines, anything else CSV), and the same chunks again from the
- * start: only what was needed to decide is held.
+ * The format the content shows (`PAR1` first: Parquet; else the first byte past a
+ * byte-order mark and white space is `{`: JSON Lines; anything else CSV), and the
+ * same chunks again from the start: only what was needed to decide is held.
  */
 async function sniff(chunks: AsyncIterable<Uint8Array>): Promise<{ format: Format; chunks: AsyncIterable<Uint8Array> }> {
   const iterator = chunks[Symbol.asyncIterator]();
   const held: Uint8Array[] = [];
-  let seen = 0;
-  let format: Format = 'csv';
-  let bom = true; // every byte so far is the start of a byte-order mark
-  outer: for (;;) {
+  let done = false;
+  const more = async (): Promise<Uint8Array | null> => {
     const next = await iterator.next();
-    if (next.done) break;
+    if (next.done) {
+      done = true;
+      return null;
+    }
     held.push(next.value);
-    for (let i = 0; i < next.value.length; i++, seen++) {
-      const b = next.value[i]!;
-      bom &&= seen < 3 && b === BOM[seen];
-      if (bom || BLANK.has(b)) continue;
-      format = b === 0x7b ? 'jsonl' : 'csv';
-      break outer;
+    return next.value;
+  };
+  // Parquet's magic first: at least four bytes (or the whole input, if shorter).
+  let total = 0;
+  while (total < 4 && !done) total += (await more())?.length ?? 0;
+  const start = new Uint8Array(Math.min(total, 4));
+  for (let at = 0, c = 0; at < start.length; c++) {
+    const part = held[c]!.subarray(0, start.length - at);
+    start.set(part, at);
+    at += part.length;
+  }
+  let format: Format = 'csv';
+  if (start.length === 4 && String.fromCharCode(...start) === 'PAR1') format = 'parquet';
+  else {
+    // Else the first byte past a byte-order mark and white space.
+    let seen = 0;
+    let bom = true; // every byte so far is the start of a byte-order mark
+    outer: for (let c = 0; ; c++) {
+      if (c === held.length && (await more()) === null) break;
+      const chunk = held[c]!;
+      for (let i = 0; i < chunk.length; i++, seen++) {
+        const b = chunk[i]!;
+        bom &&= seen < 3 && b === BOM[seen];
+        if (bom || BLANK.has(b)) continue;
+        format = b === 0x7b ? 'jsonl' : 'csv';
+        break outer;
+      }
     }
   }
   async function* replay(): AsyncGenerator<Uint8Array> {
@@ -82,6 +106,22 @@ async function sniff(chunks: AsyncIterable<Uint8Array>): Promise<{ format: Forma
     }
   }
   return { format, chunks: replay() };
+}
+
+/** Every chunk in one buffer (of `size` bytes when known, else grown). */
+async function gather(chunks: AsyncIterable<Uint8Array>, size: number): Promise<Uint8Array> {
+  let buffer = new Uint8Array(Math.max(size, 1 << 16));
+  let used = 0;
+  for await (const chunk of chunks) {
+    if (used + chunk.length > buffer.length) {
+      const grown = new Uint8Array(Math.max(2 * buffer.length, used + chunk.length));
+      grown.set(buffer.subarray(0, used));
+      buffer = grown;
+    }
+    buffer.set(chunk, used);
+    used += chunk.length;
+  }
+  return buffer.subarray(0, used);
 }
 
 /** Counts the rows a consumer takes, for the summary. */
@@ -124,7 +164,13 @@ export async function readInto(
   try {
     let chunks: AsyncIterable<Uint8Array> = hashed();
     if (named === null) ({ format: decided, chunks } = await sniff(chunks));
-    await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, rows.consumer, source.size, options.expect);
+    if (decided === 'parquet') {
+      // Parquet's index is at its end: the whole file is read first (hashed as it comes), then its columns.
+      const { readParquet } = await import('./parquet-read.js');
+      await readParquet(await gather(chunks, source.size), source.name, rows.consumer, options.expect);
+    } else {
+      await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, rows.consumer, source.size, options.expect);
+    }
     source.checkUnchanged(true);
   } catch (error) {
     if (error instanceof InputError) source.checkUnchanged(false);

@@ -258,7 +258,7 @@ export function readReport(text: string, file: string): ReadReport {
   const accounts = object(inputs.accounts, 'inputs.accounts');
   const output = object(root.output, 'output');
   const format = string(accounts.format, 'inputs.accounts.format');
-  if (format !== 'csv' && format !== 'jsonl') fail('inputs.accounts.format is not csv or jsonl');
+  if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet') fail('inputs.accounts.format is not csv, jsonl or parquet');
   return {
     parameters: {
       decimals,

@@ -128,16 +128,17 @@ export class AccountRows implements RowConsumer {
       { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column' },
       { name: names.profit, kind: 'amount', required: true, option: optionOf(names.profit, units ? 'units' : 'profit', units ? '--units-column' : '--profit-column') },
     ];
-    const optional = (name: string | undefined, kind: ColumnRequest['kind'], option: string): number => {
+    const optional = (name: string | undefined, kind: ColumnRequest['kind'], option: string, nullable = false): number => {
       if (name === undefined) return -1;
-      columns.push({ name, kind, required: true, option });
+      columns.push({ name, kind, required: true, option, nullable });
       return columns.length - 1;
     };
     this.#k = {
       pool: optional(names.pool, 'text', '--pool-column'),
       exempt: optional(names.exempt, 'flag', '--exempt-column'),
       weight: optional(names.weight, 'amount', '--weight-column'),
-      cap: optional(names.cap, 'amount', '--cap-column'),
+      // An empty (or null) cap is the account's profit.
+      cap: optional(names.cap, 'amount', '--cap-column', true),
     };
     this.columns = columns;
     this.table = new AccountTable({

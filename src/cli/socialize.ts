@@ -12,6 +12,7 @@ import { quote, UsageError } from './errors.js';
 import { loadRun, openSources, type Loaded } from './load.js';
 import { commitAll, openOutputs, Sink } from './output.js';
 import type { Parameters } from './parameters.js';
+import { formatOfName } from './read.js';
 import { socializeReport, type CoreInfo, type PoolOutcome, type RunInfo } from './report.js';
 import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from './write.js';
 
@@ -89,7 +90,10 @@ export async function socialize(options: SocializeOptions, context: RunContext):
   // Write the haircuts, then the report; each lands only when complete.
   const sink = new Sink(outFile ?? null);
   const haircuts = book.haircuts;
-  const charged = await writeHaircuts(sink, loaded, new Int32Array(haircuts.buffer, haircuts.byteOffset, 2 * n));
+  const words = new Int32Array(haircuts.buffer, haircuts.byteOffset, 2 * n);
+  const charged = options.out !== undefined && formatOfName(options.out) === 'parquet'
+    ? await writeParquet(sink, loaded, haircuts.slice(), chargedPerPool(loaded, words))
+    : await writeHaircuts(sink, loaded, words);
   const outputSha256 = await sink.close();
   book.free();
   const written = performance.now();
@@ -165,6 +169,33 @@ async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): 
       out[at++] = END_OF_ROW;
       return at;
     });
+  return charged;
+}
+
+/** How many accounts of each pool pay a non-zero haircut. */
+function chargedPerPool(loaded: Loaded, haircuts: Int32Array): number[] {
+  const charged = loaded.directory.pools.map(() => 0);
+  for (let row = 0; row < loaded.table.rows; row++) {
+    if (haircuts[2 * row] !== 0 || haircuts[2 * row + 1] !== 0) charged[loaded.table.poolOf(row)]!++;
+  }
+  return charged;
+}
+
+/** The haircuts as a Parquet file (the CSV's columns, amounts as DECIMAL at the pool's scale), through the sink. */
+async function writeParquet(sink: Sink, loaded: Loaded, haircuts: BigInt64Array, charged: number[]): Promise<number[]> {
+  const { writeParquetHaircuts } = await import('./parquet-write.js');
+  const { table, directory } = loaded;
+  const chunks = writeParquetHaircuts({
+    rows: table.rows,
+    idOf: (row) => table.idOf(row),
+    pooled: loaded.pooled,
+    poolOf: (row) => table.poolOf(row),
+    poolNames: directory.pools.map((_, i) => directory.nameOf(i)),
+    decimals: directory.pools.map((pool) => pool.decimals),
+    profit: table.column('profits'),
+    haircut: haircuts,
+  });
+  for await (const chunk of chunks) await sink.write(chunk);
   return charged;
 }
 
