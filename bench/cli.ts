@@ -1,6 +1,6 @@
 // `npm run bench:cli`: the command line end to end on a generated account file.
 //
-//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1]
+//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1] [--parquet 1]
 //
 // Writes (once, in the system's temporary directory) a CSV of seeded accounts
 // (~24 bytes a row at 10^7) and a multi-currency export (ten pools at their own
@@ -26,7 +26,7 @@ import { describeMachine, machine } from './machine.js';
 
 const { values } = parseArgs({
   options: { accounts: { type: 'string', default: '1e7' }, runs: { type: 'string', default: '3' }, shapes: { type: 'string', default: '1' },
-    duckdb: { type: 'string', default: '1' } },
+    duckdb: { type: 'string', default: '1' }, parquet: { type: 'string', default: '1' } },
 });
 const accounts = Number(values.accounts);
 const runs = Number(values.runs);
@@ -192,6 +192,38 @@ if (peerRuns.length > 0) {
     `ours read ÷ DuckDB read ${x(peerRuns.map((r) => r.ours.read / r.duck.timingsMs.read))}, ` +
     `ours write ÷ DuckDB read ${x(peerRuns.map((r) => r.ours.write / r.duck.timingsMs.read))}, ` +
     `ours end to end ÷ DuckDB end to end ${x(peerRuns.map((r) => r.ours.wall / r.duck.wall))}.`);
+}
+
+// Parquet round trip: the plain file as Parquet (written by DuckDB, profit DECIMAL(18,6)),
+// through socialize with --out .parquet, then verify against it (`--parquet 0` to skip).
+if (values.parquet !== '0') {
+  const parquetIn = join(tmpdir(), `socialized-loss-bench-${accounts}.parquet`);
+  const parquetOut = join(tmpdir(), `socialized-loss-bench-${accounts}-out-${process.pid}.parquet`);
+  if (!existsSync(parquetIn)) {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT account, profit FROM read_csv('${input}', header = true, columns = {'account': 'VARCHAR', 'profit': 'DECIMAL(18, 6)'})) ` +
+      `TO '${parquetIn}' (FORMAT PARQUET)`);
+    connection.closeSync();
+    instance.closeSync();
+  }
+  console.log(`\nParquet round trip (${accounts.toLocaleString('en-US')} accounts, ${mib(parquetIn)} MiB of Parquet by DuckDB, profit DECIMAL(18,6); ` +
+    `out: DECIMAL(18,6), gzip level 1)\n`);
+  console.log('| run | socialize wall s | read s | compute s | write s | peak RSS MiB | output MiB | verify wall s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const round: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const r = timed(['socialize', parquetIn, '--loss', '48250000.123456', '--insurance-fund', '12000000', '--decimals', '6', '--out', parquetOut, '--report', report, '--quiet']);
+    const t = r.report!.timingsMs;
+    const v = timed(['verify', parquetIn, parquetOut, '--report', report, '--quiet']);
+    round.push(r.wall);
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    console.log(`| ${run} | ${r.wall.toFixed(2)} | ${seconds(t.read!)} | ${seconds(t.compute!)} | ${seconds(t.write!)} | ${(r.peak / 2 ** 20).toFixed(0)} | ${mib(parquetOut)} | ${v.wall.toFixed(2)} |`);
+  }
+  console.log(`\nMedian socialize on Parquet ${median(round).toFixed(2)} s` + (walls['socialize plain'] ? ` (${(median(round) / median(walls['socialize plain'])).toFixed(2)}× the CSV's, same session)` : ''));
+  rmSync(parquetOut, { force: true });
+  rmSync(report, { force: true });
 }
 
 // The reader by input shape: the same byte count, three shapes.
