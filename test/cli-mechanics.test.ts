@@ -260,6 +260,15 @@ describe('verify rejects what the rule does not give', () => {
     expect(v.stdout.trim().split('\n')).toHaveLength(11);
   });
 
+  it('quoted identifiers (commas, quotes, line breaks) are matched byte for byte', () => {
+    write('quoted.csv', 'account,profit\n"a,b",10\n"say ""hi""",20\n"two\nlines",30\nplain,40\n');
+    expect(run(['socialize', 'quoted.csv', '--decimals', '0', '--loss', '7', '--out', 'quoted-out.csv', '--quiet']).status).toBe(0);
+    expect(run(['verify', 'quoted.csv', 'quoted-out.csv', '--decimals', '0', '--loss', '7'])).toMatchObject({ status: 0, stdout: 'verified 4 accounts\n' });
+    write('quoted-bad.csv', read('quoted-out.csv').replace('"say ""hi"""', '"say ""ho"""'));
+    expect(run(['verify', 'quoted.csv', 'quoted-bad.csv', '--decimals', '0', '--loss', '7']).stderr).toBe(
+      'socialized-loss: quoted-bad.csv:3:1: account "say \\"ho\\"" where quoted.csv:3 has "say \\"hi\\""; expected the same accounts in the same order\n');
+  });
+
   it('a table with account and haircut only (JSON Lines) is verified too', () => {
     const rows = out.slice(1, -1).map((line) => line.split(','));
     write('plain.jsonl', rows.map((row) => JSON.stringify({ account: row[0], haircut: row[3] })).join('\n') + '\n');

@@ -313,14 +313,14 @@ export class HaircutRows implements RowConsumer {
 
   row(f: Fields, line: number): void {
     const row = this.#row;
-    const id = f.bytes(0);
     if (row >= this.accounts.rows) {
       throw new InputError(this.file, line, 1, `a row past the ${this.accounts.rows.toLocaleString('en-US')} accounts of ${this.accountsFile}; expected one row per account, in the same order`);
     }
-    const own = this.accounts.idOf(row);
-    if (id.length !== own.length || !id.every((b, i) => b === own[i])) {
+    // Compared in place (no view, no closure): a quoted identifier is unescaped first.
+    const same = f.quoted[0] ? this.accounts.idEquals(row, f.bytes(0), 0, f.bytes(0).length) : this.accounts.idEquals(row, f.buffer, f.start[0]!, f.end[0]!);
+    if (!same) {
       throw new InputError(this.file, f.line[0]!, f.column[0]!,
-        `account ${quote(AS_IS.decode(id))} where ${this.accountsFile}:${this.accounts.lineOf(row)} has ${quote(AS_IS.decode(own))}; expected the same accounts in the same order`);
+        `account ${quote(AS_IS.decode(f.bytes(0)))} where ${this.accountsFile}:${this.accounts.lineOf(row)} has ${quote(AS_IS.decode(this.accounts.idOf(row)))}; expected the same accounts in the same order`);
     }
     try {
       parseUnitsInto(f.buffer, f.start[1]!, f.end[1]!, this.decimalsOf(row), this.#words, 2 * row);

@@ -165,6 +165,16 @@ export class AccountTable {
     return this.#arena.subarray(start, this.#ends[row >>> CHUNK_BITS]![row & MASK]!);
   }
 
+  /** Whether row `row`'s identifier is the bytes `source[start, end)`. */
+  idEquals(row: number, source: Uint8Array, start: number, end: number): boolean {
+    const from = row === 0 ? 0 : this.#ends[(row - 1) >>> CHUNK_BITS]![(row - 1) & MASK]!;
+    const to = this.#ends[row >>> CHUNK_BITS]![row & MASK]!;
+    if (to - from !== end - start) return false;
+    const arena = this.#arena;
+    for (let i = 0; i < end - start; i++) if (arena[from + i] !== source[start + i]) return false;
+    return true;
+  }
+
   /** The length in bytes of row `row`'s identifier. */
   idLength(row: number): number {
     const start = row === 0 ? 0 : this.#ends[(row - 1) >>> CHUNK_BITS]![(row - 1) & MASK]!;
