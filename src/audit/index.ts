@@ -6,6 +6,7 @@ export { auditHaircuts, certify } from './certify.js';
 export { explainAccount, explanationJson, explanationText, quotaDecimal, type ExplanationNames, type JsonValue } from './explain.js';
 export { splitmix64, tieKey } from './ties.js';
 export type {
+  PoolWaterfall,
   AuditBook, AuditPool, AuditRounding, BoundaryAccount, CertifyResult, Difference, Explanation, Fraction,
   IneligibleReason, PoolTotals,
 } from './types.js';

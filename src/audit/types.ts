@@ -37,10 +37,8 @@ export interface AuditBook {
   tieSeed?: bigint | undefined;
 }
 
-/** One pool's totals as the rule gives them (independent of the haircuts checked). */
-export interface PoolTotals {
-  /** The pool's index in `book.pools`. */
-  pool: number;
+/** A pool's waterfall and totals as the rule gives them: what PoolTotals and Explanation both tell. */
+export interface PoolWaterfall {
   /** The pool's loss. */
   loss: bigint;
   /** The pool's insurance fund. */
@@ -62,6 +60,16 @@ export interface PoolTotals {
   totalProfit: bigint;
   /** With weights: Σ eligible weights; otherwise null. */
   totalWeight: bigint | null;
+  /** Under 'down': the units left uncollected (= leftover); else 0. */
+  roundingDust: bigint;
+  /** Under 'up': the units collected beyond target; else 0. */
+  surplus: bigint;
+}
+
+/** One pool's totals as the rule gives them (independent of the haircuts checked). */
+export interface PoolTotals extends PoolWaterfall {
+  /** The pool's index in `book.pools`. */
+  pool: number;
   /** How many accounts are eligible. */
   eligible: number;
   /** With weights: how many accounts pay exactly their cap (the set C); otherwise 0. */
@@ -78,10 +86,6 @@ export interface PoolTotals {
   leftover: bigint;
   /** How many uncapped eligible accounts have a non-zero remainder. */
   fractional: number;
-  /** Under 'down': the units left uncollected (= leftover); else 0. */
-  roundingDust: bigint;
-  /** Under 'up': the units collected beyond target; else 0. */
-  surplus: bigint;
   /** Σ of the haircuts checked, over the pool's accounts (what was found, not what was expected). */
   found: bigint;
 }
@@ -133,8 +137,8 @@ export interface BoundaryAccount {
   remainder: bigint;
 }
 
-/** The whole derivation of one account's haircut. */
-export interface Explanation {
+/** The whole derivation of one account's haircut, with its pool's waterfall. */
+export interface Explanation extends PoolWaterfall {
   /** The account's index in the book. */
   index: number;
   /** Its pool's index. */
@@ -155,24 +159,6 @@ export interface Explanation {
   eligible: boolean;
   /** Why not, or null when eligible. */
   reason: IneligibleReason | null;
-  /** The pool's loss. */
-  loss: bigint;
-  /** The pool's insurance fund. */
-  insuranceFund: bigint;
-  /** The pool's insurance used. */
-  insuranceUsed: bigint;
-  /** The pool's residual (loss − insuranceUsed). */
-  residual: bigint;
-  /** The pool's target, min(residual, totalProfit). */
-  target: bigint;
-  /** What the pool's accounts pay by the rule. */
-  socialized: bigint;
-  /** What the pool leaves uncovered. */
-  uncovered: bigint;
-  /** The pool's Σ eligible profits (with weights: Σ eligible caps). */
-  totalProfit: bigint;
-  /** With weights: the pool's Σ eligible weights; else null. */
-  totalWeight: bigint | null;
   /** The pool's eligible accounts. */
   eligibleAccounts: number;
   /** With weights: the pool's capped accounts; else null. */
@@ -208,8 +194,4 @@ export interface Explanation {
   haircut: bigint;
   /** profit − haircut. */
   profitAfter: bigint;
-  /** The pool's rounding dust ('down'), else 0. */
-  roundingDust: bigint;
-  /** The pool's surplus ('up'), else 0. */
-  surplus: bigint;
 }

@@ -6,7 +6,7 @@
 
 import { InputError, quote } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
-import { columnList, Fields, type RowConsumer } from './fields.js';
+import { columnList, describeColumn, Fields, type RowConsumer } from './fields.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
@@ -14,7 +14,8 @@ const MAX_FIELDS = 65_536;
 const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
- * Reads CSV from `chunks` into `consumer`; `file` names the input in errors.
+ * Reads CSV from `chunks` into `consumer`; returns the rows read (the header not
+ * counted). `file` names the input in errors.
  * `expect(rows)`, when given, is told once how many rows the whole input likely
  * holds (from the file's size, `expectedBytes`, and the first chunk's rows).
  *
@@ -24,7 +25,7 @@ const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 export async function readCsv(
   chunks: AsyncIterable<Uint8Array>, file: string, consumer: RowConsumer, expectedBytes = 0, expect?: (rows: number) => void,
-): Promise<void> {
+): Promise<number> {
   const reader = new CsvRecords(file, consumer);
   let parts: Uint8Array[] = [];
   let waiting = 0; // bytes in parts
@@ -50,6 +51,7 @@ export async function readCsv(
   const used = reader.records(tail, true);
   if (used !== tail.length) throw new Error('internal: unparsed CSV tail');
   reader.finish();
+  return reader.rows;
 }
 
 /** Record-by-record state: the header's column positions, the current line. */
@@ -251,7 +253,7 @@ class CsvRecords {
       }
     }
     const missing = requested.filter((c, k) => c.required && this.#positions[k]! < 0)
-      .map((c) => (c.option === null ? c.name : `${c.name} (${c.option})`));
+      .map(describeColumn);
     if (missing.length > 0) {
       throw new InputError(this.file, line, 1, `the header lacks ${missing.join(' and ')}; expected ${this.#expectedHeader()}`);
     }

@@ -93,6 +93,11 @@ export interface RowConsumer {
   end?(line: number): void;
 }
 
+/** A column as messages name it: `profit`, or `currency (--pool-column)` when an option named it. */
+export function describeColumn(column: ColumnRequest): string {
+  return column.option === null ? column.name : `${column.name} (${column.option})`;
+}
+
 /** "account and profit", "account, profit and pool": the required columns in words, for messages. */
 export function columnList(columns: readonly ColumnRequest[]): string {
   const names = columns.filter((c) => c.required).map((c) => c.name);

@@ -15,12 +15,12 @@ const encoder = new TextEncoder();
 const LF = 0x0a, CR = 0x0d;
 
 /**
- * Reads JSON Lines from `chunks` into `consumer`; `file` names the input in errors;
+ * Reads JSON Lines from `chunks` into `consumer`; returns the objects read. `file` names the input in errors;
  * `expect` as for `readCsv`. Linear: each byte is looked at once to find the lines.
  */
 export async function readJsonLines(
   chunks: AsyncIterable<Uint8Array>, file: string, consumer: RowConsumer, expectedBytes = 0, expect?: (rows: number) => void,
-): Promise<void> {
+): Promise<number> {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lines = new JsonRows(file, consumer);
   let parts: Uint8Array[] = [];
@@ -60,6 +60,7 @@ export async function readJsonLines(
   if (waiting > 0) take(joinChunks(parts));
   if (objects === 0) throw new InputError(file, 1, 1, `empty file; expected one JSON object per line, like ${lines.example}`);
   consumer.end?.(line + 1);
+  return objects;
 }
 
 function tooLong(file: string, line: number): InputError {

@@ -25,7 +25,7 @@ import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, Compressors, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { writeUnits } from './decimal.js';
 import { InputError, quote, shorten } from './errors.js';
-import { columnList, Fields, type ColumnKind, type ColumnRequest, type RowConsumer } from './fields.js';
+import { columnList, describeColumn, Fields, type ColumnKind, type ColumnRequest, type RowConsumer } from './fields.js';
 
 /** How a column's values become text. */
 type Encoding =
@@ -170,7 +170,7 @@ function columnsOf(root: SchemaTree, file: string, requests: readonly ColumnRequ
     }
     const match = matches[0];
     if (match === undefined) {
-      if (request.required) missing.push(request.option === null ? request.name : `${request.name} (${request.option})`);
+      if (request.required) missing.push(describeColumn(request));
       return;
     }
     const { encoding, scale } = encodingOf(match.child, file, match.i + 1);

@@ -124,22 +124,6 @@ async function gather(chunks: AsyncIterable<Uint8Array>, size: number): Promise<
   return buffer.subarray(0, used);
 }
 
-/** Counts the rows a consumer takes, for the summary. */
-function counted(consumer: RowConsumer): { consumer: RowConsumer; rows: () => number } {
-  let rows = 0;
-  return {
-    consumer: {
-      columns: consumer.columns,
-      row: (fields, line) => {
-        consumer.row(fields, line);
-        rows++;
-      },
-      end: (line) => consumer.end?.(line),
-    },
-    rows: () => rows,
-  };
-}
-
 /**
  * Reads `source` to its end into `consumer`, in `format` (or the one its name or
  * content shows), hashing it; closes it. A row cut by the file changing while it
@@ -159,7 +143,7 @@ export async function readInto(
   }
   const named = format ?? formatOfName(source.name === '<stdin>' ? '-' : source.name);
   const formatFrom = format !== undefined ? 'option' : named !== null ? 'extension' : 'content';
-  const rows = counted(consumer);
+  let rows = 0;
   let decided: Format = named ?? 'csv';
   try {
     let chunks: AsyncIterable<Uint8Array> = hashed();
@@ -167,9 +151,9 @@ export async function readInto(
     if (decided === 'parquet') {
       // Parquet's index is at its end: the whole file is read first (hashed as it comes), then its columns.
       const { readParquet } = await import('./parquet-read.js');
-      await readParquet(await gather(chunks, source.size), source.name, rows.consumer, options.expect);
+      rows = await readParquet(await gather(chunks, source.size), source.name, consumer, options.expect);
     } else {
-      await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, rows.consumer, source.size, options.expect);
+      rows = await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, consumer, source.size, options.expect);
     }
     source.checkUnchanged(true);
   } catch (error) {
@@ -179,5 +163,5 @@ export async function readInto(
     progress.done();
     source.close();
   }
-  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: hash.digest('hex'), rows: rows.rows() };
+  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: hash.digest('hex'), rows };
 }

@@ -317,7 +317,13 @@ export class HaircutRows implements RowConsumer {
       throw new InputError(this.file, line, 1, `a row past the ${this.accounts.rows.toLocaleString('en-US')} accounts of ${this.accountsFile}; expected one row per account, in the same order`);
     }
     // Compared in place (no view, no closure): a quoted identifier is unescaped first.
-    const same = f.quoted[0] ? this.accounts.idEquals(row, f.bytes(0), 0, f.bytes(0).length) : this.accounts.idEquals(row, f.buffer, f.start[0]!, f.end[0]!);
+    let same: boolean;
+    if (f.quoted[0]) {
+      const id = f.bytes(0);
+      same = this.accounts.idEquals(row, id, 0, id.length);
+    } else {
+      same = this.accounts.idEquals(row, f.buffer, f.start[0]!, f.end[0]!);
+    }
     if (!same) {
       throw new InputError(this.file, f.line[0]!, f.column[0]!,
         `account ${quote(AS_IS.decode(f.bytes(0)))} where ${this.accountsFile}:${this.accounts.lineOf(row)} has ${quote(AS_IS.decode(this.accounts.idOf(row)))}; expected the same accounts in the same order`);

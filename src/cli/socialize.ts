@@ -91,9 +91,9 @@ export async function socialize(options: SocializeOptions, context: RunContext):
   const sink = new Sink(outFile ?? null);
   const haircuts = book.haircuts;
   const words = new Int32Array(haircuts.buffer, haircuts.byteOffset, 2 * n);
-  const charged = options.out !== undefined && formatOfName(options.out) === 'parquet'
-    ? await writeParquet(sink, loaded, haircuts.slice(), chargedPerPool(loaded, words))
-    : await writeHaircuts(sink, loaded, words);
+  if (options.out !== undefined && formatOfName(options.out) === 'parquet') await writeParquet(sink, loaded, haircuts.slice());
+  else await writeHaircuts(sink, loaded, words);
+  const charged = chargedPerPool(loaded, words);
   const outputSha256 = await sink.close();
   book.free();
   const written = performance.now();
@@ -136,14 +136,12 @@ function summaryText(loaded: Loaded, outcomes: PoolOutcome[], ms: number): strin
 
 /**
  * `account[,pool],profit,haircut,profit_after` rows in input order, amounts with
- * exactly their pool's decimals. Returns how many accounts pay a haircut, per pool.
+ * exactly their pool's decimals.
  */
-async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): Promise<number[]> {
+async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): Promise<void> {
   const { table, directory, pooled } = loaded;
-  const encoder = new TextEncoder();
-  const names = directory.pools.map((pool) => encoder.encode(pool.name));
+  const names = directory.pools.map((_, i) => directory.nameOf(i));
   const decimals = directory.pools.map((pool) => pool.decimals);
-  const charged = directory.pools.map(() => 0);
   await sink.text(pooled ? 'account,pool,profit,haircut,profit_after\n' : 'account,profit,haircut,profit_after\n');
   await writeTable(sink, table.rows,
     (row) => 2 * table.idLength(row) + 2 + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + 3 * AMOUNT_BYTES + 6,
@@ -158,7 +156,6 @@ async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): 
       const { words, offset } = table.profitWords(row);
       const profit = wordsValue(words[offset]!, words[offset + 1]!);
       const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
-      if (haircut !== 0) charged[pool]!++;
       const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
       out[at++] = SEPARATOR;
       at = writeUnits(out, at, profit, places);
@@ -169,7 +166,6 @@ async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): 
       out[at++] = END_OF_ROW;
       return at;
     });
-  return charged;
 }
 
 /** How many accounts of each pool pay a non-zero haircut. */
@@ -182,7 +178,7 @@ function chargedPerPool(loaded: Loaded, haircuts: Int32Array): number[] {
 }
 
 /** The haircuts as a Parquet file (the CSV's columns, amounts as DECIMAL at the pool's scale), through the sink. */
-async function writeParquet(sink: Sink, loaded: Loaded, haircuts: BigInt64Array, charged: number[]): Promise<number[]> {
+async function writeParquet(sink: Sink, loaded: Loaded, haircuts: BigInt64Array): Promise<void> {
   const { writeParquetHaircuts } = await import('./parquet-write.js');
   const { table, directory } = loaded;
   const chunks = writeParquetHaircuts({
@@ -196,7 +192,6 @@ async function writeParquet(sink: Sink, loaded: Loaded, haircuts: BigInt64Array,
     haircut: haircuts,
   });
   for await (const chunk of chunks) await sink.write(chunk);
-  return charged;
 }
 
 /** Milliseconds to one decimal. */

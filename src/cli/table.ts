@@ -147,10 +147,7 @@ export class AccountTable {
 
   /** The first row whose identifier is `id`, or −1 (a scan: for one look-up, after reading). */
   findId(id: Uint8Array): number {
-    for (let row = 0; row < this.rows; row++) {
-      const own = this.idOf(row);
-      if (own.length === id.length && own.every((b, i) => b === id[i])) return row;
-    }
+    for (let row = 0; row < this.rows; row++) if (this.idEquals(row, id, 0, id.length)) return row;
     return -1;
   }
 
@@ -256,15 +253,8 @@ export class AccountTable {
         slots[2 * slot + 1] = h;
         return -1;
       }
-      if (slots[2 * slot + 1] === h && this.#sameId(held - 1, from, to)) return held - 1;
+      if (slots[2 * slot + 1] === h && this.idEquals(held - 1, this.#arena, from, to)) return held - 1;
     }
-  }
-
-  #sameId(row: number, from: number, to: number): boolean {
-    const id = this.idOf(row);
-    if (id.length !== to - from) return false;
-    for (let i = 0; i < id.length; i++) if (id[i] !== this.#arena[from + i]) return false;
-    return true;
   }
 
   /** Moves the set to `size` slots (a power of two). */
