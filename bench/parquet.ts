@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { formatUnits } from '../src/cli/decimal.js';
 import type { RowConsumer } from '../src/cli/fields.js';
+import { NODE_COMPRESSORS } from '../src/cli/node-platform.js';
 import { readParquet } from '../src/cli/parquet-read.js';
 import { writeParquetHaircuts } from '../src/cli/parquet-write.js';
 import { AccountRows } from '../src/cli/rows.js';
@@ -33,12 +34,12 @@ try {
   const bytes = new Uint8Array(readFileSync(input));
   const counter: RowConsumer = { columns: [{ name: 'account', kind: 'id', required: true, option: null }, { name: 'profit', kind: 'amount', required: true, option: null }], row: () => {} };
   started = performance.now();
-  await readParquet(bytes, input, counter);
+  await readParquet(bytes, input, counter, undefined, NODE_COMPRESSORS);
   console.log(`readParquet into a row counter: ${ms(started)}`);
 
   const accounts = new AccountRows(input, { account: 'account', profit: 'profit' }, 6, null);
   started = performance.now();
-  await readParquet(bytes, input, accounts, (n) => accounts.table.expect(n));
+  await readParquet(bytes, input, accounts, (n) => accounts.table.expect(n), NODE_COMPRESSORS);
   accounts.table.sealed();
   console.log(`readParquet into the account table: ${ms(started)} (peak RSS ${mib(process.resourceUsage().maxRSS * 1024)})`);
 

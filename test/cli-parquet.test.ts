@@ -11,7 +11,12 @@ import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUnits } from '../src/cli/decimal.js';
 import type { ColumnRequest, Fields, RowConsumer } from '../src/cli/fields.js';
-import { readParquet, unscaledOf } from '../src/cli/parquet-read.js';
+import { NODE_COMPRESSORS } from '../src/cli/node-platform.js';
+import { readParquet as readParquetWith, unscaledOf } from '../src/cli/parquet-read.js';
+
+/** readParquet with the codecs the command line has. */
+const readParquet = (bytes: Uint8Array, file: string, consumer: RowConsumer, expect?: (rows: number) => void) =>
+  readParquetWith(bytes, file, consumer, expect, NODE_COMPRESSORS);
 import { amountTypeOf, writeParquetHaircuts, type HaircutColumns } from '../src/cli/parquet-write.js';
 import { AccountRows } from '../src/cli/rows.js';
 

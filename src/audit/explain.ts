@@ -124,6 +124,27 @@ function gcd(a: bigint, b: bigint): bigint {
 }
 
 /**
+ * The exact quota of each account of `indices`: R × share ÷ W for an account
+ * that shares, its cap (÷ 1) for a capped one, 0 for an ineligible one. One
+ * pass over the book for all of them (explainAccount is one per account).
+ */
+export function quotasOf(book: AuditBook, indices: readonly number[]): Fraction[] {
+  const plan = makePlan(book);
+  const fraction = (numerator: bigint, denominator: bigint): Fraction => {
+    const g = gcd(numerator, denominator);
+    return { numerator, denominator, reducedNumerator: numerator / g, reducedDenominator: denominator / g };
+  };
+  return indices.map((index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= plan.n) throw new RangeError(`account index must be an integer in [0, ${plan.n}), got ${index}`);
+    const part = plan.part[index]!;
+    if (part === CAPPED) return fraction(capOf(plan, index), 1n);
+    if (part !== SHARING) return fraction(0n, 1n);
+    const k = poolOf(plan, index);
+    return fraction(plan.shared[k]! * plan.shareBy[index]!, plan.sharedWeight[k]!);
+  });
+}
+
+/**
  * The exact decimal expansion of numerator/denominator by integer division,
  * with at most `digits` fraction digits: exact when it ends within them,
  * otherwise truncated (toward zero) and followed by `marker`.

@@ -3,7 +3,7 @@
 // the reference. No Node imports: it runs in browsers as it is.
 
 export { auditHaircuts, certify } from './certify.js';
-export { explainAccount, explanationJson, explanationText, quotaDecimal, type ExplanationNames, type JsonValue } from './explain.js';
+export { explainAccount, explanationJson, explanationText, quotaDecimal, quotasOf, type ExplanationNames, type JsonValue } from './explain.js';
 export { splitmix64, tieKey } from './ties.js';
 export type {
   PoolWaterfall,

@@ -1,29 +1,11 @@
-// The bridge from what the command read to the auditor's arithmetic
-// (src/audit): the loaded columns as an AuditBook, and the run's parameters
-// from the options or from a report. Shared by verify and explain.
+// The bridge from what was read to the auditor's arithmetic (src/audit): the
+// loaded columns as an AuditBook, and one account's explanation as text and
+// JSON. Shared by verify, explain and the workbench page.
 
-import { readFileSync } from 'node:fs';
-import type { AuditBook } from '../audit/index.js';
-import { EnvironmentError } from './errors.js';
+import { explainAccount, explanationJson, explanationText, type AuditBook, type JsonValue } from '../audit/index.js';
+import { formatUnits } from './decimal.js';
 import type { Loaded } from './load.js';
 import type { Parameters } from './parameters.js';
-import { readReport, type ReadReport } from './report.js';
-
-/** verify's and explain's parameters: from the options, or from a report. */
-export type ParametersOrReport = { parameters: Parameters } | { report: string };
-
-/** The parameters to use, and the report they came from (null when from the options). */
-export function resolveParameters(given: ParametersOrReport): { parameters: Parameters; report: ReadReport | null } {
-  if ('parameters' in given) return { parameters: given.parameters, report: null };
-  let text: string;
-  try {
-    text = readFileSync(given.report, 'utf8');
-  } catch (error) {
-    throw new EnvironmentError('read the report', given.report, error);
-  }
-  const report = readReport(text, given.report);
-  return { parameters: report.parameters, report };
-}
 
 /** The loaded accounts as the auditor's book: columns of their own, nothing shared with an engine. */
 export function auditBookOf(loaded: Loaded, parameters: Parameters): AuditBook {
@@ -46,4 +28,30 @@ export function auditBookOf(loaded: Loaded, parameters: Parameters): AuditBook {
   if (parameters.columns.cap !== undefined) book.caps = table.column('caps');
   if (parameters.tieSeed !== undefined) book.tieSeed = parameters.tieSeed;
   return book;
+}
+
+/** One account's derivation, as `explain` prints it and as `explain --json` does. */
+export interface AccountExplanation {
+  text: string;
+  json: { [key: string]: JsonValue };
+}
+
+/**
+ * Explains row `row` of a loaded run (`book`: the run's auditBookOf, built once
+ * for many explanations), named `account` as given.
+ */
+export function explainRow(loaded: Loaded, parameters: Parameters, book: AuditBook, row: number, account: string): AccountExplanation {
+  const { table, directory } = loaded;
+  const explanation = explainAccount(book, row);
+  const pool = directory.pools[table.poolOf(row)]!;
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const names = {
+    amount: (units: bigint) => formatUnits(units, pool.decimals),
+    decimals: pool.decimals,
+    weight: (units: bigint) => formatUnits(units, parameters.weightDecimals),
+    account,
+    accountOf: (index: number) => decoder.decode(table.idOf(index)),
+    ...(loaded.pooled ? { pool: pool.name } : {}),
+  };
+  return { text: explanationText(explanation, names), json: explanationJson(explanation, names) };
 }

@@ -239,10 +239,15 @@ class CsvRecords {
 
   #header(buffer: Uint8Array, fields: number, line: number): void {
     const requested = this.consumer.columns;
+    const names: string[] = [];
     for (let f = 0; f < fields; f++) {
       let name = AS_IS.decode(buffer.subarray(this.#starts[f], this.#ends[f]));
       if (this.#quoted[f]) name = name.replaceAll('""', '"');
-      name = name.toLowerCase(); // column names match case-insensitively
+      names.push(name);
+    }
+    this.consumer.header?.(names);
+    for (let f = 0; f < fields; f++) {
+      const name = names[f]!.toLowerCase(); // column names match case-insensitively
       for (let k = 0; k < requested.length; k++) {
         if (requested[k]!.name.toLowerCase() !== name) continue;
         if (this.#positions[k]! >= 0) {

@@ -87,6 +87,12 @@ export class Fields {
 export interface RowConsumer {
   /** The columns to find in each row, in request order (k indexes `Fields`). */
   readonly columns: readonly ColumnRequest[];
+  /**
+   * Called once, before the first row, with every column the input has, as it
+   * spells them: the CSV header, the first JSON Lines object's keys, the Parquet
+   * schema's top-level columns. (What the page offers to choose from.)
+   */
+  header?(names: readonly string[]): void;
   /** Called once per row, in order; `line` is the row's first line. Throws InputError for a bad value. */
   row(fields: Fields, line: number): void;
   /** Called after the last row; `line` is the line after it (where a missing row would be). */

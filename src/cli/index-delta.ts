@@ -7,12 +7,14 @@ import type { IndexRounding } from '../types.js';
 import { formatGrouped, wordsValue, writeUnits } from './decimal.js';
 import { InputError, UsageError } from './errors.js';
 import { InputSource } from './input.js';
-import { commitAll, openOutputs, Sink } from './output.js';
+import { nodePlatform } from './node-platform.js';
+import { commitAll, openOutputs, outputSink } from './output.js';
 import { readAmountOption, readChoice, readDecimals } from './parameters.js';
 import { readFormat, readInto } from './read.js';
 import { indexDeltaReport } from './report.js';
 import { AccountRows } from './rows.js';
-import { coreInfo, round, type RunContext } from './socialize.js';
+import { coreInfo } from './run.js';
+import { timings, type RunContext } from './socialize.js';
 import { AMOUNT_BYTES, END_OF_ROW, SEPARATOR, writeTable } from './write.js';
 
 const INDEX_ROUNDINGS: readonly IndexRounding[] = ['up', 'down'];
@@ -39,7 +41,8 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   const source = await InputSource.open(accounts);
   const [outFile, reportFile] = await openOutputs([['--out', out], ['--report', report]], [source]);
   const rows = new AccountRows(source.name, columns, unitsDecimals, null, 0, true);
-  const input = await readInto(source, format, rows, { quiet: context.quiet, expect: (n) => rows.table.expect(n) });
+  const platform = nodePlatform(context.quiet);
+  const input = await readInto(source, format, rows, platform, (n) => rows.table.expect(n));
   const table = rows.table;
   table.sealed();
   const read = performance.now();
@@ -60,7 +63,7 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   }
   const computed = performance.now();
 
-  const sink = new Sink(outFile ?? null);
+  const sink = outputSink(outFile ?? null, platform);
   const charges = new Int32Array(result.charges.buffer, result.charges.byteOffset, 2 * table.rows);
   let charged = 0;
   await sink.text('account,units,charge\n');
@@ -80,13 +83,13 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   const written = performance.now();
   if (reportFile) {
     await reportFile.write(new TextEncoder().encode(indexDeltaReport({
-      version: context.version, core: coreInfo(engine), accounts: input,
+      version: context.version, core: coreInfo(engine, platform), accounts: input,
       parameters: { columns: { account: columns.account, units: columns.profit }, decimals, unitsDecimals, loss, scale, rounding, chargeRounding },
       result: { delta: result.delta, totalUnits: result.totalUnits, collected: result.collected, drift: result.drift, accountsCharged: charged },
       output: { file: out ?? '<stdout>', sha256, bytes: sink.bytes, rows: table.rows },
       run: {
         node: process.version, commandLine: ['socialized-loss', ...context.argv], writtenAt: new Date().toISOString(),
-        timingsMs: { read: round(read - started), compute: round(computed - read), write: round(written - computed), total: round(performance.now() - started) },
+        timingsMs: timings(started, read, computed - read, written),
         maxResidentBytes: process.resourceUsage().maxRSS * 1024,
       },
     })));

@@ -2,9 +2,13 @@
 // read in chunks; a regular file that changes size or is rewritten while it is
 // read is an error (a cut last row would otherwise parse as a smaller amount).
 
-import { closeSync, fstatSync, openSync, read, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { EnvironmentError } from './errors.js';
+import type { Sources } from './load.js';
+import type { Parameters } from './parameters.js';
+import type { Source } from './platform.js';
+import { readReport, type ReadReport } from './report.js';
 
 /** Bytes per read: large enough that a 10^7-row file takes a few hundred reads. */
 const CHUNK = 1 << 20;
@@ -27,7 +31,7 @@ function readAt(fd: number, buffer: Uint8Array): Promise<number> {
 }
 
 /** An input opened for reading: a file by path, or stdin for `-`. */
-export class InputSource {
+export class InputSource implements Source {
   /** The name used in messages and the report (`<stdin>` for `-`). */
   readonly name: string;
   /** The size at open for regular files, else 0 (unknown). */
@@ -143,4 +147,31 @@ export class InputSource {
     if (this.#handle) void this.#handle.close();
     else if (this.#owned) closeSync(this.#fd);
   }
+}
+
+/** Opens ACCOUNTS and, when the parameters name one, the pools file. */
+export async function openSources(accounts: string, parameters: Parameters): Promise<Sources<InputSource>> {
+  const source = await InputSource.open(accounts);
+  try {
+    return { accounts: source, pools: parameters.poolsFile === undefined ? null : await InputSource.open(parameters.poolsFile) };
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+}
+
+/** verify's and explain's parameters: from the options, or from a report. */
+export type ParametersOrReport = { parameters: Parameters } | { report: string };
+
+/** The parameters to use, and the report they came from (null when from the options). */
+export function resolveParameters(given: ParametersOrReport): { parameters: Parameters; report: ReadReport | null } {
+  if ('parameters' in given) return { parameters: given.parameters, report: null };
+  let text: string;
+  try {
+    text = readFileSync(given.report, 'utf8');
+  } catch (error) {
+    throw new EnvironmentError('read the report', given.report, error);
+  }
+  const report = readReport(text, given.report);
+  return { parameters: report.parameters, report };
 }

@@ -106,6 +106,7 @@ class JsonRows {
   /** An object like the consumer expects, for messages. */
   readonly example: string;
   #scratch = new Uint8Array(256);
+  #first = true;
 
   constructor(readonly file: string, readonly consumer: RowConsumer) {
     this.#fields = new Fields(consumer.columns.length);
@@ -125,6 +126,10 @@ class JsonRows {
     }
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
       throw new InputError(file, line, 1, `expected a JSON object like ${this.example}`);
+    }
+    if (this.#first) {
+      this.#first = false;
+      this.consumer.header?.(Object.keys(row));
     }
     // The members' own text: a number is taken from its digits, never from its float value.
     const column = (member: Member | undefined) => (member === undefined ? 1 : byteColumn(text, member.column - 1));

@@ -3,27 +3,16 @@
 // only the whole of both can tell (a listed pool that holds no account).
 
 import { InputError } from './errors.js';
-import { InputSource } from './input.js';
 import type { Parameters } from './parameters.js';
+import { SILENT, type Platform, type Source } from './platform.js';
 import { readInto, type InputSummary } from './read.js';
 import { AccountRows, PoolDirectory, PoolRows } from './rows.js';
 import type { AccountTable } from './table.js';
 
-/** The opened inputs of a run (opened before any output, so that they can be checked distinct). */
-export interface Sources {
-  accounts: InputSource;
-  pools: InputSource | null;
-}
-
-/** Opens ACCOUNTS and, when the parameters name one, the pools file. */
-export async function openSources(accounts: string, parameters: Parameters): Promise<Sources> {
-  const source = await InputSource.open(accounts);
-  try {
-    return { accounts: source, pools: parameters.poolsFile === undefined ? null : await InputSource.open(parameters.poolsFile) };
-  } catch (error) {
-    source.close();
-    throw error;
-  }
+/** The opened inputs of a run (the command opens them before any output, so that they can be checked distinct). */
+export interface Sources<S extends Source = Source> {
+  accounts: S;
+  pools: S | null;
 }
 
 /** A run's accounts and pools, read. */
@@ -39,7 +28,7 @@ export interface Loaded {
 }
 
 /** Reads the pools and then the accounts; closes the sources. */
-export async function loadRun(sources: Sources, parameters: Parameters, quiet: boolean): Promise<Loaded> {
+export async function loadRun(sources: Sources, parameters: Parameters, platform: Platform): Promise<Loaded> {
   const pooled = parameters.columns.pool !== undefined;
   const directory = new PoolDirectory(parameters.decimals);
   let poolsInput: InputSummary | null = null;
@@ -47,7 +36,7 @@ export async function loadRun(sources: Sources, parameters: Parameters, quiet: b
     if (!pooled) {
       directory.add({ name: '', loss: parameters.loss, insuranceFund: parameters.insuranceFund, decimals: parameters.decimals, line: 0 });
     } else if (sources.pools !== null) {
-      poolsInput = await readInto(sources.pools, 'csv', new PoolRows(sources.pools.name, directory), { quiet: true });
+      poolsInput = await readInto(sources.pools, 'csv', new PoolRows(sources.pools.name, directory), { ...platform, meter: () => SILENT });
     } else {
       for (const pool of parameters.pools ?? []) directory.add({ ...pool });
     }
@@ -56,7 +45,7 @@ export async function loadRun(sources: Sources, parameters: Parameters, quiet: b
     throw error;
   }
   const rows = new AccountRows(sources.accounts.name, parameters.columns, parameters.decimals, pooled ? directory : null, parameters.weightDecimals);
-  const accounts = await readInto(sources.accounts, parameters.format, rows, { quiet, expect: (n) => rows.table.expect(n) });
+  const accounts = await readInto(sources.accounts, parameters.format, rows, platform, (n) => rows.table.expect(n));
   rows.table.sealed();
   if (pooled) {
     directory.pools.forEach((pool, index) => {

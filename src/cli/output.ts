@@ -9,7 +9,7 @@
 //   through, never replaced (replacing /dev/null as root would break the system);
 // - stdout when no file is named. Every byte is hashed as it is written.
 
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync, fchmodSync, fchownSync, fstatSync, fsync, fsyncSync, linkSync, lstatSync, openSync, realpathSync, renameSync, statSync,
   unlinkSync, write, writeSync, type BigIntStats,
@@ -18,6 +18,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EnvironmentError, reasonOf, shorten, UsageError } from './errors.js';
 import { fileKey, type InputSource } from './input.js';
+import type { Platform } from './platform.js';
+import { Sink } from './sink.js';
 
 const pending = new Set<AtomicFile>();
 
@@ -370,83 +372,13 @@ export async function commitAll(files: (OutputFile | null)[]): Promise<void> {
   for (const file of atomic) file.finish();
 }
 
-/** A buffered, hashed byte sink over an output file or stdout. */
-export class Sink {
-  readonly #hash: Hash = createHash('sha256');
-  readonly #buffer = new Uint8Array(1 << 20);
-  #used = 0;
-  #flushes = 0;
-  /** Bytes written in all. */
-  bytes = 0;
-
-  constructor(readonly file: OutputFile | null) {}
-
-  /** Whether `bytes` more fit in `buffer` after `used` (else flush first). */
-  fits(bytes: number): boolean {
-    return this.#used + bytes <= this.#buffer.length;
-  }
-
-  /** The buffer: callers write at `used` and then `advance`. */
-  get buffer(): Uint8Array {
-    return this.#buffer;
-  }
-
-  /** How much of `buffer` is filled. */
-  get used(): number {
-    return this.#used;
-  }
-
-  /** Marks `buffer` filled up to `to`. */
-  advance(to: number): void {
-    this.#used = to;
-  }
-
-  /** Appends a string (ASCII or UTF-8). */
-  async text(text: string): Promise<void> {
-    const bytes = new TextEncoder().encode(text);
-    if (!this.fits(bytes.length)) await this.flush();
-    if (bytes.length > this.#buffer.length) {
-      await this.#emit(bytes);
-      return;
-    }
-    this.#buffer.set(bytes, this.#used);
-    this.#used += bytes.length;
-  }
-
-  /** Writes out what is buffered. */
-  async flush(): Promise<void> {
-    if (this.#used === 0) return;
-    const bytes = this.#buffer.slice(0, this.#used);
-    this.#used = 0;
-    await this.#emit(bytes);
-    // Writing a file never waits on the event loop; a turn of it now and then lets a signal end the run.
-    if (++this.#flushes % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  /** Writes `bytes` in one piece, past the buffer (for a row larger than it). */
-  async write(bytes: Uint8Array): Promise<void> {
-    await this.flush();
-    await this.#emit(bytes);
-  }
-
-  /** The buffer's size: a row must fit in it or go through `write`. */
-  get capacity(): number {
-    return this.#buffer.length;
-  }
-
-  /** Flushes and returns the SHA-256 of everything written. */
-  async close(): Promise<string> {
-    await this.flush();
-    return this.#hash.digest('hex');
-  }
-
-  async #emit(bytes: Uint8Array): Promise<void> {
-    this.#hash.update(bytes);
-    this.bytes += bytes.length;
-    if (this.file) {
-      await this.file.write(bytes);
+/** A Sink to `file`, or to stdout when null: every byte hashed by node:crypto as it is written. */
+export function outputSink(file: OutputFile | null, platform: Platform): Sink {
+  return new Sink(platform, async (bytes) => {
+    if (file) {
+      await file.write(bytes);
     } else if (!process.stdout.write(bytes)) {
       await new Promise((resolve) => process.stdout.once('drain', resolve));
     }
-  }
+  });
 }

@@ -19,8 +19,6 @@
 // Lines in messages are rows: `file:ROW:COLUMN`, ROW counted from 1 and COLUMN
 // the column's 1-based position among the schema's top-level columns.
 
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import * as zlib from 'node:zlib';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, Compressors, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { writeUnits } from './decimal.js';
@@ -54,34 +52,31 @@ interface Found {
 const TRUE = new TextEncoder().encode('true');
 const FALSE = new TextEncoder().encode('false');
 
-/** Codecs past hyparquet's own (SNAPPY, UNCOMPRESSED) that Node decompresses. */
-const COMPRESSORS: Compressors = {
-  GZIP: (input) => gunzipSync(input),
-  BROTLI: (input) => brotliDecompressSync(input),
-};
-// ZSTD where this Node has it (22.15 and later): looked up, since older types lack it.
-const zstd = (zlib as unknown as { zstdDecompressSync?: (input: Uint8Array) => Uint8Array }).zstdDecompressSync;
-if (zstd !== undefined) COMPRESSORS.ZSTD = (input) => zstd(input);
 
 /**
  * Reads a Parquet file (all of its bytes) into `consumer`, row by row in file
  * order, through a `Fields` as the CSV and JSON Lines readers do; returns the
  * number of rows. `file` names the input in errors; `expect`, when given, is told
- * the row count (from the footer) before the first row.
+ * the row count (from the footer) before the first row. `compressors` are the
+ * codecs past SNAPPY and UNCOMPRESSED the host decompresses (platform.ts).
  *
  * Requested columns are matched case-insensitively against the top-level
  * columns; a required one missing is an InputError at `file:1:1`. A null value
  * is empty for a `flag` column (no) and an InputError naming its row otherwise.
  * Each row's `line` (and every `Fields.line`) is its 1-based row number.
  */
-export async function readParquet(bytes: Uint8Array, file: string, consumer: RowConsumer, expect?: (rows: number) => void): Promise<number> {
+export async function readParquet(
+  bytes: Uint8Array, file: string, consumer: RowConsumer, expect?: (rows: number) => void, compressors: Compressors = {},
+): Promise<number> {
   let metadata: FileMetaData;
   try {
     metadata = parquetMetadata(bytes);
   } catch (error) {
     throw new InputError(file, 1, 1, `not a Parquet file (${shorten(messageOf(error))}); expected a Parquet file with columns ${columnList(consumer.columns)}`);
   }
-  const found = columnsOf(parquetSchema(metadata), file, consumer.columns);
+  const root = parquetSchema(metadata);
+  consumer.header?.(root.children.map((child) => child.element.name));
+  const found = columnsOf(root, file, consumer.columns);
   const plain = withoutDecimalAnnotations(metadata, found);
   const total = Number(metadata.num_rows);
   expect?.(total);
@@ -100,7 +95,7 @@ export async function readParquet(bytes: Uint8Array, file: string, consumer: Row
         columns: found.map((c) => c.name),
         rowStart: groupStart,
         rowEnd: groupStart + groupRows,
-        compressors: COMPRESSORS,
+        compressors,
         // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
         parsers: { stringFromBytes: keepBytes },
         onChunk: (chunk) => chunks[byName.get(chunk.columnName)!]!.push(chunk),

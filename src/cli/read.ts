@@ -2,14 +2,11 @@
 // extension, else the content), the bytes hashed as they stream, a progress bar
 // for large files, and the file checked unchanged at the end.
 
-import { createHash } from 'node:crypto';
-import { extname } from 'node:path';
 import { readCsv } from './csv.js';
 import { InputError, UsageError } from './errors.js';
 import type { RowConsumer } from './fields.js';
-import { InputSource } from './input.js';
 import { readJsonLines } from './jsonl.js';
-import { Progress } from './progress.js';
+import { SILENT, type Platform, type Source } from './platform.js';
 
 /** The formats of account and haircut files. */
 export type Format = 'csv' | 'jsonl' | 'parquet';
@@ -33,11 +30,18 @@ export interface InputSummary {
 /** The format `path`'s extension names (`.csv`, `.jsonl`, `.ndjson`, `.parquet`), or null: decided by the content. */
 export function formatOfName(path: string): Format | null {
   if (path === '-') return null;
-  const extension = extname(path).toLowerCase();
+  const extension = extensionOf(path).toLowerCase();
   if (extension === '.csv') return 'csv';
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
   if (extension === '.parquet') return 'parquet';
   return null;
+}
+
+/** `path`'s extension with its dot (`.csv`), or '' (as node:path's extname, for / and \\ alike). */
+function extensionOf(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot);
 }
 
 /** Reads `--format`'s value: a UsageError for anything but csv or jsonl. */
@@ -130,10 +134,10 @@ async function gather(chunks: AsyncIterable<Uint8Array>, size: number): Promise<
  * is read is reported as the change, not as the row.
  */
 export async function readInto(
-  source: InputSource, format: Format | undefined, consumer: RowConsumer, options: { quiet?: boolean; expect?: (rows: number) => void } = {},
+  source: Source, format: Format | undefined, consumer: RowConsumer, platform: Platform, expect?: (rows: number) => void,
 ): Promise<InputSummary> {
-  const hash = createHash('sha256');
-  const progress = new Progress(options.quiet ? 0 : source.size);
+  const hash = platform.sha256();
+  const progress = platform.meter(source);
   async function* hashed(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source.chunks()) {
       hash.update(chunk);
@@ -151,9 +155,9 @@ export async function readInto(
     if (decided === 'parquet') {
       // Parquet's index is at its end: the whole file is read first (hashed as it comes), then its columns.
       const { readParquet } = await import('./parquet-read.js');
-      rows = await readParquet(await gather(chunks, source.size), source.name, consumer, options.expect);
+      rows = await readParquet(await gather(chunks, source.size), source.name, consumer, expect, platform.compressors);
     } else {
-      rows = await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, consumer, source.size, options.expect);
+      rows = await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, consumer, source.size, expect);
     }
     source.checkUnchanged(true);
   } catch (error) {
@@ -163,5 +167,35 @@ export async function readInto(
     progress.done();
     source.close();
   }
-  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: hash.digest('hex'), rows };
+  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: hash.digest(), rows };
+}
+
+/** Thrown by the header probe to stop reading once the columns are known. */
+class HeaderRead extends Error {
+  constructor(readonly names: readonly string[]) {
+    super('header read');
+  }
+}
+
+/**
+ * The columns `source` has, as it spells them (the CSV header, the first JSON
+ * Lines object's keys, the Parquet schema's top-level columns), reading no
+ * further than that; [] for an input without any. Closes the source. A
+ * malformed start is the InputError reading it would give.
+ */
+export async function columnsOfInput(source: Source, format: Format | undefined, platform: Platform): Promise<string[]> {
+  const probe: RowConsumer = {
+    columns: [],
+    header(names) {
+      throw new HeaderRead(names);
+    },
+    row() {},
+  };
+  try {
+    await readInto(source, format, probe, { ...platform, meter: () => SILENT });
+    return [];
+  } catch (error) {
+    if (error instanceof HeaderRead) return [...error.names];
+    throw error;
+  }
 }

@@ -1,20 +1,18 @@
 // `socialized-loss socialize`: an account file in (with pools, exemptions,
 // weights and caps when asked for), the haircuts CSV and the audit report out.
+// The run itself (run.ts) is shared with the workbench page; this is its Node side.
 
-import { createHash } from 'node:crypto';
-import type { Book } from '../book.js';
-import { loadEngine, type Engine } from '../engine.js';
-import type { SocializeSummary } from '../types.js';
-import { wasmBase64 as scalarBase64 } from '../wasm/scalar.js';
-import { wasmBase64 as simdBase64 } from '../wasm/simd.js';
-import { formatGrouped, wordsValue, writeUnits } from './decimal.js';
+import { loadEngine } from '../engine.js';
+import { formatGrouped } from './decimal.js';
 import { quote, UsageError } from './errors.js';
-import { loadRun, openSources, type Loaded } from './load.js';
-import { commitAll, openOutputs, Sink } from './output.js';
+import { openSources } from './input.js';
+import { loadRun, type Loaded } from './load.js';
+import { nodePlatform } from './node-platform.js';
+import { commitAll, openOutputs, outputSink } from './output.js';
 import type { Parameters } from './parameters.js';
 import { formatOfName } from './read.js';
-import { socializeReport, type CoreInfo, type PoolOutcome, type RunInfo } from './report.js';
-import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from './write.js';
+import type { PoolOutcome, RunInfo } from './report.js';
+import { coreInfo, reportOfRun, socializeLoaded, type HaircutsWriter } from './run.js';
 
 /** What every command is run with, besides its own options. */
 export interface RunContext {
@@ -34,90 +32,42 @@ export interface SocializeOptions {
   report?: string | undefined;
 }
 
-/** The build and SHA-256 of the WebAssembly core an engine runs. */
-export function coreInfo(engine: Engine): CoreInfo {
-  const base64 = engine.variant === 'scalar' || engine.variant === 'debug-scalar' ? scalarBase64 : simdBase64;
-  return { build: engine.variant, sha256: createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex') };
-}
-
-/** A book holding the loaded accounts' columns, ready to socialize. */
-export function fillBook(engine: Engine, loaded: Loaded, parameters: Parameters): Book {
-  const { table } = loaded;
-  const n = table.rows;
-  const book = engine.createBook(n);
-  const words = (view: BigInt64Array) => new Int32Array(view.buffer, view.byteOffset, 2 * n);
-  // Each optional column's getter may grow the memory: every view is taken just before it is filled.
-  if (loaded.pooled) table.copyPool(book.pool);
-  if (parameters.columns.weight !== undefined) table.copyWords('weights', words(book.weights));
-  if (parameters.columns.cap !== undefined) table.copyWords('caps', words(book.caps));
-  if (parameters.columns.exempt !== undefined) {
-    const flags = new Uint8Array(n);
-    if (table.copyExempt(flags)) book.exempt.set(flags);
-  }
-  table.copyWords('profits', words(book.profits));
-  return book;
-}
-
-/** Socializes a filled book by the parameters: one summary per pool of the directory. */
-export function runBook(book: Book, loaded: Loaded, parameters: Parameters): SocializeSummary[] {
-  const { rounding, tieSeed } = parameters;
-  const weighting = parameters.columns.weight === undefined ? {} : { weights: book.weights, ...(parameters.columns.cap === undefined ? {} : { caps: book.caps }) };
-  if (!loaded.pooled) {
-    const pool = loaded.directory.pools[0]!;
-    return [book.socialize({ loss: pool.loss, insuranceFund: pool.insuranceFund, rounding, tieSeed, ...weighting })];
-  }
-  const pools = loaded.directory.pools.map((pool) => ({ loss: pool.loss, insuranceFund: pool.insuranceFund }));
-  return book.socializePools(pools, { rounding, tieSeed, ...weighting });
-}
-
 /** Runs the command; throws InputError / UsageError / EnvironmentError for exit status 2. */
 export async function socialize(options: SocializeOptions, context: RunContext): Promise<void> {
   const started = performance.now();
   const { parameters } = options;
+  const platform = nodePlatform(context.quiet);
   // Everything that can be checked is checked before any work: the inputs open,
   // the outputs can be written, and no two of them are the same file.
   const sources = await openSources(options.accounts, parameters);
   const [outFile, reportFile] = await openOutputs([['--out', options.out], ['--report', options.report]], [sources.accounts, ...(sources.pools ? [sources.pools] : [])]);
-  const loaded = await loadRun(sources, parameters, context.quiet);
+  const loaded = await loadRun(sources, parameters, platform);
   const read = performance.now();
 
+  // Compute, then write the haircuts, then the report; each lands only when complete.
   const engine = await loadEngine();
-  const n = loaded.table.rows;
-  const book = fillBook(engine, loaded, parameters);
-  const summaries = runBook(book, loaded, parameters);
-  const computed = performance.now();
-
-  // Write the haircuts, then the report; each lands only when complete.
-  const sink = new Sink(outFile ?? null);
-  const haircuts = book.haircuts;
-  const words = new Int32Array(haircuts.buffer, haircuts.byteOffset, 2 * n);
-  if (options.out !== undefined && formatOfName(options.out) === 'parquet') await writeParquet(sink, loaded, haircuts.slice());
-  else await writeHaircuts(sink, loaded, words);
-  const charged = chargedPerPool(loaded, words);
-  const outputSha256 = await sink.close();
-  book.free();
+  const parquet = options.out !== undefined && formatOfName(options.out) === 'parquet';
+  const run = await socializeLoaded(engine, loaded, parameters, outputSink(outFile ?? null, platform), parquet ? { write: writeParquet } : {});
   const written = performance.now();
-
-  const outcomes: PoolOutcome[] = loaded.directory.pools.map((pool, i) => ({
-    pool, summary: summaries[i]!, accounts: loaded.pooled ? loaded.directory.counts[i]! : n, charged: charged[i]!,
-  }));
   if (reportFile) {
-    const run: RunInfo = {
+    const info: RunInfo = {
       node: process.version,
       commandLine: ['socialized-loss', ...context.argv],
       writtenAt: new Date().toISOString(),
-      timingsMs: { read: round(read - started), compute: round(computed - read), write: round(written - computed), total: round(performance.now() - started) },
+      timingsMs: timings(started, read, run.computeMs, written),
       maxResidentBytes: process.resourceUsage().maxRSS * 1024,
     };
-    const text = socializeReport({
-      version: context.version, core: coreInfo(engine), accounts: loaded.accounts, poolsInput: loaded.poolsInput, parameters,
-      pooled: loaded.pooled, outcomes, output: { file: options.out ?? '<stdout>', sha256: outputSha256, bytes: sink.bytes, rows: n }, run,
-    });
+    const text = reportOfRun(context.version, coreInfo(engine, platform), loaded, parameters, run, options.out ?? '<stdout>', info);
     await reportFile.write(new TextEncoder().encode(text));
   }
   // Only now, with every output complete, does any of them replace a file.
   await commitAll([outFile ?? null, reportFile ?? null]);
-  if (!context.quiet) process.stderr.write(summaryText(loaded, outcomes, written - started));
+  if (!context.quiet) process.stderr.write(summaryText(loaded, run.outcomes, written - started));
+}
+
+/** A run's timings for its report: read (from `started` to `read`), compute, write (to `written`) and total. */
+export function timings(started: number, read: number, computeMs: number, written: number): Record<string, number> {
+  return { read: round(read - started), compute: round(computeMs), write: round(written - read - computeMs), total: round(performance.now() - started) };
 }
 
 /** The summary on stderr: per pool when pooled. */
@@ -134,51 +84,8 @@ function summaryText(loaded: Loaded, outcomes: PoolOutcome[], ms: number): strin
   return lines.join('\n') + '\n';
 }
 
-/**
- * `account[,pool],profit,haircut,profit_after` rows in input order, amounts with
- * exactly their pool's decimals.
- */
-async function writeHaircuts(sink: Sink, loaded: Loaded, haircuts: Int32Array): Promise<void> {
-  const { table, directory, pooled } = loaded;
-  const names = directory.pools.map((_, i) => directory.nameOf(i));
-  const decimals = directory.pools.map((pool) => pool.decimals);
-  await sink.text(pooled ? 'account,pool,profit,haircut,profit_after\n' : 'account,profit,haircut,profit_after\n');
-  await writeTable(sink, table.rows,
-    (row) => 2 * table.idLength(row) + 2 + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + 3 * AMOUNT_BYTES + 6,
-    (out, at, row) => {
-      const pool = table.poolOf(row);
-      const places = decimals[pool]!;
-      at = table.writeId(out, at, row);
-      if (pooled) {
-        out[at++] = SEPARATOR;
-        at = writeField(out, at, names[pool]!);
-      }
-      const { words, offset } = table.profitWords(row);
-      const profit = wordsValue(words[offset]!, words[offset + 1]!);
-      const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
-      const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
-      out[at++] = SEPARATOR;
-      at = writeUnits(out, at, profit, places);
-      out[at++] = SEPARATOR;
-      at = writeUnits(out, at, haircut, places);
-      out[at++] = SEPARATOR;
-      at = writeUnits(out, at, after, places);
-      out[at++] = END_OF_ROW;
-      return at;
-    });
-}
-
-/** How many accounts of each pool pay a non-zero haircut. */
-function chargedPerPool(loaded: Loaded, haircuts: Int32Array): number[] {
-  const charged = loaded.directory.pools.map(() => 0);
-  for (let row = 0; row < loaded.table.rows; row++) {
-    if (haircuts[2 * row] !== 0 || haircuts[2 * row + 1] !== 0) charged[loaded.table.poolOf(row)]!++;
-  }
-  return charged;
-}
-
 /** The haircuts as a Parquet file (the CSV's columns, amounts as DECIMAL at the pool's scale), through the sink. */
-async function writeParquet(sink: Sink, loaded: Loaded, haircuts: BigInt64Array): Promise<void> {
+const writeParquet: HaircutsWriter = async (sink, loaded, view) => {
   const { writeParquetHaircuts } = await import('./parquet-write.js');
   const { table, directory } = loaded;
   const chunks = writeParquetHaircuts({
@@ -189,10 +96,10 @@ async function writeParquet(sink: Sink, loaded: Loaded, haircuts: BigInt64Array)
     poolNames: directory.pools.map((_, i) => directory.nameOf(i)),
     decimals: directory.pools.map((pool) => pool.decimals),
     profit: table.column('profits'),
-    haircut: haircuts,
+    haircut: view.slice(),
   });
   for await (const chunk of chunks) await sink.write(chunk);
-}
+};
 
 /** Milliseconds to one decimal. */
 export function round(ms: number): number {

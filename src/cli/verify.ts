@@ -5,12 +5,13 @@
 import { certify } from '../audit/index.js';
 import { formatUnits } from './decimal.js';
 import { quote } from './errors.js';
-import { InputSource } from './input.js';
-import { decimalsOfRow, loadRun, openSources } from './load.js';
+import { auditBookOf } from './audit-book.js';
+import { InputSource, openSources, resolveParameters, type ParametersOrReport } from './input.js';
+import { decimalsOfRow, loadRun } from './load.js';
+import { nodePlatform } from './node-platform.js';
 import { openOutputs } from './output.js';
 import { readInto } from './read.js';
 import { HaircutRows } from './rows.js';
-import { auditBookOf, resolveParameters, type ParametersOrReport } from './audit-book.js';
 import type { RunContext } from './socialize.js';
 
 /** Thrown after verify has printed what differs: exit status 3. */
@@ -39,10 +40,11 @@ export async function verify(options: VerifyOptions, context: RunContext): Promi
   }
   // No outputs, but the inputs must be distinct files.
   await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : []), haircutSource]);
-  const loaded = await loadRun(sources, parameters, context.quiet);
+  const platform = nodePlatform(context.quiet);
+  const loaded = await loadRun(sources, parameters, platform);
   const decimalsOf = decimalsOfRow(loaded);
   const rows = new HaircutRows(haircutSource.name, loaded.table, loaded.accounts.file, decimalsOf);
-  const haircutsInput = await readInto(haircutSource, undefined, rows, { quiet: context.quiet });
+  const haircutsInput = await readInto(haircutSource, undefined, rows, platform);
   const certificate = certify(auditBookOf(loaded, parameters), rows.haircuts, SHOWN);
 
   const problems: string[] = [];

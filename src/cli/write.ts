@@ -1,7 +1,7 @@
 // Writing CSV rows into a Sink without an object or a string per row: each
 // row is built in the sink's buffer (or, when larger than the buffer, on its own).
 
-import type { Sink } from './output.js';
+import type { Sink } from './sink.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 

@@ -1,0 +1,52 @@
+// The browser's side of the platform interface (platform.ts), for the
+// workbench page's worker: a File (any Blob) read in slices, the plain SHA-256,
+// progress as a callback, a macrotask for a pause. No Node; it runs in Node
+// too (Blob is global there), which is how the tests check it.
+
+import { SILENT, type Meter, type Platform, type Source } from './platform.js';
+import { Sha256 } from './sha256.js';
+
+/** Bytes per slice of a Blob. */
+const SLICE = 1 << 20;
+
+/** A Blob (a File the user chose) as a Source: read in slices, it cannot change under the reader. */
+export class BlobSource implements Source {
+  readonly name: string;
+  readonly size: number;
+  bytesRead = 0;
+  readonly #blob: Blob;
+
+  /** `name`: what messages and the report call it (a File's name). */
+  constructor(blob: Blob, name: string) {
+    this.#blob = blob;
+    this.name = name;
+    this.size = blob.size;
+  }
+
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < this.size; at += SLICE) {
+      const chunk = new Uint8Array(await this.#blob.slice(at, Math.min(this.size, at + SLICE)).arrayBuffer());
+      this.bytesRead += chunk.length;
+      yield chunk;
+    }
+  }
+
+  /** A Blob is immutable (a File changed on disk fails its read instead). */
+  checkUnchanged(): void {}
+
+  close(): void {}
+}
+
+/** The page's platform: `onProgress(name, bytesRead, size)` as a file is read. */
+export function browserPlatform(onProgress?: (name: string, bytesRead: number, size: number) => void): Platform {
+  return {
+    sha256: () => new Sha256(),
+    meter: (source): Meter => (onProgress === undefined ? SILENT : {
+      update: (bytes) => onProgress(source.name, bytes, source.size),
+      done: () => onProgress(source.name, source.size, source.size),
+    }),
+    // SNAPPY and UNCOMPRESSED are hyparquet's own; a GZIP, BROTLI or ZSTD file is refused with its codec named.
+    compressors: {},
+    pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  };
+}
