@@ -180,8 +180,8 @@ class HeaderRead extends Error {
 /**
  * The columns `source` has, as it spells them (the CSV header, the first JSON
  * Lines object's keys, the Parquet schema's top-level columns), reading no
- * further than that; [] for an input without any. Closes the source. A
- * malformed start is the InputError reading it would give.
+ * further than that. Closes the source. A malformed start (an empty file)
+ * is the InputError reading it would give.
  */
 export async function columnsOfInput(source: Source, format: Format | undefined, platform: Platform): Promise<string[]> {
   const probe: RowConsumer = {
