@@ -1,7 +1,9 @@
-// `npm run web`: serves the package root over HTTP for the demo page (web/) and
-// the browser tests, with the Content-Security-Policy the engine needs:
-// 'wasm-unsafe-eval' lets the page compile WebAssembly, and nothing more.
-//   node scripts/serve.mjs [port]      (default 8080; / redirects to /web/)
+// `npm run web`: serves the built workbench page (build/web/, from
+// scripts/build-web.mjs) over HTTP, and any folder for the browser tests, with
+// the Content-Security-Policy the page runs under: its own scripts and worker,
+// 'wasm-unsafe-eval' to compile WebAssembly, and no connection anywhere
+// (connect-src 'none': a file the user chooses cannot be uploaded).
+//   node scripts/serve.mjs [port] [root]      (default 8080, build/web)
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -13,18 +15,14 @@ const TYPES = {
   '.png': 'image/png', '.wasm': 'application/wasm', '.csv': 'text/csv; charset=utf-8',
 };
 
-/** The CSP the demo runs under: scripts and workers from this origin, WebAssembly compilation allowed. */
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+/** The CSP the page runs under: scripts, styles and the worker from this origin, WebAssembly compilation allowed, no connection. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; img-src 'self' data: blob:; connect-src 'none'; form-action 'none'; base-uri 'none'; object-src 'none'";
 
 /** Serves `root` on `port` (0: any free port); resolves to the server once listening. */
-export function serve(root = fileURLToPath(new URL('..', import.meta.url)), port = 8080) {
+export function serve(root = fileURLToPath(new URL('../build/web/', import.meta.url)), port = 8080) {
   const base = resolve(root);
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    if (path === '/') {
-      response.writeHead(302, { location: '/web/' }).end();
-      return;
-    }
     let file = normalize(join(base, path));
     if (file !== base && !file.startsWith(base + sep)) {
       response.writeHead(403).end();
@@ -48,6 +46,6 @@ export function serve(root = fileURLToPath(new URL('..', import.meta.url)), port
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const server = await serve(undefined, Number(process.argv[2] ?? 8080));
-  console.log(`socialized-loss demo: http://127.0.0.1:${server.address().port}/web/`);
+  const server = await serve(process.argv[3], Number(process.argv[2] ?? 8080));
+  console.log(`socialized-loss workbench: http://127.0.0.1:${server.address().port}/`);
 }

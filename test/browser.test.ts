@@ -1,24 +1,23 @@
 // The same engine in a real browser: Debian's Chromium, headless, driven by
 // playwright-core. Results must equal Node's bit for bit (SHA-256 of the
-// haircuts and every total); the demo page must run a scenario from a click
-// with no console error; a Vite bundle of the package must work as is.
+// haircuts and every total); a Vite bundle of the package must work as is.
+// The workbench page has its own suite (browser-workbench.test.ts).
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../scripts/serve.mjs';
+import { launchChromium, runsHere, sayIfSkipped } from './chromium.js';
 import { installPackedPackage, type Consumer } from './consumer.js';
 import { loadEngine } from '../src/index.js';
 import { generateProfits, type Profile } from '../src/scenario.js';
 import type { SocializeResult } from '../src/types.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = new URL('../', import.meta.url);
-const artifacts = new URL('../test-results/', import.meta.url);
 
 let browser: Browser;
 const servers: Server[] = [];
@@ -48,29 +47,14 @@ function fingerprint(result: SocializeResult) {
   };
 }
 
-/**
- * Without a Chromium the suite does not run and says so in one line; in CI
- * (`CI=true`, where .ci/run installs one) a missing browser fails the run instead.
- */
-const haveChromium = existsSync(CHROMIUM);
-const required = process.env.CI === 'true' || process.env.CI === '1';
-if (!haveChromium && !required) {
-  console.log(`browser suite did not run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH; CI=true makes this a failure)`);
-}
+sayIfSkipped('browser suite');
 
 let consumer: Consumer | undefined;
 
 beforeAll(async () => {
-  if (!haveChromium && !required) return;
+  if (!runsHere) return;
   consumer = installPackedPackage();
-  if (!haveChromium) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
-  }
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -86,7 +70,7 @@ const CASES: [Profile, number, number, string, string][] = [
   ['half-in-loss', 11, 70_001, '1', '0'],
 ];
 
-describe.skipIf(!haveChromium && !required)('in Chromium', () => {
+describe.skipIf(!runsHere)('in Chromium', () => {
   it('gives the same results as Node, bit for bit, for fixed seeds (the installed tarball, unbundled ES modules)', async () => {
     writeFileSync(join(consumer!.dir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><title>socialized-loss, unbundled</title>');
     const base = await serveAt(consumer!.dir);
@@ -114,30 +98,6 @@ describe.skipIf(!haveChromium && !required)('in Chromium', () => {
       const node = fingerprint(engine.socialize({ loss: BigInt(loss), insuranceFund: BigInt(fund), profits: generateProfits(n, profile, seed) }));
       expect(inBrowser[k]).toEqual({ variant: 'simd', ...node });
     }
-    expect(errors).toEqual([]);
-  });
-
-  it('runs the demo page from a click, in its worker, and shows the result', async () => {
-    const base = await serveAt(new URL('.', root).pathname);
-    const { page, errors } = await newPage();
-    await page.goto(`${base}/web/`);
-    await page.fill('#accounts', '300000');
-    await page.selectOption('#profile', 'heavy-tailed');
-    await page.fill('#seed', '42');
-    await page.fill('#loss', '1234567.891011');
-    await page.fill('#fund', '1000');
-    await page.click('#run');
-    await page.waitForFunction(() => /^(Done|Failed)/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 90_000 });
-    await page.screenshot({ path: new URL('web-demo.png', artifacts).pathname, fullPage: true });
-    expect(await page.textContent('#status')).toBe('Done.');
-    const engine = await loadEngine();
-    const node = engine.socialize({ loss: 1_234_567_891_011n, insuranceFund: 1_000_000_000n, profits: generateProfits(300_000, 'heavy-tailed', 42) });
-    expect(await page.textContent('#checksum')).toBe(fingerprint(node).sha256);
-    expect(await page.textContent('#socialized')).toBe('1,233,567.891011');
-    expect(await page.textContent('#insuranceUsed')).toBe('1,000.000000');
-    expect(await page.textContent('#profitable')).toBe(node.profitableAccounts.toLocaleString('en-US'));
-    expect(await page.textContent('#referenceTime')).toMatch(/identical$/);
-    expect(await page.locator('#largest tr').count()).toBe(15);
     expect(errors).toEqual([]);
   });
 

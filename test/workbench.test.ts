@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserPlatform } from '../src/cli/browser-platform.js';
 import { UsageError } from '../src/cli/errors.js';
-import {
-  columnsOfFile, explainInSession, generatedBook, parametersOfForm, runWorkbench, type NamedBlob, type WorkbenchForm,
-} from '../src/cli/workbench.js';
+import { columnsOfFile, explainInSession, generatedBook, parametersOfForm, runWorkbench, type NamedBlob, type WorkbenchForm } from '../src/cli/workbench.js';
+import { form, optionsOf, withoutRun } from './workbench-forms.js';
 import { loadEngine, type Engine } from '../src/engine.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -31,44 +30,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
 const blob = (name: string): NamedBlob => ({ blob: new Blob([readFileSync(join(dir, name))]), name });
 const concat = (parts: Uint8Array[]) => Buffer.concat(parts);
-
-/** The form with every control empty but the ones given. */
-function form(values: Partial<WorkbenchForm>): WorkbenchForm {
-  return {
-    decimals: '', loss: '', insuranceFund: '', accountColumn: '', profitColumn: '', poolColumn: '', exemptColumn: '', weightColumn: '',
-    weightDecimals: '', capColumn: '', rounding: '', tieSeed: '', ...values,
-  };
-}
-
-/** The options of the command line the form stands for. */
-function optionsOf(f: WorkbenchForm, pools: string | null): string[] {
-  const args: string[] = [];
-  const add = (flag: string, value: string) => {
-    if (value !== '') args.push(flag, value);
-  };
-  add('--decimals', f.decimals);
-  add('--account-column', f.accountColumn);
-  add('--profit-column', f.profitColumn);
-  add('--pool-column', f.poolColumn);
-  if (f.poolColumn !== '' && pools !== null) args.push('--pools', pools);
-  if (f.poolColumn === '') {
-    add('--loss', f.loss);
-    add('--insurance-fund', f.insuranceFund);
-  }
-  add('--exempt-column', f.exemptColumn);
-  add('--weight-column', f.weightColumn);
-  add('--weight-decimals', f.weightDecimals);
-  add('--cap-column', f.capColumn);
-  add('--rounding', f.rounding);
-  add('--tie-seed', f.tieSeed);
-  return args;
-}
-
-/** A command line's report as the page writes it: without what only a command run knows. */
-export function withoutRun(text: string): string {
-  const { node: _n, commandLine: _c, writtenAt: _w, timingsMs: _t, maxResidentBytes: _m, ...rest } = JSON.parse(text) as Record<string, unknown>;
-  return JSON.stringify(rest, null, 2) + '\n';
-}
 
 const CASES: { name: string; accounts: string; pools: string | null; form: WorkbenchForm }[] = [
   { name: 'plain', accounts: 'accounts.csv', pools: null, form: form({ decimals: '2', loss: '2500', insuranceFund: '1000.25' }) },

@@ -1,156 +1,396 @@
-// The demo page: reads the scenario, hands it to the worker, draws the result.
-import { formatGrouped, parseUnits } from '../dist/cli/decimal.js';
+// The workbench page: the controls, the worker's answers drawn as cards, tables
+// and a chart, and the downloads. Every number it shows is formatted from exact
+// integers (bigint) by the command line's own formatter; the work is in worker.js.
+import { formatGrouped, formatUnits } from '../dist/cli/decimal.js';
 
-const DECIMALS = 6;
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-const usdt = (units) => formatGrouped(units, DECIMALS);
-let scenario = null;
 
-$('scenario').addEventListener('submit', (event) => {
-  event.preventDefault();
-  let loss, insuranceFund;
-  try {
-    loss = parseUnits($('loss').value.trim(), DECIMALS);
-    insuranceFund = parseUnits($('fund').value.trim(), DECIMALS);
-    if (loss < 0n || insuranceFund < 0n) throw new Error('amounts must not be negative');
-  } catch (error) {
-    status(`Check the amounts: ${error.message}`, true);
-    return;
-  }
-  const accounts = Math.min(10_000_000, Math.max(1, Math.floor(Number($('accounts').value))));
-  scenario = { accounts, profile: $('profile').value, seed: Number($('seed').value) >>> 0, loss, insuranceFund, withReference: $('reference').checked };
-  $('run').disabled = true;
-  status('Starting…');
-  worker.postMessage(scenario);
-});
+/** The chosen files, the last result, and the column controls. */
+const state = { accounts: null, pools: null, result: null, busy: false };
+const COLUMN_CONTROLS = ['account-column', 'profit-column', 'pool-column', 'exempt-column', 'weight-column', 'cap-column'];
+/** The column each control defaults to when the file has it (case-insensitively), as the command line's defaults. */
+const DEFAULTS = { 'account-column': 'account', 'profit-column': 'profit' };
+const OPTIONAL = new Set(['pool-column', 'exempt-column', 'weight-column', 'cap-column']);
 
+// ---- the worker, one request at a time ----
+let nextId = 1;
+const waiting = new Map();
 worker.onmessage = ({ data }) => {
+  const job = waiting.get(data.id);
+  if (!job) return;
   if (data.type === 'progress') {
-    $('bar').style.width = `${Math.round((100 * data.done) / data.total)}%`;
-    status(`${data.phase}${data.total > 1 ? ` · ${data.done.toLocaleString('en-US')} of ${data.total.toLocaleString('en-US')}` : ''}…`);
+    job.progress?.(data);
     return;
   }
-  $('run').disabled = false;
-  $('bar').style.width = '100%';
-  if (data.type === 'error') {
-    status(`Failed: ${data.message}`, true);
-    return;
-  }
-  show(data);
-  status(data.agrees === false ? 'Done, but the engine and the reference disagree.' : 'Done.', data.agrees === false);
+  waiting.delete(data.id);
+  if (data.type === 'error') job.reject(new Error(data.message));
+  else job.resolve(data);
 };
+worker.onerror = (event) => {
+  for (const job of waiting.values()) job.reject(new Error(`the worker failed: ${event.message || 'unknown error'}`));
+  waiting.clear();
+};
+function ask(request, progress) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject, progress });
+    worker.postMessage({ id, ...request });
+  });
+}
 
+// ---- status and progress ----
 function status(text, bad = false) {
   $('status').textContent = text;
   $('status').className = bad ? 'fail' : '';
+  $('status').setAttribute('role', bad ? 'alert' : 'status');
+}
+function showProgress({ phase, done, total }) {
+  const share = total > 1 ? done / total : 0;
+  $('bar').style.width = `${Math.round(100 * share)}%`;
+  status(`${phase[0].toUpperCase()}${phase.slice(1)}${total > 1 ? ` · ${bytes(done)} of ${bytes(total)}` : ''}…`);
+}
+const count = (n) => n.toLocaleString('en-US');
+function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = n / 1024, unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** Errors replace results: nothing stale stays on screen next to a message. */
+function fail(message) {
+  clearResults();
+  $('bar').style.width = '0';
+  status(message, true);
+}
+function clearResults() {
+  state.result = null;
+  $('results').hidden = true;
+  $('explanation').hidden = true;
+  $('explanation').textContent = '';
 }
 
-function show({ summary, engineMs, referenceMs, agrees, variant, checksum, points, histogram, largest }) {
+// ---- files ----
+async function chooseAccounts(file) {
+  state.accounts = file;
+  clearResults();
+  $('accounts-info').textContent = `${file.name} · ${bytes(file.size)} · reading its columns…`;
+  try {
+    const { columns } = await ask({ type: 'columns', file });
+    fillColumns(columns);
+    $('accounts-info').textContent = `${file.name} · ${bytes(file.size)} · columns: ${columns.join(', ') || 'none'}`;
+    status('Set the parameters, then Socialize.');
+  } catch (error) {
+    fillColumns([]);
+    $('accounts-info').textContent = `${file.name} · ${bytes(file.size)}`;
+    fail(error.message);
+  }
+}
+function fillColumns(columns) {
+  for (const id of COLUMN_CONTROLS) {
+    const select = $(id);
+    const options = [];
+    if (OPTIONAL.has(id)) options.push(new Option('— none —', ''));
+    for (const name of columns) options.push(new Option(name, name));
+    select.replaceChildren(...options);
+    const wanted = DEFAULTS[id];
+    const match = wanted === undefined ? undefined : columns.find((c) => c.toLowerCase() === wanted);
+    select.value = match ?? (OPTIONAL.has(id) ? '' : columns[0] ?? '');
+  }
+  syncControls();
+}
+/** Controls that only mean something with another one are enabled with it. */
+function syncControls() {
+  const pooled = $('pool-column').value !== '';
+  $('pools-file').disabled = !pooled;
+  $('loss').disabled = pooled;
+  $('insurance-fund').disabled = pooled;
+  const weighted = $('weight-column').value !== '';
+  $('weight-decimals').disabled = !weighted;
+  $('cap-column').disabled = !weighted;
+  $('tie-seed').disabled = $('rounding').value !== 'largest-remainder';
+}
+for (const id of ['pool-column', 'weight-column', 'rounding']) $(id).addEventListener('change', syncControls);
+$('accounts-file').addEventListener('change', () => {
+  const file = $('accounts-file').files[0];
+  if (file) chooseAccounts(file);
+});
+$('pools-file').addEventListener('change', () => {
+  state.pools = $('pools-file').files[0] ?? null;
+  clearResults();
+});
+const drop = $('drop');
+for (const type of ['dragenter', 'dragover']) drop.addEventListener(type, (event) => { event.preventDefault(); drop.classList.add('over'); });
+for (const type of ['dragleave', 'drop']) drop.addEventListener(type, () => drop.classList.remove('over'));
+drop.addEventListener('drop', (event) => {
+  event.preventDefault();
+  const file = event.dataTransfer?.files[0];
+  if (file) chooseAccounts(file);
+});
+// A file dropped anywhere else must not navigate away from the page.
+window.addEventListener('dragover', (event) => event.preventDefault());
+window.addEventListener('drop', (event) => event.preventDefault());
+
+$('generate-run').addEventListener('click', async () => {
+  if (state.busy) return;
+  busy(true);
+  try {
+    const { name, parts } = await ask({
+      type: 'generate', profile: $('scenario').value, accounts: Number($('generate-accounts').value), seed: Number($('generate-seed').value),
+    }, showProgress);
+    const file = new File(parts, name, { type: 'text/csv' });
+    $('accounts-file').value = '';
+    $('decimals').value = '6';
+    await chooseAccounts(file);
+  } catch (error) {
+    fail(error.message);
+  } finally {
+    busy(false);
+  }
+});
+
+// ---- the run ----
+function busy(on) {
+  state.busy = on;
+  $('run').disabled = on;
+  $('generate-run').disabled = on;
+}
+function form() {
+  const value = (id) => ($(id).disabled ? '' : $(id).value);
+  return {
+    decimals: value('decimals'), loss: value('loss'), insuranceFund: value('insurance-fund'),
+    accountColumn: value('account-column'), profitColumn: value('profit-column'), poolColumn: value('pool-column'),
+    exemptColumn: value('exempt-column'), weightColumn: value('weight-column'), weightDecimals: value('weight-decimals'),
+    capColumn: value('cap-column'), rounding: value('rounding'), tieSeed: value('tie-seed'),
+  };
+}
+$('parameters').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (state.busy) return;
+  if (state.accounts === null) {
+    fail('Choose an accounts file first (or generate a book).');
+    $('accounts-file').focus();
+    return;
+  }
+  clearResults();
+  busy(true);
+  status('Starting…');
+  const started = performance.now();
+  try {
+    const pooled = $('pool-column').value !== '';
+    const { result } = await ask({ type: 'run', accounts: state.accounts, pools: pooled ? state.pools : null, form: form() }, showProgress);
+    state.result = result;
+    $('bar').style.width = '100%';
+    show(result);
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    status(`Done: ${count(result.accounts)} accounts in ${seconds} s. ${result.certified ? 'Every haircut checked by the auditor\'s arithmetic.' : 'The auditor\'s check FAILED: report this.'}`, !result.certified);
+  } catch (error) {
+    fail(error.message);
+  } finally {
+    busy(false);
+  }
+});
+
+// ---- downloads ----
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+$('download-haircuts').addEventListener('click', () => {
+  const { haircuts } = state.result;
+  download(new Blob(haircuts.parts, { type: 'text/csv' }), haircuts.name);
+});
+$('download-report').addEventListener('click', () => {
+  const { report } = state.result;
+  download(new Blob([report.text], { type: 'application/json' }), report.name);
+});
+
+// ---- explain ----
+$('explain-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const out = $('explanation');
+  try {
+    const { text, json } = await ask({ type: 'explain', account: $('explain-account').value });
+    out.textContent = $('explain-json').checked ? JSON.stringify(json, null, 2) : text;
+    out.classList.remove('fail');
+  } catch (error) {
+    out.textContent = error.message;
+    out.classList.add('fail');
+  }
+  out.hidden = false;
+});
+$('explain-json').addEventListener('change', () => {
+  if (!$('explanation').hidden && $('explain-account').value !== '') $('explain-form').requestSubmit();
+});
+
+// ---- results ----
+/** A rate (an exact fraction and its 12-digit decimal) as a percentage, exactly truncated. */
+function percent(rate) {
+  const [numerator, denominator] = rate.fraction.split('/').map(BigInt);
+  if (numerator === 0n) return '0 %';
+  const digits = 8;
+  const scaled = (numerator * 100n * 10n ** BigInt(digits)) / denominator;
+  if (scaled === 0n) return `< 0.${'0'.repeat(digits - 1)}1 %`;
+  return `${formatUnits(scaled, digits).replace(/0+$/, '').replace(/\.$/, '')} %`;
+}
+/** A quota of units (numerator ÷ denominator) as an amount: 6 digits past the pool's own, truncated, with … when it goes on. */
+function quota(numerator, denominator, decimals) {
+  const digits = 6;
+  const scaled = (numerator * 10n ** BigInt(digits)) / denominator;
+  const exact = scaled * denominator === numerator * 10n ** BigInt(digits);
+  const text = formatGrouped(scaled, decimals + digits);
+  return exact ? text.replace(/0+$/, '').replace(/\.$/, '') : `${text}…`;
+}
+/** part ÷ whole as a percentage with one decimal, by integer arithmetic. */
+function share(part, whole) {
+  if (whole === 0n) return '0.0 %';
+  const tenths = (part * 1000n) / whole;
+  return `${tenths / 10n}.${tenths % 10n} %`;
+}
+function card(label, value, note = '', wide = false) {
+  const div = document.createElement('div');
+  div.className = wide ? 'card wide' : 'card';
+  const span = document.createElement('span');
+  span.textContent = label;
+  const b = document.createElement(value instanceof Node ? 'div' : 'b');
+  if (value instanceof Node) b.append(value); else b.textContent = value;
+  div.append(span, b);
+  if (note) {
+    const small = document.createElement('small');
+    small.textContent = note;
+    div.append(small);
+  }
+  return div;
+}
+function show(result) {
   $('results').hidden = false;
-  $('insuranceUsed').textContent = usdt(summary.insuranceUsed);
-  $('socialized').textContent = usdt(summary.socialized);
-  $('uncovered').textContent = usdt(summary.uncovered);
-  $('rate').textContent = `${(summary.haircutRate * 100).toFixed(4)} %`;
-  $('profitable').textContent = summary.profitableAccounts.toLocaleString('en-US');
-  $('variant').textContent = variant;
-  $('engineTime').textContent = `${engineMs.toFixed(1)} ms`;
-  $('referenceTime').innerHTML = referenceMs === null ? '—'
-    : `${referenceMs.toFixed(0)} ms · ${(referenceMs / engineMs).toFixed(0)}× · <span class="${agrees ? 'ok' : 'fail'}">${agrees ? 'identical' : 'DIFFERENT'}</span>`;
-  $('checksum').textContent = checksum;
-  drawScatter($('scatter'), points);
-  drawHistogram($('histogram'), histogram);
-  $('largest').replaceChildren(...largest.map(({ index, profit, haircut }) => {
+  const pools = result.pools;
+  const oneScale = pools.every((p) => p.decimals === pools[0].decimals);
+  const sum = (pick) => pools.reduce((t, p) => t + pick(p), 0n);
+  const amount = (units, decimals) => formatGrouped(units, decimals);
+  const cards = [
+    card('Accounts', count(result.accounts), `${result.format}${result.pooled ? `, ${pools.length} pools` : ''}`),
+    card('Eligible', count(pools.reduce((n, p) => n + p.summary.profitableAccounts, 0))),
+    card('Charged', count(pools.reduce((n, p) => n + p.charged, 0))),
+  ];
+  if (oneScale) {
+    const d = pools[0].decimals;
+    cards.push(
+      card('Loss', amount(sum((p) => p.loss), d)),
+      card('Insurance used', amount(sum((p) => p.summary.insuranceUsed), d)),
+      card('Socialized', amount(sum((p) => p.summary.socialized), d)),
+      card('Uncovered', amount(sum((p) => p.summary.uncovered), d)),
+    );
+    const dust = sum((p) => p.summary.roundingDust), surplus = sum((p) => p.summary.surplus);
+    if (dust > 0n) cards.push(card('Rounding dust', amount(dust, d), 'not collected (rounding down)'));
+    if (surplus > 0n) cards.push(card('Surplus', amount(surplus, d), 'over-collected (rounding up), back to the fund'));
+    if (!result.pooled) cards.push(card('Haircut rate', percent(pools[0].rate), `socialized ÷ ${result.weighted ? 'total caps' : 'total profit'} = ${pools[0].rate.fraction}`));
+  }
+  const t = result.timingsMs;
+  cards.push(card('Time in the page', `${(t.total / 1000).toFixed(2)} s`, `read ${ms(t.read)}, compute ${ms(t.compute)}, write ${ms(t.write)}, audit ${ms(t.audit)} · ${result.core} core`));
+  const sha = document.createElement('code');
+  sha.textContent = result.haircuts.sha256;
+  cards.push(card('Haircuts SHA-256', sha, `${bytes(result.haircuts.bytes)} · ${result.haircuts.name}`, true));
+  $('cards').replaceChildren(...cards);
+
+  poolsTable(result);
+  const choice = $('pool-view');
+  choice.replaceChildren(...pools.map((p, i) => new Option(p.name || 'all accounts', String(i))));
+  $('pool-choice').hidden = pools.length < 2;
+  choice.onchange = () => showPool(pools[Number(choice.value)], result);
+  showPool(pools[0], result);
+}
+const ms = (value) => (value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`);
+function cell(row, text, header = false) {
+  const td = document.createElement(header ? 'th' : 'td');
+  td.textContent = text;
+  row.append(td);
+}
+function poolsTable(result) {
+  const table = $('pools-table');
+  const head = document.createElement('tr');
+  const columns = ['Pool', 'Decimals', 'Accounts', 'Eligible', 'Charged', 'Loss', 'Insurance used', 'Socialized', 'Uncovered', 'Dust', 'Surplus', 'Haircut rate'];
+  for (const name of columns) cell(head, name, true);
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...result.pools.map((p) => {
     const row = document.createElement('tr');
-    const exact = exactQuota(summary.socialized, profit, summary.totalProfit);
-    for (const text of [`#${index}`, usdt(profit), usdt(haircut), exact, usdt(profit - haircut)]) {
-      const cell = document.createElement('td');
-      cell.textContent = text;
-      row.append(cell);
-    }
+    const a = (units) => formatGrouped(units, p.decimals);
+    const s = p.summary;
+    for (const text of [
+      (p.name || 'all accounts') + (result.pooled && !p.listed ? ' (not in the pools file: loss 0)' : ''), String(p.decimals), count(p.accounts),
+      count(s.profitableAccounts), count(p.charged), a(p.loss), a(s.insuranceUsed), a(s.socialized), a(s.uncovered), a(s.roundingDust), a(s.surplus), percent(p.rate),
+    ]) cell(row, text);
+    return row;
+  }));
+}
+function showPool(pool, result) {
+  drawDeciles(pool, result);
+  $('largest').tBodies[0].replaceChildren(...pool.largest.map((l) => {
+    const row = document.createElement('tr');
+    const a = (units) => formatGrouped(units, pool.decimals);
+    for (const text of [l.account, a(l.profit), a(l.haircut), quota(l.numerator, l.denominator, pool.decimals), a(l.profit - l.haircut)]) cell(row, text);
+    row.title = `exact quota ${l.fraction} units`;
     return row;
   }));
 }
 
-/** socialized × profit ÷ total in USDT, to 10 decimals past the unit (truncated, marked with …). */
-function exactQuota(socialized, profit, total) {
-  const scaled = (socialized * profit * 10n ** 4n) / total; // units × 10^4
-  const text = formatGrouped(scaled, DECIMALS + 4);
-  return (socialized * profit * 10n ** 4n) % total === 0n ? text : `${text}…`;
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(name, attributes, text) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
 }
-
-function canvasContext(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = canvas.clientWidth * ratio;
-  canvas.height = canvas.clientHeight * ratio;
-  const g = canvas.getContext('2d');
-  g.scale(ratio, ratio);
-  g.font = '11px system-ui, sans-serif';
-  return { g, width: canvas.clientWidth, height: canvas.clientHeight };
-}
-
-/** log10 of a positive bigint amount in USDT (display only). */
-const log10Usdt = (units) => Math.log10(Number(units)) - DECIMALS;
-
-function axes(g, width, height, pad, xLabel, yLabel) {
-  g.strokeStyle = '#d9e0e7';
-  g.fillStyle = '#5d6b79';
-  g.beginPath();
-  g.moveTo(pad, 8);
-  g.lineTo(pad, height - pad);
-  g.lineTo(width - 8, height - pad);
-  g.stroke();
-  g.fillText(xLabel, width - 8 - g.measureText(xLabel).width, height - 6);
-  g.save();
-  g.translate(12, 10 + g.measureText(yLabel).width);
-  g.rotate(-Math.PI / 2);
-  g.fillText(yLabel, 0, 0);
-  g.restore();
-}
-
-function drawScatter(canvas, points) {
-  const { g, width, height } = canvasContext(canvas);
-  const pad = 50;
-  const xs = points.map(([p]) => log10Usdt(p));
-  const ys = points.map(([, h]) => (h > 0n ? log10Usdt(h) : null));
-  const xMin = Math.floor(Math.min(...xs)), xMax = Math.ceil(Math.max(...xs));
-  const real = ys.filter((y) => y !== null);
-  const yMin = real.length ? Math.floor(Math.min(...real)) : -6, yMax = real.length ? Math.ceil(Math.max(...real)) : 0;
-  const X = (x) => pad + ((x - xMin) / Math.max(1, xMax - xMin)) * (width - pad - 12);
-  const Y = (y) => height - pad - ((y - yMin) / Math.max(1, yMax - yMin)) * (height - pad - 14);
-  axes(g, width, height, pad, 'profit (USDT)', 'haircut (USDT)');
-  g.fillStyle = '#5d6b79';
-  for (let x = xMin; x <= xMax; x++) g.fillText(`1e${x}`, X(x) - 10, height - pad + 14);
-  for (let y = yMin; y <= yMax; y++) g.fillText(`1e${y}`, 20, Y(y) + 4);
-  g.fillStyle = 'rgba(31, 111, 235, 0.45)';
-  points.forEach((_, i) => {
-    if (ys[i] === null) return;
-    g.fillRect(X(xs[i]) - 1.5, Y(ys[i]) - 1.5, 3, 3);
-  });
-  const zero = ys.filter((y) => y === null).length;
-  if (zero) {
-    g.fillStyle = '#5d6b79';
-    g.fillText(`${zero} sampled accounts pay 0 (too small a quota)`, pad + 8, 16);
+/** Share of the loss paid and of the profit held by each tenth of the eligible accounts, by rising profit. */
+function drawDeciles(pool, result) {
+  const box = $('deciles');
+  const deciles = pool.deciles;
+  const paid = pool.summary.socialized;
+  const held = deciles.reduce((t, d) => t + d.profit, 0n);
+  const caption = $('who-caption');
+  if (deciles.length === 0 || paid === 0n) {
+    caption.textContent = paid === 0n ? 'Nothing was socialized: no account pays.' : 'No eligible account.';
+    box.replaceChildren();
+    return;
   }
-}
-
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-
-function drawHistogram(canvas, bins) {
-  const { g, width, height } = canvasContext(canvas);
-  const pad = 38;
-  const last = Math.max(1, bins.findLastIndex((c) => c > 0));
-  const shown = bins.slice(0, last + 1);
-  const top = Math.max(...shown, 1);
-  axes(g, width, height, pad, 'haircut (USDT)', 'accounts');
-  const w = (width - pad - 16) / shown.length;
-  shown.forEach((count, k) => {
-    const h = (count / top) * (height - pad - 20);
-    g.fillStyle = k === 0 ? '#8c959f' : '#1f6feb';
-    g.fillRect(pad + 4 + k * w, height - pad - h, Math.max(1, w - 4), h);
-    g.fillStyle = '#5d6b79';
-    const label = k === 0 ? '0' : `<1e${k - DECIMALS}`;
-    g.fillText(label, pad + 4 + k * w, height - pad + 14);
-    if (count) g.fillText(compact.format(count), pad + 4 + k * w, height - pad - h - 4);
+  const top = deciles[9];
+  const last = deciles.slice(5).reduce((t, d) => t + d.paid, 0n);
+  caption.textContent = `The top tenth of eligible accounts by profit pays ${share(top.paid, paid)} of the socialized loss (and holds ${share(top.profit, held)} of the profit); `
+    + `the lower half pays ${share(paid - last, paid)}.${result.weighted ? ' The split is by weight, with caps.' : ''}`;
+  const width = 640, height = 220, left = 44, bottom = 38, right = 8, topPad = 10;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': caption.textContent });
+  const plotH = height - bottom - topPad, plotW = width - left - right;
+  // Percent values by integer arithmetic (tenths of a percent), drawn on a 0–100 % axis scaled to the largest bar.
+  const tenths = (part, whole) => (whole === 0n ? 0 : Number((part * 1000n) / whole));
+  const bars = deciles.map((d) => [tenths(d.paid, paid), tenths(d.profit, held)]);
+  const max = Math.max(100, ...bars.flat());
+  const step = max <= 250 ? 50 : max <= 500 ? 100 : 200; // tenths of a percent: ticks at 5, 10 or 20 %
+  const scaleTop = Math.ceil(max / step) * step;
+  const y = (v) => topPad + plotH - (v / scaleTop) * plotH;
+  for (let v = 0; v <= scaleTop; v += step) {
+    chart.append(svg('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#e3e8ee' }));
+    chart.append(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' }, `${v / 10}%`));
+  }
+  const slot = plotW / 10;
+  bars.forEach(([p, h], j) => {
+    const x = left + j * slot;
+    const w = Math.max(2, (slot - 10) / 2);
+    chart.append(svg('rect', { x: x + 4, y: y(p), width: w, height: Math.max(0, y(0) - y(p)), fill: '#1f6feb' }));
+    chart.append(svg('rect', { x: x + 4 + w + 2, y: y(h), width: w, height: Math.max(0, y(0) - y(h)), fill: '#a9b4bf' }));
+    chart.append(svg('text', { x: x + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle' }, String(j + 1)));
+    const tip = svg('title', {}, `tenth ${j + 1}: ${count(deciles[j].accounts)} accounts, profit ${formatGrouped(deciles[j].low, pool.decimals)} to ${formatGrouped(deciles[j].high, pool.decimals)}; pays ${share(deciles[j].paid, paid)}, holds ${share(deciles[j].profit, held)}`);
+    chart.lastChild.append(tip);
   });
+  chart.append(svg('text', { x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, 'tenths of the eligible accounts, by rising profit'));
+  box.replaceChildren(chart);
 }
+
+syncControls();
+fillColumns([]);

@@ -10,7 +10,7 @@ import type { Engine } from '../engine.js';
 import { generateProfits, type Profile } from '../scenario.js';
 import type { Rounding, SocializeSummary } from '../types.js';
 import { auditBookOf, explainRow, type AccountExplanation } from './audit-book.js';
-import { formatUnits, writeUnits } from './decimal.js';
+import { writeUnits } from './decimal.js';
 import { InputError, quote, UsageError } from './errors.js';
 import { loadRun, type Loaded } from './load.js';
 import { readParameters, type Parameters } from './parameters.js';
@@ -132,8 +132,9 @@ export interface LargeHaircut {
   account: string;
   profit: bigint;
   haircut: bigint;
-  /** The exact quota as a decimal (… when it does not end), and as a reduced fraction. */
-  quota: string;
+  /** The exact quota in units, numerator ÷ denominator, and as a reduced fraction. */
+  numerator: bigint;
+  denominator: bigint;
   fraction: string;
 }
 
@@ -175,10 +176,12 @@ export function downloadNames(accounts: string): { haircuts: string; report: str
  * Socializes a chosen accounts file (and pools file) by the form, as the command
  * line would with `--out NAME-haircuts.csv --report NAME-report.json`: the same
  * bytes, the report without what only a command run knows (timings, time,
- * command line). Throws InputError (with file:line:column) or UsageError.
+ * command line). `phase` is told each step past reading (whose progress is the
+ * platform's meter). Throws InputError (with file:line:column) or UsageError.
  */
 export async function runWorkbench(
   engine: Engine, version: string, files: { accounts: NamedBlob; pools: NamedBlob | null }, form: WorkbenchForm, platform: Platform,
+  phase: (name: string) => void = () => {},
 ): Promise<{ result: WorkbenchResult; session: Session }> {
   const started = performance.now();
   const parameters = parametersOfForm(form, files.pools?.name ?? null);
@@ -189,11 +192,13 @@ export async function runWorkbench(
   };
   const loaded = await loadRun(sources, parameters, platform);
   const read = performance.now();
+  phase('socializing');
   const names = downloadNames(files.accounts.name);
   const parts: Uint8Array[] = [];
   const run = await socializeLoaded(engine, loaded, parameters, new Sink(platform, (bytes) => void parts.push(bytes)), { keep: true });
   const haircuts = run.haircuts!;
   const report = reportOfRun(version, coreInfo(engine, platform), loaded, parameters, run, names.haircuts);
+  phase('checking every haircut with the auditor\'s arithmetic');
   const audited = performance.now();
   const book = auditBookOf(loaded, parameters);
   const certified = certify(book, haircuts, 1).ok;
@@ -244,7 +249,7 @@ function poolViews(loaded: Loaded, book: AuditBook, haircuts: BigInt64Array, out
         const q = quotaOf.get(row)!;
         return {
           row, account: decoder.decode(table.idOf(row)), profit: profits[row]!, haircut: haircuts[row]!,
-          quota: quotaFormatted(q.numerator, q.denominator, pool.decimals),
+          numerator: q.numerator, denominator: q.denominator,
           fraction: `${q.reducedNumerator}/${q.reducedDenominator}`,
         };
       }),
@@ -260,14 +265,6 @@ function insertLargest(top: number[], haircuts: BigInt64Array, row: number): voi
   while (at > 0 && haircuts[top[at - 1]!]! < h) at--;
   top.splice(at, 0, row);
   if (top.length > LARGEST) top.pop();
-}
-
-/** A quota of units as a decimal amount: 12 digits past the pool's own, truncated with … when it goes on. */
-function quotaFormatted(numerator: bigint, denominator: bigint, decimals: number): string {
-  const digits = decimals + 12;
-  const scaled = (numerator * 10n ** BigInt(12)) / denominator;
-  const exact = (numerator * 10n ** BigInt(12)) % denominator === 0n;
-  return formatUnits(scaled, digits).replace(/0+$/, '').replace(/\.$/, '') + (exact ? '' : '…');
 }
 
 /** The accounts `rows` in ten groups by rising profit (equal profits in one group), with Σ profit and Σ haircut of each. */

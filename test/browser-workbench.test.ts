@@ -1,0 +1,237 @@
+// The workbench page (web/, built by scripts/build-web.mjs) in Debian's
+// Chromium, used as an analyst would: files through the file input, the
+// parameters through the labelled controls, Socialize, both downloads compared
+// byte for byte with what `socialized-loss socialize` writes for the same files
+// and parameters (the report without timings, time and command line), Explain
+// account against `explain --json`, a bad file's line:column error with no stale
+// result, no console error and no request beyond the page's own files.
+// Screenshots at 360 px and 1280 px are kept in test-results/.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb } from '../scripts/build-web.mjs';
+import { serve } from '../scripts/serve.mjs';
+import { browserPlatform } from '../src/cli/browser-platform.js';
+import { generatedBook, type WorkbenchForm } from '../src/cli/workbench.js';
+import { generateProfits } from '../src/scenario.js';
+import { formatUnits } from '../src/cli/decimal.js';
+import { launchChromium, runsHere, sayIfSkipped } from './chromium.js';
+import { CONTROLS, form, optionsOf, withoutRun } from './workbench-forms.js';
+
+const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const examples = new URL('../examples/', import.meta.url).pathname;
+const artifacts = new URL('../test-results/', import.meta.url).pathname;
+
+let browser: Browser;
+let server: Server;
+let base: string;
+let dir: string;
+
+sayIfSkipped('workbench browser suite');
+
+beforeAll(async () => {
+  if (!runsHere) return;
+  dir = mkdtempSync(join(tmpdir(), 'socialized-loss-page-'));
+  for (const name of ['accounts.csv', 'export.csv', 'pools.csv', 'positions.csv']) copyFileSync(join(examples, name), join(dir, name));
+  // A generated 10^5-row file with ties (profits in whole units of 100) and quoted identifiers.
+  const profits = generateProfits(100_000, 'realistic', 99);
+  const lines = ['account,profit'];
+  for (let i = 0; i < profits.length; i++) lines.push(`${i % 1000 === 0 ? `"desk, ${i}"` : `u${i}`},${formatUnits((profits[i]! / 100_000_000n) * 100_000_000n, 6)}`);
+  writeFileSync(join(dir, 'book-100k.csv'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'bad.csv'), 'account,profit\na,1\nb,1.2.3\n');
+  mkdirSync(artifacts, { recursive: true });
+  const built = await buildWeb(join(dir, 'web'));
+  server = await serve(built, 0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+
+/** A page of the workbench at `width`, recording console errors and every request that is not the page's own. */
+async function open(width = 1280): Promise<{ page: Page; errors: string[]; foreign: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
+  const errors: string[] = [];
+  const foreign: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
+  });
+  await page.goto(base);
+  return { page, errors, foreign };
+}
+
+/** Chooses the accounts file through its labelled input and waits for its columns. */
+async function chooseAccounts(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Accounts file').setInputFiles(join(dir, name));
+  await page.waitForFunction((file) => {
+    const info = document.getElementById('accounts-info')!.textContent!;
+    return info.startsWith(`${file} ·`) && !info.endsWith('reading its columns…');
+  }, name);
+}
+
+/** Sets every non-empty field of the form through the control its label names. */
+async function setForm(page: Page, values: WorkbenchForm, pools: string | null): Promise<void> {
+  // The pool column first: it enables the pools file and disables the loss and fund.
+  const order: (keyof WorkbenchForm)[] = ['poolColumn', 'weightColumn', 'rounding', ...Object.keys(CONTROLS) as (keyof WorkbenchForm)[]];
+  for (const key of new Set(order)) {
+    const { label, select } = CONTROLS[key];
+    const control = page.getByLabel(label, { exact: true });
+    // An empty account or profit column is the default (the page picks `account` and `profit` as the command does).
+    if ((key === 'accountColumn' || key === 'profitColumn') && values[key] === '') continue;
+    if (!(await control.isEnabled())) continue;
+    if (select) await control.selectOption({ value: values[key] === '' && key === 'rounding' ? 'largest-remainder' : values[key] });
+    else await control.fill(values[key]);
+  }
+  if (pools !== null) await page.getByLabel('Pools file', { exact: true }).setInputFiles(join(dir, pools));
+}
+
+/** Clicks Socialize and waits for the run to end; the status text. */
+async function socialize(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Socialize' }).click();
+  await page.waitForFunction(() => {
+    const status = document.getElementById('status')!;
+    return !(document.getElementById('run') as HTMLButtonElement).disabled && (status.textContent!.startsWith('Done') || status.classList.contains('fail'));
+  }, null, { timeout: 120_000 });
+  return (await page.textContent('#status'))!;
+}
+
+/** Takes a download by its button: the file's name and bytes. */
+async function take(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = join(dir, `downloaded-${Date.now()}-${download.suggestedFilename()}`);
+  await download.saveAs(path);
+  return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+const CASES: { name: string; accounts: string; pools: string | null; form: WorkbenchForm; explain: string[] }[] = [
+  { name: 'plain, largest remainder', accounts: 'accounts.csv', pools: null, form: form({ decimals: '2', loss: '2500', insuranceFund: '1000.25' }), explain: ['carol'] },
+  {
+    name: 'pooled with per-pool decimals, exempt, a tie seed', accounts: 'export.csv', pools: 'pools.csv',
+    form: form({ decimals: '6', accountColumn: 'Account', profitColumn: 'Profit', poolColumn: 'Currency', exemptColumn: 'House', tieSeed: '42' }),
+    explain: ['acc-1001'],
+  },
+  {
+    name: 'weighted with caps, rounding up', accounts: 'positions.csv', pools: null,
+    form: form({ decimals: '2', loss: '1000', weightColumn: 'size', weightDecimals: '3', capColumn: 'cap', rounding: 'up' }), explain: ['mm-02'],
+  },
+  { name: 'rounding down', accounts: 'accounts.csv', pools: null, form: form({ decimals: '2', loss: '2500', rounding: 'down' }), explain: [] },
+  {
+    name: 'a generated 10^5-row file with ties, a tie seed', accounts: 'book-100k.csv', pools: null,
+    form: form({ decimals: '6', loss: '1234567.891011', insuranceFund: '1000', tieSeed: '7' }), explain: ['u12345', 'desk, 2000'],
+  },
+];
+
+describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
+  for (const c of CASES) {
+    it(`${c.name}: both downloads are the command line's bytes; Explain account is explain --json`, async () => {
+      const { page, errors, foreign } = await open();
+      await chooseAccounts(page, c.accounts);
+      await setForm(page, c.form, c.pools);
+      expect(await socialize(page)).toMatch(/^Done: [\d,]+ accounts in [\d.]+ s\. Every haircut checked by the auditor's arithmetic\.$/);
+      const haircuts = await take(page, 'Download haircuts');
+      const report = await take(page, 'Download report');
+      const out = cli(['socialize', c.accounts, ...optionsOf(c.form, c.pools), '--out', haircuts.name, '--report', report.name, '--quiet']);
+      expect(out.stderr).toBe('');
+      expect(haircuts.bytes.equals(readFileSync(join(dir, haircuts.name)))).toBe(true);
+      expect(report.bytes.toString('utf8')).toBe(withoutRun(readFileSync(join(dir, report.name), 'utf8')));
+      await page.getByLabel('as JSON').check();
+      for (const account of c.explain) {
+        await page.getByLabel('Explain account', { exact: true }).fill(account);
+        await page.getByRole('button', { name: 'Explain', exact: true }).click();
+        await page.waitForFunction((id) => (document.getElementById('explanation')!.textContent ?? '').includes(`"account": ${JSON.stringify(id)}`), account);
+        const shown = JSON.parse((await page.textContent('#explanation'))!);
+        const expected = cli(['explain', c.accounts, '--account', account, '--json', '--report', report.name]);
+        expect(expected.status).toBe(0);
+        expect(shown).toEqual(JSON.parse(expected.stdout));
+      }
+      expect(errors).toEqual([]);
+      expect(foreign).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
+
+  it('a generated book (the demo\'s scenarios) stays available: Generate, Socialize, the same bytes as the command on that book', async () => {
+    const { page, errors, foreign } = await open();
+    await page.getByText('Or generate a book', { exact: true }).click();
+    await page.getByLabel('Scenario').selectOption('near-max');
+    await page.getByLabel('Accounts', { exact: true }).fill('30000');
+    await page.getByLabel('Seed', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.waitForFunction(() => document.getElementById('accounts-info')!.textContent!.includes('columns: account, profit'));
+    const values = form({ decimals: '6', loss: '9223372036854.775807', insuranceFund: '5' });
+    await setForm(page, values, null);
+    expect(await socialize(page)).toMatch(/^Done/);
+    const haircuts = await take(page, 'Download haircuts');
+    const report = await take(page, 'Download report');
+    const book = await generatedBook(30_000, 'near-max', 3, browserPlatform());
+    writeFileSync(join(dir, book.name), Buffer.concat(book.parts));
+    cli(['socialize', book.name, ...optionsOf(values, null), '--out', haircuts.name, '--report', report.name, '--quiet']);
+    expect(haircuts.bytes.equals(readFileSync(join(dir, haircuts.name)))).toBe(true);
+    expect(report.bytes.toString('utf8')).toBe(withoutRun(readFileSync(join(dir, report.name), 'utf8')));
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('an error replaces the results on screen: a bad control names its label, a bad file its file:line:column', async () => {
+    const { page, errors } = await open();
+    await chooseAccounts(page, 'accounts.csv');
+    await setForm(page, form({ decimals: '2', loss: '2500' }), null);
+    expect(await socialize(page)).toMatch(/^Done/);
+    expect(await page.isVisible('#results')).toBe(true);
+    await page.getByLabel('Loss', { exact: true }).fill('-1');
+    expect(await socialize(page)).toBe('Loss must not be negative, got -1');
+    expect(await page.isVisible('#results')).toBe(false);
+    await page.getByLabel('Loss', { exact: true }).fill('2500');
+    expect(await socialize(page)).toMatch(/^Done/);
+    await chooseAccounts(page, 'bad.csv');
+    const expected = cli(['socialize', 'bad.csv', '--decimals', '2', '--loss', '2500', '--quiet']).stderr.split('\n')[0]!.replace(/^socialized-loss: /, '');
+    expect(await socialize(page)).toBe(expected);
+    expect(expected).toMatch(/^bad\.csv:3:3: /);
+    expect(await page.isVisible('#results')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('holds its layout from 360 px to 1280 px, keyboard first (screenshots in test-results/)', async () => {
+    for (const width of [360, 1280]) {
+      const { page, errors } = await open(width);
+      await chooseAccounts(page, 'export.csv');
+      await setForm(page, form({ decimals: '6', accountColumn: 'Account', profitColumn: 'Profit', poolColumn: 'Currency', exemptColumn: 'House' }), 'pools.csv');
+      // Socialize from the keyboard: focus the button and press Enter.
+      await page.getByRole('button', { name: 'Socialize' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Done'), null, { timeout: 60_000 });
+      await page.getByLabel('Explain account', { exact: true }).fill('acc-1003');
+      await page.getByLabel('Explain account', { exact: true }).press('Enter');
+      await page.waitForSelector('#explanation:not([hidden])');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // No number spills out of its card.
+      const spills = await page.evaluate(() => Array.from(document.querySelectorAll('.card')).filter((card) => card.scrollWidth > card.clientWidth).map((card) => card.textContent));
+      expect(spills).toEqual([]);
+      // Every control has a visible label tied to it.
+      const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input, select'))
+        .filter((control) => (control as HTMLInputElement).labels?.length === 0).map((control) => control.id));
+      expect(unlabelled).toEqual([]);
+      await page.screenshot({ path: join(artifacts, `workbench-${width}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
+});
