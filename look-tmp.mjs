@@ -31,6 +31,10 @@ for (const width of [1280, 360]) {
   await page.waitForSelector('#explanation:not([hidden])');
   console.log('scrollWidth', await page.evaluate(() => document.documentElement.scrollWidth));
   await page.screenshot({ path: `/tmp/look/shot-${width}.png`, fullPage: true });
+  if (width === 360) {
+    const h = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0, k = 0; y < h; y += 1000, k++) await page.screenshot({ path: `/tmp/look/m${k}.png`, fullPage: true, clip: { x: 0, y, width: 360, height: Math.min(1000, h - y) } });
+  }
   await page.close();
 }
 await browser.close(); server.close();

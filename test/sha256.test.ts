@@ -1,8 +1,10 @@
-// The page's SHA-256 (src/cli/sha256.ts) against node:crypto's, for any bytes
-// split into any chunks, and at the padding's edges.
+// The page's SHA-256s against node:crypto's, for any bytes split into any
+// chunks, and at the padding's edges: the plain one (src/cli/sha256.ts) and
+// the SubtleCrypto one (browser-platform.ts).
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SubtleSha256 } from '../src/cli/browser-platform.js';
 import { Sha256 } from '../src/cli/sha256.js';
 
 const nodeHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -48,5 +50,21 @@ describe('Sha256', () => {
     hash.digest();
     expect(() => hash.update(new Uint8Array(1))).toThrow(/after its digest/);
     expect(() => hash.digest()).toThrow(/twice/);
+  });
+});
+
+describe('SubtleSha256', () => {
+  it('agrees with node:crypto for any bytes in any chunks (none, one, many)', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(500), { maxLength: 12 }), async (bytes, cuts) => {
+      const hash = new SubtleSha256();
+      let at = 0;
+      for (const cut of cuts) {
+        const end = Math.min(bytes.length, at + cut);
+        hash.update(bytes.subarray(at, end));
+        at = end;
+      }
+      if (at < bytes.length) hash.update(bytes.subarray(at));
+      expect(await hash.digest()).toBe(nodeHash(bytes));
+    }), { numRuns: 200 });
   });
 });

@@ -307,6 +307,14 @@ function show(result) {
   choice.onchange = () => showPool(pools[Number(choice.value)], result);
   showPool(pools[0], result);
 }
+// The chart follows the page's width.
+let resizing = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => {
+    if (state.result) drawDeciles(state.result.pools[Number($('pool-view').value) || 0], state.result);
+  }, 100);
+});
 const ms = (value) => (value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`);
 function cell(row, text, header = false) {
   const td = document.createElement(header ? 'th' : 'td');
@@ -364,7 +372,8 @@ function drawDeciles(pool, result) {
   const last = deciles.slice(5).reduce((t, d) => t + d.paid, 0n);
   caption.textContent = `The top tenth of eligible accounts by profit pays ${share(top.paid, paid)} of the socialized loss (and holds ${share(top.profit, held)} of the profit); `
     + `the lower half pays ${share(paid - last, paid)}.${result.weighted ? ' The split is by weight, with caps.' : ''}`;
-  const width = 640, height = 220, left = 44, bottom = 38, right = 8, topPad = 10;
+  // Drawn at the box's own width in pixels, so that its text stays legible from a phone to a wide screen.
+  const width = Math.max(280, Math.round(box.clientWidth || 640)), height = 220, left = 44, bottom = 38, right = 8, topPad = 10;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': caption.textContent });
   const plotH = height - bottom - topPad, plotW = width - left - right;
   // Percent values by integer arithmetic (tenths of a percent), drawn on a 0–100 % axis scaled to the largest bar.

@@ -83,7 +83,7 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   const written = performance.now();
   if (reportFile) {
     await reportFile.write(new TextEncoder().encode(indexDeltaReport({
-      version: context.version, core: coreInfo(engine, platform), accounts: input,
+      version: context.version, core: await coreInfo(engine, platform), accounts: input,
       parameters: { columns: { account: columns.account, units: columns.profit }, decimals, unitsDecimals, loss, scale, rounding, chargeRounding },
       result: { delta: result.delta, totalUnits: result.totalUnits, collected: result.collected, drift: result.drift, accountsCharged: charged },
       output: { file: out ?? '<stdout>', sha256, bytes: sink.bytes, rows: table.rows },

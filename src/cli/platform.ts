@@ -8,8 +8,8 @@ import type { Compressors } from 'hyparquet';
 /** An incremental SHA-256. */
 export interface Hasher {
   update(bytes: Uint8Array): void;
-  /** The digest of everything given, as lower-case hex (once). */
-  digest(): string;
+  /** The digest of everything given, as lower-case hex (once; a browser's SubtleCrypto answers later). */
+  digest(): string | Promise<string>;
 }
 
 /** An input read in chunks: a file, stdin, or a browser's File. */
@@ -49,8 +49,8 @@ export interface Platform {
 export const SILENT: Meter = { update() {}, done() {} };
 
 /** The SHA-256 of `bytes`, as lower-case hex. */
-export function sha256Of(platform: Platform, bytes: Uint8Array): string {
+export async function sha256Of(platform: Platform, bytes: Uint8Array): Promise<string> {
   const hash = platform.sha256();
   hash.update(bytes);
-  return hash.digest();
+  return await hash.digest();
 }

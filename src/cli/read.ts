@@ -167,7 +167,7 @@ export async function readInto(
     progress.done();
     source.close();
   }
-  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: hash.digest(), rows };
+  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: await hash.digest(), rows };
 }
 
 /** Thrown by the header probe to stop reading once the columns are known. */

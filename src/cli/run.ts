@@ -25,9 +25,9 @@ function base64Bytes(base64: string): Uint8Array {
 }
 
 /** The build and SHA-256 of the WebAssembly core an engine runs. */
-export function coreInfo(engine: Engine, platform: Platform): CoreInfo {
+export async function coreInfo(engine: Engine, platform: Platform): Promise<CoreInfo> {
   const base64 = engine.variant === 'scalar' || engine.variant === 'debug-scalar' ? scalarBase64 : simdBase64;
-  return { build: engine.variant, sha256: sha256Of(platform, base64Bytes(base64)) };
+  return { build: engine.variant, sha256: await sha256Of(platform, base64Bytes(base64)) };
 }
 
 /** A book holding the loaded accounts' columns, ready to socialize. */

@@ -80,7 +80,7 @@ export class Sink {
   /** Flushes and returns the SHA-256 of everything written. */
   async close(): Promise<string> {
     await this.flush();
-    return this.#hash.digest();
+    return await this.#hash.digest();
   }
 
   async #out(bytes: Uint8Array): Promise<void> {

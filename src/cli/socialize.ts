@@ -57,7 +57,7 @@ export async function socialize(options: SocializeOptions, context: RunContext):
       timingsMs: timings(started, read, run.computeMs, written),
       maxResidentBytes: process.resourceUsage().maxRSS * 1024,
     };
-    const text = reportOfRun(context.version, coreInfo(engine, platform), loaded, parameters, run, options.out ?? '<stdout>', info);
+    const text = reportOfRun(context.version, await coreInfo(engine, platform), loaded, parameters, run, options.out ?? '<stdout>', info);
     await reportFile.write(new TextEncoder().encode(text));
   }
   // Only now, with every output complete, does any of them replace a file.

@@ -197,7 +197,7 @@ export async function runWorkbench(
   const parts: Uint8Array[] = [];
   const run = await socializeLoaded(engine, loaded, parameters, new Sink(platform, (bytes) => void parts.push(bytes)), { keep: true });
   const haircuts = run.haircuts!;
-  const report = reportOfRun(version, coreInfo(engine, platform), loaded, parameters, run, names.haircuts);
+  const report = reportOfRun(version, await coreInfo(engine, platform), loaded, parameters, run, names.haircuts);
   phase('checking every haircut with the auditor\'s arithmetic');
   const audited = performance.now();
   const book = auditBookOf(loaded, parameters);
