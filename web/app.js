@@ -260,7 +260,12 @@ function card(label, value, note = '', wide = false) {
   const span = document.createElement('span');
   span.textContent = label;
   const b = document.createElement(value instanceof Node ? 'div' : 'b');
-  if (value instanceof Node) b.append(value); else b.textContent = value;
+  if (value instanceof Node) b.append(value);
+  else {
+    b.textContent = value;
+    // Long amounts a size smaller, so that they stay on one line in their card.
+    if (value.length > 15) b.className = 'long';
+  }
   div.append(span, b);
   if (note) {
     const small = document.createElement('small');
