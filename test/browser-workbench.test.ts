@@ -44,6 +44,9 @@ beforeAll(async () => {
   for (let i = 0; i < profits.length; i++) lines.push(`${i % 1000 === 0 ? `"desk, ${i}"` : `u${i}`},${formatUnits((profits[i]! / 100_000_000n) * 100_000_000n, 6)}`);
   writeFileSync(join(dir, 'book-100k.csv'), lines.join('\n') + '\n');
   writeFileSync(join(dir, 'bad.csv'), 'account,profit\na,1\nb,1.2.3\n');
+  // A Parquet accounts file (DECIMAL profits), as the command line writes one.
+  const parquet = cli(['socialize', 'export.csv', '--decimals', '8', '--loss', '1', '--account-column', 'Account', '--profit-column', 'Profit', '--out', 'export.parquet', '--quiet']);
+  if (parquet.status !== 0) throw new Error(parquet.stderr);
   mkdirSync(artifacts, { recursive: true });
   const built = await buildWeb(join(dir, 'web'));
   server = await serve(built, 0);
@@ -132,6 +135,10 @@ const CASES: { name: string; accounts: string; pools: string | null; form: Workb
   },
   { name: 'rounding down', accounts: 'accounts.csv', pools: null, form: form({ decimals: '2', loss: '2500', rounding: 'down' }), explain: [] },
   {
+    name: 'a Parquet accounts file', accounts: 'export.parquet', pools: null,
+    form: form({ decimals: '8', loss: '1500.5', insuranceFund: '0.25' }), explain: ['acc-1005'],
+  },
+  {
     name: 'a generated 10^5-row file with ties, a tie seed', accounts: 'book-100k.csv', pools: null,
     form: form({ decimals: '6', loss: '1234567.891011', insuranceFund: '1000', tieSeed: '7' }), explain: ['u12345', 'desk, 2000'],
   },
@@ -205,6 +212,22 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
     expect(await socialize(page)).toBe(expected);
     expect(expected).toMatch(/^bad\.csv:3:3: /);
     expect(await page.isVisible('#results')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('a file dropped on the page is read as one chosen', async () => {
+    const { page, errors } = await open();
+    const text = readFileSync(join(dir, 'accounts.csv'), 'utf8');
+    await page.evaluate((csv) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([csv], 'dropped.csv', { type: 'text/csv' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, text);
+    await page.waitForFunction(() => document.getElementById('accounts-info')!.textContent!.startsWith('dropped.csv ·') && document.getElementById('accounts-info')!.textContent!.includes('columns: account, name, profit'));
+    await setForm(page, form({ decimals: '2', loss: '2500' }), null);
+    expect(await socialize(page)).toMatch(/^Done: 6 accounts/);
+    expect((await take(page, 'Download haircuts')).name).toBe('dropped-haircuts.csv');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

@@ -24,6 +24,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'socialized-loss-workbench-'));
   for (const name of ['accounts.csv', 'export.csv', 'pools.csv', 'positions.csv']) copyFileSync(join(examples, name), join(dir, name));
   engine = await loadEngine();
+  // A Parquet accounts file (DECIMAL profits), as the command line writes one.
+  const parquet = cli(['socialize', 'export.csv', '--decimals', '8', '--loss', '1', '--account-column', 'Account', '--profit-column', 'Profit', '--out', 'export.parquet', '--quiet']);
+  if (parquet.status !== 0) throw new Error(parquet.stderr);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,6 +46,7 @@ const CASES: { name: string; accounts: string; pools: string | null; form: Workb
     name: 'pooled, a tie seed', accounts: 'export.csv', pools: 'pools.csv',
     form: form({ decimals: '6', accountColumn: 'Account', profitColumn: 'Profit', poolColumn: 'Currency', exemptColumn: 'House', tieSeed: '42' }),
   },
+  { name: 'a Parquet accounts file', accounts: 'export.parquet', pools: null, form: form({ decimals: '8', loss: '1500.5', insuranceFund: '0.25' }) },
   {
     name: 'weighted with caps', accounts: 'positions.csv', pools: null,
     form: form({ decimals: '2', loss: '1000', weightColumn: 'size', weightDecimals: '3', capColumn: 'cap' }),

@@ -1,9 +1,10 @@
 // The browser's side of the platform interface (platform.ts), for the
 // workbench page's worker: a File (any Blob) read in slices, SHA-256 by
 // SubtleCrypto (native; the plain one where a page is not a secure context),
-// progress as a callback, a macrotask for a pause. No Node; it runs in Node
+// GZIP for Parquet pages by fflate, progress as a callback, a macrotask for a pause. No Node; it runs in Node
 // too (Blob and crypto.subtle are global there), which is how the tests check it.
 
+import { gunzipSync } from 'fflate';
 import { SILENT, type Hasher, type Meter, type Platform, type Source } from './platform.js';
 import { Sha256 } from './sha256.js';
 
@@ -82,8 +83,9 @@ export function browserPlatform(onProgress?: (name: string, bytesRead: number, s
       update: (bytes) => onProgress(source.name, bytes, source.size),
       done: () => onProgress(source.name, source.size, source.size),
     }),
-    // SNAPPY and UNCOMPRESSED are hyparquet's own; a GZIP, BROTLI or ZSTD file is refused with its codec named.
-    compressors: {},
+    // SNAPPY and UNCOMPRESSED are hyparquet's own; GZIP (what the command line writes) by fflate;
+    // a BROTLI or ZSTD file is refused with its codec named.
+    compressors: { GZIP: (input) => gunzipSync(input) },
     pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
   };
 }
