@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../scripts/build-web.mjs';
 import { serve } from '../scripts/serve.mjs';
 import { browserPlatform } from '../src/cli/browser-platform.js';
-import { generatedBook, type WorkbenchForm } from '../src/cli/workbench.js';
+import { generatedBook, inLabels, type WorkbenchForm } from '../src/cli/workbench.js';
 import { generateProfits } from '../src/scenario.js';
 import { formatUnits } from '../src/cli/decimal.js';
 import { launchChromium, runsHere, sayIfSkipped } from './chromium.js';
@@ -126,7 +126,7 @@ const CASES: { name: string; accounts: string; pools: string | null; form: Workb
   { name: 'plain, largest remainder', accounts: 'accounts.csv', pools: null, form: form({ decimals: '2', loss: '2500', insuranceFund: '1000.25' }), explain: ['carol'] },
   {
     name: 'pooled with per-pool decimals, exempt, a tie seed', accounts: 'export.csv', pools: 'pools.csv',
-    form: form({ decimals: '6', accountColumn: 'Account', profitColumn: 'Profit', poolColumn: 'Currency', exemptColumn: 'House', tieSeed: '42' }),
+    form: form({ decimals: '6', poolColumn: 'Currency', exemptColumn: 'House', tieSeed: '42' }),
     explain: ['acc-1001'],
   },
   {
@@ -208,10 +208,34 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
     await page.getByLabel('Loss', { exact: true }).fill('2500');
     expect(await socialize(page)).toMatch(/^Done/);
     await chooseAccounts(page, 'bad.csv');
-    const expected = cli(['socialize', 'bad.csv', '--decimals', '2', '--loss', '2500', '--quiet']).stderr.split('\n')[0]!.replace(/^socialized-loss: /, '');
+    const expected = inLabels(cli(['socialize', 'bad.csv', '--decimals', '2', '--loss', '2500', '--quiet']).stderr.split('\n')[0]!.replace(/^socialized-loss: /, ''));
     expect(await socialize(page)).toBe(expected);
     expect(expected).toMatch(/^bad\.csv:3:3: /);
     expect(await page.isVisible('#results')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('the results are always those of the file and parameters on screen; the default columns are the command\'s', async () => {
+    const { page, errors } = await open();
+    // A header that spells the default columns differently: the report is the command's without column options.
+    writeFileSync(join(dir, 'cased.csv'), 'ACCOUNT,Profit,note\nx,10.5,a\ny,4.25,b\nz,-3,c\n');
+    await chooseAccounts(page, 'cased.csv');
+    await setForm(page, form({ decimals: '2', loss: '7' }), null);
+    expect(await socialize(page)).toMatch(/^Done: 3 accounts/);
+    const report = await take(page, 'Download report');
+    cli(['socialize', 'cased.csv', '--decimals', '2', '--loss', '7', '--report', 'cased-cli-report.json', '--out', 'cased-haircuts.csv', '--quiet']);
+    expect(report.bytes.toString('utf8')).toBe(withoutRun(readFileSync(join(dir, 'cased-cli-report.json'), 'utf8')));
+    // Changing a parameter takes the old result off the screen (and its downloads with it).
+    await page.getByLabel('Loss', { exact: true }).fill('8');
+    expect(await page.isVisible('#results')).toBe(false);
+    expect(await page.textContent('#status')).toBe('The parameters changed: Socialize again for their result.');
+    // A header without a profit column is the command's error, not a guess at another column.
+    writeFileSync(join(dir, 'noprofit.csv'), 'id,amount\na,100\n');
+    await chooseAccounts(page, 'noprofit.csv');
+    const expected = cli(['socialize', 'noprofit.csv', '--decimals', '2', '--loss', '8', '--quiet']).stderr.split('\n')[0]!.replace(/^socialized-loss: /, '');
+    expect(expected).toMatch(/^noprofit\.csv:1:1: the header lacks account and profit/);
+    expect(await socialize(page)).toBe(inLabels(expected));
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
@@ -236,7 +260,7 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
     for (const width of [360, 1280]) {
       const { page, errors } = await open(width);
       await chooseAccounts(page, 'export.csv');
-      await setForm(page, form({ decimals: '6', accountColumn: 'Account', profitColumn: 'Profit', poolColumn: 'Currency', exemptColumn: 'House' }), 'pools.csv');
+      await setForm(page, form({ decimals: '6', poolColumn: 'Currency', exemptColumn: 'House' }), 'pools.csv');
       // Socialize from the keyboard: focus the button and press Enter.
       await page.getByRole('button', { name: 'Socialize' }).focus();
       await page.keyboard.press('Enter');

@@ -63,6 +63,7 @@ function fail(message) {
   clearResults();
   $('bar').style.width = '0';
   status(message, true);
+  $('status').scrollIntoView({ block: 'nearest' });
 }
 function clearResults() {
   state.result = null;
@@ -87,16 +88,25 @@ async function chooseAccounts(file) {
     fail(error.message);
   }
 }
+/**
+ * The column controls from a header. The account and profit controls start at the
+ * command's defaults: the column named `account` (`profit`), matched
+ * case-insensitively, stands for the default (value '', as when no option is
+ * given, so the report is the command's without column options); a header
+ * without one starts at "— the default: account —", which the run then
+ * reports as missing, as the command does.
+ */
 function fillColumns(columns) {
   for (const id of COLUMN_CONTROLS) {
     const select = $(id);
     const options = [];
-    if (OPTIONAL.has(id)) options.push(new Option('— none —', ''));
-    for (const name of columns) options.push(new Option(name, name));
-    select.replaceChildren(...options);
     const wanted = DEFAULTS[id];
     const match = wanted === undefined ? undefined : columns.find((c) => c.toLowerCase() === wanted);
-    select.value = match ?? (OPTIONAL.has(id) ? '' : columns[0] ?? '');
+    if (OPTIONAL.has(id)) options.push(new Option('— none —', ''));
+    else if (match === undefined) options.push(new Option(`— the default: ${wanted} —`, ''));
+    for (const name of columns) options.push(new Option(name, name === match ? '' : name));
+    select.replaceChildren(...options);
+    select.value = '';
   }
   syncControls();
 }
@@ -118,6 +128,7 @@ $('accounts-file').addEventListener('change', () => {
 });
 $('pools-file').addEventListener('change', () => {
   state.pools = $('pools-file').files[0] ?? null;
+  $('pools-info').textContent = state.pools === null ? '' : `${state.pools.name} · ${bytes(state.pools.size)}`;
   clearResults();
 });
 const drop = $('drop');
@@ -125,6 +136,10 @@ for (const type of ['dragenter', 'dragover']) drop.addEventListener(type, (event
 for (const type of ['dragleave', 'drop']) drop.addEventListener(type, () => drop.classList.remove('over'));
 drop.addEventListener('drop', (event) => {
   event.preventDefault();
+  if (state.busy) {
+    status('Wait for the current step to finish, then drop the file again.');
+    return;
+  }
   const file = event.dataTransfer?.files[0];
   if (file) chooseAccounts(file);
 });
@@ -151,10 +166,20 @@ $('generate-run').addEventListener('click', async () => {
 });
 
 // ---- the run ----
+/** While the worker works, the form is disabled: the answer always belongs to the file and parameters on screen. */
 function busy(on) {
   state.busy = on;
+  for (const fieldset of $('parameters').querySelectorAll('fieldset')) fieldset.disabled = on;
   $('run').disabled = on;
-  $('generate-run').disabled = on;
+  $('drop').classList.toggle('busy', on);
+}
+// Results belong to the parameters they were computed with: any change clears them.
+for (const type of ['input', 'change']) {
+  $('parameters').addEventListener(type, (event) => {
+    if (state.result === null || event.target.id === 'generate-accounts' || event.target.id === 'generate-seed' || event.target.id === 'scenario') return;
+    clearResults();
+    status('The parameters changed: Socialize again for their result.');
+  });
 }
 function form() {
   const value = (id) => ($(id).disabled ? '' : $(id).value);
@@ -263,8 +288,9 @@ function card(label, value, note = '', wide = false) {
   if (value instanceof Node) b.append(value);
   else {
     b.textContent = value;
-    // Long amounts a size smaller, so that they stay on one line in their card.
+    // Long amounts a size smaller, the longest (past 10^15) a whole row: a number stays on one line.
     if (value.length > 15) b.className = 'long';
+    if (value.length > 19) div.classList.add('wide');
   }
   div.append(span, b);
   if (note) {

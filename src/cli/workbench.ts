@@ -320,8 +320,8 @@ export async function generatedBook(accounts: number, profile: Profile, seed: nu
   return { name: `generated-${profile}-${seed}-${accounts}.csv`, parts };
 }
 
-/** An error as the page shows it: one line, with `file:line:column` for a bad row. */
+/** An error as the page shows it: one line, with `file:line:column` for a bad row, options named by their labels. */
 export function messageOf(error: unknown): string {
-  if (error instanceof InputError || error instanceof UsageError) return error.message;
+  if (error instanceof InputError || error instanceof UsageError) return inLabels(error.message);
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
