@@ -240,6 +240,24 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('Explain account from a click on the largest haircuts, and an identifier with a line break typed as a JSON string', async () => {
+    const { page, errors } = await open();
+    writeFileSync(join(dir, 'lines.csv'), 'account,profit\n"b\nline",40\nplain,60\n"q""uote",1\n');
+    await chooseAccounts(page, 'lines.csv');
+    await setForm(page, form({ decimals: '0', loss: '70' }), null);
+    expect(await socialize(page)).toMatch(/^Done: 3 accounts/);
+    await page.getByLabel('as JSON').check();
+    for (const account of ['plain', 'b\nline', 'q"uote']) {
+      await page.locator('#largest button', { hasText: account.split('\n')[0]! }).click();
+      await page.waitForFunction((id) => (document.getElementById('explanation')!.textContent ?? '').includes(`"account": ${JSON.stringify(id)}`), account);
+      const expected = cli(['explain', 'lines.csv', '--account', account, '--json', '--decimals', '0', '--loss', '70']);
+      expect(JSON.parse((await page.textContent('#explanation'))!)).toEqual(JSON.parse(expected.stdout));
+    }
+    expect(await page.getByLabel('Explain account', { exact: true }).inputValue()).toBe('"q\\"uote"');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('a file dropped on the page is read as one chosen', async () => {
     const { page, errors } = await open();
     const text = readFileSync(join(dir, 'accounts.csv'), 'utf8');

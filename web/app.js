@@ -242,7 +242,7 @@ $('explain-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const out = $('explanation');
   try {
-    const { text, json } = await ask({ type: 'explain', account: $('explain-account').value });
+    const { text, json } = await ask({ type: 'explain', account: accountOf($('explain-account').value) });
     out.textContent = $('explain-json').checked ? JSON.stringify(json, null, 2) : text;
     out.classList.remove('fail');
   } catch (error) {
@@ -251,6 +251,25 @@ $('explain-form').addEventListener('submit', async (event) => {
   }
   out.hidden = false;
 });
+/**
+ * The identifier typed: as it is, or, written as a JSON string ("b\nline"), what it
+ * spells (an identifier may hold a line break, which a text field cannot).
+ */
+function accountOf(typed) {
+  if (typed.length >= 2 && typed.startsWith('"') && typed.endsWith('"')) {
+    try {
+      const value = JSON.parse(typed);
+      if (typeof value === 'string') return value;
+    } catch { /* not a JSON string: the text as typed */ }
+  }
+  return typed;
+}
+/** Explains `account` as if typed (from a row of the largest haircuts). */
+function explainRow(account) {
+  $('explain-account').value = /[\n\r"]/.test(account) ? JSON.stringify(account) : account;
+  $('explain-form').requestSubmit();
+  $('explain-account').scrollIntoView({ block: 'nearest' });
+}
 $('explain-json').addEventListener('change', () => {
   if (!$('explanation').hidden && $('explain-account').value !== '') $('explain-form').requestSubmit();
 });
@@ -374,7 +393,16 @@ function showPool(pool, result) {
   $('largest').tBodies[0].replaceChildren(...pool.largest.map((l) => {
     const row = document.createElement('tr');
     const a = (units) => formatGrouped(units, pool.decimals);
-    for (const text of [l.account, a(l.profit), a(l.haircut), quota(l.numerator, l.denominator, pool.decimals), a(l.profit - l.haircut)]) cell(row, text);
+    const account = document.createElement('td');
+    const link = document.createElement('button');
+    link.type = 'button';
+    link.className = 'link';
+    link.textContent = l.account;
+    link.title = `Explain ${l.account}`;
+    link.addEventListener('click', () => explainRow(l.account));
+    account.append(link);
+    row.append(account);
+    for (const text of [a(l.profit), a(l.haircut), quota(l.numerator, l.denominator, pool.decimals), a(l.profit - l.haircut)]) cell(row, text);
     row.title = `exact quota ${l.fraction} units`;
     return row;
   }));
