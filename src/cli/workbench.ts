@@ -17,7 +17,7 @@ import { readParameters, type Parameters } from './parameters.js';
 import type { Platform } from './platform.js';
 import { BlobSource } from './browser-platform.js';
 import { columnsOfInput } from './read.js';
-import { rateOf, type Rate } from './report.js';
+import { rateOf, type PoolOutcome, type Rate } from './report.js';
 import { coreInfo, reportOfRun, socializeLoaded } from './run.js';
 import { Sink } from './sink.js';
 import { END_OF_ROW, SEPARATOR, writeTable } from './write.js';
@@ -220,12 +220,11 @@ export async function runWorkbench(
 }
 
 /** Each pool's totals, deciles and largest haircuts. */
-function poolViews(loaded: Loaded, book: AuditBook, haircuts: BigInt64Array, outcomes: Awaited<ReturnType<typeof socializeLoaded>>['outcomes']): PoolView[] {
+function poolViews(loaded: Loaded, book: AuditBook, haircuts: BigInt64Array, outcomes: PoolOutcome[]): PoolView[] {
   const { table, directory } = loaded;
   const n = table.rows;
   const profits = book.profits;
   const exempt = book.exempt;
-  const k = directory.pools.length;
   // Eligible by profit: positive and not exempt (under weights too: who pays, by how much they made).
   const members: number[][] = directory.pools.map(() => []);
   const top: number[][] = directory.pools.map(() => []);
