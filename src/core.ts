@@ -72,6 +72,11 @@ function bytesOf(variant: Variant): Promise<string> {
   }
 }
 
+/** The WebAssembly bytes of a variant, as embedded (what the report hashes). */
+export async function coreBytes(variant: Variant): Promise<Uint8Array<ArrayBuffer>> {
+  return decodeBase64(await bytesOf(variant));
+}
+
 /** Whether the SIMD build validates here: decided once per process (`simdSupported`). */
 let simd: boolean | undefined;
 

@@ -1,7 +1,8 @@
 // The workbench page: the controls, the worker's answers drawn as cards, tables
 // and a chart, and the downloads. Every number it shows is formatted from exact
 // integers (bigint) by the command line's own formatter; the work is in worker.js.
-import { formatGrouped, formatUnits } from '../dist/cli/decimal.js';
+import { quotaDecimal } from '../dist/audit/index.js';
+import { formatGrouped } from '../dist/cli/decimal.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -275,28 +276,13 @@ $('explain-json').addEventListener('change', () => {
 });
 
 // ---- results ----
-/** A rate (an exact fraction and its 12-digit decimal) as a percentage, exactly truncated. */
-function percent(rate) {
-  const [numerator, denominator] = rate.fraction.split('/').map(BigInt);
-  if (numerator === 0n) return '0 %';
-  const digits = 8;
-  const scaled = (numerator * 100n * 10n ** BigInt(digits)) / denominator;
-  if (scaled === 0n) return `< 0.${'0'.repeat(digits - 1)}1 %`;
-  return `${formatUnits(scaled, digits).replace(/0+$/, '').replace(/\.$/, '')} %`;
+/** A pool's haircut rate (socialized ÷ total) as a percentage: exact, or truncated at 8 digits and marked …. */
+function percent(summary) {
+  return `${summary.totalProfit === 0n ? '0' : quotaDecimal(100n * summary.socialized, summary.totalProfit, 8)} %`;
 }
-/** A quota of units (numerator ÷ denominator) as an amount: 6 digits past the pool's own, truncated, with … when it goes on. */
-function quota(numerator, denominator, decimals) {
-  const digits = 6;
-  const scaled = (numerator * 10n ** BigInt(digits)) / denominator;
-  const exact = scaled * denominator === numerator * 10n ** BigInt(digits);
-  const text = formatGrouped(scaled, decimals + digits);
-  return exact ? text.replace(/0+$/, '').replace(/\.$/, '') : `${text}…`;
-}
-/** part ÷ whole as a percentage with one decimal, by integer arithmetic. */
+/** part ÷ whole as a percentage, truncated to one decimal. */
 function share(part, whole) {
-  if (whole === 0n) return '0.0 %';
-  const tenths = (part * 1000n) / whole;
-  return `${tenths / 10n}.${tenths % 10n} %`;
+  return `${whole === 0n ? '0' : quotaDecimal(100n * part, whole, 1, '')} %`;
 }
 function card(label, value, note = '', wide = false) {
   const div = document.createElement('div');
@@ -341,7 +327,7 @@ function show(result) {
     const dust = sum((p) => p.summary.roundingDust), surplus = sum((p) => p.summary.surplus);
     if (dust > 0n) cards.push(card('Rounding dust', amount(dust, d), 'not collected (rounding down)'));
     if (surplus > 0n) cards.push(card('Surplus', amount(surplus, d), 'over-collected (rounding up), back to the fund'));
-    if (!result.pooled) cards.push(card('Haircut rate', percent(pools[0].rate), `socialized ÷ ${result.weighted ? 'total caps' : 'total profit'} = ${pools[0].rate.fraction}`));
+    if (!result.pooled) cards.push(card('Haircut rate', percent(pools[0].summary), `socialized ÷ ${result.weighted ? 'total caps' : 'total profit'} = ${pools[0].rate.fraction}`));
   }
   const t = result.timingsMs;
   cards.push(card('Time in the page', `${(t.total / 1000).toFixed(2)} s`, `read ${ms(t.read)}, compute ${ms(t.compute)}, write ${ms(t.write)}, audit ${ms(t.audit)} · ${result.core} core`));
@@ -383,7 +369,7 @@ function poolsTable(result) {
     const s = p.summary;
     for (const text of [
       (p.name || 'all accounts') + (result.pooled && !p.listed ? ' (not in the pools file: loss 0)' : ''), String(p.decimals), count(p.accounts),
-      count(s.profitableAccounts), count(p.charged), a(p.loss), a(s.insuranceUsed), a(s.socialized), a(s.uncovered), a(s.roundingDust), a(s.surplus), percent(p.rate),
+      count(s.profitableAccounts), count(p.charged), a(p.loss), a(s.insuranceUsed), a(s.socialized), a(s.uncovered), a(s.roundingDust), a(s.surplus), percent(s),
     ]) cell(row, text);
     return row;
   }));
@@ -402,7 +388,7 @@ function showPool(pool, result) {
     link.addEventListener('click', () => explainRow(l.account));
     account.append(link);
     row.append(account);
-    for (const text of [a(l.profit), a(l.haircut), quota(l.numerator, l.denominator, pool.decimals), a(l.profit - l.haircut)]) cell(row, text);
+    for (const text of [a(l.profit), a(l.haircut), l.quota, a(l.profit - l.haircut)]) cell(row, text);
     row.title = `exact quota ${l.fraction} units`;
     return row;
   }));

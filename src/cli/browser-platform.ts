@@ -1,8 +1,9 @@
 // The browser's side of the platform interface (platform.ts), for the
 // workbench page's worker: a File (any Blob) read in slices, SHA-256 by
 // SubtleCrypto (native; the plain one where a page is not a secure context),
-// GZIP for Parquet pages by fflate, progress as a callback, a macrotask for a pause. No Node; it runs in Node
-// too (Blob and crypto.subtle are global there), which is how the tests check it.
+// GZIP for Parquet pages by fflate, progress as a callback, a macrotask for a
+// pause. No Node; it runs in Node too (Blob and crypto.subtle are global
+// there), which is how the tests check it.
 
 import { gunzipSync } from 'fflate';
 import { SILENT, type Hasher, type Meter, type Platform, type Source } from './platform.js';

@@ -372,7 +372,7 @@ export async function commitAll(files: (OutputFile | null)[]): Promise<void> {
   for (const file of atomic) file.finish();
 }
 
-/** A Sink to `file`, or to stdout when null: every byte hashed by node:crypto as it is written. */
+/** A Sink to `file`, or to stdout when null: every byte hashed by the platform's SHA-256 as it is written. */
 export function outputSink(file: OutputFile | null, platform: Platform): Sink {
   return new Sink(platform, async (bytes) => {
     if (file) {

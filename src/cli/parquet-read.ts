@@ -52,7 +52,6 @@ interface Found {
 const TRUE = new TextEncoder().encode('true');
 const FALSE = new TextEncoder().encode('false');
 
-
 /**
  * Reads a Parquet file (all of its bytes) into `consumer`, row by row in file
  * order, through a `Fields` as the CSV and JSON Lines readers do; returns the

@@ -6,8 +6,7 @@
 import type { Book } from '../book.js';
 import type { Engine } from '../engine.js';
 import type { SocializeSummary } from '../types.js';
-import { wasmBase64 as scalarBase64 } from '../wasm/scalar.js';
-import { wasmBase64 as simdBase64 } from '../wasm/simd.js';
+import { coreBytes } from '../core.js';
 import { wordsValue, writeUnits } from './decimal.js';
 import type { Loaded } from './load.js';
 import type { Parameters } from './parameters.js';
@@ -16,18 +15,9 @@ import { socializeReport, type CoreInfo, type OutputSummary, type PoolOutcome, t
 import type { Sink } from './sink.js';
 import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from './write.js';
 
-/** The bytes of base64 text (atob: in Node and browsers alike). */
-function base64Bytes(base64: string): Uint8Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /** The build and SHA-256 of the WebAssembly core an engine runs. */
 export async function coreInfo(engine: Engine, platform: Platform): Promise<CoreInfo> {
-  const base64 = engine.variant === 'scalar' || engine.variant === 'debug-scalar' ? scalarBase64 : simdBase64;
-  return { build: engine.variant, sha256: await sha256Of(platform, base64Bytes(base64)) };
+  return { build: engine.variant, sha256: await sha256Of(platform, await coreBytes(engine.variant)) };
 }
 
 /** A book holding the loaded accounts' columns, ready to socialize. */

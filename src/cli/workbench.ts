@@ -5,7 +5,7 @@
 // largest haircuts with their exact quotas, the auditor's check, and one
 // account's explanation. Nothing here touches the DOM or Node.
 
-import { certify, quotasOf, type AuditBook } from '../audit/index.js';
+import { certify, quotaDecimal, quotasOf, type AuditBook } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import { generateProfits, type Profile } from '../scenario.js';
 import type { Rounding, SocializeSummary } from '../types.js';
@@ -132,9 +132,8 @@ export interface LargeHaircut {
   account: string;
   profit: bigint;
   haircut: bigint;
-  /** The exact quota in units, numerator ÷ denominator, and as a reduced fraction. */
-  numerator: bigint;
-  denominator: bigint;
+  /** The exact quota as an amount (QUOTA_DIGITS past the pool's decimals, … when it goes on), and in units as a reduced fraction. */
+  quota: string;
   fraction: string;
 }
 
@@ -158,6 +157,8 @@ export interface WorkbenchResult {
 
 /** How many of the largest haircuts each pool shows. */
 const LARGEST = 15;
+/** Digits of a largest haircut's quota shown past its pool's decimals. */
+const QUOTA_DIGITS = 6;
 
 /** What a run keeps for Explain account. */
 export interface Session {
@@ -184,11 +185,11 @@ export async function runWorkbench(
   phase: (name: string) => void = () => {},
 ): Promise<{ result: WorkbenchResult; session: Session }> {
   const started = performance.now();
+  // readParameters refuses a pool column without a pools file, and a pools file without a pool column.
   const parameters = parametersOfForm(form, files.pools?.name ?? null);
-  if (parameters.columns.pool !== undefined && files.pools === null) throw new UsageError('Pool column needs Pools file: the file of each pool\'s loss');
   const sources = {
     accounts: new BlobSource(files.accounts.blob, files.accounts.name),
-    pools: parameters.columns.pool === undefined || files.pools === null ? null : new BlobSource(files.pools.blob, files.pools.name),
+    pools: files.pools === null ? null : new BlobSource(files.pools.blob, files.pools.name),
   };
   const loaded = await loadRun(sources, parameters, platform);
   const read = performance.now();
@@ -248,7 +249,7 @@ function poolViews(loaded: Loaded, book: AuditBook, haircuts: BigInt64Array, out
         const q = quotaOf.get(row)!;
         return {
           row, account: decoder.decode(table.idOf(row)), profit: profits[row]!, haircut: haircuts[row]!,
-          numerator: q.numerator, denominator: q.denominator,
+          quota: quotaDecimal(q.numerator, q.denominator * 10n ** BigInt(pool.decimals), pool.decimals + QUOTA_DIGITS),
           fraction: `${q.reducedNumerator}/${q.reducedDenominator}`,
         };
       }),
