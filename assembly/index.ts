@@ -16,6 +16,9 @@
 //     pools:         sumPools → (waterfall per pool) → floorPools → poolBoundaries → raisePools → settlePools
 //     pools by weight: sumWeightedPools → (waterfall per pool) → capPools → floorPools → poolBoundaries
 //                    → raisePools → settlePools → finishPools
+//     a shard's pools: sumPools → (coordinator: waterfall over every shard's sums) → floorPools
+//                    → shardHistograms → (coordinator: cuts) → raiseShard → countDigits / keepDigit
+//                    rounds → giveFirst (see pools/shard.ts and src/parallel/protocol.ts)
 //     index delta:   sumUnits → indexCharges
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
@@ -31,6 +34,7 @@ export { sumPools } from './pools/sums';
 export { floorPools } from './pools/floors';
 export { poolBoundaries, raisePools } from './pools/boundary';
 export { settlePools } from './pools/settle';
+export { shardHistograms, raiseShard, countDigits, keepDigit, giveFirst } from './pools/shard';
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
 export * from './probes';

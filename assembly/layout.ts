@@ -134,6 +134,16 @@ export const POOL_WRITTEN: u32 = 80;
 export const POOL_ELIGIBLE: u32 = 88;
 export const POOL_CAPPED: u32 = 92;
 
+// ---- The shard protocol: a sharded book's boundary (pools/shard.ts, src/parallel/) ----
+// floorPools (with every pool's S and total the whole book's) → shardHistograms →
+// (coordinator: cuts) → raiseShard → rounds of countDigits / keepDigit → giveFirst.
+
+/** Histogram counters per pool and per round (one byte of the order each); a cut of POOL_BUCKETS reaches no bucket. */
+export const POOL_BUCKETS: u32 = 256;
+/** The digit fields of a pool's order: the exact remainder (up to 128 bits), then the tie key splitmix64(seed ^ global index). */
+export const DIGIT_REMAINDER: u32 = 0;
+export const DIGIT_TIE: u32 = 1;
+
 // ---- The index record: a per-unit index delta ----
 // sumUnits → (wrapper: Σ|u| = 0 is an error) → charges.
 

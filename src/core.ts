@@ -18,6 +18,9 @@ import type { CoreExports } from './wasm/exports.js';
 import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
 import { wasmBase64 as simdBase64 } from './wasm/simd.js';
 
+/** A build of the core: a variant, or `shared` (the SIMD build over an imported shared memory, for a sharded book's shards). */
+export type Build = Variant | 'shared';
+
 /**
  * Which build of the core to run. `simd`: optimized, 128-bit SIMD in the hot
  * passes (the default wherever WebAssembly SIMD runs). `scalar`: optimized,
@@ -49,10 +52,31 @@ export interface Columns {
   mask: number;
 }
 
+/** One shard's pools call, phase by phase (`Core.openShardPools`): the kernels of assembly/pools/shard.ts. */
+export interface ShardPools {
+  /** sumPools: the first account (this shard's index) whose pool index is out of range (−1: none), and each pool's Σ eligible profits here. */
+  sums(): { bad: number; totals: bigint[] };
+  /**
+   * floorPools with every pool's S and whole-book total: Σ floors per pool here, and the
+   * histograms (256 u32 per pool) when remainders were counted, else each pool's eligible count.
+   */
+  floors(socialized: readonly bigint[], totals: readonly bigint[]): { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null };
+  /** raiseShard with the coordinator's cuts (u32 per pool): how many accounts each pool's boundary list holds. */
+  raise(cuts: Uint32Array): number[];
+  /** countDigits over pool k's list: the 256 counts of digit `pos` of `field`. */
+  count(k: number, field: number, pos: number, start: bigint): Uint32Array;
+  /** keepDigit over pool k's list: how many stay. */
+  keep(k: number, field: number, pos: number, start: bigint, digit: number, takeEqual: boolean): number;
+  /** giveFirst: one more unit to the first `need` accounts of pool k's list (in index order), which is then empty. */
+  give(k: number, need: number): void;
+  /** Frees the call's records (idempotent). */
+  close(): void;
+}
+
 /** The most accounts one book (or one call) may hold: 29 bytes each in engine memory (33 with pools). */
 export const MAX_ACCOUNTS = 100_000_000;
 
-const modules = new Map<Variant, Promise<WebAssembly.Module>>();
+const modules = new Map<Build, Promise<WebAssembly.Module>>();
 
 /** Decodes base64 without Node's Buffer, so the same code runs in browsers. */
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -62,9 +86,10 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The embedded bytes of a variant; the debug builds load only when asked for. */
-function bytesOf(variant: Variant): Promise<string> {
+/** The embedded bytes of a build; the debug and shared builds load only when asked for. */
+function bytesOf(variant: Build): Promise<string> {
   switch (variant) {
+    case 'shared': return import('./wasm/shared.js').then((m) => m.wasmBase64);
     case 'simd': return Promise.resolve(simdBase64);
     case 'scalar': return Promise.resolve(scalarBase64);
     case 'debug-simd': return import('./wasm/debug-simd.js').then((m) => m.wasmBase64);
@@ -73,7 +98,7 @@ function bytesOf(variant: Variant): Promise<string> {
 }
 
 /** The WebAssembly bytes of a variant, as embedded (what the report hashes). */
-export async function coreBytes(variant: Variant): Promise<Uint8Array<ArrayBuffer>> {
+export async function coreBytes(variant: Build): Promise<Uint8Array<ArrayBuffer>> {
   return decodeBase64(await bytesOf(variant));
 }
 
@@ -89,8 +114,8 @@ export function simdSupported(): boolean {
   return simd;
 }
 
-/** Compiles a variant once per process; every engine instantiates the same module. */
-function compile(variant: Variant): Promise<WebAssembly.Module> {
+/** Compiles a build once per process; every engine instantiates the same module. */
+function compile(variant: Build): Promise<WebAssembly.Module> {
   let module = modules.get(variant);
   if (module === undefined) {
     module = bytesOf(variant).then((text) => WebAssembly.compile(decodeBase64(text)));
@@ -114,13 +139,17 @@ export class Core {
   }
 
   /**
-   * Instantiates a fresh core of the given variant. ERR_UNSUPPORTED when this runtime
-   * cannot compile or instantiate it, ERR_MEMORY when it cannot give it its memory.
+   * Instantiates a fresh core of the given build (`shared`: over a new shared memory of
+   * up to 4 GiB). ERR_UNSUPPORTED when this runtime cannot compile or instantiate it,
+   * ERR_MEMORY when it cannot give it its memory.
    */
-  static async load(variant: Variant): Promise<Core> {
+  static async load(variant: Build): Promise<Core> {
     let exports: CoreExports;
     try {
-      ({ exports } = await instantiate<CoreExports>(await compile(variant), {}));
+      const imports = variant === 'shared'
+        ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65_536, shared: true }) } }
+        : {};
+      ({ exports } = await instantiate<CoreExports>(await compile(variant), imports));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw error instanceof RangeError
@@ -211,6 +240,11 @@ export class Core {
   /** A copy of `view` if it is a view of this memory (which allocating would detach), else `view` itself. */
   snapshot<V extends ArrayLike<unknown>>(view: V): V {
     return ArrayBuffer.isView(view) && view.buffer === this.#exports.memory.buffer ? (view as unknown as { slice(): V }).slice() : view;
+  }
+
+  /** The core's memory (shared with the coordinator when built `shared`). */
+  get memory(): WebAssembly.Memory {
+    return this.#exports.memory;
   }
 
   /** The memory's current buffer (replaced when the memory grows). */
@@ -394,6 +428,91 @@ export class Core {
         return { ...summary, totalWeight, cappedAccounts: row.u32(L.POOL_CAPPED) };
       });
     }));
+  }
+
+  /**
+   * Opens one shard's pools call over a book (a sharded book's shard, src/parallel/shard.ts):
+   * the phases one at a time, as the coordinator's messages ask for them, with the
+   * call's records kept until `close()`. Without `pooled` every account is in pool 0
+   * (the pool column is then zeros in the candidates scratch, which the phases leave
+   * alone: the list takes at most its first 4·n bytes, the bucket bytes its last n).
+   */
+  openShardPools(columns: Columns, n: number, count: number, options: Options, exemptions: boolean, pooled: boolean): ShardPools {
+    const L = this.#layout, core = this.#exports, heap = this.#heap;
+    const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES, buckets = L.POOL_BUCKETS;
+    const sizes = [L.BOOK_BYTES, tableBytes, core.poolScratchBytes(count, n, 0) >>> 0, 4 * count, 4 * count, 4 * buckets * count, 4 * buckets];
+    const taken: number[] = [];
+    try {
+      for (const bytes of sizes) taken.push(heap.alloc(bytes));
+    } catch (error) {
+      for (const pointer of taken) heap.free(pointer);
+      throw error;
+    }
+    const [book, table, scratch, cuts, ends, histograms, hist] = taken as [number, number, number, number, number, number, number];
+    this.zero(table, tableBytes);
+    const header = this.#fields(table);
+    header.setU32(L.POOLS_COUNT, count);
+    header.setU32(L.POOLS_SCRATCH, scratch);
+    this.#writeOptions(header, options, { rounding: L.POOLS_ROUNDING, seeded: L.POOLS_SEEDED, seed: L.POOLS_SEED });
+    const list = columns.candidates;
+    const pool = pooled ? columns.pool : columns.candidates + 4 * n;
+    if (!pooled) this.zero(pool, 4 * n);
+    this.#writeBook(book, { ...columns, pool }, n, exemptions);
+    /** Each pool's run of the boundary list: where it begins and how many it holds. */
+    const begins = new Array<number>(count).fill(0), sizesOf = new Array<number>(count).fill(0);
+    const run = (k: number): number => list + 4 * begins[k]!;
+    let open = true;
+    return {
+      sums: () => {
+        core.sumPools(book, table);
+        const totals = Array.from({ length: count }, (_, k) => this.#row(table, k).u128(L.POOL_TOTAL));
+        return { bad: header.i32(L.POOLS_BAD_POOL), totals };
+      },
+      floors: (socialized, totals) => {
+        for (let k = 0; k < count; k++) {
+          const row = this.#row(table, k);
+          row.setU64(L.POOL_SOCIALIZED, socialized[k]!);
+          row.setU64(L.POOL_TOTAL, totals[k]!);
+          row.setU64(L.POOL_TOTAL + 8, totals[k]! >> 64n);
+        }
+        core.floorPools(book, table);
+        const written = Array.from({ length: count }, (_, k) => this.#row(table, k).u64(L.POOL_WRITTEN));
+        if (header.u32(L.POOLS_COUNTED) === 0) {
+          return { written, histograms: null, eligible: Array.from({ length: count }, (_, k) => this.#row(table, k).u32(L.POOL_ELIGIBLE)) };
+        }
+        core.shardHistograms(table, histograms);
+        return { written, histograms: this.uint32View(histograms, buckets * count).slice(), eligible: null };
+      },
+      raise: (given) => {
+        this.uint32View(cuts, count).set(given);
+        core.raiseShard(book, table, cuts, list, ends);
+        const endsOf = this.uint32View(ends, count);
+        for (let k = 0, begin = 0; k < count; k++) {
+          begins[k] = begin;
+          sizesOf[k] = endsOf[k]! - begin;
+          begin = endsOf[k]!;
+        }
+        return sizesOf.slice();
+      },
+      count: (k, field, pos, start) => {
+        core.countDigits(book, table, run(k), sizesOf[k]!, k, field, pos, start, hist);
+        return this.uint32View(hist, buckets).slice();
+      },
+      keep: (k, field, pos, start, digit, takeEqual) => {
+        sizesOf[k] = core.keepDigit(book, table, run(k), sizesOf[k]!, k, field, pos, start, digit, takeEqual ? 1 : 0) >>> 0;
+        return sizesOf[k]!;
+      },
+      give: (k, need) => {
+        if (need > sizesOf[k]!) throw new RangeError(`pool ${k}: ${need} units for ${sizesOf[k]} listed accounts`);
+        core.giveFirst(book, run(k), need);
+        sizesOf[k] = 0;
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        for (const pointer of taken) heap.free(pointer);
+      },
+    };
   }
 
   /** The pools phases after each pool's S is known: floors and histograms, boundaries, units above them, settling. */

@@ -54,6 +54,13 @@ export const ERROR_CODES = Object.freeze({
    */
   ERR_UNSUPPORTED: 'ERR_UNSUPPORTED',
   /**
+   * Error (sharded engine): a shard stopped (its worker or process exited or failed)
+   * during a call, which is rejected; the engine is then closed (`ERR_ENGINE_CLOSED`).
+   */
+  ERR_SHARD_FAILED: 'ERR_SHARD_FAILED',
+  /** Error (sharded engine): a call on an engine after `close()` or after one of its shards failed. */
+  ERR_ENGINE_CLOSED: 'ERR_ENGINE_CLOSED',
+  /**
    * Error: a bug: the core trapped or failed one of its own checks (debug builds), or
    * the wrapper and the core disagree. The message names the operation and the
    * invariant; `cause` is the original error. Never the result of any input: please report it.

@@ -27,18 +27,24 @@ export class Heap {
   readonly #blocks: { start: number; end: number; retired: boolean }[] = [];
   /** How many of the blocks are retired. */
   #retired = 0;
+  /**
+   * Whether the memory is shared: growing it detaches no view (views of a shared
+   * memory stay valid), so retired blocks stay out of use until freed one by one.
+   */
+  readonly #shared: boolean;
 
   /** Manages `memory` from byte `base` (the core's `heapBase()`) up. */
   constructor(memory: WebAssembly.Memory, base: number) {
     this.#memory = memory;
     this.#base = align(base);
+    this.#shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   }
 
   /** Places a block of `bytes` (rounded up to 16, at least 16) and returns its address; RangeError (ERR_MEMORY) when memory runs out. */
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, align(bytes));
     let place = this.#fit(size);
-    if (place.end > this.#memory.buffer.byteLength && this.#retired > 0) {
+    if (place.end > this.#memory.buffer.byteLength && this.#retired > 0 && !this.#shared) {
       // Rather than grow past retired blocks: detach every view, and they are free.
       this.#detach();
       place = this.#fit(size);
@@ -47,11 +53,11 @@ export class Heap {
     if (grows) this.#grow(place.end);
     this.#blocks.splice(place.at, 0, { start: place.start, end: place.end, retired: false });
     // Growing detached every view of the memory: retired blocks are free from now on.
-    if (grows && this.#retired > 0) this.#release();
+    if (grows && this.#retired > 0 && !this.#shared) this.#release();
     return place.start;
   }
 
-  /** Releases the block at `address`; unknown addresses are ignored. */
+  /** Releases the block at `address` (also a retired one); unknown addresses are ignored. */
   free(address: number): void {
     const at = this.#blocks.findIndex((block) => block.start === address);
     if (at >= 0) {

@@ -9,7 +9,7 @@ import { floorLanes, floorNarrow, floorRemainderHigh, floorRemainderLow, floorWi
 import { candidatesOf, countOf, eligibleProfit, exemptOf, haircutsOf, maskOf, openLanes, poolOf, positivePart, profitsOf, weightsOf } from '../columns';
 import {
   BUCKET_BYTES_AT, POOLS_COUNTED, POOLS_ROUNDING, POOLS_WEIGHTED, POOL_ELIGIBLE, POOL_PART, POOL_SHARED_WEIGHT, POOL_SOCIALIZED,
-  POOL_TOTAL, POOL_WRITTEN, ROUND_DOWN, ROUND_LARGEST_REMAINDER, ROUND_UP,
+  POOL_BUCKETS, POOL_TOTAL, POOL_WRITTEN, ROUND_DOWN, ROUND_LARGEST_REMAINDER, ROUND_UP,
 } from '../layout';
 import { countsOf, histogramOf, hotOf, paramsOf, poolsOf, rowOf, sumsOf, POOL_HISTOGRAM, POOL_HOT, POOL_PARAMS } from './table';
 
@@ -48,7 +48,7 @@ export function floorPools(book: usize, table: usize): void {
 /** Row kinds: wide ratio (128-bit remainders), nothing to take, whole profits, narrow ratio (P ≤ 2^63). */
 export const KIND_RATIO: u64 = 0, KIND_ZERO: u64 = 1, KIND_WHOLE: u64 = 2, KIND_NARROW: u64 = 3;
 /** A cut no bucket (0…255) reaches. */
-export const NO_BUCKET: u32 = 256;
+export const NO_BUCKET: u32 = POOL_BUCKETS;
 
 /** Set by `preparePools`: whether every row runs in the narrow loop (no 128-bit remainder anywhere). */
 let allNarrow = false;

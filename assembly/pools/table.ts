@@ -13,8 +13,8 @@ export const POOL_HOT: usize = 32;
  * none), its boundary bucket (u32) and how many eligible accounts that bucket holds (u32).
  */
 export const POOL_STATE: usize = 16;
-/** Histogram counters per pool. */
-export const POOL_BUCKETS: u32 = 256;
+/** Histogram counters per pool (layout.ts: the shard protocol reads them too). */
+export { POOL_BUCKETS } from '../layout';
 /**
  * Bytes per pool of histogram: each counter is split in two tables, its low byte first
  * (pools · 256 bytes, the only table the pass touches per account: a small footprint

@@ -1,0 +1,177 @@
+// The coordinator's side of one sharded call: the phases of protocol.ts over every
+// shard, with what one engine decides between its kernels (the waterfall, each pool's
+// boundary) decided here from the shards' sums and counts. Nothing here decides a
+// unit by itself: every count is an exact integer from the shards, every choice the
+// single engine's rule (assembly/pools/boundary.ts) applied to their sum.
+
+import { summarize } from '../core/summary.js';
+import type { SocializeSummary } from '../types.js';
+import { poolOutOfRange, type Amounts, type Options } from '../validate.js';
+import { waterfall } from '../waterfall.js';
+import type { Link } from './link.js';
+import { DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Digit, type RoundStep } from './protocol.js';
+
+/** One shard's part of a call: its link, the book it holds, and its range. */
+export interface CallShard {
+  link: Link;
+  book: number;
+  /** The shard's first global index. */
+  start: number;
+}
+
+/** Counters per histogram (assembly/layout.ts POOL_BUCKETS); a cut of this many reaches no bucket. */
+const BUCKETS = 256;
+
+/** The next digit of the order after `digit`, or null when the order is down to the index. */
+function nextDigit(digit: Digit, seeded: boolean): Digit | null {
+  if (digit.pos > 0) return { field: digit.field, pos: Math.max(0, digit.pos - DIGIT_BITS) };
+  if (digit.field === DIGIT_REMAINDER && seeded) return { field: DIGIT_TIE, pos: 64 - DIGIT_BITS };
+  return null;
+}
+
+/** The most significant digit of a remainder below `total`. */
+function firstDigit(total: bigint): Digit {
+  const bits = (total - 1n).toString(2).length;
+  return { field: DIGIT_REMAINDER, pos: Math.max(0, bits - DIGIT_BITS) };
+}
+
+/** The summed counts of every shard's histogram of pool k (each `histograms[j]` holds 256 per pool). */
+function merged(histograms: readonly Uint32Array[], k: number): number[] {
+  const sum = new Array<number>(BUCKETS).fill(0);
+  for (const histogram of histograms) for (let b = 0; b < BUCKETS; b++) sum[b]! += histogram[k * BUCKETS + b]!;
+  return sum;
+}
+
+/**
+ * The bucket that holds the `need`-th largest (from the top) of `counts`, and how many
+ * of it are still to take: as `findBoundary` and `boundaries` in the core.
+ */
+function boundaryOf(counts: readonly number[], need: number): { bucket: number; rest: number } {
+  let above = 0;
+  for (let b = BUCKETS - 1; b >= 0; b--) {
+    if (above + counts[b]! >= need) return { bucket: b, rest: need - above };
+    above += counts[b]!;
+  }
+  throw new RangeError(`internal: ${need} units for ${above} accounts`);
+}
+
+/** A pool whose boundary is still being narrowed: how many units it must give, and the digit counted last. */
+interface Open {
+  pool: number;
+  need: number;
+  digit: Digit;
+  /** Each shard's counts of that digit. */
+  counts: Uint32Array[];
+}
+
+/**
+ * Runs one call (every pool of `pools` over the shards' books) and returns each pool's
+ * summary; the haircuts are then in the books. The shards' call is ended on every path.
+ * Throws as one engine does (a pool index out of range names the first such account in
+ * global terms).
+ */
+export async function socializeShards(
+  shards: readonly CallShard[], pools: readonly Amounts[], options: Options, exemptions: boolean, pooled: boolean,
+): Promise<SocializeSummary[]> {
+  const count = pools.length, seeded = options.tieSeed !== undefined;
+  const all = <T>(task: (shard: CallShard, j: number) => Promise<T>): Promise<T[]> => Promise.all(shards.map(task));
+  let ended = false;
+  const end = async () => {
+    if (ended) return;
+    ended = true;
+    await all(({ link }) => link.request({ op: 'end' }));
+  };
+  try {
+    const sums = await all(({ link, book, start }) => link.request({
+      op: 'sums', book, pools: count, rounding: options.rounding, tieSeed: options.tieSeed, exemptions, pooled, start: BigInt(start),
+    }));
+    const bad = sums.findIndex((sum) => sum.bad >= 0);
+    if (bad >= 0) throw poolOutOfRange(shards[bad]!.start + sums[bad]!.bad, sums[bad]!.badPool, count);
+    const totals = pools.map((_, k) => sums.reduce((sum, shard) => sum + shard.totals[k]!, 0n));
+    const plans = pools.map((amounts, k) => waterfall(amounts.loss, amounts.insuranceFund, totals[k]!));
+    const socialized = plans.map((plan) => plan.socialized);
+    const floors = await all(({ link }) => link.request({ op: 'floors', socialized, totals }));
+    const written = pools.map((_, k) => floors.reduce((sum, shard) => sum + shard.written[k]!, 0n));
+    let eligible: number[];
+    if (floors[0]!.histograms === null) {
+      eligible = pools.map((_, k) => floors.reduce((sum, shard) => sum + shard.eligible![k]!, 0));
+    } else {
+      const histograms = floors.map((shard) => shard.histograms!);
+      eligible = await settle(shards, histograms, socialized, written, totals, seeded);
+      // Under largest remainder every pool gives exactly its S.
+      for (let k = 0; k < count; k++) written[k] = socialized[k]!;
+    }
+    await end();
+    return plans.map((plan, k) => summarize(plan, totals[k]!, eligible[k]!, written[k]!, options.rounding));
+  } finally {
+    await end().catch(() => {});
+  }
+}
+
+/**
+ * The boundary phases: each pool's cut from the summed histograms, then rounds of
+ * digits until every pool has given its leftover units. Returns each pool's eligible count.
+ */
+async function settle(
+  shards: readonly CallShard[], histograms: Uint32Array[], socialized: readonly bigint[], written: readonly bigint[],
+  totals: readonly bigint[], seeded: boolean,
+): Promise<number[]> {
+  const count = socialized.length;
+  const cuts = new Uint32Array(count).fill(BUCKETS | (BUCKETS << 16));
+  const eligible: number[] = [];
+  let open: Open[] = [];
+  for (let k = 0; k < count; k++) {
+    const counts = merged(histograms, k);
+    eligible.push(counts.reduce((a, b) => a + b, 0));
+    const leftover = Number(socialized[k]! - written[k]!);
+    if (leftover === 0) continue;
+    const { bucket, rest } = boundaryOf(counts, leftover);
+    if (rest === counts[bucket]) {
+      cuts[k] = bucket | (BUCKETS << 16);
+    } else {
+      cuts[k] = (bucket + 1) | (bucket << 16);
+      open.push({ pool: k, need: rest, digit: firstDigit(totals[k]!), counts: [] });
+    }
+  }
+  const raised = await Promise.all(shards.map(({ link }) => link.request({
+    op: 'raise', cuts, count: open.map(({ pool, digit }) => ({ pool, ...digit })),
+  })));
+  open.forEach((entry, at) => (entry.counts = raised.map((reply) => reply.counts[at]!)));
+  while (open.length > 0) {
+    // Each shard's steps, in the order of `open`; counts come back in the same order.
+    const steps: RoundStep[][] = shards.map(() => []);
+    const next: Open[] = [];
+    for (const entry of open) {
+      const total = merged(entry.counts, 0);
+      const { bucket: digit, rest } = boundaryOf(total, entry.need);
+      const all = total.reduce((a, b) => a + b, 0);
+      const keep = { ...entry.digit, digit, takeEqual: rest === total[digit] };
+      // Nothing leaves a list whose accounts all share the digit, unless they all take a unit.
+      const needsKeep = keep.takeEqual || total[digit] !== all;
+      if (keep.takeEqual) {
+        for (const shardSteps of steps) shardSteps.push({ pool: entry.pool, keep });
+        continue;
+      }
+      const following = nextDigit(entry.digit, seeded);
+      if (following === null) {
+        // Down to the index: shards in order, each its lowest-index accounts.
+        let left = rest;
+        steps.forEach((shardSteps, j) => {
+          const give = Math.min(left, entry.counts[j]![digit]!);
+          left -= give;
+          shardSteps.push({ pool: entry.pool, ...(needsKeep ? { keep } : {}), give });
+        });
+        continue;
+      }
+      for (const shardSteps of steps) shardSteps.push({ pool: entry.pool, ...(needsKeep ? { keep } : {}), count: following });
+      next.push({ pool: entry.pool, need: rest, digit: following, counts: [] });
+    }
+    const replies = await Promise.all(shards.map(({ link }, j) => link.request({ op: 'round', steps: steps[j]! })));
+    for (const entry of next) {
+      const at = steps[0]!.findIndex((step) => step.pool === entry.pool && step.count !== undefined);
+      entry.counts = replies.map((reply) => reply.counts[at]!);
+    }
+    open = next;
+  }
+  return eligible;
+}

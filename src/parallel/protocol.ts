@@ -1,0 +1,111 @@
+// The shard protocol: the plain-data messages between a sharded engine's coordinator
+// (coordinator.ts) and its shards (shard.ts), over any transport that carries
+// structured-clone data (worker threads, Web Workers, a child process's IPC channel
+// with `serialization: 'advanced'`, or a socket with a serializer of your own).
+//
+// Each shard holds the accounts [start, end) of every sharded book in its own engine;
+// the coordinator holds nothing but the call's parameters and a few numbers per pool.
+// One call (`socialize`, `socializePools`) is these phases, each one message to every
+// shard and one reply from each (the single engine's phases, assembly/index.ts):
+//   1. `sums`    → each pool's Σ eligible profits here, and the first bad pool index here;
+//      the coordinator adds them up (the first bad index in global terms is an error)
+//      and runs each pool's waterfall: S for every pool.
+//   2. `floors`  (every pool's S and whole-book total) → each account's exact floor
+//      (or ceiling) written, Σ floors per pool here, and (largest remainder) each
+//      pool's 256-bucket histogram of remainders: the buckets depend only on S and the
+//      total, so the coordinator adds them up, finds each pool's boundary bucket and how
+//      many units it must still give (`need`), exactly as one engine does.
+//   3. `raise`   (each pool's cut and boundary bucket) → one more unit to every account
+//      above the cut; the accounts of the boundary bucket listed; their digit counts.
+//   4. `round`s  → per pool, the coordinator picks the digit (8 bits of the order) that
+//      holds the need-th largest account from the summed counts: accounts above it get
+//      a unit, those below leave, those in it stay, and the next digit is counted. The
+//      order is the exact remainder (most significant digit first), then with a tie
+//      seed the tie key splitmix64(seed ^ global index) (lower first: its digits are counted
+//      complemented), then the global index: shards
+//      hold contiguous ranges in order, so the last step gives each shard, in shard
+//      order, the units its lowest-index accounts take (`give`).
+//   5. `end`     → the call's records freed. The haircuts are in the shards' books.
+// Every phase message is small (a few numbers per pool, 256 counts per pool and shard);
+// no account's data crosses except through `write` and `read` (the copying path).
+
+/** The digit fields of a pool's order (assembly/layout.ts DIGIT_REMAINDER, DIGIT_TIE). */
+export const DIGIT_REMAINDER = 0;
+/** The tie key's digits: splitmix64(tieSeed ^ global index), most significant first. */
+export const DIGIT_TIE = 1;
+/** Bits per digit: each round narrows one pool's boundary by 256. */
+export const DIGIT_BITS = 8;
+
+/** Where one digit of the order is: its field and its lowest bit. */
+export interface Digit {
+  field: number;
+  pos: number;
+}
+
+/** A book's columns in a shard's memory (byte addresses; 0: absent), when its memory is shared. */
+export interface ShardColumns {
+  profits: number;
+  haircuts: number;
+  exempt: number;
+  /** 0 unless the book was made with pools. */
+  pool: number;
+}
+
+/** One step of a round for one pool: keep a digit (`keep`), then count the next one (`count`) or give units in index order (`give`). */
+export interface RoundStep {
+  pool: number;
+  keep?: Digit & { digit: number; takeEqual: boolean };
+  count?: Digit;
+  give?: number;
+}
+
+/** The messages a coordinator sends; each carries an `id` its reply repeats. */
+export type Request =
+  /** Loads the shard's engine: over a shared memory when `shared` (the reply carries it), else its own. */
+  | { op: 'load'; shared: boolean; variant?: string | undefined }
+  /** Makes a book of `length` accounts (with a pool column when `pools`). */
+  | { op: 'create'; book: number; length: number; pools: boolean }
+  /** Frees a book; with `retire` its memory stays out of use until `release` (views of it may still be held). */
+  | { op: 'free'; book: number; retire: boolean }
+  /** Frees a retired book's memory for good: no view of it is left. */
+  | { op: 'release'; book: number }
+  /** The copying path: copies columns into a book (each as long as the shard's range). */
+  | { op: 'write'; book: number; profits?: BigInt64Array; exempt?: Uint8Array; pool?: Uint32Array }
+  /** The copying path: a copy of a book's haircuts. */
+  | { op: 'read'; book: number }
+  /** Phase 1. `start` is the shard's first global index; `pooled`: the book's pool column holds the pools (else all in pool 0). */
+  | {
+    op: 'sums'; book: number; pools: number; rounding: string; tieSeed?: bigint | undefined; exemptions: boolean; pooled: boolean;
+    start: bigint;
+  }
+  /** Phase 2: every pool's S and whole-book total. */
+  | { op: 'floors'; socialized: bigint[]; totals: bigint[] }
+  /** Phase 3: a u32 per pool, cut | boundary bucket << 16 (256: none); then the first digit of each listed pool. */
+  | { op: 'raise'; cuts: Uint32Array; count: { pool: number; field: number; pos: number }[] }
+  /** Phase 4. */
+  | { op: 'round'; steps: RoundStep[] }
+  /** Phase 5: ends the call (also after an error). */
+  | { op: 'end' }
+  /** Stops the shard. */
+  | { op: 'close' };
+
+/** The replies, by request. */
+export interface Replies {
+  load: { memory: WebAssembly.Memory | null; build: string; capacity: number };
+  create: ShardColumns;
+  free: null;
+  release: null;
+  write: null;
+  read: { haircuts: BigInt64Array };
+  sums: { bad: number; badPool: number; totals: bigint[] };
+  floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null };
+  raise: { listed: number[]; counts: Uint32Array[] };
+  round: { counts: (Uint32Array | null)[] };
+  end: null;
+  close: null;
+}
+
+/** A reply: `ok` with the value, or the error as plain data (rebuilt with its class and code by the coordinator). */
+export type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; code?: string | undefined; message: string } };

@@ -1,0 +1,188 @@
+// One shard of a sharded engine: an engine core and its books' ranges, driven by the
+// coordinator's messages (protocol.ts). It runs wherever a port reaches it: a worker
+// thread, a Web Worker, a child process, another machine.
+
+import { Core, MAX_ACCOUNTS, simdSupported, type Columns, type ShardPools } from '../core.js';
+import { isSocializedLossError, stateError } from '../errors.js';
+import type { Rounding } from '../types.js';
+import type { Replies, Reply, Request, RoundStep } from './protocol.js';
+
+/** A shard's side of a transport: how it receives requests and sends replies. */
+export interface ShardPort {
+  /** Sends one reply (structured-clone data). */
+  send(message: Reply): void;
+  /** Calls `handler` with every request received. */
+  listen(handler: (message: unknown) => void): void;
+  /** Stops receiving (after `close`). */
+  stop?(): void;
+}
+
+/** A book's range in this shard. */
+interface ShardBook {
+  columns: Columns;
+  length: number;
+}
+
+/** The state of one shard: its core, its books, the call in progress. */
+class Shard {
+  #core: Core | null = null;
+  readonly #books = new Map<number, ShardBook>();
+  /** The call in progress, between `sums` and `end`. */
+  #call: { pools: ShardPools; start: bigint } | null = null;
+
+  /** Answers one request (a rejected promise for an error, sent back as data). */
+  async handle(request: Request): Promise<unknown> {
+    switch (request.op) {
+      case 'load': return this.#load(request.shared, request.variant);
+      case 'create': return this.#create(request.book, request.length, request.pools);
+      case 'free': return this.#free(request.book, request.retire);
+      case 'release': return this.#release(request.book);
+      case 'write': return this.#write(request);
+      case 'read': return this.#read(request.book);
+      case 'sums': return this.#sums(request);
+      case 'floors': return this.#floors(request.socialized, request.totals);
+      case 'raise': return this.#raise(request.cuts, request.count);
+      case 'round': return this.#round(request.steps);
+      case 'end': return this.#end();
+      case 'close': return null;
+    }
+  }
+
+  async #load(shared: boolean, variant: string | undefined): Promise<Replies['load']> {
+    const build = shared ? 'shared' : (variant ?? (simdSupported() ? 'simd' : 'scalar'));
+    this.#core = await Core.load(build as Parameters<typeof Core.load>[0]);
+    return { memory: shared ? this.#core.memory : null, build, capacity: MAX_ACCOUNTS };
+  }
+
+  get #live(): Core {
+    if (this.#core === null) throw stateError('ERR_INTERNAL', 'the shard has no engine: load it first');
+    return this.#core;
+  }
+
+  #book(id: number): ShardBook {
+    const book = this.#books.get(id);
+    if (book === undefined) throw stateError('ERR_BOOK_FREED', `book ${id} is not held by this shard (freed?)`);
+    return book;
+  }
+
+  #create(id: number, length: number, pools: boolean): Replies['create'] {
+    const core = this.#live;
+    const columns = core.allocColumns(length);
+    try {
+      if (pools) core.ensureColumn(columns, length, 'pool');
+    } catch (error) {
+      core.freeColumns(columns);
+      throw error;
+    }
+    core.zero(columns.profits, 8 * length);
+    core.zero(columns.haircuts, 8 * length);
+    core.zero(columns.exempt, length);
+    this.#books.set(id, { columns, length });
+    return { profits: columns.profits, haircuts: columns.haircuts, exempt: columns.exempt, pool: columns.pool };
+  }
+
+  #free(id: number, retire: boolean): null {
+    const book = this.#books.get(id);
+    if (book === undefined) return null;
+    this.#live.freeColumns(book.columns, retire);
+    if (!retire) this.#books.delete(id);
+    return null;
+  }
+
+  #release(id: number): null {
+    const book = this.#books.get(id);
+    if (book !== undefined) this.#live.freeColumns(book.columns);
+    this.#books.delete(id);
+    return null;
+  }
+
+  #write(request: Extract<Request, { op: 'write' }>): null {
+    const core = this.#live, { columns, length } = this.#book(request.book);
+    if (request.profits) core.int64View(columns.profits, length).set(request.profits);
+    if (request.exempt) core.byteView(columns.exempt, length).set(request.exempt);
+    if (request.pool) core.uint32View(columns.pool, length).set(request.pool);
+    return null;
+  }
+
+  #read(id: number): Replies['read'] {
+    const { columns, length } = this.#book(id);
+    return { haircuts: this.#live.int64View(columns.haircuts, length).slice() };
+  }
+
+  #sums(request: Extract<Request, { op: 'sums' }>): Replies['sums'] {
+    if (this.#call !== null) this.#end();
+    const core = this.#live, { columns, length } = this.#book(request.book);
+    const options = { rounding: request.rounding as Rounding, tieSeed: request.tieSeed };
+    const pools = core.openShardPools(columns, length, request.pools, options, request.exemptions, request.pooled);
+    this.#call = { pools, start: request.start };
+    const { bad, totals } = pools.sums();
+    return { bad, badPool: bad >= 0 ? core.uint32View(columns.pool, length)[bad]! : 0, totals };
+  }
+
+  get #open(): { pools: ShardPools; start: bigint } {
+    if (this.#call === null) throw stateError('ERR_INTERNAL', 'no call in progress on this shard');
+    return this.#call;
+  }
+
+  #floors(socialized: bigint[], totals: bigint[]): Replies['floors'] {
+    return this.#open.pools.floors(socialized, totals);
+  }
+
+  #raise(cuts: Uint32Array, counts: { pool: number; field: number; pos: number }[]): Replies['raise'] {
+    const { pools, start } = this.#open;
+    const listed = pools.raise(cuts);
+    return { listed, counts: counts.map(({ pool, field, pos }) => pools.count(pool, field, pos, start)) };
+  }
+
+  #round(steps: RoundStep[]): Replies['round'] {
+    const { pools, start } = this.#open;
+    return {
+      counts: steps.map((step) => {
+        if (step.keep) pools.keep(step.pool, step.keep.field, step.keep.pos, start, step.keep.digit, step.keep.takeEqual);
+        if (step.give !== undefined) pools.give(step.pool, step.give);
+        return step.count ? pools.count(step.pool, step.count.field, step.count.pos, start) : null;
+      }),
+    };
+  }
+
+  #end(): null {
+    this.#call?.pools.close();
+    this.#call = null;
+    return null;
+  }
+}
+
+/** The plain-data form of an error, for the reply. */
+function errorData(error: unknown): Extract<Reply, { ok: false }>['error'] {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, code: isSocializedLossError(error) ? error.code : undefined };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+/**
+ * Serves one shard over `port`: answers each request in order (one at a time, as the
+ * coordinator sends them) until `close`. The shard for a worker thread, a Web Worker,
+ * a child process or any transport of your own (see the shard protocol in the README).
+ *
+ * @example
+ * // child.mjs, started with fork(child, { serialization: 'advanced' })
+ * import { serveShard } from 'socialized-loss/parallel';
+ * serveShard({ send: (m) => process.send(m), listen: (h) => process.on('message', h), stop: () => process.disconnect() });
+ */
+export function serveShard(port: ShardPort): void {
+  const shard = new Shard();
+  let queue = Promise.resolve();
+  port.listen((message) => {
+    const request = message as Request & { id: number };
+    queue = queue.then(async () => {
+      try {
+        const value = await shard.handle(request);
+        port.send({ id: request.id, ok: true, value });
+      } catch (error) {
+        port.send({ id: request.id, ok: false, error: errorData(error) });
+      }
+      if (request.op === 'close') port.stop?.();
+    });
+  });
+}
