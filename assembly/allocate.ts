@@ -113,7 +113,7 @@ export function settleFor(
  * one more unit wherever the remainder is not 0 (exactly, also when keys drop
  * low bits). Sets `written`; returns where the list ends.
  */
-function pass(
+export function pass(
   profits: usize, haircuts: usize, list: usize, n: u32, S: u64, Plo: u64, Phi: u64,
   c: u64, s: i32, t: i32, narrow: bool, low: u64, high: u64, ceil: bool, exempt: usize,
 ): usize {
@@ -130,7 +130,7 @@ function pass(
 }
 
 /** S == P: every eligible profit is taken whole. */
-function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize): void {
+export function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize): void {
   if (exempt != 0) {
     for (let i: u32 = 0; i < n; i++) store<u64>(haircuts + (<usize>i << 3), eligibleProfit(profits, exempt, i));
     return;
@@ -161,6 +161,11 @@ function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize
 
 /** Set by the passes: Σ haircuts written. */
 let written: u64 = 0;
+
+/** Σ haircuts the last `pass` wrote. */
+export function passWritten(): u64 {
+  return written;
+}
 
 /**
  * The pass when P ≤ 2^63 over accounts [from, n): each floor into `haircuts`,

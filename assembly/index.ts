@@ -16,9 +16,12 @@
 //     pools:         sumPools → (waterfall per pool) → floorPools → poolBoundaries → raisePools → settlePools
 //     pools by weight: sumWeightedPools → (waterfall per pool) → capPools → floorPools → poolBoundaries
 //                    → raisePools → settlePools → finishPools
-//     a shard's pools: sumPools → (coordinator: waterfall over every shard's sums) → floorPools
-//                    → shardHistograms → (coordinator: cuts) → raiseShard → countDigits / keepDigit
-//                    rounds → giveFirst (see pools/shard.ts and src/parallel/protocol.ts)
+//     a shard (shard/, src/parallel/protocol.ts), the coordinator deciding between phases
+//     from every shard's sums and counts:
+//       plain:       sumProfits → (waterfall) → sampleShard → (band) → floorShard → digit rounds
+//       pools:       sumPools → (waterfall per pool) → floorPools → shardHistograms → (cuts)
+//                    → raiseShard → digit rounds
+//       digit rounds: countDigits / keepDigit … → giveFirst
 //     index delta:   sumUnits → indexCharges
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
@@ -34,7 +37,9 @@ export { sumPools } from './pools/sums';
 export { floorPools } from './pools/floors';
 export { poolBoundaries, raisePools } from './pools/boundary';
 export { settlePools } from './pools/settle';
-export { shardHistograms, raiseShard, countDigits, keepDigit, giveFirst } from './pools/shard';
+export { sampleShard, floorShard } from './shard/plain';
+export { shardHistograms, raiseShard } from './shard/pools';
+export { countDigits, keepDigit, giveFirst } from './shard/digits';
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
 export * from './probes';

@@ -134,9 +134,7 @@ export const POOL_WRITTEN: u32 = 80;
 export const POOL_ELIGIBLE: u32 = 88;
 export const POOL_CAPPED: u32 = 92;
 
-// ---- The shard protocol: a sharded book's boundary (pools/shard.ts, src/parallel/) ----
-// floorPools (with every pool's S and total the whole book's) → shardHistograms →
-// (coordinator: cuts) → raiseShard → rounds of countDigits / keepDigit → giveFirst.
+// ---- The shard protocol: a sharded book's boundary (shard/, src/parallel/) ----
 
 /** Histogram counters per pool and per round (one byte of the order each); a cut of POOL_BUCKETS reaches no bucket. */
 export const POOL_BUCKETS: u32 = 256;

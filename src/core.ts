@@ -52,16 +52,28 @@ export interface Columns {
   mask: number;
 }
 
-/** One shard's pools call, phase by phase (`Core.openShardPools`): the kernels of assembly/pools/shard.ts. */
-export interface ShardPools {
-  /** sumPools: the first account (this shard's index) whose pool index is out of range (−1: none), and each pool's Σ eligible profits here. */
-  sums(): { bad: number; totals: bigint[] };
+/** Keys a shard's sample holds at most (assembly/shard/plain.ts). */
+const SAMPLE_KEYS = 4096;
+
+/** One shard's call, phase by phase (`Core.openShard`): the kernels of assembly/shard/. */
+export interface ShardCall {
   /**
-   * floorPools with every pool's S and whole-book total: Σ floors per pool here, and the
-   * histograms (256 u32 per pool) when remainders were counted, else each pool's eligible count.
+   * The sums: each pool's Σ eligible profits here, the first account (this shard's index)
+   * whose pool index is out of range (−1: none), and (plain) the eligible count.
    */
-  floors(socialized: readonly bigint[], totals: readonly bigint[]): { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null };
-  /** raiseShard with the coordinator's cuts (u32 per pool): how many accounts each pool's boundary list holds. */
+  sums(): { bad: number; totals: bigint[]; eligible: number[] | null };
+  /** Plain, largest remainder, 0 < S < P: the top key and this shard's sampled keys. */
+  sample(S: bigint, P: bigint): { top: bigint; keys: BigUint64Array };
+  /**
+   * The floors with every pool's S and whole-book P: Σ haircuts per pool here; plain:
+   * with the band [low, high] of keys (units above it given, those in it listed: how
+   * many); pools: the histograms (256 u32 per pool) when remainders were counted, else
+   * each pool's eligible count.
+   */
+  floors(S: readonly bigint[], P: readonly bigint[], band: readonly [bigint, bigint]): {
+    written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null;
+  };
+  /** Pools: raiseShard with the coordinator's cuts (u32 per pool): how many accounts each pool's boundary list holds. */
   raise(cuts: Uint32Array): number[];
   /** countDigits over pool k's list: the 256 counts of digit `pos` of `field`. */
   count(k: number, field: number, pos: number, start: bigint): Uint32Array;
@@ -431,16 +443,17 @@ export class Core {
   }
 
   /**
-   * Opens one shard's pools call over a book (a sharded book's shard, src/parallel/shard.ts):
+   * Opens one shard's call over a book (a sharded book's shard, src/parallel/shard.ts):
    * the phases one at a time, as the coordinator's messages ask for them, with the
-   * call's records kept until `close()`. Without `pooled` every account is in pool 0
-   * (the pool column is then zeros in the candidates scratch, which the phases leave
-   * alone: the list takes at most its first 4·n bytes, the bucket bytes its last n).
+   * call's records kept until `close()`. `pooled`: the pools phases over the book's pool
+   * column (`count` pools); else the plain split's phases (one pool).
    */
-  openShardPools(columns: Columns, n: number, count: number, options: Options, exemptions: boolean, pooled: boolean): ShardPools {
-    const L = this.#layout, core = this.#exports, heap = this.#heap;
-    const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES, buckets = L.POOL_BUCKETS;
-    const sizes = [L.BOOK_BYTES, tableBytes, core.poolScratchBytes(count, n, 0) >>> 0, 4 * count, 4 * count, 4 * buckets * count, 4 * buckets];
+  openShard(columns: Columns, n: number, count: number, options: Options, exemptions: boolean, pooled: boolean): ShardCall {
+    const L = this.#layout, core = this.#exports, heap = this.#heap, buckets = L.POOL_BUCKETS;
+    const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
+    const sizes = pooled
+      ? [L.BOOK_BYTES, tableBytes, core.poolScratchBytes(count, n, 0) >>> 0, 4 * count, 4 * count, 4 * buckets * count, 4 * buckets]
+      : [L.BOOK_BYTES, L.SPLIT_BYTES, 8 * (SAMPLE_KEYS + 1), 4 * buckets];
     const taken: number[] = [];
     try {
       for (const bytes of sizes) taken.push(heap.alloc(bytes));
@@ -448,64 +461,96 @@ export class Core {
       for (const pointer of taken) heap.free(pointer);
       throw error;
     }
-    const [book, table, scratch, cuts, ends, histograms, hist] = taken as [number, number, number, number, number, number, number];
-    this.zero(table, tableBytes);
-    const header = this.#fields(table);
-    header.setU32(L.POOLS_COUNT, count);
-    header.setU32(L.POOLS_SCRATCH, scratch);
-    this.#writeOptions(header, options, { rounding: L.POOLS_ROUNDING, seeded: L.POOLS_SEEDED, seed: L.POOLS_SEED });
-    const list = columns.candidates;
-    const pool = pooled ? columns.pool : columns.candidates + 4 * n;
-    if (!pooled) this.zero(pool, 4 * n);
-    this.#writeBook(book, { ...columns, pool }, n, exemptions);
-    /** Each pool's run of the boundary list: where it begins and how many it holds. */
-    const begins = new Array<number>(count).fill(0), sizesOf = new Array<number>(count).fill(0);
-    const run = (k: number): number => list + 4 * begins[k]!;
+    const [book, record] = taken as [number, number];
+    const hist = taken[taken.length - 1]!;
+    const fields = this.#fields(record);
+    this.zero(record, pooled ? tableBytes : L.SPLIT_BYTES);
+    if (pooled) {
+      fields.setU32(L.POOLS_COUNT, count);
+      fields.setU32(L.POOLS_SCRATCH, taken[2]!);
+      this.#writeOptions(fields, options, { rounding: L.POOLS_ROUNDING, seeded: L.POOLS_SEEDED, seed: L.POOLS_SEED });
+    } else {
+      this.#writeOptions(fields, options, this.#splitOptions);
+    }
+    this.#writeBook(book, columns, n, exemptions);
+    const list = columns.candidates, seed = options.tieSeed ?? 0n;
+    /** Each pool's run of the boundary list (where it begins, how many it holds), and its S and P. */
+    const begins = new Array<number>(count).fill(0), listed = new Array<number>(count).fill(0);
+    let socialized: readonly bigint[] = [], totals: readonly bigint[] = [];
+    // The plain pass lists (key, index) entries; raiseShard lists indices.
+    const keyed = pooled ? 0 : 1, stride = pooled ? 4 : L.CANDIDATE_BYTES;
+    const run = (k: number): number => list + stride * begins[k]!;
+    const digits = (k: number): [bigint, bigint, bigint, number] => [socialized[k]!, BigInt.asUintN(64, totals[k]!), totals[k]! >> 64n, 0];
+    const setSplit = (S: bigint, P: bigint) => {
+      fields.setU64(L.SPLIT_SOCIALIZED, S);
+      fields.setU64(L.SPLIT_TOTAL, P);
+      fields.setU64(L.SPLIT_TOTAL + 8, P >> 64n);
+    };
     let open = true;
     return {
       sums: () => {
-        core.sumPools(book, table);
-        const totals = Array.from({ length: count }, (_, k) => this.#row(table, k).u128(L.POOL_TOTAL));
-        return { bad: header.i32(L.POOLS_BAD_POOL), totals };
+        if (!pooled) {
+          core.sumProfits(book, record);
+          return { bad: -1, totals: [fields.u128(L.SPLIT_TOTAL)], eligible: [fields.u32(L.SPLIT_ELIGIBLE)] };
+        }
+        core.sumPools(book, record);
+        const sums = Array.from({ length: count }, (_, k) => this.#row(record, k).u128(L.POOL_TOTAL));
+        return { bad: fields.i32(L.POOLS_BAD_POOL), totals: sums, eligible: null };
       },
-      floors: (socialized, totals) => {
+      sample: (S, P) => {
+        setSplit(S, P);
+        const keys = core.sampleShard(book, record, taken[2]!) >>> 0;
+        const view = new BigUint64Array(this.buffer, taken[2]!, keys + 1);
+        return { top: view[0]!, keys: view.slice(1) };
+      },
+      floors: (S, P, band) => {
+        socialized = S;
+        totals = P;
+        if (!pooled) {
+          setSplit(S[0]!, P[0]!);
+          listed[0] = core.floorShard(book, record, band[0], band[1]) >>> 0;
+          return { written: [fields.u64(L.SPLIT_WRITTEN)], histograms: null, eligible: null, listed: listed.slice() };
+        }
         for (let k = 0; k < count; k++) {
-          const row = this.#row(table, k);
-          row.setU64(L.POOL_SOCIALIZED, socialized[k]!);
-          row.setU64(L.POOL_TOTAL, totals[k]!);
-          row.setU64(L.POOL_TOTAL + 8, totals[k]! >> 64n);
+          const row = this.#row(record, k);
+          row.setU64(L.POOL_SOCIALIZED, S[k]!);
+          row.setU64(L.POOL_TOTAL, P[k]!);
+          row.setU64(L.POOL_TOTAL + 8, P[k]! >> 64n);
         }
-        core.floorPools(book, table);
-        const written = Array.from({ length: count }, (_, k) => this.#row(table, k).u64(L.POOL_WRITTEN));
-        if (header.u32(L.POOLS_COUNTED) === 0) {
-          return { written, histograms: null, eligible: Array.from({ length: count }, (_, k) => this.#row(table, k).u32(L.POOL_ELIGIBLE)) };
+        core.floorPools(book, record);
+        const written = Array.from({ length: count }, (_, k) => this.#row(record, k).u64(L.POOL_WRITTEN));
+        if (fields.u32(L.POOLS_COUNTED) === 0) {
+          return { written, histograms: null, eligible: Array.from({ length: count }, (_, k) => this.#row(record, k).u32(L.POOL_ELIGIBLE)), listed: null };
         }
-        core.shardHistograms(table, histograms);
-        return { written, histograms: this.uint32View(histograms, buckets * count).slice(), eligible: null };
+        core.shardHistograms(record, taken[5]!);
+        return { written, histograms: this.uint32View(taken[5]!, buckets * count).slice(), eligible: null, listed: null };
       },
-      raise: (given) => {
-        this.uint32View(cuts, count).set(given);
-        core.raiseShard(book, table, cuts, list, ends);
+      raise: (cuts) => {
+        const [, , , at, ends] = taken as [number, number, number, number, number];
+        this.uint32View(at, count).set(cuts);
+        core.raiseShard(book, record, at, list, ends);
         const endsOf = this.uint32View(ends, count);
         for (let k = 0, begin = 0; k < count; k++) {
           begins[k] = begin;
-          sizesOf[k] = endsOf[k]! - begin;
+          listed[k] = endsOf[k]! - begin;
           begin = endsOf[k]!;
         }
-        return sizesOf.slice();
+        return listed.slice();
       },
       count: (k, field, pos, start) => {
-        core.countDigits(book, table, run(k), sizesOf[k]!, k, field, pos, start, hist);
+        const [S, Plo, Phi] = digits(k);
+        core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, 0, field, pos, seed, start, hist);
         return this.uint32View(hist, buckets).slice();
       },
       keep: (k, field, pos, start, digit, takeEqual) => {
-        sizesOf[k] = core.keepDigit(book, table, run(k), sizesOf[k]!, k, field, pos, start, digit, takeEqual ? 1 : 0) >>> 0;
-        return sizesOf[k]!;
+        const [S, Plo, Phi] = digits(k);
+        listed[k] = core.keepDigit(book, run(k), keyed, listed[k]!, S, Plo, Phi, 0, field, pos, seed, start, digit, takeEqual ? 1 : 0) >>> 0;
+        return listed[k]!;
       },
       give: (k, need) => {
-        if (need > sizesOf[k]!) throw new RangeError(`pool ${k}: ${need} units for ${sizesOf[k]} listed accounts`);
-        core.giveFirst(book, run(k), need);
-        sizesOf[k] = 0;
+        if (need > listed[k]!) throw stateError('ERR_INTERNAL', `pool ${k}: ${need} units for ${listed[k]} listed accounts`);
+        core.giveFirst(book, run(k), keyed, need);
+        listed[k] = 0;
       },
       close: () => {
         if (!open) return;

@@ -90,7 +90,13 @@ export async function socializeShards(
     const totals = pools.map((_, k) => sums.reduce((sum, shard) => sum + shard.totals[k]!, 0n));
     const plans = pools.map((amounts, k) => waterfall(amounts.loss, amounts.insuranceFund, totals[k]!));
     const socialized = plans.map((plan) => plan.socialized);
-    const floors = await all(({ link }) => link.request({ op: 'floors', socialized, totals }));
+    if (!pooled) {
+      const eligible = sums.reduce((sum, shard) => sum + shard.eligible![0]!, 0);
+      const written = await split(shards, socialized[0]!, totals[0]!, options);
+      await end();
+      return [summarize(plans[0]!, totals[0]!, eligible, written, options.rounding)];
+    }
+    const floors = await all(({ link }) => link.request({ op: 'floors', socialized, totals, band: FULL }));
     const written = pools.map((_, k) => floors.reduce((sum, shard) => sum + shard.written[k]!, 0n));
     let eligible: number[];
     if (floors[0]!.histograms === null) {
@@ -106,6 +112,60 @@ export async function socializeShards(
   } finally {
     await end().catch(() => {});
   }
+}
+
+/** The whole range of keys: every account listed. */
+const FULL: [bigint, bigint] = [0n, 2n ** 64n - 1n];
+
+/** Fewer sampled keys than this predict too little (as the core's sample.ts). */
+const MIN_SAMPLED = 512;
+
+/**
+ * The plain split's phases after the waterfall: the band from every shard's sample,
+ * the floors with it (again over the whole range when the band missed), and the digit
+ * rounds for the units left. Returns Σ haircuts.
+ */
+async function split(shards: readonly CallShard[], S: bigint, P: bigint, options: Options): Promise<bigint> {
+  const largest = options.rounding === 'largest-remainder', ratio = S > 0n && S < P;
+  const floors = async (band: [bigint, bigint]) => {
+    const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'floors', socialized: [S], totals: [P], band })));
+    return {
+      written: replies.reduce((sum, reply) => sum + reply.written[0]!, 0n),
+      listed: replies.reduce((sum, reply) => sum + reply.listed![0]!, 0),
+    };
+  };
+  if (!largest || !ratio) return (await floors(FULL)).written;
+  let result = await floors(await predictBand(shards, S, P));
+  // Valid when no more units went out than S has, and the band can supply the rest.
+  if (result.written > S || S - result.written > BigInt(result.listed)) result = await floors(FULL);
+  const need = Number(S - result.written);
+  if (need > 0) {
+    const digit = firstDigit(P);
+    const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'round', steps: [{ pool: 0, count: digit }] })));
+    await rounds(shards, [{ pool: 0, need, digit, counts: replies.map((reply) => reply.counts[0]!) }], options.tieSeed !== undefined);
+  }
+  return S;
+}
+
+/**
+ * A band of keys [low, high] that likely holds the boundary, from every shard's sample:
+ * as the core's `predictBand` over their union (the predicted number of units among
+ * the sample, Σ key / (top + 1), and sample/16 ranks either side). A prediction only.
+ */
+async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): Promise<[bigint, bigint]> {
+  const samples = await Promise.all(shards.map(({ link }) => link.request({ op: 'sample', socialized: S, total: P })));
+  const sampled = samples.reduce((sum, sample) => sum + sample.keys.length, 0);
+  if (sampled < MIN_SAMPLED) return FULL;
+  const keys = new BigUint64Array(sampled);
+  let at = 0, sum = 0n;
+  for (const sample of samples) {
+    keys.set(sample.keys, at);
+    at += sample.keys.length;
+    for (const key of sample.keys) sum += key;
+  }
+  const rank = Number(sum / (samples[0]!.top + 1n)), margin = sampled >> 4, last = sampled - 1;
+  keys.sort();
+  return [rank + margin < sampled ? keys[last - (rank + margin)]! : 0n, rank > margin ? keys[last - (rank - margin)]! : FULL[1]];
 }
 
 /**
@@ -137,6 +197,16 @@ async function settle(
     op: 'raise', cuts, count: open.map(({ pool, digit }) => ({ pool, ...digit })),
   })));
   open.forEach((entry, at) => (entry.counts = raised.map((reply) => reply.counts[at]!)));
+  await rounds(shards, open, seeded);
+  return eligible;
+}
+
+/**
+ * The digit rounds: for each open pool (its last digit counted by every shard), the
+ * digit holding its need-th largest account from the summed counts; the accounts above
+ * it take a unit, those in it stay, until every pool has given its units.
+ */
+async function rounds(shards: readonly CallShard[], open: Open[], seeded: boolean): Promise<void> {
   while (open.length > 0) {
     // Each shard's steps, in the order of `open`; counts come back in the same order.
     const steps: RoundStep[][] = shards.map(() => []);
@@ -173,5 +243,4 @@ async function settle(
     }
     open = next;
   }
-  return eligible;
 }

@@ -10,14 +10,20 @@
 //   1. `sums`    → each pool's Σ eligible profits here, and the first bad pool index here;
 //      the coordinator adds them up (the first bad index in global terms is an error)
 //      and runs each pool's waterfall: S for every pool.
-//   2. `floors`  (every pool's S and whole-book total) → each account's exact floor
+//   2. Pools: `floors` (every pool's S and whole-book total) → each account's exact floor
 //      (or ceiling) written, Σ floors per pool here, and (largest remainder) each
 //      pool's 256-bucket histogram of remainders: the buckets depend only on S and the
 //      total, so the coordinator adds them up, finds each pool's boundary bucket and how
-//      many units it must still give (`need`), exactly as one engine does.
-//   3. `raise`   (each pool's cut and boundary bucket) → one more unit to every account
-//      above the cut; the accounts of the boundary bucket listed; their digit counts.
-//   4. `round`s  → per pool, the coordinator picks the digit (8 bits of the order) that
+//      many units it must still give (`need`), exactly as one engine does; then `raise`
+//      (each pool's cut and boundary bucket) → one more unit to every account above the
+//      cut, the accounts of the boundary bucket listed, their first digit's counts.
+//      Plain (one pool, largest remainder): `sample` → 4096 keys per shard, from which
+//      the coordinator predicts a band of keys that holds the boundary (as one engine's
+//      sample does); `floors` with the band → floors, one more unit above the band, the
+//      band's accounts listed, and how many of each. The coordinator checks the band
+//      against the exact counts and, when it missed, runs `floors` again with the
+//      whole range: the answer never depends on the sample, only the time does.
+//   3. `round`s  → per pool, the coordinator picks the digit (8 bits of the order) that
 //      holds the need-th largest account from the summed counts: accounts above it get
 //      a unit, those below leave, those in it stay, and the next digit is counted. The
 //      order is the exact remainder (most significant digit first), then with a tie
@@ -25,7 +31,7 @@
 //      complemented), then the global index: shards
 //      hold contiguous ranges in order, so the last step gives each shard, in shard
 //      order, the units its lowest-index accounts take (`give`).
-//   5. `end`     → the call's records freed. The haircuts are in the shards' books.
+//   4. `end`     → the call's records freed. The haircuts are in the shards' books.
 // Every phase message is small (a few numbers per pool, 256 counts per pool and shard);
 // no account's data crosses except through `write` and `read` (the copying path).
 
@@ -78,8 +84,10 @@ export type Request =
     op: 'sums'; book: number; pools: number; rounding: string; tieSeed?: bigint | undefined; exemptions: boolean; pooled: boolean;
     start: bigint;
   }
-  /** Phase 2: every pool's S and whole-book total. */
-  | { op: 'floors'; socialized: bigint[]; totals: bigint[] }
+  /** Plain split, largest remainder, 0 < S < total: this shard's sample of keys (remainder >> t) for the band. */
+  | { op: 'sample'; socialized: bigint; total: bigint }
+  /** Phase 2: every pool's S and whole-book total; plain: the band of keys [low, high] (units above it, those in it listed). */
+  | { op: 'floors'; socialized: bigint[]; totals: bigint[]; band: [bigint, bigint] }
   /** Phase 3: a u32 per pool, cut | boundary bucket << 16 (256: none); then the first digit of each listed pool. */
   | { op: 'raise'; cuts: Uint32Array; count: { pool: number; field: number; pos: number }[] }
   /** Phase 4. */
@@ -97,8 +105,9 @@ export interface Replies {
   release: null;
   write: null;
   read: { haircuts: BigInt64Array };
-  sums: { bad: number; badPool: number; totals: bigint[] };
-  floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null };
+  sums: { bad: number; badPool: number; totals: bigint[]; eligible: number[] | null };
+  sample: { top: bigint; keys: BigUint64Array };
+  floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null };
   raise: { listed: number[]; counts: Uint32Array[] };
   round: { counts: (Uint32Array | null)[] };
   end: null;

@@ -2,7 +2,7 @@
 // coordinator's messages (protocol.ts). It runs wherever a port reaches it: a worker
 // thread, a Web Worker, a child process, another machine.
 
-import { Core, MAX_ACCOUNTS, simdSupported, type Columns, type ShardPools } from '../core.js';
+import { Core, MAX_ACCOUNTS, simdSupported, type Columns, type ShardCall } from '../core.js';
 import { isSocializedLossError, stateError } from '../errors.js';
 import type { Rounding } from '../types.js';
 import type { Replies, Reply, Request, RoundStep } from './protocol.js';
@@ -28,7 +28,7 @@ class Shard {
   #core: Core | null = null;
   readonly #books = new Map<number, ShardBook>();
   /** The call in progress, between `sums` and `end`. */
-  #call: { pools: ShardPools; start: bigint } | null = null;
+  #call: { pools: ShardCall; start: bigint } | null = null;
 
   /** Answers one request (a rejected promise for an error, sent back as data). */
   async handle(request: Request): Promise<unknown> {
@@ -40,7 +40,8 @@ class Shard {
       case 'write': return this.#write(request);
       case 'read': return this.#read(request.book);
       case 'sums': return this.#sums(request);
-      case 'floors': return this.#floors(request.socialized, request.totals);
+      case 'sample': return this.#open.pools.sample(request.socialized, request.total);
+      case 'floors': return this.#open.pools.floors(request.socialized, request.totals, request.band);
       case 'raise': return this.#raise(request.cuts, request.count);
       case 'round': return this.#round(request.steps);
       case 'end': return this.#end();
@@ -113,19 +114,15 @@ class Shard {
     if (this.#call !== null) this.#end();
     const core = this.#live, { columns, length } = this.#book(request.book);
     const options = { rounding: request.rounding as Rounding, tieSeed: request.tieSeed };
-    const pools = core.openShardPools(columns, length, request.pools, options, request.exemptions, request.pooled);
+    const pools = core.openShard(columns, length, request.pools, options, request.exemptions, request.pooled);
     this.#call = { pools, start: request.start };
-    const { bad, totals } = pools.sums();
-    return { bad, badPool: bad >= 0 ? core.uint32View(columns.pool, length)[bad]! : 0, totals };
+    const { bad, totals, eligible } = pools.sums();
+    return { bad, badPool: bad >= 0 ? core.uint32View(columns.pool, length)[bad]! : 0, totals, eligible };
   }
 
-  get #open(): { pools: ShardPools; start: bigint } {
+  get #open(): { pools: ShardCall; start: bigint } {
     if (this.#call === null) throw stateError('ERR_INTERNAL', 'no call in progress on this shard');
     return this.#call;
-  }
-
-  #floors(socialized: bigint[], totals: bigint[]): Replies['floors'] {
-    return this.#open.pools.floors(socialized, totals);
   }
 
   #raise(cuts: Uint32Array, counts: { pool: number; field: number; pos: number }[]): Replies['raise'] {

@@ -1,0 +1,109 @@
+// The digit rounds of a shard's boundary (src/parallel/coordinator.ts): the accounts
+// listed on a boundary, in index order, are narrowed one digit (8 bits) of
+// the exact order at a time: the remainder S·m mod P (up to 128 bits), then with a tie
+// seed the tie key splitmix64(seed ^ global index), lower first; the index last. This
+// is one engine's order restricted to a shard, so the coordinator's choice from every
+// shard's counts is one engine's choice.
+
+import { remainderWide, high, shiftRight128, splitmix64 } from '../wide';
+import { eligibleProfit, exemptOf, haircutsOf, maskOf, profitsOf, weightsOf } from '../columns';
+import { CANDIDATE_BYTES, DIGIT_TIE, POOL_BUCKETS } from '../layout';
+
+// A list is `keyed` (the plain pass's entries: key = remainder >> t as u64, then the
+// index as u32, CANDIDATE_BYTES each; the key is the exact remainder while P ≤ 2^64)
+// or of indices only (raiseShard's: u32 each), the remainder then computed again.
+
+/** Entry e's account index. */
+// @ts-ignore: decorator
+@inline function indexAt(list: usize, e: u32, keyed: bool): u32 {
+  return keyed ? load<u32>(list + <usize>e * CANDIDATE_BYTES, 8) : load<u32>(list + (<usize>e << 2));
+}
+
+/** Whether a keyed list's keys are the exact remainders: P ≤ 2^64 (t = 0). */
+// @ts-ignore: decorator
+@inline function exactKeys(keyed: bool, Plo: u64, Phi: u64): bool {
+  return keyed && (Phi == 0 || (Phi == 1 && Plo == 0));
+}
+
+/**
+ * Digit `pos` (the bits pos … pos + 7) of account i's place in pool k's order, larger
+ * first: of its exact remainder (S·m − q·P, q its floor in `haircuts`), or of its tie
+ * key's complement (lower tie keys first).
+ */
+// @ts-ignore: decorator
+@inline function digitOf(
+  S: u64, Plo: u64, Phi: u64, amounts: usize, exempt: usize, haircuts: usize, list: usize, e: u32, keyed: bool, exact: bool,
+  field: u32, pos: i32, seed: u64, start: u64,
+): u32 {
+  const i = indexAt(list, e, keyed);
+  // Lower tie keys go first: their digits count inverted, so that a larger digit goes first in every field.
+  if (field == DIGIT_TIE) return <u32>((~splitmix64(seed ^ (start + <u64>i)) >> <u64>pos) & 0xFF);
+  if (exact) return <u32>((load<u64>(list + <usize>e * CANDIDATE_BYTES) >> <u64>pos) & 0xFF);
+  const m = eligibleProfit(amounts, exempt, i), q = load<u64>(haircuts + (<usize>i << 3));
+  // P ≤ 2^63: the remainder is below P, exact in 64 bits.
+  if (Phi == 0 && Plo <= <u64>1 << 63) return <u32>(((S * m - q * Plo) >> <u64>pos) & 0xFF);
+  const lo = remainderWide(S, m, q, Plo, Phi);
+  return <u32>(shiftRight128(lo, high, pos) & 0xFF);
+}
+
+/**
+ * Phase helper `countDigits` (book, list, count, S, Plo, Phi, weighted, field, pos, seed,
+ * start, hist): the 256 counts (u32, into `hist`) of digit `pos` of `field` over the
+ * `count` accounts listed at `list`, split S over P = (Plo, Phi) (by weight: over the
+ * weights, the mask as exemptions). `start` is the shard's first global index.
+ */
+export function countDigits(
+  book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
+  start: u64, hist: usize,
+): void {
+  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
+  memory.fill(hist, 0, <usize>POOL_BUCKETS << 2);
+  for (let e: u32 = 0; e < count; e++) {
+    const at = hist + (<usize>digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start) << 2);
+    store<u32>(at, load<u32>(at) + 1);
+  }
+}
+
+/**
+ * Phase helper `keepDigit` (book, list, count, S, Plo, Phi, weighted, field, pos, seed,
+ * start, digit, takeEqual): of the listed accounts, those whose digit is above `digit` (or
+ * equal, with `takeEqual`) get one more unit and leave the list, those below leave it,
+ * and those equal (without `takeEqual`) stay, in order. Returns how many stay.
+ */
+export function keepDigit(
+  book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
+  start: u64, digit: u32, takeEqual: bool,
+): u32 {
+  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
+  const taken = takeEqual ? digit : digit + 1;
+  let kept: u32 = 0;
+  for (let e: u32 = 0; e < count; e++) {
+    const d = digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start);
+    const i = indexAt(list, e, keyed);
+    if (d >= taken) {
+      const at = haircuts + (<usize>i << 3);
+      store<u64>(at, load<u64>(at) + 1);
+    } else if (d == digit) {
+      if (keyed) {
+        const to = list + <usize>kept * CANDIDATE_BYTES;
+        store<u64>(to, load<u64>(list + <usize>e * CANDIDATE_BYTES));
+        store<u32>(to, i, 8);
+      } else {
+        store<u32>(list + (<usize>kept << 2), i);
+      }
+      kept++;
+    }
+  }
+  return kept;
+}
+
+/** Phase helper `giveFirst` (book, list, keyed, need): one more unit to each of the first `need` listed accounts. */
+export function giveFirst(book: usize, list: usize, keyed: bool, need: u32): void {
+  const haircuts = haircutsOf(book);
+  for (let e: u32 = 0; e < need; e++) {
+    const at = haircuts + (<usize>indexAt(list, e, keyed) << 3);
+    store<u64>(at, load<u64>(at) + 1);
+  }
+}
