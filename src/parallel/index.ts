@@ -17,6 +17,14 @@ import { Link, type ShardTransport } from './link.js';
 import type { ShardColumns } from './protocol.js';
 import { spawnWorker } from './workers.js';
 
+declare global {
+  // `Symbol.asyncDispose` for consumers whose lib predates it, declared as lib.esnext.disposable does (see book.ts).
+  interface SymbolConstructor {
+    /** The method `await using` declarations call at the end of their block. */
+    readonly asyncDispose: unique symbol;
+  }
+}
+
 export type { ShardTransport } from './link.js';
 export { serveShard, type ShardPort } from './shard.js';
 export type { Reply, Request, Replies, RoundStep, Digit, ShardColumns } from './protocol.js';
@@ -255,8 +263,9 @@ export class ShardedEngine {
    * the shards' memories; 33 with `{ pools: true }`), all columns zeroed. RangeError
    * past `capacity` or when a shard's memory runs out.
    */
-  createBook(length: number, options: ShardedBookOptions = {}): Promise<ShardedBook> {
+  async createBook(length: number, options: ShardedBookOptions = {}): Promise<ShardedBook> {
     const n = checkLength(length, 'book length', this.capacity);
+    if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
     const pools = options.pools === true;
     return this.#serial(async () => {
       const id = this.#nextBook++, bounds = ranges(n, this.shards);

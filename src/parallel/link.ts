@@ -69,18 +69,24 @@ export class Link {
     });
   }
 
-  /** Stops the shard (after `close` was answered, or at once when it has failed). */
-  async close(): Promise<void> {
-    if (this.#failed === null) {
-      try {
-        await this.request({ op: 'close' });
-      } catch {
-        // A shard that fails while closing is closed.
+  /** Stops the shard (after `close` was answered, or at once when it has failed), once. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#failed === null) {
+        try {
+          await this.request({ op: 'close' });
+        } catch {
+          // A shard that fails while closing is closed.
+        }
       }
-    }
-    this.#failed ??= 'closed';
-    await this.#transport.close();
+      this.#failed ??= 'closed';
+      await this.#transport.close();
+    })();
+    return this.#closing;
   }
+
+  /** The closing, once begun. */
+  #closing: Promise<void> | null = null;
 
   #failure(): Error {
     return stateError('ERR_SHARD_FAILED', `shard ${this.index} stopped: ${this.#failed}`);

@@ -38,7 +38,8 @@ export async function spawnWorker(): Promise<ShardTransport> {
     const { Worker } = (await import('node:worker_threads')) as unknown as { Worker: new (url: URL) => NodeWorker };
     const worker = new Worker(WORKER);
     worker.unref();
-    let closing = false;
+    let closing = false, exited = false;
+    worker.on('exit', () => (exited = true));
     return {
       sharesMemory: true,
       send: (message) => worker.postMessage(message),
@@ -50,7 +51,7 @@ export async function spawnWorker(): Promise<ShardTransport> {
       busy: (inFlight) => (inFlight ? worker.ref() : worker.unref()),
       close: async () => {
         closing = true;
-        await worker.terminate();
+        if (!exited) await worker.terminate();
       },
     };
   }

@@ -1,0 +1,237 @@
+// The sharded engine (socialized-loss/parallel) against one engine: for k = 1 … 5
+// shards, random books and every option, bit for bit; named books where the boundary
+// falls across shards, ties everywhere, totals past 2^64, shards with nothing
+// eligible; errors as one engine gives them; a killed worker; the two-process example.
+// Runs against dist/ (workers load the built worker.js; npm test builds first).
+import { execFileSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine, type Engine, type SocializeParams } from '../dist/index.js';
+import { loadShardedEngine, type ShardTransport, type ShardedEngine } from '../dist/parallel/index.js';
+import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters } from './arbitraries.js';
+
+const SHARDS = [1, 2, 3, 4, 5];
+let engine: Engine;
+const sharded = new Map<number, ShardedEngine>();
+let copying: ShardedEngine;
+
+beforeAll(async () => {
+  engine = await loadEngine();
+  for (const k of SHARDS) sharded.set(k, await loadShardedEngine({ shards: k }));
+  copying = await loadShardedEngine({ shards: 3, shared: false });
+});
+
+afterAll(async () => {
+  await Promise.all([...sharded.values(), copying].map((e) => e.close()));
+});
+
+/** A book of profits with optional exemptions, and every option of a call. */
+const books = fc.array(mostlySmall(-10n, 40n), { maxLength: 40 }).chain((profits) => fc.record({
+  profits: fc.constant(profits),
+  exempt: fc.option(fc.array(fc.boolean(), { minLength: profits.length, maxLength: profits.length }), { nil: undefined }),
+  loss: amountUpTo(300n),
+  insuranceFund: amountUpTo(60n),
+  rounding: anyRounding,
+  tieSeed: optionalTieSeed,
+}));
+
+/** The same, split into 1 to 4 pools. */
+const pooledBooks = fc.integer({ min: 1, max: 4 }).chain((count) => books.chain((book) => fc.record({
+  book: fc.constant(book),
+  pool: fc.array(fc.integer({ min: 0, max: count - 1 }), { minLength: book.profits.length, maxLength: book.profits.length }),
+  pools: poolParameters(count, amountUpTo(300n)),
+})));
+
+describe.each(SHARDS)('%i shards', (k) => {
+  it('give one engine\'s result for random books and every option (copying path)', async () => {
+    await fc.assert(fc.asyncProperty(books, async (input) => {
+      expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
+    }), { numRuns: 80 });
+  });
+
+  it('give one engine\'s result for random pools', async () => {
+    await fc.assert(fc.asyncProperty(pooledBooks, async ({ book, pool, pools }) => {
+      const input = { ...book, pool: Uint32Array.from(pool), pools };
+      expect(await sharded.get(k)!.socializePools(input)).toEqual(engine.socializePools(input));
+    }), { numRuns: 60 });
+  });
+});
+
+it('the copying path without shared memory gives the same results', async () => {
+  expect(copying.shared).toBe(false);
+  await fc.assert(fc.asyncProperty(pooledBooks, async ({ book, pool, pools }) => {
+    expect(await copying.socialize(book)).toEqual(engine.socialize(book));
+    const input = { ...book, pool: Uint32Array.from(pool), pools };
+    expect(await copying.socializePools(input)).toEqual(engine.socializePools(input));
+  }), { numRuns: 40 });
+});
+
+/** A deterministic stream of 64-bit values (an LCG's high bits). */
+function stream(seed: bigint): () => bigint {
+  let x = seed;
+  return () => {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & 0xFFFF_FFFF_FFFF_FFFFn;
+    return x >> 1n;
+  };
+}
+
+/** Named books, large enough for the sampled band and several digit rounds. */
+const N = 150_001;
+const named: [string, (i: number, next: () => bigint) => bigint][] = [
+  ['uniform', (_, next) => next() % 2_000_000n - 400_000n],
+  ['clustered (ten profit values: remainders in ten groups)', (_, next) => (next() % 10n + 1n) * 1_000n],
+  ['all equal (every remainder equal: the boundary across shards)', () => 7n],
+  ['near 2^63 (totals past 2^64: 128-bit remainders)', (_, next) => 2n ** 63n - 1n - next() % 1_000n],
+  ['nothing eligible in the first two thirds', (i, next) => (i < (2 * N) / 3 ? -1n - next() % 100n : next() % 1_000n)],
+  ['one profitable account', (i) => (i === N - 3 ? 12_345n : 0n)],
+];
+
+describe.each(named)('a book: %s', (name, profitOf) => {
+  const next = stream(BigInt(name.length));
+  const profits = BigInt64Array.from({ length: N }, (_, i) => profitOf(i, next));
+  const exempt = Uint8Array.from({ length: N }, (_, i) => (i % 7 === 3 ? 1 : 0));
+  const total = profits.reduce((sum, p) => (p > 0n ? sum + p : sum), 0n);
+  const calls: [string, SocializeParams & { exempt?: boolean }][] = [
+    ['a third of the total', { loss: total / 3n > 2n ** 63n - 1n ? 2n ** 62n + 12_345n : total / 3n + 1n }],
+    ['a small loss, seeded', { loss: 1_234n, tieSeed: 99n }],
+    ['a loss above every profit', { loss: 2n ** 63n - 1n, insuranceFund: 5n }],
+    ['rounding down, exempt', { loss: 99_999n, rounding: 'down', exempt: true }],
+    ['rounding up', { loss: 99_999n, rounding: 'up' }],
+    ['seeded, exempt', { loss: 77_777n, tieSeed: 2n ** 64n - 1n, exempt: true }],
+  ];
+  it.each(calls)('in place on 2, 3 and 5 shards: %s', async (_, { exempt: withExempt, ...params }) => {
+    const one = engine.createBook(N);
+    one.profits.set(profits);
+    if (withExempt) one.exempt.set(exempt);
+    const expected = one.socialize(params), haircuts = one.haircuts.slice();
+    one.free();
+    for (const k of [2, 3, 5]) {
+      const book = await sharded.get(k)!.createBook(N);
+      for (const shard of book.shards) {
+        shard.profits.set(profits.subarray(shard.start, shard.end));
+        if (withExempt) shard.exempt.set(exempt.subarray(shard.start, shard.end));
+      }
+      expect(await book.socialize(params)).toEqual(expected);
+      const got = new BigInt64Array(N);
+      for (const shard of book.shards) got.set(shard.haircuts, shard.start);
+      expect(got).toEqual(haircuts);
+      await book.free();
+    }
+  });
+});
+
+describe('sharded books', () => {
+  it('split n accounts into k contiguous ranges, also fewer accounts than shards and none', async () => {
+    for (const n of [0, 2, 11]) {
+      const book = await sharded.get(5)!.createBook(n);
+      expect(book.shards.map((s) => [s.start, s.end])).toEqual([0, 1, 2, 3, 4].map((j) => [Math.floor((n * j) / 5), Math.floor((n * (j + 1)) / 5)]));
+      for (const shard of book.shards) shard.profits.fill(3n);
+      const one = engine.createBook(n);
+      one.profits.fill(3n);
+      expect(await book.socialize({ loss: 4n, tieSeed: 5n })).toEqual(one.socialize({ loss: 4n, tieSeed: 5n }));
+      expect(book.shards.flatMap((s) => [...s.haircuts])).toEqual([...one.haircuts]);
+      await book.free();
+    }
+  });
+
+  it('socialize 1,000 pools in place, seeded, as one engine', async () => {
+    const n = 120_000, next = stream(5n);
+    const profits = BigInt64Array.from({ length: n }, () => next() % 100_000n - 20_000n);
+    const pool = Uint32Array.from({ length: n }, () => Number(next() % 1_000n));
+    const pools = Array.from({ length: 1_000 }, (_, k) => ({ loss: BigInt(k) * 10_007n, insuranceFund: BigInt(k % 3) }));
+    const expected = engine.socializePools({ profits, pool, pools, tieSeed: 3n });
+    const book = await sharded.get(3)!.createBook(n, { pools: true });
+    for (const shard of book.shards) {
+      shard.profits.set(profits.subarray(shard.start, shard.end));
+      shard.pool.set(pool.subarray(shard.start, shard.end));
+    }
+    expect(await book.socializePools(pools, { tieSeed: 3n })).toEqual(expected.pools);
+    expect(book.shards.flatMap((s) => [...s.haircuts])).toEqual([...expected.haircuts]);
+    await book.free();
+  });
+
+  it('reject bad input as one engine does: the first bad pool index in global terms', async () => {
+    const profits = BigInt64Array.from({ length: 30 }, (_, i) => BigInt(i));
+    const pool = new Uint32Array(30);
+    pool[25] = 4;
+    pool[28] = 9;
+    const input = { profits, pool, pools: [{ loss: 5n }, { loss: 1n }] };
+    const expected = (() => {
+      try {
+        engine.socializePools(input);
+      } catch (error) {
+        return error as Error & { code: string };
+      }
+      throw new Error('one engine accepted it');
+    })();
+    await expect(sharded.get(3)!.socializePools(input)).rejects.toThrow(expected.message);
+    await expect(sharded.get(3)!.socializePools(input)).rejects.toMatchObject({ name: 'RangeError', code: 'ERR_POOL_INDEX' });
+    expect(expected.message).toBe('pool[25] is 4, but there are 2 pools');
+    for (const [bad, code] of [
+      [{ loss: -1n, profits: [1n] }, 'ERR_OUT_OF_RANGE'], [{ loss: 1n, profits: [1.5] }, 'ERR_INVALID_TYPE'],
+      [{ loss: 1n, profits: 'x' }, 'ERR_INVALID_TYPE'], [{ loss: 1n, profits: [1n], rounding: 'sideways' }, 'ERR_INVALID_OPTION'],
+      [{ loss: 1n, profits: [1n], weights: [1n] }, 'ERR_INVALID_OPTION'],
+    ] as const) {
+      await expect(sharded.get(2)!.socialize(bad as never)).rejects.toMatchObject({ code });
+    }
+    await expect(sharded.get(2)!.createBook(-1)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(sharded.get(2)!.createBook(sharded.get(2)!.capacity + 1)).rejects.toMatchObject({ code: 'ERR_CAPACITY' });
+    const book = await sharded.get(2)!.createBook(4);
+    await expect(book.socializePools([{ loss: 1n }])).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await book.free();
+    await expect(book.socialize({ loss: 1n })).rejects.toMatchObject({ code: 'ERR_BOOK_FREED' });
+    // The engine is still in service after every rejection.
+    expect((await sharded.get(2)!.socialize({ loss: 3n, profits: [1n, 2n] })).haircuts).toEqual(BigInt64Array.from([1n, 2n]));
+  });
+
+  it('never modify the caller\'s input', async () => {
+    const profits = BigInt64Array.from([5n, -3n, 8n, 8n]), exempt = Uint8Array.from([0, 0, 1, 0]);
+    await sharded.get(2)!.socialize({ loss: 9n, profits, exempt });
+    expect(profits).toEqual(BigInt64Array.from([5n, -3n, 8n, 8n]));
+    expect(exempt).toEqual(Uint8Array.from([0, 0, 1, 0]));
+  });
+});
+
+/** A worker-thread shard whose worker the test can kill. */
+function killableShard(): { transport: ShardTransport; kill: () => Promise<number> } {
+  const worker = new Worker(new URL('../dist/parallel/worker.js', import.meta.url));
+  return {
+    kill: () => worker.terminate(),
+    transport: {
+      sharesMemory: true,
+      send: (message) => worker.postMessage(message),
+      listen: (handler) => worker.on('message', handler),
+      onFailure: (handler) => worker.on('exit', (code) => handler(`its worker exited with code ${code}`)),
+      close: async () => {
+        await worker.terminate();
+      },
+    },
+  };
+}
+
+describe('a shard that fails', () => {
+  it('rejects the call in flight with ERR_SHARD_FAILED and closes the engine: no hang', async () => {
+    const shards = [killableShard(), killableShard()];
+    const failing = await loadShardedEngine({ transports: shards.map((s) => s.transport) });
+    const book = await failing.createBook(2_000_000);
+    for (const shard of book.shards) shard.profits.fill(11n);
+    const call = book.socialize({ loss: 1_000_003n, tieSeed: 1n });
+    await shards[1]!.kill();
+    await expect(call).rejects.toMatchObject({ code: 'ERR_SHARD_FAILED', message: expect.stringMatching(/shard 1 stopped: its worker exited/) });
+    await expect(book.socialize({ loss: 1n })).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
+    await expect(failing.createBook(3)).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
+    await failing.close();
+  });
+
+  it('rejects a call after close()', async () => {
+    const closed = await loadShardedEngine({ shards: 1 });
+    await closed.close();
+    await expect(closed.socialize({ loss: 1n, profits: [1n] })).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
+  });
+});
+
+it('runs two shards in two child processes over IPC with the same bits as one engine (examples/ipc)', () => {
+  const out = execFileSync(process.execPath, [new URL('../examples/ipc/coordinator.mjs', import.meta.url).pathname, '200000'], { encoding: 'utf8' });
+  expect(out).toMatch(/^200000 accounts over 2 processes: socialized \d+ of \d+ in \d+ ms\nsame bits as one engine: true\n$/);
+});
