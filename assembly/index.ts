@@ -21,6 +21,8 @@
 //       plain:       sumProfits → (waterfall) → sampleShard → (band) → floorShard → digit rounds
 //       pools:       sumPools → (waterfall per pool) → floorPools → shardHistograms → (cuts)
 //                    → raiseShard → digit rounds
+//       pools by weight: sumWeightedPools → (waterfall per pool) → capShard rounds (the capped
+//                    sets) → levelShard → floorPools → … as pools → finishPools
 //       digit rounds: countDigits / keepDigit … → giveFirst
 //     index delta:   sumUnits → indexCharges
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
@@ -39,6 +41,7 @@ export { poolBoundaries, raisePools } from './pools/boundary';
 export { settlePools } from './pools/settle';
 export { sampleShard, floorShard } from './shard/plain';
 export { shardHistograms, raiseShard } from './shard/pools';
+export { capShard, levelShard } from './shard/weights';
 export { countDigits, keepDigit, giveFirst } from './shard/digits';
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';

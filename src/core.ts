@@ -54,6 +54,23 @@ export interface Columns {
 
 /** Keys a shard's sample holds at most (assembly/shard/plain.ts). */
 const SAMPLE_KEYS = 4096;
+/** Bytes per pool of a level for capShard and levelShard, and of capShard's counts (assembly/shard/weights.ts). */
+const LEVEL_BYTES = 32, COUNT_BYTES = 40;
+
+/** What a shard's call runs: pools (the book's pool column), exemptions (its exempt column may hold some), by weight (and with caps). */
+export interface ShardMode {
+  pooled: boolean;
+  exemptions: boolean;
+  weighted: boolean;
+  capsGiven: boolean;
+}
+
+/** A pool's level for the capped-set rounds: R, W, and whether it caps at all (S > 0). */
+export interface Level {
+  R: bigint;
+  W: bigint;
+  active: boolean;
+}
 
 /** One shard's call, phase by phase (`Core.openShard`): the kernels of assembly/shard/. */
 export interface ShardCall {
@@ -61,7 +78,15 @@ export interface ShardCall {
    * The sums: each pool's Σ eligible profits here, the first account (this shard's index)
    * whose pool index is out of range (−1: none), and (plain) the eligible count.
    */
-  sums(): { bad: number; totals: bigint[]; eligible: number[] | null };
+  sums(): {
+    bad: number; negativeWeight: number; negativeCap: number; totals: bigint[]; weights: bigint[] | null; eligible: number[] | null;
+  };
+  /** By weight: marks each pool's capped accounts at its level; counts them and sums their caps and weights, and counts the eligible. */
+  cap(levels: readonly Level[]): { capped: number; eligible: number; caps: bigint; weights: bigint }[];
+  /** By weight: writes each pool's final level (R, W, WHOLE, PART) for the floors; each pool's WHOLE and PART. */
+  level(levels: readonly Level[]): { whole: bigint; part: bigint }[];
+  /** By weight: finishPools (caps written, WHOLE·w added), after the boundary. */
+  finish(): void;
   /** Plain, largest remainder, 0 < S < P: the top key and this shard's sampled keys. */
   sample(S: bigint, P: bigint): { top: bigint; keys: BigUint64Array };
   /**
@@ -445,15 +470,21 @@ export class Core {
   /**
    * Opens one shard's call over a book (a sharded book's shard, src/parallel/shard.ts):
    * the phases one at a time, as the coordinator's messages ask for them, with the
-   * call's records kept until `close()`. `pooled`: the pools phases over the book's pool
-   * column (`count` pools); else the plain split's phases (one pool).
+   * call's records kept until `close()`. The pools phases (`count` pools) when `pooled`
+   * (the book's pool column) or `weighted` (its weights and mask; without pools every
+   * account in pool 0, the pool column then zeros in the candidates scratch, which these
+   * phases leave alone: the list takes at most its first 4·n bytes, the bucket bytes its
+   * last n); else the plain split's phases.
    */
-  openShard(columns: Columns, n: number, count: number, options: Options, exemptions: boolean, pooled: boolean): ShardCall {
+  openShard(columns: Columns, n: number, count: number, options: Options, mode: ShardMode): ShardCall {
     const L = this.#layout, core = this.#exports, heap = this.#heap, buckets = L.POOL_BUCKETS;
+    const { exemptions, weighted, capsGiven } = mode, pools = mode.pooled || weighted;
     const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
-    const sizes = pooled
-      ? [L.BOOK_BYTES, tableBytes, core.poolScratchBytes(count, n, 0) >>> 0, 4 * count, 4 * count, 4 * buckets * count, 4 * buckets]
-      : [L.BOOK_BYTES, L.SPLIT_BYTES, 8 * (SAMPLE_KEYS + 1), 4 * buckets];
+    // Blocks: book, record, scratch (pools) or sample (plain), cuts, ends, histograms, levels, counts, one histogram.
+    const sizes = [
+      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (SAMPLE_KEYS + 1),
+      4 * count, 4 * count, 4 * buckets * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets,
+    ];
     const taken: number[] = [];
     try {
       for (const bytes of sizes) taken.push(heap.alloc(bytes));
@@ -461,57 +492,89 @@ export class Core {
       for (const pointer of taken) heap.free(pointer);
       throw error;
     }
-    const [book, record] = taken as [number, number];
-    const hist = taken[taken.length - 1]!;
+    const [book, record, scratch, cuts, ends, histograms, levels, counts, hist] = taken as [
+      number, number, number, number, number, number, number, number, number,
+    ];
     const fields = this.#fields(record);
-    this.zero(record, pooled ? tableBytes : L.SPLIT_BYTES);
-    if (pooled) {
+    this.zero(record, pools ? tableBytes : L.SPLIT_BYTES);
+    if (pools) {
       fields.setU32(L.POOLS_COUNT, count);
-      fields.setU32(L.POOLS_SCRATCH, taken[2]!);
+      fields.setU32(L.POOLS_SCRATCH, scratch);
       this.#writeOptions(fields, options, { rounding: L.POOLS_ROUNDING, seeded: L.POOLS_SEEDED, seed: L.POOLS_SEED });
     } else {
       this.#writeOptions(fields, options, this.#splitOptions);
     }
-    this.#writeBook(book, columns, n, exemptions);
+    const pool = mode.pooled ? columns.pool : columns.candidates + 4 * n;
+    if (pools && !mode.pooled) this.zero(pool, 4 * n);
+    this.#writeBook(book, { ...columns, pool }, n, exemptions, weighted, capsGiven);
     const list = columns.candidates, seed = options.tieSeed ?? 0n;
-    /** Each pool's run of the boundary list (where it begins, how many it holds), and its S and P. */
+    // The plain pass lists (key, index) entries; raiseShard lists indices.
+    const keyed = pools ? 0 : 1, stride = pools ? 4 : L.CANDIDATE_BYTES, flag = weighted ? 1 : 0;
+    /** Each pool's run of the boundary list (where it begins, how many it holds), and the S and P its digits are of. */
     const begins = new Array<number>(count).fill(0), listed = new Array<number>(count).fill(0);
     let socialized: readonly bigint[] = [], totals: readonly bigint[] = [];
-    // The plain pass lists (key, index) entries; raiseShard lists indices.
-    const keyed = pooled ? 0 : 1, stride = pooled ? 4 : L.CANDIDATE_BYTES;
     const run = (k: number): number => list + stride * begins[k]!;
-    const digits = (k: number): [bigint, bigint, bigint, number] => [socialized[k]!, BigInt.asUintN(64, totals[k]!), totals[k]! >> 64n, 0];
+    const digits = (k: number): [bigint, bigint, bigint] => [socialized[k]!, BigInt.asUintN(64, totals[k]!), totals[k]! >> 64n];
     const setSplit = (S: bigint, P: bigint) => {
       fields.setU64(L.SPLIT_SOCIALIZED, S);
       fields.setU64(L.SPLIT_TOTAL, P);
       fields.setU64(L.SPLIT_TOTAL + 8, P >> 64n);
     };
+    const writeLevels = (given: readonly Level[]) => {
+      const view = new DataView(this.buffer, levels, LEVEL_BYTES * count);
+      given.forEach(({ R, W, active }, k) => {
+        view.setBigUint64(k * LEVEL_BYTES, R, true);
+        view.setBigUint64(k * LEVEL_BYTES + 8, BigInt.asUintN(64, W), true);
+        view.setBigUint64(k * LEVEL_BYTES + 16, W >> 64n, true);
+        view.setBigUint64(k * LEVEL_BYTES + 24, active ? 1n : 0n, true);
+      });
+    };
     let open = true;
     return {
       sums: () => {
-        if (!pooled) {
+        if (!pools) {
           core.sumProfits(book, record);
-          return { bad: -1, totals: [fields.u128(L.SPLIT_TOTAL)], eligible: [fields.u32(L.SPLIT_ELIGIBLE)] };
+          return { bad: -1, negativeWeight: -1, negativeCap: -1, totals: [fields.u128(L.SPLIT_TOTAL)], weights: null, eligible: [fields.u32(L.SPLIT_ELIGIBLE)] };
         }
-        core.sumPools(book, record);
-        const sums = Array.from({ length: count }, (_, k) => this.#row(record, k).u128(L.POOL_TOTAL));
-        return { bad: fields.i32(L.POOLS_BAD_POOL), totals: sums, eligible: null };
+        if (weighted) core.sumWeightedPools(book, record);
+        else core.sumPools(book, record);
+        const of = (field: number) => Array.from({ length: count }, (_, k) => this.#row(record, k).u128(field));
+        const negativeWeight = weighted ? fields.i32(L.POOLS_NEGATIVE_WEIGHT) : -1, negativeCap = weighted ? fields.i32(L.POOLS_NEGATIVE_CAP) : -1;
+        return {
+          bad: fields.i32(L.POOLS_BAD_POOL), negativeWeight, negativeCap, totals: of(L.POOL_TOTAL), weights: weighted ? of(L.POOL_WEIGHT) : null, eligible: null,
+        };
       },
       sample: (S, P) => {
         setSplit(S, P);
-        const keys = core.sampleShard(book, record, taken[2]!) >>> 0;
-        const view = new BigUint64Array(this.buffer, taken[2]!, keys + 1);
+        const keys = core.sampleShard(book, record, scratch) >>> 0;
+        const view = new BigUint64Array(this.buffer, scratch, keys + 1);
         return { top: view[0]!, keys: view.slice(1) };
+      },
+      cap: (given) => {
+        writeLevels(given);
+        core.capShard(book, record, levels, counts);
+        const view = new DataView(this.buffer, counts, COUNT_BYTES * count);
+        const u128 = (at: number) => (view.getBigUint64(at + 8, true) << 64n) | view.getBigUint64(at, true);
+        return given.map((_, k) => ({
+          capped: view.getUint32(k * COUNT_BYTES, true), eligible: view.getUint32(k * COUNT_BYTES + 4, true),
+          caps: u128(k * COUNT_BYTES + 8), weights: u128(k * COUNT_BYTES + 24),
+        }));
+      },
+      level: (given) => {
+        writeLevels(given);
+        core.levelShard(record, levels);
+        return given.map((_, k) => ({ whole: this.#row(record, k).u64(L.POOL_WHOLE), part: this.#row(record, k).u64(L.POOL_PART) }));
       },
       floors: (S, P, band) => {
         socialized = S;
         totals = P;
-        if (!pooled) {
+        if (!pools) {
           setSplit(S[0]!, P[0]!);
           listed[0] = core.floorShard(book, record, band[0], band[1]) >>> 0;
           return { written: [fields.u64(L.SPLIT_WRITTEN)], histograms: null, eligible: null, listed: listed.slice() };
         }
-        for (let k = 0; k < count; k++) {
+        // Split by weight the rows hold their level (levelShard): floorPools shares PART over W.
+        for (let k = 0; k < count && !weighted; k++) {
           const row = this.#row(record, k);
           row.setU64(L.POOL_SOCIALIZED, S[k]!);
           row.setU64(L.POOL_TOTAL, P[k]!);
@@ -522,13 +585,12 @@ export class Core {
         if (fields.u32(L.POOLS_COUNTED) === 0) {
           return { written, histograms: null, eligible: Array.from({ length: count }, (_, k) => this.#row(record, k).u32(L.POOL_ELIGIBLE)), listed: null };
         }
-        core.shardHistograms(record, taken[5]!);
-        return { written, histograms: this.uint32View(taken[5]!, buckets * count).slice(), eligible: null, listed: null };
+        core.shardHistograms(record, histograms);
+        return { written, histograms: this.uint32View(histograms, buckets * count).slice(), eligible: null, listed: null };
       },
-      raise: (cuts) => {
-        const [, , , at, ends] = taken as [number, number, number, number, number];
-        this.uint32View(at, count).set(cuts);
-        core.raiseShard(book, record, at, list, ends);
+      raise: (given) => {
+        this.uint32View(cuts, count).set(given);
+        core.raiseShard(book, record, cuts, list, ends);
         const endsOf = this.uint32View(ends, count);
         for (let k = 0, begin = 0; k < count; k++) {
           begins[k] = begin;
@@ -539,18 +601,21 @@ export class Core {
       },
       count: (k, field, pos, start) => {
         const [S, Plo, Phi] = digits(k);
-        core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, 0, field, pos, seed, start, hist);
+        core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, hist);
         return this.uint32View(hist, buckets).slice();
       },
       keep: (k, field, pos, start, digit, takeEqual) => {
         const [S, Plo, Phi] = digits(k);
-        listed[k] = core.keepDigit(book, run(k), keyed, listed[k]!, S, Plo, Phi, 0, field, pos, seed, start, digit, takeEqual ? 1 : 0) >>> 0;
+        listed[k] = core.keepDigit(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, digit, takeEqual ? 1 : 0) >>> 0;
         return listed[k]!;
       },
       give: (k, need) => {
         if (need > listed[k]!) throw stateError('ERR_INTERNAL', `pool ${k}: ${need} units for ${listed[k]} listed accounts`);
         core.giveFirst(book, run(k), keyed, need);
         listed[k] = 0;
+      },
+      finish: () => {
+        if (weighted) core.finishPools(book, record);
       },
       close: () => {
         if (!open) return;

@@ -99,7 +99,7 @@ export function capPools(book: usize, table: usize): void {
 }
 
 /** Writes a pool's R, W outside C, |C|, and R's WHOLE and PART into its row. */
-function writeLevel(level: usize, R: u64, Wlo: u64, Whi: u64, capped: u32): void {
+export function writeLevel(level: usize, R: u64, Wlo: u64, Whi: u64, capped: u32): void {
   store<u64>(level + POOL_SHARED, R);
   store<u64>(level + POOL_SHARED_WEIGHT, Wlo);
   store<u64>(level + POOL_SHARED_WEIGHT, Whi, 8);

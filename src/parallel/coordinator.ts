@@ -6,10 +6,10 @@
 
 import { summarize } from '../core/summary.js';
 import type { SocializeSummary } from '../types.js';
-import { poolOutOfRange, type Amounts, type Options } from '../validate.js';
+import { negativeEntry, poolOutOfRange, type Amounts, type Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
 import type { Link } from './link.js';
-import { DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Digit, type RoundStep } from './protocol.js';
+import { DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Digit, type Level, type RoundStep } from './protocol.js';
 
 /** One shard's part of a call: its link, the book it holds, and its range. */
 export interface CallShard {
@@ -64,14 +64,22 @@ interface Open {
   counts: Uint32Array[];
 }
 
+/** What a call runs: as `ShardMode` in core.ts. */
+export interface CallMode {
+  pooled: boolean;
+  exemptions: boolean;
+  weighted: boolean;
+  capsGiven: boolean;
+}
+
 /**
- * Runs one call (every pool of `pools` over the shards' books) and returns each pool's
- * summary; the haircuts are then in the books. The shards' call is ended on every path.
- * Throws as one engine does (a pool index out of range names the first such account in
- * global terms).
+ * Runs one call (every pool of `pools` over the shards' books; one pool when not
+ * `pooled`) and returns each pool's summary; the haircuts are then in the books. The
+ * shards' call is ended on every path. Throws as one engine does (a negative weight or
+ * cap, then a pool index out of range: the first in global terms).
  */
 export async function socializeShards(
-  shards: readonly CallShard[], pools: readonly Amounts[], options: Options, exemptions: boolean, pooled: boolean,
+  shards: readonly CallShard[], pools: readonly Amounts[], options: Options, mode: CallMode,
 ): Promise<SocializeSummary[]> {
   const count = pools.length, seeded = options.tieSeed !== undefined;
   const all = <T>(task: (shard: CallShard, j: number) => Promise<T>): Promise<T[]> => Promise.all(shards.map(task));
@@ -83,35 +91,92 @@ export async function socializeShards(
   };
   try {
     const sums = await all(({ link, book, start }) => link.request({
-      op: 'sums', book, pools: count, rounding: options.rounding, tieSeed: options.tieSeed, exemptions, pooled, start: BigInt(start),
+      op: 'sums', book, pools: count, rounding: options.rounding, tieSeed: options.tieSeed, ...mode, start: BigInt(start),
     }));
+    const negative = sums.findIndex((sum) => sum.negative?.field === 'weights'), negativeCap = sums.findIndex((sum) => sum.negative !== null);
+    const first = negative >= 0 ? negative : negativeCap;
+    if (first >= 0) {
+      const { field, index, value } = sums[first]!.negative!;
+      throw negativeEntry(field, shards[first]!.start + index, value);
+    }
     const bad = sums.findIndex((sum) => sum.bad >= 0);
     if (bad >= 0) throw poolOutOfRange(shards[bad]!.start + sums[bad]!.bad, sums[bad]!.badPool, count);
     const totals = pools.map((_, k) => sums.reduce((sum, shard) => sum + shard.totals[k]!, 0n));
     const plans = pools.map((amounts, k) => waterfall(amounts.loss, amounts.insuranceFund, totals[k]!));
     const socialized = plans.map((plan) => plan.socialized);
-    if (!pooled) {
+    if (mode.weighted) {
+      const weights = pools.map((_, k) => sums.reduce((sum, shard) => sum + shard.weights![k]!, 0n));
+      const summaries = await byWeight(shards, socialized, weights, seeded);
+      await end();
+      return plans.map((plan, k) => {
+        const { written, eligible, capped } = summaries[k]!;
+        return { ...summarize(plan, totals[k]!, eligible, written, options.rounding), totalWeight: weights[k]!, cappedAccounts: capped };
+      });
+    }
+    if (!mode.pooled) {
       const eligible = sums.reduce((sum, shard) => sum + shard.eligible![0]!, 0);
       const written = await split(shards, socialized[0]!, totals[0]!, options);
       await end();
       return [summarize(plans[0]!, totals[0]!, eligible, written, options.rounding)];
     }
-    const floors = await all(({ link }) => link.request({ op: 'floors', socialized, totals, band: FULL }));
-    const written = pools.map((_, k) => floors.reduce((sum, shard) => sum + shard.written[k]!, 0n));
-    let eligible: number[];
-    if (floors[0]!.histograms === null) {
-      eligible = pools.map((_, k) => floors.reduce((sum, shard) => sum + shard.eligible![k]!, 0));
-    } else {
-      const histograms = floors.map((shard) => shard.histograms!);
-      eligible = await settle(shards, histograms, socialized, written, totals, seeded);
-      // Under largest remainder every pool gives exactly its S.
-      for (let k = 0; k < count; k++) written[k] = socialized[k]!;
-    }
+    const { written, eligible } = await poolsPhases(shards, socialized, totals, seeded);
     await end();
     return plans.map((plan, k) => summarize(plan, totals[k]!, eligible[k]!, written[k]!, options.rounding));
   } finally {
     await end().catch(() => {});
   }
+}
+
+/**
+ * The pools phases after the waterfall: floors (every pool's S over its P), then under
+ * largest remainder each pool's boundary. Returns Σ haircuts and the eligible count per pool.
+ */
+async function poolsPhases(
+  shards: readonly CallShard[], socialized: readonly bigint[], totals: readonly bigint[], seeded: boolean,
+): Promise<{ written: bigint[]; eligible: number[] }> {
+  const floors = await Promise.all(shards.map(({ link }) => link.request({ op: 'floors', socialized: [...socialized], totals: [...totals], band: FULL })));
+  const written = socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.written[k]!, 0n));
+  if (floors[0]!.histograms === null) {
+    return { written, eligible: socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.eligible![k]!, 0)) };
+  }
+  const eligible = await settle(shards, floors.map((shard) => shard.histograms!), socialized, written, totals, seeded);
+  // Under largest remainder every pool gives exactly its S.
+  return { written: [...socialized], eligible };
+}
+
+/**
+ * The split by weight after the waterfall: the capped-set rounds, the final levels, the
+ * pools phases over each pool's R mod W, and `finish`. Returns each pool's Σ haircuts,
+ * eligible count and |C|.
+ */
+async function byWeight(
+  shards: readonly CallShard[], socialized: readonly bigint[], weights: readonly bigint[], seeded: boolean,
+): Promise<{ written: bigint; eligible: number; capped: number }[]> {
+  // From C = ∅; a pool is done when a round caps no more accounts than its level was made of.
+  let levels: Level[] = socialized.map((S, k) => ({ R: S, W: weights[k]!, active: S > 0n }));
+  const capped = socialized.map(() => 0);
+  let eligible: number[] = [];
+  for (let moving = true; moving;) {
+    const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'cap', levels })));
+    moving = false;
+    eligible = levels.map((_, k) => replies.reduce((sum, reply) => sum + reply[k]!.eligible, 0));
+    levels = levels.map((level, k) => {
+      const count = replies.reduce((sum, reply) => sum + reply[k]!.capped, 0);
+      if (!level.active || count === capped[k]) return level;
+      moving = true;
+      capped[k] = count;
+      const caps = replies.reduce((sum, reply) => sum + reply[k]!.caps, 0n), out = replies.reduce((sum, reply) => sum + reply[k]!.weights, 0n);
+      return { R: socialized[k]! - caps, W: weights[k]! - out, active: true };
+    });
+  }
+  const [parts] = await Promise.all(shards.map(({ link }) => link.request({ op: 'level', levels })));
+  const shared = parts!.map(({ part }) => part);
+  const { written } = await poolsPhases(shards, shared, levels.map(({ W }) => W), seeded);
+  await Promise.all(shards.map(({ link }) => link.request({ op: 'finish' })));
+  // The capped pay S − R, the others ⌊R/W⌋·W and their shares of R mod W.
+  return levels.map(({ R, W }, k) => ({
+    written: socialized[k]! - R + parts![k]!.whole * W + written[k]!, eligible: eligible[k]!, capped: capped[k]!,
+  }));
 }
 
 /** The whole range of keys: every account listed. */

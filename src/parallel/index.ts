@@ -10,9 +10,10 @@ import type {
   PoolOptions, PoolParams, SocializeInput, SocializeParams, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary,
 } from '../types.js';
 import {
-  checkLength, readInput, readParams, readPoolList, readPoolOptions, readPoolsInput, toInt64Column, type Amounts, type Options,
+  checkColumnsRead, checkLength, readInput, readParams, readPoolList, readPoolOptions, readPoolsInput, readWeightColumns, toInt64Column,
+  type Amounts, type Options,
 } from '../validate.js';
-import { socializeShards, type CallShard } from './coordinator.js';
+import { socializeShards, type CallMode, type CallShard } from './coordinator.js';
 import { Link, type ShardTransport } from './link.js';
 import type { ShardColumns } from './protocol.js';
 import { spawnWorker } from './workers.js';
@@ -68,13 +69,32 @@ export interface BookShard {
   readonly exempt: Uint8Array;
   /** Each account's pool (books made with `{ pools: true }`). */
   readonly pool: Uint32Array;
+  /** Each account's weight (books made with `{ weights: true }`). */
+  readonly weights: BigInt64Array;
+  /** Each account's cap (books made with `{ caps: true }`). */
+  readonly caps: BigInt64Array;
 }
 
-/** Options of `createBook`. */
+/** Options of `createBook`: the optional columns the book has. */
 export interface ShardedBookOptions {
-  /** Give the book a pool column (4 more bytes per account), for `socializePools`. */
+  /** A pool column (4 more bytes per account), for `socializePools`. */
   pools?: boolean | undefined;
+  /** A weights column (9 more bytes per account), for a split by weight. */
+  weights?: boolean | undefined;
+  /** A caps column (8 more bytes per account), for a split by weight with caps. */
+  caps?: boolean | undefined;
 }
+
+/** A sharded book's `socialize` parameters: the plain ones, and whether to split by its weights (and caps) columns. */
+export interface ShardedBookParams extends Omit<SocializeParams, 'weights' | 'caps'> {
+  /** Split by the book's `weights` views (a book made with `{ weights: true }`), as one engine's `weights`. */
+  weights?: boolean | undefined;
+  /** With `weights`: cap each account at its `caps` view (a book made with `{ caps: true }`); default max(profit, 0). */
+  caps?: boolean | undefined;
+}
+
+/** A sharded book's `socializePools` options. */
+export type ShardedPoolOptions = PoolOptions & Pick<ShardedBookParams, 'weights' | 'caps'>;
 
 /** A book's views of one shard: shared memory (in place) or a copy kept here. */
 interface Views {
@@ -82,6 +102,8 @@ interface Views {
   haircuts: BigInt64Array;
   exempt: Uint8Array;
   pool: Uint32Array | null;
+  weights: BigInt64Array | null;
+  caps: BigInt64Array | null;
 }
 
 /** What survives a book for the release of its shared memory: the views handed out and not yet collected. */
@@ -117,7 +139,7 @@ export class ShardedBook {
   readonly shards: readonly BookShard[];
   readonly #engine: ShardedEngine;
   readonly #id: number;
-  readonly #pools: boolean;
+  readonly #columns: Required<ShardedBookOptions>;
   readonly #views: Views[];
   readonly #held: Held;
   #freed = false;
@@ -125,11 +147,13 @@ export class ShardedBook {
   #exemptShared = false;
 
   /** @internal Made by `ShardedEngine.createBook`. */
-  constructor(engine: ShardedEngine, id: number, length: number, bounds: number[], views: Views[], pools: boolean, release: () => void) {
+  constructor(
+    engine: ShardedEngine, id: number, length: number, bounds: number[], views: Views[], columns: Required<ShardedBookOptions>, release: () => void,
+  ) {
     this.#engine = engine;
     this.#id = id;
     this.length = length;
-    this.#pools = pools;
+    this.#columns = columns;
     this.#views = views;
     this.#held = { views: 0, freed: false, release };
     const book = this;
@@ -141,6 +165,8 @@ export class ShardedBook {
         get haircuts() { return book.#hand(j, 'haircuts') as BigInt64Array; },
         get exempt() { return book.#hand(j, 'exempt') as Uint8Array; },
         get pool() { return book.#hand(j, 'pool') as Uint32Array; },
+        get weights() { return book.#hand(j, 'weights') as BigInt64Array; },
+        get caps() { return book.#hand(j, 'caps') as BigInt64Array; },
       });
     });
   }
@@ -150,7 +176,7 @@ export class ShardedBook {
     if (this.#freed) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
     if (key === 'exempt') this.#exemptShared = true;
     const view = this.#views[j]![key];
-    if (view === null) throw typeError('ERR_INVALID_OPTION', 'this book has no pool column: make it with createBook(n, { pools: true })');
+    if (view === null) throw missing(key);
     if (this.#engine.shared && collected !== null && !handedOut.has(view)) {
       handedOut.add(view);
       this.#held.views++;
@@ -164,15 +190,20 @@ export class ShardedBook {
     return this.#freed;
   }
 
+  /** @internal Shard j's views for the engine's copying path: not handed out (the book's memory is released at once when freed). */
+  _views(j: number, exempt: boolean): Views {
+    if (exempt) this.#exemptShared = true;
+    return this.#views[j]!;
+  }
+
   /**
    * Socializes `loss` over the whole book (exemptions from the `exempt` views), by
    * `rounding` and `tieSeed`, and writes every haircut into the shards' `haircuts`.
    * Resolves with the totals, exactly as one engine's `book.socialize`.
    */
-  async socialize(params: SocializeParams): Promise<SocializeSummary> {
+  async socialize(params: ShardedBookParams): Promise<SocializeSummary> {
     const parsed = readParams(params);
-    refuseWeights(params);
-    const [summary] = await this.#run([parsed], parsed, false);
+    const [summary] = await this.#run([parsed], parsed, false, params);
     return summary!;
   }
 
@@ -180,17 +211,26 @@ export class ShardedBook {
    * Socializes each pool (the `pool` views give each account's index into `pools`):
    * one summary per pool, exactly as one engine's `book.socializePools`.
    */
-  async socializePools(pools: readonly PoolParams[], options: PoolOptions = {}): Promise<SocializeSummary[]> {
+  async socializePools(pools: readonly PoolParams[], options: ShardedPoolOptions = {}): Promise<SocializeSummary[]> {
     const parsed = readPoolOptions(options);
     const amounts = readPoolList(pools);
-    refuseWeights(options);
-    if (!this.#pools) throw typeError('ERR_INVALID_OPTION', 'this book has no pool column: make it with createBook(n, { pools: true })');
-    return this.#run(amounts, parsed, true);
+    if (!this.#columns.pools) throw missing('pool');
+    return this.#run(amounts, parsed, true, options);
   }
 
-  async #run(pools: Amounts[], options: Options, pooled: boolean): Promise<SocializeSummary[]> {
+  async #run(pools: Amounts[], options: Options, pooled: boolean, given: Pick<ShardedBookParams, 'weights' | 'caps'>): Promise<SocializeSummary[]> {
+    const { weights, caps } = given;
+    for (const [field, value] of [['weights', weights], ['caps', caps]] as const) {
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw typeError('ERR_INVALID_TYPE', `${field} must be a boolean (the book's own ${field} column), got ${typeof value}`);
+      }
+    }
+    if (caps === true && weights !== true) throw typeError('ERR_INVALID_OPTION', 'caps are only read with weights: give weights too');
+    if (weights === true && !this.#columns.weights) throw missing('weights');
+    if (caps === true && !this.#columns.caps) throw missing('caps');
     if (this.#freed) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
-    return this.#engine._call(this.#id, this.#views, pools, options, this.#exemptShared, pooled);
+    const mode = { pooled, exemptions: this.#exemptShared, weighted: weights === true, capsGiven: caps === true };
+    return this.#engine._call(this.#id, this.#views, pools, options, mode);
   }
 
   /** Gives the book's memory back to the shards (a freed book's views stay out of reach of other books). Idempotent. */
@@ -207,15 +247,22 @@ export class ShardedBook {
   }
 }
 
+/** A copying call's columns, read. */
+interface Copied {
+  profits: BigInt64Array;
+  exempt: Uint8Array | undefined;
+  pool: Uint32Array | undefined;
+  weights: BigInt64Array | undefined;
+  caps: BigInt64Array | undefined;
+}
+
 /** Views handed out at least once (weakly held: they are counted once each). */
 const handedOut = new WeakSet<object>();
 
-/** A call by weight is not sharded yet: said, never silently computed otherwise. */
-function refuseWeights(params: object): void {
-  const { weights, caps } = params as { weights?: unknown; caps?: unknown };
-  if (weights !== undefined || caps !== undefined) {
-    throw typeError('ERR_INVALID_OPTION', 'the sharded engine does not split by weight: use one engine for weights and caps');
-  }
+/** The error for a column the book was not made with. */
+function missing(column: 'pool' | 'weights' | 'caps' | keyof Views): TypeError {
+  const option = column === 'pool' ? 'pools' : column;
+  return typeError('ERR_INVALID_OPTION', `this book has no ${column} column: make it with createBook(n, { ${option}: true })`);
 }
 
 /** A sharded engine: k shards, each an engine in its own worker (or behind a transport). Made by `loadShardedEngine`. */
@@ -266,48 +313,48 @@ export class ShardedEngine {
   async createBook(length: number, options: ShardedBookOptions = {}): Promise<ShardedBook> {
     const n = checkLength(length, 'book length', this.capacity);
     if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
-    const pools = options.pools === true;
+    const columns = { pools: options.pools === true, weights: options.weights === true, caps: options.caps === true };
     return this.#serial(async () => {
       const id = this.#nextBook++, bounds = ranges(n, this.shards);
-      const made = await Promise.allSettled(this.#links.map((link, j) => link.request({ op: 'create', book: id, length: bounds[j + 1]! - bounds[j]!, pools })));
+      const made = await Promise.allSettled(this.#links.map((link, j) => link.request({ op: 'create', book: id, length: bounds[j + 1]! - bounds[j]!, ...columns })));
       const failed = made.find((result) => result.status === 'rejected');
       if (failed !== undefined) {
         await Promise.all(this.#links.map((link) => link.request({ op: 'free', book: id, retire: false }).catch(() => {})));
         throw (failed as PromiseRejectedResult).reason;
       }
-      const views = made.map((result, j) => this.#viewsOf((result as PromiseFulfilledResult<ShardColumns>).value, j, bounds[j + 1]! - bounds[j]!, pools));
+      const views = made.map((result, j) => this.#viewsOf((result as PromiseFulfilledResult<ShardColumns>).value, j, bounds[j + 1]! - bounds[j]!));
       const release = () => void this.#serial(() => Promise.all(this.#links.map((link) => link.request({ op: 'release', book: id })))).catch(() => {});
-      return new ShardedBook(this, id, n, bounds, views, pools, release);
+      return new ShardedBook(this, id, n, bounds, views, columns, release);
     });
   }
 
   /** A shard's views of a book: into its shared memory, or arrays of our own (copied at each call). */
-  #viewsOf(columns: ShardColumns, j: number, length: number, pools: boolean): Views {
+  #viewsOf(columns: ShardColumns, j: number, length: number): Views {
     const memory = this.#memories[j];
-    if (memory == null) {
-      return { profits: new BigInt64Array(length), haircuts: new BigInt64Array(length), exempt: new Uint8Array(length), pool: pools ? new Uint32Array(length) : null };
-    }
-    const buffer = memory.buffer;
+    const int64 = (at: number) => (at === 0 ? null : memory == null ? new BigInt64Array(length) : new BigInt64Array(memory.buffer, at, length));
     return {
-      profits: new BigInt64Array(buffer, columns.profits, length),
-      haircuts: new BigInt64Array(buffer, columns.haircuts, length),
-      exempt: new Uint8Array(buffer, columns.exempt, length),
-      pool: pools ? new Uint32Array(buffer, columns.pool, length) : null,
+      profits: int64(columns.profits)!,
+      haircuts: int64(columns.haircuts)!,
+      exempt: memory == null ? new Uint8Array(length) : new Uint8Array(memory.buffer, columns.exempt, length),
+      pool: columns.pool === 0 ? null : memory == null ? new Uint32Array(length) : new Uint32Array(memory.buffer, columns.pool, length),
+      weights: int64(columns.weights),
+      caps: int64(columns.caps),
     };
   }
 
   /** @internal A book's call: copies in (copying path), the phases, copies out. */
-  _call(book: number, views: Views[], pools: Amounts[], options: Options, exemptions: boolean, pooled: boolean): Promise<SocializeSummary[]> {
+  _call(book: number, views: Views[], pools: Amounts[], options: Options, mode: CallMode): Promise<SocializeSummary[]> {
     return this.#serial(async () => {
       if (!this.shared) {
         await Promise.all(this.#links.map((link, j) => link.request({
-          op: 'write', book, profits: views[j]!.profits, ...(exemptions ? { exempt: views[j]!.exempt } : {}),
-          ...(pooled ? { pool: views[j]!.pool! } : {}),
+          op: 'write', book, profits: views[j]!.profits, ...(mode.exemptions ? { exempt: views[j]!.exempt } : {}),
+          ...(mode.pooled ? { pool: views[j]!.pool! } : {}), ...(mode.weighted ? { weights: views[j]!.weights! } : {}),
+          ...(mode.capsGiven ? { caps: views[j]!.caps! } : {}),
         })));
       }
       const starts = ranges(views.reduce((n, v) => n + v.profits.length, 0), this.shards);
       const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]! }));
-      const summaries = await socializeShards(shards, pools, options, exemptions, pooled);
+      const summaries = await socializeShards(shards, pools, options, mode);
       if (!this.shared) {
         const read = await Promise.all(this.#links.map((link) => link.request({ op: 'read', book })));
         read.forEach(({ haircuts }, j) => views[j]!.haircuts.set(haircuts));
@@ -332,38 +379,52 @@ export class ShardedEngine {
    */
   async socialize(input: SocializeInput): Promise<SocializeResult> {
     const { profits, exempt, weights, caps, ...params } = readInput(input);
-    refuseWeights({ weights, caps });
     const n = checkLength(profits.length, 'profits.length', this.capacity);
-    const column = toInt64Column(profits, 'profits', n);
-    const [summary, haircuts] = await this.#copying(n, false, { profits: column, exempt, pool: undefined }, (book) => book.socialize(params));
+    const columns = this.#readColumns(n, profits, exempt, undefined, weights, caps);
+    const [summary, haircuts] = await this.#copying(n, columns, (book) => book.socialize({ ...params, ...this.#weighting(columns) }));
     return { haircuts, ...summary };
+  }
+
+  /** A call's columns read (checked, copied where not typed) before anything is sent, as one engine reads them. */
+  #readColumns(
+    n: number, profits: SocializeInput['profits'], exempt: Uint8Array | undefined, pool: Uint32Array | undefined,
+    weights: SocializeInput['weights'], caps: SocializeInput['caps'],
+  ): Copied {
+    const read = { profits: toInt64Column(profits, 'profits', n), exempt, pool, ...readWeightColumns(weights, caps, n) };
+    checkColumnsRead({ ...read }, n);
+    return read;
+  }
+
+  /** The book parameters for the columns given. */
+  #weighting(columns: Copied): Pick<ShardedBookParams, 'weights' | 'caps'> {
+    return { ...(columns.weights ? { weights: true } : {}), ...(columns.caps ? { caps: true } : {}) };
   }
 
   /** The copying path of `socializePools` (as one engine's): every pool's summary and the haircuts. */
   async socializePools(input: SocializePoolsInput): Promise<SocializePoolsResult> {
     const { profits, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
-    refuseWeights({ weights, caps });
     const n = checkLength(profits.length, 'profits.length', this.capacity);
-    const column = toInt64Column(profits, 'profits', n);
-    const [summaries, haircuts] = await this.#copying(n, true, { profits: column, exempt, pool: pool.slice() }, (book) => book.socializePools(pools, options));
+    const columns = this.#readColumns(n, profits, exempt, pool, weights, caps);
+    const [summaries, haircuts] = await this.#copying(n, columns, (book) => book.socializePools(pools, { ...options, ...this.#weighting(columns) }));
     return { haircuts, pools: summaries };
   }
 
   /** Runs `task` on a temporary book holding copies of the columns; returns its result and the haircuts. */
-  async #copying<T>(
-    n: number, pools: boolean, columns: { profits: BigInt64Array; exempt: Uint8Array | undefined; pool: Uint32Array | undefined },
-    task: (book: ShardedBook) => Promise<T>,
-  ): Promise<[T, BigInt64Array]> {
-    const book = await this.createBook(n, { pools });
+  async #copying<T>(n: number, columns: Copied, task: (book: ShardedBook) => Promise<T>): Promise<[T, BigInt64Array]> {
+    const book = await this.createBook(n, { pools: columns.pool !== undefined, weights: columns.weights !== undefined, caps: columns.caps !== undefined });
     try {
-      for (const shard of book.shards) {
-        shard.profits.set(columns.profits.subarray(shard.start, shard.end));
-        if (columns.exempt) shard.exempt.set(columns.exempt.subarray(shard.start, shard.end));
-        if (columns.pool) shard.pool.set(columns.pool.subarray(shard.start, shard.end));
-      }
+      const views = book.shards.map(({ start, end }, j) => {
+        const view = book._views(j, columns.exempt !== undefined);
+        view.profits.set(columns.profits.subarray(start, end));
+        if (columns.exempt) view.exempt.set(columns.exempt.subarray(start, end));
+        if (columns.pool) view.pool!.set(columns.pool.subarray(start, end));
+        if (columns.weights) view.weights!.set(columns.weights.subarray(start, end));
+        if (columns.caps) view.caps!.set(columns.caps.subarray(start, end));
+        return view;
+      });
       const result = await task(book);
       const haircuts = new BigInt64Array(n);
-      for (const shard of book.shards) haircuts.set(shard.haircuts, shard.start);
+      book.shards.forEach((shard, j) => haircuts.set(views[j]!.haircuts, shard.start));
       return [result, haircuts];
     } finally {
       await book.free();

@@ -23,6 +23,11 @@
 //      band's accounts listed, and how many of each. The coordinator checks the band
 //      against the exact counts and, when it missed, runs `floors` again with the
 //      whole range: the answer never depends on the sample, only the time does.
+//      By weight, before the floors: `cap` rounds find each pool's capped set C from
+//      the shards' counts and sums at a level R/W (from C = ∅, each round's C the
+//      accounts with cap·W < R·w; it only grows, and stops at the one engine's C), then
+//      `level` gives every shard the final levels, whose R mod W the floors share; the
+//      boundary as for pools; then `finish` (caps, and ⌊R/W⌋·w added).
 //   3. `round`s  → per pool, the coordinator picks the digit (8 bits of the order) that
 //      holds the need-th largest account from the summed counts: accounts above it get
 //      a unit, those below leave, those in it stay, and the next digit is counted. The
@@ -55,6 +60,17 @@ export interface ShardColumns {
   exempt: number;
   /** 0 unless the book was made with pools. */
   pool: number;
+  /** 0 unless the book was made with weights. */
+  weights: number;
+  /** 0 unless the book was made with caps. */
+  caps: number;
+}
+
+/** A pool's level R/W in the capped-set rounds (`active`: S > 0, else it caps nothing). */
+export interface Level {
+  R: bigint;
+  W: bigint;
+  active: boolean;
 }
 
 /** One step of a round for one pool: keep a digit (`keep`), then count the next one (`count`) or give units in index order (`give`). */
@@ -69,21 +85,27 @@ export interface RoundStep {
 export type Request =
   /** Loads the shard's engine: over a shared memory when `shared` (the reply carries it), else its own. */
   | { op: 'load'; shared: boolean; variant?: string | undefined }
-  /** Makes a book of `length` accounts (with a pool column when `pools`). */
-  | { op: 'create'; book: number; length: number; pools: boolean }
+  /** Makes a book of `length` accounts, with the optional columns asked for. */
+  | { op: 'create'; book: number; length: number; pools: boolean; weights: boolean; caps: boolean }
   /** Frees a book; with `retire` its memory stays out of use until `release` (views of it may still be held). */
   | { op: 'free'; book: number; retire: boolean }
   /** Frees a retired book's memory for good: no view of it is left. */
   | { op: 'release'; book: number }
   /** The copying path: copies columns into a book (each as long as the shard's range). */
-  | { op: 'write'; book: number; profits?: BigInt64Array; exempt?: Uint8Array; pool?: Uint32Array }
+  | { op: 'write'; book: number; profits?: BigInt64Array; exempt?: Uint8Array; pool?: Uint32Array; weights?: BigInt64Array; caps?: BigInt64Array }
   /** The copying path: a copy of a book's haircuts. */
   | { op: 'read'; book: number }
   /** Phase 1. `start` is the shard's first global index; `pooled`: the book's pool column holds the pools (else all in pool 0). */
   | {
     op: 'sums'; book: number; pools: number; rounding: string; tieSeed?: bigint | undefined; exemptions: boolean; pooled: boolean;
-    start: bigint;
+    weighted: boolean; capsGiven: boolean; start: bigint;
   }
+  /** By weight: mark the capped accounts at each pool's level; their counts and sums. */
+  | { op: 'cap'; levels: Level[] }
+  /** By weight: each pool's final level, for the floors (which share R mod W). */
+  | { op: 'level'; levels: Level[] }
+  /** By weight, after the boundary: caps and WHOLE·w written. */
+  | { op: 'finish' }
   /** Plain split, largest remainder, 0 < S < total: this shard's sample of keys (remainder >> t) for the band. */
   | { op: 'sample'; socialized: bigint; total: bigint }
   /** Phase 2: every pool's S and whole-book total; plain: the band of keys [low, high] (units above it, those in it listed). */
@@ -105,7 +127,14 @@ export interface Replies {
   release: null;
   write: null;
   read: { haircuts: BigInt64Array };
-  sums: { bad: number; badPool: number; totals: bigint[]; eligible: number[] | null };
+  sums: {
+    bad: number; badPool: number; totals: bigint[]; weights: bigint[] | null; eligible: number[] | null;
+    /** The first negative weight, else cap, here (−1: none), and its value. */
+    negative: { field: 'weights' | 'caps'; index: number; value: bigint } | null;
+  };
+  cap: { capped: number; eligible: number; caps: bigint; weights: bigint }[];
+  level: { whole: bigint; part: bigint }[];
+  finish: null;
   sample: { top: bigint; keys: BigUint64Array };
   floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null };
   raise: { listed: number[]; counts: Uint32Array[] };

@@ -34,12 +34,15 @@ class Shard {
   async handle(request: Request): Promise<unknown> {
     switch (request.op) {
       case 'load': return this.#load(request.shared, request.variant);
-      case 'create': return this.#create(request.book, request.length, request.pools);
+      case 'create': return this.#create(request);
       case 'free': return this.#free(request.book, request.retire);
       case 'release': return this.#release(request.book);
       case 'write': return this.#write(request);
       case 'read': return this.#read(request.book);
       case 'sums': return this.#sums(request);
+      case 'cap': return this.#open.pools.cap(request.levels);
+      case 'level': return this.#open.pools.level(request.levels);
+      case 'finish': return this.#open.pools.finish();
       case 'sample': return this.#open.pools.sample(request.socialized, request.total);
       case 'floors': return this.#open.pools.floors(request.socialized, request.totals, request.band);
       case 'raise': return this.#raise(request.cuts, request.count);
@@ -66,11 +69,13 @@ class Shard {
     return book;
   }
 
-  #create(id: number, length: number, pools: boolean): Replies['create'] {
+  #create({ book: id, length, ...optional }: Extract<Request, { op: 'create' }>): Replies['create'] {
     const core = this.#live;
     const columns = core.allocColumns(length);
     try {
-      if (pools) core.ensureColumn(columns, length, 'pool');
+      if (optional.pools) core.ensureColumn(columns, length, 'pool');
+      if (optional.weights) core.ensureColumn(columns, length, 'weights');
+      if (optional.caps) core.ensureColumn(columns, length, 'caps');
     } catch (error) {
       core.freeColumns(columns);
       throw error;
@@ -79,7 +84,7 @@ class Shard {
     core.zero(columns.haircuts, 8 * length);
     core.zero(columns.exempt, length);
     this.#books.set(id, { columns, length });
-    return { profits: columns.profits, haircuts: columns.haircuts, exempt: columns.exempt, pool: columns.pool };
+    return { profits: columns.profits, haircuts: columns.haircuts, exempt: columns.exempt, pool: columns.pool, weights: columns.weights, caps: columns.caps };
   }
 
   #free(id: number, retire: boolean): null {
@@ -102,6 +107,8 @@ class Shard {
     if (request.profits) core.int64View(columns.profits, length).set(request.profits);
     if (request.exempt) core.byteView(columns.exempt, length).set(request.exempt);
     if (request.pool) core.uint32View(columns.pool, length).set(request.pool);
+    if (request.weights) core.int64View(columns.weights, length).set(request.weights);
+    if (request.caps) core.int64View(columns.caps, length).set(request.caps);
     return null;
   }
 
@@ -114,10 +121,14 @@ class Shard {
     if (this.#call !== null) this.#end();
     const core = this.#live, { columns, length } = this.#book(request.book);
     const options = { rounding: request.rounding as Rounding, tieSeed: request.tieSeed };
-    const pools = core.openShard(columns, length, request.pools, options, request.exemptions, request.pooled);
+    const { pooled, exemptions, weighted, capsGiven } = request;
+    const pools = core.openShard(columns, length, request.pools, options, { pooled, exemptions, weighted, capsGiven });
     this.#call = { pools, start: request.start };
-    const { bad, totals, eligible } = pools.sums();
-    return { bad, badPool: bad >= 0 ? core.uint32View(columns.pool, length)[bad]! : 0, totals, eligible };
+    const { bad, negativeWeight, negativeCap, totals, weights, eligible } = pools.sums();
+    const negative = negativeWeight >= 0
+      ? { field: 'weights' as const, index: negativeWeight, value: core.int64View(columns.weights, length)[negativeWeight]! }
+      : negativeCap >= 0 ? { field: 'caps' as const, index: negativeCap, value: core.int64View(columns.caps, length)[negativeCap]! } : null;
+    return { bad, badPool: bad >= 0 ? core.uint32View(columns.pool, length)[bad]! : 0, totals, weights, eligible, negative };
   }
 
   get #open(): { pools: ShardCall; start: bigint } {
