@@ -36,6 +36,13 @@ const books = fc.array(mostlySmall(-10n, 40n), { maxLength: 40 }).chain((profits
   tieSeed: optionalTieSeed,
 }));
 
+/** A book split by weight, with caps or without. */
+const weightedBooks = books.chain((book) => fc.record({
+  book: fc.constant(book),
+  weights: fc.array(mostlySmall(0n, 50n, 0n), { minLength: book.profits.length, maxLength: book.profits.length }),
+  caps: fc.option(fc.array(mostlySmall(0n, 50n, 0n), { minLength: book.profits.length, maxLength: book.profits.length }), { nil: undefined }),
+})).map(({ book, weights, caps }) => ({ ...book, weights, ...(caps === undefined ? {} : { caps }) }));
+
 /** The same, split into 1 to 4 pools. */
 const pooledBooks = fc.integer({ min: 1, max: 4 }).chain((count) => books.chain((book) => fc.record({
   book: fc.constant(book),
@@ -54,6 +61,14 @@ describe.each(SHARDS)('%i shards', (k) => {
     await fc.assert(fc.asyncProperty(pooledBooks, async ({ book, pool, pools }) => {
       const input = { ...book, pool: Uint32Array.from(pool), pools };
       expect(await sharded.get(k)!.socializePools(input)).toEqual(engine.socializePools(input));
+    }), { numRuns: 60 });
+  });
+
+  it('give one engine\'s result split by weight, with caps and without, alone and in pools', async () => {
+    await fc.assert(fc.asyncProperty(weightedBooks, fc.integer({ min: 1, max: 3 }), async (input, count) => {
+      expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
+      const pooled = { ...input, pool: Uint32Array.from(input.profits, (_, i) => i % count), pools: Array.from({ length: count }, (_, j) => ({ loss: input.loss >> BigInt(j) })) };
+      expect(await sharded.get(k)!.socializePools(pooled)).toEqual(engine.socializePools(pooled));
     }), { numRuns: 60 });
   });
 });
@@ -135,6 +150,31 @@ describe('sharded books', () => {
     }
   });
 
+  it('split by weight with caps in place, in pools, as one engine (many capped, several rounds)', async () => {
+    const n = 100_000, next = stream(11n);
+    const profits = BigInt64Array.from({ length: n }, () => next() % 5_000n - 500n);
+    const weights = BigInt64Array.from({ length: n }, () => next() % 1_000n);
+    // Caps spread over six orders of magnitude: the capped set grows over several rounds.
+    const caps = BigInt64Array.from({ length: n }, () => 10n ** (next() % 6n) + next() % 10n);
+    const pool = Uint32Array.from({ length: n }, () => Number(next() % 4n));
+    const pools = [{ loss: 10n ** 7n }, { loss: 12_345n }, { loss: 0n }, { loss: 2n ** 62n }];
+    const expected = engine.socializePools({ profits, weights, caps, pool, pools, tieSeed: 8n });
+    for (const k of [2, 4]) {
+      const book = await sharded.get(k)!.createBook(n, { pools: true, weights: true, caps: true });
+      for (const shard of book.shards) {
+        for (const [column, values] of [[shard.profits, profits], [shard.weights, weights], [shard.caps, caps]] as const) column.set(values.subarray(shard.start, shard.end));
+        shard.pool.set(pool.subarray(shard.start, shard.end));
+      }
+      expect(await book.socializePools(pools, { weights: true, caps: true, tieSeed: 8n })).toEqual(expected.pools);
+      expect(book.shards.flatMap((s) => [...s.haircuts])).toEqual([...expected.haircuts]);
+      const plain = engine.socialize({ loss: 10n ** 7n, profits, weights });
+      expect(await book.socialize({ loss: 10n ** 7n, weights: true })).toEqual({ ...plain, haircuts: undefined });
+      expect(book.shards.flatMap((s) => [...s.haircuts])).toEqual([...plain.haircuts]);
+      await book.free();
+    }
+    expect(expected.pools[0]!.cappedAccounts).toBeGreaterThan(1_000);
+  });
+
   it('socialize 1,000 pools in place, seeded, as one engine', async () => {
     const n = 120_000, next = stream(5n);
     const profits = BigInt64Array.from({ length: n }, () => next() % 100_000n - 20_000n);
@@ -168,10 +208,17 @@ describe('sharded books', () => {
     await expect(sharded.get(3)!.socializePools(input)).rejects.toThrow(expected.message);
     await expect(sharded.get(3)!.socializePools(input)).rejects.toMatchObject({ name: 'RangeError', code: 'ERR_POOL_INDEX' });
     expect(expected.message).toBe('pool[25] is 4, but there are 2 pools');
+    // A negative weight (before any pool index), then a negative cap, each the first in global terms.
+    const weights = BigInt64Array.from({ length: 30 }, () => 1n), caps = BigInt64Array.from({ length: 30 }, () => 1n);
+    caps[3] = -2n;
+    weights[27] = -1n;
+    await expect(sharded.get(3)!.socializePools({ ...input, weights, caps })).rejects.toThrow('weights[27] must not be negative, got -1');
+    weights[27] = 1n;
+    await expect(sharded.get(3)!.socialize({ loss: 1n, profits, weights, caps })).rejects.toThrow('caps[3] must not be negative, got -2');
     for (const [bad, code] of [
       [{ loss: -1n, profits: [1n] }, 'ERR_OUT_OF_RANGE'], [{ loss: 1n, profits: [1.5] }, 'ERR_INVALID_TYPE'],
       [{ loss: 1n, profits: 'x' }, 'ERR_INVALID_TYPE'], [{ loss: 1n, profits: [1n], rounding: 'sideways' }, 'ERR_INVALID_OPTION'],
-      [{ loss: 1n, profits: [1n], weights: [1n] }, 'ERR_INVALID_OPTION'],
+      [{ loss: 1n, profits: [1n], caps: [1n] }, 'ERR_INVALID_OPTION'], [{ loss: 1n, profits: [1n, 1n], weights: [1n] }, 'ERR_LENGTH_MISMATCH'],
     ] as const) {
       await expect(sharded.get(2)!.socialize(bad as never)).rejects.toMatchObject({ code });
     }
@@ -179,6 +226,8 @@ describe('sharded books', () => {
     await expect(sharded.get(2)!.createBook(sharded.get(2)!.capacity + 1)).rejects.toMatchObject({ code: 'ERR_CAPACITY' });
     const book = await sharded.get(2)!.createBook(4);
     await expect(book.socializePools([{ loss: 1n }])).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(book.socialize({ loss: 1n, weights: true })).rejects.toThrow('this book has no weights column: make it with createBook(n, { weights: true })');
+    await expect(book.socialize({ loss: 1n, weights: book.shards[0]!.profits as never })).rejects.toMatchObject({ code: 'ERR_INVALID_TYPE' });
     await book.free();
     await expect(book.socialize({ loss: 1n })).rejects.toMatchObject({ code: 'ERR_BOOK_FREED' });
     // The engine is still in service after every rejection.
