@@ -383,6 +383,22 @@ export class Core {
    * or a charge passes 2^63 − 1.
    */
   indexDelta(units: number, out: number, n: number, input: IndexInput): Omit<IndexDeltaResult, 'charges'> {
+    const { total: totalUnits } = this.indexShard(units, out, n, input);
+    if (totalUnits === 0n) throw zeroUnits();
+    const { delta, collected, bad, charge } = this.indexShard(units, out, n, input, totalUnits);
+    if (bad >= 0) throw chargeTooLarge(bad, charge);
+    return { delta, collected, drift: collected - input.loss, totalUnits };
+  }
+
+  /**
+   * One shard's phase of an index delta over `n` positions at `units` (i64), charges into
+   * `out` (i64): without `total`, sumUnits (Σ|units| here); with the whole book's Σ|units|,
+   * indexCharges: δ, Σ charges here, and the first account (−1: none) whose charge passes
+   * 2^63 − 1, with that charge.
+   */
+  indexShard(units: number, out: number, n: number, input: Omit<IndexInput, 'units'>, total?: bigint): {
+    total: bigint; delta: bigint; collected: bigint; bad: number; charge: bigint;
+  } {
     return guard('indexDelta', () => this.withBlocks([this.#layout.INDEX_BYTES], ([index]) => {
       const L = this.#layout, core = this.#exports, fields = this.#fields(index!);
       this.zero(index!, L.INDEX_BYTES);
@@ -393,20 +409,22 @@ export class Core {
       fields.setU64(L.INDEX_SCALE, input.scale);
       fields.setU32(L.INDEX_DELTA_UP, input.rounding === 'up' ? 1 : 0);
       fields.setU32(L.INDEX_CHARGE_UP, input.chargeRounding === 'up' ? 1 : 0);
-      core.sumUnits(index!);
-      const totalUnits = fields.u128(L.INDEX_TOTAL);
-      if (totalUnits === 0n) throw zeroUnits();
+      if (total === undefined) {
+        core.sumUnits(index!);
+        return { total: fields.u128(L.INDEX_TOTAL), delta: 0n, collected: 0n, bad: -1, charge: 0n };
+      }
+      fields.setU64(L.INDEX_TOTAL, total);
+      fields.setU64(L.INDEX_TOTAL + 8, total >> 64n);
       core.indexCharges(index!);
-      const delta = fields.u128(L.INDEX_DELTA);
-      const bad = fields.i32(L.INDEX_BAD);
+      const delta = fields.u128(L.INDEX_DELTA), bad = fields.i32(L.INDEX_BAD);
+      let charge = 0n;
       if (bad >= 0) {
         // The charge it would have had, for the message only.
         const size = this.int64View(units, n)[bad]!;
         const product = (size < 0n ? -size : size) * delta;
-        throw chargeTooLarge(bad, input.chargeRounding === 'up' ? (product + input.scale - 1n) / input.scale : product / input.scale);
+        charge = input.chargeRounding === 'up' ? (product + input.scale - 1n) / input.scale : product / input.scale;
       }
-      const collected = fields.u128(L.INDEX_COLLECTED);
-      return { delta, collected, drift: collected - input.loss, totalUnits };
+      return { total, delta, collected: fields.u128(L.INDEX_COLLECTED), bad, charge };
     }));
   }
 

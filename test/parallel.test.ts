@@ -64,6 +64,24 @@ describe.each(SHARDS)('%i shards', (k) => {
     }), { numRuns: 60 });
   });
 
+  it('give one engine\'s index deltas, and its errors', async () => {
+    const deltas = fc.record({
+      loss: amountUpTo(10_000n), units: fc.array(mostlySmall(-1_000n, 1_000n), { minLength: 1, maxLength: 40 }),
+      scale: fc.oneof(fc.constant(10n ** 9n), fc.bigInt({ min: 1n, max: 2n ** 63n - 1n })),
+      rounding: fc.constantFrom('up' as const, 'down' as const), chargeRounding: fc.constantFrom('up' as const, 'down' as const),
+    });
+    await fc.assert(fc.asyncProperty(deltas, async (input) => {
+      let expected: unknown;
+      try {
+        expected = engine.indexDelta(input);
+      } catch (error) {
+        await expect(sharded.get(k)!.indexDelta(input)).rejects.toThrow((error as Error).message);
+        return;
+      }
+      expect(await sharded.get(k)!.indexDelta(input)).toEqual(expected);
+    }), { numRuns: 60 });
+  });
+
   it('give one engine\'s result split by weight, with caps and without, alone and in pools', async () => {
     await fc.assert(fc.asyncProperty(weightedBooks, fc.integer({ min: 1, max: 3 }), async (input, count) => {
       expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
@@ -222,6 +240,16 @@ describe('sharded books', () => {
     ] as const) {
       await expect(sharded.get(2)!.socialize(bad as never)).rejects.toMatchObject({ code });
     }
+    await expect(sharded.get(3)!.indexDelta({ loss: 5n, units: [0n, 0n, 0n, 0n], scale: 10n })).rejects.toMatchObject({ code: 'ERR_ZERO_UNITS' });
+    const huge = { loss: 2n ** 63n - 1n, units: [1n, 0n, 0n, 0n, 0n, 2n ** 62n], scale: 1n };
+    await expect(sharded.get(3)!.indexDelta(huge)).rejects.toThrow(((): string => {
+      try {
+        engine.indexDelta(huge);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    })());
     await expect(sharded.get(2)!.createBook(-1)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(sharded.get(2)!.createBook(sharded.get(2)!.capacity + 1)).rejects.toMatchObject({ code: 'ERR_CAPACITY' });
     const book = await sharded.get(2)!.createBook(4);

@@ -7,10 +7,11 @@
 import { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from '../core.js';
 import { rangeError, stateError, typeError } from '../errors.js';
 import type {
-  PoolOptions, PoolParams, SocializeInput, SocializeParams, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary,
+  IndexDeltaInput, IndexDeltaResult, PoolOptions, PoolParams, SocializeInput, SocializeParams, SocializePoolsInput, SocializePoolsResult,
+  SocializeResult, SocializeSummary,
 } from '../types.js';
 import {
-  checkColumnsRead, checkLength, readInput, readParams, readPoolList, readPoolOptions, readPoolsInput, readWeightColumns, toInt64Column,
+  chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readParams, readPoolList, readPoolOptions, readPoolsInput, readWeightColumns, toInt64Column,
   type Amounts, type Options,
 } from '../validate.js';
 import { socializeShards, type CallMode, type CallShard } from './coordinator.js';
@@ -188,6 +189,11 @@ export class ShardedBook {
   /** Whether `free()` has been called. */
   get freed(): boolean {
     return this.#freed;
+  }
+
+  /** @internal The book's id in the shards. */
+  get _id(): number {
+    return this.#id;
   }
 
   /** @internal Shard j's views for the engine's copying path: not handed out (the book's memory is released at once when freed). */
@@ -429,6 +435,35 @@ export class ShardedEngine {
     } finally {
       await book.free();
     }
+  }
+
+  /**
+   * The copying path of `indexDelta` (as one engine's): δ from every shard's Σ|units|,
+   * each shard's charges, and their sum, exactly.
+   */
+  async indexDelta(input: IndexDeltaInput): Promise<IndexDeltaResult> {
+    const { units, ...parameters } = readIndexInput(input);
+    const n = checkLength(units.length, 'units.length', this.capacity);
+    const column = toInt64Column(units, 'units', n);
+    checkColumnsRead({ units: column }, n);
+    const empty = { exempt: undefined, pool: undefined, weights: undefined, caps: undefined };
+    const [result, charges] = await this.#copying(n, { profits: column, ...empty }, (book) => this._index(book._id, parameters, book.shards.map((s) => s.start)));
+    return { ...result, charges };
+  }
+
+  /** @internal An index delta over a book's profits column (the units), charges into its haircuts. */
+  _index(book: number, input: Omit<ReturnType<typeof readIndexInput>, 'units'>, starts: number[]): Promise<Omit<IndexDeltaResult, 'charges'>> {
+    return this.#serial(async () => {
+      const request = { op: 'index' as const, book, ...input };
+      const sums = await Promise.all(this.#links.map((link) => link.request(request)));
+      const totalUnits = sums.reduce((sum, reply) => sum + reply.total, 0n);
+      if (totalUnits === 0n) throw zeroUnits();
+      const charged = await Promise.all(this.#links.map((link) => link.request({ ...request, total: totalUnits })));
+      const bad = charged.findIndex((reply) => reply.bad >= 0);
+      if (bad >= 0) throw chargeTooLarge(starts[bad]! + charged[bad]!.bad, charged[bad]!.charge);
+      const collected = charged.reduce((sum, reply) => sum + reply.collected, 0n);
+      return { delta: charged[0]!.delta, collected, drift: collected - input.loss, totalUnits };
+    });
   }
 
   /** Stops every shard; later calls reject with ERR_ENGINE_CLOSED. Idempotent. */

@@ -114,8 +114,13 @@ export type Request =
   | { op: 'raise'; cuts: Uint32Array; count: { pool: number; field: number; pos: number }[] }
   /** Phase 4. */
   | { op: 'round'; steps: RoundStep[] }
-  /** Phase 5: ends the call (also after an error). */
+  /** Ends the call (also after an error). */
   | { op: 'end' }
+  /**
+   * An index delta over a book's profits column as the units, charges into its haircuts:
+   * Σ|units| here (without `total`), or with the whole book's Σ|units| the charges.
+   */
+  | { op: 'index'; book: number; loss: bigint; scale: bigint; rounding: string; chargeRounding: string; total?: bigint | undefined }
   /** Stops the shard. */
   | { op: 'close' };
 
@@ -140,6 +145,7 @@ export interface Replies {
   raise: { listed: number[]; counts: Uint32Array[] };
   round: { counts: (Uint32Array | null)[] };
   end: null;
+  index: { total: bigint; delta: bigint; collected: bigint; bad: number; charge: bigint };
   close: null;
 }
 

@@ -4,7 +4,7 @@
 
 import { Core, MAX_ACCOUNTS, simdSupported, type Columns, type ShardCall } from '../core.js';
 import { isSocializedLossError, stateError } from '../errors.js';
-import type { Rounding } from '../types.js';
+import type { IndexRounding, Rounding } from '../types.js';
 import type { Replies, Reply, Request, RoundStep } from './protocol.js';
 
 /** A shard's side of a transport: how it receives requests and sends replies. */
@@ -48,6 +48,7 @@ class Shard {
       case 'raise': return this.#raise(request.cuts, request.count);
       case 'round': return this.#round(request.steps);
       case 'end': return this.#end();
+      case 'index': return this.#index(request);
       case 'close': return null;
     }
   }
@@ -151,6 +152,12 @@ class Shard {
         return step.count ? pools.count(step.pool, step.count.field, step.count.pos, start) : null;
       }),
     };
+  }
+
+  #index({ book, total, ...input }: Extract<Request, { op: 'index' }>): Replies['index'] {
+    const { columns, length } = this.#book(book);
+    const parameters = { ...input, rounding: input.rounding as IndexRounding, chargeRounding: input.chargeRounding as IndexRounding };
+    return this.#live.indexShard(columns.profits, columns.haircuts, length, parameters, total);
   }
 
   #end(): null {
