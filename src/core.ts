@@ -52,8 +52,6 @@ export interface Columns {
   mask: number;
 }
 
-/** Keys a shard's sample holds at most (assembly/shard/plain.ts). */
-const SAMPLE_KEYS = 4096;
 /** Bytes per pool of a level for capShard and levelShard, and of capShard's counts (assembly/shard/weights.ts). */
 const LEVEL_BYTES = 32, COUNT_BYTES = 40;
 
@@ -87,8 +85,8 @@ export interface ShardCall {
   level(levels: readonly Level[]): { whole: bigint; part: bigint }[];
   /** By weight: finishPools (caps written, WHOLE·w added), after the boundary. */
   finish(): void;
-  /** Plain, largest remainder, 0 < S < P: the top key and this shard's sampled keys. */
-  sample(S: bigint, P: bigint): { top: bigint; keys: BigUint64Array };
+  /** Plain, largest remainder, 0 < S < P: the top key, this shard's sampled keys and their sum. */
+  sample(S: bigint, P: bigint): { top: bigint; sum: bigint; keys: BigUint64Array };
   /**
    * The floors with every pool's S and whole-book P: Σ haircuts per pool here; plain:
    * with the band [low, high] of keys (units above it given, those in it listed: how
@@ -500,7 +498,7 @@ export class Core {
     const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
     // Blocks: book, record, scratch (pools) or sample (plain), cuts, ends, histograms, levels, counts, one histogram.
     const sizes = [
-      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (SAMPLE_KEYS + 1),
+      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (L.SHARD_SAMPLE + 3),
       4 * count, 4 * count, 4 * buckets * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets,
     ];
     const taken: number[] = [];
@@ -565,8 +563,8 @@ export class Core {
       sample: (S, P) => {
         setSplit(S, P);
         const keys = core.sampleShard(book, record, scratch) >>> 0;
-        const view = new BigUint64Array(this.buffer, scratch, keys + 1);
-        return { top: view[0]!, keys: view.slice(1) };
+        const view = new BigUint64Array(this.buffer, scratch, keys + 3);
+        return { top: view[0]!, sum: (view[2]! << 64n) | view[1]!, keys: view.slice(3) };
       },
       cap: (given) => {
         writeLevels(given);

@@ -7,33 +7,35 @@ import { pass, passWritten, takeWholeProfits } from '../allocate';
 import { floorWide, floorRemainderHigh, floorRemainderLow } from '../floor';
 import { candidatesOf, countOf, exemptOf, haircutsOf, profitsOf } from '../columns';
 import { LIST_ENTRY } from '../select';
-import { ROUND_LARGEST_REMAINDER, ROUND_UP, SPLIT_ROUNDING, SPLIT_SOCIALIZED, SPLIT_TOTAL, SPLIT_WRITTEN } from '../layout';
+import { ROUND_LARGEST_REMAINDER, ROUND_UP, SHARD_SAMPLE, SPLIT_ROUNDING, SPLIT_SOCIALIZED, SPLIT_TOTAL, SPLIT_WRITTEN } from '../layout';
 import { fixedRatio, isNarrow, keyShift, ratioShift, shiftRight128 } from '../wide';
-
-/** Accounts sampled per shard (as sample.ts: every n/4096-th). */
-const SAMPLE_SIZE: u32 = 4096;
 
 /**
  * Phase helper `sampleShard` (book record, split record, out), after the wrapper wrote
  * the whole book's S and P (SPLIT_SOCIALIZED, SPLIT_TOTAL), with 0 < S < P: at `out`
- * the top key ((P − 1) >> t, u64), then the keys (remainder >> t) of the eligible
- * accounts among every n/4096-th (all when fewer). Returns how many keys.
+ * the top key ((P − 1) >> t, u64), Σ keys (u128), then the keys (remainder >> t) of the
+ * eligible accounts among every n/SHARD_SAMPLE-th (all when fewer). Returns how many keys.
  */
 export function sampleShard(book: usize, split: usize, out: usize): u32 {
   const profits = profitsOf(book), exempt = exemptOf(book), n = countOf(book);
   const S = load<u64>(split + SPLIT_SOCIALIZED), Plo = load<u64>(split + SPLIT_TOTAL), Phi = load<u64>(split + SPLIT_TOTAL, 8);
   const s = ratioShift(Phi), c = fixedRatio(S, Plo, Phi, s), t = keyShift(Plo, Phi);
   store<u64>(out, shiftRight128(Plo - 1, Phi - <u64>(Plo == 0), t));
-  const stride = max<u32>(1, n / SAMPLE_SIZE), taken = min<u32>(n, SAMPLE_SIZE);
-  let sampled: u32 = 0;
+  const stride = max<u32>(1, n / SHARD_SAMPLE), taken = min<u32>(n, SHARD_SAMPLE);
+  let sampled: u32 = 0, sumLo: u64 = 0, sumHi: u64 = 0;
   for (let j: u32 = 0; j < taken; j++) {
     const i = j * stride;
     const p = load<i64>(profits + (<usize>i << 3));
     if (p <= 0 || (exempt != 0 && load<u8>(exempt + <usize>i) != 0)) continue;
     floorWide(<u64>p, S, Plo, Phi, c, <u64>s);
+    const key = shiftRight128(floorRemainderLow, floorRemainderHigh, t);
+    store<u64>(out + (<usize>(sampled + 3) << 3), key);
     sampled++;
-    store<u64>(out + (<usize>sampled << 3), shiftRight128(floorRemainderLow, floorRemainderHigh, t));
+    sumLo += key;
+    sumHi += <u64>(sumLo < key);
   }
+  store<u64>(out, sumLo, 8);
+  store<u64>(out, sumHi, 16);
   return sampled;
 }
 

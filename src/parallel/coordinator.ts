@@ -214,8 +214,10 @@ async function split(shards: readonly CallShard[], S: bigint, P: bigint, options
 
 /**
  * A band of keys [low, high] that likely holds the boundary, from every shard's sample:
- * as the core's `predictBand` over their union (the predicted number of units among
- * the sample, Σ key / (top + 1), and sample/16 ranks either side). A prediction only.
+ * as the core's `predictBand` over their union (the predicted number of units among the
+ * sample, Σ key / (top + 1)), with 4·√(keys) ranks either side (the prediction's error is
+ * below 0.6·√(keys) for any spread of remainders), never more than one engine's keys/16.
+ * A prediction only: the floors check it against the exact counts.
  */
 async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): Promise<[bigint, bigint]> {
   const samples = await Promise.all(shards.map(({ link }) => link.request({ op: 'sample', socialized: S, total: P })));
@@ -226,9 +228,10 @@ async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): 
   for (const sample of samples) {
     keys.set(sample.keys, at);
     at += sample.keys.length;
-    for (const key of sample.keys) sum += key;
+    sum += sample.sum;
   }
-  const rank = Number(sum / (samples[0]!.top + 1n)), margin = sampled >> 4, last = sampled - 1;
+  const rank = Number(sum / (samples[0]!.top + 1n)), last = sampled - 1;
+  const margin = Math.min(sampled >> 4, Math.ceil(4 * Math.sqrt(sampled)));
   keys.sort();
   return [rank + margin < sampled ? keys[last - (rank + margin)]! : 0n, rank > margin ? keys[last - (rank - margin)]! : FULL[1]];
 }

@@ -17,9 +17,9 @@
 //      many units it must still give (`need`), exactly as one engine does; then `raise`
 //      (each pool's cut and boundary bucket) → one more unit to every account above the
 //      cut, the accounts of the boundary bucket listed, their first digit's counts.
-//      Plain (one pool, largest remainder): `sample` → 4096 keys per shard, from which
-//      the coordinator predicts a band of keys that holds the boundary (as one engine's
-//      sample does); `floors` with the band → floors, one more unit above the band, the
+//      Plain (one pool, largest remainder): `sample` → up to 16,384 keys per shard, from
+//      which the coordinator predicts a band of keys that holds the boundary (as one
+//      engine's sample does, with a margin of 4·√(keys) ranks either side); `floors` with the band → floors, one more unit above the band, the
 //      band's accounts listed, and how many of each. The coordinator checks the band
 //      against the exact counts and, when it missed, runs `floors` again with the
 //      whole range: the answer never depends on the sample, only the time does.
@@ -140,7 +140,7 @@ export interface Replies {
   cap: { capped: number; eligible: number; caps: bigint; weights: bigint }[];
   level: { whole: bigint; part: bigint }[];
   finish: null;
-  sample: { top: bigint; keys: BigUint64Array };
+  sample: { top: bigint; sum: bigint; keys: BigUint64Array };
   floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null };
   raise: { listed: number[]; counts: Uint32Array[] };
   round: { counts: (Uint32Array | null)[] };
