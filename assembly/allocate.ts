@@ -130,7 +130,7 @@ export function pass(
 }
 
 /** S == P: every eligible profit is taken whole. */
-export function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize): void {
+function takeWholeProfits(profits: usize, haircuts: usize, n: u32, exempt: usize): void {
   if (exempt != 0) {
     for (let i: u32 = 0; i < n; i++) store<u64>(haircuts + (<usize>i << 3), eligibleProfit(profits, exempt, i));
     return;

@@ -23,7 +23,7 @@ export function budgetFor(expectedMs: number): Budget {
 }
 
 /** The median run time of `task` in milliseconds, under `budget`. */
-export async function medianMs(name: string, task: () => void, budget: Budget): Promise<number> {
+export async function medianMs(name: string, task: () => unknown, budget: Budget): Promise<number> {
   const bench = new Bench({
     name,
     iterations: budget.iterations,
@@ -39,9 +39,9 @@ export async function medianMs(name: string, task: () => void, budget: Budget): 
   return result.latency.p50;
 }
 
-/** Runs `task` once untimed to learn its cost, then returns its median under a fitting budget. */
-export async function probeAndMeasure(name: string, task: () => void): Promise<number> {
+/** Runs `task` (synchronous, or returning a promise) once untimed to learn its cost, then returns its median under a fitting budget. */
+export async function probeAndMeasure(name: string, task: () => unknown): Promise<number> {
   const start = performance.now();
-  task();
+  await task();
   return medianMs(name, task, budgetFor(performance.now() - start));
 }

@@ -98,10 +98,14 @@ export interface ShardCall {
   };
   /** Pools: raiseShard with the coordinator's cuts (u32 per pool): how many accounts each pool's boundary list holds. */
   raise(cuts: Uint32Array): number[];
+  /** How many accounts pool k's list holds. */
+  listed(k: number): number;
+  /** spanDigits over pool k's list: its first value of `field` and the OR of every value XOR it. */
+  span(k: number, field: number, start: bigint): { first: bigint; vary: bigint };
   /** countDigits over pool k's list: the 256 counts of digit `pos` of `field`. */
   count(k: number, field: number, pos: number, start: bigint): Uint32Array;
-  /** keepDigit over pool k's list: how many stay. */
-  keep(k: number, field: number, pos: number, start: bigint, digit: number, takeEqual: boolean): number;
+  /** keepDigit over pool k's list: the span of those that stay. */
+  keep(k: number, field: number, pos: number, start: bigint, digit: number, takeEqual: boolean): { first: bigint; vary: bigint };
   /** giveFirst: one more unit to the first `need` accounts of pool k's list (in index order), which is then empty. */
   give(k: number, need: number): void;
   /** Frees the call's records (idempotent). */
@@ -545,6 +549,10 @@ export class Core {
         view.setBigUint64(k * LEVEL_BYTES + 24, active ? 1n : 0n, true);
       });
     };
+    const spanAt = (at: number) => {
+      const view = new BigUint64Array(this.buffer, at, 4);
+      return { first: (view[1]! << 64n) | view[0]!, vary: (view[3]! << 64n) | view[2]! };
+    };
     let open = true;
     return {
       sums: () => {
@@ -615,6 +623,12 @@ export class Core {
         }
         return listed.slice();
       },
+      listed: (k) => listed[k]!,
+      span: (k, field, start) => {
+        const [S, Plo, Phi] = digits(k);
+        core.spanDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, seed, start, hist);
+        return spanAt(hist);
+      },
       count: (k, field, pos, start) => {
         const [S, Plo, Phi] = digits(k);
         core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, hist);
@@ -622,8 +636,8 @@ export class Core {
       },
       keep: (k, field, pos, start, digit, takeEqual) => {
         const [S, Plo, Phi] = digits(k);
-        listed[k] = core.keepDigit(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, digit, takeEqual ? 1 : 0) >>> 0;
-        return listed[k]!;
+        listed[k] = core.keepDigit(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, digit, takeEqual ? 1 : 0, hist) >>> 0;
+        return spanAt(hist);
       },
       give: (k, need) => {
         if (need > listed[k]!) throw stateError('ERR_INTERNAL', `pool ${k}: ${need} units for ${listed[k]} listed accounts`);

@@ -25,25 +25,65 @@ import { CANDIDATE_BYTES, DIGIT_TIE, POOL_BUCKETS } from '../layout';
   return keyed && (Phi == 0 || (Phi == 1 && Plo == 0));
 }
 
+/** The high half of the last `valueOf`. */
+let valueHigh: u64 = 0;
+
 /**
- * Digit `pos` (the bits pos … pos + 7) of account i's place in pool k's order, larger
- * first: of its exact remainder (S·m − q·P, q its floor in `haircuts`), or of its tie
- * key's complement (lower tie keys first).
+ * Entry e's value of `field` in pool order, larger first (u128: returns the low half,
+ * `valueHigh` the high half): its exact remainder (S·m − q·P, q its floor in
+ * `haircuts`), or its tie key's complement (lower tie keys first).
  */
+// @ts-ignore: decorator
+@inline function valueOf(
+  S: u64, Plo: u64, Phi: u64, amounts: usize, exempt: usize, haircuts: usize, list: usize, e: u32, keyed: bool, exact: bool,
+  field: u32, seed: u64, start: u64,
+): u64 {
+  valueHigh = 0;
+  if (field == DIGIT_TIE) return ~splitmix64(seed ^ (start + <u64>indexAt(list, e, keyed)));
+  if (exact) return load<u64>(list + <usize>e * CANDIDATE_BYTES);
+  const i = indexAt(list, e, keyed);
+  const m = eligibleProfit(amounts, exempt, i), q = load<u64>(haircuts + (<usize>i << 3));
+  // P ≤ 2^63: the remainder is below P, exact in 64 bits.
+  if (Phi == 0 && Plo <= <u64>1 << 63) return S * m - q * Plo;
+  const lo = remainderWide(S, m, q, Plo, Phi);
+  valueHigh = high;
+  return lo;
+}
+
+/** Digit `pos` (bits pos … pos + 7) of entry e's value of `field`. */
 // @ts-ignore: decorator
 @inline function digitOf(
   S: u64, Plo: u64, Phi: u64, amounts: usize, exempt: usize, haircuts: usize, list: usize, e: u32, keyed: bool, exact: bool,
   field: u32, pos: i32, seed: u64, start: u64,
 ): u32 {
-  const i = indexAt(list, e, keyed);
-  // Lower tie keys go first: their digits count inverted, so that a larger digit goes first in every field.
-  if (field == DIGIT_TIE) return <u32>((~splitmix64(seed ^ (start + <u64>i)) >> <u64>pos) & 0xFF);
-  if (exact) return <u32>((load<u64>(list + <usize>e * CANDIDATE_BYTES) >> <u64>pos) & 0xFF);
-  const m = eligibleProfit(amounts, exempt, i), q = load<u64>(haircuts + (<usize>i << 3));
-  // P ≤ 2^63: the remainder is below P, exact in 64 bits.
-  if (Phi == 0 && Plo <= <u64>1 << 63) return <u32>(((S * m - q * Plo) >> <u64>pos) & 0xFF);
-  const lo = remainderWide(S, m, q, Plo, Phi);
-  return <u32>(shiftRight128(lo, high, pos) & 0xFF);
+  const lo = valueOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, seed, start);
+  return <u32>(shiftRight128(lo, valueHigh, pos) & 0xFF);
+}
+
+/**
+ * Phase helper `spanDigits` (book, list, keyed, count, S, Plo, Phi, weighted, field, seed,
+ * start, out): where the listed accounts' values of `field` differ: at `out` the first
+ * account's value (u128: low, high) and the OR of every value XOR it (u128), 0 when all
+ * are equal. The coordinator starts the digit rounds at the highest bit that differs
+ * anywhere, and skips a field whose values are all equal (heavy ties: one pass, not one per digit).
+ */
+export function spanDigits(
+  book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, seed: u64, start: u64,
+  out: usize,
+): void {
+  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
+  let firstLo: u64 = 0, firstHi: u64 = 0, varyLo: u64 = 0, varyHi: u64 = 0;
+  for (let e: u32 = 0; e < count; e++) {
+    const lo = valueOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, seed, start), hi = valueHigh;
+    if (e == 0) {
+      firstLo = lo;
+      firstHi = hi;
+    }
+    varyLo |= lo ^ firstLo;
+    varyHi |= hi ^ firstHi;
+  }
+  storeSpan(out, firstLo, firstHi, varyLo, varyHi);
 }
 
 /**
@@ -66,21 +106,23 @@ export function countDigits(
 }
 
 /**
- * Phase helper `keepDigit` (book, list, count, S, Plo, Phi, weighted, field, pos, seed,
- * start, digit, takeEqual): of the listed accounts, those whose digit is above `digit` (or
- * equal, with `takeEqual`) get one more unit and leave the list, those below leave it,
- * and those equal (without `takeEqual`) stay, in order. Returns how many stay.
+ * Phase helper `keepDigit` (book, list, keyed, count, S, Plo, Phi, weighted, field, pos,
+ * seed, start, digit, takeEqual, out): of the listed accounts, those whose digit is
+ * above `digit` (or equal, with `takeEqual`) get one more unit and leave the list, those
+ * below leave it, and those equal (without `takeEqual`) stay, in order; their span of
+ * `field` goes to `out` as `spanDigits` gives it. Returns how many stay.
  */
 export function keepDigit(
   book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
-  start: u64, digit: u32, takeEqual: bool,
+  start: u64, digit: u32, takeEqual: bool, out: usize,
 ): u32 {
   const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   const taken = takeEqual ? digit : digit + 1;
-  let kept: u32 = 0;
+  let kept: u32 = 0, firstLo: u64 = 0, firstHi: u64 = 0, varyLo: u64 = 0, varyHi: u64 = 0;
   for (let e: u32 = 0; e < count; e++) {
-    const d = digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start);
+    const lo = valueOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, seed, start), hi = valueHigh;
+    const d = <u32>(shiftRight128(lo, hi, pos) & 0xFF);
     const i = indexAt(list, e, keyed);
     if (d >= taken) {
       const at = haircuts + (<usize>i << 3);
@@ -93,10 +135,26 @@ export function keepDigit(
       } else {
         store<u32>(list + (<usize>kept << 2), i);
       }
+      if (kept == 0) {
+        firstLo = lo;
+        firstHi = hi;
+      }
+      varyLo |= lo ^ firstLo;
+      varyHi |= hi ^ firstHi;
       kept++;
     }
   }
+  storeSpan(out, firstLo, firstHi, varyLo, varyHi);
   return kept;
+}
+
+/** A span at `out`: the first value (u128), then the OR of every value XOR it (u128). */
+// @ts-ignore: decorator
+@inline function storeSpan(out: usize, firstLo: u64, firstHi: u64, varyLo: u64, varyHi: u64): void {
+  store<u64>(out, firstLo);
+  store<u64>(out, firstHi, 8);
+  store<u64>(out, varyLo, 16);
+  store<u64>(out, varyHi, 24);
 }
 
 /** Phase helper `giveFirst` (book, list, keyed, need): one more unit to each of the first `need` listed accounts. */

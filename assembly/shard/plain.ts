@@ -3,9 +3,9 @@
 // the coordinator from every shard's sample, so that accounts above it get their unit
 // in the same pass and those inside are listed for the digit rounds (digits.ts).
 
-import { pass, passWritten, takeWholeProfits } from '../allocate';
+import { pass, passWritten } from '../allocate';
 import { floorWide, floorRemainderHigh, floorRemainderLow } from '../floor';
-import { candidatesOf, countOf, exemptOf, haircutsOf, profitsOf } from '../columns';
+import { candidatesOf, countOf, eligibleProfit, exemptOf, haircutsOf, profitsOf } from '../columns';
 import { LIST_ENTRY } from '../select';
 import { ROUND_LARGEST_REMAINDER, ROUND_UP, SHARD_SAMPLE, SPLIT_ROUNDING, SPLIT_SOCIALIZED, SPLIT_TOTAL, SPLIT_WRITTEN } from '../layout';
 import { fixedRatio, isNarrow, keyShift, ratioShift, shiftRight128 } from '../wide';
@@ -51,11 +51,19 @@ export function floorShard(book: usize, split: usize, low: u64, high: u64): u32 
   const profits = profitsOf(book), haircuts = haircutsOf(book), candidates = candidatesOf(book), exempt = exemptOf(book), n = countOf(book);
   const S = load<u64>(split + SPLIT_SOCIALIZED), Plo = load<u64>(split + SPLIT_TOTAL), Phi = load<u64>(split + SPLIT_TOTAL, 8);
   const rounding = load<u32>(split + SPLIT_ROUNDING);
-  if (S == 0 || (Phi == 0 && Plo == S)) {
-    if (S == 0) memory.fill(haircuts, 0, <usize>n << 3);
-    else takeWholeProfits(profits, haircuts, n, exempt);
+  if (S == 0) {
+    memory.fill(haircuts, 0, <usize>n << 3);
+    store<u64>(split + SPLIT_WRITTEN, 0);
+    return 0;
+  }
+  if (Phi == 0 && Plo == S) {
+    // Every eligible profit whole: Σ here is this shard's own total, summed as it is written.
     let sum: u64 = 0;
-    for (let i: u32 = 0; i < n; i++) sum += load<u64>(haircuts + (<usize>i << 3));
+    for (let i: u32 = 0; i < n; i++) {
+      const m = eligibleProfit(profits, exempt, i);
+      store<u64>(haircuts + (<usize>i << 3), m);
+      sum += m;
+    }
     store<u64>(split + SPLIT_WRITTEN, sum);
     return 0;
   }

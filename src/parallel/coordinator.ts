@@ -9,7 +9,7 @@ import type { SocializeSummary } from '../types.js';
 import { negativeEntry, poolOutOfRange, type Amounts, type Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
 import type { Link } from './link.js';
-import { DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Digit, type Level, type RoundStep } from './protocol.js';
+import { DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Level, type RoundStep, type StepReply } from './protocol.js';
 
 /** One shard's part of a call: its link, the book it holds, and its range. */
 export interface CallShard {
@@ -21,19 +21,6 @@ export interface CallShard {
 
 /** Counters per histogram (assembly/layout.ts POOL_BUCKETS); a cut of this many reaches no bucket. */
 const BUCKETS = 256;
-
-/** The next digit of the order after `digit`, or null when the order is down to the index. */
-function nextDigit(digit: Digit, seeded: boolean): Digit | null {
-  if (digit.pos > 0) return { field: digit.field, pos: Math.max(0, digit.pos - DIGIT_BITS) };
-  if (digit.field === DIGIT_REMAINDER && seeded) return { field: DIGIT_TIE, pos: 64 - DIGIT_BITS };
-  return null;
-}
-
-/** The most significant digit of a remainder below `total`. */
-function firstDigit(total: bigint): Digit {
-  const bits = (total - 1n).toString(2).length;
-  return { field: DIGIT_REMAINDER, pos: Math.max(0, bits - DIGIT_BITS) };
-}
 
 /** The summed counts of every shard's histogram of pool k (each `histograms[j]` holds 256 per pool). */
 function merged(histograms: readonly Uint32Array[], k: number): number[] {
@@ -55,13 +42,17 @@ function boundaryOf(counts: readonly number[], need: number): { bucket: number; 
   throw new RangeError(`internal: ${need} units for ${above} accounts`);
 }
 
-/** A pool whose boundary is still being narrowed: how many units it must give, and the digit counted last. */
+/**
+ * A pool whose boundary is still being narrowed: how many units it must still give, the
+ * field of the order it is in, the digit counted last (null: the field's span was asked
+ * for), and each shard's reply to its last step.
+ */
 interface Open {
   pool: number;
   need: number;
-  digit: Digit;
-  /** Each shard's counts of that digit. */
-  counts: Uint32Array[];
+  field: number;
+  pos: number | null;
+  replies: StepReply[];
 }
 
 /** What a call runs: as `ShardMode` in core.ts. */
@@ -204,11 +195,7 @@ async function split(shards: readonly CallShard[], S: bigint, P: bigint, options
   // Valid when no more units went out than S has, and the band can supply the rest.
   if (result.written > S || S - result.written > BigInt(result.listed)) result = await floors(FULL);
   const need = Number(S - result.written);
-  if (need > 0) {
-    const digit = firstDigit(P);
-    const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'round', steps: [{ pool: 0, count: digit }] })));
-    await rounds(shards, [{ pool: 0, need, digit, counts: replies.map((reply) => reply.counts[0]!) }], options.tieSeed !== undefined);
-  }
+  if (need > 0) await rounds(shards, [{ pool: 0, need, field: DIGIT_REMAINDER, pos: null, replies: [] }], options.tieSeed !== undefined);
   return S;
 }
 
@@ -258,57 +245,73 @@ async function settle(
       cuts[k] = bucket | (BUCKETS << 16);
     } else {
       cuts[k] = (bucket + 1) | (bucket << 16);
-      open.push({ pool: k, need: rest, digit: firstDigit(totals[k]!), counts: [] });
+      open.push({ pool: k, need: rest, field: DIGIT_REMAINDER, pos: null, replies: [] });
     }
   }
-  const raised = await Promise.all(shards.map(({ link }) => link.request({
-    op: 'raise', cuts, count: open.map(({ pool, digit }) => ({ pool, ...digit })),
-  })));
-  open.forEach((entry, at) => (entry.counts = raised.map((reply) => reply.counts[at]!)));
+  await Promise.all(shards.map(({ link }) => link.request({ op: 'raise', cuts })));
   await rounds(shards, open, seeded);
   return eligible;
 }
 
 /**
- * The digit rounds: for each open pool (its last digit counted by every shard), the
- * digit holding its need-th largest account from the summed counts; the accounts above
- * it take a unit, those in it stay, until every pool has given its units.
+ * The digit rounds. For each open pool, a round either learns where the listed values of
+ * the current field differ (a `span`, or the reply to a `keep`: the highest differing
+ * bit of any shard) and counts the digit that holds it, or, from the summed counts,
+ * keeps the digit holding the need-th largest account: those above it take a unit, and
+ * the reply is the span of those kept. A field tied throughout goes to the tie key (with
+ * a seed), then to the index: each shard in order gives its lowest-index accounts.
  */
 async function rounds(shards: readonly CallShard[], open: Open[], seeded: boolean): Promise<void> {
-  while (open.length > 0) {
-    // Each shard's steps, in the order of `open`; counts come back in the same order.
-    const steps: RoundStep[][] = shards.map(() => []);
-    const next: Open[] = [];
-    for (const entry of open) {
-      const total = merged(entry.counts, 0);
-      const { bucket: digit, rest } = boundaryOf(total, entry.need);
-      const all = total.reduce((a, b) => a + b, 0);
-      const keep = { ...entry.digit, digit, takeEqual: rest === total[digit] };
-      // Nothing leaves a list whose accounts all share the digit, unless they all take a unit.
-      const needsKeep = keep.takeEqual || total[digit] !== all;
-      if (keep.takeEqual) {
-        for (const shardSteps of steps) shardSteps.push({ pool: entry.pool, keep });
-        continue;
-      }
-      const following = nextDigit(entry.digit, seeded);
-      if (following === null) {
-        // Down to the index: shards in order, each its lowest-index accounts.
-        let left = rest;
-        steps.forEach((shardSteps, j) => {
-          const give = Math.min(left, entry.counts[j]![digit]!);
-          left -= give;
-          shardSteps.push({ pool: entry.pool, ...(needsKeep ? { keep } : {}), give });
-        });
-        continue;
-      }
-      for (const shardSteps of steps) shardSteps.push({ pool: entry.pool, ...(needsKeep ? { keep } : {}), count: following });
-      next.push({ pool: entry.pool, need: rest, digit: following, counts: [] });
-    }
+  // The first round asks each pool's span.
+  let steps: RoundStep[][] = shards.map(() => open.map(({ pool }) => ({ pool, span: DIGIT_REMAINDER })));
+  while (steps[0]!.length > 0) {
     const replies = await Promise.all(shards.map(({ link }, j) => link.request({ op: 'round', steps: steps[j]! })));
-    for (const entry of next) {
-      const at = steps[0]!.findIndex((step) => step.pool === entry.pool && step.count !== undefined);
-      entry.counts = replies.map((reply) => reply.counts[at]!);
+    // The first steps are the open pools', in order (the last ones finished pools').
+    open.forEach((entry, at) => (entry.replies = replies.map((reply) => reply[at]!)));
+    const going: RoundStep[][] = shards.map(() => []), ending: RoundStep[][] = shards.map(() => []);
+    const next: Open[] = [];
+    /** Pushes one step for every shard (the same, or by shard): of a pool going on (in `next`'s order), or ending. */
+    const push = (step: (j: number) => RoundStep, goes = false) => (goes ? going : ending).forEach((shardSteps, j) => shardSteps.push(step(j)));
+    /** The field is tied throughout the listed accounts (`counts[j]` per shard): the tie key next, or the index. */
+    const exhausted = (entry: Open, counts: number[]) => {
+      if (entry.field === DIGIT_REMAINDER && seeded) {
+        push(() => ({ pool: entry.pool, span: DIGIT_TIE }), true);
+        next.push({ ...entry, field: DIGIT_TIE, pos: null, replies: [] });
+        return;
+      }
+      let left = entry.need;
+      push((j) => {
+        const give = Math.min(left, counts[j]!);
+        left -= give;
+        return { pool: entry.pool, give };
+      });
+    };
+    for (const entry of open) {
+      if (entry.pos === null) {
+        // Where the shards' values differ: every non-empty list's differing bits, and its first value against the others'.
+        const lists = entry.replies.filter((reply) => reply.listed > 0);
+        const vary = lists.reduce((bits, reply) => bits | reply.span!.vary | (reply.span!.first ^ lists[0]!.span!.first), 0n);
+        if (vary === 0n) {
+          exhausted(entry, entry.replies.map((reply) => reply.listed));
+          continue;
+        }
+        const pos = Math.max(0, vary.toString(2).length - DIGIT_BITS);
+        push(() => ({ pool: entry.pool, count: { field: entry.field, pos } }), true);
+        next.push({ ...entry, pos, replies: [] });
+        continue;
+      }
+      const total = merged(entry.replies.map((reply) => reply.counts!), 0);
+      const { bucket: digit, rest } = boundaryOf(total, entry.need);
+      const keep = { field: entry.field, pos: entry.pos, digit, takeEqual: rest === total[digit] };
+      if (keep.takeEqual) {
+        push(() => ({ pool: entry.pool, keep }));
+        continue;
+      }
+      // The digit was counted at the highest differing bit, so the keep narrows the list; its reply is the span of the kept.
+      push(() => ({ pool: entry.pool, keep }), true);
+      next.push({ ...entry, need: rest, pos: null, replies: [] });
     }
     open = next;
+    steps = going.map((shardSteps, j) => shardSteps.concat(ending[j]!));
   }
 }

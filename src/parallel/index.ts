@@ -466,6 +466,11 @@ export class ShardedEngine {
     });
   }
 
+  /** Each shard's engine memory in bytes: it grows to fit the largest books and calls, and is reused. */
+  memoryBytes(): Promise<number[]> {
+    return this.#serial(() => Promise.all(this.#links.map(async (link) => (await link.request({ op: 'memory' })).bytes)));
+  }
+
   /** Stops every shard; later calls reject with ERR_ENGINE_CLOSED. Idempotent. */
   async close(): Promise<void> {
     this.#closed ??= 'closed';

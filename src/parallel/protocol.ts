@@ -16,7 +16,7 @@
 //      total, so the coordinator adds them up, finds each pool's boundary bucket and how
 //      many units it must still give (`need`), exactly as one engine does; then `raise`
 //      (each pool's cut and boundary bucket) → one more unit to every account above the
-//      cut, the accounts of the boundary bucket listed, their first digit's counts.
+//      cut, the accounts of the boundary bucket listed.
 //      Plain (one pool, largest remainder): `sample` → up to 16,384 keys per shard, from
 //      which the coordinator predicts a band of keys that holds the boundary (as one
 //      engine's sample does, with a margin of 4·√(keys) ranks either side); `floors` with the band → floors, one more unit above the band, the
@@ -28,7 +28,9 @@
 //      accounts with cap·W < R·w; it only grows, and stops at the one engine's C), then
 //      `level` gives every shard the final levels, whose R mod W the floors share; the
 //      boundary as for pools; then `finish` (caps, and ⌊R/W⌋·w added).
-//   3. `round`s  → per pool, the coordinator picks the digit (8 bits of the order) that
+//   3. `round`s  → per pool, first where the listed values differ (`span`: the highest
+//      differing bit of any shard starts the digits; none at all, heavy ties, skips the
+//      field in one pass), then the coordinator picks the digit (8 bits of the order) that
 //      holds the need-th largest account from the summed counts: accounts above it get
 //      a unit, those below leave, those in it stay, and the next digit is counted. The
 //      order is the exact remainder (most significant digit first), then with a tie
@@ -73,12 +75,27 @@ export interface Level {
   active: boolean;
 }
 
-/** One step of a round for one pool: keep a digit (`keep`), then count the next one (`count`) or give units in index order (`give`). */
+/**
+ * One step of a round for one pool, in this order: keep a digit (`keep`: accounts above
+ * it take a unit, those in it stay, `takeEqual`: those in it take one too), give units
+ * to the first listed accounts in index order (`give`), report where the listed values
+ * of a field differ (`span`), count a digit (`count`).
+ */
 export interface RoundStep {
   pool: number;
   keep?: Digit & { digit: number; takeEqual: boolean };
-  count?: Digit;
   give?: number;
+  span?: number;
+  count?: Digit;
+}
+
+/** A shard's reply to one step: how many accounts its list holds, and the span (of `span`, else of a `keep`'s field) and counts asked for. */
+export interface StepReply {
+  listed: number;
+  /** The first listed value (u128) and the OR of every value XOR it (0: all equal); after a keep, of those kept. */
+  span?: { first: bigint; vary: bigint };
+  /** The 256 counts of the digit. */
+  counts?: Uint32Array;
 }
 
 /** The messages a coordinator sends; each carries an `id` its reply repeats. */
@@ -110,8 +127,8 @@ export type Request =
   | { op: 'sample'; socialized: bigint; total: bigint }
   /** Phase 2: every pool's S and whole-book total; plain: the band of keys [low, high] (units above it, those in it listed). */
   | { op: 'floors'; socialized: bigint[]; totals: bigint[]; band: [bigint, bigint] }
-  /** Phase 3: a u32 per pool, cut | boundary bucket << 16 (256: none); then the first digit of each listed pool. */
-  | { op: 'raise'; cuts: Uint32Array; count: { pool: number; field: number; pos: number }[] }
+  /** Pools: a u32 per pool, cut | boundary bucket << 16 (256: none). */
+  | { op: 'raise'; cuts: Uint32Array }
   /** Phase 4. */
   | { op: 'round'; steps: RoundStep[] }
   /** Ends the call (also after an error). */
@@ -121,6 +138,8 @@ export type Request =
    * Σ|units| here (without `total`), or with the whole book's Σ|units| the charges.
    */
   | { op: 'index'; book: number; loss: bigint; scale: bigint; rounding: string; chargeRounding: string; total?: bigint | undefined }
+  /** The size of the shard's engine memory. */
+  | { op: 'memory' }
   /** Stops the shard. */
   | { op: 'close' };
 
@@ -142,10 +161,11 @@ export interface Replies {
   finish: null;
   sample: { top: bigint; sum: bigint; keys: BigUint64Array };
   floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null };
-  raise: { listed: number[]; counts: Uint32Array[] };
-  round: { counts: (Uint32Array | null)[] };
+  raise: { listed: number[] };
+  round: StepReply[];
   end: null;
   index: { total: bigint; delta: bigint; collected: bigint; bad: number; charge: bigint };
+  memory: { bytes: number };
   close: null;
 }
 

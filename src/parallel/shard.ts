@@ -45,10 +45,11 @@ class Shard {
       case 'finish': return this.#open.pools.finish();
       case 'sample': return this.#open.pools.sample(request.socialized, request.total);
       case 'floors': return this.#open.pools.floors(request.socialized, request.totals, request.band);
-      case 'raise': return this.#raise(request.cuts, request.count);
+      case 'raise': return { listed: this.#open.pools.raise(request.cuts) };
       case 'round': return this.#round(request.steps);
       case 'end': return this.#end();
       case 'index': return this.#index(request);
+      case 'memory': return { bytes: this.#live.memoryBytes };
       case 'close': return null;
     }
   }
@@ -137,21 +138,16 @@ class Shard {
     return this.#call;
   }
 
-  #raise(cuts: Uint32Array, counts: { pool: number; field: number; pos: number }[]): Replies['raise'] {
-    const { pools, start } = this.#open;
-    const listed = pools.raise(cuts);
-    return { listed, counts: counts.map(({ pool, field, pos }) => pools.count(pool, field, pos, start)) };
-  }
-
   #round(steps: RoundStep[]): Replies['round'] {
     const { pools, start } = this.#open;
-    return {
-      counts: steps.map((step) => {
-        if (step.keep) pools.keep(step.pool, step.keep.field, step.keep.pos, start, step.keep.digit, step.keep.takeEqual);
-        if (step.give !== undefined) pools.give(step.pool, step.give);
-        return step.count ? pools.count(step.pool, step.count.field, step.count.pos, start) : null;
-      }),
-    };
+    return steps.map((step) => {
+      let span: { span?: { first: bigint; vary: bigint } } = {};
+      if (step.keep) span = { span: pools.keep(step.pool, step.keep.field, step.keep.pos, start, step.keep.digit, step.keep.takeEqual) };
+      if (step.give !== undefined) pools.give(step.pool, step.give);
+      if (step.span !== undefined) span = { span: pools.span(step.pool, step.span, start) };
+      const counts = step.count ? { counts: pools.count(step.pool, step.count.field, step.count.pos, start) } : {};
+      return { listed: pools.listed(step.pool), ...span, ...counts };
+    });
   }
 
   #index({ book, total, ...input }: Extract<Request, { op: 'index' }>): Replies['index'] {
