@@ -23,7 +23,7 @@
 //                    → raiseShard → digit rounds
 //       pools by weight: sumWeightedPools → (waterfall per pool) → capShard rounds (the capped
 //                    sets) → levelShard → floorPools → … as pools → finishPools
-//       digit rounds: spanDigits (per field) → countDigits / keepDigit … → giveFirst
+//       digit rounds: spanDigits (per field) → countDigits / keepDigit … → giveFirst or settleDigit
 //     index delta:   sumUnits → indexCharges
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
@@ -42,7 +42,7 @@ export { settlePools } from './pools/settle';
 export { sampleShard, floorShard } from './shard/plain';
 export { shardHistograms, raiseShard } from './shard/pools';
 export { capShard, levelShard } from './shard/weights';
-export { spanDigits, countDigits, keepDigit, giveFirst } from './shard/digits';
+export { spanDigits, countDigits, keepDigit, settleDigit, giveFirst } from './shard/digits';
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
 export * from './probes';

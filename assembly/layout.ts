@@ -141,7 +141,7 @@ export const POOL_BUCKETS: u32 = 256;
 /** The digit fields of a pool's order: the exact remainder (up to 128 bits), then the tie key splitmix64(seed ^ global index). */
 export const DIGIT_REMAINDER: u32 = 0;
 export const DIGIT_TIE: u32 = 1;
-/** Keys a shard samples at most for the plain split's band (sampleShard: at `out`, the top key, Σ keys as u128, then the keys). */
+/** Keys a shard samples at most for the plain split's band (sampleShard: at `out`, the top key, Σ keys as u128, t, then the keys). */
 export const SHARD_SAMPLE: u32 = 16384;
 
 // ---- The index record: a per-unit index delta ----

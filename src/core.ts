@@ -85,8 +85,8 @@ export interface ShardCall {
   level(levels: readonly Level[]): { whole: bigint; part: bigint }[];
   /** By weight: finishPools (caps written, WHOLE·w added), after the boundary. */
   finish(): void;
-  /** Plain, largest remainder, 0 < S < P: the top key, this shard's sampled keys and their sum. */
-  sample(S: bigint, P: bigint): { top: bigint; sum: bigint; keys: BigUint64Array };
+  /** Plain, largest remainder, 0 < S < P: the top key, this shard's sampled keys and their sum, and t (keys are remainders >> t). */
+  sample(S: bigint, P: bigint): { top: bigint; sum: bigint; shift: number; keys: BigUint64Array };
   /**
    * The floors with every pool's S and whole-book P: Σ haircuts per pool here; plain:
    * with the band [low, high] of keys (units above it given, those in it listed: how
@@ -102,8 +102,10 @@ export interface ShardCall {
   listed(k: number): number;
   /** spanDigits over pool k's list: its first value of `field` and the OR of every value XOR it. */
   span(k: number, field: number, start: bigint): { first: bigint; vary: bigint };
-  /** countDigits over pool k's list: the 256 counts of digit `pos` of `field`. */
-  count(k: number, field: number, pos: number, start: bigint): Uint32Array;
+  /** countDigits over pool k's list: the 256 counts of digit `pos` of `field`, and with `withSpans` each digit's span (4 u64 each). */
+  count(k: number, field: number, pos: number, start: bigint, withSpans: boolean): { counts: Uint32Array; spans?: BigUint64Array };
+  /** settleDigit over pool k's list: a unit above `digit`, and to the first `give` in it; the list is then empty. */
+  settle(k: number, field: number, pos: number, start: bigint, digit: number, give: number): void;
   /** keepDigit over pool k's list: the span of those that stay. */
   keep(k: number, field: number, pos: number, start: bigint, digit: number, takeEqual: boolean): { first: bigint; vary: bigint };
   /** giveFirst: one more unit to the first `need` accounts of pool k's list (in index order), which is then empty. */
@@ -500,10 +502,10 @@ export class Core {
     const L = this.#layout, core = this.#exports, heap = this.#heap, buckets = L.POOL_BUCKETS;
     const { exemptions, weighted, capsGiven } = mode, pools = mode.pooled || weighted;
     const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
-    // Blocks: book, record, scratch (pools) or sample (plain), cuts, ends, histograms, levels, counts, one histogram.
+    // Blocks: book, record, scratch (pools) or sample (plain), cuts, ends, histograms, levels, counts, a digit's histogram and its spans.
     const sizes = [
-      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (L.SHARD_SAMPLE + 3),
-      4 * count, 4 * count, 4 * buckets * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets,
+      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (L.SHARD_SAMPLE + 4),
+      4 * count, 4 * count, 4 * buckets * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets, 32 * buckets,
     ];
     const taken: number[] = [];
     try {
@@ -512,8 +514,8 @@ export class Core {
       for (const pointer of taken) heap.free(pointer);
       throw error;
     }
-    const [book, record, scratch, cuts, ends, histograms, levels, counts, hist] = taken as [
-      number, number, number, number, number, number, number, number, number,
+    const [book, record, scratch, cuts, ends, histograms, levels, counts, hist, spans] = taken as [
+      number, number, number, number, number, number, number, number, number, number,
     ];
     const fields = this.#fields(record);
     this.zero(record, pools ? tableBytes : L.SPLIT_BYTES);
@@ -571,8 +573,8 @@ export class Core {
       sample: (S, P) => {
         setSplit(S, P);
         const keys = core.sampleShard(book, record, scratch) >>> 0;
-        const view = new BigUint64Array(this.buffer, scratch, keys + 3);
-        return { top: view[0]!, sum: (view[2]! << 64n) | view[1]!, keys: view.slice(3) };
+        const view = new BigUint64Array(this.buffer, scratch, keys + 4);
+        return { top: view[0]!, sum: (view[2]! << 64n) | view[1]!, shift: Number(view[3]!), keys: view.slice(4) };
       },
       cap: (given) => {
         writeLevels(given);
@@ -629,10 +631,16 @@ export class Core {
         core.spanDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, seed, start, hist);
         return spanAt(hist);
       },
-      count: (k, field, pos, start) => {
+      count: (k, field, pos, start, withSpans) => {
         const [S, Plo, Phi] = digits(k);
-        core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, hist);
-        return this.uint32View(hist, buckets).slice();
+        core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, hist, withSpans ? spans : 0);
+        const counts = this.uint32View(hist, buckets).slice();
+        return withSpans ? { counts, spans: new BigUint64Array(this.buffer, spans, 4 * buckets).slice() } : { counts };
+      },
+      settle: (k, field, pos, start, digit, give) => {
+        const [S, Plo, Phi] = digits(k);
+        core.settleDigit(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, digit, give);
+        listed[k] = 0;
       },
       keep: (k, field, pos, start, digit, takeEqual) => {
         const [S, Plo, Phi] = digits(k);

@@ -87,21 +87,61 @@ export function spanDigits(
 }
 
 /**
- * Phase helper `countDigits` (book, list, count, S, Plo, Phi, weighted, field, pos, seed,
- * start, hist): the 256 counts (u32, into `hist`) of digit `pos` of `field` over the
- * `count` accounts listed at `list`, split S over P = (Plo, Phi) (by weight: over the
- * weights, the mask as exemptions). `start` is the shard's first global index.
+ * Phase helper `countDigits` (book, list, keyed, count, S, Plo, Phi, weighted, field, pos,
+ * seed, start, hist, spans): the 256 counts (u32, into `hist`) of digit `pos` of `field`
+ * over the `count` accounts listed at `list`, split S over P = (Plo, Phi) (by weight:
+ * over the weights, the mask as exemptions). `start` is the shard's first global index.
+ * With `spans` (else 0), each digit's span as `spanDigits` gives it, 32 bytes per digit:
+ * so that a digit whose accounts are tied throughout is settled in one more pass.
  */
 export function countDigits(
   book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
-  start: u64, hist: usize,
+  start: u64, hist: usize, spans: usize,
 ): void {
   const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   memory.fill(hist, 0, <usize>POOL_BUCKETS << 2);
+  if (spans == 0) {
+    for (let e: u32 = 0; e < count; e++) {
+      const at = hist + (<usize>digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start) << 2);
+      store<u32>(at, load<u32>(at) + 1);
+    }
+    return;
+  }
+  memory.fill(spans, 0, <usize>POOL_BUCKETS << 5);
   for (let e: u32 = 0; e < count; e++) {
-    const at = hist + (<usize>digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start) << 2);
-    store<u32>(at, load<u32>(at) + 1);
+    const lo = valueOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, seed, start), hi = valueHigh;
+    const d = <usize>(shiftRight128(lo, hi, pos) & 0xFF);
+    const at = hist + (d << 2), span = spans + (d << 5), seen = load<u32>(at);
+    if (seen == 0) {
+      store<u64>(span, lo);
+      store<u64>(span, hi, 8);
+    }
+    store<u64>(span, load<u64>(span, 16) | (lo ^ load<u64>(span)), 16);
+    store<u64>(span, load<u64>(span, 24) | (hi ^ load<u64>(span, 8)), 24);
+    store<u32>(at, seen + 1);
+  }
+}
+
+/**
+ * Phase helper `settleDigit` (book, list, keyed, count, S, Plo, Phi, weighted, field, pos,
+ * seed, start, digit, give): one more unit to every listed account whose digit is above
+ * `digit`, and to the first `give` (in index order) whose digit is `digit`: the last step
+ * when the accounts of that digit are tied throughout the order left. The list is then done.
+ */
+export function settleDigit(
+  book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
+  start: u64, digit: u32, give: u32,
+): void {
+  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
+  let given: u32 = 0;
+  for (let e: u32 = 0; e < count; e++) {
+    const d = digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start);
+    const equal = d == digit && given < give;
+    const at = haircuts + (<usize>indexAt(list, e, keyed) << 3);
+    store<u64>(at, load<u64>(at) + <u64>(d > digit || equal));
+    given += <u32>equal;
   }
 }
 
@@ -119,30 +159,31 @@ export function keepDigit(
   const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   const taken = takeEqual ? digit : digit + 1;
-  let kept: u32 = 0, firstLo: u64 = 0, firstHi: u64 = 0, varyLo: u64 = 0, varyHi: u64 = 0;
+  let kept: u32 = 0, firstLo: u64 = 0, firstHi: u64 = 0, varyLo: u64 = 0, varyHi: u64 = 0, seen = false;
+  // Branch-free on the data (a boundary between tied groups mispredicts every other entry):
+  // every haircut read and written, every entry copied, the copy kept only when it stays.
   for (let e: u32 = 0; e < count; e++) {
     const lo = valueOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, seed, start), hi = valueHigh;
     const d = <u32>(shiftRight128(lo, hi, pos) & 0xFF);
     const i = indexAt(list, e, keyed);
-    if (d >= taken) {
-      const at = haircuts + (<usize>i << 3);
-      store<u64>(at, load<u64>(at) + 1);
-    } else if (d == digit) {
-      if (keyed) {
-        const to = list + <usize>kept * CANDIDATE_BYTES;
-        store<u64>(to, load<u64>(list + <usize>e * CANDIDATE_BYTES));
-        store<u32>(to, i, 8);
-      } else {
-        store<u32>(list + (<usize>kept << 2), i);
-      }
-      if (kept == 0) {
-        firstLo = lo;
-        firstHi = hi;
-      }
-      varyLo |= lo ^ firstLo;
-      varyHi |= hi ^ firstHi;
-      kept++;
+    const at = haircuts + (<usize>i << 3);
+    store<u64>(at, load<u64>(at) + <u64>(d >= taken));
+    const stays = d == digit && d < taken;
+    if (keyed) {
+      const to = list + <usize>kept * CANDIDATE_BYTES;
+      store<u64>(to, load<u64>(list + <usize>e * CANDIDATE_BYTES));
+      store<u32>(to, i, 8);
+    } else {
+      store<u32>(list + (<usize>kept << 2), i);
     }
+    if (stays && !seen) {
+      firstLo = lo;
+      firstHi = hi;
+      seen = true;
+    }
+    varyLo |= select<u64>(lo ^ firstLo, 0, stays);
+    varyHi |= select<u64>(hi ^ firstHi, 0, stays);
+    kept += <u32>stays;
   }
   storeSpan(out, firstLo, firstHi, varyLo, varyHi);
   return kept;

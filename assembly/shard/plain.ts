@@ -13,8 +13,8 @@ import { fixedRatio, isNarrow, keyShift, ratioShift, shiftRight128 } from '../wi
 /**
  * Phase helper `sampleShard` (book record, split record, out), after the wrapper wrote
  * the whole book's S and P (SPLIT_SOCIALIZED, SPLIT_TOTAL), with 0 < S < P: at `out`
- * the top key ((P − 1) >> t, u64), Σ keys (u128), then the keys (remainder >> t) of the
- * eligible accounts among every n/SHARD_SAMPLE-th (all when fewer). Returns how many keys.
+ * the top key ((P − 1) >> t, u64), Σ keys (u128), t (u64), then the keys (remainder >> t)
+ * of the eligible accounts among every n/SHARD_SAMPLE-th (all when fewer). Returns how many keys.
  */
 export function sampleShard(book: usize, split: usize, out: usize): u32 {
   const profits = profitsOf(book), exempt = exemptOf(book), n = countOf(book);
@@ -29,13 +29,14 @@ export function sampleShard(book: usize, split: usize, out: usize): u32 {
     if (p <= 0 || (exempt != 0 && load<u8>(exempt + <usize>i) != 0)) continue;
     floorWide(<u64>p, S, Plo, Phi, c, <u64>s);
     const key = shiftRight128(floorRemainderLow, floorRemainderHigh, t);
-    store<u64>(out + (<usize>(sampled + 3) << 3), key);
+    store<u64>(out + (<usize>(sampled + 4) << 3), key);
     sampled++;
     sumLo += key;
     sumHi += <u64>(sumLo < key);
   }
   store<u64>(out, sumLo, 8);
   store<u64>(out, sumHi, 16);
+  store<u64>(out, <u64>t, 24);
   return sampled;
 }
 

@@ -55,6 +55,14 @@ interface Open {
   replies: StepReply[];
 }
 
+/** Lists longer than this (over every shard) count each digit's span too: a digit tied throughout is then settled at once. */
+const SPANNED = 1 << 16;
+
+/** The highest differing bit's digit of `vary` (differing bits of the listed values; not 0). */
+function digitOfSpan(vary: bigint): number {
+  return Math.max(0, vary.toString(2).length - DIGIT_BITS);
+}
+
 /** What a call runs: as `ShardMode` in core.ts. */
 export interface CallMode {
   pooled: boolean;
@@ -183,19 +191,24 @@ const MIN_SAMPLED = 512;
  */
 async function split(shards: readonly CallShard[], S: bigint, P: bigint, options: Options): Promise<bigint> {
   const largest = options.rounding === 'largest-remainder', ratio = S > 0n && S < P;
-  const floors = async (band: [bigint, bigint]) => {
+  const floors = async (band: [bigint, bigint], shift: number) => {
     const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'floors', socialized: [S], totals: [P], band })));
-    return {
-      written: replies.reduce((sum, reply) => sum + reply.written[0]!, 0n),
-      listed: replies.reduce((sum, reply) => sum + reply.listed![0]!, 0),
-    };
+    const perShard = replies.map((reply) => reply.listed![0]!);
+    return { written: replies.reduce((sum, reply) => sum + reply.written[0]!, 0n), listed: perShard.reduce((a, b) => a + b, 0), perShard, band, shift };
   };
-  if (!largest || !ratio) return (await floors(FULL)).written;
-  let result = await floors(await predictBand(shards, S, P));
+  if (!largest || !ratio) return (await floors(FULL, 0)).written;
+  const predicted = await predictBand(shards, S, P);
+  let result = await floors(predicted.band, predicted.shift);
   // Valid when no more units went out than S has, and the band can supply the rest.
-  if (result.written > S || S - result.written > BigInt(result.listed)) result = await floors(FULL);
+  if (result.written > S || S - result.written > BigInt(result.listed)) result = await floors(FULL, predicted.shift);
   const need = Number(S - result.written);
-  if (need > 0) await rounds(shards, [{ pool: 0, need, field: DIGIT_REMAINDER, pos: null, replies: [] }], options.tieSeed !== undefined);
+  if (need > 0) {
+    // The listed keys lie in [low, high]: remainders in [low·2^t, (high + 1)·2^t − 1], whose differing bits bound the span.
+    const [low, high] = result.band, t = BigInt(result.shift);
+    const vary = (low << t) ^ (((high + 1n) << t) - 1n);
+    const entry: Open = { pool: 0, need, field: DIGIT_REMAINDER, pos: null, replies: [] };
+    await rounds(shards, [entry], options.tieSeed !== undefined, [{ vary, listed: result.perShard }]);
+  }
   return S;
 }
 
@@ -206,10 +219,10 @@ async function split(shards: readonly CallShard[], S: bigint, P: bigint, options
  * below 0.6·√(keys) for any spread of remainders), never more than one engine's keys/16.
  * A prediction only: the floors check it against the exact counts.
  */
-async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): Promise<[bigint, bigint]> {
+async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): Promise<{ band: [bigint, bigint]; shift: number }> {
   const samples = await Promise.all(shards.map(({ link }) => link.request({ op: 'sample', socialized: S, total: P })));
-  const sampled = samples.reduce((sum, sample) => sum + sample.keys.length, 0);
-  if (sampled < MIN_SAMPLED) return FULL;
+  const sampled = samples.reduce((sum, sample) => sum + sample.keys.length, 0), shift = samples[0]!.shift;
+  if (sampled < MIN_SAMPLED) return { band: FULL, shift };
   const keys = new BigUint64Array(sampled);
   let at = 0, sum = 0n;
   for (const sample of samples) {
@@ -220,7 +233,7 @@ async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): 
   const rank = Number(sum / (samples[0]!.top + 1n)), last = sampled - 1;
   const margin = Math.min(sampled >> 4, Math.ceil(4 * Math.sqrt(sampled)));
   keys.sort();
-  return [rank + margin < sampled ? keys[last - (rank + margin)]! : 0n, rank > margin ? keys[last - (rank - margin)]! : FULL[1]];
+  return { band: [rank + margin < sampled ? keys[last - (rank + margin)]! : 0n, rank > margin ? keys[last - (rank - margin)]! : FULL[1]], shift };
 }
 
 /**
@@ -261,57 +274,91 @@ async function settle(
  * the reply is the span of those kept. A field tied throughout goes to the tie key (with
  * a seed), then to the index: each shard in order gives its lowest-index accounts.
  */
-async function rounds(shards: readonly CallShard[], open: Open[], seeded: boolean): Promise<void> {
-  // The first round asks each pool's span.
-  let steps: RoundStep[][] = shards.map(() => open.map(({ pool }) => ({ pool, span: DIGIT_REMAINDER })));
-  while (steps[0]!.length > 0) {
-    const replies = await Promise.all(shards.map(({ link }, j) => link.request({ op: 'round', steps: steps[j]! })));
+async function rounds(
+  shards: readonly CallShard[], open: Open[], seeded: boolean, known?: readonly { vary: bigint; listed: number[] }[],
+): Promise<void> {
+  let steps: RoundStep[][] = shards.map(() => []);
+  let ending: RoundStep[][] = shards.map(() => []);
+  let next: Open[] = [];
+  /** Pushes one step for every shard (the same, or by shard): of a pool going on (in `next`'s order), or ending. */
+  const push = (step: (j: number) => RoundStep, goes = false) => (goes ? steps : ending).forEach((shardSteps, j) => shardSteps.push(step(j)));
+  /** Gives `need` units to the first accounts of `counts[j]` per shard, shards in order: `step` with each shard's share. */
+  const inOrder = (need: number, counts: readonly number[], step: (give: number) => RoundStep) => {
+    let left = need;
+    push((j) => {
+      const give = Math.min(left, counts[j]!);
+      left -= give;
+      return step(give);
+    });
+  };
+  /** The field is tied throughout the listed accounts (`counts[j]` per shard): the tie key next, or the index. */
+  const exhausted = (entry: Open, counts: number[]) => {
+    if (entry.field === DIGIT_REMAINDER && seeded) {
+      push(() => ({ pool: entry.pool, span: DIGIT_TIE }), true);
+      next.push({ ...entry, field: DIGIT_TIE, pos: null, replies: [] });
+      return;
+    }
+    inOrder(entry.need, counts, (give) => ({ pool: entry.pool, give }));
+  };
+  /** From where the values differ: count the digit holding the highest differing bit, or, none, the field is used up. */
+  const fromSpan = (entry: Open, vary: bigint, listed: number[]) => {
+    if (vary === 0n) {
+      exhausted(entry, listed);
+      return;
+    }
+    const pos = digitOfSpan(vary), spans = listed.reduce((a, b) => a + b, 0) > SPANNED;
+    push(() => ({ pool: entry.pool, count: { field: entry.field, pos, ...(spans ? { spans } : {}) } }), true);
+    next.push({ ...entry, pos, replies: [] });
+  };
+  for (const [at, entry] of open.entries()) {
+    if (known?.[at] === undefined) {
+      push(() => ({ pool: entry.pool, span: entry.field }), true);
+      next.push(entry);
+    } else {
+      fromSpan(entry, known[at]!.vary, known[at]!.listed);
+    }
+  }
+  while (steps[0]!.length + ending[0]!.length > 0) {
+    open = next;
+    const sent = steps.map((shardSteps, j) => shardSteps.concat(ending[j]!));
+    const replies = await Promise.all(shards.map(({ link }, j) => link.request({ op: 'round', steps: sent[j]! })));
     // The first steps are the open pools', in order (the last ones finished pools').
     open.forEach((entry, at) => (entry.replies = replies.map((reply) => reply[at]!)));
-    const going: RoundStep[][] = shards.map(() => []), ending: RoundStep[][] = shards.map(() => []);
-    const next: Open[] = [];
-    /** Pushes one step for every shard (the same, or by shard): of a pool going on (in `next`'s order), or ending. */
-    const push = (step: (j: number) => RoundStep, goes = false) => (goes ? going : ending).forEach((shardSteps, j) => shardSteps.push(step(j)));
-    /** The field is tied throughout the listed accounts (`counts[j]` per shard): the tie key next, or the index. */
-    const exhausted = (entry: Open, counts: number[]) => {
-      if (entry.field === DIGIT_REMAINDER && seeded) {
-        push(() => ({ pool: entry.pool, span: DIGIT_TIE }), true);
-        next.push({ ...entry, field: DIGIT_TIE, pos: null, replies: [] });
-        return;
-      }
-      let left = entry.need;
-      push((j) => {
-        const give = Math.min(left, counts[j]!);
-        left -= give;
-        return { pool: entry.pool, give };
-      });
-    };
+    steps = shards.map(() => []);
+    ending = shards.map(() => []);
+    next = [];
     for (const entry of open) {
+      const listed = entry.replies.map((reply) => reply.listed);
       if (entry.pos === null) {
         // Where the shards' values differ: every non-empty list's differing bits, and its first value against the others'.
         const lists = entry.replies.filter((reply) => reply.listed > 0);
-        const vary = lists.reduce((bits, reply) => bits | reply.span!.vary | (reply.span!.first ^ lists[0]!.span!.first), 0n);
-        if (vary === 0n) {
-          exhausted(entry, entry.replies.map((reply) => reply.listed));
-          continue;
-        }
-        const pos = Math.max(0, vary.toString(2).length - DIGIT_BITS);
-        push(() => ({ pool: entry.pool, count: { field: entry.field, pos } }), true);
-        next.push({ ...entry, pos, replies: [] });
+        fromSpan(entry, lists.reduce((bits, reply) => bits | reply.span!.vary | (reply.span!.first ^ lists[0]!.span!.first), 0n), listed);
         continue;
       }
       const total = merged(entry.replies.map((reply) => reply.counts!), 0);
       const { bucket: digit, rest } = boundaryOf(total, entry.need);
-      const keep = { field: entry.field, pos: entry.pos, digit, takeEqual: rest === total[digit] };
-      if (keep.takeEqual) {
-        push(() => ({ pool: entry.pool, keep }));
+      const digitCounts = entry.replies.map((reply) => reply.counts![digit]!);
+      const field = { field: entry.field, pos: entry.pos };
+      if (rest === total[digit]) {
+        push(() => ({ pool: entry.pool, keep: { ...field, digit, takeEqual: true } }));
+        continue;
+      }
+      if ((entry.field === DIGIT_TIE || !seeded) && tiedDigit(entry.replies, digit)) {
+        // The digit's accounts are tied to the end of the order: those above take a unit, then the first of it, shards in order.
+        inOrder(rest, digitCounts, (give) => ({ pool: entry.pool, settle: { ...field, digit, give } }));
         continue;
       }
       // The digit was counted at the highest differing bit, so the keep narrows the list; its reply is the span of the kept.
-      push(() => ({ pool: entry.pool, keep }), true);
+      push(() => ({ pool: entry.pool, keep: { ...field, digit, takeEqual: false } }), true);
       next.push({ ...entry, need: rest, pos: null, replies: [] });
     }
-    open = next;
-    steps = going.map((shardSteps, j) => shardSteps.concat(ending[j]!));
   }
+}
+
+/** Whether every shard's accounts of `digit` hold one and the same value (the counts came with spans). */
+function tiedDigit(replies: readonly StepReply[], digit: number): boolean {
+  const holding = replies.filter((reply) => reply.counts![digit]! > 0);
+  if (holding.some((reply) => reply.spans === undefined)) return false;
+  const first = (reply: StepReply) => (reply.spans![4 * digit + 1]! << 64n) | reply.spans![4 * digit]!;
+  return holding.every((reply) => reply.spans![4 * digit + 2] === 0n && reply.spans![4 * digit + 3] === 0n && first(reply) === first(holding[0]!));
 }

@@ -77,16 +77,19 @@ export interface Level {
 
 /**
  * One step of a round for one pool, in this order: keep a digit (`keep`: accounts above
- * it take a unit, those in it stay, `takeEqual`: those in it take one too), give units
- * to the first listed accounts in index order (`give`), report where the listed values
- * of a field differ (`span`), count a digit (`count`).
+ * it take a unit, those in it stay, `takeEqual`: those in it take one too), settle a
+ * digit whose accounts are tied (`settle`: those above take a unit, and the first
+ * `give` in it), give units to the first listed accounts in index order (`give`),
+ * report where the listed values of a field differ (`span`), count a digit (`count`,
+ * with each digit's span when `spans`).
  */
 export interface RoundStep {
   pool: number;
   keep?: Digit & { digit: number; takeEqual: boolean };
+  settle?: Digit & { digit: number; give: number };
   give?: number;
   span?: number;
-  count?: Digit;
+  count?: Digit & { spans?: boolean };
 }
 
 /** A shard's reply to one step: how many accounts its list holds, and the span (of `span`, else of a `keep`'s field) and counts asked for. */
@@ -96,6 +99,8 @@ export interface StepReply {
   span?: { first: bigint; vary: bigint };
   /** The 256 counts of the digit. */
   counts?: Uint32Array;
+  /** Each digit's span (first value u128, differing bits u128: 4 u64 per digit), when asked for. */
+  spans?: BigUint64Array;
 }
 
 /** The messages a coordinator sends; each carries an `id` its reply repeats. */
@@ -159,7 +164,7 @@ export interface Replies {
   cap: { capped: number; eligible: number; caps: bigint; weights: bigint }[];
   level: { whole: bigint; part: bigint }[];
   finish: null;
-  sample: { top: bigint; sum: bigint; keys: BigUint64Array };
+  sample: { top: bigint; sum: bigint; shift: number; keys: BigUint64Array };
   floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null };
   raise: { listed: number[] };
   round: StepReply[];

@@ -143,9 +143,10 @@ class Shard {
     return steps.map((step) => {
       let span: { span?: { first: bigint; vary: bigint } } = {};
       if (step.keep) span = { span: pools.keep(step.pool, step.keep.field, step.keep.pos, start, step.keep.digit, step.keep.takeEqual) };
+      if (step.settle) pools.settle(step.pool, step.settle.field, step.settle.pos, start, step.settle.digit, step.settle.give);
       if (step.give !== undefined) pools.give(step.pool, step.give);
       if (step.span !== undefined) span = { span: pools.span(step.pool, step.span, start) };
-      const counts = step.count ? { counts: pools.count(step.pool, step.count.field, step.count.pos, start) } : {};
+      const counts = step.count ? pools.count(step.pool, step.count.field, step.count.pos, start, step.count.spans === true) : {};
       return { listed: pools.listed(step.pool), ...span, ...counts };
     });
   }
