@@ -109,6 +109,18 @@ export function countDigits(
     return;
   }
   memory.fill(spans, 0, <usize>POOL_BUCKETS << 5);
+  if (exact && field != DIGIT_TIE) {
+    // The plain pass's exact keys: one 64-bit value per entry, read straight from the list.
+    for (let e: u32 = 0; e < count; e++) {
+      const key = load<u64>(list + <usize>e * CANDIDATE_BYTES);
+      const d = <usize>((key >> <u64>pos) & 0xFF);
+      const at = hist + (d << 2), span = spans + (d << 5), seen = load<u32>(at);
+      if (seen == 0) store<u64>(span, key);
+      store<u64>(span, load<u64>(span, 16) | (key ^ load<u64>(span)), 16);
+      store<u32>(at, seen + 1);
+    }
+    return;
+  }
   for (let e: u32 = 0; e < count; e++) {
     const lo = valueOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, seed, start), hi = valueHigh;
     const d = <usize>(shiftRight128(lo, hi, pos) & 0xFF);
@@ -136,6 +148,19 @@ export function settleDigit(
   const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   let given: u32 = 0;
+  if (exact && field != DIGIT_TIE) {
+    for (let e: u32 = 0; e < count; e++) {
+      const entry = list + <usize>e * CANDIDATE_BYTES;
+      const d = <u32>((load<u64>(entry) >> <u64>pos) & 0xFF);
+      const equal = d == digit && given < give;
+      if (d > digit || equal) {
+        const at = haircuts + (<usize>load<u32>(entry, 8) << 3);
+        store<u64>(at, load<u64>(at) + 1);
+      }
+      given += <u32>equal;
+    }
+    return;
+  }
   for (let e: u32 = 0; e < count; e++) {
     const d = digitOf(S, Plo, Phi, amounts, exempt, haircuts, list, e, keyed, exact, field, pos, seed, start);
     const equal = d == digit && given < give;
@@ -159,6 +184,7 @@ export function keepDigit(
   const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   const taken = takeEqual ? digit : digit + 1;
+  if (exact && field != DIGIT_TIE) return keepKeys(haircuts, list, count, pos, digit, taken, out);
   let kept: u32 = 0, firstLo: u64 = 0, firstHi: u64 = 0, varyLo: u64 = 0, varyHi: u64 = 0, seen = false;
   // Branch-free on the data (a boundary between tied groups mispredicts every other entry):
   // every haircut read and written, every entry copied, the copy kept only when it stays.
@@ -186,6 +212,29 @@ export function keepDigit(
     kept += <u32>stays;
   }
   storeSpan(out, firstLo, firstHi, varyLo, varyHi);
+  return kept;
+}
+
+/** `keepDigit` over the plain pass's exact keys, read straight from the list. */
+function keepKeys(haircuts: usize, list: usize, count: u32, pos: i32, digit: u32, taken: u32, out: usize): u32 {
+  let kept: u32 = 0, first: u64 = 0, vary: u64 = 0;
+  for (let e: u32 = 0; e < count; e++) {
+    const entry = list + <usize>e * CANDIDATE_BYTES;
+    const key = load<u64>(entry), i = load<u32>(entry, 8);
+    const d = <u32>((key >> <u64>pos) & 0xFF);
+    if (d >= taken) {
+      const at = haircuts + (<usize>i << 3);
+      store<u64>(at, load<u64>(at) + 1);
+    } else if (d == digit) {
+      const to = list + <usize>kept * CANDIDATE_BYTES;
+      store<u64>(to, key);
+      store<u32>(to, i, 8);
+      if (kept == 0) first = key;
+      vary |= key ^ first;
+      kept++;
+    }
+  }
+  storeSpan(out, first, 0, vary, 0);
   return kept;
 }
 
