@@ -2,7 +2,9 @@
 // scripts/build-web.mjs) over HTTP, and any folder for the browser tests, with
 // the Content-Security-Policy the page runs under: its own scripts and worker,
 // 'wasm-unsafe-eval' to compile WebAssembly, and no connection anywhere
-// (connect-src 'none': a file the user chooses cannot be uploaded).
+// (connect-src 'none': a file the user chooses cannot be uploaded); and
+// cross-origin isolated (COOP same-origin, COEP require-corp), so that a sharded
+// engine's workers share memory with the page (socialized-loss/parallel).
 //   node scripts/serve.mjs [port] [root]      (default 8080, build/web)
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,6 +40,8 @@ export function serve(root = fileURLToPath(new URL('../build/web/', import.meta.
     response.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CSP,
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
       'cache-control': 'no-store',
     });
     createReadStream(file).pipe(response);

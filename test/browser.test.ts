@@ -1,6 +1,7 @@
 // The same engine in a real browser: Debian's Chromium, headless, driven by
 // playwright-core. Results must equal Node's bit for bit (SHA-256 of the
-// haircuts and every total); a Vite bundle of the package must work as is.
+// haircuts and every total); a Vite bundle of the package must work as is; the
+// sharded engine runs in Web Workers, in place in a cross-origin isolated page.
 // The workbench page has its own suite (browser-workbench.test.ts).
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -98,6 +99,37 @@ describe.skipIf(!runsHere)('in Chromium', () => {
       const node = fingerprint(engine.socialize({ loss: BigInt(loss), insuranceFund: BigInt(fund), profits: generateProfits(n, profile, seed) }));
       expect(inBrowser[k]).toEqual({ variant: 'simd', ...node });
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the sharded engine in Web Workers: in place in a cross-origin isolated page, and copying, with one engine\'s bits', async () => {
+    writeFileSync(join(consumer!.dir, 'sharded.html'), '<!doctype html><link rel="icon" href="data:,"><title>socialized-loss, sharded</title>');
+    const base = await serveAt(consumer!.dir);
+    const { page, errors } = await newPage();
+    await page.goto(`${base}/sharded.html`);
+    const result = await page.evaluate(`(async () => {
+      const { loadEngine } = await import('/node_modules/socialized-loss/dist/index.js');
+      const { loadShardedEngine } = await import('/node_modules/socialized-loss/dist/parallel/index.js');
+      const { generateProfits } = await import('/node_modules/socialized-loss/dist/scenario.js');
+      const engine = await loadEngine();
+      const n = 200001, profits = generateProfits(n, 'uniform', 7), params = { loss: 123456789012345n, tieSeed: 5n };
+      const expected = engine.socialize({ ...params, profits });
+      const strip = ({ haircuts, ...summary }) => JSON.stringify(summary, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+      const sharded = await loadShardedEngine({ shards: 2 });
+      const book = await sharded.createBook(n);
+      for (const shard of book.shards) shard.profits.set(profits.subarray(shard.start, shard.end));
+      const summary = await book.socialize(params);
+      const inPlace = book.shards.every((shard) => shard.haircuts.every((h, i) => h === expected.haircuts[shard.start + i]));
+      const copying = await loadShardedEngine({ shards: 3, shared: false });
+      const copied = await copying.socialize({ ...params, profits });
+      const result = {
+        isolated: crossOriginIsolated, shared: sharded.shared, inPlace, summary: strip(summary) === strip(expected),
+        copyingShared: copying.shared, copied: copied.haircuts.every((h, i) => h === expected.haircuts[i]) && strip(copied) === strip(expected),
+      };
+      await Promise.all([sharded.close(), copying.close()]);
+      return result;
+    })()`);
+    expect(result).toEqual({ isolated: true, shared: true, inPlace: true, summary: true, copyingShared: false, copied: true });
     expect(errors).toEqual([]);
   });
 

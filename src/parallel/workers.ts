@@ -15,28 +15,17 @@ interface NodeWorker {
   unref(): void;
 }
 
-/** The parts of a Web Worker used here. */
-interface WebWorker {
-  postMessage(message: unknown): void;
-  addEventListener(type: 'message', handler: (event: { data: unknown }) => void): void;
-  addEventListener(type: 'error' | 'messageerror', handler: (event: { message?: string }) => void): void;
-  terminate(): void;
-}
-
 /** Whether this is Node (or a runtime with its worker_threads: Bun, Deno). */
 function isNode(): boolean {
   const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
   return typeof process?.versions?.node === 'string';
 }
 
-/** The worker script beside this module. */
-const WORKER = new URL('./worker.js', import.meta.url);
-
 /** Starts one shard in a worker thread (Node) or a module Web Worker (browsers). */
 export async function spawnWorker(): Promise<ShardTransport> {
   if (isNode()) {
-    const { Worker } = (await import('node:worker_threads')) as unknown as { Worker: new (url: URL) => NodeWorker };
-    const worker = new Worker(WORKER);
+    const threads = (await import('node:worker_threads')) as unknown as { Worker: new (url: URL) => NodeWorker };
+    const worker = new threads.Worker(new URL('./worker.js', import.meta.url));
     worker.unref();
     let closing = false, exited = false;
     worker.on('exit', () => (exited = true));
@@ -55,9 +44,9 @@ export async function spawnWorker(): Promise<ShardTransport> {
       },
     };
   }
-  const Constructor = (globalThis as unknown as { Worker?: new (url: URL, options: { type: 'module' }) => WebWorker }).Worker;
-  if (Constructor === undefined) throw new Error('this runtime has no workers');
-  const worker = new Constructor(WORKER, { type: 'module' });
+  if (typeof Worker !== 'function') throw new Error('this runtime has no workers');
+  // Written out as bundlers recognize a module worker (Vite, webpack, esbuild plugins): the script beside this module.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   const shared = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const failures: ((reason: string) => void)[] = [];
   return {
@@ -66,7 +55,7 @@ export async function spawnWorker(): Promise<ShardTransport> {
     listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
     onFailure: (handler) => {
       failures.push(handler);
-      worker.addEventListener('error', (event) => handler(`its worker failed: ${event.message ?? 'error'}`));
+      worker.addEventListener('error', (event) => handler(`its worker failed: ${event.message || 'error'}`));
       worker.addEventListener('messageerror', () => handler('a message could not be read'));
     },
     close: () => {
