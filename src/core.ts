@@ -18,6 +18,12 @@ import type { CoreExports } from './wasm/exports.js';
 import { wasmBase64 as scalarBase64 } from './wasm/scalar.js';
 import { wasmBase64 as simdBase64 } from './wasm/simd.js';
 
+/** A WebAssembly memory as the declarations name it (no WebAssembly types in them: a consumer's lib may lack them). */
+export interface MemoryLike {
+  /** Its bytes: a SharedArrayBuffer when shared. */
+  readonly buffer: ArrayBufferLike;
+}
+
 /** A build of the core: a variant, or `shared` (the SIMD build over an imported shared memory, for a sharded book's shards). */
 export type Build = Variant | 'shared';
 
@@ -283,8 +289,8 @@ export class Core {
     return ArrayBuffer.isView(view) && view.buffer === this.#exports.memory.buffer ? (view as unknown as { slice(): V }).slice() : view;
   }
 
-  /** The core's memory (shared with the coordinator when built `shared`). */
-  get memory(): WebAssembly.Memory {
+  /** The core's memory object (a shared WebAssembly.Memory when built `shared`: a sharded book's coordinator views it). */
+  get memory(): MemoryLike {
     return this.#exports.memory;
   }
 

@@ -1,6 +1,7 @@
 // The packed tarball is what users install, so it is what these tests check:
 // installed into a throw-away project, it imports (ESM) and requires (CJS),
-// runs in a worker thread, under Bun and under Deno with the same results, and
+// runs in a worker thread, under Bun and under Deno with the same results (the
+// sharded engine too, its workers loaded from the installed package), and
 // its declarations type-check for a strict consumer with no @types/node and no
 // esnext lib, under NodeNext, bundler and node10 resolution; publint and
 // @arethetypeswrong/cli find nothing wrong with it.
@@ -34,10 +35,42 @@ const result = {
 const EXPECTED = { haircuts: ['675', '75', '0'], socialized: '750', fromBook: ['50', '0', '30'], bookSocialized: '80', agrees: true, code: 'ERR_OUT_OF_RANGE', codes: true };
 const ESM = `import { loadEngine, ERROR_CODES } from 'socialized-loss';\nimport { socializeReference } from 'socialized-loss/reference';\n${PROGRAM}\nconsole.log(JSON.stringify(result));\n`;
 
+/** The sharded engine from the installed package: in place and copying, against one engine. */
+const PARALLEL = `import { loadEngine } from 'socialized-loss';
+import { loadShardedEngine } from 'socialized-loss/parallel';
+const engine = await loadEngine();
+const profits = BigInt64Array.from({ length: 100_001 }, (_, i) => BigInt((i * 7919) % 10_007) - 1_000n);
+const params = { loss: 12_345_678n, tieSeed: 3n };
+const expected = engine.socialize({ ...params, profits });
+const sharded = await loadShardedEngine({ shards: 2 });
+const book = await sharded.createBook(profits.length);
+for (const shard of book.shards) shard.profits.set(profits.subarray(shard.start, shard.end));
+const summary = await book.socialize(params);
+const inPlace = book.shards.every((shard) => shard.haircuts.every((h, i) => h === expected.haircuts[shard.start + i]));
+const copied = await sharded.socialize({ ...params, profits });
+console.log(JSON.stringify({
+  shared: sharded.shared, inPlace, socialized: String(summary.socialized), copied: copied.haircuts.every((h, i) => h === expected.haircuts[i]),
+}));
+await sharded.close();
+`;
+const PARALLEL_EXPECTED = { shared: true, inPlace: true, socialized: '12345678', copied: true };
+
 /** A strict TypeScript consumer: the API as documented, `insuranceFund: undefined` included. */
 const TYPESCRIPT = `
 import { loadEngine, ERROR_CODES, isSocializedLossError, type Book, type ErrorCode, type SocializeResult } from 'socialized-loss';
 import { socializeReference, socializePoolsReference } from 'socialized-loss/reference';
+import { loadShardedEngine, serveShard, type ShardedBook, type ShardTransport } from 'socialized-loss/parallel';
+
+export async function sharded(transports?: ShardTransport[]): Promise<bigint> {
+  const engine = await loadShardedEngine({ shards: 2, transports, shared: undefined });
+  const book: ShardedBook = await engine.createBook(4, { pools: true, weights: undefined });
+  book.shards[0]!.profits.set([1n, 2n]);
+  const [pool] = await book.socializePools([{ loss: 2n }], { tieSeed: 1n, weights: undefined });
+  await book.free();
+  await engine.close();
+  serveShard({ send: () => {}, listen: () => {} });
+  return pool!.socialized;
+}
 
 export async function run(): Promise<string> {
   const engine = await loadEngine({ variant: undefined });
@@ -94,6 +127,7 @@ beforeAll(() => {
     `}`,
   ].join('\n'));
   writeFileSync(join(consumer.dir, 'consumer.ts'), TYPESCRIPT);
+  writeFileSync(join(consumer.dir, 'parallel.mjs'), PARALLEL);
   writeFileSync(join(consumer.dir, 'consumer-using.ts'), [
     `import { loadEngine } from 'socialized-loss';`,
     `export async function run(): Promise<bigint> {`,
@@ -113,7 +147,8 @@ describe('the packed tarball', () => {
     const files = consumer.pack.files.map((file) => file.path).sort();
     expect(files).toEqual(expect.arrayContaining([
       'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/reference.js', 'dist/reference.d.ts',
-      'dist/cli/main.js', 'dist/vendor/assemblyscript-loader.js', 'dist/vendor/assemblyscript-loader.LICENSE', 'dist/vendor/assemblyscript-loader.NOTICE',
+      'dist/cli/main.js', 'dist/parallel/index.js', 'dist/parallel/index.d.ts', 'dist/parallel/worker.js', 'dist/wasm/shared.js',
+      'dist/vendor/assemblyscript-loader.js', 'dist/vendor/assemblyscript-loader.LICENSE', 'dist/vendor/assemblyscript-loader.NOTICE',
     ]));
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(files.filter((file) => file.startsWith('dist/cli/') && file.endsWith('.d.ts'))).toEqual([]);
@@ -147,6 +182,18 @@ describe('the packed tarball', () => {
 
   it('gives the same result in a worker thread', () => {
     expect(JSON.parse(execFileSync(process.execPath, ['worker.mjs'], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual(EXPECTED);
+  });
+
+  it('runs the sharded engine (socialized-loss/parallel: its workers from the installed package)', () => {
+    expect(JSON.parse(execFileSync(process.execPath, ['parallel.mjs'], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual(PARALLEL_EXPECTED);
+  });
+
+  it('runs the sharded engine under Bun and Deno', () => {
+    expect(JSON.parse(execFileSync(bin('bun'), ['parallel.mjs'], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual(PARALLEL_EXPECTED);
+    const out = execFileSync(bin('deno'), ['run', '--quiet', '--no-prompt', '--allow-read', '--allow-env', 'parallel.mjs'], {
+      cwd: consumer.dir, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    });
+    expect(JSON.parse(out)).toEqual(PARALLEL_EXPECTED);
   });
 
   it('gives the same result under Bun', () => {

@@ -4,7 +4,7 @@
 // caller fills in place where memory can be shared. Every call returns a promise and
 // does its work in the shards: the caller's event loop only passes messages.
 
-import { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from '../core.js';
+import { MAX_ACCOUNTS, VARIANTS, simdSupported, type MemoryLike, type Variant } from '../core.js';
 import { rangeError, stateError, typeError } from '../errors.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, PoolOptions, PoolParams, SocializeInput, SocializeParams, SocializePoolsInput, SocializePoolsResult,
@@ -280,14 +280,14 @@ export class ShardedEngine {
   /** Whether books are filled in place (shared memory) rather than copied at each call. */
   readonly shared: boolean;
   readonly #links: Link[];
-  readonly #memories: (WebAssembly.Memory | null)[];
+  readonly #memories: (MemoryLike | null)[];
   /** Calls run one at a time: each shard holds one call's state. */
   #queue: Promise<unknown> = Promise.resolve();
   #nextBook = 0;
   #closed: string | null = null;
 
   /** @internal Made by `loadShardedEngine`. */
-  constructor(links: Link[], memories: (WebAssembly.Memory | null)[]) {
+  constructor(links: Link[], memories: (MemoryLike | null)[]) {
     this.#links = links;
     this.#memories = memories;
     this.shards = links.length;

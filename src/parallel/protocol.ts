@@ -42,6 +42,8 @@
 // Every phase message is small (a few numbers per pool, 256 counts per pool and shard);
 // no account's data crosses except through `write` and `read` (the copying path).
 
+import type { MemoryLike } from '../core.js';
+
 /** The digit fields of a pool's order (assembly/layout.ts DIGIT_REMAINDER, DIGIT_TIE). */
 export const DIGIT_REMAINDER = 0;
 /** The tie key's digits: splitmix64(tieSeed ^ global index), most significant first. */
@@ -150,7 +152,8 @@ export type Request =
 
 /** The replies, by request. */
 export interface Replies {
-  load: { memory: WebAssembly.Memory | null; build: string; capacity: number };
+  /** `memory`: the shard's shared WebAssembly.Memory (posted, so both sides view the same bytes), or null. */
+  load: { memory: MemoryLike | null; build: string; capacity: number };
   create: ShardColumns;
   free: null;
   release: null;
