@@ -9,17 +9,22 @@ import {
   checkColumnsRead, readParams, readPoolList, readPoolOptions, readWeightColumns, readWeighting,
 } from './validate.js';
 
-interface Views {
-  buffer: ArrayBuffer;
+/** A book's column views (a sharded book's too, one set per shard). */
+export interface ColumnViews {
   profits: BigInt64Array;
   haircuts: BigInt64Array;
   exempt: Uint8Array;
-  /** Null until the pool column exists. */
+  /** Null until (or unless) the pool column exists. */
   pool: Uint32Array | null;
-  /** Null until the weights column exists. */
+  /** Null until (or unless) the weights column exists. */
   weights: BigInt64Array | null;
-  /** Null until the caps column exists. */
+  /** Null until (or unless) the caps column exists. */
   caps: BigInt64Array | null;
+}
+
+/** The views of a book, and the buffer they were made over. */
+interface Views extends ColumnViews {
+  buffer: ArrayBuffer;
 }
 
 declare global {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine, type SocializeParams } from '../dist/index.js';
 import { loadShardedEngine, type ShardTransport, type ShardedEngine } from '../dist/parallel/index.js';
+import { Link } from '../dist/parallel/link.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters } from './arbitraries.js';
 
 const SHARDS = [1, 2, 3, 4, 5];
@@ -89,6 +90,40 @@ describe.each(SHARDS)('%i shards', (k) => {
       expect(await sharded.get(k)!.socializePools(pooled)).toEqual(engine.socializePools(pooled));
     }), { numRuns: 60 });
   });
+});
+
+it('books of 700 to 3,000 accounts (the sampled band, its misses and the digit rounds) give one engine\'s result', async () => {
+  // Sampled keys from every eligible account: at least 512 of them, so the band is predicted, and sometimes missed.
+  const medium = fc.record({
+    n: fc.integer({ min: 700, max: 3_000 }), seed: fc.bigInt({ min: 1n, max: 2n ** 40n }), spread: fc.constantFrom(3n, 50n, 10n ** 6n, 2n ** 62n),
+    loss: amountUpTo(10n ** 6n), rounding: anyRounding, tieSeed: optionalTieSeed, k: fc.constantFrom(2, 3, 5),
+  });
+  await fc.assert(fc.asyncProperty(medium, async ({ n, seed, spread, loss, rounding, tieSeed, k }) => {
+    const next = stream(seed);
+    const profits = BigInt64Array.from({ length: n }, () => next() % spread - spread / 8n);
+    const input = { loss, profits, rounding, tieSeed };
+    expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
+  }), { numRuns: 60 });
+});
+
+it('a book arranged against the sample: the band misses, the floors run again over the whole range, the result is one engine\'s', async () => {
+  // Each shard samples every ⌊100,000 / 16,384⌋-th account: those hold profits whose remainders the others do not have.
+  const n = 200_000, stride = Math.floor(100_000 / 16_384);
+  const profits = BigInt64Array.from({ length: n }, (_, i) => ((i % 100_000) % stride === 0 ? 1_000_003n : 1_000_000n));
+  const floors: string[] = [];
+  const request = Link.prototype.request;
+  Link.prototype.request = function (this: Link, message) {
+    if (this.index === 0 && message.op === 'floors') floors.push(String(message.band));
+    return request.call(this, message);
+  } as typeof request;
+  try {
+    const input = { loss: 12_345_671n, profits };
+    expect(await sharded.get(2)!.socialize(input)).toEqual(engine.socialize(input));
+  } finally {
+    Link.prototype.request = request;
+  }
+  expect(floors).toHaveLength(2);
+  expect(floors[1]).toBe(`0,${2n ** 64n - 1n}`);
 });
 
 it('the copying path without shared memory gives the same results', async () => {

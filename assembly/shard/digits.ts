@@ -19,6 +19,18 @@ import { CANDIDATE_BYTES, DIGIT_TIE, POOL_BUCKETS } from '../layout';
   return keyed ? load<u32>(list + <usize>e * CANDIDATE_BYTES, 8) : load<u32>(list + (<usize>e << 2));
 }
 
+/** The amounts shared: the weights when split by weight, else the profits. */
+// @ts-ignore: decorator
+@inline function amountsOf(book: usize, weighted: bool): usize {
+  return weighted ? weightsOf(book) : profitsOf(book);
+}
+
+/** What makes an account ineligible: the mask when split by weight (capped, out), else the exempt column. */
+// @ts-ignore: decorator
+@inline function exemptionsOf(book: usize, weighted: bool): usize {
+  return weighted ? maskOf(book) : exemptOf(book);
+}
+
 /** Whether a keyed list's keys are the exact remainders: P ≤ 2^64 (t = 0). */
 // @ts-ignore: decorator
 @inline function exactKeys(keyed: bool, Plo: u64, Phi: u64): bool {
@@ -71,7 +83,7 @@ export function spanDigits(
   book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, seed: u64, start: u64,
   out: usize,
 ): void {
-  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const amounts = amountsOf(book, weighted), exempt = exemptionsOf(book, weighted);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   let firstLo: u64 = 0, firstHi: u64 = 0, varyLo: u64 = 0, varyHi: u64 = 0;
   for (let e: u32 = 0; e < count; e++) {
@@ -98,7 +110,7 @@ export function countDigits(
   book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
   start: u64, hist: usize, spans: usize,
 ): void {
-  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const amounts = amountsOf(book, weighted), exempt = exemptionsOf(book, weighted);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   memory.fill(hist, 0, <usize>POOL_BUCKETS << 2);
   if (spans == 0) {
@@ -145,7 +157,7 @@ export function settleDigit(
   book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
   start: u64, digit: u32, give: u32,
 ): void {
-  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const amounts = amountsOf(book, weighted), exempt = exemptionsOf(book, weighted);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   let given: u32 = 0;
   if (exact && field != DIGIT_TIE) {
@@ -181,7 +193,7 @@ export function keepDigit(
   book: usize, list: usize, keyed: bool, count: u32, S: u64, Plo: u64, Phi: u64, weighted: bool, field: u32, pos: i32, seed: u64,
   start: u64, digit: u32, takeEqual: bool, out: usize,
 ): u32 {
-  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const amounts = amountsOf(book, weighted), exempt = exemptionsOf(book, weighted);
   const haircuts = haircutsOf(book), exact = exactKeys(keyed, Plo, Phi);
   const taken = takeEqual ? digit : digit + 1;
   if (exact && field != DIGIT_TIE) return keepKeys(haircuts, list, count, pos, digit, taken, out);

@@ -4,6 +4,7 @@
 // caller fills in place where memory can be shared. Every call returns a promise and
 // does its work in the shards: the caller's event loop only passes messages.
 
+import type { ColumnViews } from '../book.js';
 import { MAX_ACCOUNTS, VARIANTS, simdSupported, type MemoryLike, type Variant } from '../core.js';
 import { rangeError, stateError, typeError } from '../errors.js';
 import type {
@@ -97,15 +98,8 @@ export interface ShardedBookParams extends Omit<SocializeParams, 'weights' | 'ca
 /** A sharded book's `socializePools` options. */
 export type ShardedPoolOptions = PoolOptions & Pick<ShardedBookParams, 'weights' | 'caps'>;
 
-/** A book's views of one shard: shared memory (in place) or a copy kept here. */
-interface Views {
-  profits: BigInt64Array;
-  haircuts: BigInt64Array;
-  exempt: Uint8Array;
-  pool: Uint32Array | null;
-  weights: BigInt64Array | null;
-  caps: BigInt64Array | null;
-}
+/** A book's views of one shard: into its shared memory (in place) or of a copy kept here. */
+type Views = ColumnViews;
 
 /** What survives a book for the release of its shared memory: the views handed out and not yet collected. */
 interface Held {
