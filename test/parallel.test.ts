@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine, type SocializeParams } from '../dist/index.js';
 import { loadShardedEngine, type ShardTransport, type ShardedEngine } from '../dist/parallel/index.js';
 import { Link } from '../dist/parallel/link.js';
+import { BUCKETS, DIGIT_REMAINDER, DIGIT_TIE } from '../dist/parallel/protocol.js';
+import { coreBytes } from '../dist/core.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters } from './arbitraries.js';
 
 const SHARDS = [1, 2, 3, 4, 5];
@@ -189,6 +191,12 @@ describe.each(named)('a book: %s', (name, profitOf) => {
   });
 });
 
+it('speaks the core\'s layout: the protocol\'s buckets and digit fields are the kernels\'', async () => {
+  const { instance } = await WebAssembly.instantiate(await coreBytes('scalar'), {});
+  const global = (name: string) => (instance.exports[name] as WebAssembly.Global).value as number;
+  expect([BUCKETS, DIGIT_REMAINDER, DIGIT_TIE]).toEqual([global('POOL_BUCKETS'), global('DIGIT_REMAINDER'), global('DIGIT_TIE')]);
+});
+
 describe('sharded books', () => {
   it('split n accounts into k contiguous ranges, also fewer accounts than shards and none', async () => {
     for (const n of [0, 2, 11]) {
@@ -295,6 +303,28 @@ describe('sharded books', () => {
     await expect(book.socialize({ loss: 1n })).rejects.toMatchObject({ code: 'ERR_BOOK_FREED' });
     // The engine is still in service after every rejection.
     expect((await sharded.get(2)!.socialize({ loss: 3n, profits: [1n, 2n] })).haircuts).toEqual(BigInt64Array.from([1n, 2n]));
+  });
+
+  it('keep a freed book\'s memory out of use while a view of it is held; the copying path gives its memory back at once', async () => {
+    const engine2 = sharded.get(2)!;
+    const first = await engine2.createBook(50_000);
+    const kept = first.shards[1]!.profits;
+    kept.fill(9n);
+    await first.free();
+    expect(() => first.shards[0]!.profits).toThrow('this book has been freed');
+    const second = await engine2.createBook(50_000);
+    const view = second.shards[1]!.profits;
+    view.fill(4n);
+    // In the same shared memory, the new book's columns lie outside the kept view's bytes.
+    const apart = (a: BigInt64Array, b: BigInt64Array) => a.byteOffset + a.byteLength <= b.byteOffset || b.byteOffset + b.byteLength <= a.byteOffset;
+    expect(apart(kept, view) && apart(kept, second.shards[1]!.haircuts)).toBe(true);
+    expect(kept.every((p) => p === 9n)).toBe(true);
+    await second.free();
+    const input = { loss: 1_000n, profits: BigInt64Array.from({ length: 200_000 }, (_, i) => BigInt(i % 97)) };
+    await engine2.socialize(input);
+    const before = await engine2.memoryBytes();
+    for (let r = 0; r < 5; r++) await engine2.socialize(input);
+    expect(await engine2.memoryBytes()).toEqual(before);
   });
 
   it('never modify the caller\'s input', async () => {

@@ -4,12 +4,14 @@
 // unit by itself: every count is an exact integer from the shards, every choice the
 // single engine's rule (assembly/pools/boundary.ts) applied to their sum.
 
+import type { ShardMode } from '../core.js';
 import { summarize } from '../core/summary.js';
+import { stateError } from '../errors.js';
 import type { SocializeSummary } from '../types.js';
 import { negativeEntry, poolOutOfRange, type Amounts, type Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
 import type { Link } from './link.js';
-import { DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Level, type RoundStep, type StepReply } from './protocol.js';
+import { BUCKETS, DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Level, type RoundStep, type StepReply } from './protocol.js';
 
 /** One shard's part of a call: its link, the book it holds, and its range. */
 export interface CallShard {
@@ -18,9 +20,6 @@ export interface CallShard {
   /** The shard's first global index. */
   start: number;
 }
-
-/** Counters per histogram (assembly/layout.ts POOL_BUCKETS); a cut of this many reaches no bucket. */
-const BUCKETS = 256;
 
 /** The summed counts of every shard's histogram of pool k (each `histograms[j]` holds 256 per pool). */
 function merged(histograms: readonly Uint32Array[], k: number): number[] {
@@ -39,7 +38,7 @@ function boundaryOf(counts: readonly number[], need: number): { bucket: number; 
     if (above + counts[b]! >= need) return { bucket: b, rest: need - above };
     above += counts[b]!;
   }
-  throw new RangeError(`internal: ${need} units for ${above} accounts`);
+  throw stateError('ERR_INTERNAL', `the shards' counts hold ${above} accounts for ${need} units`);
 }
 
 /**
@@ -63,13 +62,8 @@ function digitOfSpan(vary: bigint): number {
   return Math.max(0, vary.toString(2).length - DIGIT_BITS);
 }
 
-/** What a call runs: as `ShardMode` in core.ts. */
-export interface CallMode {
-  pooled: boolean;
-  exemptions: boolean;
-  weighted: boolean;
-  capsGiven: boolean;
-}
+/** What a call runs: pools, exemptions, by weight, caps (as each shard's `Core.openShard` takes it). */
+export type CallMode = ShardMode;
 
 /**
  * Runs one call (every pool of `pools` over the shards' books; one pool when not

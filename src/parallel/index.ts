@@ -101,18 +101,34 @@ export type ShardedPoolOptions = PoolOptions & Pick<ShardedBookParams, 'weights'
 /** A book's views of one shard: into its shared memory (in place) or of a copy kept here. */
 type Views = ColumnViews;
 
-/** What survives a book for the release of its shared memory: the views handed out and not yet collected. */
+/**
+ * What survives a book for its memory's sake: how many of the views handed out are not
+ * yet collected, whether it was freed, and how to free it (`drop`) and to release a freed
+ * book's retired memory (`release`), neither holding the book.
+ */
 interface Held {
   views: number;
   freed: boolean;
+  drop: (retire: boolean) => void;
   release: () => void;
 }
 
+const registries = typeof FinalizationRegistry === 'function';
+
 /** Releases a freed book's shared memory once no view of it handed out is left. */
-const collected = typeof FinalizationRegistry === 'function'
+const collected = registries
   ? new FinalizationRegistry<Held>((held) => {
     held.views--;
     if (held.freed && held.views === 0) held.release();
+  })
+  : null;
+
+/** Frees the memory of a book dropped without `free()` (retired while views of it are still held), as `free()` does. */
+const dropped = registries
+  ? new FinalizationRegistry<Held>((held) => {
+    if (held.freed) return;
+    held.freed = true;
+    held.drop(held.views > 0);
   })
   : null;
 
@@ -135,7 +151,8 @@ export class ShardedBook {
   readonly #engine: ShardedEngine;
   readonly #id: number;
   readonly #columns: Required<ShardedBookOptions>;
-  readonly #views: Views[];
+  /** Each shard's views; emptied by `free()`, so that only views the caller kept keep them (and the memory) alive. */
+  #views: Views[];
   readonly #held: Held;
   #freed = false;
   /** Whether an exempt view was handed out (else the columns are zeros). */
@@ -150,7 +167,8 @@ export class ShardedBook {
     this.length = length;
     this.#columns = columns;
     this.#views = views;
-    this.#held = { views: 0, freed: false, release };
+    this.#held = { views: 0, freed: false, release, drop: (retire) => void engine._free(id, retire).catch(() => {}) };
+    dropped?.register(this, this.#held, this);
     const book = this;
     this.shards = views.map((_, j) => {
       const start = bounds[j]!, end = bounds[j + 1]!;
@@ -192,6 +210,7 @@ export class ShardedBook {
 
   /** @internal Shard j's views for the engine's copying path: not handed out (the book's memory is released at once when freed). */
   _views(j: number, exempt: boolean): Views {
+    if (this.#freed) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
     if (exempt) this.#exemptShared = true;
     return this.#views[j]!;
   }
@@ -238,6 +257,8 @@ export class ShardedBook {
     if (this.#freed) return;
     this.#freed = true;
     this.#held.freed = true;
+    this.#views = [];
+    dropped?.unregister(this);
     await this.#engine._free(this.#id, this.#held.views > 0);
   }
 

@@ -42,9 +42,13 @@
 // Every phase message is small (a few numbers per pool, 256 counts per pool and shard);
 // no account's data crosses except through `write` and `read` (the copying path).
 
-import type { MemoryLike } from '../core.js';
+import type { Level, MemoryLike } from '../core.js';
 
-/** The digit fields of a pool's order (assembly/layout.ts DIGIT_REMAINDER, DIGIT_TIE). */
+export type { Level } from '../core.js';
+
+/** Counters per histogram and per digit (assembly/layout.ts POOL_BUCKETS); a cut of this many reaches no bucket. */
+export const BUCKETS = 256;
+/** The digit fields of a pool's order (assembly/layout.ts DIGIT_REMAINDER, DIGIT_TIE; test/parallel.test.ts checks they agree). */
 export const DIGIT_REMAINDER = 0;
 /** The tie key's digits: splitmix64(tieSeed ^ global index), most significant first. */
 export const DIGIT_TIE = 1;
@@ -70,12 +74,7 @@ export interface ShardColumns {
   caps: number;
 }
 
-/** A pool's level R/W in the capped-set rounds (`active`: S > 0, else it caps nothing). */
-export interface Level {
-  R: bigint;
-  W: bigint;
-  active: boolean;
-}
+
 
 /**
  * One step of a round for one pool, in this order: keep a digit (`keep`: accounts above
