@@ -31,7 +31,7 @@
 export * from './layout';
 export { sumProfits } from './sum';
 export { splitProfits } from './allocate';
-export { sumWeights, sumWeightedPools } from './weights/sums';
+export { sumWeights, sumWeightedPools, sumWeightedOne } from './weights/sums';
 export { capAccounts } from './weights/search';
 export { capPools } from './weights/pools';
 export { shareWeights, finishPools } from './weights/finish';

@@ -5,7 +5,8 @@
 //   (--sizes 0 with --large: the capacity runs only)
 //
 // Book path, in place: each engine's book filled once, outside any timing; every
-// sharded result checked against one engine's haircut for haircut first, untimed.
+// sharded result checked against one engine's haircut for haircut first, untimed. Then
+// the uniform book in 1,000 pools and by weight with caps (10% capped), 2 and 4 shards.
 // `--large` adds the capacity runs: 10^8 accounts (one engine, and 2 and 3 shards),
 // with the caller's event-loop delay during each call (perf_hooks.monitorEventLoopDelay),
 // and 3·10^8 accounts on 3 shards (past one engine's capacity), with time and memory.
@@ -17,7 +18,7 @@ import { loadEngine } from '../src/index.js';
 import { loadShardedEngine, type ShardedBook, type ShardedEngine } from '../src/parallel/index.js';
 import { describeMachine, machine } from './machine.js';
 import { probeAndMeasure } from './measure.js';
-import { CASE_PROFILES } from './profiles.js';
+import { buildWeighted, CASE_PROFILES } from './profiles.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -86,6 +87,52 @@ for (const n of sizes) {
     one.free();
     for (const book of books.values()) await book.free();
   }
+}
+// The same uniform book split into 1,000 pools, and by weight with caps (10% capped; weights as in bench/run.ts).
+for (const n of sizes) {
+  const weighted = buildWeighted(n);
+  const pool = Uint32Array.from({ length: n }, (_, i) => (Math.imul(i, 0x9e3779b1) >>> 0) % 1000);
+  const pools = Array.from({ length: 1000 }, () => ({ loss: weighted.loss / 1000n }));
+  const one = engine.createBook(n);
+  one.profits.set(weighted.profits);
+  one.pool.set(pool);
+  one.weights.set(weighted.weights);
+  one.socializePools(pools);
+  const expectedPools = one.haircuts.slice();
+  one.socialize({ loss: weighted.loss, weights: one.weights });
+  const expectedWeights = one.haircuts.slice();
+  const books = new Map<number, ShardedBook>();
+  for (const [k, sharded] of engines) {
+    if (k === 1) continue;
+    const book = await sharded.createBook(n, { pools: true, weights: true });
+    fill(book, weighted.profits);
+    for (const shard of book.shards) {
+      shard.pool.set(pool.subarray(shard.start, shard.end));
+      shard.weights.set(weighted.weights.subarray(shard.start, shard.end));
+    }
+    await book.socializePools(pools);
+    if (!same(book, expectedPools)) throw new Error(`1,000 pools ${n}: ${k} shards and one engine disagree`);
+    await book.socialize({ loss: weighted.loss, weights: true });
+    if (!same(book, expectedWeights)) throw new Error(`by weight ${n}: ${k} shards and one engine disagree`);
+    books.set(k, book);
+  }
+  const cases: [string, () => unknown, (book: ShardedBook) => Promise<unknown>][] = [
+    ['1,000 pools', () => one.socializePools(pools), (book) => book.socializePools(pools)],
+    ['by weight, 10% capped', () => one.socialize({ loss: weighted.loss, weights: one.weights }), (book) => book.socialize({ loss: weighted.loss, weights: true })],
+  ];
+  for (const [profile, oneTask, shardedTask] of cases) {
+    const measured: [string, number][] = [['one engine (book)', await probeAndMeasure('one', oneTask)]];
+    for (const [k, book] of books) measured.push([`${k} shards (book, in place)`, await probeAndMeasure(`${k}`, () => shardedTask(book))]);
+    const again = await probeAndMeasure('one', oneTask);
+    measured.push(['one engine (book), again', again]);
+    const base = (measured[0]![1] + again) / 2;
+    for (const [contender, ms] of measured) {
+      rows.push({ accounts: n, profile, contender, medianMs: ms });
+      console.log(`| ${n.toLocaleString('en-US')} | ${profile} | ${contender} | ${ms.toFixed(1)} | ${(base / ms).toFixed(2)}× |`);
+    }
+  }
+  one.free();
+  for (const book of books.values()) await book.free();
 }
 for (const sharded of engines.values()) await sharded.close();
 

@@ -96,11 +96,12 @@ export interface ShardCall {
   /**
    * The floors with every pool's S and whole-book P: Σ haircuts per pool here; plain:
    * with the band [low, high] of keys (units above it given, those in it listed: how
-   * many); pools: the histograms (256 u32 per pool) when remainders were counted, else
-   * each pool's eligible count.
+   * many); pools: the histograms (256 u32 per pool) and each pool's bucket shift (bucket b
+   * holds the remainders r with r >> shift == b) when remainders were counted, else each
+   * pool's eligible count.
    */
   floors(S: readonly bigint[], P: readonly bigint[], band: readonly [bigint, bigint]): {
-    written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null;
+    written: bigint[]; histograms: Uint32Array | null; shifts: number[] | null; eligible: number[] | null; listed: number[] | null;
   };
   /** Pools: raiseShard with the coordinator's cuts (u32 per pool): how many accounts each pool's boundary list holds. */
   raise(cuts: Uint32Array): number[];
@@ -511,7 +512,7 @@ export class Core {
     // Blocks: book, record, scratch (pools) or sample (plain), cuts, ends, histograms, levels, counts, a digit's histogram and its spans.
     const sizes = [
       L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (L.SHARD_SAMPLE + 4),
-      4 * count, 4 * count, 4 * buckets * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets, 32 * buckets,
+      4 * count, 4 * count, 4 * (buckets + 1) * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets, 32 * buckets,
     ];
     const taken: number[] = [];
     try {
@@ -568,7 +569,8 @@ export class Core {
           core.sumProfits(book, record);
           return { bad: -1, negativeWeight: -1, negativeCap: -1, totals: [fields.u128(L.SPLIT_TOTAL)], weights: null, eligible: [fields.u32(L.SPLIT_ELIGIBLE)] };
         }
-        if (weighted) core.sumWeightedPools(book, record);
+        if (weighted && !mode.pooled) core.sumWeightedOne(book, record);
+        else if (weighted) core.sumWeightedPools(book, record);
         else core.sumPools(book, record);
         const of = (field: number) => Array.from({ length: count }, (_, k) => this.#row(record, k).u128(field));
         const negativeWeight = weighted ? fields.i32(L.POOLS_NEGATIVE_WEIGHT) : -1, negativeCap = weighted ? fields.i32(L.POOLS_NEGATIVE_CAP) : -1;
@@ -603,7 +605,7 @@ export class Core {
         if (!pools) {
           setSplit(S[0]!, P[0]!);
           listed[0] = core.floorShard(book, record, band[0], band[1]) >>> 0;
-          return { written: [fields.u64(L.SPLIT_WRITTEN)], histograms: null, eligible: null, listed: listed.slice() };
+          return { written: [fields.u64(L.SPLIT_WRITTEN)], histograms: null, shifts: null, eligible: null, listed: listed.slice() };
         }
         // Split by weight the rows hold their level (levelShard): floorPools shares PART over W.
         for (let k = 0; k < count && !weighted; k++) {
@@ -615,10 +617,13 @@ export class Core {
         core.floorPools(book, record);
         const written = Array.from({ length: count }, (_, k) => this.#row(record, k).u64(L.POOL_WRITTEN));
         if (fields.u32(L.POOLS_COUNTED) === 0) {
-          return { written, histograms: null, eligible: Array.from({ length: count }, (_, k) => this.#row(record, k).u32(L.POOL_ELIGIBLE)), listed: null };
+          return {
+            written, histograms: null, shifts: null, eligible: Array.from({ length: count }, (_, k) => this.#row(record, k).u32(L.POOL_ELIGIBLE)), listed: null,
+          };
         }
         core.shardHistograms(record, histograms);
-        return { written, histograms: this.uint32View(histograms, buckets * count).slice(), eligible: null, listed: null };
+        const shifts = [...this.uint32View(histograms + 4 * buckets * count, count)];
+        return { written, histograms: this.uint32View(histograms, buckets * count).slice(), shifts, eligible: null, listed: null };
       },
       raise: (given) => {
         this.uint32View(cuts, count).set(given);

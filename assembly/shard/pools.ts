@@ -7,16 +7,23 @@
 
 import { candidatesOf, countOf, eligibleProfit, exemptOf, haircutsOf, maskOf, poolOf, profitsOf, weightsOf } from '../columns';
 import { BUCKET_BYTES_AT, POOLS_WEIGHTED, POOL_BUCKETS } from '../layout';
-import { histogramOf, poolsOf } from '../pools/table';
+import { histogramOf, paramsOf, poolsOf, POOL_PARAMS } from '../pools/table';
 
 /**
  * Phase helper `shardHistograms` (pools record, out), after `floorPools` counted
- * remainders: every pool's 256 bucket counts (eligible accounts) as u32, pool by pool.
+ * remainders: every pool's 256 bucket counts (eligible accounts) as u32, pool by pool,
+ * then each pool's bucket shift as u32: bucket b holds the remainders r with
+ * r >> shift == b (t + the row's bucket shift; 0 for a row without a ratio).
  */
 export function shardHistograms(table: usize, out: usize): void {
   const pools = poolsOf(table), lows = histogramOf(table), highs = lows + (<usize>pools << 8);
   for (let at: usize = 0, end = <usize>pools << 8; at < end; at++) {
     store<u32>(out + (at << 2), <u32>load<u8>(lows + at) + (load<u32>(highs + (at << 2)) << 8));
+  }
+  const shifts = out + (<usize>pools << 10), params = paramsOf(table);
+  for (let k: u32 = 0; k < pools; k++) {
+    const row = params + <usize>k * POOL_PARAMS;
+    store<u32>(shifts + (<usize>k << 2), <u32>(load<u64>(row, 40) + load<u64>(row, 48)));
   }
 }
 

@@ -8,7 +8,7 @@ import {
   SPLIT_ELIGIBLE, SPLIT_NEGATIVE_CAP, SPLIT_NEGATIVE_WEIGHT, SPLIT_TOTAL, SPLIT_WEIGHT,
 } from '../layout';
 import { copyTotals, sumByPool } from '../pools/sums';
-import { poolsOf, totalsOf } from '../pools/table';
+import { poolsOf, rowOf, totalsOf } from '../pools/table';
 
 /**
  * Phase `sumWeights` (book record, split record): SPLIT_WEIGHT = Σ eligible weights,
@@ -25,6 +25,24 @@ export function sumWeights(book: usize, split: usize): void {
   store<u32>(split + SPLIT_ELIGIBLE, eligibleCount);
   store<i32>(split + SPLIT_NEGATIVE_WEIGHT, negativeWeight);
   store<i32>(split + SPLIT_NEGATIVE_CAP, negativeCap);
+}
+
+/**
+ * Phase helper `sumWeightedOne` (book record, pools record of one pool): `sumWeightedPools`
+ * for a book whose accounts are all in pool 0, in `sumWeights`' one pass (no pool column
+ * read): a sharded book's shard split by weight without pools.
+ */
+export function sumWeightedOne(book: usize, table: usize): void {
+  const weightLow = sumMasked(book);
+  store<i32>(table + POOLS_NEGATIVE_WEIGHT, negativeWeight);
+  store<i32>(table + POOLS_NEGATIVE_CAP, negativeCap);
+  store<u32>(table + POOLS_WEIGHTED, 1);
+  store<i32>(table + POOLS_BAD_POOL, -1);
+  const row = rowOf(table, 0);
+  store<u64>(row + POOL_WEIGHT, weightLow);
+  store<u64>(row + POOL_WEIGHT, weightHigh, 8);
+  store<u64>(row + POOL_TOTAL, capLow);
+  store<u64>(row + POOL_TOTAL, capHigh, 8);
 }
 
 /**

@@ -132,7 +132,7 @@ async function poolsPhases(
   if (floors[0]!.histograms === null) {
     return { written, eligible: socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.eligible![k]!, 0)) };
   }
-  const eligible = await settle(shards, floors.map((shard) => shard.histograms!), socialized, written, totals, seeded);
+  const eligible = await settle(shards, floors.map((shard) => shard.histograms!), floors[0]!.shifts!, socialized, written, seeded);
   // Under largest remainder every pool gives exactly its S.
   return { written: [...socialized], eligible };
 }
@@ -235,13 +235,13 @@ async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): 
  * digits until every pool has given its leftover units. Returns each pool's eligible count.
  */
 async function settle(
-  shards: readonly CallShard[], histograms: Uint32Array[], socialized: readonly bigint[], written: readonly bigint[],
-  totals: readonly bigint[], seeded: boolean,
+  shards: readonly CallShard[], histograms: Uint32Array[], shifts: readonly number[], socialized: readonly bigint[], written: readonly bigint[],
+  seeded: boolean,
 ): Promise<number[]> {
   const count = socialized.length;
   const cuts = new Uint32Array(count).fill(BUCKETS | (BUCKETS << 16));
   const eligible: number[] = [];
-  let open: Open[] = [];
+  const open: Open[] = [], known: bigint[] = [];
   for (let k = 0; k < count; k++) {
     const counts = merged(histograms, k);
     eligible.push(counts.reduce((a, b) => a + b, 0));
@@ -253,10 +253,13 @@ async function settle(
     } else {
       cuts[k] = (bucket + 1) | (bucket << 16);
       open.push({ pool: k, need: rest, field: DIGIT_REMAINDER, pos: null, replies: [] });
+      // The bucket's remainders lie in [b·2^s, (b + 1)·2^s − 1]: their differing bits bound the span.
+      const s = BigInt(shifts[k]!), low = BigInt(bucket) << s;
+      known.push(low ^ (low + (1n << s) - 1n));
     }
   }
-  await Promise.all(shards.map(({ link }) => link.request({ op: 'raise', cuts })));
-  await rounds(shards, open, seeded);
+  const raised = await Promise.all(shards.map(({ link }) => link.request({ op: 'raise', cuts })));
+  await rounds(shards, open, seeded, open.map(({ pool }, at) => ({ vary: known[at]!, listed: raised.map((reply) => reply.listed[pool]!) })));
   return eligible;
 }
 

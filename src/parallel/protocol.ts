@@ -167,7 +167,7 @@ export interface Replies {
   level: { whole: bigint; part: bigint }[];
   finish: null;
   sample: { top: bigint; sum: bigint; shift: number; keys: BigUint64Array };
-  floors: { written: bigint[]; histograms: Uint32Array | null; eligible: number[] | null; listed: number[] | null };
+  floors: { written: bigint[]; histograms: Uint32Array | null; shifts: number[] | null; eligible: number[] | null; listed: number[] | null };
   raise: { listed: number[] };
   round: StepReply[];
   end: null;

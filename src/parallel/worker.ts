@@ -3,11 +3,11 @@
 
 import { serveShard } from './shard.js';
 
-/** The parts of Node's `parentPort` used here. */
+/** The parts of Node's `parentPort` used here (Deno's has no `close`). */
 interface NodePort {
   postMessage(message: unknown): void;
   on(event: 'message', handler: (message: unknown) => void): void;
-  close(): void;
+  close?(): void;
 }
 
 /** The parts of a Web Worker's global scope used here. */
@@ -27,7 +27,7 @@ if (typeof (globalThis as { process?: { versions?: { node?: string } } }).proces
   void import('node:worker_threads').then((threads) => {
     const port = (threads as unknown as { parentPort: NodePort | null }).parentPort;
     if (port === null) throw new Error('socialized-loss/parallel: worker.js runs as a worker thread, started by loadShardedEngine');
-    serveShard({ send: (m) => port.postMessage(m), listen: (h) => port.on('message', h), stop: () => port.close() });
+    serveShard({ send: (m) => port.postMessage(m), listen: (h) => port.on('message', h), stop: () => port.close?.() });
   });
 } else {
   serveWeb();
