@@ -22,7 +22,7 @@
 //       pools:       sumPools → (waterfall per pool) → floorPools → shardHistograms → (cuts)
 //                    → raiseShard → digit rounds
 //       pools by weight: sumWeightedPools → (waterfall per pool) → capShard rounds (the capped
-//                    sets) → levelShard → floorPools → … as pools → finishPools
+//                    sets) → levelShard → floorPools → … as pools → finishShard
 //       digit rounds: spanDigits (per field) → countDigits / keepDigit … → giveFirst or settleDigit
 //     index delta:   sumUnits → indexCharges
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
@@ -34,7 +34,7 @@ export { splitProfits } from './allocate';
 export { sumWeights, sumWeightedPools, sumWeightedOne } from './weights/sums';
 export { capAccounts } from './weights/search';
 export { capPools } from './weights/pools';
-export { shareWeights, finishPools } from './weights/finish';
+export { shareWeights, finishPools, finishShard } from './weights/finish';
 export { sumPools } from './pools/sums';
 export { floorPools } from './pools/floors';
 export { poolBoundaries, raisePools } from './pools/boundary';

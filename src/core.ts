@@ -664,7 +664,7 @@ export class Core {
         listed[k] = 0;
       },
       finish: () => {
-        if (weighted) core.finishPools(book, record);
+        if (weighted) core.finishShard(book, record);
       },
       close: () => {
         if (!open) return;

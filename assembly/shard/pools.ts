@@ -52,6 +52,10 @@ export function raiseShard(book: usize, table: usize, cuts: usize, list: usize, 
       start += <u32>load<u8>(lows + at) + (load<u32>(highs + (at << 2)) << 8);
     }
   }
+  if (pools == 1) {
+    raiseOne(amounts, exempt, haircuts, buckets, n, load<u32>(cuts), list, ends);
+    return;
+  }
   for (let i: u32 = 0; i < n; i++) {
     const k = <usize>load<u32>(pool + (<usize>i << 2));
     const cut = load<u32>(cuts + (k << 2));
@@ -65,4 +69,20 @@ export function raiseShard(book: usize, table: usize, cuts: usize, list: usize, 
       store<u32>(cursor, e + 1);
     }
   }
+}
+
+/** `raiseShard` for one pool (the pool column not read): its cut and boundary bucket held in locals. */
+function raiseOne(amounts: usize, exempt: usize, haircuts: usize, buckets: usize, n: u32, cut: u32, list: usize, ends: usize): void {
+  const low = cut & 0xFFFF, boundary = cut >> 16;
+  let e = load<u32>(ends);
+  for (let i: u32 = 0; i < n; i++) {
+    const b = <u32>load<u8>(buckets + <usize>i);
+    const at = haircuts + (<usize>i << 3);
+    store<u64>(at, load<u64>(at) + <u64>(b >= low));
+    if (b == boundary && (b != 0 || eligibleProfit(amounts, exempt, i) != 0)) {
+      store<u32>(list + (<usize>e << 2), i);
+      e++;
+    }
+  }
+  store<u32>(ends, e);
 }

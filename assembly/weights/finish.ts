@@ -43,6 +43,24 @@ export function finishPools(book: usize, table: usize): void {
   }
 }
 
+/**
+ * Phase helper `finishShard` (book record, pools record), for a sharded book's shard
+ * after the pools phases: as `finishPools` (caps written, POOL_WHOLE·w added, each row's
+ * POOL_WRITTEN), and with one pool its WHOLE taken once (the pool column not read).
+ */
+export function finishShard(book: usize, table: usize): void {
+  if (poolsOf(table) != 1) {
+    finishPools(book, table);
+    return;
+  }
+  const row = rowOf(table, 0);
+  finishWeighted(weightsOf(book), capsOf(book), maskOf(book), haircutsOf(book), countOf(book), load<u64>(row + POOL_WHOLE), 0, 0);
+  store<u64>(row + POOL_WRITTEN, collected(
+    load<u64>(row + POOL_SOCIALIZED), load<u64>(row + POOL_SHARED), load<u64>(row + POOL_WHOLE), load<u64>(row + POOL_SHARED_WEIGHT),
+    load<u64>(row + POOL_WRITTEN),
+  ));
+}
+
 /** Σ haircuts of a weighted split: the capped pay S − R, the others WHOLE·W (W < 2^63 when WHOLE > 0) and their shares. */
 // @ts-ignore: decorator
 @inline function collected(S: u64, R: u64, whole: u64, Wlo: u64, shares: u64): u64 {
