@@ -109,8 +109,11 @@ export interface ShardCall {
   listed(k: number): number;
   /** spanDigits over pool k's list: its first value of `field` and the OR of every value XOR it. */
   span(k: number, field: number, start: bigint): { first: bigint; vary: bigint };
-  /** countDigits over pool k's list: the 256 counts of digit `pos` of `field`, and with `withSpans` each digit's span (4 u64 each). */
-  count(k: number, field: number, pos: number, start: bigint, withSpans: boolean): { counts: Uint32Array; spans?: BigUint64Array };
+  /**
+   * countDigits over pool k's list: the 256 counts of digit `pos` of `field` (into `into` when
+   * given, else a new array), and with `withSpans` each digit's span (4 u64 each).
+   */
+  count(k: number, field: number, pos: number, start: bigint, withSpans: boolean, into?: Uint32Array): { counts: Uint32Array; spans?: BigUint64Array };
   /** settleDigit over pool k's list: a unit above `digit`, and to the first `give` in it; the list is then empty. */
   settle(k: number, field: number, pos: number, start: bigint, digit: number, give: number): void;
   /** keepDigit over pool k's list: the span of those that stay. */
@@ -642,10 +645,10 @@ export class Core {
         core.spanDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, seed, start, hist);
         return spanAt(hist);
       },
-      count: (k, field, pos, start, withSpans) => {
+      count: (k, field, pos, start, withSpans, into) => {
         const [S, Plo, Phi] = digits(k);
         core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, hist, withSpans ? spans : 0);
-        const counts = this.uint32View(hist, buckets).slice();
+        const counts = into === undefined ? this.uint32View(hist, buckets).slice() : (into.set(this.uint32View(hist, buckets)), into);
         return withSpans ? { counts, spans: new BigUint64Array(this.buffer, spans, 4 * buckets).slice() } : { counts };
       },
       settle: (k, field, pos, start, digit, give) => {

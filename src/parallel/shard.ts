@@ -5,7 +5,7 @@
 import { Core, MAX_ACCOUNTS, simdSupported, type Columns, type ShardCall } from '../core.js';
 import { isSocializedLossError, stateError } from '../errors.js';
 import type { IndexRounding, Rounding } from '../types.js';
-import type { Replies, Reply, Request, RoundStep } from './protocol.js';
+import { BUCKETS, type Replies, type Reply, type Request, type RoundStep } from './protocol.js';
 
 /** A shard's side of a transport: how it receives requests and sends replies. */
 export interface ShardPort {
@@ -140,13 +140,20 @@ class Shard {
 
   #round(steps: RoundStep[]): Replies['round'] {
     const { pools, start } = this.#open;
+    // Every step's counts in one buffer (each reply's `counts` a view of it): one allocation, one buffer to send.
+    const packed = new Uint32Array(BUCKETS * steps.reduce((n, step) => n + (step.count ? 1 : 0), 0));
+    let at = 0;
     return steps.map((step) => {
       let span: { span?: { first: bigint; vary: bigint } } = {};
       if (step.keep) span = { span: pools.keep(step.pool, step.keep.field, step.keep.pos, start, step.keep.digit, step.keep.takeEqual) };
       if (step.settle) pools.settle(step.pool, step.settle.field, step.settle.pos, start, step.settle.digit, step.settle.give);
       if (step.give !== undefined) pools.give(step.pool, step.give);
       if (step.span !== undefined) span = { span: pools.span(step.pool, step.span, start) };
-      const counts = step.count ? pools.count(step.pool, step.count.field, step.count.pos, start, step.count.spans === true) : {};
+      let counts = {};
+      if (step.count) {
+        counts = pools.count(step.pool, step.count.field, step.count.pos, start, step.count.spans === true, packed.subarray(at, at + BUCKETS));
+        at += BUCKETS;
+      }
       return { listed: pools.listed(step.pool), ...span, ...counts };
     });
   }
