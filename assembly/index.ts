@@ -21,8 +21,9 @@
 //       plain:       sumProfits → (waterfall) → sampleShard → (band) → floorShard → digit rounds
 //       pools:       sumPools → (waterfall per pool) → floorPools → shardHistograms → (cuts)
 //                    → raiseShard → digit rounds
-//       pools by weight: sumWeightedPools → (waterfall per pool) → capShard rounds (the capped
-//                    sets) → levelShard → floorPools → … as pools → finishShard
+//       pools by weight: sumWeightedPools (sumWeightedOne without pools) → (waterfall per pool)
+//                    → the capped sets: capShard rounds, or with one pool sampleWeights → (band)
+//                    → capBand → capListed rounds → levelShard → floorPools → … as pools → finishShard
 //       digit rounds: spanDigits (per field) → countDigits / keepDigit … → giveFirst or settleDigit
 //     index delta:   sumUnits → indexCharges
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
@@ -41,7 +42,7 @@ export { poolBoundaries, raisePools } from './pools/boundary';
 export { settlePools } from './pools/settle';
 export { sampleShard, floorShard } from './shard/plain';
 export { shardHistograms, raiseShard } from './shard/pools';
-export { capShard, levelShard } from './shard/weights';
+export { capShard, sampleWeights, capBand, capListed, levelShard } from './shard/weights';
 export { spanDigits, countDigits, keepDigit, settleDigit, giveFirst } from './shard/digits';
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';

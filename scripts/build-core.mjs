@@ -81,7 +81,8 @@ function exportsOf(text) {
       list.push({ name, kind });
       continue;
     }
-    const head = text.match(new RegExp(`^ \\(func ${internal.replace(/[$/.]/g, (c) => `\\${c}`)}((?: \\(param [^)]*\\))*)(?: \\(result (\\w+)\\))?`, 'm'));
+    // The name ends at a space or a parenthesis: another function's name may start with it (capBand, capBandShifted).
+    const head = text.match(new RegExp(`^ \\(func ${internal.replace(/[$/.]/g, (c) => `\\${c}`)}(?=[ )\\n])((?: \\(param [^)]*\\))*)(?: \\(result (\\w+)\\))?`, 'm'));
     if (!head) throw new Error(`no signature for ${name}`);
     const params = [...head[1].matchAll(/\(param (\$\S+) (\w+)\)/g)].map(([, param, type], k) => ({ name: param.startsWith('$') && !/^\$\d+$/.test(param) ? param.slice(1) : `arg${k}`, type }));
     list.push({ name, kind, params, result: head[2] });

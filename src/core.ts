@@ -87,6 +87,12 @@ export interface ShardCall {
   };
   /** By weight: marks each pool's capped accounts at its level; counts them and sums their caps and weights, and counts the eligible. */
   cap(levels: readonly Level[]): { capped: number; eligible: number; caps: bigint; weights: bigint }[];
+  /** By weight, one pool: the cap and weight (u64 pairs) of every n/16,384-th eligible account. */
+  sampleWeights(): BigUint64Array;
+  /** By weight, one pool: capped below `lo`, listed below `hi`; the capped counts and how many are listed. */
+  capBand(lo: Level, hi: Level): { capped: number; eligible: number; caps: bigint; weights: bigint; listed: number };
+  /** By weight, one pool: the listed accounts capped at `level`; their counts (`eligible`: how many are listed). */
+  capListed(level: Level): { capped: number; eligible: number; caps: bigint; weights: bigint };
   /** By weight: writes each pool's final level (R, W, WHOLE, PART) for the floors; each pool's WHOLE and PART. */
   level(levels: readonly Level[]): { whole: bigint; part: bigint }[];
   /** By weight: finishPools (caps written, WHOLE·w added), after the boundary. */
@@ -514,8 +520,10 @@ export class Core {
     const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
     // Blocks: book, record, scratch (pools) or sample (plain), cuts, ends, histograms, levels, counts, a digit's histogram and its spans.
     const sizes = [
-      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES, pools ? core.poolScratchBytes(count, n, 0) >>> 0 : 8 * (L.SHARD_SAMPLE + 4),
-      4 * count, 4 * count, 4 * (buckets + 1) * count, LEVEL_BYTES * count, COUNT_BYTES * count, 4 * buckets, 32 * buckets,
+      L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES,
+      // The pools' scratch, which also holds a sample of weights (16 bytes each) before the floors; or the plain sample.
+      pools ? Math.max(core.poolScratchBytes(count, n, 0) >>> 0, 16 * L.SHARD_SAMPLE) : 8 * (L.SHARD_SAMPLE + 4),
+      4 * count, 4 * count, 4 * (buckets + 1) * count, LEVEL_BYTES * Math.max(2, count), COUNT_BYTES * count, 4 * buckets, 32 * buckets,
     ];
     const taken: number[] = [];
     try {
@@ -553,13 +561,19 @@ export class Core {
       fields.setU64(L.SPLIT_TOTAL + 8, P >> 64n);
     };
     const writeLevels = (given: readonly Level[]) => {
-      const view = new DataView(this.buffer, levels, LEVEL_BYTES * count);
+      const view = new DataView(this.buffer, levels, LEVEL_BYTES * given.length);
       given.forEach(({ R, W, active }, k) => {
         view.setBigUint64(k * LEVEL_BYTES, R, true);
         view.setBigUint64(k * LEVEL_BYTES + 8, BigInt.asUintN(64, W), true);
         view.setBigUint64(k * LEVEL_BYTES + 16, W >> 64n, true);
         view.setBigUint64(k * LEVEL_BYTES + 24, active ? 1n : 0n, true);
       });
+    };
+    /** Pool k's counts of a capped-set round: |C|, eligible, Σ_C caps, Σ_C weights. */
+    const countsAt = (k: number) => {
+      const view = new DataView(this.buffer, counts + k * COUNT_BYTES, COUNT_BYTES);
+      const u128 = (at: number) => (view.getBigUint64(at + 8, true) << 64n) | view.getBigUint64(at, true);
+      return { capped: view.getUint32(0, true), eligible: view.getUint32(4, true), caps: u128(8), weights: u128(24) };
     };
     const spanAt = (at: number) => {
       const view = new BigUint64Array(this.buffer, at, 4);
@@ -590,12 +604,21 @@ export class Core {
       cap: (given) => {
         writeLevels(given);
         core.capShard(book, record, levels, counts);
-        const view = new DataView(this.buffer, counts, COUNT_BYTES * count);
-        const u128 = (at: number) => (view.getBigUint64(at + 8, true) << 64n) | view.getBigUint64(at, true);
-        return given.map((_, k) => ({
-          capped: view.getUint32(k * COUNT_BYTES, true), eligible: view.getUint32(k * COUNT_BYTES + 4, true),
-          caps: u128(k * COUNT_BYTES + 8), weights: u128(k * COUNT_BYTES + 24),
-        }));
+        return given.map((_, k) => countsAt(k));
+      },
+      sampleWeights: () => {
+        const pairs = core.sampleWeights(book, scratch) >>> 0;
+        return new BigUint64Array(this.buffer, scratch, 2 * pairs).slice();
+      },
+      capBand: (lo, hi) => {
+        writeLevels([lo, hi]);
+        listed[0] = core.capBand(book, levels, counts, list) >>> 0;
+        return { ...countsAt(0), listed: listed[0] };
+      },
+      capListed: (level) => {
+        writeLevels([level]);
+        core.capListed(book, list, listed[0]!, levels, counts);
+        return countsAt(0);
       },
       level: (given) => {
         writeLevels(given);

@@ -128,6 +128,36 @@ it('a book arranged against the sample: the band misses, the floors run again ov
   expect(floors[1]).toBe(`0,${2n ** 64n - 1n}`);
 });
 
+it('by weight, a band of levels that misses below or above goes on with full rounds, and the result is one engine\'s', async () => {
+  // Each shard samples every ⌊100,000 / 16,384⌋-th account; the weights there are not the book's.
+  const n = 200_000, stride = Math.floor(100_000 / 16_384), sampled = (i: number) => (i % 100_000) % stride === 0;
+  const books: [string, (i: number) => bigint][] = [
+    // The sample holds many more low ratios (weight 10, cap 10) than the book: the level is overestimated.
+    ['below', (i) => (sampled(i) ? (i % (2 * stride) === 0 ? 10n : 1n) : i % 50 === 1 ? 10n : 1n)],
+    // The sample holds none of them: the level is underestimated.
+    ['above', (i) => (sampled(i) ? 1n : i % 3 === 1 ? 10n : 1n)],
+  ];
+  const ops: string[] = [];
+  const request = Link.prototype.request;
+  Link.prototype.request = function (this: Link, message) {
+    if (this.index === 0) ops.push(message.op);
+    return request.call(this, message);
+  } as typeof request;
+  try {
+    for (const [name, weightOf] of books) {
+      const weights = BigInt64Array.from({ length: n }, (_, i) => weightOf(i));
+      const caps = BigInt64Array.from(weights, (w) => (w === 10n ? 10n : 1_000n));
+      const input = { loss: 1_000_000n, profits: new BigInt64Array(n).fill(5_000n), weights, caps };
+      ops.length = 0;
+      expect(await sharded.get(2)!.socialize(input)).toEqual(engine.socialize(input));
+      // Below: the band's lower level fails its check (nothing listed is settled); above: the final level fails the upper one.
+      expect([name, ops.filter((op) => op === 'capBand').length, ops.includes('capListed'), ops.includes('cap')]).toEqual([name, 1, name === 'above', true]);
+    }
+  } finally {
+    Link.prototype.request = request;
+  }
+});
+
 it('the copying path without shared memory gives the same results', async () => {
   expect(copying.shared).toBe(false);
   await fc.assert(fc.asyncProperty(pooledBooks, async ({ book, pool, pools }) => {

@@ -26,7 +26,9 @@ export interface ShardTransport {
 
 /** An error rebuilt from a shard's reply: its class and code as thrown in the shard. */
 function rebuild(error: Extract<Reply, { ok: false }>['error']): Error {
-  const code = (error.code ?? 'ERR_INTERNAL') as ErrorCode;
+  // A fault without a code is a bug in the shard, never the input's.
+  if (error.code === undefined) return stateError('ERR_INTERNAL', `internal error in a shard (${error.name}: ${error.message}); please report it`);
+  const code = error.code as ErrorCode;
   if (error.name === 'TypeError') return typeError(code, error.message);
   if (error.name === 'RangeError') return rangeError(code, error.message);
   return stateError(code, error.message);

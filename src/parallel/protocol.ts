@@ -27,7 +27,12 @@
 //      the shards' counts and sums at a level R/W (from C = ∅, each round's C the
 //      accounts with cap·W < R·w; it only grows, and stops at the one engine's C), then
 //      `level` gives every shard the final levels, whose R mod W the floors share; the
-//      boundary as for pools; then `finish` (caps, and ⌊R/W⌋·w added).
+//      boundary as for pools; then `finish` (caps, and ⌊R/W⌋·w added). With one pool,
+//      `sampleWeights` first: from the shards' samples the coordinator estimates the
+//      level and a band around it; `capBand` caps every account below the band and lists
+//      those in it, and the rounds (`capListed`) run over the lists alone. The band's
+//      lower level is checked exactly (Σ min(cap, λ·w) ≤ S: what it caps is in C) and so
+//      is the final level against its upper one; a band that misses goes on with `cap`.
 //   3. `round`s  → per pool, first where the listed values differ (`span`: the highest
 //      differing bit of any shard starts the digits; none at all, heavy ties, skips the
 //      field in one pass), then the coordinator picks the digit (8 bits of the order) that
@@ -125,6 +130,12 @@ export type Request =
   }
   /** By weight: mark the capped accounts at each pool's level; their counts and sums. */
   | { op: 'cap'; levels: Level[] }
+  /** By weight, one pool: every n/16,384-th eligible account's cap and weight, for an estimate of the level. */
+  | { op: 'sampleWeights' }
+  /** By weight, one pool: the accounts below `lo` capped, those below `hi` listed. */
+  | { op: 'capBand'; lo: Level; hi: Level }
+  /** By weight, one pool: the listed accounts capped at `level`. */
+  | { op: 'capListed'; level: Level }
   /** By weight: each pool's final level, for the floors (which share R mod W). */
   | { op: 'level'; levels: Level[] }
   /** By weight, after the boundary: caps and WHOLE·w written. */
@@ -164,6 +175,9 @@ export interface Replies {
     negative: { field: 'weights' | 'caps'; index: number; value: bigint } | null;
   };
   cap: { capped: number; eligible: number; caps: bigint; weights: bigint }[];
+  sampleWeights: { pairs: BigUint64Array };
+  capBand: { capped: number; eligible: number; caps: bigint; weights: bigint; listed: number };
+  capListed: { capped: number; eligible: number; caps: bigint; weights: bigint };
   level: { whole: bigint; part: bigint }[];
   finish: null;
   sample: { top: bigint; sum: bigint; shift: number; keys: BigUint64Array };

@@ -41,6 +41,9 @@ class Shard {
       case 'read': return this.#read(request.book);
       case 'sums': return this.#sums(request);
       case 'cap': return this.#open.pools.cap(request.levels);
+      case 'sampleWeights': return { pairs: this.#open.pools.sampleWeights() };
+      case 'capBand': return this.#open.pools.capBand(request.lo, request.hi);
+      case 'capListed': return this.#open.pools.capListed(request.level);
       case 'level': return this.#open.pools.level(request.levels);
       case 'finish': return this.#open.pools.finish();
       case 'sample': return this.#open.pools.sample(request.socialized, request.total);
