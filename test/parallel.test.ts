@@ -396,6 +396,15 @@ describe('a shard that fails', () => {
     await failing.close();
   });
 
+  it('refuses shared: true over a channel that cannot share memory, and bad options', async () => {
+    const shard = killableShard();
+    const transport = { ...shard.transport, sharesMemory: false };
+    await expect(loadShardedEngine({ transports: [transport], shared: true })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(loadShardedEngine({ shards: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(loadShardedEngine({ shards: '2' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_TYPE' });
+    await expect(loadShardedEngine({ variant: 'fast' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+  });
+
   it('rejects a call after close()', async () => {
     const closed = await loadShardedEngine({ shards: 1 });
     await closed.close();

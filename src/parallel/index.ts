@@ -46,6 +46,7 @@ export interface ShardedLoadOptions {
    * Fill books in place (each shard's engine over a shared memory): default wherever
    * the runtime allows it (Node; pages that are cross-origin isolated). `false` takes
    * the copying path: columns are sent to the shards at each call, haircuts back.
+   * `true` where the shards cannot share memory is ERR_INVALID_OPTION.
    */
   shared?: boolean | undefined;
   /** The core build of every shard without shared memory (with it: the SIMD build over the shared memory). */
@@ -528,8 +529,13 @@ export async function loadShardedEngine(options: ShardedLoadOptions = {}): Promi
     }
   }
   const links = started.map((transport, j) => new Link(transport, j));
-  const shared = options.shared ?? (links.every((link) => link.sharesMemory) && simdSupported());
+  const shares = links.every((link) => link.sharesMemory);
+  const shared = options.shared ?? (shares && simdSupported());
   try {
+    if (shared && !shares) {
+      throw typeError('ERR_INVALID_OPTION', 'shared: true needs shards that share memory with this thread (worker threads; Web Workers of a cross-origin isolated page)');
+    }
+    if (shared && !simdSupported()) throw stateError('ERR_UNSUPPORTED', 'shared memory books need WebAssembly SIMD, which this runtime does not run: use shared: false');
     const loaded = await Promise.all(links.map((link) => link.request({ op: 'load', shared, variant })));
     return new ShardedEngine(links, loaded.map((reply) => reply.memory));
   } catch (error) {
