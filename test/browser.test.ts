@@ -133,6 +133,30 @@ describe.skipIf(!runsHere)('in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('runs the sharded engine bundled by Vite (its Web Workers as Vite bundles them)', async () => {
+    const app = join(consumer!.dir, 'vite-sharded');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><title>sharded, bundled</title><pre id="out"></pre><script type="module" src="./main.js"></script>');
+    writeFileSync(join(app, 'main.js'), [
+      `import { loadEngine } from 'socialized-loss';`,
+      `import { loadShardedEngine } from 'socialized-loss/parallel';`,
+      `const profits = BigInt64Array.from({ length: 100001 }, (_, i) => BigInt((i * 7919) % 10007) - 1000n);`,
+      `const params = { loss: 12345678n, tieSeed: 3n };`,
+      `const expected = (await loadEngine()).socialize({ ...params, profits });`,
+      `const sharded = await loadShardedEngine({ shards: 2 });`,
+      `const result = await sharded.socialize({ ...params, profits });`,
+      `document.getElementById('out').textContent = JSON.stringify({ shared: sharded.shared, same: result.haircuts.every((h, i) => h === expected.haircuts[i]) });`,
+    ].join('\n'));
+    const outDir = join(app, 'dist');
+    await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir, emptyOutDir: true, target: 'es2022' } });
+    const base = await serveAt(outDir);
+    const { page, errors } = await newPage();
+    await page.goto(`${base}/index.html`);
+    await page.waitForFunction(() => document.getElementById('out')!.textContent!.startsWith('{'), null, { timeout: 30_000 });
+    expect(JSON.parse((await page.textContent('#out'))!)).toEqual({ shared: true, same: true });
+    expect(errors).toEqual([]);
+  });
+
   it('works bundled by Vite (examples/vite, in a project that installed the tarball)', async () => {
     // The example's page and script as a user would have them; no alias: the package resolves from node_modules.
     const app = join(consumer!.dir, 'vite-app');
