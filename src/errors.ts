@@ -58,7 +58,7 @@ export const ERROR_CODES = Object.freeze({
    * during a call, which is rejected; the engine is then closed (`ERR_ENGINE_CLOSED`).
    */
   ERR_SHARD_FAILED: 'ERR_SHARD_FAILED',
-  /** Error (sharded engine): a call on an engine after `close()` or after one of its shards failed. */
+  /** Error (sharded engine): a call on an engine after `close()` or after one of its shards failed, or in flight when `close()` was called. */
   ERR_ENGINE_CLOSED: 'ERR_ENGINE_CLOSED',
   /**
    * Error: a bug: the core trapped or failed one of its own checks (debug builds), or

@@ -403,12 +403,40 @@ describe('a shard that fails', () => {
     await expect(loadShardedEngine({ shards: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await expect(loadShardedEngine({ shards: '2' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_TYPE' });
     await expect(loadShardedEngine({ variant: 'fast' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(loadShardedEngine({ shared: 'no' as never })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_TYPE' });
   });
 
-  it('rejects a call after close()', async () => {
+  it('rejects a call after close(), and one in flight when close() is called, with ERR_ENGINE_CLOSED', async () => {
     const closed = await loadShardedEngine({ shards: 1 });
     await closed.close();
     await expect(closed.socialize({ loss: 1n, profits: [1n] })).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
+    // Closed while the call is between its phases: when its floors are asked for.
+    const closing = await loadShardedEngine({ shards: 2 });
+    let stopping: Promise<void> | undefined;
+    const request = Link.prototype.request;
+    Link.prototype.request = function (this: Link, message) {
+      if (message.op === 'floors') stopping ??= closing.close();
+      return request.call(this, message);
+    } as typeof request;
+    try {
+      const call = closing.socialize({ loss: 10n ** 9n, profits: BigInt64Array.from({ length: 100_000 }, (_, i) => BigInt(i % 1_009)) });
+      await expect(call).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
+      await stopping;
+    } finally {
+      Link.prototype.request = request;
+    }
+  });
+
+  it('runs concurrent copying calls one at a time: the shards hold one call\'s memory', async () => {
+    const engine2 = await loadShardedEngine({ shards: 2 });
+    const input = { loss: 10n ** 6n, profits: BigInt64Array.from({ length: 1_000_000 }, (_, i) => BigInt(i % 97)) };
+    const expected = engine.socialize(input);
+    await engine2.socialize(input);
+    const one = await engine2.memoryBytes();
+    const results = await Promise.all(Array.from({ length: 5 }, () => engine2.socialize(input)));
+    for (const result of results) expect(result).toEqual(expected);
+    expect(await engine2.memoryBytes()).toEqual(one);
+    await engine2.close();
   });
 });
 

@@ -151,7 +151,7 @@ export class ShardedBook {
   readonly shards: readonly BookShard[];
   readonly #engine: ShardedEngine;
   readonly #id: number;
-  readonly #columns: Required<ShardedBookOptions>;
+  readonly #columns: { pools: boolean; weights: boolean; caps: boolean };
   /** Each shard's views; emptied by `free()`, so that only views the caller kept keep them (and the memory) alive. */
   #views: Views[];
   readonly #held: Held;
@@ -161,7 +161,8 @@ export class ShardedBook {
 
   /** @internal Made by `ShardedEngine.createBook`. */
   constructor(
-    engine: ShardedEngine, id: number, length: number, bounds: number[], views: Views[], columns: Required<ShardedBookOptions>, release: () => void,
+    engine: ShardedEngine, id: number, length: number, bounds: number[], views: Views[], columns: { pools: boolean; weights: boolean; caps: boolean },
+    release: () => void,
   ) {
     this.#engine = engine;
     this.#id = id;
@@ -202,18 +203,6 @@ export class ShardedBook {
   /** Whether `free()` has been called. */
   get freed(): boolean {
     return this.#freed;
-  }
-
-  /** @internal The book's id in the shards. */
-  get _id(): number {
-    return this.#id;
-  }
-
-  /** @internal Shard j's views for the engine's copying path: not handed out (the book's memory is released at once when freed). */
-  _views(j: number, exempt: boolean): Views {
-    if (this.#freed) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
-    if (exempt) this.#exemptShared = true;
-    return this.#views[j]!;
   }
 
   /**
@@ -337,17 +326,23 @@ export class ShardedEngine {
     if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
     const columns = { pools: options.pools === true, weights: options.weights === true, caps: options.caps === true };
     return this.#serial(async () => {
-      const id = this.#nextBook++, bounds = ranges(n, this.shards);
-      const made = await Promise.allSettled(this.#links.map((link, j) => link.request({ op: 'create', book: id, length: bounds[j + 1]! - bounds[j]!, ...columns })));
-      const failed = made.find((result) => result.status === 'rejected');
-      if (failed !== undefined) {
-        await Promise.all(this.#links.map((link) => link.request({ op: 'free', book: id, retire: false }).catch(() => {})));
-        throw (failed as PromiseRejectedResult).reason;
-      }
-      const views = made.map((result, j) => this.#viewsOf((result as PromiseFulfilledResult<ShardColumns>).value, j, bounds[j + 1]! - bounds[j]!));
+      const { id, bounds, views } = await this.#create(n, columns);
       const release = () => void this.#serial(() => Promise.all(this.#links.map((link) => link.request({ op: 'release', book: id })))).catch(() => {});
       return new ShardedBook(this, id, n, bounds, views, columns, release);
     });
+  }
+
+  /** Makes a book in every shard (none, when one of them cannot): its id, ranges and views. Not queued: inside a queued task. */
+  async #create(n: number, columns: { pools: boolean; weights: boolean; caps: boolean }): Promise<{ id: number; bounds: number[]; views: Views[] }> {
+    const id = this.#nextBook++, bounds = ranges(n, this.shards);
+    const made = await Promise.allSettled(this.#links.map((link, j) => link.request({ op: 'create', book: id, length: bounds[j + 1]! - bounds[j]!, ...columns })));
+    const failed = made.find((result) => result.status === 'rejected');
+    if (failed !== undefined) {
+      await this.#release(id, false).catch(() => {});
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    const views = made.map((result, j) => this.#viewsOf((result as PromiseFulfilledResult<ShardColumns>).value, j, bounds[j + 1]! - bounds[j]!));
+    return { id, bounds, views };
   }
 
   /** A shard's views of a book: into its shared memory, or arrays of our own (copied at each call). */
@@ -364,35 +359,41 @@ export class ShardedEngine {
     };
   }
 
-  /** @internal A book's call: copies in (copying path), the phases, copies out. */
+  /** @internal A book's call, queued: copies in (copying path), the phases, copies out. */
   _call(book: number, views: Views[], pools: Amounts[], options: Options, mode: CallMode): Promise<SocializeSummary[]> {
-    return this.#serial(async () => {
-      if (!this.shared) {
-        await Promise.all(this.#links.map((link, j) => link.request({
-          op: 'write', book, profits: views[j]!.profits, ...(mode.exemptions ? { exempt: views[j]!.exempt } : {}),
-          ...(mode.pooled ? { pool: views[j]!.pool! } : {}), ...(mode.weighted ? { weights: views[j]!.weights! } : {}),
-          ...(mode.capsGiven ? { caps: views[j]!.caps! } : {}),
-        })));
-      }
-      const starts = ranges(views.reduce((n, v) => n + v.profits.length, 0), this.shards);
-      const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]! }));
-      const summaries = await socializeShards(shards, pools, options, mode);
-      if (!this.shared) {
-        const read = await Promise.all(this.#links.map((link) => link.request({ op: 'read', book })));
-        read.forEach(({ haircuts }, j) => views[j]!.haircuts.set(haircuts));
-      }
-      return summaries;
-    });
+    return this.#serial(() => this.#run(book, views, pools, options, mode));
   }
 
-  /** @internal Frees a book in every shard (retired while views of its shared memory may be held). */
+  /** A book's call (not queued): copies in (copying path), the phases, copies out. */
+  async #run(book: number, views: Views[], pools: Amounts[], options: Options, mode: CallMode): Promise<SocializeSummary[]> {
+    if (!this.shared) {
+      await Promise.all(this.#links.map((link, j) => link.request({
+        op: 'write', book, profits: views[j]!.profits, ...(mode.exemptions ? { exempt: views[j]!.exempt } : {}),
+        ...(mode.pooled ? { pool: views[j]!.pool! } : {}), ...(mode.weighted ? { weights: views[j]!.weights! } : {}),
+        ...(mode.capsGiven ? { caps: views[j]!.caps! } : {}),
+      })));
+    }
+    const starts = ranges(views.reduce((n, v) => n + v.profits.length, 0), this.shards);
+    const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]! }));
+    const summaries = await socializeShards(shards, pools, options, mode);
+    if (!this.shared) {
+      const read = await Promise.all(this.#links.map((link) => link.request({ op: 'read', book })));
+      read.forEach(({ haircuts }, j) => views[j]!.haircuts.set(haircuts));
+    }
+    return summaries;
+  }
+
+  /** @internal Frees a book in every shard, queued (retired while views of its shared memory may be held). */
   _free(book: number, retire: boolean): Promise<void> {
-    return this.#serial(async () => {
-      await Promise.all(this.#links.map((link) => link.request({ op: 'free', book, retire: retire && this.shared })));
-    }).catch((error: unknown) => {
+    return this.#serial(() => this.#release(book, retire)).catch((error: unknown) => {
       // A closed engine has nothing left to free.
       if ((error as { code?: string }).code !== 'ERR_ENGINE_CLOSED') throw error;
     });
+  }
+
+  /** Frees a book in every shard (not queued). */
+  async #release(book: number, retire: boolean): Promise<void> {
+    await Promise.all(this.#links.map((link) => link.request({ op: 'free', book, retire: retire && this.shared })));
   }
 
   /**
@@ -403,8 +404,8 @@ export class ShardedEngine {
     const { profits, exempt, weights, caps, ...params } = readInput(input);
     const n = checkLength(profits.length, 'profits.length', this.capacity);
     const columns = this.#readColumns(n, profits, exempt, undefined, weights, caps);
-    const [summary, haircuts] = await this.#copying(n, columns, (book) => book.socialize({ ...params, ...this.#weighting(columns) }));
-    return { haircuts, ...summary };
+    const [[summary], haircuts] = await this.#copying(n, columns, (id, views) => this.#run(id, views, [params], params, this.#modeOf(columns, false)));
+    return { haircuts, ...summary! };
   }
 
   /** A call's columns read (checked, copied where not typed) before anything is sent, as one engine reads them. */
@@ -417,9 +418,9 @@ export class ShardedEngine {
     return read;
   }
 
-  /** The book parameters for the columns given. */
-  #weighting(columns: Copied): Pick<ShardedBookParams, 'weights' | 'caps'> {
-    return { ...(columns.weights ? { weights: true } : {}), ...(columns.caps ? { caps: true } : {}) };
+  /** What a copying call runs, from the columns given. */
+  #modeOf(columns: Copied, pooled: boolean): CallMode {
+    return { pooled, exemptions: columns.exempt !== undefined, weighted: columns.weights !== undefined, capsGiven: columns.caps !== undefined };
   }
 
   /** The copying path of `socializePools` (as one engine's): every pool's summary and the haircuts. */
@@ -427,30 +428,36 @@ export class ShardedEngine {
     const { profits, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
     const n = checkLength(profits.length, 'profits.length', this.capacity);
     const columns = this.#readColumns(n, profits, exempt, pool, weights, caps);
-    const [summaries, haircuts] = await this.#copying(n, columns, (book) => book.socializePools(pools, { ...options, ...this.#weighting(columns) }));
+    const [summaries, haircuts] = await this.#copying(n, columns, (id, views) => this.#run(id, views, pools, options, this.#modeOf(columns, true)));
     return { haircuts, pools: summaries };
   }
 
-  /** Runs `task` on a temporary book holding copies of the columns; returns its result and the haircuts. */
-  async #copying<T>(n: number, columns: Copied, task: (book: ShardedBook) => Promise<T>): Promise<[T, BigInt64Array]> {
-    const book = await this.createBook(n, { pools: columns.pool !== undefined, weights: columns.weights !== undefined, caps: columns.caps !== undefined });
-    try {
-      const views = book.shards.map(({ start, end }, j) => {
-        const view = book._views(j, columns.exempt !== undefined);
-        view.profits.set(columns.profits.subarray(start, end));
-        if (columns.exempt) view.exempt.set(columns.exempt.subarray(start, end));
-        if (columns.pool) view.pool!.set(columns.pool.subarray(start, end));
-        if (columns.weights) view.weights!.set(columns.weights.subarray(start, end));
-        if (columns.caps) view.caps!.set(columns.caps.subarray(start, end));
-        return view;
-      });
-      const result = await task(book);
-      const haircuts = new BigInt64Array(n);
-      book.shards.forEach((shard, j) => haircuts.set(views[j]!.haircuts, shard.start));
-      return [result, haircuts];
-    } finally {
-      await book.free();
-    }
+  /**
+   * Runs `task` on a temporary book holding copies of the columns, in one queued task
+   * (made, filled, run and freed before any other call: one call's memory at a time);
+   * returns its result and the haircuts.
+   */
+  #copying<T>(n: number, columns: Copied, task: (id: number, views: Views[], bounds: number[]) => Promise<T>): Promise<[T, BigInt64Array]> {
+    const optional = { pools: columns.pool !== undefined, weights: columns.weights !== undefined, caps: columns.caps !== undefined };
+    return this.#serial(async () => {
+      const { id, bounds, views } = await this.#create(n, optional);
+      try {
+        views.forEach((view, j) => {
+          const start = bounds[j]!, end = bounds[j + 1]!;
+          view.profits.set(columns.profits.subarray(start, end));
+          if (columns.exempt) view.exempt.set(columns.exempt.subarray(start, end));
+          if (columns.pool) view.pool!.set(columns.pool.subarray(start, end));
+          if (columns.weights) view.weights!.set(columns.weights.subarray(start, end));
+          if (columns.caps) view.caps!.set(columns.caps.subarray(start, end));
+        });
+        const result = await task(id, views, bounds);
+        const haircuts = new BigInt64Array(n);
+        views.forEach((view, j) => haircuts.set(view.haircuts, bounds[j]!));
+        return [result, haircuts];
+      } finally {
+        await this.#release(id, false).catch(() => {});
+      }
+    });
   }
 
   /**
@@ -463,23 +470,21 @@ export class ShardedEngine {
     const column = toInt64Column(units, 'units', n);
     checkColumnsRead({ units: column }, n);
     const empty = { exempt: undefined, pool: undefined, weights: undefined, caps: undefined };
-    const [result, charges] = await this.#copying(n, { profits: column, ...empty }, (book) => this._index(book._id, parameters, book.shards.map((s) => s.start)));
+    const [result, charges] = await this.#copying(n, { profits: column, ...empty }, (id, _, bounds) => this.#index(id, parameters, bounds));
     return { ...result, charges };
   }
 
-  /** @internal An index delta over a book's profits column (the units), charges into its haircuts. */
-  _index(book: number, input: Omit<ReturnType<typeof readIndexInput>, 'units'>, starts: number[]): Promise<Omit<IndexDeltaResult, 'charges'>> {
-    return this.#serial(async () => {
-      const request = { op: 'index' as const, book, ...input };
-      const sums = await Promise.all(this.#links.map((link) => link.request(request)));
-      const totalUnits = sums.reduce((sum, reply) => sum + reply.total, 0n);
-      if (totalUnits === 0n) throw zeroUnits();
-      const charged = await Promise.all(this.#links.map((link) => link.request({ ...request, total: totalUnits })));
-      const bad = charged.findIndex((reply) => reply.bad >= 0);
-      if (bad >= 0) throw chargeTooLarge(starts[bad]! + charged[bad]!.bad, charged[bad]!.charge);
-      const collected = charged.reduce((sum, reply) => sum + reply.collected, 0n);
-      return { delta: charged[0]!.delta, collected, drift: collected - input.loss, totalUnits };
-    });
+  /** An index delta over a book's profits column (the units), charges into its haircuts (not queued). */
+  async #index(book: number, input: Omit<ReturnType<typeof readIndexInput>, 'units'>, starts: number[]): Promise<Omit<IndexDeltaResult, 'charges'>> {
+    const request = { op: 'index' as const, book, ...input };
+    const sums = await Promise.all(this.#links.map((link) => link.request(request)));
+    const totalUnits = sums.reduce((sum, reply) => sum + reply.total, 0n);
+    if (totalUnits === 0n) throw zeroUnits();
+    const charged = await Promise.all(this.#links.map((link) => link.request({ ...request, total: totalUnits })));
+    const bad = charged.findIndex((reply) => reply.bad >= 0);
+    if (bad >= 0) throw chargeTooLarge(starts[bad]! + charged[bad]!.bad, charged[bad]!.charge);
+    const collected = charged.reduce((sum, reply) => sum + reply.collected, 0n);
+    return { delta: charged[0]!.delta, collected, drift: collected - input.loss, totalUnits };
   }
 
   /** Each shard's engine memory in bytes: it grows to fit the largest books and calls, and is reused. */
@@ -508,13 +513,15 @@ export class ShardedEngine {
  */
 export async function loadShardedEngine(options: ShardedLoadOptions = {}): Promise<ShardedEngine> {
   if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
-  const { transports, variant } = options;
+  const { transports, variant, shared: asked } = options;
+  if (asked !== undefined && typeof asked !== 'boolean') throw typeError('ERR_INVALID_TYPE', `shared must be a boolean, got ${typeof asked}`);
   if (variant !== undefined && !VARIANTS.includes(variant)) {
     throw rangeError('ERR_INVALID_OPTION', `variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);
   }
   let started: ShardTransport[];
   if (transports !== undefined) {
     if (!Array.isArray(transports) || transports.length === 0) throw typeError('ERR_INVALID_TYPE', 'transports must be a non-empty array of shard transports');
+    if (transports.length > MAX_SHARDS) throw rangeError('ERR_OUT_OF_RANGE', `at most ${MAX_SHARDS} shards, got ${transports.length} transports`);
     started = [...transports];
   } else {
     const k = options.shards ?? 2;
@@ -530,7 +537,7 @@ export async function loadShardedEngine(options: ShardedLoadOptions = {}): Promi
   }
   const links = started.map((transport, j) => new Link(transport, j));
   const shares = links.every((link) => link.sharesMemory);
-  const shared = options.shared ?? (shares && simdSupported());
+  const shared = asked ?? (shares && simdSupported());
   try {
     if (shared && !shares) {
       throw typeError('ERR_INVALID_OPTION', 'shared: true needs shards that share memory with this thread (worker threads; Web Workers of a cross-origin isolated page)');

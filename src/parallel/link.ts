@@ -24,6 +24,12 @@ export interface ShardTransport {
   busy?(inFlight: boolean): void;
 }
 
+/** Why a link stopped when it was closed by the coordinator (not a failure). */
+const CLOSED = 'closed';
+
+/** How long `close` waits for a shard to answer before stopping it anyway. */
+const CLOSE_WAIT_MS = 1_000;
+
 /** An error rebuilt from a shard's reply: its class and code as thrown in the shard. */
 function rebuild(error: Extract<Reply, { ok: false }>['error']): Error {
   // A fault without a code is a bug in the shard, never the input's.
@@ -71,17 +77,23 @@ export class Link {
     });
   }
 
-  /** Stops the shard (after `close` was answered, or at once when it has failed), once. */
+  /**
+   * Stops the shard, once: after it answered `close` (or at once when it has failed, or
+   * after a second when it does not answer); requests still in flight are rejected.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#failed === null) {
-        try {
-          await this.request({ op: 'close' });
-        } catch {
-          // A shard that fails while closing is closed.
-        }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+          (timer as { unref?: () => void }).unref?.();
+        });
+        // A shard that fails while closing is closed.
+        await Promise.race([this.request({ op: 'close' }).catch(() => {}), late]);
+        clearTimeout(timer);
       }
-      this.#failed ??= 'closed';
+      this.#fail(CLOSED);
       await this.#transport.close();
     })();
     return this.#closing;
@@ -91,6 +103,7 @@ export class Link {
   #closing: Promise<void> | null = null;
 
   #failure(): Error {
+    if (this.#failed === CLOSED) return stateError('ERR_ENGINE_CLOSED', 'the sharded engine was closed');
     return stateError('ERR_SHARD_FAILED', `shard ${this.index} stopped: ${this.#failed}`);
   }
 
@@ -113,6 +126,6 @@ export class Link {
     this.#failed = reason;
     const error = this.#failure();
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
-    this.onFailure(reason);
+    if (reason !== CLOSED) this.onFailure(reason);
   }
 }

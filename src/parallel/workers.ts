@@ -35,7 +35,9 @@ export async function spawnWorker(): Promise<ShardTransport> {
       listen: (handler) => worker.on('message', handler),
       onFailure: (handler) => {
         worker.on('error', (error) => handler(`its worker failed: ${error.message}`));
-        worker.on('exit', (code) => handler(closing ? 'closed' : `its worker exited with code ${code}`));
+        worker.on('exit', (code) => {
+          if (!closing) handler(`its worker exited with code ${code}`);
+        });
       },
       busy: (inFlight) => (inFlight ? worker.ref() : worker.unref()),
       close: async () => {
@@ -48,19 +50,16 @@ export async function spawnWorker(): Promise<ShardTransport> {
   // Written out as bundlers recognize a module worker (Vite, webpack, esbuild plugins): the script beside this module.
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   const shared = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const failures: ((reason: string) => void)[] = [];
   return {
     sharesMemory: shared,
     send: (message) => worker.postMessage(message),
     listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
     onFailure: (handler) => {
-      failures.push(handler);
       worker.addEventListener('error', (event) => handler(`its worker failed: ${event.message || 'error'}`));
       worker.addEventListener('messageerror', () => handler('a message could not be read'));
     },
     close: () => {
       worker.terminate();
-      for (const handler of failures) handler('closed');
     },
   };
 }
