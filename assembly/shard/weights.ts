@@ -88,11 +88,11 @@ function capOne(weights: usize, caps: usize, mask: usize, n: u32, level: usize, 
     const w = load<u64>(weights + (<usize>i << 3)), cap = positivePart(load<i64>(caps + (<usize>i << 3)));
     const isCapped = belowLevel(cap, w, R, Wlo, Whi, a, c, s, fits);
     store<u8>(mask + <usize>i, isCapped ? MASK_CAPPED : MASK_SHARES);
-    const c = select<u64>(cap, 0, isCapped), x = select<u64>(w, 0, isCapped);
-    capLo += c;
-    capHi += <u64>(capLo < c);
-    wLo += x;
-    wHi += <u64>(wLo < x);
+    const cappedCap = select<u64>(cap, 0, isCapped), cappedWeight = select<u64>(w, 0, isCapped);
+    capLo += cappedCap;
+    capHi += <u64>(capLo < cappedCap);
+    wLo += cappedWeight;
+    wHi += <u64>(wLo < cappedWeight);
     capped += <u32>isCapped;
   }
   storeCounts(counts, capped, eligible, capLo, capHi, wLo, wHi);
@@ -195,11 +195,11 @@ export function capListed(book: usize, list: usize, count: u32, level: usize, ou
     const w = load<u64>(weights + (<usize>i << 3)), cap = positivePart(load<i64>(caps + (<usize>i << 3)));
     const isCapped = capsBelowLevel(cap, Wlo, Whi, R, w);
     store<u8>(mask + <usize>i, isCapped ? MASK_CAPPED : MASK_SHARES);
-    const c = select<u64>(cap, 0, isCapped), x = select<u64>(w, 0, isCapped);
-    capLo += c;
-    capHi += <u64>(capLo < c);
-    wLo += x;
-    wHi += <u64>(wLo < x);
+    const cappedCap = select<u64>(cap, 0, isCapped), cappedWeight = select<u64>(w, 0, isCapped);
+    capLo += cappedCap;
+    capHi += <u64>(capLo < cappedCap);
+    wLo += cappedWeight;
+    wHi += <u64>(wLo < cappedWeight);
     capped += <u32>isCapped;
   }
   storeCounts(out, capped, count, capLo, capHi, wLo, wHi);
