@@ -205,6 +205,8 @@ export function serveShard(port: ShardPort): void {
         port.send({ id: request.id, ok: false, error: errorData(error) });
       }
       if (request.op === 'close') port.stop?.();
+    }).catch(() => {
+      // A reply that cannot be sent (the channel is gone): the coordinator sees the failure; later requests are still answered.
     });
   });
 }
