@@ -20,6 +20,13 @@ import { BOOK_CANDIDATES, BOOK_CAPS, BOOK_COUNT, BOOK_EXEMPT, BOOK_HAIRCUTS, BOO
 // @ts-ignore: decorator
 @inline export function countOf(book: usize): u32 { return load<u32>(book + BOOK_COUNT); }
 
+/** The amounts a split shares: the weights when it is by weight, else the profits. */
+// @ts-ignore: decorator
+@inline export function amountsOf(book: usize, weighted: bool): usize { return weighted ? weightsOf(book) : profitsOf(book); }
+/** What makes an account ineligible for a split's shares: the mask when it is by weight (capped, out), else the exempt column. */
+// @ts-ignore: decorator
+@inline export function exemptionsOf(book: usize, weighted: bool): usize { return weighted ? maskOf(book) : exemptOf(book); }
+
 /** The caps column: the book's, or its profits when it has none (a cap is then max(profit, 0)). */
 // @ts-ignore: decorator
 @inline export function capsOf(book: usize): usize {

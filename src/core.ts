@@ -95,7 +95,7 @@ export interface ShardCall {
   capListed(level: Level): { capped: number; eligible: number; caps: bigint; weights: bigint };
   /** By weight: writes each pool's final level (R, W, WHOLE, PART) for the floors; each pool's WHOLE and PART. */
   level(levels: readonly Level[]): { whole: bigint; part: bigint }[];
-  /** By weight: finishPools (caps written, WHOLE·w added), after the boundary. */
+  /** By weight: finishShard (caps written, WHOLE·w added), after the boundary. */
   finish(): void;
   /** Plain, largest remainder, 0 < S < P: the top key, this shard's sampled keys and their sum, and t (keys are remainders >> t). */
   sample(S: bigint, P: bigint): { top: bigint; sum: bigint; shift: number; keys: BigUint64Array };
@@ -219,14 +219,9 @@ export class Core {
   /** Allocates the four columns of an n-account book (profits, haircuts, candidates, exempt); RangeError when memory runs out. */
   allocColumns(n: number): Columns {
     const { AMOUNT_BYTES, CANDIDATE_BYTES, FLAG_BYTES } = this.#layout;
-    const taken: number[] = [];
-    try {
-      for (const bytes of [AMOUNT_BYTES * n, AMOUNT_BYTES * n, CANDIDATE_BYTES * n, FLAG_BYTES * n]) taken.push(this.#heap.alloc(bytes));
-    } catch (error) {
-      for (const pointer of taken) this.#heap.free(pointer);
-      throw error;
-    }
-    const [profits, haircuts, candidates, exempt] = taken as [number, number, number, number];
+    const [profits, haircuts, candidates, exempt] = this.#heap.allocAll([AMOUNT_BYTES * n, AMOUNT_BYTES * n, CANDIDATE_BYTES * n, FLAG_BYTES * n]) as [
+      number, number, number, number,
+    ];
     return { profits, haircuts, candidates, exempt, pool: 0, weights: 0, caps: 0, mask: 0 };
   }
 
@@ -251,9 +246,8 @@ export class Core {
 
   /** Allocates blocks of the given sizes, runs `task` with their pointers and frees them. */
   withBlocks<T>(sizes: number[], task: (pointers: number[]) => T): T {
-    const taken: number[] = [];
+    const taken = this.#heap.allocAll(sizes);
     try {
-      for (const bytes of sizes) taken.push(this.#heap.alloc(bytes));
       return task(taken);
     } finally {
       for (const pointer of taken) this.#heap.free(pointer);
@@ -525,13 +519,7 @@ export class Core {
       pools ? Math.max(core.poolScratchBytes(count, n, 0) >>> 0, 16 * L.SHARD_SAMPLE) : 8 * (L.SHARD_SAMPLE + 4),
       4 * count, 4 * count, 4 * (buckets + 1) * count, LEVEL_BYTES * Math.max(2, count), COUNT_BYTES * count, 4 * buckets, 32 * buckets,
     ];
-    const taken: number[] = [];
-    try {
-      for (const bytes of sizes) taken.push(heap.alloc(bytes));
-    } catch (error) {
-      for (const pointer of taken) heap.free(pointer);
-      throw error;
-    }
+    const taken = heap.allocAll(sizes);
     const [book, record, scratch, cuts, ends, histograms, levels, counts, hist, spans] = taken as [
       number, number, number, number, number, number, number, number, number, number,
     ];
@@ -671,8 +659,9 @@ export class Core {
       count: (k, field, pos, start, withSpans, into) => {
         const [S, Plo, Phi] = digits(k);
         core.countDigits(book, run(k), keyed, listed[k]!, S, Plo, Phi, flag, field, pos, seed, start, hist, withSpans ? spans : 0);
-        const counts = into === undefined ? this.uint32View(hist, buckets).slice() : (into.set(this.uint32View(hist, buckets)), into);
-        return withSpans ? { counts, spans: new BigUint64Array(this.buffer, spans, 4 * buckets).slice() } : { counts };
+        const digitCounts = into ?? new Uint32Array(buckets);
+        digitCounts.set(this.uint32View(hist, buckets));
+        return withSpans ? { counts: digitCounts, spans: new BigUint64Array(this.buffer, spans, 4 * buckets).slice() } : { counts: digitCounts };
       },
       settle: (k, field, pos, start, digit, give) => {
         const [S, Plo, Phi] = digits(k);

@@ -57,6 +57,18 @@ export class Heap {
     return place.start;
   }
 
+  /** Places a block of each size, all or none (a RangeError frees those already placed); their addresses in order. */
+  allocAll(sizes: readonly number[]): number[] {
+    const taken: number[] = [];
+    try {
+      for (const bytes of sizes) taken.push(this.alloc(bytes));
+    } catch (error) {
+      for (const pointer of taken) this.free(pointer);
+      throw error;
+    }
+    return taken;
+  }
+
   /** Releases the block at `address` (also a retired one); unknown addresses are ignored. */
   free(address: number): void {
     const at = this.#blocks.findIndex((block) => block.start === address);

@@ -5,7 +5,7 @@
 import { bitLength } from '../wide';
 import { BUCKET_BITS, LIST_ENTRY } from '../select';
 import { settleFor } from '../allocate';
-import { candidatesOf, countOf, eligibleProfit, exemptOf, haircutsOf, maskOf, poolOf, profitsOf, weightsOf } from '../columns';
+import { amountsOf, candidatesOf, countOf, eligibleProfit, exemptionsOf, haircutsOf, poolOf } from '../columns';
 import { groupEntriesByPool, placeEntry } from '../group';
 import {
   BUCKET_BYTES_AT, CANDIDATE_BYTES, POOLS_COUNTED, POOLS_LIST_END, POOLS_SEED, POOLS_SEEDED, POOLS_WEIGHTED, POOL_WRITTEN,
@@ -22,7 +22,7 @@ import { crowdOf, cursorsOf, cutsOf, endsOf, paramsOf, poolsOf, rowOf, stateOf, 
 export function settlePools(book: usize, table: usize): void {
   if (load<u32>(table + POOLS_COUNTED) == 0) return;
   const weighted = load<u32>(table + POOLS_WEIGHTED) != 0;
-  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const amounts = amountsOf(book, weighted), exempt = exemptionsOf(book, weighted);
   const n = countOf(book), pools = poolsOf(table), candidates = candidatesOf(book), haircuts = haircutsOf(book);
   const buckets = candidates + <usize>BUCKET_BYTES_AT * <usize>n;
   const end = <usize>load<u32>(table + POOLS_LIST_END);

@@ -6,7 +6,7 @@
 // shard's counts is one engine's choice.
 
 import { remainderWide, high, shiftRight128, splitmix64 } from '../wide';
-import { eligibleProfit, exemptOf, haircutsOf, maskOf, profitsOf, weightsOf } from '../columns';
+import { amountsOf, eligibleProfit, exemptionsOf, haircutsOf } from '../columns';
 import { CANDIDATE_BYTES, DIGIT_TIE, POOL_BUCKETS } from '../layout';
 
 // A list is `keyed` (the plain pass's entries: key = remainder >> t as u64, then the
@@ -17,18 +17,6 @@ import { CANDIDATE_BYTES, DIGIT_TIE, POOL_BUCKETS } from '../layout';
 // @ts-ignore: decorator
 @inline function indexAt(list: usize, e: u32, keyed: bool): u32 {
   return keyed ? load<u32>(list + <usize>e * CANDIDATE_BYTES, 8) : load<u32>(list + (<usize>e << 2));
-}
-
-/** The amounts shared: the weights when split by weight, else the profits. */
-// @ts-ignore: decorator
-@inline function amountsOf(book: usize, weighted: bool): usize {
-  return weighted ? weightsOf(book) : profitsOf(book);
-}
-
-/** What makes an account ineligible: the mask when split by weight (capped, out), else the exempt column. */
-// @ts-ignore: decorator
-@inline function exemptionsOf(book: usize, weighted: bool): usize {
-  return weighted ? maskOf(book) : exemptOf(book);
 }
 
 /** Whether a keyed list's keys are the exact remainders: P ≤ 2^64 (t = 0). */

@@ -5,7 +5,7 @@
 // the accounts above each pool's cut and list those of its boundary bucket for the
 // digit rounds (digits.ts).
 
-import { candidatesOf, countOf, eligibleProfit, exemptOf, haircutsOf, maskOf, poolOf, profitsOf, weightsOf } from '../columns';
+import { amountsOf, candidatesOf, countOf, eligibleProfit, exemptionsOf, haircutsOf, poolOf } from '../columns';
 import { BUCKET_BYTES_AT, POOLS_WEIGHTED, POOL_BUCKETS } from '../layout';
 import { histogramOf, paramsOf, poolsOf, POOL_PARAMS } from '../pools/table';
 
@@ -40,7 +40,7 @@ export function raiseShard(book: usize, table: usize, cuts: usize, list: usize, 
   const n = countOf(book), pools = poolsOf(table), pool = poolOf(book), haircuts = haircutsOf(book);
   const buckets = candidatesOf(book) + <usize>BUCKET_BYTES_AT * <usize>n;
   const weighted = load<u32>(table + POOLS_WEIGHTED) != 0;
-  const amounts = weighted ? weightsOf(book) : profitsOf(book), exempt = weighted ? maskOf(book) : exemptOf(book);
+  const amounts = amountsOf(book, weighted), exempt = exemptionsOf(book, weighted);
   const lows = histogramOf(table), highs = lows + (<usize>pools << 8);
   // `ends` serves as each run's cursor, and ends up where each run ends.
   let start: u32 = 0;

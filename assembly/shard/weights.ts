@@ -10,7 +10,7 @@ import { capsOf, countOf, maskOf, poolOf, positivePart, weightsOf } from '../col
 import { MASK_CAPPED, MASK_OUT, MASK_SHARES, SHARD_SAMPLE } from '../layout';
 import { capsBelowLevel, fixedRatio, less128, mulhi, ratioShift } from '../wide';
 import { poolsOf, rowOf } from '../pools/table';
-import { writeLevel } from '../weights/pools';
+import { addWide, writeLevel } from '../weights/pools';
 
 /** Bytes per pool of a level given to `capShard` and `levelShard`: R (u64), W (u128), active (u64: 0 for S = 0). */
 const LEVEL_BYTES: usize = 32;
@@ -222,12 +222,4 @@ export function levelShard(table: usize, levels: usize): void {
     const level = levels + <usize>k * LEVEL_BYTES;
     writeLevel(rowOf(table, k), load<u64>(level), load<u64>(level, 8), load<u64>(level, 16), 0);
   }
-}
-
-/** Adds x to the 128-bit value (low, high) at `at`. */
-// @ts-ignore: decorator
-@inline function addWide(at: usize, x: u64): void {
-  const lo = load<u64>(at) + x;
-  store<u64>(at, lo);
-  store<u64>(at, load<u64>(at, 8) + <u64>(lo < x), 8);
 }

@@ -158,7 +158,7 @@ function classifyPools(weights: usize, caps: usize, mask: usize, pool: usize, n:
 
 /** Adds x to the 128-bit value (low, high) at `at`. */
 // @ts-ignore: decorator
-@inline function addWide(at: usize, x: u64): void {
+@inline export function addWide(at: usize, x: u64): void {
   const lo = load<u64>(at) + x;
   store<u64>(at, lo);
   store<u64>(at, load<u64>(at, 8) + <u64>(lo < x), 8);

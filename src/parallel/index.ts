@@ -271,7 +271,7 @@ interface Copied {
 const handedOut = new WeakSet<object>();
 
 /** The error for a column the book was not made with. */
-function missing(column: 'pool' | 'weights' | 'caps' | keyof Views): TypeError {
+function missing(column: keyof Views): TypeError {
   const option = column === 'pool' ? 'pools' : column;
   return typeError('ERR_INVALID_OPTION', `this book has no ${column} column: make it with createBook(n, { ${option}: true })`);
 }
