@@ -10,14 +10,17 @@
 // on the same uniform book ("1,000 pools") and the split by weight with 10% of
 // the accounts capped against the plain split of the same book ("by weight"), and the
 // same with whales capped ("whales": the level climbs far above its first estimate).
-// Exits 1 when a figure is worse than its baseline by more than the tolerance;
-// `--update` writes the figures measured now as the new baseline.
+// Baselines are kept per host kind (bench/baselines.ts says why and how the nearest
+// is chosen). Exits 1 when a gating figure is worse than its baseline by more than the
+// tolerance;
+// `--update` writes the figures measured now as this host kind's baseline, keeping the others.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
-import { describeMachine, machine, type Machine } from './machine.js';
+import { chooseBaseline, compare, hostKind, parseBaselines, RELATIVE, withBaseline, type Baselines, type Figures, type HostBaseline } from './baselines.js';
+import { describeMachine, machine } from './machine.js';
 import { medianMs } from './measure.js';
 import { buildWeighted, buildWhales, CASE_PROFILES } from './profiles.js';
 
@@ -34,23 +37,6 @@ if (!(tolerance > 0)) throw new RangeError(`--tolerance must be a positive numbe
 /** Accounts for the copy-floor figure (out of cache) and for the reference figure. */
 const COPY_ACCOUNTS = 4_000_000;
 const REFERENCE_ACCOUNTS = 100_000;
-
-/** The figures of one profile: lower is better for the first, higher for the second. */
-interface Figures {
-  /** Engine book path ÷ copy floor, at COPY_ACCOUNTS. */
-  engineOverCopy: number;
-  /** Reference ÷ engine book path, at REFERENCE_ACCOUNTS. */
-  referenceOverEngine: number;
-}
-
-interface Baseline {
-  machine: Machine;
-  variant: string;
-  date: string;
-  copyAccounts: number;
-  referenceAccounts: number;
-  figures: Record<string, Figures>;
-}
 
 const engine = await loadEngine();
 const about = machine();
@@ -106,51 +92,44 @@ for (const profile of CASE_PROFILES) {
   }
 }
 
-/** Rows that hold one ratio against the engine's own plain path, and what it is. */
-const RELATIVE: Record<string, string> = {
-  '1,000 pools': '1,000 pools ÷ one pool', 'by weight': 'by weight, 10% capped ÷ plain', whales: 'by weight, whales capped ÷ plain',
-};
+const baselineText = existsSync(args.baseline) ? readFileSync(args.baseline, 'utf8') : undefined;
+const baselines: Baselines = baselineText === undefined ? { hosts: [] } : parseBaselines(baselineText);
 
 if (args.update) {
-  const baseline: Baseline = {
-    machine: about, variant: engine.variant, date: new Date().toISOString(),
+  const entry: HostBaseline = {
+    kind: hostKind(about), machine: about, variant: engine.variant, date: new Date().toISOString(),
     copyAccounts: COPY_ACCOUNTS, referenceAccounts: REFERENCE_ACCOUNTS, figures: measuredNow,
   };
-  writeFileSync(args.baseline, JSON.stringify(baseline, null, 2) + '\n');
+  writeFileSync(args.baseline, JSON.stringify(withBaseline(baselines, entry), null, 2) + '\n');
   for (const [name, f] of Object.entries(measuredNow)) {
     console.log(RELATIVE[name]
       ? `  ${RELATIVE[name]!.padEnd(30)} ${f.engineOverCopy.toFixed(2).padStart(7)}×`
       : `  ${name.padEnd(15)} engine ÷ copy ${f.engineOverCopy.toFixed(2).padStart(7)}×   reference ÷ engine ${f.referenceOverEngine.toFixed(0).padStart(5)}×`);
   }
-  console.log(`baseline written to ${args.baseline}`);
+  console.log(`baseline for ${entry.kind} written to ${args.baseline} (${withBaseline(baselines, entry).hosts.length} host kind(s))`);
   process.exit(0);
 }
 
-const baseline = JSON.parse(readFileSync(args.baseline, 'utf8')) as Baseline;
-console.log(`baseline of ${baseline.date} (${describeMachine(baseline.machine)}; '${baseline.variant}' core); tolerance ${(tolerance * 100).toFixed(0)}%\n`);
-console.log('| profile | figure | baseline | now | change | |');
-console.log('| --- | --- | ---: | ---: | ---: | --- |');
-let regressions = 0;
-for (const [name, now] of Object.entries(measuredNow)) {
-  const before = baseline.figures[name];
-  if (!before) {
-    console.log(`| ${name} | (no baseline: run with --update) | | | | |`);
-    continue;
-  }
-  // A slowdown of the engine raises engine ÷ copy and lowers reference ÷ engine.
-  const relative = RELATIVE[name];
-  const rows: [string, number, number, number][] = [
-    [relative ?? 'engine ÷ copy', before.engineOverCopy, now.engineOverCopy, now.engineOverCopy / before.engineOverCopy],
-  ];
-  if (!relative) {
-    rows.push(['reference ÷ engine', before.referenceOverEngine, now.referenceOverEngine, before.referenceOverEngine / now.referenceOverEngine]);
-  }
-  for (const [figure, was, is, slowdown] of rows) {
-    const failed = slowdown > 1 + tolerance;
-    if (failed) regressions++;
-    const change = `${slowdown >= 1 ? '+' : '−'}${(Math.abs(slowdown - 1) * 100).toFixed(0)}% time`;
-    console.log(`| ${name} | ${figure} | ${was.toFixed(2)}× | ${is.toFixed(2)}× | ${change} | ${failed ? 'REGRESSION' : 'ok'} |`);
-  }
+const chosen = chooseBaseline(baselines, about);
+if (!chosen) {
+  console.log(`no baseline in ${args.baseline}: run with --update on this machine first`);
+  process.exit(1);
 }
+const { baseline } = chosen;
+console.log(chosen.exact
+  ? `baseline of this host kind (${baseline.kind}), measured ${baseline.date}; '${baseline.variant}' core; tolerance ${(tolerance * 100).toFixed(0)}%`
+  : `no baseline for this host kind (${hostKind(about)}): compared with the nearest, ${baseline.kind}, measured ${baseline.date};\n`
+    + `reference ÷ engine depends on the CPU and is shown without gating; record this host kind with --update`);
+if (baseline.variant !== engine.variant) console.log(`note: the baseline measured the '${baseline.variant}' core, this run the '${engine.variant}' core`);
+console.log('\n| profile | figure | baseline | now | change | |');
+console.log('| --- | --- | ---: | ---: | ---: | --- |');
+const { rows, missing } = compare(measuredNow, chosen, tolerance);
+for (const row of rows) {
+  const change = `${row.slowdown >= 1 ? '+' : '−'}${(Math.abs(row.slowdown - 1) * 100).toFixed(0)}% time`;
+  const verdict = row.failed ? 'REGRESSION' : row.gates ? 'ok' : 'not gating';
+  console.log(`| ${row.profile} | ${row.figure} | ${row.was.toFixed(2)}× | ${row.is.toFixed(2)}× | ${change} | ${verdict} |`);
+}
+for (const name of missing) console.log(`| ${name} | (not in the baseline: run with --update) | | | | |`);
+const regressions = rows.filter((row) => row.failed).length;
 console.log(regressions === 0 ? '\nno regression' : `\n${regressions} figure(s) regressed beyond ${(tolerance * 100).toFixed(0)}%`);
 process.exitCode = regressions === 0 ? 0 : 1;
