@@ -4,7 +4,7 @@
 // columns the file has, the options that pick them and the separator it seems to use;
 // a message about an amount's fraction digits names the option that sets them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+function run(args: string[], cwd = dir) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -89,4 +89,54 @@ describe('explain quotes identifiers', () => {
     expect(quote('a\u007fb\u009bc\u2028d\u200be\u{E0001}f')).toBe('"a\\u007Fb\\u009Bc\\u2028d\\u200Be\\uDB40\\uDC01f"');
     expect(quote('plain é 日本')).toBe('"plain é 日本"');
   });
+});
+
+describe('a fraction-digit message names the option that sets that column\'s decimals', () => {
+  it('units: --units-decimals (index-delta), weights: --weight-decimals, profits and caps: --decimals', () => {
+    file('positions.csv', 'account,units,size,profit,cap\na,150.000,1.5,10.005,1.5\n');
+    const units = run(['index-delta', 'positions.csv', '--loss', '1', '--scale', '1000', '--decimals', '2', '--quiet']);
+    expect(units.status).toBe(2);
+    expect(units.stderr).toContain('positions.csv:2:3: units "150.000" has a fraction; --units-decimals 0 allows whole units only');
+    expect(units.stderr).not.toMatch(/--decimals \d/);
+    const fewer = run(['index-delta', 'positions.csv', '--loss', '1', '--scale', '1000', '--decimals', '2', '--units-decimals', '2', '--quiet']);
+    expect(fewer.stderr).toContain('units "150.000" has 3 fraction digits; --units-decimals 2 allows at most 2');
+    const weights = run(['socialize', 'positions.csv', '--decimals', '3', '--loss', '1', '--weight-column', 'size', '--quiet']);
+    expect(weights.stderr).toContain('size "1.5" has a fraction; --weight-decimals 0 allows whole units only');
+    const profits = run(['socialize', 'positions.csv', '--decimals', '2', '--loss', '1', '--quiet']);
+    expect(profits.stderr).toContain('profit "10.005" has 3 fraction digits; --decimals 2 allows at most 2');
+    const caps = run(['socialize', 'positions.csv', '--decimals', '0', '--loss', '1', '--profit-column', 'units', '--weight-column', 'size', '--weight-decimals', '1', '--cap-column', 'cap', '--quiet']);
+    expect(caps.stderr).toContain('units "150.000" has a fraction; --decimals 0 allows whole units only');
+  });
+});
+
+/** The example command lines of a help text: `Example: socialized-loss …` (or `$ socialized-loss …`). */
+function examplesOf(help: string): string[] {
+  return [...help.matchAll(/^\s*(?:Example:|\$)\s*(socialized-loss .*?)\s*$/gm)].map((m) => m[1]!);
+}
+
+describe('every example of --help runs', () => {
+  it('top-level and per-command help: each example exits 0 in a directory holding examples/', () => {
+    const cwd = join(dir, 'help');
+    mkdirSync(cwd);
+    cpSync(new URL('../examples/', import.meta.url).pathname, join(cwd, 'examples'), { recursive: true, filter: (path) => !path.includes('vite') });
+    const top = run(['--help'], cwd);
+    expect(top.status).toBe(0);
+    const commands = [...top.stdout.matchAll(/^ {2}socialized-loss ([a-z][a-z-]*)/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(['socialize', 'verify', 'explain', 'index-delta', 'demo']);
+    const examples = examplesOf(top.stdout);
+    for (const command of commands) {
+      const own = run([command, '--help'], cwd);
+      expect(own.status).toBe(0);
+      const listed = examplesOf(own.stdout);
+      // Each command shows at least one example, and the top-level help shows the same ones.
+      expect(listed.length, command).toBeGreaterThan(0);
+      for (const example of listed) expect(examples).toContain(example);
+    }
+    // In the help's order: socialize writes the haircuts and the report that verify and explain read.
+    for (const example of examples) {
+      expect(example).not.toMatch(/["'\\|;&<>$]/);
+      const result = run(example.split(/\s+/).slice(1), cwd);
+      expect({ example, status: result.status, stderr: result.stderr.split('\n')[0] }).toMatchObject({ example, status: 0 });
+    }
+  }, 120_000);
 });
