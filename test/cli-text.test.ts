@@ -140,3 +140,52 @@ describe('every example of --help runs', () => {
     }
   }, 120_000);
 });
+
+describe('a header without the expected columns says what the file has', () => {
+  it('CSV: the columns it has, the options that pick others', () => {
+    file('renamed.csv', 'Acct,PnL,note\na,1,x\n');
+    const r = run(['socialize', 'renamed.csv', '--decimals', '0', '--loss', '1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('socialized-loss: renamed.csv:1:1: the header lacks account and profit; expected a header naming the columns account and profit; '
+      + 'the header has the columns "Acct", "PnL", "note"; --account-column and --profit-column pick other columns\n');
+  });
+
+  it('CSV: many columns are shortened to the first 8; an option already given is named once', () => {
+    file('wide.csv', 'c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,account\n1,2,3,4,5,6,7,8,9,10,a\n');
+    const r = run(['socialize', 'wide.csv', '--decimals', '0', '--loss', '1', '--profit-column', 'pnl']);
+    expect(r.stderr.split('\n')[0]).toBe('socialized-loss: wide.csv:1:1: the header lacks pnl (--profit-column); expected a header naming the columns account and pnl; '
+      + 'the header has the columns "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", … (3 more)');
+    const units = run(['index-delta', 'wide.csv', '--decimals', '0', '--loss', '1', '--scale', '1']);
+    expect(units.stderr).toContain('the header lacks units; ');
+    expect(units.stderr).toContain('; --units-column picks another column');
+  });
+
+  it("CSV: a header that splits on ';', a tab or '|' says so", () => {
+    for (const [separator, named] of [[';', "';'"], ['\t', 'a tab'], ['|', "'|'"]] as const) {
+      file('sep.csv', `account${separator}profit\na${separator}1\n`);
+      const r = run(['socialize', 'sep.csv', '--decimals', '0', '--loss', '1']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`; the header has the column ${quote(`account${separator}profit`)}; the header seems separated by ${named}, not by ','`);
+    }
+    // A comma-separated header that merely holds a ';' in a name says nothing of separators.
+    file('semi.csv', 'id;x,profit\na,1\n');
+    expect(run(['socialize', 'semi.csv', '--decimals', '0', '--loss', '1']).stderr).not.toContain('seems separated');
+  });
+
+  it('JSON Lines: the keys of the object, the option that picks another', () => {
+    file('renamed.jsonl', '{"acct":"a","pnl":"1"}\n');
+    const r = run(['socialize', 'renamed.jsonl', '--decimals', '0', '--loss', '1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('socialized-loss: renamed.jsonl:1:1: account is missing; expected a non-empty string; the object has the keys "acct", "pnl"; --account-column picks another key');
+    file('noprofit.jsonl', '{"account":"a","\\u001b[2J":"1"}\n');
+    expect(run(['socialize', 'noprofit.jsonl', '--decimals', '0', '--loss', '1']).stderr.split('\n')[0])
+      .toBe('socialized-loss: noprofit.jsonl:1:1: profit is missing; expected a decimal string or an integer; the object has the keys "account", "\\u001b[2J"; --profit-column picks another key');
+  });
+
+  it('a file with fixed column names (the haircuts of verify) names its columns, and no option', () => {
+    file('book.csv', 'account,profit\na,10\n');
+    file('cuts.csv', 'account,cut\na,1\n');
+    const r = run(['verify', 'book.csv', 'cuts.csv', '--decimals', '0', '--loss', '1']);
+    expect(r.stderr.split('\n')[0]).toBe('socialized-loss: cuts.csv:1:1: the header lacks haircut; expected a header naming the columns account and haircut; the header has the columns "account", "cut"');
+  });
+});

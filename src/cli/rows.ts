@@ -128,8 +128,11 @@ export class AccountRows implements RowConsumer {
   ) {
     this.#profitRule = `${units ? '--units-decimals' : '--decimals'} ${decimals}`;
     const columns: ColumnRequest[] = [
-      { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column' },
-      { name: names.profit, kind: 'amount', required: true, option: optionOf(names.profit, units ? 'units' : 'profit', units ? '--units-column' : '--profit-column') },
+      { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column', picker: '--account-column' },
+      {
+        name: names.profit, kind: 'amount', required: true,
+        option: optionOf(names.profit, units ? 'units' : 'profit', units ? '--units-column' : '--profit-column'), picker: units ? '--units-column' : '--profit-column',
+      },
     ];
     const optional = (name: string | undefined, kind: ColumnRequest['kind'], option: string, nullable = false): number => {
       if (name === undefined) return -1;
