@@ -68,4 +68,21 @@ describe('millions of pools on the sharded engine', () => {
     }
     worksOrMemory(result);
   });
+
+  it("a sharded book's socializePools by weight: works or ERR_MEMORY, and the engine goes on", async () => {
+    const book = await sharded.createBook(1, { pools: true, weights: true });
+    let result: BigInt64Array | string;
+    try {
+      book.shards[0]!.profits[0] = 5n;
+      book.shards[0]!.weights[0] = 1n;
+      await book.socializePools(manyPools(), { weights: true });
+      result = book.shards[0]!.haircuts.slice();
+    } catch (error) {
+      result = (error as { code?: string }).code ?? String(error);
+    } finally {
+      await book.free();
+    }
+    worksOrMemory(result);
+    expect((await sharded.socialize({ loss: 1n, profits: [5n] })).haircuts).toEqual(BigInt64Array.of(1n));
+  });
 });
