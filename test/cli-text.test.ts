@@ -4,7 +4,7 @@
 // columns the file has, the options that pick them and the separator it seems to use;
 // a message about an amount's fraction digits names the option that sets them.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,13 @@ describe('explain quotes identifiers', () => {
       const { text } = explainInSession(session, id);
       expectSafe(text, id);
       expect(text + '\n').toBe(run(['explain', 'hostile.csv', '--account', id, '--decimals', '2', '--loss', '1.01']).stdout);
+    }
+  });
+
+  it('the page puts text from files on screen as text: no HTML is ever built from strings', () => {
+    const web = new URL('../web/', import.meta.url);
+    for (const name of readdirSync(web).filter((n) => n.endsWith('.js') || n.endsWith('.html'))) {
+      expect(readFileSync(new URL(name, web), 'utf8'), name).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|srcdoc/);
     }
   });
 
