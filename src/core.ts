@@ -516,7 +516,7 @@ export class Core {
     const sizes = [
       L.BOOK_BYTES, pools ? tableBytes : L.SPLIT_BYTES,
       // The pools' scratch, which also holds a sample of weights (16 bytes each) before the floors; or the plain sample.
-      pools ? Math.max(core.poolScratchBytes(count, n, 0) >>> 0, 16 * L.SHARD_SAMPLE) : 8 * (L.SHARD_SAMPLE + 4),
+      pools ? Math.max(Number(core.poolScratchBytes(count, n, 0)), 16 * L.SHARD_SAMPLE) : 8 * (L.SHARD_SAMPLE + 4),
       4 * count, 4 * count, 4 * (buckets + 1) * count, LEVEL_BYTES * Math.max(2, count), COUNT_BYTES * count, 4 * buckets, 32 * buckets,
     ];
     const taken = heap.allocAll(sizes);
@@ -713,7 +713,8 @@ export class Core {
   #withPools<T>(n: number, pools: Amounts[], options: Options, weighted: boolean, task: (book: number, table: number) => T): T {
     const L = this.#layout, count = pools.length;
     const tableBytes = L.POOLS_HEADER_BYTES + count * L.POOL_ROW_BYTES;
-    const scratchBytes = this.#exports.poolScratchBytes(count, n, weighted ? 1 : 0) >>> 0;
+    // A u64 (past 4 GiB for millions of pools): exact as a Number, and the allocator's ERR_MEMORY when too big.
+    const scratchBytes = Number(this.#exports.poolScratchBytes(count, n, weighted ? 1 : 0));
     return this.withBlocks([L.BOOK_BYTES, tableBytes, scratchBytes], ([book, table, scratch]) => {
       this.zero(table!, tableBytes);
       const header = this.#fields(table!);

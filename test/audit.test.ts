@@ -401,7 +401,7 @@ describe('explanation text and JSON', () => {
   it('tells the desk the derivation', () => {
     const text = explanationText(explainAccount(book, 0), { amount, decimals: 2, account: 'alice', pool: 'USDT', accountOf: (i) => ['alice', 'bob', 'carol', 'house'][i]! });
     expect(text.split('\n')).toEqual([
-      'account alice (index 0), pool USDT',
+      'account "alice" (index 0), pool "USDT"',
       'policy: largest remainder; equal remainders by the lower index',
       'pool: loss 1.01, insurance fund 0.00: insurance used 0.00, residual 1.01',
       'pool: socialized 1.01 of total profit 8.00 (2 eligible accounts), uncovered 0.00',
@@ -410,7 +410,7 @@ describe('explanation text and JSON', () => {
       'floor 0.63, remainder 100/800 of a unit',
       'leftover units in the pool: 1, one each to the largest of the 2 remainders',
       'rank 2 of 2 by remainder',
-      'boundary: the last with an extra unit is carol (remainder 700/800); the first without is alice (remainder 100/800)',
+      'boundary: the last with an extra unit is "carol" (remainder 700/800); the first without is "alice" (remainder 100/800)',
       'extra unit: no (its rank is past the 1 leftover units)',
       'haircut 0.63; profit after 4.37',
     ]);

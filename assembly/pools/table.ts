@@ -69,8 +69,13 @@ export const POOL_WORK: usize = 80;
 // @ts-ignore: decorator
 @inline export function indexListOf(table: usize): usize { return histogramOf(table) + <usize>poolsOf(table) * POOL_HISTOGRAM; }
 
-/** Phase helper `poolScratchBytes`: the bytes of the scratch block for `pools` pools over n accounts (`weighted`: split by weight). */
-export function poolScratchBytes(pools: u32, n: u32, weighted: bool): usize {
-  const perPool = POOL_PARAMS + POOL_HOT + POOL_STATE + 16 + AMOUNT_BYTES + 5 * 4 + POOL_WORK + 8 + POOL_HISTOGRAM;
-  return <usize>pools * perPool + 32 + (weighted ? <usize>n << 2 : 0);
+/**
+ * Phase helper `poolScratchBytes`: the bytes of the scratch block for `pools` pools over n
+ * accounts (`weighted`: split by weight). In 64 bits: 3 million pools take more than 4 GiB,
+ * which a 32-bit size would wrap to a small block the phases then overrun; the wrapper
+ * gets the true size and its allocator says ERR_MEMORY.
+ */
+export function poolScratchBytes(pools: u32, n: u32, weighted: bool): u64 {
+  const perPool = <u64>(POOL_PARAMS + POOL_HOT + POOL_STATE + 16 + AMOUNT_BYTES + 5 * 4 + POOL_WORK + 8 + POOL_HISTOGRAM);
+  return <u64>pools * perPool + 32 + (weighted ? <u64>n << 2 : 0);
 }

@@ -5,6 +5,7 @@
 // book, one over the pool, and a quickselect for the boundary.
 
 import { capOf, CAPPED, INELIGIBLE, makePlan, poolOf, SHARING, type Plan } from './plan.js';
+import { quote } from './quote.js';
 import { quickselect } from './select.js';
 import { rankOrder, tieKey } from './ties.js';
 import { poolTotals } from './totals.js';
@@ -208,16 +209,20 @@ const REASONS: Record<IneligibleReason, string> = {
 /**
  * The explanation as lines of text for a support desk (joined with `\n`, no
  * trailing newline): amounts and weights through `names`, remainders and
- * fractions as exact integers.
+ * fractions as exact integers, identifiers (the account's, the boundary's, the
+ * pool's) quoted as JSON strings with every control and invisible character escaped.
  */
 export function explanationText(e: Explanation, names: ExplanationNames): string {
   const $ = names.amount;
   const w = names.weight ?? ((units: bigint) => units.toString());
-  const who = names.accountOf ?? ((index: number) => `#${index}`);
+  // Identifiers come from a file: quoted and escaped, so that one holding a line break or a
+  // terminal escape can neither forge a line of the explanation nor drive the terminal.
+  const accountOf = names.accountOf;
+  const who = accountOf === undefined ? (index: number) => `#${index}` : (index: number) => quote(accountOf(index));
   const decimals = names.decimals ?? 0;
   const unit = $(1n);
   const lines: string[] = [];
-  lines.push(`account ${names.account} (index ${e.index})${names.pool === undefined ? '' : `, pool ${names.pool}`}`);
+  lines.push(`account ${quote(names.account)} (index ${e.index})${names.pool === undefined ? '' : `, pool ${quote(names.pool)}`}`);
   const policy = e.rounding === 'largest-remainder'
     ? `largest remainder; equal remainders ${e.tieSeed === null ? 'by the lower index' : `by splitmix64(tie seed ${e.tieSeed} XOR index), then the lower index`}`
     : e.rounding === 'down' ? 'rounding down (floors; the leftover units stay uncovered)' : 'rounding up (ceilings, never above what the account may pay; the surplus returns to the fund)';

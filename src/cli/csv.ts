@@ -6,7 +6,7 @@
 
 import { InputError, quote } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
-import { columnList, describeColumn, Fields, type RowConsumer } from './fields.js';
+import { columnList, describeColumn, Fields, lackingHint, type RowConsumer } from './fields.js';
 
 const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
@@ -257,10 +257,10 @@ class CsvRecords {
         this.#positions[k] = f;
       }
     }
-    const missing = requested.filter((c, k) => c.required && this.#positions[k]! < 0)
-      .map(describeColumn);
+    const missing = requested.filter((c, k) => c.required && this.#positions[k]! < 0);
     if (missing.length > 0) {
-      throw new InputError(this.file, line, 1, `the header lacks ${missing.join(' and ')}; expected ${this.#expectedHeader()}`);
+      const lacks = missing.map(describeColumn).join(' and ');
+      throw new InputError(this.file, line, 1, `the header lacks ${lacks}; expected ${this.#expectedHeader()}${lackingHint(missing, names)}`);
     }
     this.#columns = fields;
   }

@@ -2,25 +2,10 @@
 // failures of the environment (a full disk, a missing directory). Anything else
 // is an internal error (exit status 1).
 
-/** Values longer than this are shortened when an error message quotes them. */
-export const MAX_QUOTED = 80;
+// Quoting values for messages: one implementation (src/audit/quote.ts, with the auditor, which keeps to its own folder) for the command, the page and the library.
+import { shorten } from '../audit/quote.js';
 
-/**
- * `value` for an error message: as it is up to 80 characters, else its start and
- * end around the count of characters left out (a 30 MB field never becomes a 30 MB message).
- */
-export function shorten(value: string): string {
-  if (value.length <= MAX_QUOTED) return value;
-  return `${value.slice(0, 48)}…(${value.length - 64} more characters)…${value.slice(-16)}`;
-}
-
-/**
- * `value` quoted as JSON for an error message, shortened past 80 characters, with
- * invisible characters (a byte-order mark, a zero-width space) written as `\uXXXX`.
- */
-export function quote(value: string): string {
-  return JSON.stringify(shorten(value)).replace(/\p{Cf}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-}
+export { MAX_QUOTED, quote, shorten } from '../audit/quote.js';
 
 /** A malformed row or value: printed as `file:line:column: message`. */
 export class InputError extends Error {

@@ -3,6 +3,8 @@
 // (bytes of one buffer, with its line and column for messages). The readers
 // know the formats; the consumers (rows.ts) know what the values mean.
 
+import { quote } from './errors.js';
+
 /** How a reader checks a JSON value before handing over its text (CSV has only text). */
 export type ColumnKind =
   /** An identifier: a non-empty string. */
@@ -23,6 +25,11 @@ export interface ColumnRequest {
   readonly required: boolean;
   /** What names the column on the command line, for messages (`--pool-column`), or null for a fixed name. */
   readonly option: string | null;
+  /**
+   * The option that picks another column in its place, when `option` is null because the
+   * default name was kept (`--account-column` for `account`): named when a file lacks it.
+   */
+  readonly picker?: string | undefined;
   /** Whether a null (JSON Lines, Parquet) reads as an empty value, as an empty CSV field does (flags always). */
   readonly nullable?: boolean | undefined;
 }
@@ -108,4 +115,30 @@ export function describeColumn(column: ColumnRequest): string {
 export function columnList(columns: readonly ColumnRequest[]): string {
   const names = columns.filter((c) => c.required).map((c) => c.name);
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** How many of a file's column names a message lists before "… (N more)". */
+const LISTED_COLUMNS = 8;
+
+/** Separators a header may use instead of the comma, as messages name them. */
+const SEPARATORS: readonly (readonly [string, string])[] = [[';', "';'"], ['\t', 'a tab'], ['|', "'|'"]];
+
+/**
+ * The rest of a message about a header (CSV) or an object (JSON Lines, `keys`) that lacks
+ * required columns: the names it has (quoted, the first 8 then how many more), the
+ * separator a one-field CSV header seems to use instead of the comma, and the options that
+ * pick other columns in place of the lacking ones. Starts with "; ".
+ */
+export function lackingHint(lacking: readonly ColumnRequest[], has: readonly string[], keys = false): string {
+  const listed = has.slice(0, LISTED_COLUMNS).map(quote).join(', ') + (has.length > LISTED_COLUMNS ? `, … (${has.length - LISTED_COLUMNS} more)` : '');
+  const noun = keys ? 'key' : 'column';
+  const whose = keys ? 'the object' : 'the header';
+  let hint = has.length === 0 ? `; ${whose} has no ${noun}` : `; ${whose} has the ${noun}${has.length === 1 ? '' : 's'} ${listed}`;
+  if (!keys && has.length === 1) {
+    const separator = SEPARATORS.find(([c]) => has[0]!.split(c).length > 1);
+    if (separator !== undefined) hint += `; the header seems separated by ${separator[1]}, not by ','`;
+  }
+  const pickers = lacking.filter((c) => c.option === null && c.picker !== undefined).map((c) => c.picker!);
+  if (pickers.length > 0) hint += `; ${pickers.join(' and ')} ${pickers.length === 1 ? `picks another ${noun}` : `pick other ${noun}s`}`;
+  return hint;
 }

@@ -9,7 +9,7 @@
 
 import { InputError, quote, shorten } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
-import { Fields, type ColumnRequest, type RowConsumer } from './fields.js';
+import { Fields, lackingHint, type ColumnRequest, type RowConsumer } from './fields.js';
 
 const encoder = new TextEncoder();
 const LF = 0x0a, CR = 0x0d;
@@ -145,7 +145,8 @@ class JsonRows {
       out.column[k] = column(member);
       const value = member === undefined ? undefined : valueText(request, member.token, file, line, column(member));
       if (value === undefined) {
-        if (request.required) throw new InputError(file, line, 1, `${request.name} is missing; expected ${expectedOf(request)}`);
+        // The object's keys (on line 1, the first object's), and the option that picks another key.
+        if (request.required) throw new InputError(file, line, 1, `${request.name} is missing; expected ${expectedOf(request)}${lackingHint([request], Object.keys(row as object), true)}`);
         out.start[k] = -1;
         return;
       }

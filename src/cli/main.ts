@@ -57,7 +57,7 @@ ${PARAMETERS_HELP}
   A per-unit index delta (lazy socialization): delta = ceil (or floor) of loss × scale / Σ|units|,
   each account charged ceil (or floor) of |units| × delta / scale. Writes account,units,charge.
   --units-column NAME      position sizes (default units), at --units-decimals (default 0) digits
-  Example: socialized-loss index-delta examples/positions.csv --loss 1000 --scale 1000000000 --decimals 6`,
+  Example: socialized-loss index-delta examples/positions.csv --loss 1000 --scale 1000000000 --decimals 6 --units-decimals 3`,
   demo: `socialized-loss demo
   The built-in scenario (what npm start runs): a generated book through the engine and the reference.
   Example: socialized-loss demo`,

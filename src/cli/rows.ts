@@ -115,6 +115,8 @@ export class AccountRows implements RowConsumer {
   readonly #words = new Int32Array(2);
   readonly #k: { pool: number; exempt: number; weight: number; cap: number };
   readonly #rules: string[] = [];
+  /** The option that sets the profit column's decimals, for its messages (index deltas' units: `--units-decimals`). */
+  readonly #profitRule: string;
 
   /**
    * @param names the columns to read; `units` reads the profit column as units (index deltas: any sign, `--units-decimals`).
@@ -124,9 +126,13 @@ export class AccountRows implements RowConsumer {
     readonly file: string, readonly names: AccountColumns, readonly decimals: number, readonly pools: PoolDirectory | null,
     readonly weightDecimals = 0, readonly units = false,
   ) {
+    this.#profitRule = `${units ? '--units-decimals' : '--decimals'} ${decimals}`;
     const columns: ColumnRequest[] = [
-      { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column' },
-      { name: names.profit, kind: 'amount', required: true, option: optionOf(names.profit, units ? 'units' : 'profit', units ? '--units-column' : '--profit-column') },
+      { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column', picker: '--account-column' },
+      {
+        name: names.profit, kind: 'amount', required: true,
+        option: optionOf(names.profit, units ? 'units' : 'profit', units ? '--units-column' : '--profit-column'), picker: units ? '--units-column' : '--profit-column',
+      },
     ];
     const optional = (name: string | undefined, kind: ColumnRequest['kind'], option: string, nullable = false): number => {
       if (name === undefined) return -1;
@@ -161,7 +167,7 @@ export class AccountRows implements RowConsumer {
       rule = this.#rules[pool] ??= ruleOf(entry, this.decimals);
     }
     const words = this.#words;
-    this.#amount(f, 1, decimals, rule, false);
+    this.#amount(f, 1, decimals, rule ?? this.#profitRule, false);
     const low = words[0]!, high = words[1]!;
     let exempt = false;
     if (k.exempt >= 0) exempt = this.#flag(f, k.exempt);
