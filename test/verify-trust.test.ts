@@ -142,6 +142,7 @@ describe('a report socialize could not have written is refused: exit 2, one line
     ['an extra key in the result', (r) => ((r.result as { overall: JsonObject }).overall.bonus = '1.00'), /result\.overall\.bonus is not a field/],
     ['an extra key in the output', (r) => ((r.output as JsonObject).note = 'x'), /output\.note is not a field/],
     ['a missing total', (r) => delete (r.result as { pools: JsonObject[] }).pools[2]!.uncovered, /result\.pools\[2\] lacks "uncovered"/],
+    ['a key given twice (JSON.parse keeps the last)', (r) => ((r.result as { overall: JsonObject }).overall.socialized = 'TWICE'), /line \d+ "\\"socialized\\": \\"999\.00\\",?" is not as socialize writes the report/],
     ['an amount not in the writer\'s form', (r) => ((r.result as { pools: JsonObject[] }).pools[0]!.socialized = '50'), /result\.pools\[0\]\.socialized "50" is not a non-negative amount with exactly 2 fraction digits/],
   ];
   it.each(cases)('%s', (_, edit, message) => {
@@ -152,7 +153,9 @@ describe('a report socialize could not have written is refused: exit 2, one line
       (report.parameters as JsonObject).rounding = 'largest-remainder';
       (report.parameters as JsonObject).tieBreak = 'ascending splitmix64(tieSeed XOR index), then lower index';
     }
-    write('bad.json', JSON.stringify(report, null, 2));
+    // A key given twice: the first says 999.00, the last (which JSON.parse keeps) what the writer wrote.
+    const original = (JSON.parse(read('pooled.json')) as { result: { overall: JsonObject } }).result.overall.socialized as string;
+    write('bad.json', JSON.stringify(report, null, 2).replace('"socialized": "TWICE"', `"socialized": "999.00",\n      "socialized": "${original}"`));
     const v = run(['verify', 'accounts.csv', 'pooled.csv', '--report', 'bad.json']);
     expect(v.status).toBe(2);
     expect(v.stdout).toBe('');
@@ -174,7 +177,7 @@ describe('a report socialize could not have written is refused: exit 2, one line
       expect(() => readReport(text, `${mode}.json`)).not.toThrow();
       const page = structuredClone(report);
       for (const key of ['node', 'commandLine', 'writtenAt', 'timingsMs', 'maxResidentBytes']) delete page[key];
-      expect(() => readReport(JSON.stringify(page), 'page.json')).not.toThrow();
+      expect(() => readReport(JSON.stringify(page, null, 2), 'page.json')).not.toThrow();
       const refused = (variant: JsonObject, what: string) => expect(() => readReport(JSON.stringify(variant), 'r.json'), `${mode}: ${what}`).toThrow(/^r\.json is not a socialize report: /);
       for (const [path, value] of leavesOf(report, 'report')) {
         refused(edited(report, path, undefined), `${path} missing`);

@@ -183,12 +183,29 @@ export function readReport(text: string, file: string): ReadReport {
   if (pooled) check.summary(inputs.pools, 'inputs.pools', true);
   const output = check.summary(top.output, 'output', false);
   const result = resultOf(check, top.result, p);
+  canonical(check, text, body);
   return {
     parameters: { ...p, format: accounts.format as Format },
     accountsSha256: accounts.sha256 as string,
     outputSha256: output.sha256 as string,
     result,
   };
+}
+
+/**
+ * The text must be the JSON it holds written back as the writer writes it
+ * (two-space indented; the final newline may be missing): a key given twice
+ * (JSON.parse keeps the last, a reader may see the first) or an edited layout
+ * is refused, naming the first line that differs.
+ */
+function canonical(check: Checker, text: string, body: Json): void {
+  const written = JSON.stringify(body, null, 2);
+  const given = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (given === written) return;
+  const lines = given.split('\n'), expected = written.split('\n');
+  let line = 0;
+  while (line < lines.length && lines[line] === expected[line]) line++;
+  check.fail(`line ${line + 1}`, `${quote((lines[line] ?? '').trim())} is not as socialize writes the report (a key given twice, or an edited layout)`);
 }
 
 /** The run information: all of it (a command's report) or none (a page's). */
