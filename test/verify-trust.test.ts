@@ -128,6 +128,17 @@ describe('verify compares every total of the report with its own recomputation',
   }
 });
 
+describe('verify compares the report\'s sizes and rows with the files it reads', () => {
+  it.each(['inputs.accounts.bytes', 'inputs.accounts.rows', 'inputs.pools.rows', 'output.bytes', 'output.rows'])('%s changed: exit 3 naming it', (path) => {
+    const report = JSON.parse(read('pooled.json')) as JsonObject;
+    const value = leavesOf(report, 'report').find(([at]) => at === `report.${path}`)![1];
+    write('tampered.json', JSON.stringify(edited(report, `report.${path}`, changed(value)), null, 2));
+    const v = run(['verify', 'accounts.csv', 'pooled.csv', '--report', 'tampered.json']);
+    expect(v.status).toBe(3);
+    expect(v.stdout).toBe(`1 of the report's ${5 + leavesOf(report.result!, 'result').length} sizes, counts and totals differ from what accounts.csv and pooled.csv give:\n  ${path}: expected ${value}, found ${changed(value)}\n`);
+  });
+});
+
 describe('a report socialize could not have written is refused: exit 2, one line naming the file and the field', () => {
   const cases: [string, (r: JsonObject) => void, RegExp][] = [
     ['a pool listed twice', (r) => (r.parameters as { pools: Json[] }).pools.push(structuredClone((r.parameters as { pools: Json[] }).pools[0]!)), /parameters\.pools\[3\]\.pool "USD" is listed twice/],

@@ -33,6 +33,10 @@ export interface ReadReport {
   outputSha256: string;
   /** The result section, checked in shape (every key, type and form); its values are for verify to compare. */
   result: JsonObject;
+  /** The inputs section, checked in shape: each input's sizes and rows are for verify to compare. */
+  inputs: JsonObject;
+  /** The output section, checked in shape: its size and rows are for verify to compare. */
+  output: JsonObject;
 }
 
 /** Keys of the run information: a command's report has all of them, a page's none. */
@@ -189,6 +193,8 @@ export function readReport(text: string, file: string): ReadReport {
     accountsSha256: accounts.sha256 as string,
     outputSha256: output.sha256 as string,
     result,
+    inputs,
+    output,
   };
 }
 

@@ -8,7 +8,8 @@ import type { SocializeSummary } from '../types.js';
 import { quote } from './errors.js';
 import type { Loaded } from './load.js';
 import type { Parameters } from './parameters.js';
-import type { Json, JsonObject } from './report-read.js';
+import type { InputSummary } from './read.js';
+import type { Json, JsonObject, ReadReport } from './report-read.js';
 import { resultSection, type PoolOutcome } from './report.js';
 
 /** A field of the report whose value is not what the recomputation gives. */
@@ -46,6 +47,36 @@ export function resultDifferences(
   const differences: FieldDifference[] = [];
   compare(expected, result, 'result', differences);
   return differences;
+}
+
+/**
+ * The report's sizes and row counts against the files verify read: ACCOUNTS'
+ * bytes and rows, HAIRCUTS' bytes and rows, and the pools file's rows (one per
+ * listed pool). The names may differ (files move); the hashes are verify's.
+ */
+export function fileDifferences(report: ReadReport, loaded: Loaded, haircuts: InputSummary): FieldDifference[] {
+  const out: FieldDifference[] = [];
+  const check = (field: string, expected: number, found: Json | undefined) => {
+    if (found !== expected) out.push({ field, expected: String(expected), found: show(found) });
+  };
+  const accounts = report.inputs.accounts as JsonObject;
+  check('inputs.accounts.bytes', loaded.accounts.bytes, accounts.bytes);
+  check('inputs.accounts.rows', loaded.accounts.rows, accounts.rows);
+  if (loaded.pooled) check('inputs.pools.rows', loaded.directory.pools.filter((pool) => pool.line > 0).length, (report.inputs.pools as JsonObject).rows);
+  check('output.bytes', haircuts.bytes, report.output.bytes);
+  check('output.rows', loaded.table.rows, report.output.rows);
+  return out;
+}
+
+/** How many of a report's fields verify compares: fileDifferences' and every value of the result. */
+export function checkedFields(report: ReadReport, pooled: boolean): number {
+  return (pooled ? 5 : 4) + leaves(report.result);
+}
+
+/** How many values (leaves) a JSON value holds. */
+function leaves(value: Json): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  return Object.values(value).reduce((total: number, entry) => total + leaves(entry), 0);
 }
 
 /** Walks `expected` and `found` together, noting every leaf (and every list's length) that differs. */

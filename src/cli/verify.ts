@@ -15,7 +15,7 @@ import { nodePlatform } from './node-platform.js';
 import { openOutputs } from './output.js';
 import { readInto } from './read.js';
 import type { RunContext } from './socialize.js';
-import { resultDifferences } from './verify-report.js';
+import { checkedFields, fileDifferences, resultDifferences } from './verify-report.js';
 
 /** Thrown after verify has printed what differs: exit status 3. */
 export class VerificationFailed extends Error {
@@ -59,7 +59,7 @@ export async function verify(options: VerifyOptions, context: RunContext): Promi
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const where = (index: number) => `${haircutsInput.file}:${rows.lines[index]}: account ${quote(decoder.decode(loaded.table.idOf(index)))}`;
   const lines: string[] = [];
-  let totals = 0;
+  let fields = 0;
   if (report !== null) {
     if (report.accountsSha256 !== loaded.accounts.sha256) {
       lines.push(`${loaded.accounts.file} has SHA-256 ${loaded.accounts.sha256}; the report read ${report.accountsSha256}: not the accounts the report describes`);
@@ -70,10 +70,10 @@ export async function verify(options: VerifyOptions, context: RunContext): Promi
     loaded.directory.pools.forEach((pool, k) => {
       if (loaded.pooled && loaded.directory.counts[k] === 0) lines.push(`the report lists pool ${quote(pool.name)}, which holds no account of ${loaded.accounts.file}`);
     });
-    const differences = resultDifferences(report.result, loaded, parameters, certificate.pools, expected);
-    totals = leaves(report.result);
+    const differences = [...fileDifferences(report, loaded, haircutsInput), ...resultDifferences(report.result, loaded, parameters, certificate.pools, expected)];
+    fields = checkedFields(report, loaded.pooled);
     if (differences.length > 0) {
-      lines.push(`${count(differences.length)} of the report's ${count(totals)} result fields differ from what ${loaded.accounts.file} and its parameters give${differences.length > SHOWN ? `; the first ${SHOWN}` : ''}:`);
+      lines.push(`${count(differences.length)} of the report's ${count(fields)} sizes, counts and totals differ from what ${loaded.accounts.file} and ${haircutsInput.file} give${differences.length > SHOWN ? `; the first ${SHOWN}` : ''}:`);
       for (const { field, expected: want, found } of differences.slice(0, SHOWN)) lines.push(`  ${field}: expected ${want}, found ${found}`);
     }
   }
@@ -92,16 +92,10 @@ export async function verify(options: VerifyOptions, context: RunContext): Promi
   if (lines.length === 0) {
     process.stdout.write(`verified ${count(n)} accounts${report !== null ? ' (both files are the ones the report names)' : ''}\n`);
     if (!context.quiet) {
-      process.stderr.write(`checked ${count(n)} haircuts of ${haircutsInput.file} against ${loaded.accounts.file} by ${parameters.rounding}${report !== null ? ` and the report's ${count(totals)} result fields` : ''} in ${ms} ms\n`);
+      process.stderr.write(`checked ${count(n)} haircuts of ${haircutsInput.file} against ${loaded.accounts.file} by ${parameters.rounding}${report !== null ? ` and the report's ${count(fields)} sizes, counts and totals` : ''} in ${ms} ms\n`);
     }
     return;
   }
   process.stdout.write(lines.join('\n') + '\n');
   throw new VerificationFailed(lines[0]);
-}
-
-/** How many values (leaves) a JSON section holds. */
-function leaves(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 1;
-  return Object.values(value).reduce((total: number, entry) => total + leaves(entry), 0);
 }
