@@ -14,7 +14,7 @@ export type ExplainOptions = { accounts: string; account: string; json: boolean 
 
 /** Runs explain: the derivation on stdout. */
 export async function explain(options: ExplainOptions, context: RunContext): Promise<void> {
-  const { parameters, report } = resolveParameters(options);
+  const { parameters, report } = await resolveParameters(options);
   if (options.account === '') throw new UsageError('--account is empty; expected an account identifier');
   const sources = await openSources(options.accounts, parameters);
   await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : [])]);

@@ -2,13 +2,13 @@
 // read in chunks; a regular file that changes size or is rewritten while it is
 // read is an error (a cut last row would otherwise parse as a smaller amount).
 
-import { closeSync, fstatSync, openSync, read, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, statSync, type BigIntStats } from 'node:fs';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { EnvironmentError } from './errors.js';
 import type { Sources } from './load.js';
 import type { Parameters } from './parameters.js';
 import type { Source } from './platform.js';
-import { readReport, type ReadReport } from './report.js';
+import { MAX_REPORT_BYTES, readReport, type ReadReport } from './report-read.js';
 
 /** Bytes per read: large enough that a 10^7-row file takes a few hundred reads. */
 const CHUNK = 1 << 20;
@@ -163,15 +163,51 @@ export async function openSources(accounts: string, parameters: Parameters): Pro
 /** verify's and explain's parameters: from the options, or from a report. */
 export type ParametersOrReport = { parameters: Parameters } | { report: string };
 
-/** The parameters to use, and the report they came from (null when from the options). */
-export function resolveParameters(given: ParametersOrReport): { parameters: Parameters; report: ReadReport | null } {
-  if ('parameters' in given) return { parameters: given.parameters, report: null };
-  let text: string;
+/** The parameters to use, the report they came from (null when from the options) and its source (for the distinct-files check). */
+export async function resolveParameters(given: ParametersOrReport): Promise<{ parameters: Parameters; report: ReadReport | null; source: InputSource | null }> {
+  if ('parameters' in given) return { parameters: given.parameters, report: null, source: null };
+  const { text, source } = await readSmallFile(given.report, 'the report', MAX_REPORT_BYTES);
+  const report = readReport(text, source.name);
+  return { parameters: report.parameters, report, source };
+}
+
+/**
+ * A small file's whole text (`-`: stdin), read as inputs are (off the main thread:
+ * a named pipe with no writer still lets a signal end the run), and at most `limit`
+ * bytes: an EnvironmentError naming the file past that (a regular file is refused
+ * by its size before it is read), or when it is not UTF-8. The source is closed;
+ * it keeps its identity for the distinct-files check.
+ */
+export async function readSmallFile(path: string, what: string, limit: number): Promise<{ text: string; source: InputSource }> {
+  let source: InputSource;
   try {
-    text = readFileSync(given.report, 'utf8');
+    source = await InputSource.open(path);
   } catch (error) {
-    throw new EnvironmentError('read the report', given.report, error);
+    if (!(error instanceof EnvironmentError)) throw error;
+    const cause = error.cause;
+    throw new EnvironmentError(`read ${what}`, path, typeof cause === 'string' ? cause.replace('an account file', 'a file') : cause);
   }
-  const report = readReport(text, given.report);
-  return { parameters: report.parameters, report };
+  const tooLarge = () => new EnvironmentError(`read ${what}`, source.name, `is larger than the ${limit / 2 ** 20} MiB ${what.replace(/^the /, 'a ')} can be`);
+  const parts: Uint8Array[] = [];
+  try {
+    if (source.size > limit) throw tooLarge();
+    for await (const chunk of source.chunks()) {
+      if (source.bytesRead > limit) throw tooLarge();
+      parts.push(chunk);
+    }
+    source.checkUnchanged(true);
+  } finally {
+    source.close();
+  }
+  const bytes = new Uint8Array(source.bytesRead);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), source };
+  } catch {
+    throw new EnvironmentError(`read ${what}`, source.name, 'is not UTF-8 text');
+  }
 }

@@ -1,18 +1,16 @@
 // The audit report of a run (JSON), built from what was read, asked and
-// computed; and read back, for verify and explain --report. Building it needs
+// computed (report-read.ts reads it back, for verify and explain). Building it needs
 // nothing of Node: what only the command knows (the time, the command line,
 // timings, memory) is passed in, and left out where a run has none.
 
 import type { SocializeSummary } from '../types.js';
-import { DecimalError, formatUnits, parseUnits } from './decimal.js';
-import { UsageError, quote } from './errors.js';
+import { formatUnits } from './decimal.js';
 import type { Parameters } from './parameters.js';
-import { ROUNDINGS } from './parameters.js';
-import type { Format, InputSummary } from './read.js';
+import type { InputSummary } from './read.js';
 import type { Pool } from './rows.js';
 
 /** Fraction digits of a rate's display decimal. */
-const RATE_DIGITS = 12;
+export const RATE_DIGITS = 12;
 
 /** A rate as an exact reduced fraction and a display decimal (truncated, by integer division). */
 export interface Rate {
@@ -84,6 +82,18 @@ export interface SocializeReportInput {
 /** The report's JSON text (two-space indented, a final newline). */
 export function socializeReport(input: SocializeReportInput): string {
   const { parameters: p, outcomes, pooled } = input;
+  return reportText('socialize', input, { accounts: input.accounts, ...(input.poolsInput ? { pools: input.poolsInput } : {}) }, {
+    parameters: parametersSection(p, outcomes.map((o) => o.pool), pooled),
+    result: resultSection(outcomes, pooled, p),
+  });
+}
+
+/**
+ * The result section of a socialize report: every total, per pool and overall,
+ * as exact decimal strings. verify builds the same section from the auditor's
+ * totals and compares it with a report's, field by field.
+ */
+export function resultSection(outcomes: readonly PoolOutcome[], pooled: boolean, p: Parameters) {
   const weighted = p.columns.weight !== undefined;
   const result = (o: PoolOutcome) => {
     const s = o.summary;
@@ -113,13 +123,13 @@ export function socializeReport(input: SocializeReportInput): string {
     accounts: outcomes.reduce((n, o) => n + o.accounts, 0),
     eligibleAccounts: outcomes.reduce((n, o) => n + o.summary.profitableAccounts, 0),
     accountsCharged: outcomes.reduce((n, o) => n + o.charged, 0),
-    ...(oneScale && outcomes.length > 0 ? amountsOverall(outcomes, sum, weighted, p.weightDecimals) : { amounts: 'per pool only: the pools have different decimals' }),
+    ...(oneScale && outcomes.length > 0 ? amountsOverall(outcomes, sum, weighted, p.weightDecimals) : { amounts: PER_POOL_ONLY }),
   };
-  return reportText('socialize', input, { accounts: input.accounts, ...(input.poolsInput ? { pools: input.poolsInput } : {}) }, {
-    parameters: parametersOf(p, outcomes.map((o) => o.pool), pooled),
-    result: pooled ? { pools: outcomes.map(result), overall } : result(outcomes[0]!),
-  });
+  return pooled ? { pools: outcomes.map(result), overall } : result(outcomes[0]!);
 }
+
+/** What a pooled report's overall section says in place of amounts when the pools' decimals differ. */
+export const PER_POOL_ONLY = 'per pool only: the pools have different decimals';
 
 /** The parts every report shares, in order: what wrote it, the run, the inputs; then the command's own; then the output, timings and memory. */
 function reportText(
@@ -142,7 +152,7 @@ function reportText(
   return JSON.stringify(body, null, 2) + '\n';
 }
 
-function amountsOverall(outcomes: PoolOutcome[], sum: (pick: (s: SocializeSummary) => bigint) => bigint, weighted: boolean, weightDecimals: number) {
+function amountsOverall(outcomes: readonly PoolOutcome[], sum: (pick: (s: SocializeSummary) => bigint) => bigint, weighted: boolean, weightDecimals: number) {
   const decimals = outcomes[0]!.pool.decimals;
   const amount = (units: bigint) => formatUnits(units, decimals);
   const socialized = sum((s) => s.socialized);
@@ -166,8 +176,14 @@ function inputOf(s: InputSummary) {
   return { file: s.file, format: s.format, bytes: s.bytes, sha256: s.sha256, rows: s.rows };
 }
 
+/** How equal remainders are ordered, as the parameters section says it (null: not largest remainder). */
+export function tieBreakOf(rounding: Parameters['rounding'], tieSeed: bigint | undefined): string | null {
+  if (rounding !== 'largest-remainder') return null;
+  return tieSeed === undefined ? 'lower index first' : 'ascending splitmix64(tieSeed XOR index), then lower index';
+}
+
 /** The parameters section: every parameter, as given or defaulted. */
-function parametersOf(p: Parameters, pools: Pool[], pooled: boolean) {
+export function parametersSection(p: Parameters, pools: readonly Pool[], pooled: boolean) {
   return {
     columns: {
       account: p.columns.account,
@@ -181,7 +197,7 @@ function parametersOf(p: Parameters, pools: Pool[], pooled: boolean) {
     weightDecimals: p.weightDecimals,
     rounding: p.rounding,
     tieSeed: p.tieSeed === undefined ? null : p.tieSeed.toString(),
-    tieBreak: p.rounding !== 'largest-remainder' ? null : p.tieSeed === undefined ? 'lower index first' : 'ascending splitmix64(tieSeed XOR index), then lower index',
+    tieBreak: tieBreakOf(p.rounding, p.tieSeed),
     ...(pooled
       ? {
           pools: pools.map((pool) => ({
@@ -190,97 +206,6 @@ function parametersOf(p: Parameters, pools: Pool[], pooled: boolean) {
           })),
         }
       : { loss: formatUnits(pools[0]!.loss, pools[0]!.decimals), insuranceFund: formatUnits(pools[0]!.insuranceFund, pools[0]!.decimals) }),
-  };
-}
-
-/** What verify and explain take from a report: the parameters, and the hashes to check. */
-export interface ReadReport {
-  parameters: Parameters;
-  accountsSha256: string;
-  outputSha256: string;
-}
-
-/**
- * Reads a socialize report's text (from `file`, for messages) back into
- * parameters: a UsageError naming the file and the field when it is not one.
- */
-export function readReport(text: string, file: string): ReadReport {
-  const fail = (what: string): never => {
-    throw new UsageError(`${file} is not a socialize report: ${what}`);
-  };
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    fail(`not JSON (${(error as Error).message})`);
-  }
-  const object = (value: unknown, name: string): Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(`${name} is not an object`);
-  const root = object(body, 'the report');
-  if (root.tool !== 'socialized-loss' || root.command !== 'socialize') fail('it lacks "tool": "socialized-loss" and "command": "socialize"');
-  const parameters = object(root.parameters, 'parameters');
-  const columns = object(parameters.columns, 'parameters.columns');
-  const string = (value: unknown, name: string): string => (typeof value === 'string' && value !== '' ? value : fail(`${name} is not a non-empty string`));
-  const optional = (value: unknown, name: string): string | undefined => (value === null || value === undefined ? undefined : string(value, name));
-  const whole = (value: unknown, name: string): number => (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 18 ? (value as number) : fail(`${name} is not a whole number from 0 to 18`));
-  const units = (value: unknown, decimals: number, name: string): bigint => {
-    try {
-      const parsed = parseUnits(string(value, name), decimals);
-      return parsed < 0n ? fail(`${name} is negative`) : parsed;
-    } catch (error) {
-      if (error instanceof DecimalError) fail(`${name} ${error.message}`);
-      throw error;
-    }
-  };
-  const decimals = whole(parameters.decimals, 'parameters.decimals');
-  const rounding = string(parameters.rounding, 'parameters.rounding');
-  if (!(ROUNDINGS as readonly string[]).includes(rounding)) fail(`parameters.rounding ${quote(rounding)} is not a rounding policy`);
-  const seed = optional(parameters.tieSeed, 'parameters.tieSeed');
-  if (seed !== undefined && !/^-?\d{1,20}$/.test(seed)) fail('parameters.tieSeed is not a decimal integer');
-  const poolColumn = optional(columns.pool, 'parameters.columns.pool');
-  let pools: Pool[] | undefined;
-  if (poolColumn !== undefined) {
-    if (!Array.isArray(parameters.pools)) fail('parameters.pools is not an array');
-    pools = (parameters.pools as unknown[]).map((entry, i) => {
-      const pool = object(entry, `parameters.pools[${i}]`);
-      const own = whole(pool.decimals, `parameters.pools[${i}].decimals`);
-      return {
-        name: string(pool.pool, `parameters.pools[${i}].pool`),
-        loss: units(pool.loss, own, `parameters.pools[${i}].loss`),
-        insuranceFund: units(pool.insuranceFund, own, `parameters.pools[${i}].insuranceFund`),
-        decimals: own,
-        // Listed pools keep a line (any positive one) so that they read as listed; no file is re-read.
-        line: pool.listed === true ? i + 1 : 0,
-      };
-    });
-  }
-  const inputs = object(root.inputs, 'inputs');
-  const accounts = object(inputs.accounts, 'inputs.accounts');
-  const output = object(root.output, 'output');
-  const format = string(accounts.format, 'inputs.accounts.format');
-  if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet') fail('inputs.accounts.format is not csv, jsonl or parquet');
-  return {
-    parameters: {
-      decimals,
-      columns: {
-        account: string(columns.account, 'parameters.columns.account'),
-        profit: string(columns.profit, 'parameters.columns.profit'),
-        pool: poolColumn,
-        exempt: optional(columns.exempt, 'parameters.columns.exempt'),
-        weight: optional(columns.weight, 'parameters.columns.weight'),
-        cap: optional(columns.cap, 'parameters.columns.cap'),
-      },
-      weightDecimals: whole(parameters.weightDecimals, 'parameters.weightDecimals'),
-      rounding: rounding as Parameters['rounding'],
-      tieSeed: seed === undefined ? undefined : BigInt(seed),
-      format: format as Format,
-      loss: poolColumn === undefined ? units(parameters.loss, decimals, 'parameters.loss') : 0n,
-      insuranceFund: poolColumn === undefined ? units(parameters.insuranceFund, decimals, 'parameters.insuranceFund') : 0n,
-      poolsFile: undefined,
-      pools,
-    },
-    accountsSha256: string(accounts.sha256, 'inputs.accounts.sha256'),
-    outputSha256: string(output.sha256, 'output.sha256'),
   };
 }
 

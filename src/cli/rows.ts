@@ -1,7 +1,7 @@
 // What the command's rows mean: an account file's columns (account, profit,
 // and the pool, exempt, weight and cap columns when asked for) into an
-// AccountTable; a pools file into a PoolDirectory; a haircut file checked row
-// by row against the accounts. Every bad value is an InputError at its
+// AccountTable; a pools file into a PoolDirectory (a haircut file: haircut-rows.ts).
+// Every bad value is an InputError at its
 // file:line:column saying what was expected.
 
 import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decimal.js';
@@ -291,63 +291,5 @@ export class PoolRows implements RowConsumer {
 
   end(line: number): void {
     if (this.directory.pools.length === 0) throw new InputError(this.file, line, 1, 'lists no pool; expected a row per pool: pool,loss[,insurance_fund][,decimals]');
-  }
-}
-
-/**
- * A haircut file (`account` and `haircut` columns, others ignored) checked against
- * the accounts read before: the same accounts in the same order, each haircut at
- * its account's decimals, into `haircuts`.
- */
-export class HaircutRows implements RowConsumer {
-  readonly columns: ColumnRequest[] = [
-    { name: 'account', kind: 'id', required: true, option: null },
-    { name: 'haircut', kind: 'amount', required: true, option: null },
-  ];
-  /** One haircut per account, in account order. */
-  readonly haircuts: BigInt64Array;
-  /** The line of each account's row in the haircut file. */
-  readonly lines: Uint32Array;
-  #row = 0;
-  readonly #words: Int32Array;
-
-  constructor(readonly file: string, readonly accounts: AccountTable, readonly accountsFile: string, readonly decimalsOf: (row: number) => number) {
-    this.haircuts = new BigInt64Array(accounts.rows);
-    this.lines = new Uint32Array(accounts.rows);
-    this.#words = new Int32Array(this.haircuts.buffer);
-  }
-
-  row(f: Fields, line: number): void {
-    const row = this.#row;
-    if (row >= this.accounts.rows) {
-      throw new InputError(this.file, line, 1, `a row past the ${this.accounts.rows.toLocaleString('en-US')} accounts of ${this.accountsFile}; expected one row per account, in the same order`);
-    }
-    // Compared in place (no view, no closure): a quoted identifier is unescaped first.
-    let same: boolean;
-    if (f.quoted[0]) {
-      const id = f.bytes(0);
-      same = this.accounts.idEquals(row, id, 0, id.length);
-    } else {
-      same = this.accounts.idEquals(row, f.buffer, f.start[0]!, f.end[0]!);
-    }
-    if (!same) {
-      throw new InputError(this.file, f.line[0]!, f.column[0]!,
-        `account ${quote(AS_IS.decode(f.bytes(0)))} where ${this.accountsFile}:${this.accounts.lineOf(row)} has ${quote(AS_IS.decode(this.accounts.idOf(row)))}; expected the same accounts in the same order`);
-    }
-    try {
-      parseUnitsInto(f.buffer, f.start[1]!, f.end[1]!, this.decimalsOf(row), this.#words, 2 * row);
-    } catch (error) {
-      if (!(error instanceof DecimalError)) throw error;
-      throw new InputError(this.file, f.line[1]!, f.column[1]!, `haircut ${error.message}`);
-    }
-    this.lines[row] = line;
-    this.#row = row + 1;
-  }
-
-  end(line: number): void {
-    if (this.#row < this.accounts.rows) {
-      throw new InputError(this.file, line, 1,
-        `ends after ${this.#row.toLocaleString('en-US')} rows; ${this.accountsFile} has ${this.accounts.rows.toLocaleString('en-US')} accounts (next: ${quote(AS_IS.decode(this.accounts.idOf(this.#row)))})`);
-    }
   }
 }

@@ -1,18 +1,21 @@
 // `socialized-loss verify ACCOUNTS HAIRCUTS`: every haircut checked against
 // the rule with the auditor's arithmetic (src/audit), never the engine's
-// selection kernel. Exit 0 when all agree; exit 3 with the first ten that do not.
+// selection kernel; HAIRCUTS' profit, profit_after and pool columns against
+// ACCOUNTS and the rule; with --report, both files' hashes and every total of
+// the report's result. Exit 0 when all agree; exit 3 with what does not.
 
-import { certify } from '../audit/index.js';
+import { auditHaircuts, certify } from '../audit/index.js';
 import { formatUnits } from './decimal.js';
 import { quote } from './errors.js';
 import { auditBookOf } from './audit-book.js';
+import { HaircutRows } from './haircut-rows.js';
 import { InputSource, openSources, resolveParameters, type ParametersOrReport } from './input.js';
 import { decimalsOfRow, loadRun } from './load.js';
 import { nodePlatform } from './node-platform.js';
 import { openOutputs } from './output.js';
 import { readInto } from './read.js';
-import { HaircutRows } from './rows.js';
 import type { RunContext } from './socialize.js';
+import { checkedFields, fileDifferences, resultDifferences } from './verify-report.js';
 
 /** Thrown after verify has printed what differs: exit status 3. */
 export class VerificationFailed extends Error {
@@ -22,13 +25,13 @@ export class VerificationFailed extends Error {
 /** verify's inputs. */
 export type VerifyOptions = { accounts: string; haircuts: string } & ParametersOrReport;
 
-/** How many differences verify prints. */
+/** How many differences of each kind verify prints. */
 const SHOWN = 10;
 
 /** Runs verify; prints its verdict on stdout; throws VerificationFailed (exit 3) when anything differs. */
 export async function verify(options: VerifyOptions, context: RunContext): Promise<void> {
   const started = performance.now();
-  const { parameters, report } = resolveParameters(options);
+  const { parameters, report, source: reportSource } = await resolveParameters(options);
   const sources = await openSources(options.accounts, parameters);
   let haircutSource: InputSource;
   try {
@@ -38,40 +41,60 @@ export async function verify(options: VerifyOptions, context: RunContext): Promi
     sources.pools?.close();
     throw error;
   }
-  // No outputs, but the inputs must be distinct files.
-  await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : []), haircutSource]);
+  // No outputs, but the inputs (the report too) must be distinct files.
+  await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : []), haircutSource, ...(reportSource ? [reportSource] : [])]);
   const platform = nodePlatform(context.quiet);
   const loaded = await loadRun(sources, parameters, platform);
   const decimalsOf = decimalsOfRow(loaded);
-  const rows = new HaircutRows(haircutSource.name, loaded.table, loaded.accounts.file, decimalsOf);
+  const rows = new HaircutRows(haircutSource.name, loaded, decimalsOf, SHOWN);
   const haircutsInput = await readInto(haircutSource, undefined, rows, platform);
-  const certificate = certify(auditBookOf(loaded, parameters), rows.haircuts, SHOWN);
+  const book = auditBookOf(loaded, parameters);
+  const certificate = certify(book, rows.haircuts, SHOWN);
+  // The haircuts the rule gives: the file's when they are right, else computed in full.
+  const expected = certificate.ok ? rows.haircuts : auditHaircuts(book).haircuts;
+  rows.checkProfitAfter(certificate.ok ? null : expected);
 
-  const problems: string[] = [];
-  if (report !== null) {
-    if (report.accountsSha256 !== loaded.accounts.sha256) {
-      problems.push(`${loaded.accounts.file} has SHA-256 ${loaded.accounts.sha256}; the report read ${report.accountsSha256}: not the accounts the report describes`);
-    }
-    if (report.outputSha256 !== haircutsInput.sha256) {
-      problems.push(`${haircutsInput.file} has SHA-256 ${haircutsInput.sha256}; the report wrote ${report.outputSha256}: not the haircuts the report describes`);
-    }
-  }
   const n = loaded.table.rows;
   const count = (k: number) => k.toLocaleString('en-US');
-  const ms = Math.round(performance.now() - started);
-  if (certificate.ok && problems.length === 0) {
-    process.stdout.write(`verified ${count(n)} accounts${report !== null ? ' (both files are the ones the report names)' : ''}\n`);
-    if (!context.quiet) process.stderr.write(`checked ${count(n)} haircuts of ${haircutsInput.file} against ${loaded.accounts.file} by ${parameters.rounding} in ${ms} ms\n`);
-    return;
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const where = (index: number) => `${haircutsInput.file}:${rows.lines[index]}: account ${quote(decoder.decode(loaded.table.idOf(index)))}`;
+  const lines: string[] = [];
+  let fields = 0;
+  if (report !== null) {
+    if (report.accountsSha256 !== loaded.accounts.sha256) {
+      lines.push(`${loaded.accounts.file} has SHA-256 ${loaded.accounts.sha256}; the report read ${report.accountsSha256}: not the accounts the report describes`);
+    }
+    if (report.outputSha256 !== haircutsInput.sha256) {
+      lines.push(`${haircutsInput.file} has SHA-256 ${haircutsInput.sha256}; the report wrote ${report.outputSha256}: not the haircuts the report describes`);
+    }
+    loaded.directory.pools.forEach((pool, k) => {
+      if (loaded.pooled && loaded.directory.counts[k] === 0) lines.push(`the report lists pool ${quote(pool.name)}, which holds no account of ${loaded.accounts.file}`);
+    });
+    const differences = [...fileDifferences(report, loaded, haircutsInput), ...resultDifferences(report.result, loaded, parameters, certificate.pools, expected)];
+    fields = checkedFields(report, loaded.pooled);
+    if (differences.length > 0) {
+      lines.push(`${count(differences.length)} of the report's ${count(fields)} sizes, counts and totals differ from what ${loaded.accounts.file} and ${haircutsInput.file} give${differences.length > SHOWN ? `; the first ${SHOWN}` : ''}:`);
+      for (const { field, expected: want, found } of differences.slice(0, SHOWN)) lines.push(`  ${field}: expected ${want}, found ${found}`);
+    }
   }
-  const lines = [...problems];
   if (!certificate.ok) {
     lines.push(`${count(certificate.mismatches)} of ${count(n)} haircuts differ from what ${parameters.rounding} gives${certificate.mismatches > SHOWN ? `; the first ${SHOWN}` : ''}:`);
-    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-    for (const { index, expected, found } of certificate.differences) {
+    for (const { index, expected: want, found } of certificate.differences) {
       const places = decimalsOf(index);
-      lines.push(`  ${haircutsInput.file}:${rows.lines[index]}: account ${quote(decoder.decode(loaded.table.idOf(index)))}: expected ${formatUnits(expected, places)}, found ${formatUnits(found, places)}`);
+      lines.push(`  ${where(index)}: expected ${formatUnits(want, places)}, found ${formatUnits(found, places)}`);
     }
+  }
+  if (rows.mismatches > 0) {
+    lines.push(`${count(rows.mismatches)} profit, profit_after or pool values of ${haircutsInput.file} differ from what ${loaded.accounts.file} and the rule give${rows.mismatches > SHOWN ? `; the first ${SHOWN}` : ''}:`);
+    for (const { index, column, expected: want, found } of rows.differences()) lines.push(`  ${where(index)}: ${column} expected ${want}, found ${found}`);
+  }
+  const ms = Math.round(performance.now() - started);
+  if (lines.length === 0) {
+    process.stdout.write(`verified ${count(n)} accounts${report !== null ? ' (both files are the ones the report names)' : ''}\n`);
+    if (!context.quiet) {
+      process.stderr.write(`checked ${count(n)} haircuts of ${haircutsInput.file} against ${loaded.accounts.file} by ${parameters.rounding}${report !== null ? ` and the report's ${count(fields)} sizes, counts and totals` : ''} in ${ms} ms\n`);
+    }
+    return;
   }
   process.stdout.write(lines.join('\n') + '\n');
   throw new VerificationFailed(lines[0]);
