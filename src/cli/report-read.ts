@@ -187,7 +187,7 @@ export function readReport(text: string, file: string): ReadReport {
   if (pooled) check.summary(inputs.pools, 'inputs.pools', true);
   const output = check.summary(top.output, 'output', false);
   const result = resultOf(check, top.result, p);
-  canonical(check, text, body);
+  canonical(check, text);
   return {
     parameters: { ...p, format: accounts.format as Format },
     accountsSha256: accounts.sha256 as string,
@@ -199,19 +199,34 @@ export function readReport(text: string, file: string): ReadReport {
 }
 
 /**
- * The text must be the JSON it holds written back as the writer writes it
- * (two-space indented; the final newline may be missing): a key given twice
- * (JSON.parse keeps the last, a reader may see the first) or an edited layout
- * is refused, naming the first line that differs.
+ * A key given twice in one object is refused, naming its line: JSON.parse keeps the
+ * last, while a person reading the file may see the first. Any layout is accepted
+ * (a report pretty-printed again, or with other line endings, is the same report).
+ * `text` has already parsed as JSON, so the scan only tracks strings and nesting.
  */
-function canonical(check: Checker, text: string, body: Json): void {
-  const written = JSON.stringify(body, null, 2);
-  const given = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (given === written) return;
-  const lines = given.split('\n'), expected = written.split('\n');
-  let line = 0;
-  while (line < lines.length && lines[line] === expected[line]) line++;
-  check.fail(`line ${line + 1}`, `${quote((lines[line] ?? '').trim())} is not as socialize writes the report (a key given twice, or an edited layout)`);
+function canonical(check: Checker, text: string): void {
+  const open: (Set<string> | undefined)[] = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) line++;
+    else if (c === 0x7b) open.push(new Set());
+    else if (c === 0x5b) open.push(undefined);
+    else if (c === 0x7d || c === 0x5d) open.pop();
+    else if (c === 0x22) {
+      let end = i + 1;
+      while (text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c ? 2 : 1;
+      const keys = open[open.length - 1];
+      let next = end + 1;
+      while (next < text.length && /\s/.test(text[next]!)) next++;
+      if (keys !== undefined && text[next] === ':') {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) check.fail(`line ${line}`, `gives the key ${quote(key)} twice in one object (JSON readers disagree on which counts)`);
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
 }
 
 /** The run information: all of it (a command's report) or none (a page's). */
