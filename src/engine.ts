@@ -5,6 +5,7 @@
 import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
 import { rangeError, typeError } from './errors.js';
+import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
@@ -200,6 +201,7 @@ export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
   if (typeof options !== 'object' || options === null) {
     throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
+  checkKeys(options, OPTION_KEYS.loadEngine);
   const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
   if (!VARIANTS.includes(variant)) {
     throw rangeError('ERR_INVALID_OPTION', `variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);
