@@ -68,7 +68,9 @@ export class Engine {
    * Throws TypeError / RangeError naming the bad field (and index) before anything is computed.
    */
   socialize(input: SocializeInput): SocializeResult {
-    const { profits, exempt, weights, caps, ...params } = readInput(input);
+    // The parameters are read with the columns (not split off by a rest pattern, which costs more than a small call).
+    const params = readInput(input);
+    const { profits, exempt, weights, caps } = params;
     const n = checkLength(profits.length, 'profits.length', MAX_ACCOUNTS);
     return this.#withColumns(n, this.#read(n, { profits, exempt, weights, caps }), (columns) => {
       const summary = weights === undefined

@@ -295,7 +295,10 @@ export function readParams(params: unknown, known: readonly string[]): Params {
     throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, got ${describe(params)}`);
   }
   checkKeys(params, known);
-  return { ...readOptions(params), ...readAmounts(params, '') };
+  // Built field by field: spreading two objects into one costs microseconds, more than a small call's work.
+  const { rounding, tieSeed } = readOptions(params);
+  const { loss, insuranceFund } = readAmounts(params, '');
+  return { rounding, tieSeed, loss, insuranceFund };
 }
 
 /** Reads `exempt` for `count` accounts: undefined, or one byte per account (non-zero: exempt). */
@@ -331,7 +334,13 @@ export function readInput(input: unknown): Input {
   const params = readParams(input, OPTION_KEYS.socialize);
   const { profits, exempt, weights, caps } = input as SocializeInput;
   checkProfits(profits);
-  return { ...params, profits, exempt: readExempt(exempt, profits.length), ...readWeighting(weights, caps, profits.length) };
+  const read = readExempt(exempt, profits.length);
+  const weighting = readWeighting(weights, caps, profits.length);
+  // Field by field, not spread: see readParams.
+  return {
+    loss: params.loss, insuranceFund: params.insuranceFund, rounding: params.rounding, tieSeed: params.tieSeed,
+    profits, exempt: read, weights: weighting.weights, caps: weighting.caps,
+  };
 }
 
 /** Reads the optional `weights` and `caps` columns of `count` entries (containers only); caps need weights. */
