@@ -334,12 +334,12 @@ export function readInput(input: unknown): Input {
   const params = readParams(input, OPTION_KEYS.socialize);
   const { profits, exempt, weights, caps } = input as SocializeInput;
   checkProfits(profits);
-  const read = readExempt(exempt, profits.length);
+  const exemptions = readExempt(exempt, profits.length);
   const weighting = readWeighting(weights, caps, profits.length);
   // Field by field, not spread: see readParams.
   return {
     loss: params.loss, insuranceFund: params.insuranceFund, rounding: params.rounding, tieSeed: params.tieSeed,
-    profits, exempt: read, weights: weighting.weights, caps: weighting.caps,
+    profits, exempt: exemptions, weights: weighting.weights, caps: weighting.caps,
   };
 }
 
