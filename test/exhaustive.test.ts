@@ -49,9 +49,9 @@ function caseCount(domain: Domain, n: number): number {
 
 /**
  * Calls `visit` once per case of book size `n` in a fixed order (books in odometer order,
- * then exemption, rounding, seed, loss, fund). The input object and its columns are
- * reused from case to case (every path copies what it keeps); `next` is true on a book's
- * or an exemption's first case, so that a book path refills its columns only then.
+ * then exemption, rounding, seed, loss, fund). The columns are reused from case to case
+ * (every path copies what it keeps), in a new input object each time; `next` is true on a
+ * book's or an exemption's first case, so that a book path refills its columns only then.
  */
 function forEachCase(domain: Domain, n: number, visit: (input: Case, next: boolean) => void): void {
   const profits = new BigInt64Array(n).fill(domain.low);
