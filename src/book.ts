@@ -4,6 +4,7 @@
 
 import type { Columns, Core } from './core.js';
 import { stateError } from './errors.js';
+import { OPTION_KEYS } from './option-keys.js';
 import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
 import {
   checkColumnsRead, readParams, readPoolList, readPoolOptions, readWeightColumns, readWeighting,
@@ -171,7 +172,7 @@ export class Book {
    */
   socialize(params: BookParams): SocializeSummary {
     // Every parameter is read (accessors run) before the book is checked and anything is written.
-    const parsed = readParams(params);
+    const parsed = readParams(params, OPTION_KEYS.bookSocialize);
     const weighting = this.#readWeighting(params);
     const core = this.#live();
     if (weighting === undefined) return core.socialize(this.#columns, this.length, parsed, this.#exemptShared);

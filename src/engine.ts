@@ -5,6 +5,7 @@
 import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
 import { rangeError, typeError } from './errors.js';
+import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
@@ -67,7 +68,9 @@ export class Engine {
    * Throws TypeError / RangeError naming the bad field (and index) before anything is computed.
    */
   socialize(input: SocializeInput): SocializeResult {
-    const { profits, exempt, weights, caps, ...params } = readInput(input);
+    // The parameters are read with the columns (not split off by a rest pattern, which costs more than a small call).
+    const params = readInput(input);
+    const { profits, exempt, weights, caps } = params;
     const n = checkLength(profits.length, 'profits.length', MAX_ACCOUNTS);
     return this.#withColumns(n, this.#read(n, { profits, exempt, weights, caps }), (columns) => {
       const summary = weights === undefined
@@ -200,6 +203,7 @@ export async function loadEngine(options: LoadOptions = {}): Promise<Engine> {
   if (typeof options !== 'object' || options === null) {
     throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
+  checkKeys(options, OPTION_KEYS.loadEngine);
   const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
   if (!VARIANTS.includes(variant)) {
     throw rangeError('ERR_INVALID_OPTION', `variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);

@@ -27,8 +27,11 @@ export const ERROR_CODES = Object.freeze({
   /** RangeError: a column (`exempt`, `pool`, `weights`, `caps`) whose length is not one entry per account. */
   ERR_LENGTH_MISMATCH: 'ERR_LENGTH_MISMATCH',
   /**
-   * RangeError: a view of engine memory taken before the memory grew or a book was
-   * freed (it reads as empty): read the book's view again.
+   * RangeError: a typed-array input (`profits`, `exempt`, `pool`, `weights`, `caps`,
+   * `units`) whose buffer is detached, so that it reads as empty: a view of engine
+   * memory taken before the memory grew or a book was freed (read the book's view
+   * again), or an array whose buffer was transferred (`buffer.transfer()`,
+   * `structuredClone` or `postMessage` with `transfer`).
    */
   ERR_DETACHED_VIEW: 'ERR_DETACHED_VIEW',
   /** RangeError: a book or a call with more accounts than the engine's `capacity`. */
@@ -42,6 +45,13 @@ export const ERROR_CODES = Object.freeze({
    * `variant`); TypeError: options that do not go together (`caps` without `weights`).
    */
   ERR_INVALID_OPTION: 'ERR_INVALID_OPTION',
+  /**
+   * TypeError: an input or options object with a key the call does not take (a
+   * misspelling such as `insurance_fund` would otherwise leave the fund at 0): the
+   * message names the key, where it is (`pools[2].insurance_fund`) and the nearest key
+   * the call knows, when one is close. Only own enumerable string keys are checked.
+   */
+  ERR_UNKNOWN_OPTION: 'ERR_UNKNOWN_OPTION',
   /** RangeError: an index delta over units that sum to zero: there is no position to charge. */
   ERR_ZERO_UNITS: 'ERR_ZERO_UNITS',
   /** RangeError: an index delta whose charge for some account would pass 2^63 − 1. */

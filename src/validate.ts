@@ -3,6 +3,7 @@
 // with a code of src/errors.ts.
 
 import { rangeError, typeError } from './errors.js';
+import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import type { IndexDeltaInput, IndexRounding, Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
@@ -59,12 +60,51 @@ export function checkLength(length: unknown, field: string, capacity: number): n
   return length;
 }
 
-/** Checks that the column `field` is an array or a typed array (not a DataView). */
-function checkColumn(values: unknown, field: string): asserts values is Profits {
+/**
+ * Whether the buffer of `view` is detached (transferred away, or the engine memory it
+ * viewed grew): the view then reads as empty, whatever it held.
+ */
+export function isDetached(view: ArrayBufferView): boolean {
+  const buffer = view.buffer as ArrayBufferLike & { readonly detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  // Without ArrayBuffer.prototype.detached (Node 20): an empty buffer is detached
+  // exactly when no view of it can be made.
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The RangeError (ERR_DETACHED_VIEW) for the typed-array column `field` whose buffer is
+ * detached; `count`, when known and not 0, is the number of entries it should have.
+ */
+export function detachedView(field: string, count?: number): RangeError {
+  const what = count !== undefined && count > 0
+    ? `${field} has 0 entries; expected one per account (${count}): a detached view`
+    : `${field} is a detached view`;
+  return rangeError('ERR_DETACHED_VIEW',
+    `${what} (its buffer was transferred, or engine memory grew or a book was freed since it was taken; read the book's view again)`);
+}
+
+/** Checks that a typed column `field` (of `count` entries, when known) is not detached. */
+function checkAttached(values: ArrayBufferView, field: string, count?: number): void {
+  if (isDetached(values)) throw detachedView(field, count);
+}
+
+/**
+ * Checks that the column `field` is an array or a typed array (not a DataView), and a
+ * typed array's buffer not detached; `count`, when known, names the length expected.
+ */
+function checkColumn(values: unknown, field: string, count?: number): asserts values is Profits {
   const typed = ArrayBuffer.isView(values) && !(values instanceof DataView);
   if (!typed && !Array.isArray(values)) {
     throw typeError('ERR_INVALID_TYPE', `${field} must be an array or a typed array, got ${describe(values)}`);
   }
+  if (typed) checkAttached(values, field, count);
 }
 
 /** Checks that `profits` is an array or a typed array (not a DataView). */
@@ -79,7 +119,7 @@ export function checkProfits(profits: unknown): asserts profits is Profits {
  */
 export function checkOptionalColumn(values: unknown, field: string, count: number): Profits | undefined {
   if (values === undefined) return undefined;
-  checkColumn(values, field);
+  checkColumn(values, field, count);
   if (values.length !== count) throw lengthMismatch(values, field, count);
   return values;
 }
@@ -90,10 +130,8 @@ export function checkOptionalColumn(values: unknown, field: string, count: numbe
  * book was freed, since it was taken), which reads as empty.
  */
 export function lengthMismatch(values: ArrayLike<unknown>, field: string, count: number): RangeError {
-  const detached = ArrayBuffer.isView(values) && values.buffer.byteLength === 0 && count > 0;
-  const hint = detached ? ': a detached view (engine memory grew or a book was freed since it was taken; read the book\'s view again)' : '';
-  return rangeError(detached ? 'ERR_DETACHED_VIEW' : 'ERR_LENGTH_MISMATCH',
-    `${field} has ${values.length} entries; expected one per account (${count})${hint}`);
+  if (ArrayBuffer.isView(values) && isDetached(values)) return detachedView(field, count);
+  return rangeError('ERR_LENGTH_MISMATCH', `${field} has ${values.length} entries; expected one per account (${count})`);
 }
 
 /**
@@ -232,9 +270,13 @@ function readOptions(input: object): Options {
   return { rounding, tieSeed: tieSeed === undefined ? undefined : BigInt.asUintN(64, tieSeed) };
 }
 
-/** Reads the options of a book's `socializePools`: an object, its `rounding` and `tieSeed`. */
+/**
+ * Reads the options of a book's `socializePools`: an object of known keys
+ * (OPTION_KEYS.bookPools), its `rounding` and `tieSeed`.
+ */
 export function readPoolOptions(options: unknown): Options {
   if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${describe(options)}`);
+  checkKeys(options, OPTION_KEYS.bookPools);
   return readOptions(options);
 }
 
@@ -244,12 +286,19 @@ function readAmounts(value: object, field: string): Amounts {
   return { loss: readAmount(loss, `${field}loss`), insuranceFund: readAmount(insuranceFund, `${field}insuranceFund`) };
 }
 
-/** Reads `loss`, `insuranceFund` (default 0), `rounding` (default largest remainder) and `tieSeed`. */
-export function readParams(params: unknown): Params {
+/**
+ * Reads `loss`, `insuranceFund` (default 0), `rounding` (default largest remainder) and
+ * `tieSeed` of an object whose every key is one of `known` (the call's list of OPTION_KEYS).
+ */
+export function readParams(params: unknown, known: readonly string[]): Params {
   if (typeof params !== 'object' || params === null) {
     throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, got ${describe(params)}`);
   }
-  return { ...readOptions(params), ...readAmounts(params, '') };
+  checkKeys(params, known);
+  // Built field by field: spreading two objects into one costs microseconds, more than a small call's work.
+  const { rounding, tieSeed } = readOptions(params);
+  const { loss, insuranceFund } = readAmounts(params, '');
+  return { rounding, tieSeed, loss, insuranceFund };
 }
 
 /** Reads `exempt` for `count` accounts: undefined, or one byte per account (non-zero: exempt). */
@@ -258,6 +307,7 @@ export function readExempt(exempt: unknown, count: number): Uint8Array | undefin
   if (!(exempt instanceof Uint8Array) && !Array.isArray(exempt)) {
     throw typeError('ERR_INVALID_TYPE', `exempt must be a Uint8Array or an array of booleans, got ${describe(exempt)}`);
   }
+  if (exempt instanceof Uint8Array) checkAttached(exempt, 'exempt', count);
   if (exempt.length !== count) throw lengthMismatch(exempt, 'exempt', count);
   if (exempt instanceof Uint8Array) return exempt;
   const bytes = new Uint8Array(count);
@@ -281,10 +331,16 @@ export interface Input extends Params {
 
 /** Reads a whole `socialize` input; columns are checked as containers only. */
 export function readInput(input: unknown): Input {
-  const params = readParams(input);
+  const params = readParams(input, OPTION_KEYS.socialize);
   const { profits, exempt, weights, caps } = input as SocializeInput;
   checkProfits(profits);
-  return { ...params, profits, exempt: readExempt(exempt, profits.length), ...readWeighting(weights, caps, profits.length) };
+  const exemptions = readExempt(exempt, profits.length);
+  const weighting = readWeighting(weights, caps, profits.length);
+  // Field by field, not spread: see readParams.
+  return {
+    loss: params.loss, insuranceFund: params.insuranceFund, rounding: params.rounding, tieSeed: params.tieSeed,
+    profits, exempt: exemptions, weights: weighting.weights, caps: weighting.caps,
+  };
 }
 
 /** Reads the optional `weights` and `caps` columns of `count` entries (containers only); caps need weights. */
@@ -322,6 +378,7 @@ export function readIndexInput(input: unknown): IndexInput {
   if (typeof input !== 'object' || input === null) {
     throw typeError('ERR_INVALID_TYPE', `the input must be an object with loss, units and scale, got ${describe(input)}`);
   }
+  checkKeys(input, OPTION_KEYS.indexDelta);
   const { loss, units, scale, rounding, chargeRounding } = input as IndexDeltaInput;
   const amount = readAmount(loss, 'loss');
   checkColumn(units, 'units');
@@ -362,18 +419,20 @@ export function readPoolsInput(input: unknown): PoolsInput {
   if (typeof input !== 'object' || input === null) {
     throw typeError('ERR_INVALID_TYPE', `the input must be an object with profits, pool and pools, got ${describe(input)}`);
   }
+  checkKeys(input, OPTION_KEYS.socializePools);
   const { profits, pool, pools, exempt, weights, caps } = input as SocializePoolsInput;
   const options = readOptions(input);
   checkProfits(profits);
   const weighting = readWeighting(weights, caps, profits.length);
   if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
+  checkAttached(pool, 'pool', profits.length);
   if (pool.length !== profits.length) throw lengthMismatch(pool, 'pool', profits.length);
   return { profits, pool, pools: readPoolList(pools), options, exempt: readExempt(exempt, profits.length), ...weighting };
 }
 
 /**
  * Reads `pools`: an array whose every entry (holes included, index by index) is an
- * object with a `loss` and an optional `insuranceFund`, each read once.
+ * object with a `loss` and an optional `insuranceFund` (and no other key), each read once.
  */
 export function readPoolList(pools: unknown): Amounts[] {
   if (!Array.isArray(pools)) throw typeError('ERR_INVALID_TYPE', `pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
@@ -385,6 +444,7 @@ export function readPoolList(pools: unknown): Amounts[] {
     if (typeof value !== 'object' || value === null) {
       throw typeError('ERR_INVALID_TYPE', `pools[${k}] must be an object with a loss, got ${k in pools ? describe(value) : 'a hole'}`);
     }
+    checkKeys(value, OPTION_KEYS.pool, `pools[${k}]`);
     amounts.push(readAmounts(value, `pools[${k}].`));
   }
   return amounts;

@@ -1,8 +1,10 @@
 // Bad input, named one by one: each gets the contract's error naming the field
 // (and the first bad index), nothing is computed and nothing is modified.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The shards' workers load the built worker.js: the sharded engine runs from dist/ (npm test builds first).
+import { loadShardedEngine, type ShardedEngine } from '../dist/parallel/index.js';
 import { loadEngine, MAX_ACCOUNTS, type Engine } from '../src/index.js';
-import { socializeReference } from '../src/reference.js';
+import { indexDeltaReference, socializePoolsReference, socializeReference } from '../src/reference.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
 
 type Case = [name: string, input: unknown, error: typeof TypeError | typeof RangeError, message: RegExp];
@@ -90,5 +92,75 @@ describe('bad input to the engine', () => {
 
   it('rejects an unknown variant', async () => {
     await expect(loadEngine({ variant: 'fast' as never })).rejects.toThrow(RangeError);
+  });
+});
+
+// Issue 25: a typed array whose buffer was transferred (detached) reads as empty. It is
+// refused with ERR_DETACHED_VIEW naming the field, on every path, never computed from
+// as an empty book nor left to the runtime's own TypeError without a code.
+describe('detached typed arrays', () => {
+  let engine: Engine;
+  let sharded: ShardedEngine;
+  beforeAll(async () => {
+    engine = await loadEngine();
+    sharded = await loadShardedEngine({ shards: 2 });
+  });
+  afterAll(async () => {
+    await sharded?.close();
+  });
+
+  /** `view` after its buffer was transferred away: detached, length 0. */
+  function detached<V extends ArrayBufferView>(view: V): V {
+    structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] });
+    return view;
+  }
+  const hint = String.raw` \(its buffer was transferred, or engine memory grew or a book was freed since it was taken; read the book's view again\)$`;
+  const profits = [5n, 10n];
+  const pool = new Uint32Array(2);
+
+  type Call = [name: string, call: () => unknown, message: RegExp];
+  const calls: Call[] = [
+    ['engine.socialize, profits', () => engine.socialize({ loss: 5n, profits: detached(BigInt64Array.of(5n, 10n)) }), new RegExp(`^profits is a detached view${hint}`)],
+    ['socializeReference, profits', () => socializeReference({ loss: 5n, profits: detached(BigInt64Array.of(5n, 10n)) }), new RegExp(`^profits is a detached view${hint}`)],
+    ['engine.socialize, profits as a Float64Array', () => engine.socialize({ loss: 5n, profits: detached(Float64Array.of(5, 10)) }), /^profits is a detached view/],
+    ['engine.socialize, exempt', () => engine.socialize({ loss: 5n, profits, exempt: detached(new Uint8Array(2)) }), new RegExp(`^exempt has 0 entries; expected one per account \\(2\\): a detached view${hint}`)],
+    ['socializeReference, exempt', () => socializeReference({ loss: 5n, profits, exempt: detached(new Uint8Array(2)) }), /^exempt has 0 entries; expected one per account \(2\): a detached view/],
+    ['engine.socialize, weights', () => engine.socialize({ loss: 5n, profits, weights: detached(BigInt64Array.of(1n, 1n)) }), /^weights has 0 entries; expected one per account \(2\): a detached view/],
+    ['engine.socialize, caps', () => engine.socialize({ loss: 5n, profits, weights: [1n, 1n], caps: detached(BigInt64Array.of(1n, 1n)) }), /^caps has 0 entries; expected one per account \(2\): a detached view/],
+    ['engine.socializePools, profits', () => engine.socializePools({ profits: detached(BigInt64Array.of(5n, 10n)), pool: new Uint32Array(0), pools: [{ loss: 1n }] }), /^profits is a detached view/],
+    ['engine.socializePools, pool', () => engine.socializePools({ profits, pool: detached(new Uint32Array(2)), pools: [{ loss: 1n }] }), /^pool has 0 entries; expected one per account \(2\): a detached view/],
+    ['socializePoolsReference, pool', () => socializePoolsReference({ profits, pool: detached(new Uint32Array(2)), pools: [{ loss: 1n }] }), /^pool has 0 entries; expected one per account \(2\): a detached view/],
+    ['engine.socializePools, weights', () => engine.socializePools({ profits, pool, pools: [{ loss: 1n }], weights: detached(BigInt64Array.of(1n, 1n)) }), /^weights has 0 entries; expected one per account \(2\): a detached view/],
+    ['engine.indexDelta, units', () => engine.indexDelta({ loss: 5n, units: detached(BigInt64Array.of(1n, 2n)), scale: 10n }), new RegExp(`^units is a detached view${hint}`)],
+    ['indexDeltaReference, units', () => indexDeltaReference({ loss: 5n, units: detached(BigInt64Array.of(1n, 2n)), scale: 10n }), /^units is a detached view/],
+    ['book.socialize, weights', () => engine.createBook(2).socialize({ loss: 5n, weights: detached(BigInt64Array.of(1n, 1n)) }), /^weights has 0 entries; expected one per account \(2\): a detached view/],
+    ['book.socializePools, caps', () => engine.createBook(2).socializePools([{ loss: 5n }], { weights: [1n, 1n], caps: detached(BigInt64Array.of(1n, 1n)) }), /^caps has 0 entries; expected one per account \(2\): a detached view/],
+  ];
+
+  it.each(calls)('%s', (_, call, message) => {
+    let error: unknown;
+    try {
+      call();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toMatchObject({ code: 'ERR_DETACHED_VIEW' });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('the sharded engine\'s copying path, profits, exempt and units', async () => {
+    await expect(sharded.socialize({ loss: 5n, profits: detached(BigInt64Array.of(5n, 10n)) })).rejects.toMatchObject({ name: 'RangeError', code: 'ERR_DETACHED_VIEW', message: expect.stringMatching(/^profits is a detached view/) });
+    await expect(sharded.socialize({ loss: 5n, profits, exempt: detached(new Uint8Array(2)) })).rejects.toMatchObject({ code: 'ERR_DETACHED_VIEW', message: expect.stringMatching(/^exempt has 0 entries/) });
+    await expect(sharded.socializePools({ profits, pool: detached(new Uint32Array(2)), pools: [{ loss: 1n }] })).rejects.toMatchObject({ code: 'ERR_DETACHED_VIEW' });
+    await expect(sharded.indexDelta({ loss: 5n, units: detached(BigInt64Array.of(1n)), scale: 1n })).rejects.toMatchObject({ code: 'ERR_DETACHED_VIEW' });
+  });
+
+  it('an empty typed array that is not detached is an empty book, not an error', () => {
+    const empty = new BigInt64Array(0);
+    expect(engine.socialize({ loss: 5n, profits: empty }).uncovered).toBe(5n);
+    expect(socializeReference({ loss: 5n, profits: empty }).uncovered).toBe(5n);
+    // An empty view of a non-empty buffer, and an empty exempt for an empty book.
+    expect(engine.socialize({ loss: 5n, profits: new BigInt64Array(new ArrayBuffer(16), 8, 0), exempt: new Uint8Array(0) }).uncovered).toBe(5n);
   });
 });

@@ -1,9 +1,16 @@
 // Venue options on the plain path: exempt accounts, rounding policies, seeded ties.
 // Every result against the reference, and the contract's identities on their own.
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+// The shards' workers load the built worker.js: the sharded engine runs from dist/ (npm test builds first).
+import { loadShardedEngine, type ShardedEngine } from '../dist/parallel/index.js';
+import type { BookParams, BookPoolOptions } from '../src/book.js';
+import type { LoadOptions } from '../src/engine.js';
 import { loadEngine, type Engine, type Rounding } from '../src/index.js';
-import { socializeReference, splitmix64 } from '../src/reference.js';
+import { nearestKey, OPTION_KEYS } from '../src/option-keys.js';
+import type { ShardedBookOptions, ShardedBookParams, ShardedLoadOptions, ShardedPoolOptions } from '../src/parallel/index.js';
+import { indexDeltaReference, socializePoolsReference, socializeReference, splitmix64 } from '../src/reference.js';
+import type { IndexDeltaInput, PoolParams, SocializeInput, SocializePoolsInput } from '../src/types.js';
 import { generateProfits, positiveTotal } from '../src/scenario.js';
 import { I64_MAX } from '../src/validate.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, ROUNDINGS } from './arbitraries.js';
@@ -12,6 +19,16 @@ import { describeEachVariant } from './support.js';
 const profit = mostlySmall(-10n, 40n);
 const book = fc.array(fc.tuple(profit, fc.boolean()), { maxLength: 60 });
 const amount = amountUpTo(300n);
+
+/** What `task` throws (failing when it returns). */
+function thrown(task: () => unknown): unknown {
+  try {
+    task();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, got none');
+}
 
 /** The identities every result keeps, from the contract. */
 function expectIdentities(profits: bigint[], exempt: boolean[], loss: bigint, rounding: Rounding, r: ReturnType<typeof socializeReference>) {
@@ -129,5 +146,214 @@ describe('bad options', () => {
 
   it('splitmix64 is the standard finalizer', () => {
     expect(splitmix64(0n)).toBe(0xe220a8397b1dcdafn);
+  });
+});
+
+// Issue 25: an options object with a key its call does not take is refused, naming the
+// key, where it is, and the nearest known one: a misspelled option never silently takes
+// its default (`insurance_fund` would leave the fund at 0).
+describe('unknown option keys', () => {
+  let engine: Engine;
+  let sharded: ShardedEngine;
+  beforeAll(async () => {
+    engine = await loadEngine();
+    sharded = await loadShardedEngine({ shards: 2 });
+  });
+  afterAll(async () => {
+    await sharded?.close();
+  });
+
+  const profits = [5n, 5n];
+  const pool = new Uint32Array(2);
+  /** Each public call that takes an options object, with a misspelled key, and the message it must give. */
+  const calls: [name: string, call: () => unknown, message: string][] = [
+    ['engine.socialize', () => engine.socialize({ loss: 5n, profits, insurance_fund: 5n } as never), 'unknown option insurance_fund; did you mean insuranceFund?'],
+    ['engine.socializePools', () => engine.socializePools({ profits, pool, pools: [{ loss: 5n }], tie_seed: 1n } as never), 'unknown option tie_seed; did you mean tieSeed?'],
+    ['engine.socializePools, a pool', () => engine.socializePools({ profits, pool, pools: [{ loss: 5n }, { loss: 1n, insurance_fund: 5n }] as never }), 'unknown option pools[1].insurance_fund; did you mean insuranceFund?'],
+    ['engine.indexDelta', () => engine.indexDelta({ loss: 5n, units: profits, scale: 10n, charge_rounding: 'down' } as never), 'unknown option charge_rounding; did you mean chargeRounding?'],
+    ['book.socialize', () => engine.createBook(2).socialize({ loss: 5n, insurance_fund: 5n } as never), 'unknown option insurance_fund; did you mean insuranceFund?'],
+    ['book.socializePools, a pool', () => engine.createBook(2).socializePools([{ loss: 5n, insurance_fund: 5n }] as never), 'unknown option pools[0].insurance_fund; did you mean insuranceFund?'],
+    ['book.socializePools, its options', () => engine.createBook(2).socializePools([{ loss: 5n }], { Rounding: 'up' } as never), 'unknown option Rounding; did you mean rounding?'],
+    ['socializeReference', () => socializeReference({ loss: 5n, profits, insurance_fund: 5n } as never), 'unknown option insurance_fund; did you mean insuranceFund?'],
+    ['socializePoolsReference', () => socializePoolsReference({ profits, pool, pools: [{ loss: 5n }], exempts: [false, false] } as never), 'unknown option exempts; did you mean exempt?'],
+    ['socializePoolsReference, a pool', () => socializePoolsReference({ profits, pool, pools: [{ lost: 5n }] as never }), 'unknown option pools[0].lost; did you mean loss?'],
+    ['indexDeltaReference', () => indexDeltaReference({ loss: 5n, units: profits, scale: 10n, scales: 10n } as never), 'unknown option scales; did you mean scale?'],
+  ];
+  const asyncCalls: [name: string, call: () => Promise<unknown>, message: string][] = [
+    ['loadEngine', () => loadEngine({ varient: 'scalar' } as never), 'unknown option varient; did you mean variant?'],
+    ['loadShardedEngine', () => loadShardedEngine({ shard: 1 } as never), 'unknown option shard; did you mean shards?'],
+    ['sharded.socialize', () => sharded.socialize({ loss: 5n, profits, insurance_fund: 5n } as never), 'unknown option insurance_fund; did you mean insuranceFund?'],
+    ['sharded.socializePools', () => sharded.socializePools({ profits, pool, pools: [{ loss: 5n }], weight: [1n, 1n] } as never), 'unknown option weight; did you mean weights?'],
+    ['sharded.socializePools, a pool', () => sharded.socializePools({ profits, pool, pools: [{ loss: 5n, insuranceFunds: 1n }] as never }), 'unknown option pools[0].insuranceFunds; did you mean insuranceFund?'],
+    ['sharded.indexDelta', () => sharded.indexDelta({ loss: 5n, units: profits, scale: 10n, round: 'down' } as never), 'unknown option round; did you mean rounding?'],
+    ['sharded.createBook', () => sharded.createBook(2, { pool: true } as never), 'unknown option pool; did you mean pools?'],
+    ['a sharded book\'s socialize', async () => (await sharded.createBook(2)).socialize({ loss: 5n, tie_seed: 1n } as never), 'unknown option tie_seed; did you mean tieSeed?'],
+    ['a sharded book\'s socializePools, a pool', async () => (await sharded.createBook(2, { pools: true })).socializePools([{ loss: 5n }, { loss: 1n, fund: 1n }] as never), 'unknown option pools[1].fund (the options are loss, insuranceFund)'],
+    ['a sharded book\'s socializePools, its options', async () => (await sharded.createBook(2, { pools: true })).socializePools([{ loss: 5n }], { cap: true } as never), 'unknown option cap; did you mean caps?'],
+  ];
+
+  it.each(calls)('%s refuses a misspelled key', (_, call, message) => {
+    const error = thrown(call);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ code: 'ERR_UNKNOWN_OPTION', message });
+  });
+
+  it.each(asyncCalls)('%s rejects a misspelled key', async (_, call, message) => {
+    await expect(call()).rejects.toThrow(TypeError);
+    await expect(call()).rejects.toMatchObject({ code: 'ERR_UNKNOWN_OPTION', message });
+  });
+
+  it('a fund spelled insurance_fund is never a fund of 0', () => {
+    expect(() => engine.socialize({ loss: 5n, profits, insurance_fund: 5n } as never)).toThrow('unknown option insurance_fund; did you mean insuranceFund?');
+    expect(engine.socialize({ loss: 5n, profits, insuranceFund: 5n }).haircuts).toEqual(BigInt64Array.of(0n, 0n));
+  });
+
+  it('names the options when no known key is close, and quotes a key that is not a name', () => {
+    expect(() => engine.socialize({ loss: 5n, profits, frobnicate: 1 } as never))
+      .toThrow(/^unknown option frobnicate \(the options are loss, insuranceFund, profits, exempt, rounding, tieSeed, weights, caps\)$/);
+    expect(() => engine.socialize({ loss: 5n, profits, 'insurance fund': 1n } as never)).toThrow(/^unknown option "insurance fund"; did you mean insuranceFund\?$/);
+    expect(() => engine.indexDelta({ loss: 5n, units: profits, scale: 1n, x: 1 } as never)).toThrow(/^unknown option x \(the options are loss, units, scale, rounding, chargeRounding\)$/);
+  });
+
+  it('nearest by an edit distance over case-folded names without _ and -', () => {
+    expect(nearestKey('insurance-fund', OPTION_KEYS.socialize)).toBe('insuranceFund');
+    expect(nearestKey('TIESEED', OPTION_KEYS.socialize)).toBe('tieSeed');
+    expect(nearestKey('tiesede', OPTION_KEYS.socialize)).toBe('tieSeed');
+    expect(nearestKey('profit', OPTION_KEYS.socialize)).toBe('profits');
+    expect(nearestKey('timeout', OPTION_KEYS.loadShardedEngine)).toBe('timeoutMs');
+    expect(nearestKey('fund', OPTION_KEYS.socialize)).toBeUndefined();
+    expect(nearestKey('a', OPTION_KEYS.socialize)).toBeUndefined();
+  });
+
+  it('refuses an unknown key whatever its value (undefined too), and before any value is read', () => {
+    expect(() => engine.socialize({ loss: 5n, profits, insurance_fund: undefined } as never)).toThrow(/^unknown option insurance_fund/);
+    let reads = 0;
+    const input = { get loss() { reads++; return 5n; }, profits, tieseed: 1n };
+    expect(() => engine.socialize(input as never)).toThrow(/^unknown option tieseed; did you mean tieSeed\?$/);
+    expect(() => socializeReference(input as never)).toThrow(/^unknown option tieseed/);
+    expect(reads).toBe(0);
+  });
+
+  it('a book refused for an unknown key is left as it was', () => {
+    using book = engine.createBook(2);
+    book.profits.set([10n, 20n]);
+    book.socialize({ loss: 6n });
+    const before = book.haircuts.slice();
+    expect(() => book.socialize({ loss: 30n, rounding: 'up', tie_seed: 1n } as never)).toThrow(/^unknown option tie_seed/);
+    expect(() => book.socializePools([{ loss: 30n }], { weights: book.weights, Caps: book.caps } as never)).toThrow(/^unknown option Caps; did you mean caps\?$/);
+    expect(book.haircuts).toEqual(before);
+  });
+
+  it('checks only own enumerable string keys: symbols, inherited and non-enumerable keys are not options', () => {
+    const expected = engine.socialize({ loss: 5n, profits, insuranceFund: 1n });
+    const symbol = { loss: 5n, profits, insuranceFund: 1n, [Symbol('note')]: 'x' };
+    const inherited = Object.assign(Object.create({ note: 'x', insurance_fund: 5n }) as object, { loss: 5n, profits, insuranceFund: 1n });
+    const hidden = Object.defineProperty({ loss: 5n, profits, insuranceFund: 1n }, 'note', { value: 'x', enumerable: false });
+    for (const input of [symbol, inherited, hidden]) {
+      expect(engine.socialize(input as never)).toEqual(expected);
+      expect(socializeReference(input as never)).toEqual(expected);
+    }
+    const pools = [Object.assign(Object.create({ extra: 1 }) as object, { loss: 5n })] as never;
+    expect(engine.socializePools({ profits, pool, pools }).pools[0]!.socialized).toBe(5n);
+  });
+
+  it('each list of known keys is its call\'s type, exactly', () => {
+    expectTypeOf<(typeof OPTION_KEYS.socialize)[number]>().toEqualTypeOf<keyof SocializeInput>();
+    expectTypeOf<(typeof OPTION_KEYS.socializePools)[number]>().toEqualTypeOf<keyof SocializePoolsInput>();
+    expectTypeOf<(typeof OPTION_KEYS.pool)[number]>().toEqualTypeOf<keyof PoolParams>();
+    expectTypeOf<(typeof OPTION_KEYS.bookSocialize)[number]>().toEqualTypeOf<keyof BookParams>();
+    expectTypeOf<(typeof OPTION_KEYS.bookSocialize)[number]>().toEqualTypeOf<keyof ShardedBookParams>();
+    expectTypeOf<(typeof OPTION_KEYS.bookPools)[number]>().toEqualTypeOf<keyof BookPoolOptions>();
+    expectTypeOf<(typeof OPTION_KEYS.bookPools)[number]>().toEqualTypeOf<keyof ShardedPoolOptions>();
+    expectTypeOf<(typeof OPTION_KEYS.indexDelta)[number]>().toEqualTypeOf<keyof IndexDeltaInput>();
+    expectTypeOf<(typeof OPTION_KEYS.loadEngine)[number]>().toEqualTypeOf<keyof LoadOptions>();
+    expectTypeOf<(typeof OPTION_KEYS.loadShardedEngine)[number]>().toEqualTypeOf<keyof ShardedLoadOptions>();
+    expectTypeOf<(typeof OPTION_KEYS.shardedBook)[number]>().toEqualTypeOf<keyof ShardedBookOptions>();
+    // And at run time: no list names a key twice.
+    for (const keys of Object.values(OPTION_KEYS)) expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+// The contract: every input is read completely before the engine runs, so an accessor
+// that calls back into the engine (or the same book) cannot change the result; and each
+// option is read once.
+describe('accessors that call back into the engine', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await loadEngine();
+  });
+
+  /** `values` as an object whose every property is a getter that counts its reads in `reads` and first runs `hook`. */
+  function counted<T extends object>(values: T, reads: Map<string, number>, hook: () => void): T {
+    const object = {};
+    for (const [key, value] of Object.entries(values)) {
+      Object.defineProperty(object, key, {
+        enumerable: true,
+        get: () => {
+          reads.set(key, (reads.get(key) ?? 0) + 1);
+          hook();
+          return value;
+        },
+      });
+    }
+    return object as T;
+  }
+
+  /** A call back into the engine: a copying call, a book made and used, each allocating engine memory. */
+  const reenter = () => {
+    engine.socialize({ loss: 3n, profits: [1n, 2n, 3n], rounding: 'up', tieSeed: 1n });
+    using other = engine.createBook(100_000);
+    other.profits.fill(1n);
+    other.socialize({ loss: 7n });
+  };
+
+  it('engine.socialize, socializePools and indexDelta read each option once, before the engine runs', () => {
+    const plain = { loss: 50n, insuranceFund: 3n, profits: [10n, 20n, 30n], exempt: [false, true, false], rounding: 'largest-remainder' as const, tieSeed: 9n };
+    const reads = new Map<string, number>();
+    expect(engine.socialize(counted(plain, reads, reenter))).toEqual(socializeReference(plain));
+    expect([...reads.values()]).toEqual(Object.keys(plain).map(() => 1));
+
+    const pooled = { profits: [10n, 20n, 30n], pool: Uint32Array.of(0, 1, 0), exempt: [false, false, false], rounding: 'down' as const, tieSeed: 2n };
+    const poolReads = new Map<string, number>();
+    const pools = [counted({ loss: 25n, insuranceFund: 1n }, poolReads, reenter), counted({ loss: 7n }, poolReads, reenter)];
+    reads.clear();
+    const expected = socializePoolsReference({ ...pooled, pools: [{ loss: 25n, insuranceFund: 1n }, { loss: 7n }] });
+    expect(engine.socializePools(counted({ ...pooled, pools }, reads, reenter))).toEqual(expected);
+    expect([...reads.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(Object.fromEntries(poolReads)).toEqual({ loss: 2, insuranceFund: 1 }); // one read per pool
+
+    const delta = { loss: 100n, units: [3n, -3n, 1n], scale: 1000n, rounding: 'down' as const, chargeRounding: 'up' as const };
+    reads.clear();
+    expect(engine.indexDelta(counted(delta, reads, reenter))).toEqual(indexDeltaReference(delta));
+    expect([...reads.values()]).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('a book\'s socialize and socializePools: an accessor that socializes the same book cannot change the result', () => {
+    using book = engine.createBook(3);
+    book.profits.set([10n, 20n, 30n]);
+    const inner = () => {
+      reenter();
+      book.socialize({ loss: 1n }); // writes the book's haircuts mid-call
+    };
+    const reads = new Map<string, number>();
+    const params = { loss: 31n, insuranceFund: 1n, rounding: 'up' as const, tieSeed: 4n };
+    const { haircuts, ...totals } = socializeReference({ ...params, profits: [10n, 20n, 30n] });
+    expect(book.socialize(counted(params, reads, inner))).toEqual(totals);
+    expect(book.haircuts).toEqual(haircuts);
+    expect([...reads.values()]).toEqual([1, 1, 1, 1]);
+
+    book.pool.set([0, 1, 1]);
+    reads.clear();
+    const pooled = socializePoolsReference({ profits: [10n, 20n, 30n], pool: Uint32Array.of(0, 1, 1), pools: [{ loss: 4n }, { loss: 11n }], tieSeed: 5n });
+    const result = book.socializePools([counted({ loss: 4n }, reads, inner), { loss: 11n }], counted({ tieSeed: 5n }, reads, inner));
+    expect(result).toEqual(pooled.pools);
+    expect(book.haircuts).toEqual(pooled.haircuts);
+    expect(Object.fromEntries(reads)).toEqual({ loss: 1, tieSeed: 1 });
+  });
+
+  it('a Proxy whose key trap calls back into the engine: keys are listed before anything runs', () => {
+    const plain = { loss: 50n, profits: [10n, 20n, 30n] };
+    const input = new Proxy(plain, { ownKeys: (target) => (reenter(), Reflect.ownKeys(target)) });
+    expect(engine.socialize(input)).toEqual(socializeReference(plain));
   });
 });

@@ -7,6 +7,7 @@
 import type { ColumnViews } from '../book.js';
 import { MAX_ACCOUNTS, VARIANTS, simdSupported, type MemoryLike, type Variant } from '../core.js';
 import { rangeError, stateError, typeError } from '../errors.js';
+import { checkKeys, OPTION_KEYS } from '../option-keys.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, PoolOptions, PoolParams, SocializeInput, SocializeParams, SocializePoolsInput, SocializePoolsResult,
   SocializeResult, SocializeSummary,
@@ -51,6 +52,8 @@ export interface ShardedLoadOptions {
   shared?: boolean | undefined;
   /** The core build of every shard without shared memory (with it: the SIMD build over the shared memory). */
   variant?: Variant | undefined;
+  /** The per-call timeout, in milliseconds. */
+  timeoutMs?: number | undefined;
 }
 
 /** The most shards one engine may start. */
@@ -211,7 +214,7 @@ export class ShardedBook {
    * Resolves with the totals, exactly as one engine's `book.socialize`.
    */
   async socialize(params: ShardedBookParams): Promise<SocializeSummary> {
-    const parsed = readParams(params);
+    const parsed = readParams(params, OPTION_KEYS.bookSocialize);
     const [summary] = await this.#run([parsed], parsed, false, params);
     return summary!;
   }
@@ -324,6 +327,7 @@ export class ShardedEngine {
   async createBook(length: number, options: ShardedBookOptions = {}): Promise<ShardedBook> {
     const n = checkLength(length, 'book length', this.capacity);
     if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
+    checkKeys(options, OPTION_KEYS.shardedBook);
     const columns = { pools: options.pools === true, weights: options.weights === true, caps: options.caps === true };
     return this.#serial(async () => {
       const { id, bounds, views } = await this.#create(n, columns);
@@ -513,6 +517,7 @@ export class ShardedEngine {
  */
 export async function loadShardedEngine(options: ShardedLoadOptions = {}): Promise<ShardedEngine> {
   if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
+  checkKeys(options, OPTION_KEYS.loadShardedEngine);
   const { transports, variant, shared: asked } = options;
   if (asked !== undefined && typeof asked !== 'boolean') throw typeError('ERR_INVALID_TYPE', `shared must be a boolean, got ${typeof asked}`);
   if (variant !== undefined && !VARIANTS.includes(variant)) {
