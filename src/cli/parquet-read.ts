@@ -130,7 +130,7 @@ export async function readParquet(
       if (!(start >= 4 && end >= start && end <= footer.dataEnd)) fail(`${where}: its chunk at bytes ${start} to ${end} is outside the file's data (bytes 4 to ${footer.dataEnd})`);
       if (end - start > MAX_CHUNK_BYTES) fail(`${where}: a column chunk of ${end - start} bytes; at most 2 GiB are read at once`);
       const view = bytes.slice(start, end);
-      const buffer = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.buffer as ArrayBuffer : view.slice().buffer;
+      const buffer = bufferOf(view);
       guarded(where, () => checkPages(new Uint8Array(buffer), meta, (what) => fail(`${where}: ${what}`)));
       try {
         await parquetRead({
@@ -168,11 +168,17 @@ function keepBytes(bytes: Uint8Array): string {
   return bytes as unknown as string;
 }
 
+/** `view`'s bytes as an ArrayBuffer of their own (a copy unless the view is its whole buffer; never Buffer's slice, which is a view). */
+function bufferOf(view: Uint8Array): ArrayBuffer {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer) return view.buffer;
+  return new Uint8Array(view).buffer;
+}
+
 /** The file as hyparquet reads one column chunk of it: that chunk's bytes (already checked) for its range, copies elsewhere. */
 function oneRange(bytes: ParquetBytes, start: number, end: number, buffer: ArrayBuffer): AsyncBuffer {
   return {
     byteLength: bytes.byteLength,
-    slice: (from, to = bytes.byteLength) => (from === start && to === end ? buffer : bytes.slice(from, to).slice().buffer),
+    slice: (from, to = bytes.byteLength) => (from === start && to === end ? buffer : bufferOf(bytes.slice(from, to))),
   };
 }
 
