@@ -7,7 +7,7 @@ import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { at, binary, encodeStruct, field, i32, i64, joinParquet, list, rewritePages, splitParquet, sub, type TStruct } from './parquet-craft.js';
 
 /** A small valid file: `account` strings and a `profit` column of the given element and values. */
-export function validFile(profit: Omit<SchemaElement, 'name'>, values: ColumnSource['data'], options: { codec?: 'GZIP' | 'BROTLI'; ids?: string[] } = {}): Uint8Array {
+export function validFile(profit: Omit<SchemaElement, 'name'>, values: ColumnSource['data'], options: { codec?: 'GZIP' | 'BROTLI' | 'UNCOMPRESSED'; ids?: string[] } = {}): Uint8Array {
   const writer = new ByteWriter();
   const ids = options.ids ?? Array.from({ length: values.length }, (_, i) => `a${i}`);
   parquetWrite({
@@ -58,6 +58,16 @@ function bombPage(codec: 'GZIP' | 'BROTLI', inflated: number): Uint8Array {
   const body = codec === 'GZIP' ? gzipSync(zeros, { level: 9 }) : brotliCompressSync(zeros, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
   return rewritePages(validFile({ type: 'INT64' }, [1n, 2n, 3n], { codec }), (page) => {
     if (page.column === 1 && [0, 3].includes(Number(field(page.header, 1).value))) page.body = new Uint8Array(body);
+  });
+}
+
+/** A dictionary-encoded column whose one data page is a run of 2^30 copies of index 0 (its header still says 100 values). */
+function longRun(codec: 'UNCOMPRESSED' | 'GZIP'): Uint8Array {
+  const raw = Uint8Array.from([1, ...varint(2 ** 31), 0]); // bit width 1; an RLE run (low bit 0) of 2^30; the value 0
+  return rewritePages(validFile({ type: 'BYTE_ARRAY', converted_type: 'UTF8' }, new Array<string>(100).fill('xxxxxxxx') as unknown as ColumnSource['data'], { codec }), (page) => {
+    if (page.column !== 1 || Number(field(page.header, 1).value) !== 3) return;
+    page.body = codec === 'GZIP' ? new Uint8Array(gzipSync(raw)) : raw;
+    page.header.set(2, i32(raw.length));
   });
 }
 
@@ -166,6 +176,16 @@ export const HOSTILE: HostileCase[] = [
       if (dictionary?.type === 12) dictionary.value.set(1, i32(1_000_000_000));
     }),
     refusal: /its dictionary claims 1000000000 entries for 100 values/,
+  },
+  {
+    name: 'RLE run of 2^30 dictionary indexes, uncompressed page', was: 'V8 fatal error (array growth), the process dies',
+    bytes: () => longRun('UNCOMPRESSED'),
+    refusal: /row group 1, column "profit": page 2: its dictionary indexes has a run of 1073741824 values where 100 are left/,
+  },
+  {
+    name: 'RLE run of 2^30 dictionary indexes, GZIP page', was: 'V8 fatal error (array growth), the process dies',
+    bytes: () => longRun('GZIP'),
+    refusal: /page 2: its dictionary indexes has a run of 1073741824 values where 100 are left/,
   },
   {
     name: 'schema element without a name', was: 'TypeError, exit 1',

@@ -54,6 +54,8 @@ interface Found {
   encoding: Encoding;
   /** Fraction digits of a DECIMAL (0 otherwise). */
   scale: number;
+  /** What its pages' streams are: definition levels when not REQUIRED, booleans. */
+  shape: { optional: boolean; boolean: boolean };
 }
 
 /** The widest DECIMAL value: 16 bytes (38 digits); the footer check holds FIXED_LEN_BYTE_ARRAY to it, this BYTE_ARRAY's values. */
@@ -112,7 +114,6 @@ export async function readParquet(
   const total = Number(metadata.num_rows);
   expect?.(total);
   const rows = new ParquetRows(file, consumer, found);
-  const codecs = exactCompressors(compressors);
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const group = metadata.row_groups[g]!;
@@ -131,7 +132,7 @@ export async function readParquet(
       if (end - start > MAX_CHUNK_BYTES) fail(`${where}: a column chunk of ${end - start} bytes; at most 2 GiB are read at once`);
       const view = bytes.slice(start, end);
       const buffer = bufferOf(view);
-      guarded(where, () => checkPages(new Uint8Array(buffer), meta, (what) => fail(`${where}: ${what}`)));
+      const checks = guarded(where, () => checkPages(new Uint8Array(buffer), meta, c.shape, (what) => fail(`${where}: ${what}`)));
       try {
         await parquetRead({
           file: oneRange(bytes, start, end, buffer),
@@ -139,7 +140,7 @@ export async function readParquet(
           columns: [c.name],
           rowStart: groupStart,
           rowEnd: groupStart + groupRows,
-          compressors: codecs,
+          compressors: exactCompressors(compressors, checks),
           // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
           parsers: { stringFromBytes: keepBytes },
           onChunk: (chunk) => chunks[i]!.push(chunk),
@@ -228,7 +229,8 @@ function columnsOf(root: SchemaTree, file: string, requests: readonly ColumnRequ
       return;
     }
     const { encoding, scale } = encodingOf(match.child, file, match.i + 1);
-    found.push({ k, name: match.child.element.name, column: match.i + 1, leaf: firstLeaf[match.i]!, encoding, scale });
+    found.push({ k, name: match.child.element.name, column: match.i + 1, leaf: firstLeaf[match.i]!, encoding, scale,
+      shape: { optional: match.child.element.repetition_type !== 'REQUIRED', boolean: match.child.element.type === 'BOOLEAN' } });
   });
   if (missing.length > 0) {
     const has = top.map((child) => child.element.name).join(', ');
