@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlobSource, browserPlatform, gunzipBounded } from '../src/cli/browser-platform.js';
 import { ByteParts } from '../src/cli/chunks.js';
+import { formatUnits } from '../src/cli/decimal.js';
 import { InputError } from '../src/cli/errors.js';
 import type { ColumnRequest, Fields, RowConsumer } from '../src/cli/fields.js';
 import { NODE_COMPRESSORS } from '../src/cli/node-platform.js';
@@ -133,6 +135,34 @@ describe('a signal is handled between column chunks', () => {
     await readInto(new BlobSource(new Blob([writer as Uint8Array<ArrayBuffer>]), 'in.parquet'), undefined, recorder, platform);
     expect(recorder.rows.length).toBe(3);
     expect(pauses).toBeGreaterThanOrEqual(2); // one row group, two columns read
+  });
+});
+
+describe('a large row group is decoded in windows of rows, a pause between them', () => {
+  it('300,000 rows in one row group, pages across the windows\' borders, a dictionary column: every row once, in order', async () => {
+    const n = 300_000;
+    const writer = new ByteWriter();
+    parquetWrite({
+      writer, rowGroupSize: n, pageSize: 5000,
+      columnData: [
+        { name: 'account', data: Array.from({ length: n }, (_, i) => `pool-${i % 7}`) },
+        { name: 'profit', data: BigInt64Array.from({ length: n }, (_, i) => BigInt(i * 3 - n)) },
+      ],
+      schema: [
+        { name: 'root', num_children: 2 },
+        { name: 'account', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'profit', type: 'INT64', converted_type: 'DECIMAL', scale: 2, precision: 18, repetition_type: 'REQUIRED' },
+      ],
+    });
+    let pauses = 0;
+    const recorder = new Recorder();
+    expect(await readParquet(writer.getBytes(), 'in.parquet', recorder, undefined, NODE_COMPRESSORS, async () => void pauses++)).toBe(n);
+    expect(recorder.rows.length).toBe(n);
+    for (const i of [0, 1, 131_071, 131_072, 131_073, 262_143, 262_144, n - 1]) {
+      expect(recorder.rows[i]).toEqual([`pool-${i % 7}`, formatUnits(BigInt(i * 3 - n), 2).replace(/\.?0+$/, '')]);
+    }
+    expect(recorder.rows.every((row, i) => row[0] === `pool-${i % 7}`)).toBe(true);
+    expect(pauses).toBe(2 * 3); // two columns, three windows each
   });
 });
 

@@ -60,6 +60,8 @@ interface Found {
 
 /** The widest DECIMAL value: 16 bytes (38 digits); the footer check holds FIXED_LEN_BYTE_ARRAY to it, this BYTE_ARRAY's values. */
 const MAX_DECIMAL_BYTES = 16;
+/** Rows of a column decoded between two turns of the event loop: a signal waits for no more (DuckDB's row groups, 122,880 rows, are one window). */
+const WINDOW_ROWS = 1 << 17;
 /** The longest column chunk read at once: 2 GiB (one ArrayBuffer for hyparquet). */
 const MAX_CHUNK_BYTES = 2 ** 31;
 
@@ -133,21 +135,34 @@ export async function readParquet(
       const view = bytes.slice(start, end);
       const buffer = bufferOf(view);
       const checks = guarded(where, () => checkPages(new Uint8Array(buffer), meta, c.shape, (what) => fail(`${where}: ${what}`)));
-      try {
-        await parquetRead({
-          file: oneRange(bytes, start, end, buffer),
-          metadata: plain,
-          columns: [c.name],
-          rowStart: groupStart,
-          rowEnd: groupStart + groupRows,
-          compressors: exactCompressors(compressors, checks),
-          // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
-          parsers: { stringFromBytes: keepBytes },
-          onChunk: (chunk) => chunks[i]!.push(chunk),
-        });
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        throw new InputError(file, groupStart + 1, c.column, `cannot decode row group ${g + 1} (rows ${groupStart + 1} to ${groupStart + groupRows}), column ${quote(c.name)}: ${shorten(messageOf(error))}`);
+      const groupEnd = groupStart + groupRows;
+      // A large chunk in windows of rows, a turn of the event loop between them: hyparquet skips the
+      // pages before a window unread and stops after it; the pages across a border are cut to it.
+      for (let from = groupStart; from < groupEnd; from += WINDOW_ROWS) {
+        const to = Math.min(groupEnd, from + WINDOW_ROWS);
+        if (from > groupStart) await pause();
+        try {
+          await parquetRead({
+            file: oneRange(bytes, start, end, buffer),
+            metadata: plain,
+            columns: [c.name],
+            rowStart: from,
+            rowEnd: to,
+            compressors: exactCompressors(compressors, checks),
+            // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
+            parsers: { stringFromBytes: keepBytes },
+            onChunk: (chunk) => {
+              const a = Math.max(chunk.rowStart, from);
+              const b = Math.min(chunk.rowEnd, to);
+              if (a >= b) return;
+              const whole = a === chunk.rowStart && b === chunk.rowEnd;
+              chunks[i]!.push(whole ? chunk : { ...chunk, rowStart: a, rowEnd: b, columnData: chunk.columnData.slice(a - chunk.rowStart, b - chunk.rowStart) });
+            },
+          });
+        } catch (error) {
+          if (error instanceof InputError) throw error;
+          throw new InputError(file, from + 1, c.column, `cannot decode row group ${g + 1} (rows ${from + 1} to ${to}), column ${quote(c.name)}: ${shorten(messageOf(error))}`);
+        }
       }
       const decoded = chunks[i]!.reduce((sum, chunk) => sum + chunk.columnData.length, 0);
       if (decoded !== groupRows) fail(`row group ${g + 1} says ${groupRows} rows, its column ${quote(c.name)} decodes to ${decoded} values`);
