@@ -162,7 +162,7 @@ describe('a large row group is decoded in windows of rows, a pause between them'
       expect(recorder.rows[i]).toEqual([`pool-${i % 7}`, formatUnits(BigInt(i * 3 - n), 2).replace(/\.?0+$/, '')]);
     }
     expect(recorder.rows.every((row, i) => row[0] === `pool-${i % 7}`)).toBe(true);
-    expect(pauses).toBe(2 * 3); // two columns, three windows each
+    expect(pauses).toBe(2 * 3 + 2); // two columns, three windows each; and between the windows of rows handed over
   });
 });
 

@@ -33,6 +33,15 @@ export class PageSizeError extends Error {
 /** Checks of compressed pages' contents, by the offset of their compressed bytes in the chunk. */
 export type PageChecks = Map<number, (page: Uint8Array) => void>;
 
+/** What `checkPages` found: the checks of compressed pages, each data page's count of values, the dictionary's entries. */
+export interface ChunkPages {
+  checks: PageChecks;
+  /** Values of each data page, in order (rows, for a flat column). */
+  values: number[];
+  /** Entries of the dictionary page (0 without one). */
+  dictionary: number;
+}
+
 /** Encodings by their thrift number, as far as the checks need them. */
 const PLAIN_DICTIONARY = 2, RLE = 3, RLE_DICTIONARY = 8;
 
@@ -115,10 +124,12 @@ function checkPageV1(page: Uint8Array, shape: PageShape, fail: (what: string) =>
  * Checks the pages of one column chunk, `chunk` being its bytes (see the module's
  * header); `fail` is called with what is wrong. `optional`: the column (top-level)
  * is not REQUIRED, so its pages have definition levels; `boolean`: it is BOOLEAN.
- * Returns the checks of compressed pages' contents, for `exactCompressors`.
+ * Returns the checks of compressed pages' contents, for `exactCompressors`, and the pages' sizes.
  */
-export function checkPages(chunk: Uint8Array, meta: ColumnMetaData, column: { optional: boolean; boolean: boolean }, fail: (what: string) => never): PageChecks {
+export function checkPages(chunk: Uint8Array, meta: ColumnMetaData, column: { optional: boolean; boolean: boolean }, fail: (what: string) => never): ChunkPages {
   const checks: PageChecks = new Map();
+  const counts: number[] = [];
+  let dictionary = 0;
   const expected = integerOf(meta.num_values as ThriftValue)!;
   const reader = new ThriftReader(chunk);
   let values = 0;
@@ -169,6 +180,7 @@ export function checkPages(chunk: Uint8Array, meta: ColumnMetaData, column: { op
         checks.set(body, (bytes) => checkPageV1(bytes, shape, where));
       }
       values += count;
+      counts.push(count);
       if (values > expected) fail(`its pages hold more than the ${expected} values the footer says`);
     } else if (type === 2) {
       // PLAIN values, as many as the header says (bounded below): nothing to walk once inflated.
@@ -176,12 +188,13 @@ export function checkPages(chunk: Uint8Array, meta: ColumnMetaData, column: { op
       const count = integerOf(structOf(header[7])?.[1]);
       if (pages !== 1) fail(`${page} is a dictionary page after the first`);
       if (count === undefined || count < 0 || count > Math.max(expected, 1)) fail(`its dictionary claims ${String(count)} entries for ${expected} values`);
+      dictionary = count!;
     } else if (type !== 1) {
       fail(`${page} is of unknown type ${String(type)}`);
     }
   }
   if (values !== expected) fail(`its pages hold ${values} values, the footer says ${expected}`);
-  return checks;
+  return { checks, values: counts, dictionary };
 }
 
 /** hyparquet's own SNAPPY, into exactly `size` bytes. */

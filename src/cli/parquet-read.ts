@@ -60,7 +60,7 @@ interface Found {
 
 /** The widest DECIMAL value: 16 bytes (38 digits); the footer check holds FIXED_LEN_BYTE_ARRAY to it, this BYTE_ARRAY's values. */
 const MAX_DECIMAL_BYTES = 16;
-/** Rows of a column decoded between two turns of the event loop: a signal waits for no more (DuckDB's row groups, 122,880 rows, are one window). */
+/** Rows of a column decoded between two turns of the event loop, in whole pages: a signal waits for no more (DuckDB's row groups, 122,880 rows, are one window). */
 const WINDOW_ROWS = 1 << 17;
 /** The longest column chunk read at once: 2 GiB (one ArrayBuffer for hyparquet). */
 const MAX_CHUNK_BYTES = 2 ** 31;
@@ -134,13 +134,15 @@ export async function readParquet(
       if (end - start > MAX_CHUNK_BYTES) fail(`${where}: a column chunk of ${end - start} bytes; at most 2 GiB are read at once`);
       const view = bytes.slice(start, end);
       const buffer = bufferOf(view);
-      const checks = guarded(where, () => checkPages(new Uint8Array(buffer), meta, c.shape, (what) => fail(`${where}: ${what}`)));
-      const groupEnd = groupStart + groupRows;
-      // A large chunk in windows of rows, a turn of the event loop between them: hyparquet skips the
-      // pages before a window unread and stops after it; the pages across a border are cut to it.
-      for (let from = groupStart; from < groupEnd; from += WINDOW_ROWS) {
-        const to = Math.min(groupEnd, from + WINDOW_ROWS);
-        if (from > groupStart) await pause();
+      const pages = guarded(where, () => checkPages(new Uint8Array(buffer), meta, c.shape, (what) => fail(`${where}: ${what}`)));
+      // A large chunk in windows of whole pages, a turn of the event loop between them: hyparquet skips
+      // the pages before a window undecoded and stops after it (the one page it decodes again at a
+      // border is cut to the window). A large dictionary is decoded again for each window: then one.
+      const borders = windowsOf(pages.dictionary > WINDOW_ROWS ? [groupRows] : pages.values, groupStart);
+      for (let w = 0; w + 1 < borders.length; w++) {
+        const from = borders[w]!;
+        const to = borders[w + 1]!;
+        if (w > 0) await pause();
         try {
           await parquetRead({
             file: oneRange(bytes, start, end, buffer),
@@ -148,7 +150,7 @@ export async function readParquet(
             columns: [c.name],
             rowStart: from,
             rowEnd: to,
-            compressors: exactCompressors(compressors, checks),
+            compressors: exactCompressors(compressors, pages.checks),
             // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
             parsers: { stringFromBytes: keepBytes },
             onChunk: (chunk) => {
@@ -167,7 +169,7 @@ export async function readParquet(
       const decoded = chunks[i]!.reduce((sum, chunk) => sum + chunk.columnData.length, 0);
       if (decoded !== groupRows) fail(`row group ${g + 1} says ${groupRows} rows, its column ${quote(c.name)} decodes to ${decoded} values`);
     }
-    rows.group(chunks, groupStart, groupStart + groupRows);
+    await rows.group(chunks, groupStart, groupStart + groupRows, pause);
     groupStart += groupRows;
   }
   consumer.end?.(groupStart + 1);
@@ -182,6 +184,18 @@ function messageOf(error: unknown): string {
 /** hyparquet's string parser, keeping the bytes. */
 function keepBytes(bytes: Uint8Array): string {
   return bytes as unknown as string;
+}
+
+/** Row borders of windows of whole pages of at least WINDOW_ROWS rows (the last may be shorter), from `start`. */
+function windowsOf(pageRows: readonly number[], start: number): number[] {
+  const borders = [start];
+  let at = start;
+  for (const rows of pageRows) {
+    at += rows;
+    if (at - borders[borders.length - 1]! >= WINDOW_ROWS) borders.push(at);
+  }
+  if (borders[borders.length - 1] !== at) borders.push(at);
+  return borders;
 }
 
 /** `view`'s bytes as an ArrayBuffer of their own (a copy unless the view is its whole buffer; never Buffer's slice, which is a view). */
@@ -327,8 +341,8 @@ class ParquetRows {
     for (const c of found) this.#fields.column[c.k] = c.column;
   }
 
-  /** Hands rows [start, end) to the consumer; `chunks[i]` holds found column i's values over the group. */
-  group(chunks: ColumnData[][], start: number, end: number): void {
+  /** Hands rows [start, end) to the consumer, with `pause` between windows of rows; `chunks[i]` holds found column i's values over the group. */
+  async group(chunks: ColumnData[][], start: number, end: number, pause: () => Promise<void>): Promise<void> {
     const found = this.found;
     const out = this.#fields;
     const requests = this.consumer.columns;
@@ -339,6 +353,7 @@ class ParquetRows {
     const base = new Float64Array(found.length);
     for (let i = 0; i < found.length; i++) base[i] = ordered[i]![0]?.rowStart ?? start;
     for (let row = start; row < end; row++) {
+      if (row > start && (row - start) % WINDOW_ROWS === 0) await pause();
       const line = row + 1;
       let used = 0;
       for (let i = 0; i < found.length; i++) {
