@@ -1,5 +1,6 @@
-// What both account-file readers do to raw bytes before parsing them: the
-// record limit, the byte-order mark at the start, and joining chunks.
+// What the account-file readers do to raw bytes before parsing them: the
+// record limit (also a Parquet value's), the byte-order mark at the start,
+// joining chunks, and keeping a whole file in parts read by ranges (Parquet).
 
 /**
  * The longest record (CSV, with all its fields) or line (JSON Lines) the readers
