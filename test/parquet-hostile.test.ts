@@ -20,7 +20,7 @@ import { InputError } from '../src/cli/errors.js';
 import type { ColumnRequest, Fields, RowConsumer } from '../src/cli/fields.js';
 import { NODE_COMPRESSORS } from '../src/cli/node-platform.js';
 import { readParquet } from '../src/cli/parquet-read.js';
-import { writeParquetHaircuts, type HaircutColumns } from '../src/cli/parquet-write.js';
+import { identifiersAreUtf8, writeParquetHaircuts, type HaircutColumns } from '../src/cli/parquet-write.js';
 import { readInto } from '../src/cli/read.js';
 import { i64, joinParquet, rewritePages, splitParquet, type T, type TStruct } from './parquet-craft.js';
 import { decimals, HOSTILE, validFile } from './parquet-hostile.js';
@@ -167,6 +167,19 @@ describe('a large row group is decoded in windows of rows, a pause between them'
 });
 
 describe('identifiers that are not UTF-8, written to Parquet', () => {
+  it('identifiersAreUtf8: ASCII and multi-byte UTF-8 are, a cut sequence or a lone continuation byte is not; pools apart', () => {
+    const table = (ids: number[][], pools: number[][] = []): HaircutColumns => ({
+      rows: ids.length, idOf: (row) => Uint8Array.from(ids[row]!), pooled: pools.length > 0, poolOf: () => 0,
+      poolNames: pools.map((p) => Uint8Array.from(p)), decimals: pools.length > 0 ? pools.map(() => 2) : [2],
+      profit: new BigInt64Array(ids.length), haircut: new BigInt64Array(ids.length),
+    });
+    const zurich = [...new TextEncoder().encode('zürich 東京 🚀')];
+    expect(identifiersAreUtf8(table([[0x61], zurich]))).toEqual({ account: true, pool: true });
+    expect(identifiersAreUtf8(table([[0x61], [0xc3]]))).toEqual({ account: false, pool: true });
+    expect(identifiersAreUtf8(table([[0x80, 0x61]]))).toEqual({ account: false, pool: true });
+    expect(identifiersAreUtf8(table([[0x61]], [[0x55, 0x53, 0x44], [0xff]]))).toEqual({ account: true, pool: false });
+  });
+
   it('make the account column plain BYTE_ARRAY (no STRING): DuckDB reads it, and the bytes come back as they were', async () => {
     const ids = [Uint8Array.from([0xff, 0x61]), new TextEncoder().encode('b')];
     const table: HaircutColumns = {

@@ -181,13 +181,13 @@ function checkLeaf(element: ThriftStruct, name: string, type: string, fail: (wha
     fail(`${column}: its converted type ${converted} and logical type ${logical[0]} disagree`);
   }
   if (logical?.[0] === 'INTEGER' && converted !== undefined) {
-    const integer = structOf(union![10])!;
+    const integer = structOf(union![10]) ?? {};
     const expected = `${integer[2] === true ? '' : 'U'}INT_${String(integer[1])}`;
     if (converted !== expected) fail(`${column}: its converted type ${converted} and logical type INTEGER(${String(integer[1])}, ${integer[2] === true ? 'signed' : 'unsigned'}) disagree`);
   }
   const typeLength = integerOf(element[2]);
   if (type === 'FIXED_LEN_BYTE_ARRAY' && (typeLength === undefined || typeLength < 1)) fail(`${column} is FIXED_LEN_BYTE_ARRAY of length ${String(element[2])}`);
-  const decimal = logical?.[0] === 'DECIMAL' ? structOf(union![5])! : undefined;
+  const decimal = logical?.[0] === 'DECIMAL' ? structOf(union![5]) ?? {} : undefined;
   if (converted !== 'DECIMAL' && decimal === undefined) return;
   // Both places, where both state them, must agree: DuckDB reads the logical type, others the converted one.
   const scales = [integerOf(element[7]), decimal && integerOf(decimal[1])];

@@ -123,9 +123,15 @@ function stringElement(name: string, utf8: boolean): SchemaElement {
  */
 export function identifiersAreUtf8(table: HaircutColumns): { account: boolean; pool: boolean } {
   let account = true;
-  for (let row = 0; row < table.rows && account; row++) account = isUtf8(table.idOf(row));
-  const pool = !table.pooled || table.poolNames.every((name) => isUtf8(name));
+  for (let row = 0; row < table.rows && account; row++) account = utf8(table.idOf(row));
+  const pool = !table.pooled || table.poolNames.every(utf8);
   return { account, pool };
+}
+
+/** Whether `bytes` are UTF-8: ASCII by a loop (most identifiers; no call into Node per value), the rest by node:buffer. */
+function utf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return isUtf8(bytes);
+  return true;
 }
 
 /**
