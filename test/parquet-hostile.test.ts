@@ -277,6 +277,16 @@ describe('mutation fuzzer over footers and pages', () => {
   ];
   const runs = LONG ? 5000 : 300;
   it(`${runs} mutations per base file: a reading or one line naming the file, never another error`, async () => {
+    // And one as DuckDB writes it: OPTIONAL columns (definition levels), DATA_PAGE v1, dictionaries.
+    const path = join(dir, 'duck.parquet');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      await db.run(`COPY (SELECT 'acct-' || (i % 9) || '-' || i AS account, ((i * 7919) % 2000 - 1000)::DECIMAL(18,2) AS profit FROM range(60) t(i)) TO '${path}' (FORMAT PARQUET)`);
+    } finally {
+      db.closeSync();
+    }
+    const duck = new Uint8Array(readFileSync(path));
+    bases.push(['DuckDB: OPTIONAL columns, DATA_PAGE v1', () => duck]);
     const tally = { read: 0, refused: 0 };
     for (const [b, [name, make]] of bases.entries()) {
       const base = make();
