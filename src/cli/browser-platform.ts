@@ -5,7 +5,7 @@
 // pause. No Node; it runs in Node too (Blob and crypto.subtle are global
 // there), which is how the tests check it.
 
-import { gunzipSync } from 'fflate';
+import { Gunzip } from 'fflate';
 import { SILENT, type Hasher, type Meter, type Platform, type Source } from './platform.js';
 import { Sha256 } from './sha256.js';
 
@@ -73,6 +73,29 @@ export class SubtleSha256 implements Hasher {
   }
 }
 
+/** Compressed bytes fed to the inflater at a time: at most about 4 MiB of output each (DEFLATE's ratio is at most 1032). */
+const GZIP_STEP = 1 << 12;
+
+/**
+ * A GZIP page inflated into exactly `size` bytes: fed in small steps, stopped as
+ * soon as the output passes `size` (fflate's one-shot gunzip would allocate what
+ * the stream's trailer claims and inflate all of it). Throws for any other size.
+ */
+export function gunzipBounded(input: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  const inflater = new Gunzip((chunk) => {
+    if (at + chunk.length > size) throw new Error(`the GZIP page inflates past its ${size} bytes`);
+    out.set(chunk, at);
+    at += chunk.length;
+  });
+  for (let from = 0; from < input.length; from += GZIP_STEP) {
+    inflater.push(input.subarray(from, Math.min(input.length, from + GZIP_STEP)), from + GZIP_STEP >= input.length);
+  }
+  if (at !== size) throw new Error(`the GZIP page inflates to ${at} bytes; its header says ${size}`);
+  return out;
+}
+
 /** SubtleCrypto where the page has it (a secure context: https, localhost), else the plain SHA-256. */
 const hasSubtle = typeof crypto !== 'undefined' && typeof crypto.subtle?.digest === 'function';
 
@@ -86,7 +109,7 @@ export function browserPlatform(onProgress?: (name: string, bytesRead: number, s
     }),
     // SNAPPY and UNCOMPRESSED are hyparquet's own; GZIP (what the command line writes) by fflate;
     // a BROTLI or ZSTD file is refused with its codec named.
-    compressors: { GZIP: (input) => gunzipSync(input) },
+    compressors: { GZIP: gunzipBounded },
     pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
   };
 }

@@ -1,5 +1,6 @@
-// What both account-file readers do to raw bytes before parsing them: the
-// record limit, the byte-order mark at the start, and joining chunks.
+// What the account-file readers do to raw bytes before parsing them: the
+// record limit (also a Parquet value's), the byte-order mark at the start,
+// joining chunks, and keeping a whole file in parts read by ranges (Parquet).
 
 /**
  * The longest record (CSV, with all its fields) or line (JSON Lines) the readers
@@ -44,4 +45,53 @@ export function joinChunks(parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/**
+ * Bytes held as the parts they came in (never joined: a file over 4 GiB is no
+ * one typed array), read by ranges: a view when a range lies in one part, else
+ * a copy. Parts must not change once pushed.
+ */
+export class ByteParts {
+  readonly #parts: Uint8Array[] = [];
+  /** Where each part starts. */
+  readonly #starts: number[] = [];
+  /** The bytes pushed so far. */
+  byteLength = 0;
+
+  /** Appends `part` (kept, not copied). */
+  push(part: Uint8Array): void {
+    if (part.length === 0) return;
+    this.#parts.push(part);
+    this.#starts.push(this.byteLength);
+    this.byteLength += part.length;
+  }
+
+  /** Bytes [start, end), 0 ≤ start ≤ end ≤ byteLength; a RangeError otherwise. */
+  slice(start: number, end: number): Uint8Array {
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= this.byteLength)) {
+      throw new RangeError(`bytes ${start} to ${end} of ${this.byteLength}`);
+    }
+    // The last part starting at or before `start` (binary search).
+    let lo = 0;
+    let hi = this.#parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid]! <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    if (start === end) return new Uint8Array(0);
+    const first = this.#parts[lo]!;
+    const from = start - this.#starts[lo]!;
+    if (end - this.#starts[lo]! <= first.length) return first.subarray(from, end - this.#starts[lo]!);
+    const out = new Uint8Array(end - start);
+    for (let p = lo, at = 0; at < out.length; p++) {
+      const part = this.#parts[p]!;
+      const begin = p === lo ? from : 0;
+      const take = Math.min(part.length - begin, out.length - at);
+      out.set(part.subarray(begin, begin + take), at);
+      at += take;
+    }
+    return out;
+  }
 }

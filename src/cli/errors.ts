@@ -7,12 +7,12 @@ import { shorten } from '../audit/quote.js';
 
 export { MAX_QUOTED, quote, shorten } from '../audit/quote.js';
 
-/** A malformed row or value: printed as `file:line:column: message`. */
+/** A malformed row or value: printed as `file:line:column: message` (`file: message` for the file as a whole). */
 export class InputError extends Error {
   override name = 'InputError';
-  /** @param file the input's name as given; line and column are 1-based. */
+  /** @param file the input's name as given; line and column are 1-based, or 0 for what concerns the whole file (a Parquet footer). */
   constructor(readonly file: string, readonly line: number, readonly column: number, message: string) {
-    super(`${file}:${line}:${column}: ${message}`);
+    super(line === 0 ? `${file}: ${message}` : `${file}:${line}:${column}: ${message}`);
   }
 }
 

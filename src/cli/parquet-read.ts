@@ -19,11 +19,16 @@
 // Lines in messages are rows: `file:ROW:COLUMN`, ROW counted from 1 and COLUMN
 // the column's 1-based position among the schema's top-level columns.
 
-import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+import { parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, Compressors, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import { MAX_RECORD_BYTES } from './chunks.js';
 import { writeUnits } from './decimal.js';
 import { InputError, quote, shorten } from './errors.js';
 import { columnList, describeColumn, Fields, type ColumnKind, type ColumnRequest, type RowConsumer } from './fields.js';
+import { readFooter, type ParquetBytes } from './parquet-footer.js';
+import { checkPages, exactCompressors } from './parquet-pages.js';
+
+export type { ParquetBytes } from './parquet-footer.js';
 
 /** How a column's values become text. */
 type Encoding =
@@ -44,66 +49,127 @@ interface Found {
   name: string;
   /** 1-based position among the top-level columns, for messages. */
   column: number;
+  /** 0-based index among the schema's leaves: its column chunk in each row group. */
+  leaf: number;
   encoding: Encoding;
   /** Fraction digits of a DECIMAL (0 otherwise). */
   scale: number;
+  /** What its pages' streams are: definition levels when not REQUIRED, booleans. */
+  shape: { optional: boolean; boolean: boolean };
 }
+
+/** The widest DECIMAL value: 16 bytes (38 digits); the footer check holds FIXED_LEN_BYTE_ARRAY to it, this BYTE_ARRAY's values. */
+const MAX_DECIMAL_BYTES = 16;
+/** Rows of a column decoded between two turns of the event loop, in whole pages: a signal waits for no more (DuckDB's row groups, 122,880 rows, are one window). */
+const WINDOW_ROWS = 1 << 17;
+/** The longest column chunk read at once: 2 GiB (one ArrayBuffer for hyparquet). */
+const MAX_CHUNK_BYTES = 2 ** 31;
 
 const TRUE = new TextEncoder().encode('true');
 const FALSE = new TextEncoder().encode('false');
 
+/** A macrotask's pause: a signal or a message is handled between column chunks. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /**
- * Reads a Parquet file (all of its bytes) into `consumer`, row by row in file
- * order, through a `Fields` as the CSV and JSON Lines readers do; returns the
- * number of rows. `file` names the input in errors; `expect`, when given, is told
- * the row count (from the footer) before the first row. `compressors` are the
- * codecs past SNAPPY and UNCOMPRESSED the host decompresses (platform.ts).
+ * Reads a Parquet file into `consumer`, row by row in file order, through a
+ * `Fields` as the CSV and JSON Lines readers do; returns the number of rows.
+ * `input` is the file's bytes, whole or by ranges (a file over 4 GiB is no one
+ * array). `file` names the input in errors; `expect`, when given, is told the
+ * row count (from the footer) before the first row. `compressors` are the codecs
+ * past SNAPPY and UNCOMPRESSED the host decompresses (platform.ts), each bounded
+ * by the page's size; `pause` yields to the host between column chunks (so that a
+ * signal ends a long read).
  *
- * Requested columns are matched case-insensitively against the top-level
- * columns; a required one missing is an InputError at `file:1:1`. A null value
- * is empty for a `flag` column (no) and an InputError naming its row otherwise.
- * Each row's `line` (and every `Fields.line`) is its 1-based row number.
+ * The footer and every column chunk's pages are checked before they are decoded
+ * (parquet-footer.ts, parquet-pages.ts): a file that contradicts itself, or
+ * whose sizes pass the limits, is an InputError naming the file, as is anything
+ * hyparquet cannot decode. Requested columns are matched case-insensitively
+ * against the top-level columns; a required one missing is an InputError at
+ * `file:1:1`. A null value is empty for a `flag` column (no) and an InputError
+ * naming its row otherwise. Each row's `line` (and every `Fields.line`) is its
+ * 1-based row number.
  */
 export async function readParquet(
-  bytes: Uint8Array, file: string, consumer: RowConsumer, expect?: (rows: number) => void, compressors: Compressors = {},
+  input: Uint8Array | ParquetBytes, file: string, consumer: RowConsumer, expect?: (rows: number) => void, compressors: Compressors = {},
+  pause: () => Promise<void> = nextTurn,
 ): Promise<number> {
-  let metadata: FileMetaData;
-  try {
-    metadata = parquetMetadata(bytes);
-  } catch (error) {
-    throw new InputError(file, 1, 1, `not a Parquet file (${shorten(messageOf(error))}); expected a Parquet file with columns ${columnList(consumer.columns)}`);
-  }
-  const root = parquetSchema(metadata);
+  const bytes: ParquetBytes = input instanceof Uint8Array ? { byteLength: input.byteLength, slice: (start, end) => input.subarray(start, end) } : input;
+  const fail = (what: string): never => {
+    throw new InputError(file, 0, 0, what);
+  };
+  // Anything thrown past the checks (by hyparquet, or a stack or a string too long) is the file's fault, never a stack trace.
+  const guarded = <T,>(what: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      return fail(`${what}: ${shorten(messageOf(error))}`);
+    }
+  };
+  const footer = guarded('the footer cannot be read', () => readFooter(bytes, file, columnList(consumer.columns)));
+  const metadata = footer.metadata;
+  const root = guarded('the schema cannot be read', () => parquetSchema(metadata));
   consumer.header?.(root.children.map((child) => child.element.name));
   const found = columnsOf(root, file, consumer.columns);
   const plain = withoutDecimalAnnotations(metadata, found);
   const total = Number(metadata.num_rows);
   expect?.(total);
   const rows = new ParquetRows(file, consumer, found);
-  const source = asyncBufferOf(bytes);
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
-    const groupRows = Number(metadata.row_groups[g]!.num_rows);
+    const group = metadata.row_groups[g]!;
+    const groupRows = Number(group.num_rows);
     if (groupRows === 0) continue;
     const chunks = found.map((): ColumnData[] => []);
-    const byName = new Map(found.map((c, i) => [c.name, i]));
-    try {
-      await parquetRead({
-        file: source,
-        metadata: plain,
-        columns: found.map((c) => c.name),
-        rowStart: groupStart,
-        rowEnd: groupStart + groupRows,
-        compressors,
-        // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
-        parsers: { stringFromBytes: keepBytes },
-        onChunk: (chunk) => chunks[byName.get(chunk.columnName)!]!.push(chunk),
-      });
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError(file, groupStart + 1, 1, `cannot decode row group ${g + 1} (rows ${groupStart + 1} to ${groupStart + groupRows}): ${shorten(messageOf(error))}`);
+    for (let i = 0; i < found.length; i++) {
+      const c = found[i]!;
+      const where = `row group ${g + 1}, column ${quote(c.name)}`;
+      // One column chunk at a time, a turn of the event loop before each.
+      await pause();
+      const meta = group.columns[c.leaf]!.meta_data!;
+      const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+      const end = start + Number(meta.total_compressed_size);
+      if (!(start >= 4 && end >= start && end <= footer.dataEnd)) fail(`${where}: its chunk at bytes ${start} to ${end} is outside the file's data (bytes 4 to ${footer.dataEnd})`);
+      if (end - start > MAX_CHUNK_BYTES) fail(`${where}: a column chunk of ${end - start} bytes; at most 2 GiB are read at once`);
+      const view = bytes.slice(start, end);
+      const buffer = bufferOf(view);
+      const pages = guarded(where, () => checkPages(new Uint8Array(buffer), meta, c.shape, (what) => fail(`${where}: ${what}`)));
+      // A large chunk in windows of whole pages, a turn of the event loop between them: hyparquet skips
+      // the pages before a window undecoded and stops after it (the one page it decodes again at a
+      // border is cut to the window). A large dictionary is decoded again for each window: then one.
+      const borders = windowsOf(pages.dictionary > WINDOW_ROWS ? [groupRows] : pages.values, groupStart);
+      for (let w = 0; w + 1 < borders.length; w++) {
+        const from = borders[w]!;
+        const to = borders[w + 1]!;
+        if (w > 0) await pause();
+        try {
+          await parquetRead({
+            file: oneRange(bytes, start, end, buffer),
+            metadata: plain,
+            columns: [c.name],
+            rowStart: from,
+            rowEnd: to,
+            compressors: exactCompressors(compressors, pages.checks),
+            // Strings stay bytes: identifiers are kept byte for byte, with no string per value.
+            parsers: { stringFromBytes: keepBytes },
+            onChunk: (chunk) => {
+              const a = Math.max(chunk.rowStart, from);
+              const b = Math.min(chunk.rowEnd, to);
+              if (a >= b) return;
+              const whole = a === chunk.rowStart && b === chunk.rowEnd;
+              chunks[i]!.push(whole ? chunk : { ...chunk, rowStart: a, rowEnd: b, columnData: chunk.columnData.slice(a - chunk.rowStart, b - chunk.rowStart) });
+            },
+          });
+        } catch (error) {
+          if (error instanceof InputError) throw error;
+          throw new InputError(file, from + 1, c.column, `cannot decode row group ${g + 1} (rows ${from + 1} to ${to}), column ${quote(c.name)}: ${shorten(messageOf(error))}`);
+        }
+      }
+      const decoded = chunks[i]!.reduce((sum, chunk) => sum + chunk.columnData.length, 0);
+      if (decoded !== groupRows) fail(`row group ${g + 1} says ${groupRows} rows, its column ${quote(c.name)} decodes to ${decoded} values`);
     }
-    rows.group(chunks, groupStart, groupStart + groupRows);
+    await rows.group(chunks, groupStart, groupStart + groupRows, pause);
     groupStart += groupRows;
   }
   consumer.end?.(groupStart + 1);
@@ -120,11 +186,29 @@ function keepBytes(bytes: Uint8Array): string {
   return bytes as unknown as string;
 }
 
-/** The file's bytes as hyparquet reads them (slices are copies: a row group's chunks at a time). */
-function asyncBufferOf(bytes: Uint8Array): AsyncBuffer {
+/** Row borders of windows of whole pages of at least WINDOW_ROWS rows (the last may be shorter), from `start`. */
+function windowsOf(pageRows: readonly number[], start: number): number[] {
+  const borders = [start];
+  let at = start;
+  for (const rows of pageRows) {
+    at += rows;
+    if (at - borders[borders.length - 1]! >= WINDOW_ROWS) borders.push(at);
+  }
+  if (borders[borders.length - 1] !== at) borders.push(at);
+  return borders;
+}
+
+/** `view`'s bytes as an ArrayBuffer of their own (a copy unless the view is its whole buffer; never Buffer's slice, which is a view). */
+function bufferOf(view: Uint8Array): ArrayBuffer {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer) return view.buffer;
+  return new Uint8Array(view).buffer;
+}
+
+/** The file as hyparquet reads one column chunk of it: that chunk's bytes (already checked) for its range, copies elsewhere. */
+function oneRange(bytes: ParquetBytes, start: number, end: number, buffer: ArrayBuffer): AsyncBuffer {
   return {
     byteLength: bytes.byteLength,
-    slice: (start, end = bytes.byteLength) => bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end) as ArrayBuffer,
+    slice: (from, to = bytes.byteLength) => (from === start && to === end ? buffer : bufferOf(bytes.slice(from, to))),
   };
 }
 
@@ -154,6 +238,12 @@ function expectedOf(kind: ColumnKind): string {
 /** Finds each requested column among the top-level columns and decides how its values become text. */
 function columnsOf(root: SchemaTree, file: string, requests: readonly ColumnRequest[]): Found[] {
   const top = root.children;
+  // Each top-level column's first leaf: where its chunk is among a row group's.
+  const firstLeaf: number[] = [];
+  for (let i = 0, n = 0; i < top.length; i++) {
+    firstLeaf.push(n);
+    n += leafCount(top[i]!);
+  }
   const found: Found[] = [];
   const missing: string[] = [];
   requests.forEach((request, k) => {
@@ -168,13 +258,19 @@ function columnsOf(root: SchemaTree, file: string, requests: readonly ColumnRequ
       return;
     }
     const { encoding, scale } = encodingOf(match.child, file, match.i + 1);
-    found.push({ k, name: match.child.element.name, column: match.i + 1, encoding, scale });
+    found.push({ k, name: match.child.element.name, column: match.i + 1, leaf: firstLeaf[match.i]!, encoding, scale,
+      shape: { optional: match.child.element.repetition_type !== 'REQUIRED', boolean: match.child.element.type === 'BOOLEAN' } });
   });
   if (missing.length > 0) {
     const has = top.map((child) => child.element.name).join(', ');
     throw new InputError(file, 1, 1, `the schema lacks ${missing.join(' and ')}; expected columns ${columnList(requests)} (the file has ${shorten(has === '' ? 'no column' : has)})`);
   }
   return found;
+}
+
+/** The leaves under a schema node (the footer check bounds its depth). */
+function leafCount(node: SchemaTree): number {
+  return node.children.length === 0 ? 1 : node.children.reduce((sum, child) => sum + leafCount(child), 0);
 }
 
 /** How a top-level column's values become text; an InputError for a column that cannot hold what the command reads. */
@@ -245,8 +341,8 @@ class ParquetRows {
     for (const c of found) this.#fields.column[c.k] = c.column;
   }
 
-  /** Hands rows [start, end) to the consumer; `chunks[i]` holds found column i's values over the group. */
-  group(chunks: ColumnData[][], start: number, end: number): void {
+  /** Hands rows [start, end) to the consumer, with `pause` between windows of rows; `chunks[i]` holds found column i's values over the group. */
+  async group(chunks: ColumnData[][], start: number, end: number, pause: () => Promise<void>): Promise<void> {
     const found = this.found;
     const out = this.#fields;
     const requests = this.consumer.columns;
@@ -257,6 +353,7 @@ class ParquetRows {
     const base = new Float64Array(found.length);
     for (let i = 0; i < found.length; i++) base[i] = ordered[i]![0]?.rowStart ?? start;
     for (let row = start; row < end; row++) {
+      if (row > start && (row - start) % WINDOW_ROWS === 0) await pause();
       const line = row + 1;
       let used = 0;
       for (let i = 0; i < found.length; i++) {
@@ -280,7 +377,7 @@ class ParquetRows {
           continue;
         }
         out.start[k] = used;
-        used = this.#write(c, value, used);
+        used = this.#write(c, value, used, line);
         out.end[k] = used;
       }
       out.buffer = this.#scratch;
@@ -289,10 +386,12 @@ class ParquetRows {
   }
 
   /** Writes one value's text at `at` of the scratch buffer; returns the position after it. */
-  #write(c: Found, value: unknown, at: number): number {
+  #write(c: Found, value: unknown, at: number, line: number): number {
     switch (c.encoding) {
       case 'bytes': {
         const bytes = value as Uint8Array;
+        // The CSV reader's bound on a record holds for one value here.
+        if (bytes.length > MAX_RECORD_BYTES) throw new InputError(this.file, line, c.column, `row ${line}: a value of ${bytes.length} bytes in column ${quote(c.name)}; at most ${MAX_RECORD_BYTES / 2 ** 20} MiB`);
         this.#room(at + bytes.length);
         // A loop beats set() for the short values identifiers are.
         if (bytes.length > 64) this.#scratch.set(bytes, at);
@@ -308,7 +407,11 @@ class ParquetRows {
       case 'integer':
       case 'decimal': {
         let units: number | bigint;
-        if (value instanceof Uint8Array) units = unscaledOf(value);
+        if (value instanceof Uint8Array) {
+          // 16 bytes hold 38 digits, DECIMAL's most; a longer value would only cost quadratic time to convert.
+          if (value.length > MAX_DECIMAL_BYTES) throw new InputError(this.file, line, c.column, `row ${line}: a DECIMAL value of ${value.length} bytes in column ${quote(c.name)}; at most ${MAX_DECIMAL_BYTES}`);
+          units = unscaledOf(value);
+        }
         else if (typeof value === 'bigint') {
           // Number() is exact up to 2^53, and anything past it converts to at least 2^53 > 9e15.
           const near = Number(value);

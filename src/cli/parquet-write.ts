@@ -15,7 +15,12 @@
 // profit_after is profit − haircut in bigint arithmetic (exact, whatever the sign).
 // Columns are REQUIRED (no nulls), PLAIN-encoded (pool names by dictionary), GZIP
 // level 1; each row group's bytes are handed out as soon as it is encoded.
+// `account` and `pool` are STRING (UTF-8) columns when every value is UTF-8;
+// identifiers are kept byte for byte, so when one is not, its column is written
+// as plain BYTE_ARRAY (binary, no STRING annotation: DuckDB reads a BLOB), since a
+// STRING column with a value that is not UTF-8 is a file other readers refuse.
 
+import { isUtf8 } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
@@ -106,14 +111,32 @@ function decimalElement(name: string, type: AmountType): SchemaElement {
   return type.precision === 18 ? { ...common, type: 'INT64' } : { ...common, type: 'FIXED_LEN_BYTE_ARRAY', type_length: WIDE_BYTES };
 }
 
-/** A UTF-8 string schema element. */
-function stringElement(name: string): SchemaElement {
+/** A UTF-8 string schema element, or a plain BYTE_ARRAY one when its values are not all UTF-8. */
+function stringElement(name: string, utf8: boolean): SchemaElement {
+  if (!utf8) return { name, type: 'BYTE_ARRAY', repetition_type: 'REQUIRED' };
   return { name, type: 'BYTE_ARRAY', repetition_type: 'REQUIRED', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
 }
 
 /**
- * The haircut table as a Parquet file: columns `account` (UTF-8), `pool`
- * (UTF-8, only when pooled), `profit`, `haircut` and `profit_after` (DECIMAL,
+ * Whether every identifier (and, when pooled, every pool name) is UTF-8: then
+ * `account` (and `pool`) are STRING columns, else BYTE_ARRAY without annotation.
+ */
+export function identifiersAreUtf8(table: HaircutColumns): { account: boolean; pool: boolean } {
+  let account = true;
+  for (let row = 0; row < table.rows && account; row++) account = utf8(table.idOf(row));
+  const pool = !table.pooled || table.poolNames.every(utf8);
+  return { account, pool };
+}
+
+/** Whether `bytes` are UTF-8: ASCII by a loop (most identifiers; no call into Node per value), the rest by node:buffer. */
+function utf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return isUtf8(bytes);
+  return true;
+}
+
+/**
+ * The haircut table as a Parquet file: columns `account` (UTF-8, or plain
+ * BYTE_ARRAY when an identifier is not UTF-8), `pool` (likewise, only when pooled), `profit`, `haircut` and `profit_after` (DECIMAL,
  * typed by `amountTypeOf`), one row per account in row order. Yields the file's
  * bytes in order, one chunk per row group (the first with the `PAR1` magic) and
  * a last one with the footer; each chunk is the caller's to keep. Row groups of
@@ -124,11 +147,12 @@ export async function* writeParquetHaircuts(table: HaircutColumns, options: Parq
   const groupRows = options.rowGroupRows ?? 1 << 20;
   if (!Number.isSafeInteger(groupRows) || groupRows < 1) throw new RangeError(`rowGroupRows must be a positive integer, got ${groupRows}`);
   const type = amountTypeOf(table);
+  const utf8 = identifiersAreUtf8(table);
   const amounts = ['profit', 'haircut', 'profit_after'];
   const schema: SchemaElement[] = [
     { name: 'schema', num_children: (table.pooled ? 2 : 1) + amounts.length },
-    stringElement('account'),
-    ...(table.pooled ? [stringElement('pool')] : []),
+    stringElement('account', utf8.account),
+    ...(table.pooled ? [stringElement('pool', utf8.pool)] : []),
     ...amounts.map((name) => decimalElement(name, type)),
   ];
   const writer = new ByteWriter(1 << 16);

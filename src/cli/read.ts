@@ -3,6 +3,7 @@
 // for large files, and the file checked unchanged at the end.
 
 import { readCsv } from './csv.js';
+import { ByteParts } from './chunks.js';
 import { InputError, UsageError } from './errors.js';
 import type { RowConsumer } from './fields.js';
 import { readJsonLines } from './jsonl.js';
@@ -112,22 +113,6 @@ async function sniff(chunks: AsyncIterable<Uint8Array>): Promise<{ format: Forma
   return { format, chunks: replay() };
 }
 
-/** Every chunk in one buffer (of `size` bytes when known, else grown). */
-async function gather(chunks: AsyncIterable<Uint8Array>, size: number): Promise<Uint8Array> {
-  let buffer = new Uint8Array(Math.max(size, 1 << 16));
-  let used = 0;
-  for await (const chunk of chunks) {
-    if (used + chunk.length > buffer.length) {
-      const grown = new Uint8Array(Math.max(2 * buffer.length, used + chunk.length));
-      grown.set(buffer.subarray(0, used));
-      buffer = grown;
-    }
-    buffer.set(chunk, used);
-    used += chunk.length;
-  }
-  return buffer.subarray(0, used);
-}
-
 /**
  * Reads `source` to its end into `consumer`, in `format` (or the one its name or
  * content shows), hashing it; closes it. A row cut by the file changing while it
@@ -153,9 +138,12 @@ export async function readInto(
     let chunks: AsyncIterable<Uint8Array> = hashed();
     if (named === null) ({ format: decided, chunks } = await sniff(chunks));
     if (decided === 'parquet') {
-      // Parquet's index is at its end: the whole file is read first (hashed as it comes), then its columns.
+      // Parquet's index is at its end: the whole file is read first (hashed as it comes, kept in
+      // parts: a file over 4 GiB is no one array), then its columns by ranges.
       const { readParquet } = await import('./parquet-read.js');
-      rows = await readParquet(await gather(chunks, source.size), source.name, consumer, expect, platform.compressors);
+      const parts = new ByteParts();
+      for await (const chunk of chunks) parts.push(chunk);
+      rows = await readParquet(parts, source.name, consumer, expect, platform.compressors, platform.pause);
     } else {
       rows = await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, consumer, source.size, expect);
     }
