@@ -6,7 +6,7 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { generateProfits } from '../src/scenario.js';
-import { formatUnits } from '../src/cli/decimal.js';
+import { formatUnits } from '../src/files/decimal.js';
 
 /** Writes `accounts` rows to `file`; resolves when the file is closed. */
 export async function writeAccountFile(file: string, accounts: number, seed = 7): Promise<void> {

@@ -14,7 +14,7 @@
 
 import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
 import { parseArgs } from 'node:util';
-import { parseUnits } from '../src/cli/decimal.js';
+import { parseUnits } from '../src/files/decimal.js';
 
 export interface DuckdbSplitOptions {
   /** CSV with a header and columns `account,profit` (profits at `decimals` decimals at most). */

@@ -9,12 +9,12 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { formatUnits } from '../src/cli/decimal.js';
-import type { RowConsumer } from '../src/cli/fields.js';
-import { NODE_COMPRESSORS } from '../src/cli/node-platform.js';
-import { readParquet } from '../src/cli/parquet-read.js';
-import { writeParquetHaircuts } from '../src/cli/parquet-write.js';
-import { AccountRows } from '../src/cli/rows.js';
+import { formatUnits } from '../src/files/decimal.js';
+import type { RowConsumer } from '../src/files/fields.js';
+import { NODE_COMPRESSORS } from '../src/host/node.js';
+import { readParquet } from '../src/files/parquet/read.js';
+import { writeParquetHaircuts } from '../src/files/parquet/write.js';
+import { AccountRows } from '../src/files/rows.js';
 
 const rows = Number(process.argv[2] ?? 10_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'socialized-loss-bench-parquet-'));

@@ -16,10 +16,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../scripts/build-web.mjs';
 import { serve } from '../scripts/serve.mjs';
-import { browserPlatform } from '../src/cli/browser-platform.js';
-import { generatedBook, inLabels, type WorkbenchForm } from '../src/cli/workbench.js';
+import { browserPlatform } from '../src/host/browser.js';
+import { generatedBook, inLabels, type WorkbenchForm } from '../src/workbench/jobs.js';
 import { generateProfits } from '../src/scenario.js';
-import { formatUnits } from '../src/cli/decimal.js';
+import { formatUnits } from '../src/files/decimal.js';
 import { launchChromium, runsHere, sayIfSkipped } from './chromium.js';
 import { CONTROLS, form, optionsOf, withoutRun } from './workbench-forms.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatUnits, parseUnits } from '../src/cli/decimal.js';
+import { formatUnits, parseUnits } from '../src/files/decimal.js';
 import { indexDeltaReference, socializePoolsReference } from '../src/reference.js';
 import type { Rounding } from '../src/types.js';
 

@@ -38,7 +38,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { commitAll, openOutputs } = await import('../src/cli/output.js');
-const { EnvironmentError } = await import('../src/cli/errors.js');
+const { EnvironmentError } = await import('../src/files/errors.js');
 
 let dir: string;
 beforeAll(() => {

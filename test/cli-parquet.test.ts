@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatUnits } from '../src/cli/decimal.js';
-import type { ColumnRequest, Fields, RowConsumer } from '../src/cli/fields.js';
-import { NODE_COMPRESSORS } from '../src/cli/node-platform.js';
-import { readParquet as readParquetWith, unscaledOf } from '../src/cli/parquet-read.js';
+import { formatUnits } from '../src/files/decimal.js';
+import type { ColumnRequest, Fields, RowConsumer } from '../src/files/fields.js';
+import { NODE_COMPRESSORS } from '../src/host/node.js';
+import { readParquet as readParquetWith, unscaledOf } from '../src/files/parquet/read.js';
 
 /** readParquet with the codecs the command line has. */
 const readParquet = (bytes: Uint8Array, file: string, consumer: RowConsumer, expect?: (rows: number) => void) =>
   readParquetWith(bytes, file, consumer, expect, NODE_COMPRESSORS);
-import { amountTypeOf, writeParquetHaircuts, type HaircutColumns } from '../src/cli/parquet-write.js';
-import { AccountRows } from '../src/cli/rows.js';
+import { amountTypeOf, writeParquetHaircuts, type HaircutColumns } from '../src/files/parquet/write.js';
+import { AccountRows } from '../src/files/rows.js';
 
 let dir: string;
 let db: DuckDBConnection;

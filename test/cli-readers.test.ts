@@ -3,13 +3,13 @@
 // read (or the error) are the same, byte for byte.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../src/cli/csv.js';
-import { formatUnits, parseUnits, writeUnits } from '../src/cli/decimal.js';
-import { writeField } from '../src/cli/write.js';
-import { quote, shorten } from '../src/cli/errors.js';
-import { readJsonLines } from '../src/cli/jsonl.js';
-import { MAX_RECORD_BYTES } from '../src/cli/chunks.js';
-import { AccountRows } from '../src/cli/rows.js';
+import { readCsv } from '../src/files/csv.js';
+import { formatUnits, parseUnits, writeUnits } from '../src/files/decimal.js';
+import { writeField } from '../src/files/write.js';
+import { quote, shorten } from '../src/files/errors.js';
+import { readJsonLines } from '../src/files/jsonl.js';
+import { MAX_RECORD_BYTES } from '../src/files/chunks.js';
+import { AccountRows } from '../src/files/rows.js';
 
 /** The plain account columns, read at `decimals`. */
 const accountRows = (decimals: number) => new AccountRows('f', { account: 'account', profit: 'profit' }, decimals, null);

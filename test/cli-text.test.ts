@@ -8,9 +8,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserPlatform } from '../src/cli/browser-platform.js';
-import { quote } from '../src/cli/errors.js';
-import { explainInSession, runWorkbench } from '../src/cli/workbench.js';
+import { browserPlatform } from '../src/host/browser.js';
+import { quote } from '../src/files/errors.js';
+import { explainInSession, runWorkbench } from '../src/workbench/jobs.js';
 import { loadEngine } from '../src/engine.js';
 import { form } from './workbench-forms.js';
 

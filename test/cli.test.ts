@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAccountFile } from '../bench/cli-file.js';
-import { parseUnits } from '../src/cli/decimal.js';
+import { parseUnits } from '../src/files/decimal.js';
 import { loadEngine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 

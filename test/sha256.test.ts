@@ -1,12 +1,12 @@
 // The page's SHA-256s against node:crypto's, for any bytes split into any
-// chunks, and at the padding's edges: the plain one (src/cli/sha256.ts) and
+// chunks, and at the padding's edges: the plain one (src/host/sha256.ts) and
 // the SubtleCrypto one (browser-platform.ts).
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SubtleSha256 } from '../src/cli/browser-platform.js';
-import type { Hasher } from '../src/cli/platform.js';
-import { Sha256 } from '../src/cli/sha256.js';
+import { SubtleSha256 } from '../src/host/browser.js';
+import type { Hasher } from '../src/host/platform.js';
+import { Sha256 } from '../src/host/sha256.js';
 
 const nodeHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readReport, type Json, type JsonObject } from '../src/cli/report-read.js';
+import { readReport, type Json, type JsonObject } from '../src/run/report-read.js';
 
 /** The command under test (SOCIALIZED_LOSS_BIN runs the suite against another build, e.g. an older one). */
 const bin = process.env.SOCIALIZED_LOSS_BIN ?? new URL('../dist/cli/main.js', import.meta.url).pathname;

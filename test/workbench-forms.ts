@@ -1,6 +1,6 @@
 // The workbench's controls as a test sets them, and the command line they
 // stand for: shared by the Node suite (workbench.test.ts) and the browser's.
-import type { WorkbenchForm } from '../src/cli/workbench.js';
+import type { WorkbenchForm } from '../src/workbench/jobs.js';
 
 /** The form with every control empty but the ones given. */
 export function form(values: Partial<WorkbenchForm>): WorkbenchForm {

@@ -1,4 +1,4 @@
-// The workbench page's jobs (src/cli/workbench.ts, what its worker runs) in
+// The workbench page's jobs (src/workbench/jobs.ts, what its worker runs) in
 // Node, over Blobs and the browser's platform (plain SHA-256, no node:crypto):
 // the haircuts and the report are the command line's bytes for the same files
 // and parameters (the report without timings, time and command line), explain
@@ -9,9 +9,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserPlatform } from '../src/cli/browser-platform.js';
-import { UsageError } from '../src/cli/errors.js';
-import { columnsOfFile, explainInSession, generatedBook, parametersOfForm, runWorkbench, type NamedBlob, type WorkbenchForm } from '../src/cli/workbench.js';
+import { browserPlatform } from '../src/host/browser.js';
+import { UsageError } from '../src/files/errors.js';
+import { columnsOfFile, explainInSession, generatedBook, parametersOfForm, runWorkbench, type NamedBlob, type WorkbenchForm } from '../src/workbench/jobs.js';
 import { form, optionsOf, withoutRun } from './workbench-forms.js';
 import { loadEngine, type Engine } from '../src/engine.js';
 

@@ -2,7 +2,7 @@
 // and a chart, and the downloads. Every number it shows is formatted from exact
 // integers (bigint) by the command line's own formatter; the work is in worker.js.
 import { quotaDecimal } from '../dist/audit/index.js';
-import { formatGrouped } from '../dist/cli/decimal.js';
+import { formatGrouped } from '../dist/files/decimal.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });

@@ -1,5 +1,5 @@
 // The workbench's Web Worker: reads the chosen files, runs the same code as
-// `socialized-loss socialize` (dist/cli/workbench.js over run.ts, load.ts,
+// `socialized-loss socialize` (dist/workbench/jobs.js over run/run.ts, run/load.ts,
 // report.ts) and answers the page. Nothing leaves the page; the page never blocks.
 //
 // Requests (each with an `id`, answered by { id, type: 'done', ... } or
@@ -8,8 +8,8 @@
 //   { type: 'run', accounts, pools, form }      → { result } (the haircuts' parts transferred)
 //   { type: 'explain', account }                → { text, json }
 //   { type: 'generate', accounts, profile, seed } → { name, parts }
-import { browserPlatform } from '../dist/cli/browser-platform.js';
-import { columnsOfFile, explainInSession, generatedBook, messageOf, runWorkbench } from '../dist/cli/workbench.js';
+import { browserPlatform } from '../dist/host/browser.js';
+import { columnsOfFile, explainInSession, generatedBook, messageOf, runWorkbench } from '../dist/workbench/jobs.js';
 import { loadEngine } from '../dist/index.js';
 import { version } from '../package.json';
 

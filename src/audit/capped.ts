@@ -14,7 +14,7 @@
 // and every account on the decided side of ρ is settled — expected O(n),
 // never quadratic, no sort.
 
-import { capOf, CAPPED, SHARING, type Plan } from './plan.js';
+import { capOf, CAPPED, SHARING, type Plan } from './parts.js';
 
 /** Full-scan rounds of the definition before a pool that still moves is finished by the search. */
 const ROUNDS = 2;

@@ -6,7 +6,8 @@
 // fails are the expected haircuts computed in full, to report the differences.
 
 import { expectedHaircuts } from './expected.js';
-import { capOf, CAPPED, makePlan, SHARING, type Plan } from './plan.js';
+import { makePlan } from './plan.js';
+import { capOf, CAPPED, SHARING, type Plan } from './parts.js';
 import { tieKey } from './ties.js';
 import { poolTotals } from './totals.js';
 import type { AuditBook, CertifyResult, Difference, PoolTotals } from './types.js';

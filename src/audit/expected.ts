@@ -3,7 +3,7 @@
 // each pool by quickselect. Used when a check fails, to say which accounts
 // differ and by how much.
 
-import { capOf, CAPPED, SHARING, type Plan } from './plan.js';
+import { capOf, CAPPED, SHARING, type Plan } from './parts.js';
 import { quickselect } from './select.js';
 import { rankOrder } from './ties.js';
 

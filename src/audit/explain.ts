@@ -4,7 +4,8 @@
 // the extra units, and its haircut. O(n) for one account: one pass over the
 // book, one over the pool, and a quickselect for the boundary.
 
-import { capOf, CAPPED, INELIGIBLE, makePlan, poolOf, SHARING, type Plan } from './plan.js';
+import { makePlan } from './plan.js';
+import { capOf, CAPPED, INELIGIBLE, poolOf, SHARING, type Plan } from './parts.js';
 import { quote } from './quote.js';
 import { quickselect } from './select.js';
 import { rankOrder, tieKey } from './ties.js';

@@ -1,6 +1,6 @@
 // One pool's totals by the rule, from the plan and what the rounding pass learnt.
 
-import type { Plan } from './plan.js';
+import type { Plan } from './parts.js';
 import type { PoolTotals } from './types.js';
 
 /**

@@ -2,7 +2,7 @@
 // strings and flags. A mistake is a UsageError saying what was wrong in one line
 // (the caller adds the pointer to --help); values are read by the commands.
 
-import { UsageError, quote } from './errors.js';
+import { UsageError, quote } from '../files/errors.js';
 
 /** The commands. */
 export type Command = 'socialize' | 'verify' | 'explain' | 'index-delta' | 'demo';

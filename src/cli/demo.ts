@@ -6,7 +6,7 @@
 import { loadEngine } from '../engine.js';
 import { socializeReference } from '../reference.js';
 import { generateProfits } from '../scenario.js';
-import { formatGrouped } from './decimal.js';
+import { formatGrouped } from '../files/decimal.js';
 
 /** The default scenario. */
 export const DEMO = {

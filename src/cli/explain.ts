@@ -1,11 +1,11 @@
 // `socialized-loss explain ACCOUNTS --account ID`: one account's whole
 // derivation, by the auditor's arithmetic (src/audit), as text or JSON.
 
-import { auditBookOf, explainRow } from './audit-book.js';
-import { quote, UsageError } from './errors.js';
+import { auditBookOf, explainRow } from '../run/audit-book.js';
+import { quote, UsageError } from '../files/errors.js';
 import { openSources, resolveParameters, type ParametersOrReport } from './input.js';
-import { loadRun } from './load.js';
-import { nodePlatform } from './node-platform.js';
+import { loadRun } from '../run/load.js';
+import { nodePlatform } from '../host/node.js';
 import { openOutputs } from './output.js';
 import type { RunContext } from './socialize.js';
 

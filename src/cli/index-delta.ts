@@ -4,18 +4,18 @@
 import { loadEngine } from '../engine.js';
 import { isSocializedLossError } from '../errors.js';
 import type { IndexRounding } from '../types.js';
-import { formatGrouped, wordsValue, writeUnits } from './decimal.js';
-import { InputError, UsageError } from './errors.js';
+import { formatGrouped, wordsValue, writeUnits } from '../files/decimal.js';
+import { InputError, UsageError } from '../files/errors.js';
 import { InputSource } from './input.js';
-import { nodePlatform } from './node-platform.js';
+import { nodePlatform } from '../host/node.js';
 import { commitAll, openOutputs, outputSink } from './output.js';
-import { readAmountOption, readChoice, readDecimals } from './parameters.js';
-import { readFormat, readInto } from './read.js';
-import { indexDeltaReport } from './report.js';
-import { AccountRows } from './rows.js';
-import { coreInfo } from './run.js';
+import { readAmountOption, readChoice, readDecimals } from '../run/parameters.js';
+import { readFormat, readInto } from '../files/read.js';
+import { indexDeltaReport } from '../run/report.js';
+import { AccountRows } from '../files/rows.js';
+import { coreInfo } from '../run/run.js';
 import { timings, type RunContext } from './socialize.js';
-import { AMOUNT_BYTES, END_OF_ROW, SEPARATOR, writeTable } from './write.js';
+import { AMOUNT_BYTES, END_OF_ROW, SEPARATOR, writeTable } from '../files/write.js';
 
 const INDEX_ROUNDINGS: readonly IndexRounding[] = ['up', 'down'];
 

@@ -4,11 +4,11 @@
 
 import { closeSync, fstatSync, openSync, read, statSync, type BigIntStats } from 'node:fs';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
-import { EnvironmentError } from './errors.js';
-import type { Sources } from './load.js';
-import type { Parameters } from './parameters.js';
-import type { Source } from './platform.js';
-import { MAX_REPORT_BYTES, readReport, type ReadReport } from './report-read.js';
+import { EnvironmentError } from '../files/errors.js';
+import type { Sources } from '../run/load.js';
+import type { Parameters } from '../run/parameters.js';
+import type { Source } from '../host/platform.js';
+import { MAX_REPORT_BYTES, readReport, type ReadReport } from '../run/report-read.js';
 
 /** Bytes per read: large enough that a 10^7-row file takes a few hundred reads. */
 const CHUNK = 1 << 20;

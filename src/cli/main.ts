@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, type Command } from './args.js';
 import { runDemo } from './demo.js';
-import { MAX_DECIMALS } from './decimal.js';
-import { EnvironmentError, InputError, isSystemError, reasonOf, UsageError } from './errors.js';
+import { MAX_DECIMALS } from '../files/decimal.js';
+import { EnvironmentError, InputError, isSystemError, reasonOf, UsageError } from '../files/errors.js';
 import { explain } from './explain.js';
 import { indexDelta } from './index-delta.js';
 import { abandonAll } from './output.js';
-import { MAX_RECORD_BYTES } from './chunks.js';
-import { PARAMETER_OPTIONS, readParameters } from './parameters.js';
+import { MAX_RECORD_BYTES } from '../files/chunks.js';
+import { PARAMETER_OPTIONS, readParameters } from '../run/parameters.js';
 import { positionalsOf, socialize, type RunContext } from './socialize.js';
 import { verify, VerificationFailed } from './verify.js';
 

@@ -16,10 +16,10 @@ import {
 } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EnvironmentError, reasonOf, shorten, UsageError } from './errors.js';
+import { EnvironmentError, reasonOf, shorten, UsageError } from '../files/errors.js';
 import { fileKey, type InputSource } from './input.js';
-import type { Platform } from './platform.js';
-import { Sink } from './sink.js';
+import type { Platform } from '../host/platform.js';
+import { Sink } from '../files/sink.js';
 
 const pending = new Set<AtomicFile>();
 

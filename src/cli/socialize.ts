@@ -3,16 +3,16 @@
 // The run itself (run.ts) is shared with the workbench page; this is its Node side.
 
 import { loadEngine } from '../engine.js';
-import { formatGrouped } from './decimal.js';
-import { quote, UsageError } from './errors.js';
+import { formatGrouped } from '../files/decimal.js';
+import { quote, UsageError } from '../files/errors.js';
 import { openSources } from './input.js';
-import { loadRun, type Loaded } from './load.js';
-import { nodePlatform } from './node-platform.js';
+import { loadRun, type Loaded } from '../run/load.js';
+import { nodePlatform } from '../host/node.js';
 import { commitAll, openOutputs, outputSink } from './output.js';
-import type { Parameters } from './parameters.js';
-import { formatOfName } from './read.js';
-import type { PoolOutcome, RunInfo } from './report.js';
-import { coreInfo, reportOfRun, socializeLoaded, type HaircutsWriter } from './run.js';
+import type { Parameters } from '../run/parameters.js';
+import { formatOfName } from '../files/read.js';
+import type { PoolOutcome, RunInfo } from '../run/report.js';
+import { coreInfo, reportOfRun, socializeLoaded, type HaircutsWriter } from '../run/run.js';
 
 /** What every command is run with, besides its own options. */
 export interface RunContext {
@@ -86,7 +86,7 @@ function summaryText(loaded: Loaded, outcomes: PoolOutcome[], ms: number): strin
 
 /** The haircuts as a Parquet file (the CSV's columns, amounts as DECIMAL at the pool's scale), through the sink. */
 const writeParquet: HaircutsWriter = async (sink, loaded, view) => {
-  const { writeParquetHaircuts } = await import('./parquet-write.js');
+  const { writeParquetHaircuts } = await import('../files/parquet/write.js');
   const { table, directory } = loaded;
   const chunks = writeParquetHaircuts({
     rows: table.rows,

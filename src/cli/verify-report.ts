@@ -5,12 +5,12 @@
 
 import type { PoolTotals } from '../audit/index.js';
 import type { SocializeSummary } from '../types.js';
-import { quote } from './errors.js';
-import type { Loaded } from './load.js';
-import type { Parameters } from './parameters.js';
-import type { InputSummary } from './read.js';
-import type { Json, JsonObject, ReadReport } from './report-read.js';
-import { resultSection, type PoolOutcome } from './report.js';
+import { quote } from '../files/errors.js';
+import type { Loaded } from '../run/load.js';
+import type { Parameters } from '../run/parameters.js';
+import type { InputSummary } from '../files/read.js';
+import type { Json, JsonObject, ReadReport } from '../run/report-read.js';
+import { resultSection, type PoolOutcome } from '../run/report.js';
 
 /** A field of the report whose value is not what the recomputation gives. */
 export interface FieldDifference {

@@ -5,15 +5,15 @@
 // the report's result. Exit 0 when all agree; exit 3 with what does not.
 
 import { auditHaircuts, certify } from '../audit/index.js';
-import { formatUnits } from './decimal.js';
-import { quote } from './errors.js';
-import { auditBookOf } from './audit-book.js';
-import { HaircutRows } from './haircut-rows.js';
+import { formatUnits } from '../files/decimal.js';
+import { quote } from '../files/errors.js';
+import { auditBookOf } from '../run/audit-book.js';
+import { HaircutRows } from './verify-haircuts.js';
 import { InputSource, openSources, resolveParameters, type ParametersOrReport } from './input.js';
-import { decimalsOfRow, loadRun } from './load.js';
-import { nodePlatform } from './node-platform.js';
+import { decimalsOfRow, loadRun } from '../run/load.js';
+import { nodePlatform } from '../host/node.js';
 import { openOutputs } from './output.js';
-import { readInto } from './read.js';
+import { readInto } from '../files/read.js';
 import type { RunContext } from './socialize.js';
 import { checkedFields, fileDifferences, resultDifferences } from './verify-report.js';
 

@@ -7,12 +7,12 @@
 // with its own recomputation. test/verify-trust.test.ts checks this reader
 // against the writer's output in every mode, so that the two cannot drift.
 
-import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
-import { EnvironmentError, quote, UsageError } from './errors.js';
+import { DecimalError, MAX_DECIMALS, parseUnits } from '../files/decimal.js';
+import { EnvironmentError, quote, UsageError } from '../files/errors.js';
 import { readTieSeed, ROUNDINGS, type Parameters } from './parameters.js';
-import { FORMATS, type Format } from './read.js';
+import { FORMATS, type Format } from '../files/read.js';
 import { PER_POOL_ONLY, RATE_DIGITS, tieBreakOf } from './report.js';
-import type { Pool } from './rows.js';
+import type { Pool } from '../files/rows.js';
 
 /** The largest report read, in bytes: a report is a few kilobytes (its size does not grow with the accounts). */
 export const MAX_REPORT_BYTES = 64 * 2 ** 20;

@@ -21,14 +21,14 @@
 
 import { parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnData, Compressors, DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
-import { MAX_RECORD_BYTES } from './chunks.js';
-import { writeUnits } from './decimal.js';
-import { InputError, quote, shorten } from './errors.js';
-import { columnList, describeColumn, Fields, type ColumnKind, type ColumnRequest, type RowConsumer } from './fields.js';
-import { readFooter, type ParquetBytes } from './parquet-footer.js';
-import { checkPages, exactCompressors } from './parquet-pages.js';
+import { MAX_RECORD_BYTES } from '../chunks.js';
+import { writeUnits } from '../decimal.js';
+import { InputError, quote, shorten } from '../errors.js';
+import { columnList, describeColumn, Fields, type ColumnKind, type ColumnRequest, type RowConsumer } from '../fields.js';
+import { readFooter, type ParquetBytes } from './footer.js';
+import { checkPages, exactCompressors } from './pages.js';
 
-export type { ParquetBytes } from './parquet-footer.js';
+export type { ParquetBytes } from './footer.js';
 
 /** How a column's values become text. */
 type Encoding =

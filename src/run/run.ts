@@ -7,13 +7,13 @@ import type { Book } from '../book.js';
 import type { Engine } from '../engine.js';
 import type { SocializeSummary } from '../types.js';
 import { coreBytes } from '../core.js';
-import { wordsValue, writeUnits } from './decimal.js';
+import { wordsValue, writeUnits } from '../files/decimal.js';
 import type { Loaded } from './load.js';
 import type { Parameters } from './parameters.js';
-import { sha256Of, type Platform } from './platform.js';
+import { sha256Of, type Platform } from '../host/platform.js';
 import { socializeReport, type CoreInfo, type OutputSummary, type PoolOutcome, type RunInfo } from './report.js';
-import type { Sink } from './sink.js';
-import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from './write.js';
+import type { Sink } from '../files/sink.js';
+import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from '../files/write.js';
 
 /** The build and SHA-256 of the WebAssembly core an engine runs. */
 export async function coreInfo(engine: Engine, platform: Platform): Promise<CoreInfo> {

@@ -2,12 +2,12 @@
 // file (or the pools a report lists), then the account file, then the checks
 // only the whole of both can tell (a listed pool that holds no account).
 
-import { InputError } from './errors.js';
+import { InputError } from '../files/errors.js';
 import type { Parameters } from './parameters.js';
-import { SILENT, type Platform, type Source } from './platform.js';
-import { readInto, type InputSummary } from './read.js';
-import { AccountRows, PoolDirectory, PoolRows } from './rows.js';
-import type { AccountTable } from './table.js';
+import { SILENT, type Platform, type Source } from '../host/platform.js';
+import { readInto, type InputSummary } from '../files/read.js';
+import { AccountRows, PoolDirectory, PoolRows } from '../files/rows.js';
+import type { AccountTable } from '../files/table.js';
 
 /** The opened inputs of a run (the command opens them before any output, so that they can be checked distinct). */
 export interface Sources<S extends Source = Source> {

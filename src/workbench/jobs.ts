@@ -9,18 +9,18 @@ import { certify, quotaDecimal, quotasOf, type AuditBook } from '../audit/index.
 import type { Engine } from '../engine.js';
 import { generateProfits, type Profile } from '../scenario.js';
 import type { Rounding, SocializeSummary } from '../types.js';
-import { auditBookOf, explainRow, type AccountExplanation } from './audit-book.js';
-import { writeUnits } from './decimal.js';
-import { InputError, quote, UsageError } from './errors.js';
-import { loadRun, type Loaded } from './load.js';
-import { readParameters, type Parameters } from './parameters.js';
-import type { Platform } from './platform.js';
-import { BlobSource } from './browser-platform.js';
-import { columnsOfInput } from './read.js';
-import { rateOf, type PoolOutcome, type Rate } from './report.js';
-import { coreInfo, reportOfRun, socializeLoaded } from './run.js';
-import { Sink } from './sink.js';
-import { END_OF_ROW, SEPARATOR, writeTable } from './write.js';
+import { auditBookOf, explainRow, type AccountExplanation } from '../run/audit-book.js';
+import { writeUnits } from '../files/decimal.js';
+import { InputError, quote, UsageError } from '../files/errors.js';
+import { loadRun, type Loaded } from '../run/load.js';
+import { readParameters, type Parameters } from '../run/parameters.js';
+import type { Platform } from '../host/platform.js';
+import { BlobSource } from '../host/browser.js';
+import { columnsOfInput } from '../files/read.js';
+import { rateOf, type PoolOutcome, type Rate } from '../run/report.js';
+import { coreInfo, reportOfRun, socializeLoaded } from '../run/run.js';
+import { Sink } from '../files/sink.js';
+import { END_OF_ROW, SEPARATOR, writeTable } from '../files/write.js';
 
 /** The page's controls, as typed ('' where a control is empty or "none"). */
 export interface WorkbenchForm {

@@ -4,10 +4,10 @@
 // give. Identity and order of the accounts are a bad row (exit 2); a profit,
 // profit after or pool that differs is a difference (exit 3), like a haircut.
 
-import { DecimalError, formatUnits, parseUnitsInto, wordsValue } from './decimal.js';
-import { InputError, quote } from './errors.js';
-import type { ColumnRequest, Fields, RowConsumer } from './fields.js';
-import type { Loaded } from './load.js';
+import { DecimalError, formatUnits, parseUnitsInto, wordsValue } from '../files/decimal.js';
+import { InputError, quote } from '../files/errors.js';
+import type { ColumnRequest, Fields, RowConsumer } from '../files/fields.js';
+import type { Loaded } from '../run/load.js';
 
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
 const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });

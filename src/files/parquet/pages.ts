@@ -17,7 +17,7 @@
 
 import { snappyUncompress } from 'hyparquet';
 import type { ColumnMetaData, Compressors } from 'hyparquet';
-import { integerOf, structOf, ThriftError, ThriftReader, type ThriftValue } from './parquet-thrift.js';
+import { integerOf, structOf, ThriftError, ThriftReader, type ThriftValue } from './thrift.js';
 
 /** The largest page read, uncompressed: 256 MiB (writers make pages of about 1 MiB). */
 export const MAX_PAGE_BYTES = 256 << 20;

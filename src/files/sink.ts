@@ -2,7 +2,7 @@
 // stdout (output.ts's outputSink), or the page's download (web/). The rows are
 // built in the buffer by write.ts; the sink hands full buffers to `emit`.
 
-import type { Hasher, Platform } from './platform.js';
+import type { Hasher, Platform } from '../host/platform.js';
 
 /** How many flushes between turns of the host's event loop. */
 const FLUSHES_PER_PAUSE = 8;

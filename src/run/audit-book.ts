@@ -3,7 +3,7 @@
 // JSON. Shared by verify, explain and the workbench page.
 
 import { explainAccount, explanationJson, explanationText, type AuditBook, type JsonValue } from '../audit/index.js';
-import { formatUnits } from './decimal.js';
+import { formatUnits } from '../files/decimal.js';
 import type { Loaded } from './load.js';
 import type { Parameters } from './parameters.js';
 

@@ -3,10 +3,10 @@
 // socialize. Every conflict or bad value is a UsageError naming the option.
 
 import type { Rounding } from '../types.js';
-import { DecimalError, MAX_DECIMALS, parseUnits } from './decimal.js';
-import { shorten, UsageError } from './errors.js';
-import { readFormat, type Format } from './read.js';
-import type { AccountColumns, Pool } from './rows.js';
+import { DecimalError, MAX_DECIMALS, parseUnits } from '../files/decimal.js';
+import { shorten, UsageError } from '../files/errors.js';
+import { readFormat, type Format } from '../files/read.js';
+import type { AccountColumns, Pool } from '../files/rows.js';
 
 /** The rounding policies, as `--rounding` spells them. */
 export const ROUNDINGS: readonly Rounding[] = ['largest-remainder', 'down', 'up'];

@@ -7,7 +7,7 @@ import { ByteParts } from './chunks.js';
 import { InputError, UsageError } from './errors.js';
 import type { RowConsumer } from './fields.js';
 import { readJsonLines } from './jsonl.js';
-import { SILENT, type Platform, type Source } from './platform.js';
+import { SILENT, type Platform, type Source } from '../host/platform.js';
 
 /** The formats of account and haircut files. */
 export type Format = 'csv' | 'jsonl' | 'parquet';
@@ -140,7 +140,7 @@ export async function readInto(
     if (decided === 'parquet') {
       // Parquet's index is at its end: the whole file is read first (hashed as it comes, kept in
       // parts: a file over 4 GiB is no one array), then its columns by ranges.
-      const { readParquet } = await import('./parquet-read.js');
+      const { readParquet } = await import('./parquet/read.js');
       const parts = new ByteParts();
       for await (const chunk of chunks) parts.push(chunk);
       rows = await readParquet(parts, source.name, consumer, expect, platform.compressors, platform.pause);

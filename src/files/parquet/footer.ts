@@ -17,8 +17,8 @@
 
 import { parquetMetadata } from 'hyparquet';
 import type { FileMetaData } from 'hyparquet';
-import { InputError, quote } from './errors.js';
-import { integerOf, structOf, ThriftError, ThriftReader, type ThriftStruct, type ThriftValue } from './parquet-thrift.js';
+import { InputError, quote } from '../errors.js';
+import { integerOf, structOf, ThriftError, ThriftReader, type ThriftStruct, type ThriftValue } from './thrift.js';
 
 /** A Parquet file's bytes, read by ranges (a file over 4 GiB is no one typed array). */
 export interface ParquetBytes {

@@ -4,10 +4,10 @@
 // timings, memory) is passed in, and left out where a run has none.
 
 import type { SocializeSummary } from '../types.js';
-import { formatUnits } from './decimal.js';
+import { formatUnits } from '../files/decimal.js';
 import type { Parameters } from './parameters.js';
-import type { InputSummary } from './read.js';
-import type { Pool } from './rows.js';
+import type { InputSummary } from '../files/read.js';
+import type { Pool } from '../files/rows.js';
 
 /** Fraction digits of a rate's display decimal. */
 export const RATE_DIGITS = 12;
