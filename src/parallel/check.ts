@@ -108,3 +108,20 @@ export function checkCharges(
   }
   return null;
 }
+
+/** The largest charge: a signed 64-bit integer. */
+const I64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Checks a shard's report that account `reply.bad` (of its range) would be charged past
+ * 2^63 − 1, from the units held here: δ from their Σ|units|, and that account's charge.
+ */
+export function checkOverflow(units: readonly BigInt64Array[], input: Omit<IndexInput, 'units'>, shard: number, reply: Replies['index']): Problem | null {
+  const total = units.reduce((sum, part) => part.reduce((s, u) => s + (u < 0n ? -u : u), sum), 0n);
+  const delta = divide(input.loss * input.scale, total, input.rounding === 'up');
+  const u = units[shard]![reply.bad];
+  if (u === undefined) return { shard, reason: `replied to index with account ${reply.bad} of its ${units[shard]!.length}` };
+  const charge = divide((u < 0n ? -u : u) * delta, input.scale, input.chargeRounding === 'up');
+  if (charge <= I64_MAX || charge !== reply.charge) return { shard, reason: `replied to index that its account ${reply.bad} would be charged ${reply.charge}, where δ gives ${charge}` };
+  return null;
+}

@@ -7,6 +7,7 @@
 import type { ShardMode } from '../core.js';
 import { summarize } from '../core/summary.js';
 import { stateError } from '../errors.js';
+import type { ColumnViews } from '../book.js';
 import type { SocializeSummary } from '../types.js';
 import { negativeEntry, poolOutOfRange, type Amounts, type Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
@@ -19,6 +20,28 @@ export interface CallShard {
   book: number;
   /** The shard's first global index. */
   start: number;
+  /** How many accounts it holds. */
+  length: number;
+  /** Its views of the book's columns (in its shared memory, or the coordinator's copies): what an error names is read back from them. */
+  views: Pick<ColumnViews, 'pool' | 'weights' | 'caps'>;
+}
+
+/**
+ * Checks that every shard replied what shard 0 did where all must agree (the same
+ * computation from the same request): else the first that differs broke the protocol.
+ */
+function agree<T>(shards: readonly CallShard[], replies: readonly T[], op: string, field: string, of: (reply: T) => unknown): void {
+  const first = JSON.stringify(of(replies[0]!), (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  for (let j = 1; j < replies.length; j++) {
+    const got = JSON.stringify(of(replies[j]!), (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    if (got !== first) throw shards[j]!.link.fault(`replied to ${op} with ${field} ${got}, but shard 0 with ${first}`);
+  }
+}
+
+/** Checks one shard's counts against what it holds: at most its accounts, and a list's counts adding up to the list. */
+function checkCount(shard: CallShard, op: string, what: string, count: number, most: number): void {
+  if (count !== most && what.startsWith('=')) throw shard.link.fault(`replied to ${op} with ${what.slice(1)} ${count}, but its counts say ${most}`);
+  if (count > most) throw shard.link.fault(`replied to ${op} with ${what} ${count}, more than its ${most}`);
 }
 
 /** The summed counts of every shard's histogram of pool k (each `histograms[j]` holds 256 per pool). */
@@ -86,6 +109,19 @@ export async function socializeShards(
     const sums = await all(({ link, book, start }) => link.request({
       op: 'sums', book, pools: count, rounding: options.rounding, tieSeed: options.tieSeed, ...mode, start: BigInt(start),
     }));
+    sums.forEach((sum, j) => {
+      if (sum.eligible !== null) checkCount(shards[j]!, 'sums', 'eligible accounts', sum.eligible[0]!, shards[j]!.length);
+      const { link, views } = shards[j]!;
+      // An input error a shard reports is read back here before it is thrown: its account, column and value.
+      if (sum.bad >= 0 && (!mode.pooled || views.pool?.[sum.bad] !== sum.badPool || sum.badPool < count)) {
+        throw link.fault(`replied to sums with pool[${sum.bad}] ${sum.badPool}, which its pool column does not hold out of range`);
+      }
+      if (sum.negative !== null) {
+        const { field, index, value } = sum.negative;
+        const column = field === 'weights' ? (mode.weighted ? views.weights : null) : (mode.capsGiven ? views.caps : null);
+        if (column?.[index] !== value) throw link.fault(`replied to sums with ${field}[${index}] ${value}, which its ${field} column does not hold`);
+      }
+    });
     const negative = sums.findIndex((sum) => sum.negative?.field === 'weights'), negativeCap = sums.findIndex((sum) => sum.negative !== null);
     const first = negative >= 0 ? negative : negativeCap;
     if (first >= 0) {
@@ -129,6 +165,13 @@ async function poolsPhases(
 ): Promise<{ written: bigint[]; eligible: number[] }> {
   const floors = await Promise.all(shards.map(({ link }) => link.request({ op: 'floors', socialized: [...socialized], totals: [...totals], band: FULL })));
   const written = socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.written[k]!, 0n));
+  agree(shards, floors, 'floors', 'shifts', (reply) => reply.shifts);
+  agree(shards, floors, 'floors', 'whether it counted remainders', (reply) => reply.histograms === null);
+  floors.forEach((reply, j) => {
+    const most = shards[j]!.length;
+    if (reply.eligible !== null) checkCount(shards[j]!, 'floors', 'eligible accounts', reply.eligible.reduce((a, b) => a + b, 0), most);
+    if (reply.histograms !== null) checkCount(shards[j]!, 'floors', 'histogram counts', reply.histograms.reduce((a, b) => a + b, 0), most);
+  });
   if (floors[0]!.histograms === null) {
     return { written, eligible: socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.eligible![k]!, 0)) };
   }
@@ -173,7 +216,9 @@ async function byWeight(
       return { R: socialized[k]! - caps, W: weights[k]! - out, active: true };
     });
   }
-  const [parts] = await Promise.all(shards.map(({ link }) => link.request({ op: 'level', levels })));
+  const levelled = await Promise.all(shards.map(({ link }) => link.request({ op: 'level', levels })));
+  agree(shards, levelled, 'level', 'levels', (reply) => reply);
+  const parts = levelled[0];
   const shared = parts!.map(({ part }) => part);
   const { written } = await poolsPhases(shards, shared, levels.map(({ W }) => W), seeded);
   await Promise.all(shards.map(({ link }) => link.request({ op: 'finish' })));
@@ -285,6 +330,7 @@ async function split(shards: readonly CallShard[], S: bigint, P: bigint, options
  */
 async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): Promise<{ band: [bigint, bigint]; shift: number }> {
   const samples = await Promise.all(shards.map(({ link }) => link.request({ op: 'sample', socialized: S, total: P })));
+  agree(shards, samples, 'sample', 'top and shift', ({ top, shift }) => [top, shift]);
   const sampled = samples.reduce((sum, sample) => sum + sample.keys.length, 0), shift = samples[0]!.shift;
   if (sampled < MIN_SAMPLED) return { band: FULL, shift };
   const keys = new BigUint64Array(sampled);
@@ -329,6 +375,14 @@ async function settle(
     }
   }
   const raised = await Promise.all(shards.map(({ link }) => link.request({ op: 'raise', cuts })));
+  // Each shard lists the accounts of each open pool's boundary bucket: as many as its histogram counted there.
+  raised.forEach((reply, j) => {
+    for (let k = 0; k < count; k++) {
+      const bucket = cuts[k]! >>> 16;
+      const expected = bucket < BUCKETS ? histograms[j]![k * BUCKETS + bucket]! : 0;
+      checkCount(shards[j]!, 'raise', `=pool ${k}'s listed accounts`, reply.listed[k]!, expected);
+    }
+  });
   await rounds(shards, open, seeded, open.map(({ pool }, at) => ({ vary: known[at]!, listed: raised.map((reply) => reply.listed[pool]!) })));
   return eligible;
 }
@@ -391,6 +445,10 @@ async function rounds(
     const replies = await Promise.all(shards.map(({ link }, j) => link.request({ op: 'round', steps: sent[j]! })));
     // The first steps are the open pools', in order (the last ones finished pools').
     open.forEach((entry, at) => (entry.replies = replies.map((reply) => reply[at]!)));
+    // A count of a list adds up to the list.
+    replies.forEach((reply, j) => {
+      for (const step of reply) if (step.counts !== undefined) checkCount(shards[j]!, 'round', '=a list of', step.listed, step.counts.reduce((a, b) => a + b, 0));
+    });
     steps = shards.map(() => []);
     ending = shards.map(() => []);
     next = [];

@@ -11,7 +11,7 @@ import {
   chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readPoolsInput, readWeightColumns, toInt64Column, type Amounts, type Options,
 } from '../validate.js';
 import { ranges, ShardedBook, type ShardedBookOptions, type Views } from './book.js';
-import { checkCharges, checkCopied, type Copied, type Problem } from './check.js';
+import { checkCharges, checkCopied, checkOverflow, type Copied, type Problem } from './check.js';
 import { socializeShards, type CallMode, type CallShard } from './coordinator.js';
 import { Link, type ShardTransport } from './link.js';
 import type { ShardColumns } from './protocol.js';
@@ -165,7 +165,7 @@ export class ShardedEngine {
   async #run(book: number, views: Views[], pools: Amounts[], options: Options, mode: CallMode): Promise<SocializeSummary[]> {
     if (!this.shared) await this.#write(book, views, mode);
     const starts = ranges(views.reduce((n, v) => n + v.profits.length, 0), this.shards);
-    const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]!, length: views[j]!.profits.length }));
+    const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]!, length: views[j]!.profits.length, views: views[j]! }));
     let summaries: SocializeSummary[];
     try {
       summaries = await socializeShards(shards, pools, options, mode);
@@ -326,7 +326,8 @@ export class ShardedEngine {
     const charged = await Promise.all(this.#links.map((link) => link.request({ ...request, total: totalUnits })));
     const bad = charged.findIndex((reply) => reply.bad >= 0);
     if (bad >= 0) {
-      if (charged[bad]!.bad >= views[bad]!.profits.length) throw this.#links[bad]!.fault(`replied to index with account ${charged[bad]!.bad} of its ${views[bad]!.profits.length}`);
+      const problem = checkOverflow(views.map((view) => view.profits), input, bad, charged[bad]!);
+      if (problem !== null) throw this.#faulty(problem);
       throw chargeTooLarge(starts[bad]! + charged[bad]!.bad, charged[bad]!.charge);
     }
     if (!this.shared) await this.#read(book, views);

@@ -81,7 +81,8 @@ export class Link {
     const id = this.#next++;
     return new Promise<Replies[R['op']]>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      if (this.timeoutMs !== undefined) {
+      // Loading a shard compiles its core (seconds on a slow machine): the limit is for the calls' messages.
+      if (this.timeoutMs !== undefined && request.op !== 'load') {
         timer = setTimeout(() => this.#fail(`did not answer '${request.op}' within ${this.timeoutMs} ms`), this.timeoutMs);
         // The timer alone keeps no process alive (a busy transport does).
         (timer as { unref?: () => void }).unref?.();
