@@ -142,9 +142,21 @@ export class ShardedEngine {
     return { id, bounds, views };
   }
 
-  /** A shard's views of a book: into its shared memory, or arrays of our own (copied at each call). */
+  /**
+   * A shard's views of a book: into the shared memory that holds it, or arrays of our own
+   * (copied at each call). Columns that do not lie inside that memory, aligned and apart,
+   * are the shard's fault.
+   */
   #viewsOf(columns: ShardColumns, j: number, length: number): Views {
-    const memory = this.#memories[j];
+    const memory = this.shared ? columns.memory : null;
+    if (this.shared) {
+      const bytes = memory?.buffer instanceof SharedArrayBuffer ? memory.buffer.byteLength : 0;
+      const spans = ([['profits', 8, 8], ['haircuts', 8, 8], ['exempt', 1, 1], ['pool', 4, 4], ['weights', 8, 8], ['caps', 8, 8]] as const)
+        .filter(([key]) => columns[key] !== 0).map(([key, size, align]) => ({ key, at: columns[key], end: columns[key] + size * length, align }));
+      const bad = spans.find(({ at, end, align }) => at % align !== 0 || end > bytes)
+        ?? spans.find((a, x) => spans.some((b, y) => x !== y && a.at < b.end && b.at < a.end && length > 0));
+      if (bad !== undefined) throw this.#links[j]!.fault(`replied to create with its ${bad.key} column at ${bad.at}, not inside its ${bytes}-byte shared memory, aligned and apart from the others`);
+    }
     const int64 = (at: number) => (at === 0 ? null : memory == null ? new BigInt64Array(length) : new BigInt64Array(memory.buffer, at, length));
     return {
       profits: int64(columns.profits)!,

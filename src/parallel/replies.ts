@@ -81,6 +81,7 @@ export function replyProblem(request: Request, value: unknown): Problem {
     case 'create': {
       const optional = (asked: boolean) => (v: unknown, n: string) => (asked ? count(v, n, 2 ** 32 - 1, 1) : exactly(0)(v, n));
       return fields(value, 'the reply', {
+        memory: (v, n) => (v === null || (typeof v === 'object' && (v as { buffer?: unknown }).buffer instanceof Object) ? null : `${n} ${describe(v)}, not a memory or null`),
         profits: (v, n) => count(v, n, 2 ** 32 - 1, 1), haircuts: (v, n) => count(v, n, 2 ** 32 - 1, 1), exempt: (v, n) => count(v, n, 2 ** 32 - 1, 1),
         pool: optional(request.pools), weights: optional(request.weights), caps: optional(request.caps),
       });
