@@ -474,7 +474,7 @@ describe('a shard that fails', () => {
   });
 });
 
-it('runs two shards in two child processes over IPC with the same bits as one engine (examples/ipc)', () => {
+it('runs two shards in two child processes over IPC with the same bits as one engine, an index delta too (examples/ipc)', () => {
   const out = execFileSync(process.execPath, [new URL('../examples/ipc/coordinator.mjs', import.meta.url).pathname, '200000'], { encoding: 'utf8' });
-  expect(out).toMatch(/^200000 accounts over 2 processes: socialized \d+ of \d+ in \d+ ms\nsame bits as one engine: true\n$/);
+  expect(out).toMatch(/^200000 accounts over 2 processes: socialized \d+ of \d+ in \d+ ms\nsame bits as one engine: true\nsame index delta as one engine: true\n$/);
 });
