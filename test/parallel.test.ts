@@ -359,7 +359,9 @@ describe('sharded books', () => {
     await engine2.socialize(input);
     const before = await engine2.memoryBytes();
     for (let r = 0; r < 5; r++) await engine2.socialize(input);
-    expect(await engine2.memoryBytes()).toEqual(before);
+    // No growth: each copying call reuses the memory of the one before (the freed books' memories may meanwhile be released, once their views are collected).
+    const after = await engine2.memoryBytes();
+    expect(after.every((bytes, j) => bytes <= before[j]!)).toBe(true);
   });
 
   it('give a freed book\'s space to the next books at once, views held or not: create, fill, socialize, free, four times near a shard\'s memory limit', async () => {
