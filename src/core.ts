@@ -197,14 +197,15 @@ export class Core {
 
   /**
    * Instantiates a fresh core of the given build (`shared`: over a new shared memory of
-   * up to 4 GiB). ERR_UNSUPPORTED when this runtime cannot compile or instantiate it,
+   * up to 4 GiB, or `maximumPages` of 64 KiB). ERR_UNSUPPORTED when this runtime cannot compile or instantiate it,
    * ERR_MEMORY when it cannot give it its memory.
    */
-  static async load(variant: Build): Promise<Core> {
+  static async load(variant: Build, maximumPages = 65_536): Promise<Core> {
     let exports: CoreExports;
     try {
+      // `maximumPages` (of 64 KiB) bounds the shared memory: 4 GiB, the most a 32-bit core can address, unless told less.
       const imports = variant === 'shared'
-        ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65_536, shared: true }) } }
+        ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: maximumPages, shared: true }) } }
         : {};
       ({ exports } = await instantiate<CoreExports>(await compile(variant), imports));
     } catch (error) {

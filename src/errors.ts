@@ -64,8 +64,9 @@ export const ERROR_CODES = Object.freeze({
    */
   ERR_UNSUPPORTED: 'ERR_UNSUPPORTED',
   /**
-   * Error (sharded engine): a shard stopped (its worker or process exited or failed)
-   * during a call, which is rejected; the engine is then closed (`ERR_ENGINE_CLOSED`).
+   * Error (sharded engine): a shard stopped (its worker or process exited or failed),
+   * sent a reply that fails the coordinator's checks, or did not answer within
+   * `timeoutMs` during a call, which is rejected; the engine is then closed (`ERR_ENGINE_CLOSED`).
    */
   ERR_SHARD_FAILED: 'ERR_SHARD_FAILED',
   /** Error (sharded engine): a call on an engine after `close()` or after one of its shards failed, or in flight when `close()` was called. */

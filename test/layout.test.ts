@@ -28,7 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   library: ['core', 'audit', 'wasm'],
   core: ['library', 'wasm'],
   audit: [],
-  parallel: ['library', 'core'],
+  parallel: ['library', 'core', 'audit'],
   host: [],
   files: ['host', 'library', 'core', 'audit'],
   run: ['files', 'host', 'library', 'core', 'audit'],

@@ -31,16 +31,23 @@ for (let i = 0; i < n; i++) {
 }
 const input = { loss: 987_654_321_987n, insuranceFund: 1_000_000n, profits, tieSeed: 7n };
 
-const sharded = await loadShardedEngine({ transports: [childShard(), childShard()] });
+// timeoutMs: a child that hangs fails the call (ERR_SHARD_FAILED) instead of holding it forever.
+const sharded = await loadShardedEngine({ transports: [childShard(), childShard()], timeoutMs: 60_000 });
 try {
   const started = performance.now();
   const result = await sharded.socialize(input);
   const ms = performance.now() - started;
-  const one = (await loadEngine()).socialize(input);
+  const engine = await loadEngine();
+  const one = engine.socialize(input);
   const same = one.haircuts.every((h, i) => h === result.haircuts[i]) && one.socialized === result.socialized;
   console.log(`${n} accounts over 2 processes: socialized ${result.socialized} of ${result.totalProfit} in ${ms.toFixed(0)} ms`);
   console.log(`same bits as one engine: ${same}`);
-  process.exitCode = same ? 0 : 1;
+  // An index delta over the same column as position sizes: the units go to the children, the charges come back.
+  const deltaInput = { loss: 987_654_321n, units: profits, scale: 10n ** 9n };
+  const delta = await sharded.indexDelta(deltaInput), oneDelta = engine.indexDelta(deltaInput);
+  const sameDelta = delta.delta === oneDelta.delta && delta.collected === oneDelta.collected && oneDelta.charges.every((c, i) => c === delta.charges[i]);
+  console.log(`same index delta as one engine: ${sameDelta}`);
+  process.exitCode = same && sameDelta ? 0 : 1;
 } finally {
   await sharded.close();
 }

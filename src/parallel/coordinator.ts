@@ -4,22 +4,17 @@
 // unit by itself: every count is an exact integer from the shards, every choice the
 // single engine's rule (assembly/pools/boundary.ts) applied to their sum.
 
-import type { ShardMode } from '../core.js';
 import { summarize } from '../core/summary.js';
 import { stateError } from '../errors.js';
 import type { SocializeSummary } from '../types.js';
 import { negativeEntry, poolOutOfRange, type Amounts, type Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
-import type { Link } from './link.js';
+import type { CallMode, CallShard } from './call.js';
+import { agree, checkCount } from './agree.js';
+import { band, MIN_SAMPLED } from './band.js';
 import { BUCKETS, DIGIT_BITS, DIGIT_REMAINDER, DIGIT_TIE, type Level, type RoundStep, type StepReply } from './protocol.js';
 
-/** One shard's part of a call: its link, the book it holds, and its range. */
-export interface CallShard {
-  link: Link;
-  book: number;
-  /** The shard's first global index. */
-  start: number;
-}
+
 
 /** The summed counts of every shard's histogram of pool k (each `histograms[j]` holds 256 per pool). */
 function merged(histograms: readonly Uint32Array[], k: number): number[] {
@@ -62,8 +57,6 @@ function digitOfSpan(vary: bigint): number {
   return Math.max(0, vary.toString(2).length - DIGIT_BITS);
 }
 
-/** What a call runs: pools, exemptions, by weight, caps (as each shard's `Core.openShard` takes it). */
-export type CallMode = ShardMode;
 
 /**
  * Runs one call (every pool of `pools` over the shards' books; one pool when not
@@ -86,6 +79,19 @@ export async function socializeShards(
     const sums = await all(({ link, book, start }) => link.request({
       op: 'sums', book, pools: count, rounding: options.rounding, tieSeed: options.tieSeed, ...mode, start: BigInt(start),
     }));
+    sums.forEach((sum, j) => {
+      if (sum.eligible !== null) checkCount(shards[j]!, 'sums', 'eligible accounts', sum.eligible[0]!, shards[j]!.length);
+      const { link, views } = shards[j]!;
+      // An input error a shard reports is read back here before it is thrown: its account, column and value.
+      if (sum.bad >= 0 && (!mode.pooled || views.pool?.[sum.bad] !== sum.badPool || sum.badPool < count)) {
+        throw link.fault(`replied to sums with pool[${sum.bad}] ${sum.badPool}, which its pool column does not hold out of range`);
+      }
+      if (sum.negative !== null) {
+        const { field, index, value } = sum.negative;
+        const column = field === 'weights' ? (mode.weighted ? views.weights : null) : (mode.capsGiven ? views.caps : null);
+        if (column?.[index] !== value) throw link.fault(`replied to sums with ${field}[${index}] ${value}, which its ${field} column does not hold`);
+      }
+    });
     const negative = sums.findIndex((sum) => sum.negative?.field === 'weights'), negativeCap = sums.findIndex((sum) => sum.negative !== null);
     const first = negative >= 0 ? negative : negativeCap;
     if (first >= 0) {
@@ -129,6 +135,13 @@ async function poolsPhases(
 ): Promise<{ written: bigint[]; eligible: number[] }> {
   const floors = await Promise.all(shards.map(({ link }) => link.request({ op: 'floors', socialized: [...socialized], totals: [...totals], band: FULL })));
   const written = socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.written[k]!, 0n));
+  agree(shards, floors, 'floors', 'shifts', (reply) => reply.shifts);
+  agree(shards, floors, 'floors', 'whether it counted remainders', (reply) => reply.histograms === null);
+  floors.forEach((reply, j) => {
+    const most = shards[j]!.length;
+    if (reply.eligible !== null) checkCount(shards[j]!, 'floors', 'eligible accounts', reply.eligible.reduce((a, b) => a + b, 0), most);
+    if (reply.histograms !== null) checkCount(shards[j]!, 'floors', 'histogram counts', reply.histograms.reduce((a, b) => a + b, 0), most);
+  });
   if (floors[0]!.histograms === null) {
     return { written, eligible: socialized.map((_, k) => floors.reduce((sum, shard) => sum + shard.eligible![k]!, 0)) };
   }
@@ -173,7 +186,9 @@ async function byWeight(
       return { R: socialized[k]! - caps, W: weights[k]! - out, active: true };
     });
   }
-  const [parts] = await Promise.all(shards.map(({ link }) => link.request({ op: 'level', levels })));
+  const levelled = await Promise.all(shards.map(({ link }) => link.request({ op: 'level', levels })));
+  agree(shards, levelled, 'level', 'levels', (reply) => reply);
+  const parts = levelled[0];
   const shared = parts!.map(({ part }) => part);
   const { written } = await poolsPhases(shards, shared, levels.map(({ W }) => W), seeded);
   await Promise.all(shards.map(({ link }) => link.request({ op: 'finish' })));
@@ -183,70 +198,10 @@ async function byWeight(
   }));
 }
 
-/** Levels λ as ratios R/2^k of integers for the shards, all over the same 2^k (R below 2^62), from floats. */
-function levelsOf(lambdas: readonly number[]): Level[] {
-  const top = Math.max(...lambdas);
-  let shift = 40;
-  while (shift > 0 && top * 2 ** shift >= 2 ** 62) shift -= 8;
-  return lambdas.map((lambda) => ({ R: BigInt(Math.floor(Math.max(0, Math.min(lambda * 2 ** shift, 2 ** 62)))), W: 1n << BigInt(shift), active: true }));
-}
-
-/**
- * The capped set of one pool by a band of levels: every shard's sample of (cap, weight)
- * estimates the level λ (Σ min(cap, λ·w) over the sample, scaled by weight, reaching S),
- * `capBand` caps every account below λ·(1 − δ) and lists those below λ·(1 + δ) (δ = 4/√m),
- * and Newton's rounds run over the lists alone. Exact throughout: the band's lower level
- * is taken only when Σ min(cap, λ·w) ≤ S there (then everything it caps is in C), and the
- * set is settled only when the final level is below the upper one (then nothing unlisted
- * could be capped); otherwise the full rounds go on from the set found (a subset of C).
- * Null when the sample is too small or the lower level fails its check.
- */
-async function band(
-  shards: readonly CallShard[], S: bigint, W: bigint,
-): Promise<{ level: Level; capped: number; eligible: number; settled: boolean } | null> {
-  const samples = await Promise.all(shards.map(({ link }) => link.request({ op: 'sampleWeights' })));
-  const pairs: [number, number][] = [];
-  for (const { pairs: sample } of samples) for (let at = 0; at < sample.length; at += 2) pairs.push([Number(sample[at]!), Number(sample[at + 1]!)]);
-  if (pairs.length < MIN_SAMPLED) return null;
-  // Ratios ascending: at λ between two of them, Σ min = (caps below) + λ·(weights at and above).
-  pairs.sort((a, b) => a[0] / a[1] - b[0] / b[1]);
-  const sampleWeight = pairs.reduce((sum, [, w]) => sum + w, 0);
-  const target = (Number(S) * sampleWeight) / Number(W);
-  let below = 0, above = sampleWeight, lambda = Number.NaN;
-  for (const [c, w] of pairs) {
-    const at = (target - below) / above;
-    if (at <= c / w) {
-      lambda = at;
-      break;
-    }
-    below += c;
-    above -= w;
-  }
-  if (!(lambda > 0) || !Number.isFinite(lambda)) return null;
-  const delta = 4 / Math.sqrt(pairs.length), [lo, hi] = levelsOf([lambda * (1 - delta), lambda * (1 + delta)]) as [Level, Level];
-  const banded = await Promise.all(shards.map(({ link }) => link.request({ op: 'capBand', lo, hi })));
-  const sum = <K extends 'caps' | 'weights'>(replies: readonly Record<K, bigint>[], key: K) => replies.reduce((total, reply) => total + reply[key], 0n);
-  const baseCaps = sum(banded, 'caps'), baseWeight = sum(banded, 'weights'), base = banded.reduce((n, reply) => n + reply.capped, 0);
-  // Σ min(cap, λ_lo·w) = Σ_capped cap + λ_lo·(W − Σ_capped w) ≤ S: λ_lo is at most λ*.
-  if (baseCaps * lo.W + lo.R * (W - baseWeight) > S * lo.W) return null;
-  let level: Level = { R: S - baseCaps, W: W - baseWeight, active: true }, listed = 0;
-  for (;;) {
-    const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'capListed', level })));
-    const count = replies.reduce((n, reply) => n + reply.capped, 0);
-    if (count === listed) break;
-    listed = count;
-    level = { R: S - baseCaps - sum(replies, 'caps'), W: W - baseWeight - sum(replies, 'weights'), active: true };
-  }
-  const eligible = banded.reduce((n, reply) => n + reply.eligible, 0);
-  // Unlisted accounts that share have cap/w at least λ_hi: none is capped while R/W ≤ λ_hi.
-  return { level, capped: base + listed, eligible, settled: level.R * hi.W <= hi.R * level.W };
-}
 
 /** The whole range of keys: every account listed. */
 const FULL: [bigint, bigint] = [0n, 2n ** 64n - 1n];
 
-/** Fewer sampled keys than this predict too little (as the core's sample.ts). */
-const MIN_SAMPLED = 512;
 
 /**
  * The plain split's phases after the waterfall: the band from every shard's sample,
@@ -285,6 +240,7 @@ async function split(shards: readonly CallShard[], S: bigint, P: bigint, options
  */
 async function predictBand(shards: readonly CallShard[], S: bigint, P: bigint): Promise<{ band: [bigint, bigint]; shift: number }> {
   const samples = await Promise.all(shards.map(({ link }) => link.request({ op: 'sample', socialized: S, total: P })));
+  agree(shards, samples, 'sample', 'top and shift', ({ top, shift }) => [top, shift]);
   const sampled = samples.reduce((sum, sample) => sum + sample.keys.length, 0), shift = samples[0]!.shift;
   if (sampled < MIN_SAMPLED) return { band: FULL, shift };
   const keys = new BigUint64Array(sampled);
@@ -329,6 +285,14 @@ async function settle(
     }
   }
   const raised = await Promise.all(shards.map(({ link }) => link.request({ op: 'raise', cuts })));
+  // Each shard lists the accounts of each open pool's boundary bucket: as many as its histogram counted there.
+  raised.forEach((reply, j) => {
+    for (let k = 0; k < count; k++) {
+      const bucket = cuts[k]! >>> 16;
+      const expected = bucket < BUCKETS ? histograms[j]![k * BUCKETS + bucket]! : 0;
+      checkCount(shards[j]!, 'raise', `=pool ${k}'s listed accounts`, reply.listed[k]!, expected);
+    }
+  });
   await rounds(shards, open, seeded, open.map(({ pool }, at) => ({ vary: known[at]!, listed: raised.map((reply) => reply.listed[pool]!) })));
   return eligible;
 }
@@ -391,6 +355,10 @@ async function rounds(
     const replies = await Promise.all(shards.map(({ link }, j) => link.request({ op: 'round', steps: sent[j]! })));
     // The first steps are the open pools', in order (the last ones finished pools').
     open.forEach((entry, at) => (entry.replies = replies.map((reply) => reply[at]!)));
+    // A count of a list adds up to the list.
+    replies.forEach((reply, j) => {
+      for (const step of reply) if (step.counts !== undefined) checkCount(shards[j]!, 'round', '=a list of', step.listed, step.counts.reduce((a, b) => a + b, 0));
+    });
     steps = shards.map(() => []);
     ending = shards.map(() => []);
     next = [];

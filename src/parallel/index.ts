@@ -4,19 +4,17 @@
 // caller fills in place where memory can be shared. Every call returns a promise and
 // does its work in the shards: the caller's event loop only passes messages.
 
-import type { ColumnViews } from '../book.js';
 import { MAX_ACCOUNTS, VARIANTS, simdSupported, type MemoryLike, type Variant } from '../core.js';
 import { rangeError, stateError, typeError } from '../errors.js';
 import { checkKeys, OPTION_KEYS } from '../option-keys.js';
-import type {
-  IndexDeltaInput, IndexDeltaResult, PoolOptions, PoolParams, SocializeInput, SocializeParams, SocializePoolsInput, SocializePoolsResult,
-  SocializeResult, SocializeSummary,
-} from '../types.js';
+import type { IndexDeltaInput, IndexDeltaResult, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary } from '../types.js';
 import {
-  chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readParams, readPoolList, readPoolOptions, readPoolsInput, readWeightColumns, toInt64Column,
-  type Amounts, type Options,
+  chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readPoolsInput, readWeightColumns, toInt64Column, type Amounts, type Options,
 } from '../validate.js';
-import { socializeShards, type CallMode, type CallShard } from './coordinator.js';
+import { ranges, ShardedBook, type ShardedBookOptions, type Views } from './book.js';
+import { checkCharges, checkCopied, checkOverflow, type Copied, type Problem } from './check.js';
+import type { CallMode, CallShard } from './call.js';
+import { socializeShards } from './coordinator.js';
 import { Link, type ShardTransport } from './link.js';
 import type { ShardColumns } from './protocol.js';
 import { spawnWorker } from './workers.js';
@@ -30,6 +28,7 @@ declare global {
 }
 
 export type { ShardTransport } from './link.js';
+export { ShardedBook, type BookShard, type ShardedBookOptions, type ShardedBookParams, type ShardedPoolOptions } from './book.js';
 export { serveShard, type ShardPort } from './shard.js';
 export type { Reply, Request, Replies, RoundStep, Digit, ShardColumns } from './protocol.js';
 
@@ -52,232 +51,23 @@ export interface ShardedLoadOptions {
   shared?: boolean | undefined;
   /** The core build of every shard without shared memory (with it: the SIMD build over the shared memory). */
   variant?: Variant | undefined;
-  /** The per-call timeout, in milliseconds. */
+  /**
+   * How long (positive integer milliseconds) a shard may take to answer one message of
+   * a call: past it the call rejects with ERR_SHARD_FAILED naming the shard and the
+   * phase, and the engine is closed. Default: no limit.
+   */
   timeoutMs?: number | undefined;
 }
+
+/** Why an engine closed by `close()` is closed. */
+const CLOSED_BY_CALLER = 'closed';
 
 /** The most shards one engine may start. */
 const MAX_SHARDS = 64;
 
-/** One shard's range of a sharded book, with the same column views as a book. */
-export interface BookShard {
-  /** The shard's first account (global index). */
-  readonly start: number;
-  /** One past its last account. */
-  readonly end: number;
-  /** end − start. */
-  readonly length: number;
-  /** Profits of accounts start … end − 1: fill in place. */
-  readonly profits: BigInt64Array;
-  /** Their haircuts after a call. */
-  readonly haircuts: BigInt64Array;
-  /** Non-zero exempts an account. */
-  readonly exempt: Uint8Array;
-  /** Each account's pool (books made with `{ pools: true }`). */
-  readonly pool: Uint32Array;
-  /** Each account's weight (books made with `{ weights: true }`). */
-  readonly weights: BigInt64Array;
-  /** Each account's cap (books made with `{ caps: true }`). */
-  readonly caps: BigInt64Array;
-}
+/** The longest `timeoutMs` (what setTimeout can wait: 2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Options of `createBook`: the optional columns the book has. */
-export interface ShardedBookOptions {
-  /** A pool column (4 more bytes per account), for `socializePools`. */
-  pools?: boolean | undefined;
-  /** A weights column (9 more bytes per account), for a split by weight. */
-  weights?: boolean | undefined;
-  /** A caps column (8 more bytes per account), for a split by weight with caps. */
-  caps?: boolean | undefined;
-}
-
-/** A sharded book's `socialize` parameters: the plain ones, and whether to split by its weights (and caps) columns. */
-export interface ShardedBookParams extends Omit<SocializeParams, 'weights' | 'caps'> {
-  /** Split by the book's `weights` views (a book made with `{ weights: true }`), as one engine's `weights`. */
-  weights?: boolean | undefined;
-  /** With `weights`: cap each account at its `caps` view (a book made with `{ caps: true }`); default max(profit, 0). */
-  caps?: boolean | undefined;
-}
-
-/** A sharded book's `socializePools` options. */
-export type ShardedPoolOptions = PoolOptions & Pick<ShardedBookParams, 'weights' | 'caps'>;
-
-/** A book's views of one shard: into its shared memory (in place) or of a copy kept here. */
-type Views = ColumnViews;
-
-/**
- * What survives a book for its memory's sake: how many of the views handed out are not
- * yet collected, whether it was freed, and how to free it (`drop`) and to release a freed
- * book's retired memory (`release`), neither holding the book.
- */
-interface Held {
-  views: number;
-  freed: boolean;
-  drop: (retire: boolean) => void;
-  release: () => void;
-}
-
-const registries = typeof FinalizationRegistry === 'function';
-
-/** Releases a freed book's shared memory once no view of it handed out is left. */
-const collected = registries
-  ? new FinalizationRegistry<Held>((held) => {
-    held.views--;
-    if (held.freed && held.views === 0) held.release();
-  })
-  : null;
-
-/** Frees the memory of a book dropped without `free()` (retired while views of it are still held), as `free()` does. */
-const dropped = registries
-  ? new FinalizationRegistry<Held>((held) => {
-    if (held.freed) return;
-    held.freed = true;
-    held.drop(held.views > 0);
-  })
-  : null;
-
-/** Splits n accounts into k contiguous ranges, as even as they come: the starts, and n last. */
-function ranges(n: number, k: number): number[] {
-  return Array.from({ length: k + 1 }, (_, j) => Math.floor((n * j) / k));
-}
-
-/**
- * A book split over the shards of a sharded engine, made by `createBook`. Fill each
- * `shards[i]`'s views (accounts `start` to `end − 1` of the whole book), then
- * `await book.socialize(params)`: exactly what one engine's book gives for the whole book.
- * Do not write to the views while a call is in flight.
- */
-export class ShardedBook {
-  /** The number of accounts. */
-  readonly length: number;
-  /** Each shard's range and column views, in order. */
-  readonly shards: readonly BookShard[];
-  readonly #engine: ShardedEngine;
-  readonly #id: number;
-  readonly #columns: { pools: boolean; weights: boolean; caps: boolean };
-  /** Each shard's views; emptied by `free()`, so that only views the caller kept keep them (and the memory) alive. */
-  #views: Views[];
-  readonly #held: Held;
-  #freed = false;
-  /** Whether an exempt view was handed out (else the columns are zeros). */
-  #exemptShared = false;
-
-  /** @internal Made by `ShardedEngine.createBook`. */
-  constructor(
-    engine: ShardedEngine, id: number, length: number, bounds: number[], views: Views[], columns: { pools: boolean; weights: boolean; caps: boolean },
-    release: () => void,
-  ) {
-    this.#engine = engine;
-    this.#id = id;
-    this.length = length;
-    this.#columns = columns;
-    this.#views = views;
-    this.#held = { views: 0, freed: false, release, drop: (retire) => void engine._free(id, retire).catch(() => {}) };
-    dropped?.register(this, this.#held, this);
-    const book = this;
-    this.shards = views.map((_, j) => {
-      const start = bounds[j]!, end = bounds[j + 1]!;
-      return Object.freeze({
-        start, end, length: end - start,
-        get profits() { return book.#hand(j, 'profits') as BigInt64Array; },
-        get haircuts() { return book.#hand(j, 'haircuts') as BigInt64Array; },
-        get exempt() { return book.#hand(j, 'exempt') as Uint8Array; },
-        get pool() { return book.#hand(j, 'pool') as Uint32Array; },
-        get weights() { return book.#hand(j, 'weights') as BigInt64Array; },
-        get caps() { return book.#hand(j, 'caps') as BigInt64Array; },
-      });
-    });
-  }
-
-  /** A view handed to the caller: counted, so that a freed book's shared memory is released only once every view is collected. */
-  #hand(j: number, key: keyof Views): BigInt64Array | Uint8Array | Uint32Array {
-    if (this.#freed) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
-    if (key === 'exempt') this.#exemptShared = true;
-    const view = this.#views[j]![key];
-    if (view === null) throw missing(key);
-    if (this.#engine.shared && collected !== null && !handedOut.has(view)) {
-      handedOut.add(view);
-      this.#held.views++;
-      collected.register(view, this.#held);
-    }
-    return view;
-  }
-
-  /** Whether `free()` has been called. */
-  get freed(): boolean {
-    return this.#freed;
-  }
-
-  /**
-   * Socializes `loss` over the whole book (exemptions from the `exempt` views), by
-   * `rounding` and `tieSeed`, and writes every haircut into the shards' `haircuts`.
-   * Resolves with the totals, exactly as one engine's `book.socialize`.
-   */
-  async socialize(params: ShardedBookParams): Promise<SocializeSummary> {
-    const parsed = readParams(params, OPTION_KEYS.bookSocialize);
-    const [summary] = await this.#run([parsed], parsed, false, params);
-    return summary!;
-  }
-
-  /**
-   * Socializes each pool (the `pool` views give each account's index into `pools`):
-   * one summary per pool, exactly as one engine's `book.socializePools`.
-   */
-  async socializePools(pools: readonly PoolParams[], options: ShardedPoolOptions = {}): Promise<SocializeSummary[]> {
-    const parsed = readPoolOptions(options);
-    const amounts = readPoolList(pools);
-    if (!this.#columns.pools) throw missing('pool');
-    return this.#run(amounts, parsed, true, options);
-  }
-
-  async #run(pools: Amounts[], options: Options, pooled: boolean, given: Pick<ShardedBookParams, 'weights' | 'caps'>): Promise<SocializeSummary[]> {
-    const { weights, caps } = given;
-    for (const [field, value] of [['weights', weights], ['caps', caps]] as const) {
-      if (value !== undefined && typeof value !== 'boolean') {
-        throw typeError('ERR_INVALID_TYPE', `${field} must be a boolean (the book's own ${field} column), got ${typeof value}`);
-      }
-    }
-    if (caps === true && weights !== true) throw typeError('ERR_INVALID_OPTION', 'caps are only read with weights: give weights too');
-    if (weights === true && !this.#columns.weights) throw missing('weights');
-    if (caps === true && !this.#columns.caps) throw missing('caps');
-    if (this.#freed) throw stateError('ERR_BOOK_FREED', 'this book has been freed');
-    const mode = { pooled, exemptions: this.#exemptShared, weighted: weights === true, capsGiven: caps === true };
-    return this.#engine._call(this.#id, this.#views, pools, options, mode);
-  }
-
-  /** Gives the book's memory back to the shards (a freed book's views stay out of reach of other books). Idempotent. */
-  async free(): Promise<void> {
-    if (this.#freed) return;
-    this.#freed = true;
-    this.#held.freed = true;
-    this.#views = [];
-    dropped?.unregister(this);
-    await this.#engine._free(this.#id, this.#held.views > 0);
-  }
-
-  /** `await using book = await sharded.createBook(n)` frees the book at the end of the block. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.free();
-  }
-}
-
-/** A copying call's columns, read. */
-interface Copied {
-  profits: BigInt64Array;
-  exempt: Uint8Array | undefined;
-  pool: Uint32Array | undefined;
-  weights: BigInt64Array | undefined;
-  caps: BigInt64Array | undefined;
-}
-
-/** Views handed out at least once (weakly held: they are counted once each). */
-const handedOut = new WeakSet<object>();
-
-/** The error for a column the book was not made with. */
-function missing(column: keyof Views): TypeError {
-  const option = column === 'pool' ? 'pools' : column;
-  return typeError('ERR_INVALID_OPTION', `this book has no ${column} column: make it with createBook(n, { ${option}: true })`);
-}
 
 /** A sharded engine: k shards, each an engine in its own worker (or behind a transport). Made by `loadShardedEngine`. */
 export class ShardedEngine {
@@ -311,9 +101,15 @@ export class ShardedEngine {
 
   /** Runs `task` after every call before it, unless the engine is closed. */
   #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => {
+    const run = this.#queue.then(async () => {
       if (this.#closed !== null) throw stateError('ERR_ENGINE_CLOSED', `this sharded engine is closed: ${this.#closed}`);
-      return task();
+      try {
+        return await task();
+      } catch (error) {
+        // A call in flight when close() was called is the closing's, whatever its shards did meanwhile.
+        if (this.#closed === CLOSED_BY_CALLER) throw stateError('ERR_ENGINE_CLOSED', 'the sharded engine was closed', { cause: error });
+        throw error;
+      }
     });
     this.#queue = run.catch(() => {});
     return run;
@@ -349,9 +145,21 @@ export class ShardedEngine {
     return { id, bounds, views };
   }
 
-  /** A shard's views of a book: into its shared memory, or arrays of our own (copied at each call). */
+  /**
+   * A shard's views of a book: into the shared memory that holds it, or arrays of our own
+   * (copied at each call). Columns that do not lie inside that memory, aligned and apart,
+   * are the shard's fault.
+   */
   #viewsOf(columns: ShardColumns, j: number, length: number): Views {
-    const memory = this.#memories[j];
+    const memory = this.shared ? columns.memory : null;
+    if (this.shared) {
+      const bytes = memory?.buffer instanceof SharedArrayBuffer ? memory.buffer.byteLength : 0;
+      const spans = ([['profits', 8, 8], ['haircuts', 8, 8], ['exempt', 1, 1], ['pool', 4, 4], ['weights', 8, 8], ['caps', 8, 8]] as const)
+        .filter(([key]) => columns[key] !== 0).map(([key, size, align]) => ({ key, at: columns[key], end: columns[key] + size * length, align }));
+      const bad = spans.find(({ at, end, align }) => at % align !== 0 || end > bytes)
+        ?? spans.find((a, x) => spans.some((b, y) => x !== y && a.at < b.end && b.at < a.end && length > 0));
+      if (bad !== undefined) throw this.#links[j]!.fault(`replied to create with its ${bad.key} column at ${bad.at}, not inside its ${bytes}-byte shared memory, aligned and apart from the others`);
+    }
     const int64 = (at: number) => (at === 0 ? null : memory == null ? new BigInt64Array(length) : new BigInt64Array(memory.buffer, at, length));
     return {
       profits: int64(columns.profits)!,
@@ -370,21 +178,39 @@ export class ShardedEngine {
 
   /** A book's call (not queued): copies in (copying path), the phases, copies out. */
   async #run(book: number, views: Views[], pools: Amounts[], options: Options, mode: CallMode): Promise<SocializeSummary[]> {
-    if (!this.shared) {
-      await Promise.all(this.#links.map((link, j) => link.request({
-        op: 'write', book, profits: views[j]!.profits, ...(mode.exemptions ? { exempt: views[j]!.exempt } : {}),
-        ...(mode.pooled ? { pool: views[j]!.pool! } : {}), ...(mode.weighted ? { weights: views[j]!.weights! } : {}),
-        ...(mode.capsGiven ? { caps: views[j]!.caps! } : {}),
-      })));
-    }
+    if (!this.shared) await this.#write(book, views, mode);
     const starts = ranges(views.reduce((n, v) => n + v.profits.length, 0), this.shards);
-    const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]! }));
-    const summaries = await socializeShards(shards, pools, options, mode);
-    if (!this.shared) {
-      const read = await Promise.all(this.#links.map((link) => link.request({ op: 'read', book })));
-      read.forEach(({ haircuts }, j) => views[j]!.haircuts.set(haircuts));
+    const shards: CallShard[] = this.#links.map((link, j) => ({ link, book, start: starts[j]!, length: views[j]!.profits.length, views: views[j]! }));
+    let summaries: SocializeSummary[];
+    try {
+      summaries = await socializeShards(shards, pools, options, mode);
+    } catch (error) {
+      // What the coordinator finds inconsistent (or a shard finds inconsistent in what it was told) comes from a reply that was wrong.
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_INTERNAL' || code === undefined) throw this.#faulty({ shard: -1, reason: `the shards' replies do not add up: ${(error as Error).message}` });
+      throw error;
     }
+    if (!this.shared) await this.#read(book, views);
     return summaries;
+  }
+
+  /** The copying path: sends a book's columns to its shards (those the call reads). */
+  async #write(book: number, views: Views[], mode: CallMode): Promise<void> {
+    await Promise.all(this.#links.map((link, j) => link.request({
+      op: 'write', book, profits: views[j]!.profits, ...(mode.exemptions ? { exempt: views[j]!.exempt } : {}),
+      ...(mode.pooled ? { pool: views[j]!.pool! } : {}), ...(mode.weighted ? { weights: views[j]!.weights! } : {}),
+      ...(mode.capsGiven ? { caps: views[j]!.caps! } : {}),
+    })));
+  }
+
+  /** The copying path: the haircuts back from every shard, each as long as its range. */
+  async #read(book: number, views: Views[]): Promise<void> {
+    const read = await Promise.all(this.#links.map((link) => link.request({ op: 'read', book })));
+    read.forEach(({ haircuts }, j) => {
+      const length = views[j]!.haircuts.length;
+      if (haircuts.length !== length) throw this.#links[j]!.fault(`replied to read with ${haircuts.length} haircuts for its ${length} accounts`);
+      views[j]!.haircuts.set(haircuts);
+    });
   }
 
   /** @internal Frees a book in every shard, queued (retired while views of its shared memory may be held). */
@@ -408,7 +234,11 @@ export class ShardedEngine {
     const { profits, exempt, weights, caps, ...params } = readInput(input);
     const n = checkLength(profits.length, 'profits.length', this.capacity);
     const columns = this.#readColumns(n, profits, exempt, undefined, weights, caps);
-    const [[summary], haircuts] = await this.#copying(n, columns, (id, views) => this.#run(id, views, [params], params, this.#modeOf(columns, false)));
+    const [[summary], haircuts] = await this.#copying(n, columns, async (id, views) => {
+      const summaries = await this.#run(id, views, [params], params, this.#modeOf(columns, false));
+      this.#verify(columns, [params], params, false, views, summaries);
+      return summaries;
+    });
     return { haircuts, ...summary! };
   }
 
@@ -432,8 +262,30 @@ export class ShardedEngine {
     const { profits, pool, pools, options, exempt, weights, caps } = readPoolsInput(input);
     const n = checkLength(profits.length, 'profits.length', this.capacity);
     const columns = this.#readColumns(n, profits, exempt, pool, weights, caps);
-    const [summaries, haircuts] = await this.#copying(n, columns, (id, views) => this.#run(id, views, pools, options, this.#modeOf(columns, true)));
+    const [summaries, haircuts] = await this.#copying(n, columns, async (id, views) => {
+      const result = await this.#run(id, views, pools, options, this.#modeOf(columns, true));
+      this.#verify(columns, pools, options, true, views, result);
+      return result;
+    });
     return { haircuts, pools: summaries };
+  }
+
+  /**
+   * Checks a copying call's haircuts (as the shards sent them back) and summaries against
+   * the rule, from the columns read here (check.ts); a failure is a shard's fault: the
+   * engine is closed and the call rejects with ERR_SHARD_FAILED.
+   */
+  #verify(columns: Copied, pools: Amounts[], options: Options, pooled: boolean, views: Views[], summaries: SocializeSummary[]): void {
+    const problem = checkCopied(columns, pools, options, pooled, views.map((view) => view.haircuts), summaries);
+    if (problem !== null) throw this.#faulty(problem);
+  }
+
+  /** The error for a shard that broke the protocol (−1: the shards' replies together), the engine closed as for a dead shard. */
+  #faulty({ shard, reason }: Problem): Error {
+    if (shard >= 0) return this.#links[shard]!.fault(reason);
+    this.#closed ??= reason;
+    void this.close();
+    return stateError('ERR_SHARD_FAILED', reason);
   }
 
   /**
@@ -474,21 +326,31 @@ export class ShardedEngine {
     const column = toInt64Column(units, 'units', n);
     checkColumnsRead({ units: column }, n);
     const empty = { exempt: undefined, pool: undefined, weights: undefined, caps: undefined };
-    const [result, charges] = await this.#copying(n, { profits: column, ...empty }, (id, _, bounds) => this.#index(id, parameters, bounds));
+    const [result, charges] = await this.#copying(n, { profits: column, ...empty }, (id, views, bounds) => this.#index(id, views, parameters, bounds));
     return { ...result, charges };
   }
 
   /** An index delta over a book's profits column (the units), charges into its haircuts (not queued). */
-  async #index(book: number, input: Omit<ReturnType<typeof readIndexInput>, 'units'>, starts: number[]): Promise<Omit<IndexDeltaResult, 'charges'>> {
+  async #index(book: number, views: Views[], input: Omit<ReturnType<typeof readIndexInput>, 'units'>, starts: number[]): Promise<Omit<IndexDeltaResult, 'charges'>> {
+    // The units travel as the book's profits column: sent with it, charges back as its haircuts.
+    if (!this.shared) await this.#write(book, views, { pooled: false, exemptions: false, weighted: false, capsGiven: false });
     const request = { op: 'index' as const, book, ...input };
     const sums = await Promise.all(this.#links.map((link) => link.request(request)));
     const totalUnits = sums.reduce((sum, reply) => sum + reply.total, 0n);
     if (totalUnits === 0n) throw zeroUnits();
     const charged = await Promise.all(this.#links.map((link) => link.request({ ...request, total: totalUnits })));
     const bad = charged.findIndex((reply) => reply.bad >= 0);
-    if (bad >= 0) throw chargeTooLarge(starts[bad]! + charged[bad]!.bad, charged[bad]!.charge);
-    const collected = charged.reduce((sum, reply) => sum + reply.collected, 0n);
-    return { delta: charged[0]!.delta, collected, drift: collected - input.loss, totalUnits };
+    if (bad >= 0) {
+      const problem = checkOverflow(views.map((view) => view.profits), input, bad, charged[bad]!);
+      if (problem !== null) throw this.#faulty(problem);
+      throw chargeTooLarge(starts[bad]! + charged[bad]!.bad, charged[bad]!.charge);
+    }
+    if (!this.shared) await this.#read(book, views);
+    const result = { delta: charged[0]!.delta, collected: 0n, drift: 0n, totalUnits };
+    const problem = checkCharges(views.map((view) => view.profits), views.map((view) => view.haircuts), input, sums.map((reply) => reply.total), charged);
+    if (problem !== null) throw this.#faulty(problem);
+    result.collected = charged.reduce((sum, reply) => sum + reply.collected, 0n);
+    return { ...result, drift: result.collected - input.loss };
   }
 
   /** Each shard's engine memory in bytes: it grows to fit the largest books and calls, and is reused. */
@@ -498,7 +360,9 @@ export class ShardedEngine {
 
   /** Stops every shard; later calls reject with ERR_ENGINE_CLOSED. Idempotent. */
   async close(): Promise<void> {
-    this.#closed ??= 'closed';
+    this.#closed ??= CLOSED_BY_CALLER;
+    // Every link knows it is closing before any shard is told to stop: a call in flight then sees ERR_ENGINE_CLOSED, never a shard's exit.
+    for (const link of this.#links) link.beginClosing();
     await Promise.all(this.#links.map((link) => link.close().catch(() => {})));
   }
 }
@@ -518,8 +382,12 @@ export class ShardedEngine {
 export async function loadShardedEngine(options: ShardedLoadOptions = {}): Promise<ShardedEngine> {
   if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkKeys(options, OPTION_KEYS.loadShardedEngine);
-  const { transports, variant, shared: asked } = options;
+  const { transports, variant, shared: asked, timeoutMs } = options;
   if (asked !== undefined && typeof asked !== 'boolean') throw typeError('ERR_INVALID_TYPE', `shared must be a boolean, got ${typeof asked}`);
+  if (timeoutMs !== undefined && typeof timeoutMs !== 'number') throw typeError('ERR_INVALID_TYPE', `timeoutMs must be a number, got ${typeof timeoutMs}`);
+  if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw rangeError('ERR_OUT_OF_RANGE', `timeoutMs must be a positive integer of milliseconds up to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`);
+  }
   if (variant !== undefined && !VARIANTS.includes(variant)) {
     throw rangeError('ERR_INVALID_OPTION', `variant must be one of ${VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${String(variant)}`);
   }
@@ -540,7 +408,7 @@ export async function loadShardedEngine(options: ShardedLoadOptions = {}): Promi
       throw stateError('ERR_UNSUPPORTED', `cannot start the shards' workers: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
-  const links = started.map((transport, j) => new Link(transport, j));
+  const links = started.map((transport, j) => new Link(transport, j, timeoutMs));
   const shares = links.every((link) => link.sharesMemory);
   const shared = asked ?? (shares && simdSupported());
   try {

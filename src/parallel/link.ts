@@ -1,9 +1,12 @@
 // The coordinator's end of one shard's transport: requests with replies matched by id,
-// and the shard's failure (exit, crash, a broken channel) turned into a rejection of
-// every request in flight, never a hang.
+// each reply's shape checked against its request (replies.ts), and the shard's failure
+// (exit, crash, a broken channel, a malformed reply, no answer within the time allowed)
+// turned into a rejection of every request in flight, never a hang and never an
+// exception inside the transport's listener.
 
 import { rangeError, stateError, typeError, type ErrorCode } from '../errors.js';
 import type { Replies, Reply, Request } from './protocol.js';
+import { replyProblem } from './replies.js';
 
 /**
  * How a coordinator reaches one shard: any channel that carries structured-clone data
@@ -40,20 +43,31 @@ function rebuild(error: Extract<Reply, { ok: false }>['error']): Error {
   return stateError(code, error.message);
 }
 
+/** A request in flight: its request (to check the reply against), how to settle it, and its timer. */
+interface Pending {
+  request: Request;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /** One shard as the coordinator sees it. */
 export class Link {
   readonly #transport: ShardTransport;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  readonly #pending = new Map<number, Pending>();
   #next = 0;
-  /** Why the shard failed, once it has. */
+  /** Why the shard failed (what follows "shard j " in the error), once it has. */
   #failed: string | null = null;
+  /** Set when `close` begins: a failure from then on is the closing, not the shard's. */
+  #closingBegun = false;
   /** Called once when the shard fails. */
   onFailure: (reason: string) => void = () => {};
 
-  constructor(transport: ShardTransport, readonly index: number) {
+  /** `timeoutMs`: how long a request may go unanswered before the shard counts as failed (undefined: no limit). */
+  constructor(transport: ShardTransport, readonly index: number, readonly timeoutMs?: number) {
     this.#transport = transport;
-    transport.listen((message) => this.#receive(message as Reply));
-    transport.onFailure((reason) => this.#fail(reason));
+    transport.listen((message) => this.#receive(message));
+    transport.onFailure((reason) => this.#fail(`stopped: ${reason}`));
   }
 
   /** Whether the channel can carry a shared memory. */
@@ -66,7 +80,14 @@ export class Link {
     if (this.#failed !== null) return Promise.reject(this.#failure());
     const id = this.#next++;
     return new Promise<Replies[R['op']]>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Loading a shard compiles its core (seconds on a slow machine): the limit is for the calls' messages.
+      if (this.timeoutMs !== undefined && request.op !== 'load') {
+        timer = setTimeout(() => this.#fail(`did not answer '${request.op}' within ${this.timeoutMs} ms`), this.timeoutMs);
+        // The timer alone keeps no process alive (a busy transport does).
+        (timer as { unref?: () => void }).unref?.();
+      }
+      this.#pending.set(id, { request, resolve: resolve as (value: unknown) => void, reject, timer });
       if (this.#pending.size === 1) this.#transport.busy?.(true);
       try {
         this.#transport.send({ ...request, id });
@@ -78,10 +99,26 @@ export class Link {
   }
 
   /**
+   * The shard broke the protocol (`reason`: what it did, after "shard j "): fails the
+   * link as a dead shard's (every request in flight rejected, the engine closed) and
+   * returns the error for the call.
+   */
+  fault(reason: string): Error {
+    this.#fail(reason);
+    return this.#failure();
+  }
+
+  /** Marks the link as closing: from now on a failure is the closing's (ERR_ENGINE_CLOSED). Done for every link before any shard is told to stop. */
+  beginClosing(): void {
+    this.#closingBegun = true;
+  }
+
+  /**
    * Stops the shard, once: after it answered `close` (or at once when it has failed, or
    * after a second when it does not answer); requests still in flight are rejected.
    */
   close(): Promise<void> {
+    this.#closingBegun = true;
     this.#closing ??= (async () => {
       if (this.#failed === null) {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -104,28 +141,51 @@ export class Link {
 
   #failure(): Error {
     if (this.#failed === CLOSED) return stateError('ERR_ENGINE_CLOSED', 'the sharded engine was closed');
-    return stateError('ERR_SHARD_FAILED', `shard ${this.index} stopped: ${this.#failed}`);
+    return stateError('ERR_SHARD_FAILED', `shard ${this.index} ${this.#failed}`);
   }
 
-  #settle(id: number): { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined {
+  #settle(id: number): Pending | undefined {
     const entry = this.#pending.get(id);
     this.#pending.delete(id);
+    if (entry !== undefined) clearTimeout(entry.timer);
     if (entry !== undefined && this.#pending.size === 0) this.#transport.busy?.(false);
     return entry;
   }
 
-  #receive(reply: Reply): void {
-    const entry = this.#settle(reply.id);
-    if (entry === undefined) return;
-    if (reply.ok) entry.resolve(reply.value);
-    else entry.reject(rebuild(reply.error));
+  /** A message from the shard. Never throws (it runs in the transport's listener): whatever is wrong fails the link. */
+  #receive(message: unknown): void {
+    try {
+      const reply = message as Partial<Reply> | null;
+      if (typeof reply !== 'object' || reply === null || typeof reply.id !== 'number' || typeof reply.ok !== 'boolean') {
+        this.#fail(`sent a message that is not a reply (${message === null ? 'null' : typeof message})`);
+        return;
+      }
+      const entry = this.#settle(reply.id);
+      if (entry === undefined) return;
+      if (!reply.ok) {
+        const error = (reply as { error?: unknown }).error as Extract<Reply, { ok: false }>['error'] | undefined;
+        if (typeof error !== 'object' || error === null || typeof error.message !== 'string' || typeof error.name !== 'string') {
+          entry.reject(this.fault(`replied to ${entry.request.op} with an error that is not one`));
+          return;
+        }
+        entry.reject(rebuild(error));
+        return;
+      }
+      const value = (reply as { value?: unknown }).value;
+      const problem = replyProblem(entry.request, value);
+      if (problem !== null) entry.reject(this.fault(`replied to ${entry.request.op} with ${problem}`));
+      else entry.resolve(value);
+    } catch (error) {
+      this.#fail(`sent a reply that could not be read (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
 
   #fail(reason: string): void {
     if (this.#failed !== null) return;
-    this.#failed = reason;
+    // Once the engine is closing, a shard that stops (or does not answer) is being closed.
+    this.#failed = this.#closingBegun ? CLOSED : reason;
     const error = this.#failure();
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
-    if (reason !== CLOSED) this.onFailure(reason);
+    if (this.#failed !== CLOSED) this.onFailure(this.#failed);
   }
 }

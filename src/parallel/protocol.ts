@@ -66,8 +66,14 @@ export interface Digit {
   pos: number;
 }
 
-/** A book's columns in a shard's memory (byte addresses; 0: absent), when its memory is shared. */
+/** A book's columns in a shard's memory (byte addresses; 0: absent). */
 export interface ShardColumns {
+  /**
+   * The shared memory that holds them (null without shared memory). A shard places a
+   * new book in a fresh memory while its current one holds a freed book's columns that
+   * views may still reach, so books do not all live in the memory `load` replied with.
+   */
+  memory: MemoryLike | null;
   profits: number;
   haircuts: number;
   exempt: number;
@@ -111,11 +117,14 @@ export interface StepReply {
 
 /** The messages a coordinator sends; each carries an `id` its reply repeats. */
 export type Request =
-  /** Loads the shard's engine: over a shared memory when `shared` (the reply carries it), else its own. */
-  | { op: 'load'; shared: boolean; variant?: string | undefined }
+  /**
+   * Loads the shard's engine: over a shared memory when `shared` (the reply carries it), else its own.
+   * `maximumPages` (1 to 65,536 pages of 64 KiB; default 65,536: 4 GiB) bounds each shared memory.
+   */
+  | { op: 'load'; shared: boolean; variant?: string | undefined; maximumPages?: number | undefined }
   /** Makes a book of `length` accounts, with the optional columns asked for. */
   | { op: 'create'; book: number; length: number; pools: boolean; weights: boolean; caps: boolean }
-  /** Frees a book; with `retire` its memory stays out of use until `release` (views of it may still be held). */
+  /** Frees a book; with `retire` its memory stays out of use until `release` (views of it may still be held), and new books go to a fresh memory. */
   | { op: 'free'; book: number; retire: boolean }
   /** Frees a retired book's memory for good: no view of it is left. */
   | { op: 'release'; book: number }

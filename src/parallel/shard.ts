@@ -3,7 +3,7 @@
 // thread, a Web Worker, a child process, another machine.
 
 import { Core, MAX_ACCOUNTS, simdSupported, type Columns, type ShardCall } from '../core.js';
-import { isSocializedLossError, stateError } from '../errors.js';
+import { isSocializedLossError, rangeError, stateError } from '../errors.js';
 import type { IndexRounding, Rounding } from '../types.js';
 import { BUCKETS, type Replies, type Reply, type Request, type RoundStep } from './protocol.js';
 
@@ -17,15 +17,26 @@ export interface ShardPort {
   stop?(): void;
 }
 
-/** A book's range in this shard. */
+/** A book's range in this shard: the core whose memory holds it, and whether it was freed while views of it may be held. */
 interface ShardBook {
+  core: Core;
   columns: Columns;
   length: number;
+  retired: boolean;
 }
 
-/** The state of one shard: its core, its books, the call in progress. */
+/**
+ * The state of one shard: its core, its books, the call in progress. With shared memory
+ * a book freed while views of it may be held stays out of use (no view can be detached
+ * from a shared memory), and the books made after it go to a fresh core: a freed book
+ * never takes space from a later one, and an old view never reaches a later book.
+ */
 class Shard {
+  /** The core new books go to. */
   #core: Core | null = null;
+  /** Whether the core is over a shared memory, and that memory's bound in pages. */
+  #shared = false;
+  #maximumPages: number | undefined;
   readonly #books = new Map<number, ShardBook>();
   /** The call in progress, between `sums` and `end`. */
   #call: { pools: ShardCall; start: bigint } | null = null;
@@ -33,7 +44,7 @@ class Shard {
   /** Answers one request (a rejected promise for an error, sent back as data). */
   async handle(request: Request): Promise<unknown> {
     switch (request.op) {
-      case 'load': return this.#load(request.shared, request.variant);
+      case 'load': return this.#load(request.shared, request.variant, request.maximumPages);
       case 'create': return this.#create(request);
       case 'free': return this.#free(request.book, request.retire);
       case 'release': return this.#release(request.book);
@@ -52,14 +63,19 @@ class Shard {
       case 'round': return this.#round(request.steps);
       case 'end': return this.#end();
       case 'index': return this.#index(request);
-      case 'memory': return { bytes: this.#live.memoryBytes };
+      case 'memory': return { bytes: this.#memoryBytes() };
       case 'close': return null;
     }
   }
 
-  async #load(shared: boolean, variant: string | undefined): Promise<Replies['load']> {
+  async #load(shared: boolean, variant: string | undefined, maximumPages: number | undefined): Promise<Replies['load']> {
+    if (maximumPages !== undefined && !(Number.isInteger(maximumPages) && maximumPages >= 1 && maximumPages <= 65_536)) {
+      throw rangeError('ERR_OUT_OF_RANGE', `maximumPages must be an integer from 1 to 65536, got ${maximumPages}`);
+    }
     const build = shared ? 'shared' : (variant ?? (simdSupported() ? 'simd' : 'scalar'));
-    this.#core = await Core.load(build as Parameters<typeof Core.load>[0]);
+    this.#shared = shared;
+    this.#maximumPages = maximumPages;
+    this.#core = await Core.load(build as Parameters<typeof Core.load>[0], maximumPages);
     return { memory: shared ? this.#core.memory : null, build, capacity: MAX_ACCOUNTS };
   }
 
@@ -74,8 +90,19 @@ class Shard {
     return book;
   }
 
-  #create({ book: id, length, ...optional }: Extract<Request, { op: 'create' }>): Replies['create'] {
-    const core = this.#live;
+  /** Every core's memory in bytes (the current one's, and those still holding books). */
+  #memoryBytes(): number {
+    const cores = new Set([this.#live, ...[...this.#books.values()].map((book) => book.core)]);
+    return [...cores].reduce((bytes, core) => bytes + core.memoryBytes, 0);
+  }
+
+  async #create({ book: id, length, ...optional }: Extract<Request, { op: 'create' }>): Promise<Replies['create']> {
+    let core = this.#live;
+    if ([...this.#books.values()].some((book) => book.retired && book.core === core)) {
+      // The current memory holds a freed book that views may still reach: later books get a memory of their own.
+      core = await Core.load('shared', this.#maximumPages);
+      this.#core = core;
+    }
     const columns = core.allocColumns(length);
     try {
       if (optional.pools) core.ensureColumn(columns, length, 'pool');
@@ -88,27 +115,29 @@ class Shard {
     core.zero(columns.profits, 8 * length);
     core.zero(columns.haircuts, 8 * length);
     core.zero(columns.exempt, length);
-    this.#books.set(id, { columns, length });
-    return { profits: columns.profits, haircuts: columns.haircuts, exempt: columns.exempt, pool: columns.pool, weights: columns.weights, caps: columns.caps };
+    this.#books.set(id, { core, columns, length, retired: false });
+    return { memory: this.#shared ? core.memory : null, profits: columns.profits, haircuts: columns.haircuts, exempt: columns.exempt, pool: columns.pool, weights: columns.weights, caps: columns.caps };
   }
 
   #free(id: number, retire: boolean): null {
     const book = this.#books.get(id);
     if (book === undefined) return null;
-    this.#live.freeColumns(book.columns, retire);
-    if (!retire) this.#books.delete(id);
+    book.core.freeColumns(book.columns, retire);
+    // A core that no book holds any more (and new books do not go to) is collected with its memory once no view of it is left.
+    if (retire) book.retired = true;
+    else this.#books.delete(id);
     return null;
   }
 
   #release(id: number): null {
     const book = this.#books.get(id);
-    if (book !== undefined) this.#live.freeColumns(book.columns);
+    if (book !== undefined) book.core.freeColumns(book.columns);
     this.#books.delete(id);
     return null;
   }
 
   #write(request: Extract<Request, { op: 'write' }>): null {
-    const core = this.#live, { columns, length } = this.#book(request.book);
+    const { core, columns, length } = this.#book(request.book);
     if (request.profits) core.int64View(columns.profits, length).set(request.profits);
     if (request.exempt) core.byteView(columns.exempt, length).set(request.exempt);
     if (request.pool) core.uint32View(columns.pool, length).set(request.pool);
@@ -118,13 +147,13 @@ class Shard {
   }
 
   #read(id: number): Replies['read'] {
-    const { columns, length } = this.#book(id);
-    return { haircuts: this.#live.int64View(columns.haircuts, length).slice() };
+    const { core, columns, length } = this.#book(id);
+    return { haircuts: core.int64View(columns.haircuts, length).slice() };
   }
 
   #sums(request: Extract<Request, { op: 'sums' }>): Replies['sums'] {
     if (this.#call !== null) this.#end();
-    const core = this.#live, { columns, length } = this.#book(request.book);
+    const { core, columns, length } = this.#book(request.book);
     const options = { rounding: request.rounding as Rounding, tieSeed: request.tieSeed };
     const { pooled, exemptions, weighted, capsGiven } = request;
     const pools = core.openShard(columns, length, request.pools, options, { pooled, exemptions, weighted, capsGiven });
@@ -162,9 +191,9 @@ class Shard {
   }
 
   #index({ book, total, ...input }: Extract<Request, { op: 'index' }>): Replies['index'] {
-    const { columns, length } = this.#book(book);
+    const { core, columns, length } = this.#book(book);
     const parameters = { ...input, rounding: input.rounding as IndexRounding, chargeRounding: input.chargeRounding as IndexRounding };
-    return this.#live.indexShard(columns.profits, columns.haircuts, length, parameters, total);
+    return core.indexShard(columns.profits, columns.haircuts, length, parameters, total);
   }
 
   #end(): null {
