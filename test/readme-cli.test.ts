@@ -1,4 +1,4 @@
-// The README's command-line sessions run as written: every ```console block is
+// The command-line sessions of the README and docs/ (test/docs.ts) run as written: every ```console block is
 // replayed in a fresh directory holding examples/, each `$ command` through a
 // shell with `socialized-loss` on the PATH, and what it prints (stdout, then
 // stderr) must be the lines shown under it. Timings (`in 63 ms`) may differ.
@@ -7,6 +7,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentation } from './docs.js';
 
 const root = new URL('../', import.meta.url);
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -23,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Each session: its commands with the output shown under each. */
 function sessions(): { command: string; output: string }[][] {
-  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  const readme = documentation();
   return [...readme.matchAll(/```console\n([\s\S]*?)```/g)].map((block) => {
     const steps: { command: string; output: string }[] = [];
     for (const line of block[1]!.split('\n')) {

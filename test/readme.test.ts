@@ -1,8 +1,9 @@
-// The README's JavaScript examples run as written, and every value they claim
+// The JavaScript examples of the README and docs/ (test/docs.ts) run as written, and every value they claim
 // in a trailing comment (`expr // 80n`, `expr // BigInt64Array [1n, 2n]`) is true.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { documentation } from './docs.js';
 
 const root = new URL('../', import.meta.url);
 
@@ -23,7 +24,7 @@ function withAssertions(code: string): { source: string; claims: number } {
 
 describe('README', () => {
   it('runs its JavaScript examples and their claimed values hold', () => {
-    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const readme = documentation();
     const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThanOrEqual(3);
     const imports = blocks.join('\n').split('\n').filter((l) => l.startsWith('import '));

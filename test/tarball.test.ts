@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installPackedPackage, root, type Consumer } from './consumer.js';
+import { DOCUMENTS } from './docs.js';
 
 let consumer: Consumer;
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -153,7 +154,9 @@ describe('the packed tarball', () => {
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     // The command's folders have no declarations: they are not the library's API.
     expect(files.filter((file) => /^dist\/(cli|files|run|host|workbench)\//.test(file) && file.endsWith('.d.ts'))).toEqual([]);
-    expect(files.filter((file) => !file.startsWith('dist/') && !['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'].includes(file))).toEqual([]);
+    // The README's links into docs/ hold in node_modules too: its reference pages ship, nothing else of docs/.
+    expect(files.filter((file) => file.startsWith('docs/'))).toEqual(DOCUMENTS.filter((path) => path.startsWith('docs/')).sort());
+    expect(files.filter((file) => !file.startsWith('dist/') && !file.startsWith('docs/') && !['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'].includes(file))).toEqual([]);
     const installed = join(consumer.dir, 'node_modules/socialized-loss');
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(pkg.private).toBeUndefined();
