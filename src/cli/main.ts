@@ -43,8 +43,11 @@ ${PARAMETERS_HELP}
   Example: socialized-loss socialize examples/accounts.csv --decimals 6 --loss 25000 --insurance-fund 5000 --out haircuts.csv --report report.json`,
   verify: `socialized-loss verify ACCOUNTS HAIRCUTS (--report FILE | the parameters of socialize) [--quiet]
   Recomputes every haircut with arithmetic apart from the engine's and compares: exit 0 and
-  "verified N accounts", or exit 3 with how many differ and the first ten. With --report, the
-  parameters come from the report, and ACCOUNTS' and HAIRCUTS' SHA-256 are checked against it.
+  "verified N accounts", or exit 3 with how many differ and the first ten. HAIRCUTS' profit,
+  profit_after and pool columns, when present, are checked too. With --report, the parameters
+  come from the report (at most 64 MiB; one socialize could have written, else exit 2), and
+  every number it states is checked: ACCOUNTS' and HAIRCUTS' SHA-256, sizes and rows, and every
+  total per pool and overall (exit 3 naming the field, expected and found).
   HAIRCUTS is a file socialize wrote, or any table with account and haircut (same accounts, same order).
   Example: socialized-loss verify examples/accounts.csv haircuts.csv --report report.json`,
   explain: `socialized-loss explain ACCOUNTS --account ID [--json] (--report FILE | the parameters of socialize) [--quiet]
