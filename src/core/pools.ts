@@ -6,8 +6,9 @@
 // what the plain split gives that pool's accounts alone.
 
 import { guard } from '../errors.js';
+import { poolOutOfRange } from '../pools-input.js';
 import type { SocializeSummary } from '../types.js';
-import { poolOutOfRange, type Amounts, type Options } from '../validate.js';
+import type { Amounts, Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
 import type { Columns, CoreMemory } from './memory.js';
 import { summarize } from './summary.js';
