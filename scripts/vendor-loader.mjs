@@ -1,6 +1,6 @@
 // Runs after tsc: copies @assemblyscript/loader (one self-contained ES module)
-// into dist/vendor/ and points dist/core.js at it, so that the package has no
-// bare import on its browser path. Browsers then load dist/index.js unbundled,
+// into dist/vendor/ and points dist/core/load.js (the one module that imports it)
+// at it, so that the package has no bare import on its browser path. Browsers then load dist/index.js unbundled,
 // in pages and in module workers (which have no import maps), and bundlers see
 // plain relative imports. The loader's version is the one package-lock.json pins.
 // Its license (Apache-2.0) and notice ship beside it: the loader's npm package
@@ -24,8 +24,8 @@ const compiler = join(dirname(fileURLToPath(import.meta.resolve('assemblyscript/
 for (const [from, to] of [['LICENSE', 'assemblyscript-loader.LICENSE'], ['NOTICE', 'assemblyscript-loader.NOTICE']]) {
   writeFileSync(new URL(`dist/vendor/${to}`, root), readFileSync(join(compiler, from)));
 }
-const corePath = new URL('dist/core.js', root);
+const corePath = new URL('dist/core/load.js', root);
 const core = readFileSync(corePath, 'utf8');
-const rewritten = core.replace(/from '@assemblyscript\/loader'/, "from './vendor/assemblyscript-loader.js'");
-if (rewritten === core) throw new Error('dist/core.js no longer imports @assemblyscript/loader: update scripts/vendor-loader.mjs');
+const rewritten = core.replace(/from '@assemblyscript\/loader'/, "from '../vendor/assemblyscript-loader.js'");
+if (rewritten === core) throw new Error('dist/core/load.js no longer imports @assemblyscript/loader: update scripts/vendor-loader.mjs');
 writeFileSync(corePath, rewritten);

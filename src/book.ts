@@ -5,10 +5,9 @@
 import type { Columns, Core } from './core.js';
 import { stateError } from './errors.js';
 import { OPTION_KEYS } from './option-keys.js';
+import { readPoolList, readPoolOptions } from './pools-input.js';
 import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
-import {
-  checkColumnsRead, readParams, readPoolList, readPoolOptions, readWeightColumns, readWeighting,
-} from './validate.js';
+import { checkColumnsRead, readParams, readWeightColumns, readWeighting } from './validate.js';
 
 /** A book's column views (a sharded book's too, one set per shard). */
 export interface ColumnViews {

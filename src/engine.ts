@@ -6,11 +6,12 @@ import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
 import { rangeError, typeError } from './errors.js';
 import { checkKeys, OPTION_KEYS } from './option-keys.js';
+import { readPoolsInput } from './pools-input.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
 import {
-  checkColumnsRead, checkLength, checkStillSized, readIndexInput, readInput, readPoolsInput, readWeightColumns, toInt64Column,
+  checkColumnsRead, checkLength, checkStillSized, readIndexInput, readInput, readWeightColumns, toInt64Column,
 } from './validate.js';
 
 /** A call's columns as the caller gave them (checked as containers, of the right lengths). */

@@ -4,6 +4,7 @@
 // keeps a book at 29 bytes per account (a doubling allocator would not).
 
 import { rangeError } from './errors.js';
+import type { ExportedMemory } from './wasm/exports.js';
 
 /** WebAssembly pages are 64 KiB. */
 const PAGE = 65_536;
@@ -21,7 +22,7 @@ const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
  * only retired blocks stand in the way, `memory.grow(0)` does it).
  */
 export class Heap {
-  readonly #memory: WebAssembly.Memory;
+  readonly #memory: ExportedMemory;
   readonly #base: number;
   /** Blocks in use or retired [start, end), sorted by start. */
   readonly #blocks: { start: number; end: number; retired: boolean }[] = [];
@@ -34,7 +35,7 @@ export class Heap {
   readonly #shared: boolean;
 
   /** Manages `memory` from byte `base` (the core's `heapBase()`) up. */
-  constructor(memory: WebAssembly.Memory, base: number) {
+  constructor(memory: ExportedMemory, base: number) {
     this.#memory = memory;
     this.#base = align(base);
     this.#shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;

@@ -2,11 +2,12 @@
 // rather than to be fast, and sharing nothing with the WebAssembly core.
 // Tests compare the engine with it; it also serves where WebAssembly is not allowed.
 
+import { poolOutOfRange, readPoolsInput } from './pools-input.js';
 import type {
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary,
 } from './types.js';
 import {
-  chargeTooLarge, I64_MAX, poolOutOfRange, readColumn, readIndexInput, readInput, readPoolsInput, zeroUnits, type Params,
+  chargeTooLarge, I64_MAX, readColumn, readIndexInput, readInput, zeroUnits, type Params,
 } from './validate.js';
 
 export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLossError } from './errors.js';

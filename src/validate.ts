@@ -1,10 +1,11 @@
 // Input checks shared by the engine and the reference: every bad input gets a
 // TypeError or RangeError that names the field and, for arrays, the first bad index,
-// with a code of src/errors.ts.
+// with a code of src/errors.ts. The pools calls' inputs are read by pools-input.ts,
+// on top of the readers here.
 
 import { rangeError, typeError } from './errors.js';
 import { checkKeys, OPTION_KEYS } from './option-keys.js';
-import type { IndexDeltaInput, IndexRounding, Profits, Rounding, SocializeInput, SocializeParams, SocializePoolsInput } from './types.js';
+import type { IndexDeltaInput, IndexRounding, Profits, Rounding, SocializeInput, SocializeParams } from './types.js';
 
 /** The smallest signed 64-bit value, −2^63. */
 export const I64_MIN = -(2n ** 63n);
@@ -12,7 +13,7 @@ export const I64_MIN = -(2n ** 63n);
 export const I64_MAX = 2n ** 63n - 1n;
 
 /** A short description of a bad value for error messages. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   if (typeof value === 'number') return String(value);
@@ -91,7 +92,7 @@ export function detachedView(field: string, count?: number): RangeError {
 }
 
 /** Checks that a typed column `field` (of `count` entries, when known) is not detached. */
-function checkAttached(values: ArrayBufferView, field: string, count?: number): void {
+export function checkAttached(values: ArrayBufferView, field: string, count?: number): void {
   if (isDetached(values)) throw detachedView(field, count);
 }
 
@@ -257,7 +258,7 @@ export interface Amounts {
 export type Params = Amounts & Options;
 
 /** Reads `rounding` (default largest remainder) and `tieSeed` of an input already known to be an object. */
-function readOptions(input: object): Options {
+export function readOptions(input: object): Options {
   const { rounding = 'largest-remainder', tieSeed } = input as SocializeParams;
   if (typeof rounding !== 'string') throw typeError('ERR_INVALID_TYPE', `rounding must be a string, got ${describe(rounding)}`);
   if (!ROUNDINGS.includes(rounding)) {
@@ -270,18 +271,8 @@ function readOptions(input: object): Options {
   return { rounding, tieSeed: tieSeed === undefined ? undefined : BigInt.asUintN(64, tieSeed) };
 }
 
-/**
- * Reads the options of a book's `socializePools`: an object of known keys
- * (OPTION_KEYS.bookPools), its `rounding` and `tieSeed`.
- */
-export function readPoolOptions(options: unknown): Options {
-  if (typeof options !== 'object' || options === null) throw typeError('ERR_INVALID_TYPE', `options must be an object, got ${describe(options)}`);
-  checkKeys(options, OPTION_KEYS.bookPools);
-  return readOptions(options);
-}
-
 /** Reads `loss` and `insuranceFund` (default 0); `field` prefixes the names in errors. */
-function readAmounts(value: object, field: string): Amounts {
+export function readAmounts(value: object, field: string): Amounts {
   const { loss, insuranceFund = 0n } = value as SocializeParams;
   return { loss: readAmount(loss, `${field}loss`), insuranceFund: readAmount(insuranceFund, `${field}insuranceFund`) };
 }
@@ -398,59 +389,4 @@ export function zeroUnits(): RangeError {
 /** The RangeError for a charge past the signed 64-bit range. */
 export function chargeTooLarge(index: number, charge: bigint): RangeError {
   return rangeError('ERR_CHARGE_OVERFLOW', `charges[${index}] would be ${charge}, past 2^63 − 1: units[${index}] is too large for this delta and scale`);
-}
-
-/** Validated input of `socializePools`. */
-export interface PoolsInput {
-  profits: Profits;
-  pool: Uint32Array;
-  pools: Amounts[];
-  options: Options;
-  exempt: Uint8Array | undefined;
-  weights: Profits | undefined;
-  caps: Profits | undefined;
-}
-
-/**
- * Reads a whole `socializePools` input. Pool indices are checked against the
- * number of pools by the caller (the first account out of range is named then).
- */
-export function readPoolsInput(input: unknown): PoolsInput {
-  if (typeof input !== 'object' || input === null) {
-    throw typeError('ERR_INVALID_TYPE', `the input must be an object with profits, pool and pools, got ${describe(input)}`);
-  }
-  checkKeys(input, OPTION_KEYS.socializePools);
-  const { profits, pool, pools, exempt, weights, caps } = input as SocializePoolsInput;
-  const options = readOptions(input);
-  checkProfits(profits);
-  const weighting = readWeighting(weights, caps, profits.length);
-  if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
-  checkAttached(pool, 'pool', profits.length);
-  if (pool.length !== profits.length) throw lengthMismatch(pool, 'pool', profits.length);
-  return { profits, pool, pools: readPoolList(pools), options, exempt: readExempt(exempt, profits.length), ...weighting };
-}
-
-/**
- * Reads `pools`: an array whose every entry (holes included, index by index) is an
- * object with a `loss` and an optional `insuranceFund` (and no other key), each read once.
- */
-export function readPoolList(pools: unknown): Amounts[] {
-  if (!Array.isArray(pools)) throw typeError('ERR_INVALID_TYPE', `pools must be an array of { loss, insuranceFund? }, got ${describe(pools)}`);
-  const count = pools.length;
-  const amounts: Amounts[] = [];
-  for (let k = 0; k < count; k++) {
-    // An index loop, not map: map skips holes, which would leave pools without amounts.
-    const value: unknown = pools[k];
-    if (typeof value !== 'object' || value === null) {
-      throw typeError('ERR_INVALID_TYPE', `pools[${k}] must be an object with a loss, got ${k in pools ? describe(value) : 'a hole'}`);
-    }
-    checkKeys(value, OPTION_KEYS.pool, `pools[${k}]`);
-    amounts.push(readAmounts(value, `pools[${k}].`));
-  }
-  return amounts;
-}
-
-/** The RangeError for account `index` whose pool index `value` is not below `count`. */
-export function poolOutOfRange(index: number, value: number, count: number): RangeError {
-  return rangeError('ERR_POOL_INDEX', `pool[${index}] is ${value}, but there ${count === 1 ? 'is 1 pool' : `are ${count} pools`}`);
 }

@@ -1,18 +1,18 @@
 // The core's layout as the core exports it (assembly/layout.ts): read once per
 // instance, never written here. Records are read and written through `Fields`.
 
-import { CORE_GLOBALS, type CoreExports } from '../wasm/exports.js';
+import { CORE_GLOBALS, type CoreExports, type ExportedGlobal, type ExportedMemory } from '../wasm/exports.js';
 import type { Rounding } from '../types.js';
 
 /** The names of the core's layout globals. */
-export type LayoutName = { [K in keyof CoreExports]: CoreExports[K] extends WebAssembly.Global ? K : never }[keyof CoreExports];
+export type LayoutName = { [K in keyof CoreExports]: CoreExports[K] extends ExportedGlobal ? K : never }[keyof CoreExports];
 
 /** Every layout constant of the core, by name: offsets, sizes and codes. */
 export type Layout = Readonly<Record<LayoutName, number>>;
 
 /** Reads every layout global of an instance of the core. */
 export function readLayout(exports: CoreExports): Layout {
-  return Object.fromEntries(CORE_GLOBALS.map((name) => [name, (exports[name as LayoutName] as WebAssembly.Global).value as number])) as Layout;
+  return Object.fromEntries(CORE_GLOBALS.map((name) => [name, exports[name as LayoutName].value])) as Layout;
 }
 
 /** The core's code of a rounding policy. */
@@ -29,10 +29,11 @@ export function roundingCode(layout: Layout, rounding: Rounding): number {
  * takes the memory's current buffer, so a record stays usable across memory growth.
  */
 export class Fields {
-  readonly #memory: WebAssembly.Memory;
+  readonly #memory: ExportedMemory;
   readonly #address: number;
 
-  constructor(memory: WebAssembly.Memory, address: number) {
+  /** The record at `address` of `memory`. */
+  constructor(memory: ExportedMemory, address: number) {
     this.#memory = memory;
     this.#address = address;
   }

@@ -6,7 +6,8 @@ import type { ColumnViews } from '../book.js';
 import { stateError, typeError } from '../errors.js';
 import type { PoolOptions, PoolParams, SocializeParams, SocializeSummary } from '../types.js';
 import { OPTION_KEYS } from '../option-keys.js';
-import { readParams, readPoolList, readPoolOptions, type Amounts, type Options } from '../validate.js';
+import { readPoolList, readPoolOptions } from '../pools-input.js';
+import { readParams, type Amounts, type Options } from '../validate.js';
 import type { CallMode } from './call.js';
 
 /** One shard's range of a sharded book, with the same column views as a book. */

@@ -6,8 +6,9 @@
 
 import { summarize } from '../core/summary.js';
 import { stateError } from '../errors.js';
+import { poolOutOfRange } from '../pools-input.js';
 import type { SocializeSummary } from '../types.js';
-import { negativeEntry, poolOutOfRange, type Amounts, type Options } from '../validate.js';
+import { negativeEntry, type Amounts, type Options } from '../validate.js';
 import { waterfall } from '../waterfall.js';
 import type { CallMode, CallShard } from './call.js';
 import { agree, checkCount } from './agree.js';

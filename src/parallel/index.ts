@@ -7,9 +7,10 @@
 import { MAX_ACCOUNTS, VARIANTS, simdSupported, type MemoryLike, type Variant } from '../core.js';
 import { rangeError, stateError, typeError } from '../errors.js';
 import { checkKeys, OPTION_KEYS } from '../option-keys.js';
+import { readPoolsInput } from '../pools-input.js';
 import type { IndexDeltaInput, IndexDeltaResult, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary } from '../types.js';
 import {
-  chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readPoolsInput, readWeightColumns, toInt64Column, type Amounts, type Options,
+  chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readWeightColumns, toInt64Column, type Amounts, type Options,
 } from '../validate.js';
 import { ranges, ShardedBook, type ShardedBookOptions, type Views } from './book.js';
 import { checkCharges, checkCopied, checkOverflow, type Copied, type Problem } from './check.js';
