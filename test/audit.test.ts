@@ -13,7 +13,7 @@ import type { Engine, Rounding, SocializePoolsInput, SocializeSummary } from '..
 import { socializePoolsReference, socializeReference, splitmix64 as referenceSplitmix } from '../src/reference.js';
 import { I64_MAX } from '../src/validate.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters, ROUNDINGS } from './arbitraries.js';
-import { describeEachVariant } from './support.js';
+import { describeEachVariant, runs } from './support.js';
 
 /** One generated book: columns as arrays, pools, and the options in force. */
 interface Scenario {
@@ -211,7 +211,7 @@ describeEachVariant('certify', (engine: () => Engine) => {
       expect(checked).toMatchObject({ ok: true, mismatches: 0, accounts: s.profits.length });
       checked.pools.forEach((totals, k) => expectSameTotals(totals, result.pools[k]!));
       expect(auditHaircuts(bookOf(s)).haircuts).toEqual(result.haircuts);
-    }), { numRuns: 400 });
+    }), runs(400));
   });
 
   it('accepts the one-pool engine and socializeReference, without a pool column', () => {
@@ -225,13 +225,13 @@ describeEachVariant('certify', (engine: () => Engine) => {
         expect(checked.ok).toBe(true);
         expectSameTotals(checked.pools[0]!, result);
       }
-    }), { numRuns: 200 });
+    }), runs(200));
   });
 
   it('accepts socializePoolsReference', () => {
     fc.assert(fc.property(scenarios(30), (s) => {
       expect(certify(bookOf(s), socializePoolsReference(poolsInputOf(s)).haircuts).ok).toBe(true);
-    }), { numRuns: 200 });
+    }), runs(200));
   });
 
   it('rejects +1 at one account, +1/−1 at two, and a swapped pair, with the right differences', () => {
@@ -239,7 +239,7 @@ describeEachVariant('certify', (engine: () => Engine) => {
       const n = s.profits.length;
       const haircuts = engine().socializePools(poolsInputOf(s)).haircuts;
       expectRejects(bookOf(s), haircuts, x % n, y % n);
-    }), { numRuns: 300 });
+    }), runs(300));
   });
 
   it('values near 2^63 and sums past 2^64, every rounding, seeded or not', () => {
@@ -333,7 +333,7 @@ describeEachVariant('certify', (engine: () => Engine) => {
       const checked = certify(book, engine().socializePools(input).haircuts);
       expect(checked.ok).toBe(true);
       checked.pools.forEach((totals, k) => expectSameTotals(totals, reference.pools[k]!));
-    }), { numRuns: 300 });
+    }), runs(300));
   });
 
   it('many equal remainders at the boundary, seeded and not', () => {
@@ -342,7 +342,7 @@ describeEachVariant('certify', (engine: () => Engine) => {
       const book = plain(profits, loss, { tieSeed });
       expect(certify(book, result.haircuts).ok).toBe(true);
       expectRejects(book, result.haircuts, 0, profits.length - 1);
-    }), { numRuns: 200 });
+    }), runs(200));
   });
 
   it('rejects a unit moved between any two accounts of a tied book, seeded and not', () => {
@@ -350,7 +350,7 @@ describeEachVariant('certify', (engine: () => Engine) => {
       const result = engine().socialize({ profits, loss, tieSeed, rounding });
       const book = plain(profits, loss, { tieSeed, rounding });
       for (let i = 0; i < profits.length; i++) for (let j = 0; j < profits.length; j++) expectRejects(book, result.haircuts, i, j);
-    }), { numRuns: 60 });
+    }), runs(60));
   });
 });
 
@@ -391,7 +391,7 @@ describeEachVariant('explainAccount', (engine: () => Engine) => {
       }
       // Ranks in a pool are 1..sharing, each once.
       for (const list of ranks.values()) expect([...list].sort((a, b) => a - b)).toEqual(list.map((_, j) => j + 1));
-    }), { numRuns: 150 });
+    }), runs(150));
   });
 });
 

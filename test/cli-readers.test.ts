@@ -10,12 +10,13 @@ import { quote, shorten } from '../src/files/errors.js';
 import { readJsonLines } from '../src/files/jsonl.js';
 import { MAX_RECORD_BYTES } from '../src/files/chunks.js';
 import { AccountRows } from '../src/files/rows.js';
+import { runs } from './support.js';
 
 /** The plain account columns, read at `decimals`. */
 const accountRows = (decimals: number) => new AccountRows('f', { account: 'account', profit: 'profit' }, decimals, null);
 
 const encoder = new TextEncoder();
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 /** `bytes` as chunks of the given sizes (cycled), each a fresh copy. */
 async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
@@ -185,7 +186,7 @@ describe('streamed equals one-shot, whatever the chunks', () => {
     await fc.assert(fc.asyncProperty(body, sizes, async (text, split) => {
       const bytes = encoder.encode(`account,profit\n${text}`);
       expect(await outcome('csv', bytes, split)).toEqual(await outcome('csv', bytes, [bytes.length]));
-    }), { numRuns: 2000 });
+    }), runs(2000));
   });
 
   it('CSV with valid rows', async () => {
@@ -198,14 +199,14 @@ describe('streamed equals one-shot, whatever the chunks', () => {
       const expected = list.map(([name, units]) => `${id(name)}=${units * 100n}`);
       expect(await outcome('csv', bytes, split)).toEqual(expected);
       expect(await outcome('csv', bytes, [bytes.length])).toEqual(expected);
-    }), { numRuns: 1000 });
+    }), runs(1000));
   });
 
   it('JSON Lines', async () => {
     await fc.assert(fc.asyncProperty(body, sizes, async (text, split) => {
       const bytes = encoder.encode(`{"account":"x","profit":1}\n${text}`);
       expect(await outcome('jsonl', bytes, split)).toEqual(await outcome('jsonl', bytes, [bytes.length]));
-    }), { numRuns: 2000 });
+    }), runs(2000));
   });
 });
 
@@ -251,11 +252,11 @@ describe('the writers', () => {
     fc.assert(fc.property(safe, fc.integer({ min: 0, max: 18 }), (value, decimals) => {
       const end = writeUnits(out, 0, value, decimals);
       expect(decoder.decode(out.subarray(0, end))).toBe(formatUnits(BigInt(value), decimals));
-    }), { numRuns: 20_000 });
+    }), runs(20_000));
     fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.integer({ min: 0, max: 18 }), (value, decimals) => {
       const end = writeUnits(out, 0, value, decimals);
       expect(decoder.decode(out.subarray(0, end))).toBe(formatUnits(value, decimals));
-    }), { numRuns: 2000 });
+    }), runs(2000));
   });
 
   it('an identifier is written from the table as writeField writes it: quoted only when it must be', () => {

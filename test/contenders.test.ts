@@ -6,6 +6,7 @@ import { socializeDinero } from '../bench/contenders/dinero.js';
 import { socializeReference } from '../src/reference.js';
 import { generateProfits, PROFILES, positiveTotal } from '../src/scenario.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
+import { runs } from './support.js';
 
 const profit = fc.oneof(
   fc.bigInt({ min: -50n, max: 50n }),
@@ -19,7 +20,7 @@ describe('socializeFastJs', () => {
     fc.assert(fc.property(fc.array(profit, { maxLength: 60 }), fc.bigInt({ min: 0n, max: I64_MAX }), fc.bigInt({ min: 0n, max: 2n ** 50n }), (ps, loss, fund) => {
       const profits = BigInt64Array.from(ps);
       expect(socializeFastJs(profits, loss, fund)).toEqual(socializeReference({ loss, insuranceFund: fund, profits }));
-    }), { numRuns: 500 });
+    }), runs(500));
   });
 
   it('equals the reference when quotas are exact or tie (loss a simple fraction of the total)', () => {
@@ -27,7 +28,7 @@ describe('socializeFastJs', () => {
       const profits = BigInt64Array.from(ps);
       const loss = (positiveTotal(profits) * BigInt(num)) / BigInt(den);
       expect(socializeFastJs(profits, loss, 0n)).toEqual(socializeReference({ loss, profits }));
-    }), { numRuns: 500 });
+    }), runs(500));
   });
 
   it.each(PROFILES)('equals the reference on a seeded %s book of 50,000', (profile) => {

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { indexDeltaReference } from '../src/reference.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
 import { amountUpTo } from './arbitraries.js';
-import { describeEachVariant } from './support.js';
+import { describeEachVariant, runs } from './support.js';
 
 const unit = fc.oneof(
   { weight: 4, arbitrary: fc.bigInt({ min: -1000n, max: 1000n }) },
@@ -34,7 +34,7 @@ describeEachVariant('index deltas', (engine) => {
       try { expected = indexDeltaReference(input); } catch (error) { expected = error; }
       try { actual = engine().indexDelta(input); } catch (error) { actual = error; }
       expect(actual).toEqual(expected);
-    }), { numRuns: 500 });
+    }), runs(500));
   });
 
   it('charges exactly the rounded share of the delta, and the drift has the rounding\'s sign', () => {
@@ -57,7 +57,7 @@ describeEachVariant('index deltas', (engine) => {
       expect(up.drift >= 0n).toBe(true);
       expect(down.drift <= 0n).toBe(true);
       expect(up.totalUnits).toBe(total);
-    }), { numRuns: 300 });
+    }), runs(300));
   });
 
   it('works the README example', () => {

@@ -14,7 +14,7 @@ import type { IndexDeltaInput, PoolParams, SocializeInput, SocializePoolsInput }
 import { generateProfits, positiveTotal } from '../src/scenario.js';
 import { I64_MAX } from '../src/validate.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, ROUNDINGS } from './arbitraries.js';
-import { describeEachVariant } from './support.js';
+import { describeEachVariant, runs } from './support.js';
 
 const profit = mostlySmall(-10n, 40n);
 const book = fc.array(fc.tuple(profit, fc.boolean()), { maxLength: 60 });
@@ -64,7 +64,7 @@ describeEachVariant('options', (engine) => {
       const expected = socializeReference(input);
       expect(result).toEqual(expected);
       expectIdentities(profits, exempt, loss, rounding, result);
-    }), { numRuns: 300 });
+    }), runs(300));
   });
 
   it('rounds down and up around the same exact quotas', () => {
@@ -78,7 +78,7 @@ describeEachVariant('options', (engine) => {
       });
       expect(down.socialized + down.roundingDust).toBe(lr.socialized);
       expect(up.socialized - up.surplus).toBe(lr.socialized);
-    }), { numRuns: 200 });
+    }), runs(200));
   });
 
   it('orders seeded ties by ascending splitmix64(seed XOR index)', () => {

@@ -13,6 +13,7 @@ import { Link } from '../dist/parallel/link.js';
 import { BUCKETS, DIGIT_REMAINDER, DIGIT_TIE } from '../dist/parallel/protocol.js';
 import { coreBytes } from '../dist/core.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters } from './arbitraries.js';
+import { runs, sized } from './support.js';
 
 const SHARDS = [1, 2, 3, 4, 5];
 let engine: Engine;
@@ -63,14 +64,14 @@ describe.each(SHARDS)('%i shards', (k) => {
   it('give one engine\'s result for random books and every option (copying path)', async () => {
     await fc.assert(fc.asyncProperty(books, async (input) => {
       expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
-    }), { numRuns: 80 });
+    }), runs(80));
   });
 
   it('give one engine\'s result for random pools', async () => {
     await fc.assert(fc.asyncProperty(pooledBooks, async ({ book, pool, pools }) => {
       const input = { ...columnsOf(book), pool: Uint32Array.from(pool), pools };
       expect(await sharded.get(k)!.socializePools(input)).toEqual(engine.socializePools(input));
-    }), { numRuns: 60 });
+    }), runs(60));
   });
 
   it('give one engine\'s index deltas, and its errors', async () => {
@@ -88,7 +89,7 @@ describe.each(SHARDS)('%i shards', (k) => {
         return;
       }
       expect(await sharded.get(k)!.indexDelta(input)).toEqual(expected);
-    }), { numRuns: 60 });
+    }), runs(60));
   });
 
   it('give one engine\'s result split by weight, with caps and without, alone and in pools', async () => {
@@ -96,7 +97,7 @@ describe.each(SHARDS)('%i shards', (k) => {
       expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
       const pooled = { ...columnsOf(input), pool: Uint32Array.from(input.profits, (_, i) => i % count), pools: Array.from({ length: count }, (_, j) => ({ loss: input.loss >> BigInt(j) })) };
       expect(await sharded.get(k)!.socializePools(pooled)).toEqual(engine.socializePools(pooled));
-    }), { numRuns: 60 });
+    }), runs(60));
   });
 });
 
@@ -111,7 +112,7 @@ it('books of 700 to 3,000 accounts (the sampled band, its misses and the digit r
     const profits = BigInt64Array.from({ length: n }, () => next() % spread - spread / 8n);
     const input = { loss, profits, rounding, tieSeed };
     expect(await sharded.get(k)!.socialize(input)).toEqual(engine.socialize(input));
-  }), { numRuns: 60 });
+  }), runs(60));
 });
 
 it('a book arranged against the sample: the band misses, the floors run again over the whole range, the result is one engine\'s', async () => {
@@ -170,7 +171,7 @@ it('the copying path without shared memory gives the same results', async () => 
     expect(await copying.socialize(book)).toEqual(engine.socialize(book));
     const input = { ...columnsOf(book), pool: Uint32Array.from(pool), pools };
     expect(await copying.socializePools(input)).toEqual(engine.socializePools(input));
-  }), { numRuns: 40 });
+  }), runs(40));
 });
 
 /** Whether two columns hold the same values (faster than a deep equality over 10^5 bigints). */
@@ -471,7 +472,7 @@ describe('a shard that fails', () => {
 
   it('runs concurrent copying calls one at a time: the shards hold one call\'s memory', async () => {
     const engine2 = await loadShardedEngine({ shards: 2 });
-    const input = { loss: 10n ** 6n, profits: BigInt64Array.from({ length: 1_000_000 }, (_, i) => BigInt(i % 97)) };
+    const input = { loss: 10n ** 6n, profits: BigInt64Array.from({ length: sized(250_000, 1_000_000) }, (_, i) => BigInt(i % 97)) };
     const expected = engine.socialize(input);
     await engine2.socialize(input);
     const one = await engine2.memoryBytes();

@@ -24,9 +24,9 @@ import { identifiersAreUtf8, writeParquetHaircuts, type HaircutColumns } from '.
 import { readInto } from '../src/files/read.js';
 import { i64, joinParquet, rewritePages, splitParquet, type T, type TStruct } from './parquet-craft.js';
 import { decimals, HOSTILE, validFile } from './parquet-hostile.js';
+import { LONG } from './support.js';
 
 const decoder = new TextDecoder();
-const LONG = process.env.SOCIALIZED_LOSS_LONG === '1';
 const bin = process.env.SOCIALIZED_LOSS_BIN ?? new URL('../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'socialized-loss-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { socializePoolsReference } from '../src/reference.js';
 import { generateProfits } from '../src/scenario.js';
 import { I64_MAX } from '../src/validate.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters, ROUNDINGS } from './arbitraries.js';
-import { describeEachVariant } from './support.js';
+import { describeEachVariant, runs } from './support.js';
 
 const profit = mostlySmall(-10n, 40n);
 const amount = amountUpTo(200n);
@@ -36,7 +36,7 @@ describeEachVariant('pools', (engine, variant) => {
         exempt: rows.map(([, , e]) => e), pools, rounding, tieSeed,
       };
       expect(engine().socializePools(input)).toEqual(socializePoolsReference(input));
-    }), { numRuns: 250 });
+    }), runs(250));
   });
 
   it('gives each pool exactly what socialize gives it alone', () => {
@@ -50,7 +50,7 @@ describeEachVariant('pools', (engine, variant) => {
         expect(result.pools[k]).toEqual(alone);
         expect(members.map((i) => result.haircuts[i])).toEqual([...haircuts]);
       });
-    }), { numRuns: 150 });
+    }), runs(150));
   });
 
   it('handles 70,000 accounts in 37 pools, one of them wide (total past 2^64)', () => {

@@ -6,7 +6,7 @@ import { loadEngine, type Engine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
 import { generateProfits, PROFILES, positiveTotal } from '../src/scenario.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
-import { describeEachVariant, expectGuarantees } from './support.js';
+import { describeEachVariant, expectGuarantees, runs } from './support.js';
 
 /** Profits that make ties, zeros, negatives, values near ±2^63 and sums past 2^64 likely. */
 const profit = fc.oneof(
@@ -24,7 +24,7 @@ const amount = fc.oneof(
 );
 /** A loss that is a simple fraction num/den of the total, capped to the valid range: remainders cluster. */
 const fraction = fc.record({ num: fc.integer({ min: 1, max: 6 }), den: fc.integer({ min: 2, max: 7 }) });
-const RUNS = { numRuns: 400 };
+const RUNS = runs(400);
 
 describeEachVariant('the plain split in one line', (engine) => {
   it('README: 750,000 over 1,000,000 of profit, the 2 units left to the largest remainders (0.75, 0.75)', () => expect(engine().socialize({ loss: 1_000_000n, insuranceFund: 250_000n, profits: [500_001n, -120_000n, 333_333n, 166_666n, 0n] }).haircuts).toEqual(BigInt64Array.from([375_001n, 0n, 250_000n, 124_999n, 0n])));
@@ -73,7 +73,7 @@ describeEachVariant('engine equals reference', (engine, variant) => {
       const { haircuts, ...summary } = first;
       expect(book.socialize({ loss, insuranceFund })).toEqual(summary);
       expect(book.haircuts).toEqual(haircuts);
-    }), { numRuns: 150 });
+    }), runs(150));
   });
 
   it('gives the same result for bigint[], number[] and BigInt64Array inputs', () => {
@@ -84,7 +84,7 @@ describeEachVariant('engine equals reference', (engine, variant) => {
       expect(engine().socialize({ loss, profits: BigInt64Array.from(numbers, BigInt) })).toEqual(fromNumbers);
       expect(engine().socialize({ loss: Number(loss % 2n ** 53n), profits: numbers }))
         .toEqual(socializeReference({ loss: loss % 2n ** 53n, profits: numbers }));
-    }), { numRuns: 150 });
+    }), runs(150));
   });
 
   // Books of 2^16 accounts and more take the sampled single pass (assembly/sample.ts);

@@ -75,3 +75,33 @@ export function expectGuarantees(
     }
   }
 }
+
+/**
+ * Whether the long run was asked for: `SOCIALIZED_LOSS_LONG=1` (`npm run test:long`,
+ * which CI runs after `npm test`). Under it every property runs its full count and the
+ * largest books and domains are used; without it (`npm test`) the same properties run
+ * fewer cases on smaller books, asserting the same things.
+ */
+export const LONG = process.env.SOCIALIZED_LOSS_LONG === '1';
+
+/**
+ * fast-check's run count for a property whose full count is `full`: `full` under
+ * {@link LONG}, otherwise a quarter of it, but at least `floor` (never more than `full`).
+ *
+ * @example
+ * fc.assert(fc.property(books, check), runs(400)); // 400 in the long run, 100 in npm test
+ */
+export function runs(full: number, floor = 25): { numRuns: number } {
+  return { numRuns: LONG ? full : Math.min(full, Math.max(floor, Math.ceil(full / 4))) };
+}
+
+/**
+ * `quick` in `npm test`, `long` under {@link LONG}: for the sizes of the largest books,
+ * the number of repetitions, or a walk's stride.
+ *
+ * @example
+ * const n = sized(50_001, 150_001); // accounts in a named book
+ */
+export function sized<T>(quick: T, long: T): T {
+  return LONG ? long : quick;
+}

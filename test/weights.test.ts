@@ -7,7 +7,7 @@ import { loadEngine, type Rounding, type SocializeInput, type SocializeResult } 
 import { socializePoolsReference, socializeReference } from '../src/reference.js';
 import { I64_MAX, I64_MIN } from '../src/validate.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, poolParameters } from './arbitraries.js';
-import { describeEachVariant } from './support.js';
+import { describeEachVariant, runs } from './support.js';
 
 const nonNegative = mostlySmall(0n, 50n, 0n);
 const profit = fc.oneof(fc.bigInt({ min: -10n, max: 60n }), fc.bigInt({ min: I64_MIN, max: I64_MAX }));
@@ -103,7 +103,7 @@ describeEachVariant('weights and caps', (engine, variant) => {
         expect(result).toEqual(socializeReference(input));
         expectWaterFilling(input, result);
       },
-    ), { numRuns: 400 });
+    ), runs(400));
   });
 
   it('caps in cascades several levels deep', () => {
@@ -129,7 +129,7 @@ describeEachVariant('weights and caps', (engine, variant) => {
       const result = engine().socialize(input);
       expect(result).toEqual(socializeReference(input));
       expectWaterFilling(input, result);
-    }), { numRuns: 300 });
+    }), runs(300));
   });
 
   it('is exact with weights and caps near 2^63 and sums past 2^64', () => {
@@ -204,7 +204,7 @@ describeEachVariant('weights and caps', (engine, variant) => {
       expect(byWeight.haircuts).toEqual(plain.haircuts);
       expect(byWeight.socialized).toBe(plain.socialized);
       expect(byWeight.totalProfit).toBe(plain.totalProfit);
-    }), { numRuns: 150 });
+    }), runs(150));
   });
 
   it('equals the reference on a large book with about 10% capped, through the book path', () => {
@@ -308,7 +308,7 @@ describeEachVariant('weights and caps', (engine, variant) => {
           expect(result.pools[k]!.cappedAccounts).toBe(totals.cappedAccounts);
         });
       },
-    ), { numRuns: 200 });
+    ), runs(200));
   });
 
   it('finds each pool\'s capped set on every path: at once, widened, and over all its accounts', () => {

@@ -2,6 +2,7 @@
 // level, from every shard's sample (the coordinator's side of `sampleWeights`,
 // `capBand` and `capListed`; the checks that keep it exact are in `band`'s comment).
 
+import { checkCount } from './agree.js';
 import type { CallShard } from './call.js';
 import type { Level } from './protocol.js';
 
@@ -54,9 +55,21 @@ export async function band(
   const baseCaps = sum(banded, 'caps'), baseWeight = sum(banded, 'weights'), base = banded.reduce((n, reply) => n + reply.capped, 0);
   // Σ min(cap, λ_lo·w) = Σ_capped cap + λ_lo·(W − Σ_capped w) ≤ S: λ_lo is at most λ*.
   if (baseCaps * lo.W + lo.R * (W - baseWeight) > S * lo.W) return null;
+  banded.forEach((reply, j) => {
+    checkCount(shards[j]!, 'capBand', 'eligible accounts', reply.eligible, shards[j]!.length);
+    checkCount(shards[j]!, 'capBand', 'capped and listed accounts', reply.capped + reply.listed, reply.eligible);
+  });
+  // Each round's level is above the last: each shard's capped part of its list only grows,
+  // within the list (else that shard broke the protocol), so the rounds end.
+  const before = shards.map(() => 0);
   let level: Level = { R: S - baseCaps, W: W - baseWeight, active: true }, listed = 0;
   for (;;) {
     const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'capListed', level })));
+    replies.forEach((reply, j) => {
+      checkCount(shards[j]!, 'capListed', 'capped accounts', reply.capped, banded[j]!.listed);
+      if (reply.capped < before[j]!) throw shards[j]!.link.fault(`replied to capListed with capped accounts ${reply.capped}, fewer than its ${before[j]!} at a lower level`);
+      before[j] = reply.capped;
+    });
     const count = replies.reduce((n, reply) => n + reply.capped, 0);
     if (count === listed) break;
     listed = count;

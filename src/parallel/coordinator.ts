@@ -174,8 +174,19 @@ async function byWeight(
       moving = !banded.settled;
     }
   }
+  // Each round's level is above the last (it is made of more capped accounts), so each
+  // shard's capped set only grows: a count that falls, or passes the shard's eligible
+  // accounts, is that shard's fault, and the rounds end within the book's accounts.
+  const before = shards.map(() => socialized.map(() => 0));
   while (moving) {
     const replies = await Promise.all(shards.map(({ link }) => link.request({ op: 'cap', levels })));
+    replies.forEach((reply, j) => levels.forEach((_, k) => {
+      const { capped: count, eligible: most } = reply[k]!;
+      checkCount(shards[j]!, 'cap', `pool ${k}'s eligible accounts`, most, shards[j]!.length);
+      checkCount(shards[j]!, 'cap', `pool ${k}'s capped accounts`, count, most);
+      if (count < before[j]![k]!) throw shards[j]!.link.fault(`replied to cap with pool ${k}'s capped accounts ${count}, fewer than its ${before[j]![k]!} at a lower level`);
+      before[j]![k] = count;
+    }));
     moving = false;
     eligible = levels.map((_, k) => replies.reduce((sum, reply) => sum + reply[k]!.eligible, 0));
     levels = levels.map((level, k) => {
