@@ -115,6 +115,11 @@ export const RELATIVE: Record<string, string> = {
   '1,000 pools': '1,000 pools ÷ one pool', 'by weight': 'by weight, 10% capped ÷ plain', whales: 'by weight, whales capped ÷ plain',
 };
 
+/** The better of two measurements of one profile's figures: the lower engine ÷ copy, the higher reference ÷ engine. */
+export function bestOf(a: Figures, b: Figures): Figures {
+  return { engineOverCopy: Math.min(a.engineOverCopy, b.engineOverCopy), referenceOverEngine: Math.max(a.referenceOverEngine, b.referenceOverEngine) };
+}
+
 /** Compares the figures measured now with a chosen baseline under a tolerance (0.25 = 25%). */
 export function compare(now: Record<string, Figures>, chosen: Chosen, tolerance: number): { rows: Row[]; missing: string[] } {
   const rows: Row[] = [];

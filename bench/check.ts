@@ -12,14 +12,14 @@
 // same with whales capped ("whales": the level climbs far above its first estimate).
 // Baselines are kept per host kind (bench/baselines.ts says why and how the nearest
 // is chosen). Exits 1 when a gating figure is worse than its baseline by more than the
-// tolerance;
+// tolerance in each of three measurements (the first, and two more of the figures past it);
 // `--update` writes the figures measured now as this host kind's baseline, keeping the others.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../src/index.js';
 import { socializeReference } from '../src/reference.js';
-import { chooseBaseline, compare, hostKind, parseBaselines, RELATIVE, withBaseline, type Baselines, type Figures, type HostBaseline } from './baselines.js';
+import { bestOf, chooseBaseline, compare, hostKind, parseBaselines, RELATIVE, withBaseline, type Baselines, type Figures, type HostBaseline } from './baselines.js';
 import { describeMachine, machine } from './machine.js';
 import { medianMs } from './measure.js';
 import { buildWeighted, buildWhales, CASE_PROFILES } from './profiles.js';
@@ -37,6 +37,8 @@ if (!(tolerance > 0)) throw new RangeError(`--tolerance must be a positive numbe
 /** Accounts for the copy-floor figure (out of cache) and for the reference figure. */
 const COPY_ACCOUNTS = 4_000_000;
 const REFERENCE_ACCOUNTS = 100_000;
+/** How many times a figure past the tolerance is measured again before it counts. */
+const CONFIRMATIONS = 2;
 
 const engine = await loadEngine();
 const about = machine();
@@ -44,46 +46,51 @@ console.log(`bench:check on ${describeMachine(about)}; '${engine.variant}' core`
 
 const fast = { iterations: 30, time: 200, warmupIterations: 5 };
 const slow = { iterations: 9, time: 0, warmupIterations: 1 };
-const measuredNow: Record<string, Figures> = {};
-for (const profile of CASE_PROFILES) {
-  const large = profile.build(COPY_ACCOUNTS);
-  const target = new BigInt64Array(COPY_ACCOUNTS);
-  const book = engine.createBook(COPY_ACCOUNTS);
-  book.profits.set(large.profits);
-  const copyMs = await medianMs('copy', () => target.set(large.profits), fast);
-  // A book's socialize takes the amounts only (its profits are the book's): unknown keys are refused.
-  const largeParams = { loss: large.loss, insuranceFund: large.insuranceFund };
-  const engineMs = await medianMs('engine', () => book.socialize(largeParams), fast);
-  book.free();
 
-  const small = profile.build(REFERENCE_ACCOUNTS);
-  const smallBook = engine.createBook(REFERENCE_ACCOUNTS);
-  smallBook.profits.set(small.profits);
-  const smallParams = { loss: small.loss, insuranceFund: small.insuranceFund };
-  const smallEngineMs = await medianMs('engine', () => smallBook.socialize(smallParams), fast);
-  const referenceMs = await medianMs('reference', () => socializeReference(small), slow);
-  smallBook.free();
-  measuredNow[profile.name] = { engineOverCopy: engineMs / copyMs, referenceOverEngine: referenceMs / smallEngineMs };
-}
+/** Measures the figures of every profile, or of those in `only`. */
+async function measure(only?: ReadonlySet<string>): Promise<Record<string, Figures>> {
+  const figures: Record<string, Figures> = {};
+  const wanted = (name: string) => only === undefined || only.has(name);
+  for (const profile of CASE_PROFILES) {
+    if (!wanted(profile.name)) continue;
+    const large = profile.build(COPY_ACCOUNTS);
+    const target = new BigInt64Array(COPY_ACCOUNTS);
+    const book = engine.createBook(COPY_ACCOUNTS);
+    book.profits.set(large.profits);
+    const copyMs = await medianMs('copy', () => target.set(large.profits), fast);
+    // A book's socialize takes the amounts only (its profits are the book's): unknown keys are refused.
+    const largeParams = { loss: large.loss, insuranceFund: large.insuranceFund };
+    const engineMs = await medianMs('engine', () => book.socialize(largeParams), fast);
+    book.free();
 
-// Pools: the same uniform book split into 1,000 pools, against the single-pool book path.
-{
-  const { profits, loss, insuranceFund } = CASE_PROFILES[0]!.build(COPY_ACCOUNTS);
-  const book = engine.createBook(COPY_ACCOUNTS);
-  book.profits.set(profits);
-  const single = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
-  const pool = book.pool;
-  for (let i = 0; i < COPY_ACCOUNTS; i++) pool[i] = (Math.imul(i, 0x9e3779b1) >>> 0) % 1000;
-  const pools = Array.from({ length: 1000 }, () => ({ loss: loss / 1000n, insuranceFund: insuranceFund / 1000n }));
-  const pooled = await medianMs('pools', () => book.socializePools(pools), fast);
-  book.free();
-  // Stored as "engine ÷ copy" (lower is better): 1,000 pools ÷ one pool.
-  measuredNow['1,000 pools'] = { engineOverCopy: pooled / single, referenceOverEngine: 1 };
-}
+    const small = profile.build(REFERENCE_ACCOUNTS);
+    const smallBook = engine.createBook(REFERENCE_ACCOUNTS);
+    smallBook.profits.set(small.profits);
+    const smallParams = { loss: small.loss, insuranceFund: small.insuranceFund };
+    const smallEngineMs = await medianMs('engine', () => smallBook.socialize(smallParams), fast);
+    const referenceMs = await medianMs('reference', () => socializeReference(small), slow);
+    smallBook.free();
+    figures[profile.name] = { engineOverCopy: engineMs / copyMs, referenceOverEngine: referenceMs / smallEngineMs };
+  }
 
-// By weight with caps (10% of the eligible capped), against the plain path on the same book.
-{
+  // Pools: the same uniform book split into 1,000 pools, against the single-pool book path.
+  if (wanted('1,000 pools')) {
+    const { profits, loss, insuranceFund } = CASE_PROFILES[0]!.build(COPY_ACCOUNTS);
+    const book = engine.createBook(COPY_ACCOUNTS);
+    book.profits.set(profits);
+    const single = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
+    const pool = book.pool;
+    for (let i = 0; i < COPY_ACCOUNTS; i++) pool[i] = (Math.imul(i, 0x9e3779b1) >>> 0) % 1000;
+    const pools = Array.from({ length: 1000 }, () => ({ loss: loss / 1000n, insuranceFund: insuranceFund / 1000n }));
+    const pooled = await medianMs('pools', () => book.socializePools(pools), fast);
+    book.free();
+    // Stored as "engine ÷ copy" (lower is better): 1,000 pools ÷ one pool.
+    figures['1,000 pools'] = { engineOverCopy: pooled / single, referenceOverEngine: 1 };
+  }
+
+  // By weight with caps (10% of the eligible capped), against the plain path on the same book.
   for (const [name, build] of [['by weight', buildWeighted], ['whales', buildWhales]] as const) {
+    if (!wanted(name)) continue;
     const { profits, weights, loss, insuranceFund } = build(COPY_ACCOUNTS);
     const book = engine.createBook(COPY_ACCOUNTS);
     book.weights.set(weights);
@@ -91,9 +98,12 @@ for (const profile of CASE_PROFILES) {
     const plain = await medianMs('engine', () => book.socialize({ loss, insuranceFund }), fast);
     const byWeight = await medianMs(name, () => book.socialize({ loss, insuranceFund, weights: book.weights }), fast);
     book.free();
-    measuredNow[name] = { engineOverCopy: byWeight / plain, referenceOverEngine: 1 };
+    figures[name] = { engineOverCopy: byWeight / plain, referenceOverEngine: 1 };
   }
+  return figures;
 }
+
+const measuredNow = await measure();
 
 const baselineText = existsSync(args.baseline) ? readFileSync(args.baseline, 'utf8') : undefined;
 const baselines: Baselines = baselineText === undefined ? { hosts: [] } : parseBaselines(baselineText);
@@ -124,9 +134,19 @@ console.log(chosen.exact
   : `no baseline for this host kind (${hostKind(about)}): compared with the nearest, ${baseline.kind}, measured ${baseline.date};\n`
     + `reference ÷ engine depends on the CPU and is shown without gating; record this host kind with --update`);
 if (baseline.variant !== engine.variant) console.log(`note: the baseline measured the '${baseline.variant}' core, this run the '${engine.variant}' core`);
+// A figure beyond the tolerance is measured again, up to CONFIRMATIONS more times, and
+// the best of its measurements is kept: a real slowdown is slow every time, while a
+// neighbour's burst on a shared machine seldom strikes the same figure three times.
+let { rows, missing } = compare(measuredNow, chosen, tolerance);
+for (let again = 1; again <= CONFIRMATIONS && rows.some((row) => row.failed); again++) {
+  const suspects = new Set(rows.filter((row) => row.failed).map((row) => row.profile));
+  console.log(`${[...suspects].join(', ')}: beyond ${(tolerance * 100).toFixed(0)}%, measured again (${again} of ${CONFIRMATIONS})`);
+  const remeasured = await measure(suspects);
+  for (const [name, figures] of Object.entries(remeasured)) measuredNow[name] = bestOf(measuredNow[name]!, figures);
+  ({ rows, missing } = compare(measuredNow, chosen, tolerance));
+}
 console.log('\n| profile | figure | baseline | now | change | |');
 console.log('| --- | --- | ---: | ---: | ---: | --- |');
-const { rows, missing } = compare(measuredNow, chosen, tolerance);
 for (const row of rows) {
   const change = `${row.slowdown >= 1 ? '+' : '−'}${(Math.abs(row.slowdown - 1) * 100).toFixed(0)}% time`;
   const verdict = row.failed ? 'REGRESSION' : row.gates ? 'ok' : 'not gating';
