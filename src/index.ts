@@ -5,8 +5,11 @@ export { loadEngine, Engine, type LoadOptions } from './engine.js';
 export { Book, type BookParams, type BookPoolOptions } from './book.js';
 export { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
 export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLossError } from './errors.js';
+export { measureHaircuts, type MeasureInput, type MeasuresResult, type HaircutMeasures, type Tenth } from './measures.js';
+export type { Rate } from './fraction.js';
 export type {
   Amount, Profits, Rounding, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
   PoolParams, PoolOptions, SocializePoolsInput, SocializePoolsResult,
   IndexDeltaInput, IndexDeltaResult, IndexRounding,
+  DeleverageInput, DeleverageSummary, DeleverageResult, DeleveragePoolsInput, DeleveragePoolsResult,
 } from './types.js';

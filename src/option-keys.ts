@@ -22,6 +22,12 @@ export const OPTION_KEYS = Object.freeze({
   bookPools: ['rounding', 'tieSeed', 'weights', 'caps'],
   /** `engine.indexDelta`, `indexDeltaReference`, a sharded engine's `indexDelta`. */
   indexDelta: ['loss', 'units', 'scale', 'rounding', 'chargeRounding'],
+  /** `deleverageReference` (the auto-deleveraging queue). */
+  deleverage: ['loss', 'insuranceFund', 'profits', 'scores', 'capacities', 'lots', 'exempt', 'tieSeed'],
+  /** `deleveragePoolsReference`. */
+  deleveragePools: ['profits', 'pool', 'pools', 'scores', 'capacities', 'lots', 'exempt', 'tieSeed'],
+  /** `measureHaircuts`. */
+  measureHaircuts: ['haircuts', 'capacities', 'profits', 'exempt', 'loss', 'insuranceFund', 'pool', 'pools'],
   /** `loadEngine(options)`. */
   loadEngine: ['variant'],
   /** `loadShardedEngine(options)`. */

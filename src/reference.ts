@@ -2,12 +2,14 @@
 // rather than to be fast, and sharing nothing with the WebAssembly core.
 // Tests compare the engine with it; it also serves where WebAssembly is not allowed.
 
+import { readDeleverageInput, readDeleveragePoolsInput, type QueueColumns } from './deleverage-input.js';
 import { poolOutOfRange, readPoolsInput } from './pools-input.js';
 import type {
+  DeleverageInput, DeleveragePoolsInput, DeleveragePoolsResult, DeleverageResult, DeleverageSummary,
   IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult, SocializeSummary,
 } from './types.js';
 import {
-  chargeTooLarge, I64_MAX, readColumn, readIndexInput, readInput, zeroUnits, type Params,
+  chargeTooLarge, I64_MAX, readColumn, readIndexInput, readInput, zeroUnits, type Amounts, type Params,
 } from './validate.js';
 
 export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLossError } from './errors.js';
@@ -211,4 +213,68 @@ export function indexDeltaReference(input: IndexDeltaInput): IndexDeltaResult {
     collected += charge;
   });
   return { delta, charges, collected, drift: collected - loss, totalUnits };
+}
+
+/**
+ * The auto-deleveraging queue, by its definition: the accounts that may pay (not exempt,
+ * capacity > 0) in descending score (equal scores by ascending `splitmix64(tieSeed XOR
+ * index)` when seeded, then by the lower index), each paying `min(c, ℓ·⌈min(c, need)/ℓ⌉)`
+ * until `need` (the loss less the fund, less what was collected) is covered or the queue
+ * ends. Sorts the whole queue: an oracle, not a kernel.
+ *
+ * @example
+ * deleverageReference({ loss: 70n, profits: [50n, 40n, 30n], scores: [1n, 3n, 2n] }).haircuts
+ * // BigInt64Array [0n, 40n, 30n]
+ */
+export function deleverageReference(input: DeleverageInput): DeleverageResult {
+  const queue = readDeleverageInput(input);
+  const haircuts = new BigInt64Array(queue.profits.length);
+  const summary = queueGroup(queue, queue.profits.map((_, i) => i), queue, haircuts);
+  return { haircuts, ...summary };
+}
+
+/** `deleverageReference` per pool: each pool's queue over its own accounts, ties by index in the whole book. */
+export function deleveragePoolsReference(input: DeleveragePoolsInput): DeleveragePoolsResult {
+  const queue = readDeleveragePoolsInput(input);
+  const haircuts = new BigInt64Array(queue.profits.length);
+  const members = queue.pools.map(() => [] as number[]);
+  queue.pool.forEach((k, i) => members[k]!.push(i));
+  return { haircuts, pools: queue.pools.map((amounts, k) => queueGroup(queue, members[k]!, amounts, haircuts)) };
+}
+
+/** The queue over the accounts `members` (ascending indices), writing their haircuts. */
+function queueGroup(columns: QueueColumns, members: number[], amounts: Amounts, haircuts: BigInt64Array): DeleverageSummary {
+  const { scores, capacities, lots, exempt, tieSeed } = columns;
+  const insuranceUsed = min(amounts.loss, amounts.insuranceFund);
+  const residual = amounts.loss - insuranceUsed;
+  const payers = members.filter((index) => !exempt?.[index] && capacities[index]! > 0n);
+  const totalCapacity = payers.reduce((sum, index) => sum + capacities[index]!, 0n);
+  const order = (index: number) => (tieSeed === undefined ? 0n : splitmix64(BigInt.asUintN(64, tieSeed ^ BigInt(index))));
+  const queue = [...payers].sort((a, b) => {
+    if (scores[a] !== scores[b]) return scores[a]! > scores[b]! ? -1 : 1;
+    const oa = order(a), ob = order(b);
+    return oa !== ob ? (oa < ob ? -1 : 1) : a - b;
+  });
+  for (const index of members) haircuts[index] = 0n;
+  let collected = 0n, charged = 0;
+  for (const index of queue) {
+    const need = residual - collected;
+    if (need <= 0n) break;
+    const capacity = capacities[index]!, lot = lots[index]!;
+    const wanted = min(capacity, need);
+    const paid = min(capacity, lot * ((wanted + lot - 1n) / lot));
+    haircuts[index] = paid;
+    collected += paid;
+    charged++;
+  }
+  return {
+    insuranceUsed,
+    socialized: collected,
+    uncovered: residual > collected ? residual - collected : 0n,
+    surplus: collected > residual ? collected - residual : 0n,
+    roundingDust: 0n,
+    totalCapacity,
+    accountsCharged: charged,
+    haircutRate: totalCapacity === 0n ? 0 : Number(collected) / Number(totalCapacity),
+  };
 }

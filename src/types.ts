@@ -160,3 +160,84 @@ export interface IndexDeltaResult {
   /** Σ |units|, exactly (may exceed 2^64). */
   totalUnits: bigint;
 }
+
+/**
+ * The input of `deleverageReference` (the auto-deleveraging queue): the accounts that may
+ * pay (not exempt, capacity > 0) in descending score, each paying its capacity (the last
+ * one what is still needed, rounded up to whole lots) until `loss − insuranceFund` is covered.
+ */
+export interface DeleverageInput {
+  /** The deficit; 0 ≤ loss ≤ 2^63 − 1. */
+  loss: Amount;
+  /** What the insurance fund pays first; default 0. */
+  insuranceFund?: Amount | undefined;
+  /** Each account's profit (signed); the default capacity is max(profit, 0). */
+  profits: Profits;
+  /** Each account's score (signed 64-bit fixed point): larger scores are taken first. */
+  scores: Profits;
+  /** The most the queue may take from each account (≥ 0); default max(profit, 0). */
+  capacities?: Profits | undefined;
+  /** Each account's lot (> 0): it pays whole lots, at most its capacity; default 1. */
+  lots?: Profits | undefined;
+  /** As for `socialize`: a non-zero (or `true`) entry keeps the account out of the queue. */
+  exempt?: Uint8Array | readonly boolean[] | undefined;
+  /** Equal scores go first to ascending `splitmix64(tieSeed XOR index)`, then to the lower index. */
+  tieSeed?: bigint | undefined;
+}
+
+/**
+ * Totals of one queue. Always `insuranceUsed + socialized + uncovered == loss + surplus`:
+ * `socialized` is what the queue collected, `surplus` what the last lot took past the need.
+ */
+export interface DeleverageSummary {
+  /** min(loss, insuranceFund). */
+  insuranceUsed: bigint;
+  /** Σ haircuts: what the queue collected. */
+  socialized: bigint;
+  /** What the queue could not cover: R − collected when positive, else 0. */
+  uncovered: bigint;
+  /** The overshoot: collected − R when positive (only with lots), else 0. */
+  surplus: bigint;
+  /** Always 0: the queue rounds nothing away. */
+  roundingDust: bigint;
+  /** Σ of the capacities that may pay (not exempt, capacity > 0). */
+  totalCapacity: bigint;
+  /** Accounts with a haircut above 0. */
+  accountsCharged: number;
+  /** socialized ÷ totalCapacity (0 when there is none), for display only. */
+  haircutRate: number;
+}
+
+/** Every account's haircut and the queue's totals. */
+export interface DeleverageResult extends DeleverageSummary {
+  /** One haircut per account, in input order. */
+  haircuts: BigInt64Array;
+}
+
+/** The input of `deleveragePoolsReference`: one queue per pool, ties by index in the whole book. */
+export interface DeleveragePoolsInput {
+  /** Each account's profit. */
+  profits: Profits;
+  /** Each account's pool: an index into `pools`. */
+  pool: Uint32Array;
+  /** One entry per pool. */
+  pools: readonly PoolParams[];
+  /** As for `deleverage`. */
+  scores: Profits;
+  /** As for `deleverage`. */
+  capacities?: Profits | undefined;
+  /** As for `deleverage`. */
+  lots?: Profits | undefined;
+  /** As for `deleverage`. */
+  exempt?: Uint8Array | readonly boolean[] | undefined;
+  /** As for `deleverage`, by index in the whole book. */
+  tieSeed?: bigint | undefined;
+}
+
+/** Every account's haircut, and one summary per pool. */
+export interface DeleveragePoolsResult {
+  /** One haircut per account, in input order. */
+  haircuts: BigInt64Array;
+  /** One summary per pool, in the order of `pools`. */
+  pools: DeleverageSummary[];
+}

@@ -3,6 +3,9 @@
 // that says what was expected.
 
 import { quote } from './errors.js';
+import { formatUnits } from '../units.js';
+
+export { formatUnits };
 
 /** The largest number of decimals `--decimals` accepts. */
 export const MAX_DECIMALS = 18;
@@ -47,14 +50,6 @@ export function parseUnits(text: string, decimals: number, rule = `--decimals ${
     throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`);
   }
   return units;
-}
-
-/** Formats integer units with exactly `decimals` fraction digits: (-50n, 2) → "-0.50", (1200n, 2) → "12.00". */
-export function formatUnits(units: bigint, decimals: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(decimals + 1, '0');
-  const point = digits.length - decimals;
-  return (negative ? '-' : '') + digits.slice(0, point) + (decimals > 0 ? '.' + digits.slice(point) : '');
 }
 
 /** `formatUnits` with thousands separators, for people: (123456789n, 2) → "1,234,567.89". */

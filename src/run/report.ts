@@ -5,33 +5,12 @@
 
 import type { SocializeSummary } from '../types.js';
 import { formatUnits } from '../files/decimal.js';
+import { rateOf, type Rate } from '../fraction.js';
 import type { Parameters } from './parameters.js';
 import type { InputSummary } from '../files/read.js';
 import type { Pool } from '../files/rows.js';
 
-/** Fraction digits of a rate's display decimal. */
-export const RATE_DIGITS = 12;
-
-/** A rate as an exact reduced fraction and a display decimal (truncated, by integer division). */
-export interface Rate {
-  fraction: string;
-  decimal: string;
-}
-
-/** `numerator / denominator` (0 when the denominator is 0) as a Rate. */
-export function rateOf(numerator: bigint, denominator: bigint): Rate {
-  if (denominator === 0n) return { fraction: '0/1', decimal: formatUnits(0n, RATE_DIGITS) };
-  const d = gcd(numerator, denominator);
-  return {
-    fraction: `${numerator / d}/${denominator / d}`,
-    decimal: formatUnits((numerator * 10n ** BigInt(RATE_DIGITS)) / denominator, RATE_DIGITS),
-  };
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a < 0n ? -a : a === 0n ? 1n : a;
-}
+export { RATE_DIGITS, rateOf, type Rate } from '../fraction.js';
 
 /** What the core was: its build and the SHA-256 of its WebAssembly bytes. */
 export interface CoreInfo {

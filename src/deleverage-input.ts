@@ -1,0 +1,97 @@
+// The auto-deleveraging queue's inputs read and checked (`deleverage`, its pools form):
+// amounts, the tie seed, the columns as containers, then every element read once, in
+// order, and checked: profits and scores signed 64-bit, capacities ≥ 0 (default
+// max(profit, 0)), lots > 0 (default 1).
+// Invariant: a bad input is named (field and index) before anything is computed, and no
+// input is modified.
+
+import { rangeError, typeError } from './errors.js';
+import { checkKeys, OPTION_KEYS } from './option-keys.js';
+import { poolOutOfRange, readPoolList } from './pools-input.js';
+import type { DeleverageInput, DeleveragePoolsInput, Profits } from './types.js';
+import {
+  checkAttached, checkOptionalColumn, checkProfits, describe, lengthMismatch, readAmounts, readColumn, readExempt, readOptions, type Amounts,
+} from './validate.js';
+
+/** The queue's columns, every element read and checked. */
+export interface QueueColumns {
+  profits: bigint[];
+  scores: bigint[];
+  /** Each account's capacity (the default filled in). */
+  capacities: bigint[];
+  /** Each account's lot (1 when none is given). */
+  lots: bigint[];
+  /** One byte per account (non-zero: exempt), or undefined. */
+  exempt: Uint8Array | undefined;
+  /** The tie seed as unsigned 64-bit, or undefined. */
+  tieSeed: bigint | undefined;
+}
+
+/** A whole queue input: its amounts and its columns. */
+export interface QueueInput extends QueueColumns, Amounts {}
+
+/** A whole pooled queue input: each account's pool, each pool's amounts, the columns. */
+export interface QueuePoolsInput extends QueueColumns {
+  pool: Uint32Array;
+  pools: Amounts[];
+}
+
+/** Reads a `deleverage` input: an object of known keys (OPTION_KEYS.deleverage). */
+export function readDeleverageInput(input: unknown): QueueInput {
+  if (typeof input !== 'object' || input === null) {
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, profits and scores, got ${describe(input)}`);
+  }
+  checkKeys(input, OPTION_KEYS.deleverage);
+  const { loss, insuranceFund } = readAmounts(input, '');
+  return { loss, insuranceFund, ...readQueueColumns(input as DeleverageInput) };
+}
+
+/**
+ * Reads a pooled `deleverage` input (OPTION_KEYS.deleveragePools); the first account whose
+ * pool index is not below the number of pools is an ERR_POOL_INDEX error.
+ */
+export function readDeleveragePoolsInput(input: unknown): QueuePoolsInput {
+  if (typeof input !== 'object' || input === null) {
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with profits, pool, pools and scores, got ${describe(input)}`);
+  }
+  checkKeys(input, OPTION_KEYS.deleveragePools);
+  const { pool, pools } = input as DeleveragePoolsInput;
+  const amounts = readPoolList(pools);
+  const columns = readQueueColumns(input as DeleverageInput);
+  if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
+  checkAttached(pool, 'pool', columns.profits.length);
+  if (pool.length !== columns.profits.length) throw lengthMismatch(pool, 'pool', columns.profits.length);
+  const bad = pool.findIndex((k) => k >= amounts.length);
+  if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, amounts.length);
+  return { ...columns, pool, pools: amounts };
+}
+
+/** The columns and the tie seed of a queue input (its keys already checked). */
+function readQueueColumns(input: DeleverageInput): QueueColumns {
+  const { profits, scores, capacities, lots, exempt } = input;
+  const { tieSeed } = readOptions(input);
+  checkProfits(profits);
+  const count = profits.length;
+  if (scores === undefined) throw typeError('ERR_INVALID_TYPE', 'scores must be given: one score per account (larger first in the queue)');
+  const scoreColumn = checkOptionalColumn(scores, 'scores', count)!;
+  const capacityColumn = checkOptionalColumn(capacities, 'capacities', count);
+  const lotColumn = checkOptionalColumn(lots, 'lots', count);
+  const exemptions = readExempt(exempt, count);
+  const profitValues = readColumn(profits, 'profits', false);
+  return {
+    profits: profitValues,
+    scores: readColumn(scoreColumn, 'scores', false),
+    capacities: capacityColumn === undefined ? profitValues.map((p) => (p > 0n ? p : 0n)) : readColumn(capacityColumn, 'capacities', true),
+    lots: lotColumn === undefined ? profitValues.map(() => 1n) : readLots(lotColumn),
+    exempt: exemptions,
+    tieSeed,
+  };
+}
+
+/** Every lot, checked: above 0. */
+function readLots(lots: Profits): bigint[] {
+  return readColumn(lots, 'lots', false).map((lot, i) => {
+    if (lot <= 0n) throw rangeError('ERR_OUT_OF_RANGE', `lots[${i}] must be above 0, got ${lot}`);
+    return lot;
+  });
+}
