@@ -165,3 +165,35 @@ export const INDEX_TOTAL: u32 = 40;
 /** Out of charges: δ (128-bit) and Σ charges (128-bit). */
 export const INDEX_DELTA: u32 = 56;
 export const INDEX_COLLECTED: u32 = 72;
+
+// ---- The queue record: the auto-deleveraging queue (deleverageQueue) ----
+// (wrapper: R = loss − min(loss, fund)) → deleverageQueue, one phase.
+
+export const QUEUE_BYTES: u32 = 96;
+/**
+ * In: the columns (u32 addresses): profits, scores, capacities (0: max(profit, 0)), lots
+ * (0: one unit each), exempt (0: none), haircuts (out), list (CANDIDATE_BYTES × n scratch).
+ */
+export const QUEUE_PROFITS: u32 = 0;
+export const QUEUE_SCORES: u32 = 4;
+export const QUEUE_CAPACITIES: u32 = 8;
+export const QUEUE_LOTS: u32 = 12;
+export const QUEUE_EXEMPT: u32 = 16;
+export const QUEUE_HAIRCUTS: u32 = 20;
+export const QUEUE_LIST: u32 = 24;
+/** In: the number of accounts. */
+export const QUEUE_COUNT: u32 = 28;
+/** In: the tie seed (u64), read when QUEUE_SEEDED is 1 (else equal scores go by index). */
+export const QUEUE_SEED: u32 = 32;
+/** In: R, what the queue must cover (< 2^63). */
+export const QUEUE_NEED: u32 = 40;
+/** Out: Σ capacities of the accounts that may pay (not exempt, capacity > 0), 128-bit. */
+export const QUEUE_TOTAL: u32 = 48;
+/** Out: Σ haircuts (at most R plus one lot, below 2^64). */
+export const QUEUE_COLLECTED: u32 = 64;
+export const QUEUE_SEEDED: u32 = 72;
+/** Out: the accounts that may pay, and those charged. */
+export const QUEUE_ELIGIBLE: u32 = 76;
+export const QUEUE_CHARGED: u32 = 80;
+/** Out: the first account whose lot is not above 0 (i32, −1: none; then nothing is written). */
+export const QUEUE_BAD_LOT: u32 = 84;

@@ -66,32 +66,72 @@ export function readDeleveragePoolsInput(input: unknown): QueuePoolsInput {
   return { ...columns, pool, pools: amounts };
 }
 
-/** The columns and the tie seed of a queue input (its keys already checked). */
-function readQueueColumns(input: DeleverageInput): QueueColumns {
+/** The queue's columns as containers (checked as arrays of the right length, their elements not yet read). */
+export interface QueueContainers {
+  profits: Profits;
+  scores: Profits;
+  capacities: Profits | undefined;
+  lots: Profits | undefined;
+  /** One byte per account (non-zero: exempt), or undefined. */
+  exempt: Uint8Array | undefined;
+  /** The tie seed as unsigned 64-bit, or undefined. */
+  tieSeed: bigint | undefined;
+}
+
+/**
+ * Reads a `deleverage` input's amounts and columns as containers (OPTION_KEYS.deleverage):
+ * the engine copies the elements, checking each (readInt64, capacities ≥ 0), in the
+ * order the reference reads them: profits, scores, capacities, lots (whose signs the core checks).
+ */
+export function readDeleverageContainers(input: unknown): QueueContainers & Amounts {
+  if (typeof input !== 'object' || input === null) {
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, profits and scores, got ${describe(input)}`);
+  }
+  checkKeys(input, OPTION_KEYS.deleverage);
+  const { loss, insuranceFund } = readAmounts(input, '');
+  return { loss, insuranceFund, ...readContainers(input as DeleverageInput) };
+}
+
+/** The columns as containers and the tie seed of a queue input (its keys already checked). */
+function readContainers(input: DeleverageInput): QueueContainers {
   const { profits, scores, capacities, lots, exempt } = input;
   const { tieSeed } = readOptions(input);
   checkProfits(profits);
   const count = profits.length;
   if (scores === undefined) throw typeError('ERR_INVALID_TYPE', 'scores must be given: one score per account (larger first in the queue)');
-  const scoreColumn = checkOptionalColumn(scores, 'scores', count)!;
-  const capacityColumn = checkOptionalColumn(capacities, 'capacities', count);
-  const lotColumn = checkOptionalColumn(lots, 'lots', count);
-  const exemptions = readExempt(exempt, count);
+  return {
+    profits,
+    scores: checkOptionalColumn(scores, 'scores', count)!,
+    capacities: checkOptionalColumn(capacities, 'capacities', count),
+    lots: checkOptionalColumn(lots, 'lots', count),
+    exempt: readExempt(exempt, count),
+    tieSeed,
+  };
+}
+
+/** The columns and the tie seed of a queue input (its keys already checked), every element read. */
+function readQueueColumns(input: DeleverageInput): QueueColumns {
+  const { profits, scores, capacities, lots, exempt, tieSeed } = readContainers(input);
   const profitValues = readColumn(profits, 'profits', false);
   return {
     profits: profitValues,
-    scores: readColumn(scoreColumn, 'scores', false),
-    capacities: capacityColumn === undefined ? profitValues.map((p) => (p > 0n ? p : 0n)) : readColumn(capacityColumn, 'capacities', true),
-    lots: lotColumn === undefined ? profitValues.map(() => 1n) : readLots(lotColumn),
-    exempt: exemptions,
+    scores: readColumn(scores, 'scores', false),
+    capacities: capacities === undefined ? profitValues.map((p) => (p > 0n ? p : 0n)) : readColumn(capacities, 'capacities', true),
+    lots: lots === undefined ? profitValues.map(() => 1n) : readLots(lots),
+    exempt,
     tieSeed,
   };
+}
+
+/** The RangeError for a lot that is not above 0. */
+export function badLot(index: number, lot: bigint): RangeError {
+  return rangeError('ERR_OUT_OF_RANGE', `lots[${index}] must be above 0, got ${lot}`);
 }
 
 /** Every lot, checked: above 0. */
 function readLots(lots: Profits): bigint[] {
   return readColumn(lots, 'lots', false).map((lot, i) => {
-    if (lot <= 0n) throw rangeError('ERR_OUT_OF_RANGE', `lots[${i}] must be above 0, got ${lot}`);
+    if (lot <= 0n) throw badLot(i, lot);
     return lot;
   });
 }

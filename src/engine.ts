@@ -6,12 +6,13 @@ import { Book } from './book.js';
 import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
 import { rangeError, typeError } from './errors.js';
 import { checkKeys, OPTION_KEYS } from './option-keys.js';
+import { readDeleverageContainers } from './deleverage-input.js';
 import { readPoolsInput } from './pools-input.js';
 import type {
-  IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
+  DeleverageInput, DeleverageResult, IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
 import {
-  checkColumnsRead, checkLength, checkStillSized, readIndexInput, readInput, readWeightColumns, toInt64Column,
+  checkColumnsRead, checkLength, checkNonNegative, checkStillSized, readIndexInput, readInput, readWeightColumns, toInt64Column,
 } from './validate.js';
 
 /** A call's columns as the caller gave them (checked as containers, of the right lengths). */
@@ -121,6 +122,37 @@ export class Engine {
         : this.#core.socializePoolsWeighted(columns, n, pools, options, exempt !== undefined, caps !== undefined);
       return { haircuts: this.#core.int64View(columns.haircuts, n).slice(), pools: summaries };
     });
+  }
+
+  /**
+   * The auto-deleveraging queue: the accounts that may pay (not exempt, capacity > 0;
+   * capacities default to max(profit, 0)) in descending score (equal scores by ascending
+   * `splitmix64(tieSeed XOR index)` when seeded, then the lower index), each paying
+   * `min(c, ℓ·⌈min(c, need)/ℓ⌉)` (lots default to 1) until `loss − min(loss, insuranceFund)`
+   * is covered. Exactly `deleverageReference`; inputs are never modified. The last payer is
+   * found by a selection weighted by capacity, not by sorting the book.
+   *
+   * @example
+   * engine.deleverage({ loss: 70n, profits: [50n, 40n, 30n], scores: [1n, 3n, 2n] }).haircuts
+   * // BigInt64Array [0n, 40n, 30n]
+   */
+  deleverage(input: DeleverageInput): DeleverageResult {
+    const queue = readDeleverageContainers(input);
+    const n = checkLength(queue.profits.length, 'profits.length', MAX_ACCOUNTS);
+    // Own views first (see #read), then every element in the reference's order: profits, scores, capacities, lots.
+    const own = {
+      profits: this.#own(queue.profits), scores: this.#own(queue.scores), capacities: queue.capacities && this.#own(queue.capacities),
+      lots: queue.lots && this.#own(queue.lots), exempt: queue.exempt && this.#own(queue.exempt),
+    };
+    const profits = toInt64Column(own.profits, 'profits', n);
+    const scores = toInt64Column(own.scores, 'scores', n);
+    const capacities = own.capacities && toInt64Column(own.capacities, 'capacities', n, true);
+    if (capacities !== undefined && capacities === own.capacities) checkNonNegative(capacities, 'capacities');
+    const lots = own.lots && toInt64Column(own.lots, 'lots', n);
+    const columns = { profits, scores, capacities, lots, exempt: own.exempt };
+    checkColumnsRead({ ...columns }, n);
+    const { haircuts, ...summary } = this.#core.deleverage(columns, n, queue, queue.tieSeed);
+    return { haircuts, ...summary };
   }
 
   /** A snapshot of a view into this engine's own memory (a book's), which allocating would detach; others as they are. */

@@ -5,13 +5,14 @@
 // Invariant: nothing here decides a unit; the core computes every haircut and every total
 // of haircuts, the wrapper runs the waterfall (policy) and turns records into summaries.
 
-import type { IndexDeltaResult, SocializeSummary } from '../types.js';
+import type { DeleverageSummary, IndexDeltaResult, SocializeSummary } from '../types.js';
 import type { Amounts, IndexInput, Options, Params } from '../validate.js';
 import type { CoreExports } from '../wasm/exports.js';
 import { indexDelta, indexShard, type IndexShardResult } from './index-delta.js';
 import { instantiateCore, type Build } from './load.js';
 import { CoreMemory, type Columns } from './memory.js';
 import { socializePlain } from './plain.js';
+import { deleverageOnCore, type QueueColumnsIn } from './queue.js';
 import { socializePools, socializePoolsWeighted } from './pools.js';
 import { openShard, type ShardCall, type ShardMode } from './shard.js';
 import { socializeWeighted } from './weights.js';
@@ -61,6 +62,11 @@ export class Core extends CoreMemory {
   /** One shard's phase of an index delta (index-delta.ts: `indexShard`). */
   indexShard(units: number, out: number, n: number, input: Omit<IndexInput, 'units'>, total?: bigint): IndexShardResult {
     return indexShard(this, units, out, n, input, total);
+  }
+
+  /** The auto-deleveraging queue over `n` accounts' columns, copied in (queue.ts: `deleverageOnCore`). */
+  deleverage(columns: QueueColumnsIn, n: number, amounts: Amounts, tieSeed: bigint | undefined): DeleverageSummary & { haircuts: BigInt64Array } {
+    return deleverageOnCore(this, columns, n, amounts, tieSeed);
   }
 
   /** Opens one shard's call over a book, its phases one at a time (shard.ts: `openShard`). */

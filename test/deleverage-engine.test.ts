@@ -1,0 +1,113 @@
+// engine.deleverage (the queue in the core: assembly/queue.ts) against deleverageReference
+// on every build: random books with every option, books whose scores all share a byte or
+// are all equal (the selection's lists hold the whole book), seeded ties, lots, values near
+// 2^63 and totals past 2^64, empty books; the same errors; inputs never modified.
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import type { DeleverageInput } from '../src/index.js';
+import { deleverageReference } from '../src/reference.js';
+import { I64_MAX } from '../src/validate.js';
+import { amountUpTo, mostlySmall, optionalTieSeed } from './arbitraries.js';
+import { describeEachVariant, runs, sized } from './support.js';
+
+/** The whole outcome of a call: its result, or its error's class, code and message. */
+function outcome(call: () => unknown): unknown {
+  try {
+    return call();
+  } catch (error) {
+    return { error: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message };
+  }
+}
+
+const scoreOf = fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(2n ** 63n), max: I64_MAX }), fc.constantFrom(-(2n ** 63n), I64_MAX, -1n, 0n, 255n, 256n));
+const book = fc.integer({ min: 0, max: 60 }).chain((n) => fc.record({
+  profits: fc.array(mostlySmall(-20n, 60n), { minLength: n, maxLength: n }),
+  scores: fc.array(scoreOf, { minLength: n, maxLength: n }),
+  capacities: fc.option(fc.array(mostlySmall(0n, 60n, 0n), { minLength: n, maxLength: n }), { nil: undefined }),
+  lots: fc.option(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 9n }), fc.bigInt({ min: 1n, max: I64_MAX })), { minLength: n, maxLength: n }), { nil: undefined }),
+  exempt: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
+  loss: amountUpTo(400n),
+  insuranceFund: amountUpTo(100n),
+  tieSeed: optionalTieSeed,
+}));
+
+/** A seeded book of n accounts whose scores come from `score` (clustered, all equal, spread). */
+function largeBook(n: number, score: (i: number) => bigint, seed: number): Required<Pick<DeleverageInput, 'profits' | 'scores'>> & { capacities: BigInt64Array; lots: BigInt64Array } {
+  let x = BigInt(seed);
+  const next = () => (x = (x * 6364136223846793005n + 1442695040888963407n) & 0xFFFF_FFFF_FFFF_FFFFn) >> 20n;
+  const profits = BigInt64Array.from({ length: n }, () => (next() % 10_000n) - 2_000n);
+  return {
+    profits,
+    scores: BigInt64Array.from({ length: n }, (_, i) => score(i)),
+    capacities: profits.map((p, i) => (i % 7 === 0 ? 0n : p > 0n ? p - (p % 3n) : next() % 500n)),
+    lots: BigInt64Array.from({ length: n }, (_, i) => 1n + BigInt(i % 5)),
+  };
+}
+
+describeEachVariant('engine.deleverage', (engine) => {
+  it('equals deleverageReference on random books with every option', () => {
+    fc.assert(fc.property(book, (input) => {
+      expect(outcome(() => engine().deleverage(input))).toEqual(outcome(() => deleverageReference(input)));
+    }), runs(600));
+  });
+
+  it.each([
+    ['scores spread over the whole range', (i: number) => BigInt.asIntN(64, BigInt(i) * 0x9E3779B97F4A7C15n)],
+    ['scores in one byte (the lists hold everyone)', (i: number) => BigInt(i % 256)],
+    ['every score equal (one tie group: the book)', () => 42n],
+    ['two scores', (i: number) => (i % 2 === 0 ? -1n : 1n)],
+  ])('a book of %s', (_, score) => {
+    const n = sized(6_000, 200_000);
+    const input = largeBook(n, score, n);
+    const total = input.capacities.reduce((sum, c, i) => (i % 7 === 0 ? sum : sum + c), 0n);
+    for (const loss of [1n, total / 3n, total - 1n, total + 5n]) {
+      for (const tieSeed of [undefined, 7n]) {
+        for (const lots of [undefined, input.lots]) {
+          const call = { ...input, lots, loss, insuranceFund: loss / 10n, tieSeed };
+          const got = engine().deleverage(call), want = deleverageReference(call);
+          expect(got.haircuts).toEqual(want.haircuts);
+          expect({ ...got, haircuts: null }).toEqual({ ...want, haircuts: null });
+        }
+      }
+    }
+  });
+
+  it('near 2^63: capacities at the limit, totals past 2^64, a loss of 2^63 − 1', () => {
+    const n = 40;
+    const input = {
+      profits: Array.from({ length: n }, (_, i) => I64_MAX - BigInt(i)),
+      scores: Array.from({ length: n }, (_, i) => BigInt(i % 3)),
+      lots: Array.from({ length: n }, (_, i) => (i === 5 ? I64_MAX : 1n + BigInt(i))),
+    };
+    for (const loss of [I64_MAX, I64_MAX / 2n, 3n]) {
+      for (const tieSeed of [undefined, 2n ** 64n - 1n]) {
+        expect(outcome(() => engine().deleverage({ ...input, loss, tieSeed }))).toEqual(outcome(() => deleverageReference({ ...input, loss, tieSeed })));
+      }
+    }
+  });
+
+  it('an empty book, and a book nobody may pay', () => {
+    expect(outcome(() => engine().deleverage({ loss: 5n, profits: [], scores: [] }))).toEqual(outcome(() => deleverageReference({ loss: 5n, profits: [], scores: [] })));
+    const nobody = { loss: 5n, profits: [-1n, 0n, 9n], scores: [1n, 2n, 3n], exempt: [false, false, true] };
+    expect(outcome(() => engine().deleverage(nobody))).toEqual(outcome(() => deleverageReference(nobody)));
+  });
+
+  it('the same errors as the reference, the first bad entry named', () => {
+    const base = { loss: 5n, profits: [5n, 5n, 5n], scores: [1n, 2n, 3n] };
+    for (const input of [
+      { ...base, lots: BigInt64Array.from([1n, 0n, -1n]) }, { ...base, lots: [1n, 2n, -4n] }, { ...base, lots: [1n, 'x', 0n] },
+      { ...base, capacities: BigInt64Array.from([0n, -2n, -1n]) }, { ...base, capacities: [0n, 1n, -1n], lots: [0n, 0n, 0n] },
+      { ...base, scores: [1n, 2n ** 63n, 3n] }, { ...base, profits: [1.5, 2, 3] }, { ...base, tieSeed: -(2n ** 64n) },
+      { ...base, scores: undefined }, { ...base, Scores: [1n, 2n, 3n] }, { ...base, exempt: [true] },
+    ]) {
+      expect(outcome(() => engine().deleverage(input as never))).toEqual(outcome(() => deleverageReference(input as never)));
+    }
+  });
+
+  it('never modifies its input', () => {
+    const input = largeBook(1_000, (i) => BigInt(i % 10), 3);
+    const copy = structuredClone(input);
+    engine().deleverage({ ...input, loss: 100_000n, tieSeed: 5n });
+    expect(input).toEqual(copy);
+  });
+});
