@@ -36,3 +36,21 @@ export function amountUpTo(small: bigint): fc.Arbitrary<bigint> {
 export function poolParameters(count: number, amount: fc.Arbitrary<bigint>): fc.Arbitrary<{ loss: bigint; insuranceFund: bigint }[]> {
   return fc.array(fc.record({ loss: amount, insuranceFund: amount }), { minLength: count, maxLength: count });
 }
+
+/**
+ * Queue inputs (`deleverage`) of up to `maxAccounts` accounts: profits, `score`s, capacities,
+ * lots (small, or anywhere up to 2^63 − 1), exemptions, a loss, a fund and a tie seed, each
+ * optional column present half of the time.
+ */
+export function queueBooks(maxAccounts: number, score: fc.Arbitrary<bigint>) {
+  return fc.integer({ min: 0, max: maxAccounts }).chain((n) => fc.record({
+    profits: fc.array(mostlySmall(-20n, 60n), { minLength: n, maxLength: n }),
+    scores: fc.array(score, { minLength: n, maxLength: n }),
+    capacities: fc.option(fc.array(mostlySmall(0n, 60n, 0n), { minLength: n, maxLength: n }), { nil: undefined }),
+    lots: fc.option(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 9n }), fc.bigInt({ min: 1n, max: I64_MAX })), { minLength: n, maxLength: n }), { nil: undefined }),
+    exempt: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
+    loss: amountUpTo(400n),
+    insuranceFund: amountUpTo(100n),
+    tieSeed: optionalTieSeed,
+  }));
+}

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import type { DeleverageInput } from '../src/index.js';
 import { deleverageReference } from '../src/reference.js';
 import { I64_MAX } from '../src/validate.js';
-import { amountUpTo, mostlySmall, optionalTieSeed } from './arbitraries.js';
+import { queueBooks } from './arbitraries.js';
 import { describeEachVariant, runs, sized } from './support.js';
 
 /** The whole outcome of a call: its result, or its error's class, code and message. */
@@ -20,16 +20,7 @@ function outcome(call: () => unknown): unknown {
 }
 
 const scoreOf = fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(2n ** 63n), max: I64_MAX }), fc.constantFrom(-(2n ** 63n), I64_MAX, -1n, 0n, 255n, 256n));
-const book = fc.integer({ min: 0, max: 60 }).chain((n) => fc.record({
-  profits: fc.array(mostlySmall(-20n, 60n), { minLength: n, maxLength: n }),
-  scores: fc.array(scoreOf, { minLength: n, maxLength: n }),
-  capacities: fc.option(fc.array(mostlySmall(0n, 60n, 0n), { minLength: n, maxLength: n }), { nil: undefined }),
-  lots: fc.option(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 9n }), fc.bigInt({ min: 1n, max: I64_MAX })), { minLength: n, maxLength: n }), { nil: undefined }),
-  exempt: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
-  loss: amountUpTo(400n),
-  insuranceFund: amountUpTo(100n),
-  tieSeed: optionalTieSeed,
-}));
+const book = queueBooks(60, scoreOf);
 
 /** A seeded book of n accounts whose scores come from `score` (clustered, all equal, spread). */
 function largeBook(n: number, score: (i: number) => bigint, seed: number): Required<Pick<DeleverageInput, 'profits' | 'scores'>> & { capacities: BigInt64Array; lots: BigInt64Array } {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deleveragePoolsReference, deleverageReference, splitmix64 } from '../src/reference.js';
 import { I64_MAX } from '../src/validate.js';
-import { amountUpTo, mostlySmall, optionalTieSeed } from './arbitraries.js';
+import { queueBooks } from './arbitraries.js';
 import { runs } from './support.js';
 
 const haircutsOf = (input: Parameters<typeof deleverageReference>[0]) => Array.from(deleverageReference(input).haircuts);
@@ -106,16 +106,7 @@ describe('the queue refuses what it cannot take', () => {
   });
 });
 
-const book = fc.integer({ min: 0, max: 40 }).chain((n) => fc.record({
-  profits: fc.array(mostlySmall(-20n, 60n), { minLength: n, maxLength: n }),
-  scores: fc.array(fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(2n ** 63n), max: I64_MAX })), { minLength: n, maxLength: n }),
-  capacities: fc.option(fc.array(mostlySmall(0n, 60n, 0n), { minLength: n, maxLength: n }), { nil: undefined }),
-  lots: fc.option(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 9n }), fc.bigInt({ min: 1n, max: I64_MAX })), { minLength: n, maxLength: n }), { nil: undefined }),
-  exempt: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
-  loss: amountUpTo(400n),
-  insuranceFund: amountUpTo(100n),
-  tieSeed: optionalTieSeed,
-}));
+const book = queueBooks(40, fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(2n ** 63n), max: I64_MAX })));
 
 describe('the queue, property by property', () => {
   it('charges a prefix of the queue, each but the last its whole capacity, the last whole lots or its capacity; the totals add up', () => {
