@@ -1,7 +1,7 @@
 // The option names each call takes, listed once per call, and the one check that
 // rejects any other key: a misspelled option (`insurance_fund`) must never silently
-// fall back to its default. Only an object's own enumerable string keys are checked
-// (symbols and inherited keys are not options), before any of its values is read.
+// fall back to its default. Every string key an object has, own or inherited from its own
+// prototypes, is checked (symbols are not options), before any of its values is read.
 
 import { typeError } from './errors.js';
 
@@ -89,21 +89,26 @@ function shown(key: string): string {
 }
 
 /**
- * Checks that every own enumerable string key of `value` is one of `known`; the first
- * that is not is a TypeError (ERR_UNKNOWN_OPTION) naming it, where it is (`where`, e.g.
- * `pools[2]`), and the nearest known key when one is close. Reads no value (a getter
- * does not run); a Proxy's `ownKeys` and `getOwnPropertyDescriptor` traps do.
+ * Checks that every string key `value` has is one of `known`: its own keys, enumerable or
+ * not, and those it inherits from a prototype of its own (a class's getters, an object made
+ * by `Object.create(defaults)`), up to `Object.prototype` and besides a class's
+ * `constructor`, since the readers take any of them. The first that is not known is a
+ * TypeError (ERR_UNKNOWN_OPTION) naming it, where it is (`where`, e.g. `pools[2]`), and the
+ * nearest known key when one is close. Reads no value (a getter does not run); a Proxy's
+ * `ownKeys` and `getPrototypeOf` traps do.
  *
  * @example
  * checkKeys({ loss: 5n, insurance_fund: 5n }, OPTION_KEYS.socialize);
  * // TypeError: unknown option insurance_fund; did you mean insuranceFund?
  */
 export function checkKeys(value: object, known: readonly string[], where?: string): void {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const name = where === undefined ? shown(key) : `${where}.${shown(key)}`;
-    const nearest = nearestKey(key, known);
-    const hint = nearest === undefined ? ` (the options are ${known.join(', ')})` : `; did you mean ${nearest}?`;
-    throw typeError('ERR_UNKNOWN_OPTION', `unknown option ${name}${hint}`);
+  for (let level: object | null = value; level !== null && level !== Object.prototype; level = Object.getPrototypeOf(level) as object | null) {
+    for (const key of Object.getOwnPropertyNames(level)) {
+      if (known.includes(key) || (level !== value && key === 'constructor')) continue;
+      const name = where === undefined ? shown(key) : `${where}.${shown(key)}`;
+      const nearest = nearestKey(key, known);
+      const hint = nearest === undefined ? ` (the options are ${known.join(', ')})` : `; did you mean ${nearest}?`;
+      throw typeError('ERR_UNKNOWN_OPTION', `unknown option ${name}${hint}`);
+    }
   }
 }

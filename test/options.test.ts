@@ -245,17 +245,38 @@ describe('unknown option keys', () => {
     expect(book.haircuts).toEqual(before);
   });
 
-  it('checks only own enumerable string keys: symbols, inherited and non-enumerable keys are not options', () => {
+  it('checks every string key the readers could take: own (enumerable or not) and inherited; symbols are not options', () => {
     const expected = engine.socialize({ loss: 5n, profits, insuranceFund: 1n });
     const symbol = { loss: 5n, profits, insuranceFund: 1n, [Symbol('note')]: 'x' };
-    const inherited = Object.assign(Object.create({ note: 'x', insurance_fund: 5n }) as object, { loss: 5n, profits, insuranceFund: 1n });
-    const hidden = Object.defineProperty({ loss: 5n, profits, insuranceFund: 1n }, 'note', { value: 'x', enumerable: false });
-    for (const input of [symbol, inherited, hidden]) {
-      expect(engine.socialize(input as never)).toEqual(expected);
-      expect(socializeReference(input as never)).toEqual(expected);
+    expect(engine.socialize(symbol as never)).toEqual(expected);
+    expect(socializeReference(symbol as never)).toEqual(expected);
+    // Known keys from a prototype (defaults), or a class's fields and getters, are read: so
+    // a misspelled one there must be refused too, never a fund of 0.
+    const defaults = Object.assign(Object.create({ insuranceFund: 1n }) as object, { loss: 5n, profits });
+    expect(engine.socialize(defaults as never)).toEqual(expected);
+    class Params {
+      loss = 5n;
+      profits = profits;
+      get insuranceFund() {
+        return 1n;
+      }
+    }
+    expect(engine.socialize(new Params())).toEqual(expected);
+    class Misspelled {
+      loss = 5n;
+      profits = profits;
+      get insurance_fund() {
+        return 1n;
+      }
+    }
+    const inherited = Object.assign(Object.create({ insurance_fund: 5n }) as object, { loss: 5n, profits });
+    const hidden = Object.defineProperty({ loss: 5n, profits }, 'insurance_fund', { value: 5n, enumerable: false });
+    for (const input of [new Misspelled(), inherited, hidden]) {
+      expect(() => engine.socialize(input as never)).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_OPTION', message: 'unknown option insurance_fund; did you mean insuranceFund?' }));
+      expect(() => socializeReference(input as never)).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_OPTION' }));
     }
     const pools = [Object.assign(Object.create({ extra: 1 }) as object, { loss: 5n })] as never;
-    expect(engine.socializePools({ profits, pool, pools }).pools[0]!.socialized).toBe(5n);
+    expect(() => engine.socializePools({ profits, pool, pools })).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_OPTION', message: expect.stringMatching(/^unknown option pools\[0\]\.extra/) }));
   });
 
   it('each list of known keys is its call\'s type, exactly', () => {
