@@ -364,9 +364,9 @@ describe('bad input and bad options: exit 2, one line, nothing written', () => {
     ['a tie seed under rounding down', {}, ['--loss', '1', '--rounding', 'down', '--tie-seed', '5'], /--tie-seed orders equal remainders under --rounding largest-remainder/],
     ['an unknown rounding', {}, ['--loss', '1', '--rounding', 'nearest'], /--rounding must be largest-remainder, down or up, got "nearest"/],
     ['a tie seed that is no integer', {}, ['--loss', '1', '--tie-seed', '0x10'], /--tie-seed must be a decimal integer, got "0x10"/],
-    ['an unknown option, with a suggestion', {}, ['--loss', '1', '--rouding', 'up'], /unknown option --rouding for socialize; did you mean --rounding\?\nTry 'socialized-loss --help'/],
-    ['an option of another command', {}, ['--loss', '1', '--scale', '5'], /unknown option --scale for socialize \(it is an option of index-delta\)\nTry 'socialized-loss --help'/],
-    ['an option without its value', {}, ['--loss'], /--loss needs a value, got the option --out\nTry 'socialized-loss --help'/],
+    ['an unknown option, with a suggestion', {}, ['--loss', '1', '--rouding', 'up'], /unknown option --rouding for socialize; did you mean --rounding\? \(see 'socialized-loss --help'\)\n$/],
+    ['an option of another command', {}, ['--loss', '1', '--scale', '5'], /unknown option --scale for socialize \(it is an option of index-delta\) \(see 'socialized-loss --help'\)\n$/],
+    ['an option without its value', {}, ['--loss'], /--loss needs a value, got the option --out \(see 'socialized-loss --help'\)\n$/],
     ['an option given twice', {}, ['--loss', '1', '--loss', '2'], /--loss is given twice/],
   ];
   it.each(cases)('%s', (_, extra, args, message) => {
@@ -415,7 +415,7 @@ describe('--help', () => {
       const alone = run([command, '--help']);
       expect(alone.stdout).toMatch(new RegExp(`^Usage: socialized-loss ${command}\\b`));
     }
-    expect(run([])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no command given.*\nTry 'socialized-loss --help'/) });
+    expect(run([])).toMatchObject({ status: 2, stderr: expect.stringMatching(/no command given.* \(see 'socialized-loss --help'\)\n$/) });
   });
 });
 

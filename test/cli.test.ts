@@ -163,7 +163,7 @@ describe('bad input exits 2 naming file, line and column', () => {
     ['decimals past 18', ['--loss', '1', '--decimals', '19'], /--decimals must be a whole number from 0 to 18, got "19"/],
     ['decimals missing', ['--loss', '1'], /--decimals is required/],
     ['loss missing', ['--decimals', '2'], /--loss is required/],
-    ['an unknown option', ['--loss', '1', '--decimals', '2', '--fast'], /unknown option --fast for socialize\nTry 'socialized-loss --help'/],
+    ['an unknown option', ['--loss', '1', '--decimals', '2', '--fast'], /unknown option --fast for socialize \(see 'socialized-loss --help'\)\n$/],
   ];
   it.each(argumentCases)('arguments: %s', (_, args, message) => {
     const r = run(['socialize', file('ok.csv', 'account,profit\na,1\n'), ...args]);

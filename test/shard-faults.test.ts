@@ -5,6 +5,7 @@
 // reply of representative calls (npm test: the first and last of each kind) and every
 // mutation of each of its fields.
 // Runs against dist/ (workers load the built worker.js; npm test builds first).
+import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../dist/index.js';
@@ -14,6 +15,10 @@ import { LONG } from './support.js';
 /** Changes a reply's value (or returns DROP to swallow the reply). */
 type Mutator = (op: string, value: unknown) => unknown;
 const DROP = Symbol('drop');
+/** What a mutator returns to answer with an error instead of the reply. */
+class Failure {
+  constructor(readonly error: { name: string; message: string; code?: unknown }) {}
+}
 
 /** Every reply that went by: its op and value (a structured clone, as the transport carried it). */
 interface Seen {
@@ -37,7 +42,8 @@ function localShard(mutate: Mutator, seen?: Seen[]): ShardTransport {
       seen?.push({ op, value: copy.value });
       setImmediate(() => {
         const value = copy.ok ? mutate(op, copy.value) : copy.value;
-        if (value !== DROP) toCoordinator({ ...copy, value });
+        if (value instanceof Failure) toCoordinator({ id: copy.id, ok: false, error: value.error });
+        else if (value !== DROP) toCoordinator({ ...copy, value });
       });
     },
     listen: (handler) => (toShard = handler),
@@ -165,6 +171,28 @@ describe('a shard that replies wrongly is caught (ERR_SHARD_FAILED), and the eng
     }
   });
 
+  it('digit rounds that never narrow (each reply consistent, on time): caught without timeoutMs', async () => {
+    // Found by a hostile review: a shard that always lists 20 accounts differing at bit 100
+    // kept the coordinator asking for rounds for ever, each reply within timeoutMs.
+    let rounds = 0;
+    const endless = (op: string, value: unknown) => {
+      if (op !== 'round') return value;
+      rounds++;
+      return (value as { counts?: Uint32Array; span?: unknown }[]).map((step) => {
+        if (step.counts !== undefined) {
+          const counts = new Uint32Array(256);
+          counts[255] = 20;
+          return { listed: 20, counts };
+        }
+        return step.span !== undefined ? { listed: 20, span: { first: 0n, vary: 1n << 100n } } : { listed: 0 };
+      });
+    };
+    const sharded = await lying(endless);
+    await expectCaught(sharded.socialize({ loss: 5_000n, profits: bookOf(40, 7n).profits }), /^shard 1 replied to round with (a list of|values that differ)/);
+    expect(rounds).toBeLessThan(40);
+    await sharded.close();
+  });
+
   it('a capped count that falls between rounds, or passes the list', async () => {
     const large = bookOf(1_200, 3n);
     const input = { loss: 400_000n, profits: large.profits, weights: large.weights, caps: large.caps };
@@ -188,6 +216,36 @@ describe('a shard that replies wrongly is caught (ERR_SHARD_FAILED), and the eng
   it('a changed collected (index delta)', async () => {
     const sharded = await lying(once('index', (v) => ({ ...v, collected: v.collected + 1n }), 1));
     await expectCaught(sharded.indexDelta({ loss: 1_000n, units: SMALL.profits, scale: 10n ** 9n }), /^shard 1 replied to index with collected/);
+    await sharded.close();
+  });
+
+  it('a Σ|units| of 0 (index delta): the shard is named, not the caller\'s units', async () => {
+    // Found by a hostile review: the zero test ran before the totals were checked, so a lie
+    // read as the caller's error (ERR_ZERO_UNITS) and the engine stayed open.
+    const sharded = await lying(once('index', (v) => ({ ...v, total: 0n })));
+    await expectCaught(sharded.indexDelta({ loss: 1_000n, units: BigInt64Array.from([0n, 0n, 5n, 7n]), scale: 10n ** 9n }), /^shard 1 replied to index with Σ\|units\| 0, but its units sum to 12$/);
+    await sharded.close();
+  });
+
+  it('an error reply a sound shard cannot send: the shard is named, the engine closed; running out of memory is the caller\'s ERR_MEMORY', async () => {
+    // Found by a hostile review: a shard's error reply reached the caller with the code the
+    // shard chose (an input's error on a valid call), and the engine stayed open.
+    const input = { loss: 20n, profits: [5n, 7n, 11n, 13n] };
+    for (const [op, error] of [
+      ['sums', { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: 'loss must be at most 2^63 − 1' }],
+      ['floors', { name: 'TypeError', code: 'ERR_UNKNOWN_OPTION', message: 'unknown option x' }],
+      ['write', { name: 'Error', code: 'ERR_ENGINE_CLOSED', message: 'closed' }],
+      ['read', { name: 'Error', code: 12345, message: 'odd' }],
+      ['end', { name: 'Error', code: 'ERR_INTERNAL', message: 'internal' }],
+    ] as const) {
+      const sharded = await lying(once(op, () => new Failure(error)));
+      await expectCaught(sharded.socialize(input), new RegExp(`^shard 1 replied to ${op} with an error a shard cannot have`));
+      await expect(sharded.socialize(input)).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
+      await sharded.close();
+    }
+    const sharded = await lying(once('sums', () => new Failure({ name: 'RangeError', code: 'ERR_MEMORY', message: 'out of memory' })));
+    await expect(sharded.socialize(input)).rejects.toMatchObject({ name: 'RangeError', code: 'ERR_MEMORY' });
+    expect((await sharded.socialize(input)).haircuts).toEqual(engine.socialize(input).haircuts);
     await sharded.close();
   });
 
@@ -219,6 +277,25 @@ describe('a shard that replies wrongly is caught (ERR_SHARD_FAILED), and the eng
     await expectCaught(call, /^shard 1 did not answer 'floors' within 50 ms/);
     await expect(later).rejects.toMatchObject({ code: 'ERR_ENGINE_CLOSED' });
     await sharded.close();
+  });
+
+  it('with an in-process transport (no busy()), a dropped reply still rejects at timeoutMs: the process does not just exit', () => {
+    // Found by a hostile review: the timer was unref'd, so with nothing else keeping Node
+    // alive the process exited (code 13, an unsettled await) instead of rejecting the call.
+    const script = `
+      import { loadShardedEngine, serveShard } from ${JSON.stringify(new URL('../dist/parallel/index.js', import.meta.url).href)};
+      const shard = (drop) => {
+        let toShard = () => {}, toCoordinator = () => {};
+        const ops = new Map();
+        serveShard({ send: (m) => { const c = structuredClone(m); if (!(drop && ops.get(c.id) === 'sums')) setImmediate(() => toCoordinator(c)); }, listen: (h) => (toShard = h) });
+        return { sharesMemory: false, send: (m) => { const c = structuredClone(m); ops.set(c.id, c.op); setImmediate(() => toShard(c)); },
+          listen: (h) => (toCoordinator = h), onFailure: () => {}, close: () => {} };
+      };
+      const sharded = await loadShardedEngine({ transports: [shard(false), shard(true)], timeoutMs: 200 });
+      try { await sharded.socialize({ loss: 5n, profits: [5n, 5n, 5n, 5n] }); console.log('resolved'); }
+      catch (error) { console.log(error.code, error.message); }`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out).toBe("ERR_SHARD_FAILED shard 1 did not answer 'sums' within 200 ms\n");
   });
 
   it('in place: a dropped reply with timeoutMs rejects and closes the engine', async () => {

@@ -175,7 +175,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`socialized-loss: ${error.message}\n`);
     process.exitCode = 2;
   } else if (error instanceof UsageError) {
-    process.stderr.write(`socialized-loss: ${error.message}\nTry 'socialized-loss --help'.\n`);
+    // One line, as every error: what is wrong, then where the usage is.
+    process.stderr.write(`socialized-loss: ${error.message} (see 'socialized-loss --help')\n`);
     process.exitCode = 2;
   } else if (isSystemError(error)) {
     // A failing system call not caught at its place still names its path and reason, never a stack.

@@ -81,19 +81,32 @@ function divide(a: bigint, b: bigint, up: boolean): bigint {
   return up ? (a + b - 1n) / b : a / b;
 }
 
+/** Each shard's Σ|units| from the units held here (each shard's part). */
+export function unitTotals(units: readonly BigInt64Array[]): bigint[] {
+  return units.map((part) => part.reduce((sum, u) => sum + (u < 0n ? -u : u), 0n));
+}
+
 /**
- * Checks an index delta from the units held here (each shard's part) and the charges
- * back: each shard's Σ|units| as it replied, δ from their sum, every charge the
- * rounded |units|·δ/scale, and each shard's collected their sum.
+ * Checks each shard's Σ|units| as it replied against `own` (`unitTotals` of the units held
+ * here): before anything is decided from their sum (units that sum to zero are the
+ * caller's error only when they truly do).
  */
-export function checkCharges(
-  units: readonly BigInt64Array[], charges: readonly BigInt64Array[], input: Omit<IndexInput, 'units'>, totals: readonly bigint[],
-  charged: readonly Replies['index'][],
-): Problem | null {
-  const own = units.map((part) => part.reduce((sum, u) => sum + (u < 0n ? -u : u), 0n));
+export function checkUnitTotals(own: readonly bigint[], totals: readonly bigint[]): Problem | null {
   for (const [shard, total] of own.entries()) {
     if (totals[shard] !== total) return { shard, reason: `replied to index with Σ|units| ${totals[shard]}, but its units sum to ${total}` };
   }
+  return null;
+}
+
+/**
+ * Checks an index delta from the units held here (each shard's part, `own` their Σ|units|,
+ * already checked against the replies) and the charges back: δ from their sum, every
+ * charge the rounded |units|·δ/scale, and each shard's collected their sum.
+ */
+export function checkCharges(
+  units: readonly BigInt64Array[], own: readonly bigint[], charges: readonly BigInt64Array[], input: Omit<IndexInput, 'units'>,
+  charged: readonly Replies['index'][],
+): Problem | null {
   const delta = divide(input.loss * input.scale, own.reduce((a, b) => a + b, 0n), input.rounding === 'up'), up = input.chargeRounding === 'up';
   for (const [shard, reply] of charged.entries()) {
     if (reply.delta !== delta) return { shard, reason: `replied to index with delta ${reply.delta}, but the units give ${delta}` };

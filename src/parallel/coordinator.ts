@@ -48,6 +48,10 @@ interface Open {
   field: number;
   pos: number | null;
   replies: StepReply[];
+  /** After a keep: the kept digit's lowest bit (the kept values agree at and above it). */
+  after?: number | undefined;
+  /** After a keep (or a change of field): each shard's list, as its counts said. */
+  kept?: readonly number[] | undefined;
 }
 
 /** Lists longer than this (over every shard) count each digit's span too: a digit tied throughout is then settled at once. */
@@ -338,7 +342,7 @@ async function rounds(
   const exhausted = (entry: Open, counts: number[]) => {
     if (entry.field === DIGIT_REMAINDER && seeded) {
       push(() => ({ pool: entry.pool, span: DIGIT_TIE }), true);
-      next.push({ ...entry, field: DIGIT_TIE, pos: null, replies: [] });
+      next.push({ ...entry, field: DIGIT_TIE, pos: null, replies: [], after: undefined, kept: counts });
       return;
     }
     inOrder(entry.need, counts, (give) => ({ pool: entry.pool, give }));
@@ -377,6 +381,7 @@ async function rounds(
     for (const entry of open) {
       const listed = entry.replies.map((reply) => reply.listed);
       if (entry.pos === null) {
+        checkNarrowed(shards, entry);
         // Where the shards' values differ: every non-empty list's differing bits, and its first value against the others'.
         const lists = entry.replies.filter((reply) => reply.listed > 0);
         fromSpan(entry, lists.reduce((bits, reply) => bits | reply.span!.vary | (reply.span!.first ^ lists[0]!.span!.first), 0n), listed);
@@ -397,9 +402,34 @@ async function rounds(
       }
       // The digit was counted at the highest differing bit, so the keep narrows the list; its reply is the span of the kept.
       push(() => ({ pool: entry.pool, keep: { ...field, digit, takeEqual: false } }), true);
-      next.push({ ...entry, need: rest, pos: null, replies: [] });
+      next.push({ ...entry, need: rest, pos: null, replies: [], after: entry.pos, kept: digitCounts });
     }
   }
+}
+
+/**
+ * Checks a span that follows a keep (or a change of field) against what the shards said
+ * before: each shard lists exactly the accounts its counts gave the kept digit, and the
+ * kept values agree at and above the kept digit's lowest bit, so the next digit counted is
+ * strictly lower. Each keep thus narrows the order, and the rounds end within the digits of
+ * the remainder and the tie key, whatever a shard replies.
+ */
+function checkNarrowed(shards: readonly CallShard[], entry: Open): void {
+  const { kept, after } = entry;
+  entry.replies.forEach((reply, j) => {
+    if (kept !== undefined && reply.listed !== kept[j]) {
+      throw shards[j]!.link.fault(`replied to round with a list of ${reply.listed}, but its counts gave the kept accounts ${kept[j]}`);
+    }
+  });
+  if (after === undefined) return;
+  const limit = 1n << BigInt(after);
+  const first = entry.replies.find((reply) => reply.listed > 0)?.span?.first;
+  entry.replies.forEach((reply, j) => {
+    if (reply.listed === 0 || reply.span === undefined) return;
+    if (reply.span.vary >= limit || (first !== undefined && (reply.span.first ^ first) >= limit)) {
+      throw shards[j]!.link.fault(`replied to round with values that differ at bit ${after} or above, after the digit there was kept`);
+    }
+  });
 }
 
 /** Whether every shard's accounts of `digit` hold one and the same value (the counts came with spans). */

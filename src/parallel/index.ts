@@ -13,7 +13,7 @@ import {
   chargeTooLarge, checkColumnsRead, checkLength, readIndexInput, readInput, zeroUnits, readWeightColumns, toInt64Column, type Amounts, type Options,
 } from '../validate.js';
 import { ranges, ShardedBook, type ShardedBookOptions, type Views } from './book.js';
-import { checkCharges, checkCopied, checkOverflow, type Copied, type Problem } from './check.js';
+import { checkCharges, checkCopied, checkOverflow, checkUnitTotals, unitTotals, type Copied, type Problem } from './check.js';
 import type { CallMode, CallShard } from './call.js';
 import { socializeShards } from './coordinator.js';
 import { Link, type ShardTransport } from './link.js';
@@ -337,6 +337,9 @@ export class ShardedEngine {
     if (!this.shared) await this.#write(book, views, { pooled: false, exemptions: false, weighted: false, capsGiven: false });
     const request = { op: 'index' as const, book, ...input };
     const sums = await Promise.all(this.#links.map((link) => link.request(request)));
+    const own = unitTotals(views.map((view) => view.profits));
+    const lied = checkUnitTotals(own, sums.map((reply) => reply.total));
+    if (lied !== null) throw this.#faulty(lied);
     const totalUnits = sums.reduce((sum, reply) => sum + reply.total, 0n);
     if (totalUnits === 0n) throw zeroUnits();
     const charged = await Promise.all(this.#links.map((link) => link.request({ ...request, total: totalUnits })));
@@ -348,7 +351,7 @@ export class ShardedEngine {
     }
     if (!this.shared) await this.#read(book, views);
     const result = { delta: charged[0]!.delta, collected: 0n, drift: 0n, totalUnits };
-    const problem = checkCharges(views.map((view) => view.profits), views.map((view) => view.haircuts), input, sums.map((reply) => reply.total), charged);
+    const problem = checkCharges(views.map((view) => view.profits), own, views.map((view) => view.haircuts), input, charged);
     if (problem !== null) throw this.#faulty(problem);
     result.collected = charged.reduce((sum, reply) => sum + reply.collected, 0n);
     return { ...result, drift: result.collected - input.loss };

@@ -34,9 +34,18 @@ const CLOSED = 'closed';
 const CLOSE_WAIT_MS = 1_000;
 
 /** An error rebuilt from a shard's reply: its class and code as thrown in the shard. */
+/**
+ * Whether a sound shard may answer `op` with an error of `code`: its memory ran out (any
+ * request), or its runtime cannot run the core (`load`). The coordinator checks every
+ * input before a shard sees it, so any other error a shard sends (an input's error code, a
+ * closed engine, an internal fault, a code of its own) is the shard's fault, never the caller's.
+ */
+function mayFail(op: string, code: unknown): boolean {
+  return code === 'ERR_MEMORY' || (op === 'load' && code === 'ERR_UNSUPPORTED');
+}
+
+/** The error a shard answered with (one `mayFail` lets through), as the caller gets it. */
 function rebuild(error: Extract<Reply, { ok: false }>['error']): Error {
-  // A fault without a code is a bug in the shard, never the input's.
-  if (error.code === undefined) return stateError('ERR_INTERNAL', `internal error in a shard (${error.name}: ${error.message}); please report it`);
   const code = error.code as ErrorCode;
   if (error.name === 'TypeError') return typeError(code, error.message);
   if (error.name === 'RangeError') return rangeError(code, error.message);
@@ -84,8 +93,10 @@ export class Link {
       // Loading a shard compiles its core (seconds on a slow machine): the limit is for the calls' messages.
       if (this.timeoutMs !== undefined && request.op !== 'load') {
         timer = setTimeout(() => this.#fail(`did not answer '${request.op}' within ${this.timeoutMs} ms`), this.timeoutMs);
-        // The timer alone keeps no process alive (a busy transport does).
-        (timer as { unref?: () => void }).unref?.();
+        // A transport that says when it is busy keeps the process alive itself (a worker's
+        // port): the timer then does not. One that cannot (an in-process channel) relies on
+        // the timer, so that a dropped reply still ends the call instead of the process.
+        if (this.#transport.busy !== undefined) (timer as { unref?: () => void }).unref?.();
       }
       this.#pending.set(id, { request, resolve: resolve as (value: unknown) => void, reject, timer });
       if (this.#pending.size === 1) this.#transport.busy?.(true);
@@ -166,6 +177,11 @@ export class Link {
         const error = (reply as { error?: unknown }).error as Extract<Reply, { ok: false }>['error'] | undefined;
         if (typeof error !== 'object' || error === null || typeof error.message !== 'string' || typeof error.name !== 'string') {
           entry.reject(this.fault(`replied to ${entry.request.op} with an error that is not one`));
+          return;
+        }
+        if (!mayFail(entry.request.op, error.code)) {
+          const what = `${typeof error.code === 'string' ? error.code.slice(0, 40) : String(error.code)}: ${error.message.slice(0, 120)}`;
+          entry.reject(this.fault(`replied to ${entry.request.op} with an error a shard cannot have (${what})`));
           return;
         }
         entry.reject(rebuild(error));
