@@ -8,15 +8,16 @@
 // (bench/contenders/fast-js.ts), the bigint reference, dinero.js `allocate`
 // (up to 10^5 accounts), and the engine on the same book split into 1,000 pools.
 // Then, on the uniform book: the split by weight with caps (10% capped) against
-// the plain book path and the reference, per-unit index deltas, and the split by
-// weight of a book whose capped accounts are whales (bench/profiles.ts).
+// the plain book path and the reference, the ADL queue (position size as the score)
+// against the same, per-unit index deltas, and the split by weight of a book whose
+// capped accounts are whales (bench/profiles.ts).
 // Every engine result is checked against the exact JS
 // version first, untimed; dinero.js's differences from largest remainder are counted.
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../src/index.js';
-import { indexDeltaReference, socializeReference } from '../src/reference.js';
+import { deleverageReference, indexDeltaReference, socializeReference } from '../src/reference.js';
 import { socializeDinero } from './contenders/dinero.js';
 import { socializeFastJs } from './contenders/fast-js.js';
 import { describeMachine, machine } from './machine.js';
@@ -45,7 +46,7 @@ const profiles = args.profiles.split(',').map((name) => {
  */
 const LIMITS: Record<string, number> = {
   reference: 1e7, 'dinero.js': 1e5, 'engine.socialize()': 5e7, 'engine, 1,000 pools': 5e7,
-  'reference, by weight': 1e6, 'engine.indexDelta()': 5e7, 'reference, index delta': 1e6,
+  'reference, by weight': 1e6, 'engine.indexDelta()': 5e7, 'reference, index delta': 1e6, 'reference, queue': 1e6,
 };
 
 /** One measured figure. */
@@ -132,11 +133,22 @@ for (const n of sizes) {
     const expected = socializeReference({ ...params, profits: weighted.profits, weights: weighted.weights });
     if (book.haircuts.some((h, i) => h !== expected.haircuts[i])) throw new Error(`weighted ${n}: engine and reference disagree`);
   }
+  // The ADL queue on the same book, position size as the score (capacities: the positive profits).
+  book.scores.set(weighted.weights);
+  const queued = { loss: weighted.loss };
+  const queueInput = { ...queued, profits: weighted.profits, scores: weighted.weights };
+  book.deleverage(queued);
+  if (n <= LIMITS['reference, by weight']!) {
+    const expected = deleverageReference(queueInput);
+    if (book.haircuts.some((h, i) => h !== expected.haircuts[i])) throw new Error(`queue ${n}: engine and reference disagree`);
+  }
   const delta = { loss: weighted.loss, units: weighted.weights, scale: 10n ** 9n };
   const tasks: [string, () => void][] = [
     ['engine (book)', () => book.socialize(params)],
     ['engine (book), by weight', () => book.socialize({ ...params, weights: book.weights })],
     ['reference, by weight', () => socializeReference({ ...params, profits: weighted.profits, weights: weighted.weights })],
+    ['engine (book), queue', () => book.deleverage(queued)],
+    ['reference, queue', () => deleverageReference(queueInput)],
     ['engine.indexDelta()', () => engine.indexDelta(delta)],
     ['reference, index delta', () => indexDeltaReference(delta)],
   ];

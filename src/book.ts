@@ -2,12 +2,15 @@
 // the caller reads and writes them through views, so a large book crosses the
 // JS/WebAssembly boundary without a copy.
 
-import type { Columns, Core } from './core.js';
-import { stateError } from './errors.js';
-import { OPTION_KEYS } from './option-keys.js';
+import type { Columns, Core, OptionalColumn } from './core.js';
+import { stateError, typeError } from './errors.js';
+import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import { readPoolList, readPoolOptions } from './pools-input.js';
-import type { PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
-import { checkColumnsRead, readParams, readWeightColumns, readWeighting } from './validate.js';
+import type { Amount, DeleverageSummary, PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
+import { badLot } from './deleverage-input.js';
+import {
+  checkColumnsRead, checkNonNegative, checkOptionalColumn, describe, readAmounts, readOptions, readParams, readWeightColumns, readWeighting, toInt64Column,
+} from './validate.js';
 
 /** A book's column views (a sharded book's too, one set per shard). */
 export interface ColumnViews {
@@ -25,6 +28,10 @@ export interface ColumnViews {
 /** The views of a book, and the buffer they were made over. */
 interface Views extends ColumnViews {
   buffer: ArrayBuffer;
+  /** Null until (or unless) the queue's columns exist. */
+  scores: BigInt64Array | null;
+  capacities: BigInt64Array | null;
+  lots: BigInt64Array | null;
 }
 
 declare global {
@@ -46,6 +53,22 @@ export interface BookParams extends SocializeParams {
   weights?: Profits | undefined;
   /** With `weights`: the book's own `caps` view, or any other column, copied into it. Default max(profit, 0). */
   caps?: Profits | undefined;
+}
+
+/** What a book's `deleverage` takes: the amounts, the tie seed, and the queue's columns. */
+export interface BookDeleverageParams {
+  /** The deficit; 0 ≤ loss ≤ 2^63 − 1. */
+  loss: Amount;
+  /** What the insurance fund pays first; default 0. */
+  insuranceFund?: Amount | undefined;
+  /** Equal scores by ascending `splitmix64(tieSeed XOR index)`, then the lower index. */
+  tieSeed?: bigint | undefined;
+  /** The scores: the book's own `scores` view (the default) or any other column, copied into it. */
+  scores?: Profits | undefined;
+  /** The capacities: the book's own `capacities` view or any other column, copied into it; default max(profit, 0). */
+  capacities?: Profits | undefined;
+  /** The lots (> 0): the book's own `lots` view or any other column, copied into it; default 1. */
+  lots?: Profits | undefined;
 }
 
 /** The options of a book's `socializePools`. */
@@ -147,8 +170,23 @@ export class Book {
     return this.#optional('caps') as BigInt64Array;
   }
 
+  /** Each account's score for `deleverage` (i64, zeroed; larger first): created on first use. A view into engine memory, like `profits`. */
+  get scores(): BigInt64Array {
+    return this.#optional('scores') as BigInt64Array;
+  }
+
+  /** Each account's capacity for `deleverage({ …, capacities: book.capacities })` (i64, zeroed): created on first use. */
+  get capacities(): BigInt64Array {
+    return this.#optional('capacities') as BigInt64Array;
+  }
+
+  /** Each account's lot for `deleverage({ …, lots: book.lots })` (i64, zeroed: set every lot above 0): created on first use. */
+  get lots(): BigInt64Array {
+    return this.#optional('lots') as BigInt64Array;
+  }
+
   /** The view of an optional column, created on first use, which may grow the memory: views are re-made. */
-  #optional(key: 'pool' | 'weights' | 'caps'): Uint32Array | BigInt64Array {
+  #optional(key: OptionalColumn): Uint32Array | BigInt64Array {
     const core = this.#live();
     if (!this.#columns[key]) {
       core.ensureColumn(this.#columns, this.length, key);
@@ -210,6 +248,49 @@ export class Book {
   }
 
   /**
+   * The auto-deleveraging queue over the book (as `engine.deleverage`), haircuts written
+   * into `haircuts`: scores from the book's `scores` view unless `scores` gives another
+   * column; `capacities` and `lots` when given (the book's own views are used in place,
+   * other columns copied into them), else max(profit, 0) and 1; exemptions from `exempt`.
+   * Returns the totals. Bad parameters throw before anything is written.
+   *
+   * @example
+   * book.scores.set([1n, 3n, 2n]);
+   * book.deleverage({ loss: 70n }); // the two highest scores pay
+   */
+  deleverage(params: BookDeleverageParams): DeleverageSummary {
+    if (typeof params !== 'object' || params === null) throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, got ${describe(params)}`);
+    checkKeys(params, OPTION_KEYS.bookDeleverage);
+    const amounts = readAmounts(params, '');
+    const { tieSeed } = readOptions(params);
+    const n = this.length;
+    // Every column is read (accessors run) and checked before any is copied in: a rejected call leaves the book as it was.
+    const read = (key: 'scores' | 'capacities' | 'lots', column: unknown) => {
+      const given = checkOptionalColumn(column, key, n);
+      if (given === undefined || this.#isOwn(given, this.#columns[key])) return { given: given !== undefined, copy: undefined };
+      const copy = toInt64Column(this.#core?.snapshot(given) ?? given, key, n, key === 'capacities');
+      if (key === 'capacities') checkNonNegative(copy, key);
+      if (key === 'lots') {
+        const bad = copy.findIndex((lot) => lot <= 0n);
+        if (bad >= 0) throw badLot(bad, copy[bad]!);
+      }
+      return { given: true, copy };
+    };
+    const scores = read('scores', params.scores), capacities = read('capacities', params.capacities), lots = read('lots', params.lots);
+    checkColumnsRead({ scores: scores.copy, capacities: capacities.copy, lots: lots.copy }, n);
+    const core = this.#live();
+    this.#optional('scores');
+    if (scores.copy) this.scores.set(scores.copy);
+    if (capacities.copy) this.capacities.set(capacities.copy);
+    if (lots.copy) this.lots.set(lots.copy);
+    const c = this.#columns;
+    return core.deleverageBook({
+      profits: c.profits, scores: c.scores, capacities: capacities.given ? c.capacities : 0, lots: lots.given ? c.lots : 0,
+      exempt: this.#exemptShared ? c.exempt : 0, haircuts: c.haircuts, list: c.candidates,
+    }, n, amounts, tieSeed);
+  }
+
+  /**
    * Socializes each pool of the book (its `pool` view gives each account's index
    * into `pools`) and writes every haircut; returns one summary per pool, each
    * exactly what `socialize` gives for that pool alone. `options` (rounding,
@@ -268,6 +349,9 @@ export class Book {
         pool: this.#columns.pool ? core.uint32View(this.#columns.pool, this.length) : null,
         weights: this.#columns.weights ? core.int64View(this.#columns.weights, this.length) : null,
         caps: this.#columns.caps ? core.int64View(this.#columns.caps, this.length) : null,
+        scores: this.#columns.scores ? core.int64View(this.#columns.scores, this.length) : null,
+        capacities: this.#columns.capacities ? core.int64View(this.#columns.capacities, this.length) : null,
+        lots: this.#columns.lots ? core.int64View(this.#columns.lots, this.length) : null,
       };
     }
     return this.#views;

@@ -2,7 +2,7 @@
 // The plain-bigint oracle is a separate entry point: 'socialized-loss/reference'.
 
 export { loadEngine, Engine, type LoadOptions } from './engine.js';
-export { Book, type BookParams, type BookPoolOptions } from './book.js';
+export { Book, type BookParams, type BookPoolOptions, type BookDeleverageParams } from './book.js';
 export { MAX_ACCOUNTS, VARIANTS, simdSupported, type Variant } from './core.js';
 export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLossError } from './errors.js';
 export { measureHaircuts, type MeasureInput, type MeasuresResult, type HaircutMeasures, type Tenth } from './measures.js';

@@ -24,6 +24,8 @@ export const OPTION_KEYS = Object.freeze({
   indexDelta: ['loss', 'units', 'scale', 'rounding', 'chargeRounding'],
   /** `deleverageReference` (the auto-deleveraging queue). */
   deleverage: ['loss', 'insuranceFund', 'profits', 'scores', 'capacities', 'lots', 'exempt', 'tieSeed'],
+  /** `book.deleverage`. */
+  bookDeleverage: ['loss', 'insuranceFund', 'tieSeed', 'scores', 'capacities', 'lots'],
   /** `deleveragePoolsReference`. */
   deleveragePools: ['profits', 'pool', 'pools', 'scores', 'capacities', 'lots', 'exempt', 'tieSeed'],
   /** `measureHaircuts`. */

@@ -95,6 +95,48 @@ describeEachVariant('engine.deleverage', (engine) => {
     }
   });
 
+  it('a book\'s deleverage (its own views in place, or columns copied in) equals engine.deleverage', () => {
+    fc.assert(fc.property(book, (input) => {
+      const n = input.profits.length;
+      using held = engine().createBook(n);
+      held.profits.set(input.profits);
+      if (input.exempt) held.exempt.set(input.exempt.map((e) => (e ? 1 : 0)));
+      const inPlace = n % 2 === 0;
+      const column = (key: 'scores' | 'capacities' | 'lots', values: bigint[] | undefined) => {
+        if (values === undefined) return undefined;
+        if (!inPlace) return values;
+        held[key].set(values);
+        return held[key];
+      };
+      const params = {
+        loss: input.loss, insuranceFund: input.insuranceFund, tieSeed: input.tieSeed,
+        scores: column('scores', input.scores), capacities: column('capacities', input.capacities), lots: column('lots', input.lots),
+      };
+      const want = outcome(() => engine().deleverage(input));
+      const got = outcome(() => held.deleverage(params));
+      if (want instanceof Object && 'error' in want) return void expect(got).toEqual(want);
+      const { haircuts, ...summary } = want as { haircuts: BigInt64Array };
+      expect(got).toEqual(summary);
+      expect(held.haircuts).toEqual(haircuts);
+    }), runs(300));
+  });
+
+  it('a book\'s rejected deleverage leaves the book as it was', () => {
+    using held = engine().createBook(3);
+    held.profits.set([5n, 6n, 7n]);
+    held.scores.set([3n, 2n, 1n]);
+    held.deleverage({ loss: 6n });
+    expect(Array.from(held.haircuts)).toEqual([5n, 1n, 0n]);
+    expect(() => held.deleverage({ loss: 6n, lots: [1n, 0n, 1n] })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE', message: 'lots[1] must be above 0, got 0' }));
+    expect(() => held.deleverage({ loss: 6n, capacities: [1n, -1n, 1n] })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    expect(() => held.deleverage({ loss: 6n, lots: held.lots })).toThrow(expect.objectContaining({ message: 'lots[0] must be above 0, got 0' }));
+    expect(() => held.deleverage({ loss: 6n, rounding: 'down' } as never)).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_OPTION' }));
+    expect(Array.from(held.haircuts)).toEqual([5n, 1n, 0n]);
+    expect(Array.from(held.scores)).toEqual([3n, 2n, 1n]);
+    expect(held.deleverage({ loss: 6n, scores: [1n, 2n, 3n] })).toMatchObject({ socialized: 6n, accountsCharged: 1 });
+    expect(Array.from(held.haircuts)).toEqual([0n, 0n, 6n]);
+  });
+
   it('never modifies its input', () => {
     const input = largeBook(1_000, (i) => BigInt(i % 10), 3);
     const copy = structuredClone(input);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 // The shards' workers load the built worker.js: the sharded engine runs from dist/ (npm test builds first).
 import { loadShardedEngine, type ShardedEngine } from '../dist/parallel/index.js';
-import type { BookParams, BookPoolOptions } from '../src/book.js';
+import type { BookDeleverageParams, BookParams, BookPoolOptions } from '../src/book.js';
 import type { LoadOptions } from '../src/engine.js';
 import { loadEngine, type Engine, type Rounding } from '../src/index.js';
 import { nearestKey, OPTION_KEYS } from '../src/option-keys.js';
@@ -290,6 +290,7 @@ describe('unknown option keys', () => {
     expectTypeOf<(typeof OPTION_KEYS.indexDelta)[number]>().toEqualTypeOf<keyof IndexDeltaInput>();
     expectTypeOf<(typeof OPTION_KEYS.deleverage)[number]>().toEqualTypeOf<keyof DeleverageInput>();
     expectTypeOf<(typeof OPTION_KEYS.deleveragePools)[number]>().toEqualTypeOf<keyof DeleveragePoolsInput>();
+    expectTypeOf<(typeof OPTION_KEYS.bookDeleverage)[number]>().toEqualTypeOf<keyof BookDeleverageParams>();
     expectTypeOf<(typeof OPTION_KEYS.measureHaircuts)[number]>().toEqualTypeOf<keyof MeasureInput>();
     expectTypeOf<(typeof OPTION_KEYS.loadEngine)[number]>().toEqualTypeOf<keyof LoadOptions>();
     expectTypeOf<(typeof OPTION_KEYS.loadShardedEngine)[number]>().toEqualTypeOf<keyof ShardedLoadOptions>();

@@ -34,7 +34,16 @@ export interface Columns {
   caps: number;
   /** n bytes: the weighted kernels' scratch (shares, ineligible, capped); 0 until weights are used. */
   mask: number;
+  /** i64 × n: the queue's scores; 0 until used (`ensureColumn`). */
+  scores: number;
+  /** i64 × n: the queue's capacities; 0 until used (`ensureColumn`). */
+  capacities: number;
+  /** i64 × n: the queue's lots; 0 until used (`ensureColumn`). */
+  lots: number;
 }
+
+/** The optional columns of a book, each created zeroed on first use. */
+export type OptionalColumn = 'pool' | 'weights' | 'caps' | 'scores' | 'capacities' | 'lots';
 
 /** The most accounts one book (or one call) may hold: 29 bytes each in engine memory (33 with pools). */
 export const MAX_ACCOUNTS = 100_000_000;
@@ -70,14 +79,15 @@ export class CoreMemory {
     const [profits, haircuts, candidates, exempt] = this.#heap.allocAll([AMOUNT_BYTES * n, AMOUNT_BYTES * n, CANDIDATE_BYTES * n, FLAG_BYTES * n]) as [
       number, number, number, number,
     ];
-    return { profits, haircuts, candidates, exempt, pool: 0, weights: 0, caps: 0, mask: 0 };
+    return { profits, haircuts, candidates, exempt, pool: 0, weights: 0, caps: 0, mask: 0, scores: 0, capacities: 0, lots: 0 };
   }
 
   /**
    * Gives `columns` the zeroed optional column `key` if it has none yet: `pool` (4 bytes
-   * per account), `weights` (8, with the weighted kernels' mask: 1 more) or `caps` (8).
+   * per account), `weights` (8, with the weighted kernels' mask: 1 more), or `caps`,
+   * `scores`, `capacities`, `lots` (8).
    */
-  ensureColumn(columns: Columns, n: number, key: 'pool' | 'weights' | 'caps'): void {
+  ensureColumn(columns: Columns, n: number, key: OptionalColumn): void {
     if (columns[key]) return;
     const { AMOUNT_BYTES, POOL_INDEX_BYTES, FLAG_BYTES } = this.layout;
     const bytes = key === 'pool' ? POOL_INDEX_BYTES * n : AMOUNT_BYTES * n;
@@ -120,7 +130,9 @@ export class CoreMemory {
   freeColumns(columns: Columns, retire = false): void {
     const release = (pointer: number) => (retire ? this.#heap.retire(pointer) : this.#heap.free(pointer));
     for (const pointer of [columns.profits, columns.haircuts, columns.candidates, columns.exempt]) release(pointer);
-    for (const optional of [columns.pool, columns.weights, columns.mask, columns.caps]) if (optional) release(optional);
+    for (const optional of [columns.pool, columns.weights, columns.mask, columns.caps, columns.scores, columns.capacities, columns.lots]) {
+      if (optional) release(optional);
+    }
   }
 
   /**
