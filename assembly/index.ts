@@ -26,7 +26,7 @@
 //                    → capBand → capListed rounds → levelShard → floorPools → … as pools → finishShard
 //       digit rounds: spanDigits (per field) → countDigits / keepDigit … → giveFirst or settleDigit
 //     index delta:   sumUnits → indexCharges
-//     the ADL queue: (R = loss − min(loss, fund)) → deleverageQueue
+//     the ADL queue: (R = loss − min(loss, fund)) → deleverageQueue; per pool (R per pool) → deleveragePools
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
 
@@ -47,7 +47,7 @@ export { capShard, sampleWeights, capBand, capListed, levelShard } from './shard
 export { spanDigits, countDigits, keepDigit, settleDigit, giveFirst } from './shard/digits';
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
-export { deleverageQueue } from './queue';
+export { deleverageQueue, deleveragePools } from './queue';
 export * from './probes';
 
 /** The first byte after the core's static data (the histogram and the sample): columns go above it. */

@@ -169,7 +169,7 @@ export const INDEX_COLLECTED: u32 = 72;
 // ---- The queue record: the auto-deleveraging queue (deleverageQueue) ----
 // (wrapper: R = loss − min(loss, fund)) → deleverageQueue, one phase.
 
-export const QUEUE_BYTES: u32 = 96;
+export const QUEUE_BYTES: u32 = 104;
 /**
  * In: the columns (u32 addresses): profits, scores, capacities (0: max(profit, 0)), lots
  * (0: one unit each), exempt (0: none), haircuts (out), list (CANDIDATE_BYTES × n scratch).
@@ -197,3 +197,18 @@ export const QUEUE_ELIGIBLE: u32 = 76;
 export const QUEUE_CHARGED: u32 = 80;
 /** Out: the first account whose lot is not above 0 (i32, −1: none; then nothing is written). */
 export const QUEUE_BAD_LOT: u32 = 84;
+/**
+ * With pools (deleveragePools): in, the pool column (u32 per account), the number of pools,
+ * the pools table (QUEUE_ROW_BYTES per pool) and scratch of 4 × (n + pools + 1) bytes.
+ */
+export const QUEUE_POOL: u32 = 88;
+export const QUEUE_POOL_COUNT: u32 = 92;
+export const QUEUE_TABLE: u32 = 96;
+export const QUEUE_MEMBERS: u32 = 100;
+/** A pool's row: in, its R (u64); out, Σ capacities that may pay (128-bit), Σ haircuts (u64), the accounts that may pay and those charged (u32). */
+export const QUEUE_ROW_BYTES: u32 = 40;
+export const QUEUE_ROW_NEED: u32 = 0;
+export const QUEUE_ROW_TOTAL: u32 = 8;
+export const QUEUE_ROW_COLLECTED: u32 = 24;
+export const QUEUE_ROW_ELIGIBLE: u32 = 32;
+export const QUEUE_ROW_CHARGED: u32 = 36;

@@ -13,8 +13,9 @@
 
 import {
   CANDIDATE_BYTES, QUEUE_BAD_LOT, QUEUE_CAPACITIES, QUEUE_CHARGED, QUEUE_COLLECTED, QUEUE_COUNT, QUEUE_ELIGIBLE,
-  QUEUE_EXEMPT, QUEUE_HAIRCUTS, QUEUE_LIST, QUEUE_LOTS, QUEUE_NEED, QUEUE_PROFITS, QUEUE_SCORES, QUEUE_SEED,
-  QUEUE_SEEDED, QUEUE_TOTAL,
+  QUEUE_EXEMPT, QUEUE_HAIRCUTS, QUEUE_LIST, QUEUE_LOTS, QUEUE_MEMBERS, QUEUE_NEED, QUEUE_POOL, QUEUE_POOL_COUNT,
+  QUEUE_PROFITS, QUEUE_ROW_BYTES, QUEUE_ROW_CHARGED, QUEUE_ROW_COLLECTED, QUEUE_ROW_ELIGIBLE, QUEUE_ROW_NEED,
+  QUEUE_ROW_TOTAL, QUEUE_SCORES, QUEUE_SEED, QUEUE_SEEDED, QUEUE_TABLE, QUEUE_TOTAL,
 } from './layout';
 import { splitmix64 } from './wide';
 
@@ -97,36 +98,36 @@ function reach(need: u64): u32 {
   return lots == 0 ? 1 : <u64>load<i64>(lots + (<usize>i << 3));
 }
 
-/**
- * The whole queue through its record (layout.ts: QUEUE_*): checks the lots, sums the
- * capacities of the accounts that may pay, finds the last payer and writes every haircut,
- * Σ haircuts and the accounts charged.
- */
-export function deleverageQueue(queue: usize): void {
-  profits = <usize>load<u32>(queue + QUEUE_PROFITS);
-  capacities = <usize>load<u32>(queue + QUEUE_CAPACITIES);
-  exempt = <usize>load<u32>(queue + QUEUE_EXEMPT);
-  const scores = <usize>load<u32>(queue + QUEUE_SCORES);
-  const lots = <usize>load<u32>(queue + QUEUE_LOTS);
-  const haircuts = <usize>load<u32>(queue + QUEUE_HAIRCUTS);
-  const list = <usize>load<u32>(queue + QUEUE_LIST);
-  const n = load<u32>(queue + QUEUE_COUNT);
-  const R = load<u64>(queue + QUEUE_NEED);
-  store<i32>(queue + QUEUE_BAD_LOT, -1);
-  if (lots != 0) {
-    for (let i: u32 = 0; i < n; i++) {
-      if (load<i64>(lots + (<usize>i << 3)) <= 0) {
-        store<i32>(queue + QUEUE_BAD_LOT, <i32>i);
-        return;
-      }
-    }
-  }
+/** What `queueGroup` found: Σ capacities that may pay (128-bit), those accounts, Σ haircuts, the accounts charged. */
+let totalLow: u64 = 0;
+let totalHigh: u64 = 0;
+let eligible: u32 = 0;
+let collected: u64 = 0;
+let charged: u32 = 0;
 
+/** The group's j-th account: j itself without a member list, else the list's j-th index. */
+// @ts-ignore: decorator
+@inline function member(members: usize, j: u32): u32 {
+  return members == 0 ? j : load<u32>(members + (<usize>j << 2));
+}
+
+/**
+ * The queue over one group of `count` accounts (the first `count` of the book when
+ * `members` is 0, else the ascending indices at `members`), covering R: writes each
+ * member's haircut and sets the totals above. `list` is CANDIDATE_BYTES × count of scratch.
+ */
+function queueGroup(
+  members: usize, count: u32, R: u64, scores: usize, lots: usize, haircuts: usize, list: usize, seeded: bool, seed: u64,
+): void {
   // Pass 1: Σ capacities of those who may pay, and the first byte's buckets.
   clearBuckets();
-  let totalLow: u64 = 0, totalHigh: u64 = 0;
-  let eligible: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  totalLow = 0;
+  totalHigh = 0;
+  eligible = 0;
+  collected = 0;
+  charged = 0;
+  for (let j: u32 = 0; j < count; j++) {
+    const i = member(members, j);
     const c = capacityOf(i);
     if (!mayPay(i, c)) continue;
     eligible++;
@@ -134,19 +135,17 @@ export function deleverageQueue(queue: usize): void {
     if (totalLow < c) totalHigh++;
     addToBucket(<u32>(queueKey(load<i64>(scores + (<usize>i << 3))) >> 56), c);
   }
-  store<u64>(queue + QUEUE_TOTAL, totalLow);
-  store<u64>(queue + QUEUE_TOTAL + 8, totalHigh);
-  store<u32>(queue + QUEUE_ELIGIBLE, eligible);
 
   if (R == 0 || (totalHigh == 0 && totalLow <= R)) {
     // Nothing to cover, or not enough: nobody pays, or everyone pays all they can.
     const all = R != 0;
-    for (let i: u32 = 0; i < n; i++) {
+    for (let j: u32 = 0; j < count; j++) {
+      const i = member(members, j);
       const c = capacityOf(i);
       store<u64>(haircuts + (<usize>i << 3), all && mayPay(i, c) ? c : 0);
     }
-    store<u64>(queue + QUEUE_COLLECTED, all ? totalLow : 0);
-    store<u32>(queue + QUEUE_CHARGED, all ? eligible : 0);
+    collected = all ? totalLow : 0;
+    charged = all ? eligible : 0;
     return;
   }
 
@@ -156,7 +155,8 @@ export function deleverageQueue(queue: usize): void {
   need -= below;
   let boundary: u64 = <u64>bucket << 56;
   let m: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  for (let j: u32 = 0; j < count; j++) {
+    const i = member(members, j);
     const c = capacityOf(i);
     if (!mayPay(i, c)) continue;
     const key = queueKey(load<i64>(scores + (<usize>i << 3)));
@@ -191,9 +191,8 @@ export function deleverageQueue(queue: usize): void {
 
   // Pass 3: every account whose key is below the boundary pays its capacity; the rest 0
   // until the tie group (the list: key == boundary, in index order) is settled.
-  let collected: u64 = 0;
-  let charged: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  for (let j: u32 = 0; j < count; j++) {
+    const i = member(members, j);
     const c = capacityOf(i);
     let h: u64 = 0;
     if (mayPay(i, c) && queueKey(load<i64>(scores + (<usize>i << 3))) < boundary) {
@@ -204,7 +203,7 @@ export function deleverageQueue(queue: usize): void {
     store<u64>(haircuts + (<usize>i << 3), h);
   }
 
-  if (load<u32>(queue + QUEUE_SEEDED) == 0) {
+  if (!seeded) {
     // By index: as listed.
     for (let j: u32 = 0; j < m && need != 0; j++) {
       const i = load<u32>(list + <usize>j * CANDIDATE_BYTES, 8);
@@ -214,39 +213,119 @@ export function deleverageQueue(queue: usize): void {
       charged++;
       need = paid >= need ? 0 : need - paid;
     }
-  } else {
-    // By ascending splitmix64(seed ^ index), all distinct: the tie key at which the group's
-    // running Σ capacities reaches `need`, a byte at a time over the whole group.
-    const seed = load<u64>(queue + QUEUE_SEED);
+    return;
+  }
+  // By ascending splitmix64(seed ^ index), all distinct: the tie key at which the group's
+  // running Σ capacities reaches `need`, a byte at a time over the whole group.
+  for (let j: u32 = 0; j < m; j++) {
+    const entry = list + <usize>j * CANDIDATE_BYTES;
+    store<u64>(entry, splitmix64(seed ^ <u64>load<u32>(entry, 8)));
+  }
+  let last: u64 = 0, mask: u64 = 0;
+  for (let shift: u64 = 56; ; shift -= 8) {
+    clearBuckets();
     for (let j: u32 = 0; j < m; j++) {
       const entry = list + <usize>j * CANDIDATE_BYTES;
-      store<u64>(entry, splitmix64(seed ^ <u64>load<u32>(entry, 8)));
+      const tie = load<u64>(entry);
+      if ((tie & mask) == last) addToBucket(<u32>((tie >> shift) & 255), capacityOf(load<u32>(entry, 8)));
     }
-    let last: u64 = 0, mask: u64 = 0;
-    for (let shift: u64 = 56; ; shift -= 8) {
-      clearBuckets();
-      for (let j: u32 = 0; j < m; j++) {
-        const entry = list + <usize>j * CANDIDATE_BYTES;
-        const tie = load<u64>(entry);
-        if ((tie & mask) == last) addToBucket(<u32>((tie >> shift) & 255), capacityOf(load<u32>(entry, 8)));
-      }
-      bucket = reach(need);
-      need -= below;
-      last |= <u64>bucket << shift;
-      mask |= <u64>255 << shift;
-      if (shift == 0) break;
-    }
-    for (let j: u32 = 0; j < m; j++) {
-      const entry = list + <usize>j * CANDIDATE_BYTES;
-      const tie = load<u64>(entry), i = load<u32>(entry, 8);
-      if (tie > last) continue;
-      const c = capacityOf(i);
-      const paid = tie < last ? c : payment(c, lotOf(lots, i), need);
-      store<u64>(haircuts + (<usize>i << 3), paid);
-      collected += paid;
-      charged++;
+    bucket = reach(need);
+    need -= below;
+    last |= <u64>bucket << shift;
+    mask |= <u64>255 << shift;
+    if (shift == 0) break;
+  }
+  for (let j: u32 = 0; j < m; j++) {
+    const entry = list + <usize>j * CANDIDATE_BYTES;
+    const tie = load<u64>(entry), i = load<u32>(entry, 8);
+    if (tie > last) continue;
+    const c = capacityOf(i);
+    const paid = tie < last ? c : payment(c, lotOf(lots, i), need);
+    store<u64>(haircuts + (<usize>i << 3), paid);
+    collected += paid;
+    charged++;
+  }
+}
+
+/** Reads the record's columns into the module's state; returns false (QUEUE_BAD_LOT set) when a lot is not above 0. */
+function open(queue: usize): bool {
+  profits = <usize>load<u32>(queue + QUEUE_PROFITS);
+  capacities = <usize>load<u32>(queue + QUEUE_CAPACITIES);
+  exempt = <usize>load<u32>(queue + QUEUE_EXEMPT);
+  const lots = <usize>load<u32>(queue + QUEUE_LOTS);
+  const n = load<u32>(queue + QUEUE_COUNT);
+  store<i32>(queue + QUEUE_BAD_LOT, -1);
+  if (lots == 0) return true;
+  for (let i: u32 = 0; i < n; i++) {
+    if (load<i64>(lots + (<usize>i << 3)) <= 0) {
+      store<i32>(queue + QUEUE_BAD_LOT, <i32>i);
+      return false;
     }
   }
+  return true;
+}
+
+/**
+ * The whole queue through its record (layout.ts: QUEUE_*): checks the lots, then finds
+ * the last payer and writes every haircut, Σ capacities, Σ haircuts and the counts.
+ */
+export function deleverageQueue(queue: usize): void {
+  if (!open(queue)) return;
+  queueGroup(
+    0, load<u32>(queue + QUEUE_COUNT), load<u64>(queue + QUEUE_NEED), <usize>load<u32>(queue + QUEUE_SCORES),
+    <usize>load<u32>(queue + QUEUE_LOTS), <usize>load<u32>(queue + QUEUE_HAIRCUTS), <usize>load<u32>(queue + QUEUE_LIST),
+    load<u32>(queue + QUEUE_SEEDED) != 0, load<u64>(queue + QUEUE_SEED),
+  );
+  store<u64>(queue + QUEUE_TOTAL, totalLow);
+  store<u64>(queue + QUEUE_TOTAL + 8, totalHigh);
+  store<u32>(queue + QUEUE_ELIGIBLE, eligible);
   store<u64>(queue + QUEUE_COLLECTED, collected);
   store<u32>(queue + QUEUE_CHARGED, charged);
+}
+
+/**
+ * One queue per pool (QUEUE_POOL: each account's pool, every index below QUEUE_POOL_COUNT,
+ * checked by the wrapper): the accounts grouped by pool in ascending index order (a
+ * counting sort into QUEUE_MEMBERS), then each pool's queue over its own accounts against
+ * its row's R, its totals into its row. Ties by index in the whole book.
+ */
+export function deleveragePools(queue: usize): void {
+  if (!open(queue)) return;
+  const n = load<u32>(queue + QUEUE_COUNT);
+  const pool = <usize>load<u32>(queue + QUEUE_POOL);
+  const count = load<u32>(queue + QUEUE_POOL_COUNT);
+  const table = <usize>load<u32>(queue + QUEUE_TABLE);
+  const members = <usize>load<u32>(queue + QUEUE_MEMBERS);
+  const starts = members + (<usize>n << 2);
+  memory.fill(starts, 0, (<usize>count + 1) << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    const at = starts + ((<usize>load<u32>(pool + (<usize>i << 2)) + 1) << 2);
+    store<u32>(at, load<u32>(at) + 1);
+  }
+  for (let k: u32 = 0; k < count; k++) {
+    const at = starts + ((<usize>k + 1) << 2);
+    store<u32>(at, load<u32>(at) + load<u32>(at - 4));
+  }
+  // Scatter: each pool's slot advances as its accounts come, in ascending index; the
+  // starts are then each pool's end, and the previous pool's end its start.
+  for (let i: u32 = 0; i < n; i++) {
+    const at = starts + (<usize>load<u32>(pool + (<usize>i << 2)) << 2);
+    const slot = load<u32>(at);
+    store<u32>(members + (<usize>slot << 2), i);
+    store<u32>(at, slot + 1);
+  }
+  const scores = <usize>load<u32>(queue + QUEUE_SCORES), lots = <usize>load<u32>(queue + QUEUE_LOTS);
+  const haircuts = <usize>load<u32>(queue + QUEUE_HAIRCUTS), list = <usize>load<u32>(queue + QUEUE_LIST);
+  const seeded = load<u32>(queue + QUEUE_SEEDED) != 0, seed = load<u64>(queue + QUEUE_SEED);
+  for (let k: u32 = 0; k < count; k++) {
+    const first = k == 0 ? 0 : load<u32>(starts + ((<usize>k - 1) << 2));
+    const end = load<u32>(starts + (<usize>k << 2));
+    const row = table + <usize>k * QUEUE_ROW_BYTES;
+    queueGroup(members + (<usize>first << 2), end - first, load<u64>(row + QUEUE_ROW_NEED), scores, lots, haircuts, list, seeded, seed);
+    store<u64>(row + QUEUE_ROW_TOTAL, totalLow);
+    store<u64>(row + QUEUE_ROW_TOTAL + 8, totalHigh);
+    store<u64>(row + QUEUE_ROW_COLLECTED, collected);
+    store<u32>(row + QUEUE_ROW_ELIGIBLE, eligible);
+    store<u32>(row + QUEUE_ROW_CHARGED, charged);
+  }
 }

@@ -9,3 +9,4 @@ export type { IndexShardResult } from './core/index-delta.js';
 export { coreBytes, simdSupported, VARIANTS, type Build, type Variant } from './core/load.js';
 export { MAX_ACCOUNTS, type Columns, type MemoryLike, type OptionalColumn } from './core/memory.js';
 export type { Level, ShardCall, ShardMode } from './core/shard.js';
+export type { QueueColumnsIn } from './core/queue.js';

@@ -58,12 +58,7 @@ export function readDeleveragePoolsInput(input: unknown): QueuePoolsInput {
   const { pool, pools } = input as DeleveragePoolsInput;
   const amounts = readPoolList(pools);
   const columns = readQueueColumns(input as DeleverageInput);
-  if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
-  checkAttached(pool, 'pool', columns.profits.length);
-  if (pool.length !== columns.profits.length) throw lengthMismatch(pool, 'pool', columns.profits.length);
-  const bad = pool.findIndex((k) => k >= amounts.length);
-  if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, amounts.length);
-  return { ...columns, pool, pools: amounts };
+  return { ...columns, pool: checkPoolColumn(pool, columns.profits.length, amounts.length), pools: amounts };
 }
 
 /** The queue's columns as containers (checked as arrays of the right length, their elements not yet read). */
@@ -90,6 +85,31 @@ export function readDeleverageContainers(input: unknown): QueueContainers & Amou
   checkKeys(input, OPTION_KEYS.deleverage);
   const { loss, insuranceFund } = readAmounts(input, '');
   return { loss, insuranceFund, ...readContainers(input as DeleverageInput) };
+}
+
+/**
+ * Reads a pooled `deleverage` input's pools and columns as containers
+ * (OPTION_KEYS.deleveragePools), in the reference's order; the engine then reads the
+ * elements, the lots' signs and the pool column (`checkPoolColumn`).
+ */
+export function readDeleveragePoolsContainers(input: unknown): QueueContainers & { pool: unknown; pools: Amounts[] } {
+  if (typeof input !== 'object' || input === null) {
+    throw typeError('ERR_INVALID_TYPE', `the input must be an object with profits, pool, pools and scores, got ${describe(input)}`);
+  }
+  checkKeys(input, OPTION_KEYS.deleveragePools);
+  const { pool, pools } = input as DeleveragePoolsInput;
+  const amounts = readPoolList(pools);
+  return { ...readContainers(input as DeleverageInput), pool, pools: amounts };
+}
+
+/** Checks the pool column of `count` accounts against the number of pools: a Uint32Array, attached, every index in range. */
+export function checkPoolColumn(pool: unknown, count: number, pools: number): Uint32Array {
+  if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
+  checkAttached(pool, 'pool', count);
+  if (pool.length !== count) throw lengthMismatch(pool, 'pool', count);
+  const bad = pool.findIndex((k) => k >= pools);
+  if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, pools);
+  return pool;
 }
 
 /** The columns as containers and the tie seed of a queue input (its keys already checked). */

@@ -3,13 +3,13 @@
 // the arithmetic happens in the core.
 
 import { Book } from './book.js';
-import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type Variant } from './core.js';
+import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type QueueColumnsIn, type Variant } from './core.js';
 import { rangeError, typeError } from './errors.js';
 import { checkKeys, OPTION_KEYS } from './option-keys.js';
-import { readDeleverageContainers } from './deleverage-input.js';
+import { badLot, checkPoolColumn, readDeleverageContainers, readDeleveragePoolsContainers, type QueueContainers } from './deleverage-input.js';
 import { readPoolsInput } from './pools-input.js';
 import type {
-  DeleverageInput, DeleverageResult, IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
+  DeleverageInput, DeleveragePoolsInput, DeleveragePoolsResult, DeleverageResult, IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
 } from './types.js';
 import {
   checkColumnsRead, checkLength, checkNonNegative, checkStillSized, readIndexInput, readInput, readWeightColumns, toInt64Column,
@@ -139,7 +139,38 @@ export class Engine {
   deleverage(input: DeleverageInput): DeleverageResult {
     const queue = readDeleverageContainers(input);
     const n = checkLength(queue.profits.length, 'profits.length', MAX_ACCOUNTS);
-    // Own views first (see #read), then every element in the reference's order: profits, scores, capacities, lots.
+    const columns = this.#readQueue(queue, n);
+    const { haircuts, ...summary } = this.#core.deleverage(columns, n, queue, queue.tieSeed);
+    return { haircuts, ...summary };
+  }
+
+  /**
+   * One auto-deleveraging queue per pool (`pool[i]` is account i's index into `pools`, each
+   * `{ loss, insuranceFund? }`): each pool's queue over its own accounts, exactly
+   * `deleveragePoolsReference`; scores, capacities, lots, exempt and the tie seed (by index
+   * in the whole book) as for `deleverage`.
+   *
+   * @example
+   * engine.deleveragePools({ profits: [10n, 20n], pool: Uint32Array.from([0, 1]), pools: [{ loss: 5n }, { loss: 5n }], scores: [0n, 0n] }).haircuts
+   * // BigInt64Array [5n, 5n]
+   */
+  deleveragePools(input: DeleveragePoolsInput): DeleveragePoolsResult {
+    const queue = readDeleveragePoolsContainers(input);
+    const n = checkLength(queue.profits.length, 'profits.length', MAX_ACCOUNTS);
+    const columns = this.#readQueue(queue, n);
+    // The reference reads every lot before the pool column: so is a lot not above 0 named first.
+    const bad = columns.lots?.findIndex((lot) => lot <= 0n) ?? -1;
+    if (bad >= 0) throw badLot(bad, columns.lots![bad]!);
+    const pool = this.#own(checkPoolColumn(queue.pool, n, queue.pools.length));
+    checkStillSized(pool, 'pool', n);
+    return this.#core.deleveragePools(columns, pool, n, queue.pools, queue.tieSeed);
+  }
+
+  /**
+   * Reads a queue's columns of `n` entries (as `#read` does: own views first, then every
+   * element checked, in the reference's order: profits, scores, capacities ≥ 0, lots).
+   */
+  #readQueue(queue: QueueContainers, n: number): QueueColumnsIn {
     const own = {
       profits: this.#own(queue.profits), scores: this.#own(queue.scores), capacities: queue.capacities && this.#own(queue.capacities),
       lots: queue.lots && this.#own(queue.lots), exempt: queue.exempt && this.#own(queue.exempt),
@@ -151,8 +182,7 @@ export class Engine {
     const lots = own.lots && toInt64Column(own.lots, 'lots', n);
     const columns = { profits, scores, capacities, lots, exempt: own.exempt };
     checkColumnsRead({ ...columns }, n);
-    const { haircuts, ...summary } = this.#core.deleverage(columns, n, queue, queue.tieSeed);
-    return { haircuts, ...summary };
+    return columns;
   }
 
   /** A snapshot of a view into this engine's own memory (a book's), which allocating would detach; others as they are. */

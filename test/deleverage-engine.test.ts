@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { DeleverageInput } from '../src/index.js';
-import { deleverageReference } from '../src/reference.js';
+import { deleveragePoolsReference, deleverageReference } from '../src/reference.js';
 import { I64_MAX } from '../src/validate.js';
 import { queueBooks } from './arbitraries.js';
 import { describeEachVariant, runs, sized } from './support.js';
@@ -135,6 +135,33 @@ describeEachVariant('engine.deleverage', (engine) => {
     expect(Array.from(held.scores)).toEqual([3n, 2n, 1n]);
     expect(held.deleverage({ loss: 6n, scores: [1n, 2n, 3n] })).toMatchObject({ socialized: 6n, accountsCharged: 1 });
     expect(Array.from(held.haircuts)).toEqual([0n, 0n, 6n]);
+  });
+
+  it('engine.deleveragePools equals deleveragePoolsReference: every pool its own queue', () => {
+    fc.assert(fc.property(book, fc.integer({ min: 1, max: 5 }), fc.infiniteStream(fc.nat()), (input, count, stream) => {
+      const { loss, insuranceFund, ...columns } = input;
+      const pool = Uint32Array.from(columns.profits.map(() => stream.next().value % count));
+      const pools = Array.from({ length: count }, (_, k) => ({ loss: loss / BigInt(k + 1), insuranceFund: k === 0 ? insuranceFund : 0n }));
+      const call = { ...columns, pool, pools };
+      expect(outcome(() => engine().deleveragePools(call))).toEqual(outcome(() => deleveragePoolsReference(call)));
+    }), runs(400));
+  });
+
+  it('1,000 pools over a book of ties, seeded and not; pools without accounts; errors in the reference\'s order', () => {
+    const n = sized(5_000, 100_000);
+    const input = largeBook(n, (i) => BigInt(i % 3), 11);
+    const pool = Uint32Array.from({ length: n }, (_, i) => (Math.imul(i, 0x9e3779b1) >>> 0) % 997);
+    const pools = Array.from({ length: 1_000 }, (_, k) => ({ loss: BigInt(1 + ((k * 7919) % 20_000)) }));
+    for (const tieSeed of [undefined, 3n]) {
+      const call = { ...input, pool, pools, tieSeed };
+      const got = engine().deleveragePools(call), want = deleveragePoolsReference(call);
+      expect(got.haircuts).toEqual(want.haircuts);
+      expect(got.pools).toEqual(want.pools);
+    }
+    const base = { profits: [5n, 5n], scores: [1n, 2n], pool: Uint32Array.from([0, 2]), pools: [{ loss: 3n }, { loss: 4n }] };
+    for (const call of [base, { ...base, lots: [0n, 1n] }, { ...base, pool: [0, 1] }, { ...base, pools: [{ loss: -1n }] }, { ...base, pool: Uint32Array.from([0]) }]) {
+      expect(outcome(() => engine().deleveragePools(call as never))).toEqual(outcome(() => deleveragePoolsReference(call as never)));
+    }
   });
 
   it('never modifies its input', () => {

@@ -12,7 +12,7 @@ import { indexDelta, indexShard, type IndexShardResult } from './index-delta.js'
 import { instantiateCore, type Build } from './load.js';
 import { CoreMemory, type Columns } from './memory.js';
 import { socializePlain } from './plain.js';
-import { deleverageOnCore, runQueue, type QueueAddresses, type QueueColumnsIn } from './queue.js';
+import { deleverageOnCore, deleveragePoolsOnCore, runQueue, type QueueAddresses, type QueueColumnsIn } from './queue.js';
 import { socializePools, socializePoolsWeighted } from './pools.js';
 import { openShard, type ShardCall, type ShardMode } from './shard.js';
 import { socializeWeighted } from './weights.js';
@@ -67,6 +67,13 @@ export class Core extends CoreMemory {
   /** The auto-deleveraging queue over `n` accounts' columns, copied in (queue.ts: `deleverageOnCore`). */
   deleverage(columns: QueueColumnsIn, n: number, amounts: Amounts, tieSeed: bigint | undefined): DeleverageSummary & { haircuts: BigInt64Array } {
     return deleverageOnCore(this, columns, n, amounts, tieSeed);
+  }
+
+  /** One queue per pool over `n` accounts' columns, copied in (queue.ts: `deleveragePoolsOnCore`). */
+  deleveragePools(
+    columns: QueueColumnsIn, pool: Uint32Array, n: number, pools: readonly Amounts[], tieSeed: bigint | undefined,
+  ): { haircuts: BigInt64Array; pools: DeleverageSummary[] } {
+    return deleveragePoolsOnCore(this, columns, pool, n, pools, tieSeed);
   }
 
   /** The queue over a book's own columns at `at` (queue.ts: `runQueue`). */

@@ -8,6 +8,7 @@ import { badLot } from '../deleverage-input.js';
 import { guard } from '../errors.js';
 import type { DeleverageSummary } from '../types.js';
 import type { Amounts } from '../validate.js';
+import type { Fields } from './layout.js';
 import type { CoreMemory } from './memory.js';
 
 /** A queue's columns, read and checked, as the wrapper copies them into engine memory. */
@@ -36,32 +37,112 @@ export interface QueueAddresses {
   list: number;
 }
 
-/** The queue over `n` accounts: copies the columns in, runs deleverageQueue, returns the haircuts and the summary. */
-export function deleverageOnCore(
-  core: CoreMemory, columns: QueueColumnsIn, n: number, amounts: Amounts, tieSeed: bigint | undefined,
-): DeleverageSummary & { haircuts: BigInt64Array } {
+/**
+ * Copies a queue's columns into fresh blocks of engine memory (with `extra` more blocks
+ * after them: their addresses are the task's second argument), runs `task` on their
+ * addresses and frees them.
+ */
+function withQueueColumns<T>(core: CoreMemory, columns: QueueColumnsIn, n: number, extra: number[], task: (at: QueueAddresses, more: number[]) => T): T {
   const L = core.layout;
   const { profits, scores, capacities, lots, exempt } = columns;
-  const sizes = [L.AMOUNT_BYTES * n, L.AMOUNT_BYTES * n, L.AMOUNT_BYTES * n, L.CANDIDATE_BYTES * n];
-  if (capacities !== undefined) sizes.push(L.AMOUNT_BYTES * n);
-  if (lots !== undefined) sizes.push(L.AMOUNT_BYTES * n);
-  if (exempt !== undefined) sizes.push(L.FLAG_BYTES * n);
-  return guard('deleverage', () => core.withBlocks(sizes, (blocks) => {
-    const [profitsAt, scoresAt, haircutsAt, listAt, ...optional] = blocks as [number, number, number, number, ...number[]];
+  const sizes = [L.AMOUNT_BYTES * n, L.AMOUNT_BYTES * n, L.AMOUNT_BYTES * n, L.CANDIDATE_BYTES * n,
+    capacities === undefined ? 0 : L.AMOUNT_BYTES * n, lots === undefined ? 0 : L.AMOUNT_BYTES * n, exempt === undefined ? 0 : L.FLAG_BYTES * n, ...extra];
+  // A block per column present (an absent optional column, or any column when n = 0, has
+  // none: address 0, never read), and every extra block (at least a byte).
+  const wanted = sizes.map((size, k) => (size > 0 || k >= 7 ? Math.max(size, 1) : 0));
+  const present = wanted.filter((size) => size > 0);
+  return core.withBlocks(present, (blocks) => {
+    let next = 0;
+    const placed = wanted.map((size) => (size > 0 ? blocks[next++]! : 0));
     const at: QueueAddresses = {
-      profits: profitsAt, scores: scoresAt, haircuts: haircutsAt, list: listAt,
-      capacities: capacities === undefined ? 0 : optional.shift()!,
-      lots: lots === undefined ? 0 : optional.shift()!,
-      exempt: exempt === undefined ? 0 : optional.shift()!,
+      profits: placed[0]!, scores: placed[1]!, haircuts: placed[2]!, list: placed[3]!, capacities: placed[4]!, lots: placed[5]!, exempt: placed[6]!,
     };
     core.int64View(at.profits, n).set(profits);
     core.int64View(at.scores, n).set(scores);
     if (capacities !== undefined) core.int64View(at.capacities, n).set(capacities);
     if (lots !== undefined) core.int64View(at.lots, n).set(lots);
     if (exempt !== undefined) core.byteView(at.exempt, n).set(exempt);
+    return task(at, placed.slice(7));
+  });
+}
+
+/** The queue over `n` accounts: copies the columns in, runs deleverageQueue, returns the haircuts and the summary. */
+export function deleverageOnCore(
+  core: CoreMemory, columns: QueueColumnsIn, n: number, amounts: Amounts, tieSeed: bigint | undefined,
+): DeleverageSummary & { haircuts: BigInt64Array } {
+  return guard('deleverage', () => withQueueColumns(core, columns, n, [], (at) => {
     const summary = runQueue(core, at, n, amounts, tieSeed);
     return { haircuts: core.int64View(at.haircuts, n).slice(), ...summary };
   }));
+}
+
+/**
+ * One queue per pool over `n` accounts (`pool[i]` below `pools.length`, checked by the
+ * caller): copies the columns in, runs deleveragePools, returns the haircuts and each
+ * pool's summary.
+ */
+export function deleveragePoolsOnCore(
+  core: CoreMemory, columns: QueueColumnsIn, pool: Uint32Array, n: number, pools: readonly Amounts[], tieSeed: bigint | undefined,
+): { haircuts: BigInt64Array; pools: DeleverageSummary[] } {
+  const L = core.layout, count = pools.length;
+  const extra = [L.POOL_INDEX_BYTES * n, 4 * (n + count + 1), L.QUEUE_ROW_BYTES * count, L.QUEUE_BYTES];
+  return guard('deleverage', () => withQueueColumns(core, columns, n, extra, (at, [poolAt, membersAt, tableAt, queue]) => {
+    core.uint32View(poolAt!, n).set(pool);
+    const fields = core.fields(queue!);
+    const residuals = pools.map((amounts) => amounts.loss - (amounts.loss < amounts.insuranceFund ? amounts.loss : amounts.insuranceFund));
+    core.zero(tableAt!, L.QUEUE_ROW_BYTES * count);
+    residuals.forEach((residual, k) => core.fields(tableAt! + k * L.QUEUE_ROW_BYTES).setU64(L.QUEUE_ROW_NEED, residual));
+    writeRecord(core, queue!, at, n, tieSeed);
+    fields.setU32(L.QUEUE_POOL, poolAt!);
+    fields.setU32(L.QUEUE_POOL_COUNT, count);
+    fields.setU32(L.QUEUE_TABLE, tableAt!);
+    fields.setU32(L.QUEUE_MEMBERS, membersAt!);
+    core.exports.deleveragePools(queue!);
+    checkLots(core, fields, at, n);
+    return {
+      haircuts: core.int64View(at.haircuts, n).slice(),
+      pools: pools.map((amounts, k) => {
+        const row = core.fields(tableAt! + k * L.QUEUE_ROW_BYTES);
+        return summaryOf(amounts, residuals[k]!, row.u64(L.QUEUE_ROW_COLLECTED), row.u128(L.QUEUE_ROW_TOTAL), row.u32(L.QUEUE_ROW_CHARGED));
+      }),
+    };
+  }));
+}
+
+/** Fills a queue record's columns, count and tie seed (its pools fields stay 0: one queue). */
+function writeRecord(core: CoreMemory, queue: number, at: QueueAddresses, n: number, tieSeed: bigint | undefined): void {
+  const L = core.layout, fields = core.fields(queue);
+  core.zero(queue, L.QUEUE_BYTES);
+  fields.setU32(L.QUEUE_PROFITS, at.profits);
+  fields.setU32(L.QUEUE_SCORES, at.scores);
+  fields.setU32(L.QUEUE_CAPACITIES, at.capacities);
+  fields.setU32(L.QUEUE_LOTS, at.lots);
+  fields.setU32(L.QUEUE_EXEMPT, at.exempt);
+  fields.setU32(L.QUEUE_HAIRCUTS, at.haircuts);
+  fields.setU32(L.QUEUE_LIST, at.list);
+  fields.setU32(L.QUEUE_COUNT, n);
+  fields.setU32(L.QUEUE_SEEDED, tieSeed === undefined ? 0 : 1);
+  fields.setU64(L.QUEUE_SEED, tieSeed ?? 0n);
+}
+
+/** Throws the RangeError for the first lot not above 0 the core found (nothing was written then). */
+function checkLots(core: CoreMemory, fields: Fields, at: QueueAddresses, n: number): void {
+  const bad = fields.i32(core.layout.QUEUE_BAD_LOT);
+  if (bad >= 0) throw badLot(bad, core.int64View(at.lots, n)[bad]!);
+}
+
+/** A queue's summary from its amounts, R, Σ haircuts, Σ capacities and the accounts charged. */
+function summaryOf(amounts: Amounts, residual: bigint, collected: bigint, totalCapacity: bigint, accountsCharged: number): DeleverageSummary {
+  return {
+    insuranceUsed: amounts.loss - residual,
+    socialized: collected,
+    uncovered: residual > collected ? residual - collected : 0n,
+    surplus: collected > residual ? collected - residual : 0n,
+    roundingDust: 0n,
+    totalCapacity,
+    accountsCharged,
+    haircutRate: totalCapacity === 0n ? 0 : Number(collected) / Number(totalCapacity),
+  };
 }
 
 /**
@@ -73,33 +154,11 @@ export function runQueue(core: CoreMemory, at: QueueAddresses, n: number, amount
   const L = core.layout;
   return guard('deleverage', () => core.withBlocks([L.QUEUE_BYTES], ([queue]) => {
     const fields = core.fields(queue!);
-    core.zero(queue!, L.QUEUE_BYTES);
-    fields.setU32(L.QUEUE_PROFITS, at.profits);
-    fields.setU32(L.QUEUE_SCORES, at.scores);
-    fields.setU32(L.QUEUE_CAPACITIES, at.capacities);
-    fields.setU32(L.QUEUE_LOTS, at.lots);
-    fields.setU32(L.QUEUE_EXEMPT, at.exempt);
-    fields.setU32(L.QUEUE_HAIRCUTS, at.haircuts);
-    fields.setU32(L.QUEUE_LIST, at.list);
-    fields.setU32(L.QUEUE_COUNT, n);
-    fields.setU32(L.QUEUE_SEEDED, tieSeed === undefined ? 0 : 1);
-    fields.setU64(L.QUEUE_SEED, tieSeed ?? 0n);
-    const insuranceUsed = amounts.loss < amounts.insuranceFund ? amounts.loss : amounts.insuranceFund;
-    const residual = amounts.loss - insuranceUsed;
+    writeRecord(core, queue!, at, n, tieSeed);
+    const residual = amounts.loss - (amounts.loss < amounts.insuranceFund ? amounts.loss : amounts.insuranceFund);
     fields.setU64(L.QUEUE_NEED, residual);
     core.exports.deleverageQueue(queue!);
-    const bad = fields.i32(L.QUEUE_BAD_LOT);
-    if (bad >= 0) throw badLot(bad, core.int64View(at.lots, n)[bad]!);
-    const collected = fields.u64(L.QUEUE_COLLECTED), totalCapacity = fields.u128(L.QUEUE_TOTAL);
-    return {
-      insuranceUsed,
-      socialized: collected,
-      uncovered: residual > collected ? residual - collected : 0n,
-      surplus: collected > residual ? collected - residual : 0n,
-      roundingDust: 0n,
-      totalCapacity,
-      accountsCharged: fields.u32(L.QUEUE_CHARGED),
-      haircutRate: totalCapacity === 0n ? 0 : Number(collected) / Number(totalCapacity),
-    };
+    checkLots(core, fields, at, n);
+    return summaryOf(amounts, residual, fields.u64(L.QUEUE_COLLECTED), fields.u128(L.QUEUE_TOTAL), fields.u32(L.QUEUE_CHARGED));
   }));
 }
