@@ -3,11 +3,12 @@
 // by index; each pays min(c, ℓ·⌈min(c, need)/ℓ⌉) until R is covered.
 //
 // Every payer but the last pays its whole capacity whatever the order, so the queue is
-// not sorted: the last payer's score is found by a selection weighted by capacity, a byte
-// of the score's key at a time (the first byte over the book, the next seven over the
-// accounts listed in the boundary's bucket), and only the accounts of that very score
-// (the tie group) are ordered: by index as listed, or by a second weighted selection on
-// their distinct tie keys. Three passes over the book in all, plus the lists.
+// not sorted: the last payer's score is found by a selection weighted by capacity, BITS
+// bits of the key at a time from the highest bit where the keys differ (pass 1 finds the
+// span, pass 2 counts, pass 3 pays every account of a bucket before the boundary's and
+// lists the boundary's), then the same over the shrinking list; only the accounts of the
+// very last score (the tie group) are ordered: by index as listed, or by the same
+// selection on their distinct splitmix64 keys. Three passes over the book, plus the lists.
 // Invariant: u64 arithmetic on amounts below 2^63 (each bucket's Σ capacities in 128
 // bits); the answer never depends on how the scores are spread, only the time does.
 
@@ -17,11 +18,18 @@ import {
   QUEUE_PROFITS, QUEUE_ROW_BYTES, QUEUE_ROW_CHARGED, QUEUE_ROW_COLLECTED, QUEUE_ROW_ELIGIBLE, QUEUE_ROW_NEED,
   QUEUE_ROW_TOTAL, QUEUE_SCORES, QUEUE_SEED, QUEUE_SEEDED, QUEUE_TABLE, QUEUE_TOTAL,
 } from './layout';
+import { HISTOGRAM } from './select';
 import { splitmix64 } from './wide';
 
-/** Σ capacities per bucket of one byte of a key: the low and the high 64 bits. */
-const LOW: usize = memory.data(256 << 3, 16);
-const HIGH: usize = memory.data(256 << 3, 16);
+/**
+ * Bits of the key counted per level, and the buckets: Σ capacities per bucket, the low and
+ * the high 64 bits: 2 × 8 KiB, exactly the plain split's histogram (select.ts: 4096 × 4
+ * bytes of static memory, free between calls: the core keeps no state from one call to the next).
+ */
+const BITS: i32 = 10;
+const BUCKETS: u32 = 1 << BITS;
+const LOW: usize = HISTOGRAM;
+const HIGH: usize = HISTOGRAM + (<usize>BUCKETS << 3);
 
 /** The columns of the call in progress (set by deleverageQueue). */
 let profits: usize = 0;
@@ -53,8 +61,8 @@ let below: u64 = 0;
 }
 
 function clearBuckets(): void {
-  memory.fill(LOW, 0, 256 << 3);
-  memory.fill(HIGH, 0, 256 << 3);
+  memory.fill(LOW, 0, <usize>BUCKETS << 3);
+  memory.fill(HIGH, 0, <usize>BUCKETS << 3);
 }
 
 // @ts-ignore: decorator
@@ -67,11 +75,11 @@ function clearBuckets(): void {
 
 /**
  * The first bucket at which the running Σ capacities reaches `need` (≥ 1), with
- * `below` the Σ of the buckets before it (< need); 256 when none does.
+ * `below` the Σ of the buckets before it (< need); BUCKETS when none does.
  */
 function reach(need: u64): u32 {
   let sum: u64 = 0;
-  for (let b: u32 = 0; b < 256; b++) {
+  for (let b: u32 = 0; b < BUCKETS; b++) {
     const at = <usize>b << 3;
     const add = load<u64>(LOW + at);
     if (load<u64>(HIGH + at) != 0 || add >= need - sum) {
@@ -81,7 +89,7 @@ function reach(need: u64): u32 {
     sum += add;
   }
   below = sum;
-  return 256;
+  return BUCKETS;
 }
 
 /** What an account of capacity c and lot ℓ pays when `need` (≥ 1) is left: min(c, ℓ·⌈min(c, need)/ℓ⌉). */
@@ -111,6 +119,65 @@ let charged: u32 = 0;
   return members == 0 ? j : load<u32>(members + (<usize>j << 2));
 }
 
+/** The shift that puts the highest bit where `low` and `high` differ at the top of a BITS-bit bucket. */
+// @ts-ignore: decorator
+@inline function shiftFor(low: u64, high: u64): u64 {
+  const length = 64 - <i32>clz(low ^ high);
+  return <u64>(length > BITS ? length - BITS : 0);
+}
+
+/** The smallest and largest key of the list `settleList` left (or of the book after pass 1). */
+let lowKey: u64 = 0;
+let highKey: u64 = 0;
+
+/**
+ * Settles the `m` undecided entries of `list` (key u64, index u32), of which the first
+ * `need` units of capacity by ascending key must pay (their keys span lowKey … highKey):
+ * level by level, every entry of a bucket below the boundary's pays its whole capacity,
+ * those above pay 0, and the boundary's stay listed, until every key left is equal.
+ * Returns how many are left (the tie group, in list order); `need` is then in `left`.
+ */
+function settleList(list: usize, m: u32, need: u64, haircuts: usize): u32 {
+  while (m > 1 && lowKey != highKey) {
+    const shift = shiftFor(lowKey, highKey);
+    clearBuckets();
+    for (let j: u32 = 0; j < m; j++) {
+      const entry = list + <usize>j * CANDIDATE_BYTES;
+      addToBucket(<u32>((load<u64>(entry) >> shift) & (BUCKETS - 1)), capacityOf(load<u32>(entry, 8)));
+    }
+    const bucket = reach(need);
+    need -= below;
+    let kept: u32 = 0;
+    let low: u64 = u64.MAX_VALUE, high: u64 = 0;
+    for (let j: u32 = 0; j < m; j++) {
+      const entry = list + <usize>j * CANDIDATE_BYTES;
+      const key = load<u64>(entry), i = load<u32>(entry, 8);
+      const at = <u32>((key >> shift) & (BUCKETS - 1));
+      if (at < bucket) {
+        const c = capacityOf(i);
+        store<u64>(haircuts + (<usize>i << 3), c);
+        collected += c;
+        charged++;
+      } else if (at == bucket) {
+        const to = list + <usize>kept * CANDIDATE_BYTES;
+        store<u64>(to, key);
+        store<u32>(to, i, 8);
+        kept++;
+        if (key < low) low = key;
+        if (key > high) high = key;
+      }
+    }
+    m = kept;
+    lowKey = low;
+    highKey = high;
+  }
+  left = need;
+  return m;
+}
+
+/** What `settleList` left to cover when the tie group's turn comes. */
+let left: u64 = 0;
+
 /**
  * The queue over one group of `count` accounts (the first `count` of the book when
  * `members` is 0, else the ascending indices at `members`), covering R: writes each
@@ -119,13 +186,13 @@ let charged: u32 = 0;
 function queueGroup(
   members: usize, count: u32, R: u64, scores: usize, lots: usize, haircuts: usize, list: usize, seeded: bool, seed: u64,
 ): void {
-  // Pass 1: Σ capacities of those who may pay, and the first byte's buckets.
-  clearBuckets();
+  // Pass 1: Σ capacities of those who may pay, and the span of their keys.
   totalLow = 0;
   totalHigh = 0;
   eligible = 0;
   collected = 0;
   charged = 0;
+  let low: u64 = u64.MAX_VALUE, high: u64 = 0;
   for (let j: u32 = 0; j < count; j++) {
     const i = member(members, j);
     const c = capacityOf(i);
@@ -133,7 +200,9 @@ function queueGroup(
     eligible++;
     totalLow += c;
     if (totalLow < c) totalHigh++;
-    addToBucket(<u32>(queueKey(load<i64>(scores + (<usize>i << 3))) >> 56), c);
+    const key = queueKey(load<i64>(scores + (<usize>i << 3)));
+    if (key < low) low = key;
+    if (key > high) high = key;
   }
 
   if (R == 0 || (totalHigh == 0 && totalLow <= R)) {
@@ -149,62 +218,48 @@ function queueGroup(
     return;
   }
 
-  // The last payer's key, a byte at a time: `need` is what is left when its bucket's turn comes.
-  let need = R;
-  let bucket = reach(need);
-  need -= below;
-  let boundary: u64 = <u64>bucket << 56;
-  let m: u32 = 0;
+  // Pass 2: the first level's buckets, from the highest bit where the keys differ.
+  const shift = shiftFor(low, high);
+  clearBuckets();
   for (let j: u32 = 0; j < count; j++) {
     const i = member(members, j);
     const c = capacityOf(i);
-    if (!mayPay(i, c)) continue;
-    const key = queueKey(load<i64>(scores + (<usize>i << 3)));
-    if (<u32>(key >> 56) != bucket) continue;
-    const entry = list + <usize>m * CANDIDATE_BYTES;
-    store<u64>(entry, key);
-    store<u32>(entry, i, 8);
-    m++;
+    if (mayPay(i, c)) addToBucket(<u32>((queueKey(load<i64>(scores + (<usize>i << 3))) >> shift) & (BUCKETS - 1)), c);
   }
-  for (let shift: u64 = 48; ; shift -= 8) {
-    clearBuckets();
-    for (let j: u32 = 0; j < m; j++) {
-      const entry = list + <usize>j * CANDIDATE_BYTES;
-      addToBucket(<u32>((load<u64>(entry) >> shift) & 255), capacityOf(load<u32>(entry, 8)));
-    }
-    bucket = reach(need);
-    need -= below;
-    boundary |= <u64>bucket << shift;
-    let kept: u32 = 0;
-    for (let j: u32 = 0; j < m; j++) {
-      const entry = list + <usize>j * CANDIDATE_BYTES;
-      const key = load<u64>(entry);
-      if (<u32>((key >> shift) & 255) != bucket) continue;
-      const to = list + <usize>kept * CANDIDATE_BYTES;
-      store<u64>(to, key);
-      store<u32>(to, load<u32>(entry, 8), 8);
-      kept++;
-    }
-    m = kept;
-    if (shift == 0) break;
-  }
-
-  // Pass 3: every account whose key is below the boundary pays its capacity; the rest 0
-  // until the tie group (the list: key == boundary, in index order) is settled.
+  const bucket = reach(R);
+  // Pass 3: a bucket before the boundary's pays in full, after it nothing; the boundary's is listed.
+  let m: u32 = 0;
+  low = u64.MAX_VALUE;
+  high = 0;
   for (let j: u32 = 0; j < count; j++) {
     const i = member(members, j);
     const c = capacityOf(i);
     let h: u64 = 0;
-    if (mayPay(i, c) && queueKey(load<i64>(scores + (<usize>i << 3))) < boundary) {
-      h = c;
-      collected += c;
-      charged++;
+    if (mayPay(i, c)) {
+      const key = queueKey(load<i64>(scores + (<usize>i << 3)));
+      const at = <u32>((key >> shift) & (BUCKETS - 1));
+      if (at < bucket) {
+        h = c;
+        collected += c;
+        charged++;
+      } else if (at == bucket) {
+        const entry = list + <usize>m * CANDIDATE_BYTES;
+        store<u64>(entry, key);
+        store<u32>(entry, i, 8);
+        m++;
+        if (key < low) low = key;
+        if (key > high) high = key;
+      }
     }
     store<u64>(haircuts + (<usize>i << 3), h);
   }
+  lowKey = low;
+  highKey = high;
+  m = settleList(list, m, R - below, haircuts);
+  let need = left;
 
   if (!seeded) {
-    // By index: as listed.
+    // The tie group by index: as listed.
     for (let j: u32 = 0; j < m && need != 0; j++) {
       const i = load<u32>(list + <usize>j * CANDIDATE_BYTES, 8);
       const paid = payment(capacityOf(i), lotOf(lots, i), need);
@@ -215,35 +270,28 @@ function queueGroup(
     }
     return;
   }
-  // By ascending splitmix64(seed ^ index), all distinct: the tie key at which the group's
-  // running Σ capacities reaches `need`, a byte at a time over the whole group.
+  // By ascending splitmix64(seed ^ index), all distinct: the same selection on those keys
+  // leaves one entry, the last payer.
+  low = u64.MAX_VALUE;
+  high = 0;
   for (let j: u32 = 0; j < m; j++) {
     const entry = list + <usize>j * CANDIDATE_BYTES;
-    store<u64>(entry, splitmix64(seed ^ <u64>load<u32>(entry, 8)));
+    const tie = splitmix64(seed ^ <u64>load<u32>(entry, 8));
+    store<u64>(entry, tie);
+    if (tie < low) low = tie;
+    if (tie > high) high = tie;
   }
-  let last: u64 = 0, mask: u64 = 0;
-  for (let shift: u64 = 56; ; shift -= 8) {
-    clearBuckets();
-    for (let j: u32 = 0; j < m; j++) {
-      const entry = list + <usize>j * CANDIDATE_BYTES;
-      const tie = load<u64>(entry);
-      if ((tie & mask) == last) addToBucket(<u32>((tie >> shift) & 255), capacityOf(load<u32>(entry, 8)));
-    }
-    bucket = reach(need);
-    need -= below;
-    last |= <u64>bucket << shift;
-    mask |= <u64>255 << shift;
-    if (shift == 0) break;
-  }
-  for (let j: u32 = 0; j < m; j++) {
-    const entry = list + <usize>j * CANDIDATE_BYTES;
-    const tie = load<u64>(entry), i = load<u32>(entry, 8);
-    if (tie > last) continue;
-    const c = capacityOf(i);
-    const paid = tie < last ? c : payment(c, lotOf(lots, i), need);
+  lowKey = low;
+  highKey = high;
+  m = settleList(list, m, need, haircuts);
+  need = left;
+  for (let j: u32 = 0; j < m && need != 0; j++) {
+    const i = load<u32>(list + <usize>j * CANDIDATE_BYTES, 8);
+    const paid = payment(capacityOf(i), lotOf(lots, i), need);
     store<u64>(haircuts + (<usize>i << 3), paid);
     collected += paid;
     charged++;
+    need = paid >= need ? 0 : need - paid;
   }
 }
 
