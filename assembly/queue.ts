@@ -260,14 +260,7 @@ function queueGroup(
 
   if (!seeded) {
     // The tie group by index: as listed.
-    for (let j: u32 = 0; j < m && need != 0; j++) {
-      const i = load<u32>(list + <usize>j * CANDIDATE_BYTES, 8);
-      const paid = payment(capacityOf(i), lotOf(lots, i), need);
-      store<u64>(haircuts + (<usize>i << 3), paid);
-      collected += paid;
-      charged++;
-      need = paid >= need ? 0 : need - paid;
-    }
+    payInOrder(list, m, need, lots, haircuts);
     return;
   }
   // By ascending splitmix64(seed ^ index), all distinct: the same selection on those keys
@@ -284,7 +277,11 @@ function queueGroup(
   lowKey = low;
   highKey = high;
   m = settleList(list, m, need, haircuts);
-  need = left;
+  payInOrder(list, m, left, lots, haircuts);
+}
+
+/** The `m` listed accounts pay in list order, each min(c, ℓ·⌈min(c, need)/ℓ⌉), until `need` is covered. */
+function payInOrder(list: usize, m: u32, need: u64, lots: usize, haircuts: usize): void {
   for (let j: u32 = 0; j < m && need != 0; j++) {
     const i = load<u32>(list + <usize>j * CANDIDATE_BYTES, 8);
     const paid = payment(capacityOf(i), lotOf(lots, i), need);
