@@ -283,6 +283,26 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
       await page.getByRole('button', { name: 'Socialize' }).focus();
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Done'), null, { timeout: 60_000 });
+      // The focus lands on the results' heading, not on the page's body.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('results-heading');
+      // Every figure of the per-pool table shows at 1280 px without scrolling sideways; at any
+      // width, each of the largest haircuts shows every value (stacked under its label when narrow).
+      const overflows = await page.evaluate(() => ['pools-table', 'largest'].map((id) => {
+        const box = document.getElementById(id)!.parentElement!;
+        return [id, box.scrollWidth > box.clientWidth];
+      }));
+      expect(overflows).toEqual(width >= 1280 ? [['pools-table', false], ['largest', false]] : [['pools-table', overflows[0]![1]], ['largest', false]]);
+      // No select cuts its chosen text (its width holds the text, its padding and its arrow).
+      const cut = await page.evaluate(() => {
+        const context = document.createElement('canvas').getContext('2d')!;
+        return Array.from(document.querySelectorAll('select')).filter((select) => select.offsetParent !== null && select.selectedIndex >= 0).filter((select) => {
+          const style = getComputedStyle(select);
+          context.font = `${style.fontSize} ${style.fontFamily}`;
+          const text = context.measureText(select.options[select.selectedIndex]!.text).width;
+          return text + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + 16 > select.clientWidth;
+        }).map((select) => `${select.id}: ${select.options[select.selectedIndex]!.text}`);
+      });
+      expect(cut).toEqual([]);
       await page.getByLabel('Explain account', { exact: true }).fill('acc-1003');
       await page.getByLabel('Explain account', { exact: true }).press('Enter');
       await page.waitForSelector('#explanation:not([hidden])');
@@ -295,6 +315,7 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
         .filter((control) => (control as HTMLInputElement).labels?.length === 0).map((control) => control.id));
       expect(unlabelled).toEqual([]);
       await page.screenshot({ path: join(artifacts, `workbench-${width}.png`), fullPage: true });
+      await page.locator('#results').screenshot({ path: join(artifacts, `workbench-${width}-results.png`) });
       expect(errors).toEqual([]);
       await page.close();
     }

@@ -209,6 +209,8 @@ $('parameters').addEventListener('submit', async (event) => {
     state.result = result;
     $('bar').style.width = '100%';
     show(result);
+    // The results' heading takes the focus (the button was disabled while running): the next Tab is in the results.
+    $('results-heading').focus();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     status(`Done: ${count(result.accounts)} accounts in ${seconds} s. ${result.certified ? 'Every haircut checked by the auditor\'s arithmetic.' : 'The auditor\'s check FAILED: report this.'}`, !result.certified);
   } catch (error) {
@@ -284,6 +286,19 @@ function percent(summary) {
 function share(part, whole) {
   return `${whole === 0n ? '0' : quotaDecimal(100n * part, whole, 1, '')} %`;
 }
+/** `text` then the fraction `a/b`, which may break after its slash and nowhere inside a number. */
+function noteWithFraction(text, fraction) {
+  const note = document.createDocumentFragment();
+  const [numerator, denominator] = fraction.split('/');
+  const whole = (digits) => {
+    const span = document.createElement('span');
+    span.className = 'number';
+    span.textContent = digits;
+    return span;
+  };
+  note.append(text, whole(`${numerator}/`), document.createElement('wbr'), whole(denominator));
+  return note;
+}
 function card(label, value, note = '', wide = false) {
   const div = document.createElement('div');
   div.className = wide ? 'card wide' : 'card';
@@ -300,7 +315,8 @@ function card(label, value, note = '', wide = false) {
   div.append(span, b);
   if (note) {
     const small = document.createElement('small');
-    small.textContent = note;
+    if (note instanceof Node) small.append(note);
+    else small.textContent = note;
     div.append(small);
   }
   return div;
@@ -327,7 +343,7 @@ function show(result) {
     const dust = sum((p) => p.summary.roundingDust), surplus = sum((p) => p.summary.surplus);
     if (dust > 0n) cards.push(card('Rounding dust', amount(dust, d), 'not collected (rounding down)'));
     if (surplus > 0n) cards.push(card('Surplus', amount(surplus, d), 'over-collected (rounding up), back to the fund'));
-    if (!result.pooled) cards.push(card('Haircut rate', percent(pools[0].summary), `socialized ÷ ${result.weighted ? 'total caps' : 'total profit'} = ${pools[0].rate.fraction}`));
+    if (!result.pooled) cards.push(card('Haircut rate', percent(pools[0].summary), noteWithFraction(`socialized ÷ ${result.weighted ? 'total caps' : 'total profit'} = `, pools[0].rate.fraction)));
   }
   const t = result.timingsMs;
   cards.push(card('Time in the page', `${(t.total / 1000).toFixed(2)} s`, `read ${ms(t.read)}, compute ${ms(t.compute)}, write ${ms(t.write)}, audit ${ms(t.audit)} · ${result.core} core`));
@@ -352,25 +368,34 @@ window.addEventListener('resize', () => {
   }, 100);
 });
 const ms = (value) => (value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`);
-function cell(row, text, header = false) {
+function cell(row, text, header = false, label = '') {
   const td = document.createElement(header ? 'th' : 'td');
   td.textContent = text;
+  // Narrow screens show each row of the largest haircuts as a block, each value under its label.
+  if (label) td.dataset.label = label;
   row.append(td);
 }
+/**
+ * The per-pool table, one column per pool and one row per figure: as narrow as its pools
+ * are few, so that every figure shows at once (a row per pool needed 12 columns).
+ */
 function poolsTable(result) {
   const table = $('pools-table');
   const head = document.createElement('tr');
-  const columns = ['Pool', 'Decimals', 'Accounts', 'Eligible', 'Charged', 'Loss', 'Insurance used', 'Socialized', 'Uncovered', 'Dust', 'Surplus', 'Haircut rate'];
-  for (const name of columns) cell(head, name, true);
+  cell(head, 'Pool', true);
+  for (const p of result.pools) cell(head, (p.name || 'all accounts') + (result.pooled && !p.listed ? ' (not in the pools file: loss 0)' : ''), true);
   table.tHead.replaceChildren(head);
-  table.tBodies[0].replaceChildren(...result.pools.map((p) => {
+  const figures = [
+    ['Decimals', (p) => String(p.decimals)], ['Accounts', (p) => count(p.accounts)], ['Eligible', (p) => count(p.summary.profitableAccounts)],
+    ['Charged', (p) => count(p.charged)], ['Loss', (p) => formatGrouped(p.loss, p.decimals)],
+    ['Insurance used', (p) => formatGrouped(p.summary.insuranceUsed, p.decimals)], ['Socialized', (p) => formatGrouped(p.summary.socialized, p.decimals)],
+    ['Uncovered', (p) => formatGrouped(p.summary.uncovered, p.decimals)], ['Dust', (p) => formatGrouped(p.summary.roundingDust, p.decimals)],
+    ['Surplus', (p) => formatGrouped(p.summary.surplus, p.decimals)], ['Haircut rate', (p) => percent(p.summary)],
+  ];
+  table.tBodies[0].replaceChildren(...figures.map(([name, of]) => {
     const row = document.createElement('tr');
-    const a = (units) => formatGrouped(units, p.decimals);
-    const s = p.summary;
-    for (const text of [
-      (p.name || 'all accounts') + (result.pooled && !p.listed ? ' (not in the pools file: loss 0)' : ''), String(p.decimals), count(p.accounts),
-      count(s.profitableAccounts), count(p.charged), a(p.loss), a(s.insuranceUsed), a(s.socialized), a(s.uncovered), a(s.roundingDust), a(s.surplus), percent(s),
-    ]) cell(row, text);
+    cell(row, name, true);
+    for (const p of result.pools) cell(row, of(p));
     return row;
   }));
 }
@@ -387,8 +412,10 @@ function showPool(pool, result) {
     link.title = `Explain ${l.account}`;
     link.addEventListener('click', () => explainRow(l.account));
     account.append(link);
+    account.dataset.label = 'Account';
     row.append(account);
-    for (const text of [a(l.profit), a(l.haircut), l.quota, a(l.profit - l.haircut)]) cell(row, text);
+    const labels = ['Profit', 'Haircut', 'Exact quota', 'Profit after'];
+    [a(l.profit), a(l.haircut), l.quota, a(l.profit - l.haircut)].forEach((text, k) => cell(row, text, false, labels[k]));
     row.title = `exact quota ${l.fraction} units`;
     return row;
   }));
