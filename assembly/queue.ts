@@ -126,13 +126,36 @@ let charged: u32 = 0;
   return <u64>(length > BITS ? length - BITS : 0);
 }
 
-/** The smallest and largest key of the list `settleList` left (or of the book after pass 1). */
+/** The smallest and largest key listed (`listEntry` widens them; each listing starts them afresh). */
 let lowKey: u64 = 0;
 let highKey: u64 = 0;
 
+/** Account i's key: its score's. */
+// @ts-ignore: decorator
+@inline function keyOf(scores: usize, i: u32): u64 {
+  return queueKey(load<i64>(scores + (<usize>i << 3)));
+}
+
+/** Starts a listing: no key listed yet. */
+// @ts-ignore: decorator
+@inline function startListing(): void {
+  lowKey = u64.MAX_VALUE;
+  highKey = 0;
+}
+
+/** Puts (key, i) as entry m of `list` and widens the listed keys' span. */
+// @ts-ignore: decorator
+@inline function listEntry(list: usize, m: u32, key: u64, i: u32): void {
+  const entry = list + <usize>m * CANDIDATE_BYTES;
+  store<u64>(entry, key);
+  store<u32>(entry, i, 8);
+  if (key < lowKey) lowKey = key;
+  if (key > highKey) highKey = key;
+}
+
 /**
  * Settles the `m` undecided entries of `list` (key u64, index u32), of which the first
- * `need` units of capacity by ascending key must pay (their keys span lowKey … highKey):
+ * `need` units of capacity by ascending key must pay (their keys span lowKey … highKey, as listed):
  * level by level, every entry of a bucket below the boundary's pays its whole capacity,
  * those above pay 0, and the boundary's stay listed, until every key left is equal.
  * Returns how many are left (the tie group, in list order); `need` is then in `left`.
@@ -148,7 +171,7 @@ function settleList(list: usize, m: u32, need: u64, haircuts: usize): u32 {
     const bucket = reach(need);
     need -= below;
     let kept: u32 = 0;
-    let low: u64 = u64.MAX_VALUE, high: u64 = 0;
+    startListing();
     for (let j: u32 = 0; j < m; j++) {
       const entry = list + <usize>j * CANDIDATE_BYTES;
       const key = load<u64>(entry), i = load<u32>(entry, 8);
@@ -159,17 +182,10 @@ function settleList(list: usize, m: u32, need: u64, haircuts: usize): u32 {
         collected += c;
         charged++;
       } else if (at == bucket) {
-        const to = list + <usize>kept * CANDIDATE_BYTES;
-        store<u64>(to, key);
-        store<u32>(to, i, 8);
-        kept++;
-        if (key < low) low = key;
-        if (key > high) high = key;
+        listEntry(list, kept++, key, i);
       }
     }
     m = kept;
-    lowKey = low;
-    highKey = high;
   }
   left = need;
   return m;
@@ -200,7 +216,7 @@ function queueGroup(
     eligible++;
     totalLow += c;
     if (totalLow < c) totalHigh++;
-    const key = queueKey(load<i64>(scores + (<usize>i << 3)));
+    const key = keyOf(scores, i);
     if (key < low) low = key;
     if (key > high) high = key;
   }
@@ -224,39 +240,31 @@ function queueGroup(
   for (let j: u32 = 0; j < count; j++) {
     const i = member(members, j);
     const c = capacityOf(i);
-    if (mayPay(i, c)) addToBucket(<u32>((queueKey(load<i64>(scores + (<usize>i << 3))) >> shift) & (BUCKETS - 1)), c);
+    if (mayPay(i, c)) addToBucket(<u32>((keyOf(scores, i) >> shift) & (BUCKETS - 1)), c);
   }
   const bucket = reach(R);
   // Pass 3: a bucket before the boundary's pays in full, after it nothing; the boundary's is listed.
   let m: u32 = 0;
-  low = u64.MAX_VALUE;
-  high = 0;
+  startListing();
   for (let j: u32 = 0; j < count; j++) {
     const i = member(members, j);
     const c = capacityOf(i);
     let h: u64 = 0;
     if (mayPay(i, c)) {
-      const key = queueKey(load<i64>(scores + (<usize>i << 3)));
+      const key = keyOf(scores, i);
       const at = <u32>((key >> shift) & (BUCKETS - 1));
       if (at < bucket) {
         h = c;
         collected += c;
         charged++;
       } else if (at == bucket) {
-        const entry = list + <usize>m * CANDIDATE_BYTES;
-        store<u64>(entry, key);
-        store<u32>(entry, i, 8);
-        m++;
-        if (key < low) low = key;
-        if (key > high) high = key;
+        listEntry(list, m++, key, i);
       }
     }
     store<u64>(haircuts + (<usize>i << 3), h);
   }
-  lowKey = low;
-  highKey = high;
   m = settleList(list, m, R - below, haircuts);
-  let need = left;
+  const need = left;
 
   if (!seeded) {
     // The tie group by index: as listed.
@@ -265,17 +273,11 @@ function queueGroup(
   }
   // By ascending splitmix64(seed ^ index), all distinct: the same selection on those keys
   // leaves one entry, the last payer.
-  low = u64.MAX_VALUE;
-  high = 0;
+  startListing();
   for (let j: u32 = 0; j < m; j++) {
-    const entry = list + <usize>j * CANDIDATE_BYTES;
-    const tie = splitmix64(seed ^ <u64>load<u32>(entry, 8));
-    store<u64>(entry, tie);
-    if (tie < low) low = tie;
-    if (tie > high) high = tie;
+    const i = load<u32>(list + <usize>j * CANDIDATE_BYTES, 8);
+    listEntry(list, j, splitmix64(seed ^ <u64>i), i);
   }
-  lowKey = low;
-  highKey = high;
   m = settleList(list, m, need, haircuts);
   payInOrder(list, m, left, lots, haircuts);
 }

@@ -3,13 +3,13 @@
 // JS/WebAssembly boundary without a copy.
 
 import type { Columns, Core, OptionalColumn } from './core.js';
-import { stateError, typeError } from './errors.js';
-import { checkKeys, OPTION_KEYS } from './option-keys.js';
+import { stateError } from './errors.js';
+import { OPTION_KEYS } from './option-keys.js';
 import { readPoolList, readPoolOptions } from './pools-input.js';
 import type { Amount, DeleverageSummary, PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
 import { badLot } from './deleverage-input.js';
 import {
-  checkColumnsRead, checkNonNegative, checkOptionalColumn, describe, readAmounts, readOptions, readParams, readWeightColumns, readWeighting, toInt64Column,
+  checkColumnsRead, checkNonNegative, checkOptionalColumn, readParams, readWeightColumns, readWeighting, toInt64Column,
 } from './validate.js';
 
 /** A book's column views (a sharded book's too, one set per shard). */
@@ -259,17 +259,16 @@ export class Book {
    * book.deleverage({ loss: 70n }); // the two highest scores pay
    */
   deleverage(params: BookDeleverageParams): DeleverageSummary {
-    if (typeof params !== 'object' || params === null) throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, got ${describe(params)}`);
-    checkKeys(params, OPTION_KEYS.bookDeleverage);
-    const amounts = readAmounts(params, '');
-    const { tieSeed } = readOptions(params);
+    // Every parameter is read (accessors run) before the book is checked and anything is written.
+    const amounts = readParams(params, OPTION_KEYS.bookDeleverage);
     const n = this.length;
     // Every column is read (accessors run) and checked before any is copied in: a rejected call leaves the book as it was.
     const read = (key: 'scores' | 'capacities' | 'lots', column: unknown) => {
       const given = checkOptionalColumn(column, key, n);
       if (given === undefined || this.#isOwn(given, this.#columns[key])) return { given: given !== undefined, copy: undefined };
       const copy = toInt64Column(this.#core?.snapshot(given) ?? given, key, n, key === 'capacities');
-      if (key === 'capacities') checkNonNegative(copy, key);
+      // A BigInt64Array is taken as it is: its signs are checked here (other columns' were, element by element).
+      if (key === 'capacities' && given instanceof BigInt64Array) checkNonNegative(copy, key);
       if (key === 'lots') {
         const bad = copy.findIndex((lot) => lot <= 0n);
         if (bad >= 0) throw badLot(bad, copy[bad]!);
@@ -287,7 +286,7 @@ export class Book {
     return core.deleverageBook({
       profits: c.profits, scores: c.scores, capacities: capacities.given ? c.capacities : 0, lots: lots.given ? c.lots : 0,
       exempt: this.#exemptShared ? c.exempt : 0, haircuts: c.haircuts, list: c.candidates,
-    }, n, amounts, tieSeed);
+    }, n, amounts, amounts.tieSeed);
   }
 
   /**

@@ -36,29 +36,21 @@ export interface QueuePoolsInput extends QueueColumns {
   pools: Amounts[];
 }
 
-/** Reads a `deleverage` input: an object of known keys (OPTION_KEYS.deleverage). */
+/** Reads a `deleverage` input (OPTION_KEYS.deleverage), every element read and checked. */
 export function readDeleverageInput(input: unknown): QueueInput {
-  if (typeof input !== 'object' || input === null) {
-    throw typeError('ERR_INVALID_TYPE', `the input must be an object with a loss, profits and scores, got ${describe(input)}`);
-  }
-  checkKeys(input, OPTION_KEYS.deleverage);
-  const { loss, insuranceFund } = readAmounts(input, '');
-  return { loss, insuranceFund, ...readQueueColumns(input as DeleverageInput) };
+  const read = readDeleverageContainers(input);
+  return { loss: read.loss, insuranceFund: read.insuranceFund, ...readElements(read) };
 }
 
 /**
- * Reads a pooled `deleverage` input (OPTION_KEYS.deleveragePools); the first account whose
- * pool index is not below the number of pools is an ERR_POOL_INDEX error.
+ * Reads a pooled `deleverage` input (OPTION_KEYS.deleveragePools), every element read and
+ * checked; then the first account whose pool index is not below the number of pools is an
+ * ERR_POOL_INDEX error.
  */
 export function readDeleveragePoolsInput(input: unknown): QueuePoolsInput {
-  if (typeof input !== 'object' || input === null) {
-    throw typeError('ERR_INVALID_TYPE', `the input must be an object with profits, pool, pools and scores, got ${describe(input)}`);
-  }
-  checkKeys(input, OPTION_KEYS.deleveragePools);
-  const { pool, pools } = input as DeleveragePoolsInput;
-  const amounts = readPoolList(pools);
-  const columns = readQueueColumns(input as DeleverageInput);
-  return { ...columns, pool: checkPoolColumn(pool, columns.profits.length, amounts.length), pools: amounts };
+  const read = readDeleveragePoolsContainers(input);
+  const columns = readElements(read);
+  return { ...columns, pool: checkPoolColumn(read.pool, columns.profits.length, read.pools.length), pools: read.pools };
 }
 
 /** The queue's columns as containers (checked as arrays of the right length, their elements not yet read). */
@@ -129,9 +121,8 @@ function readContainers(input: DeleverageInput): QueueContainers {
   };
 }
 
-/** The columns and the tie seed of a queue input (its keys already checked), every element read. */
-function readQueueColumns(input: DeleverageInput): QueueColumns {
-  const { profits, scores, capacities, lots, exempt, tieSeed } = readContainers(input);
+/** Every element of a queue's columns, read and checked in order: profits, scores, capacities (≥ 0, default max(profit, 0)), lots (> 0, default 1). */
+function readElements({ profits, scores, capacities, lots, exempt, tieSeed }: QueueContainers): QueueColumns {
   const profitValues = readColumn(profits, 'profits', false);
   return {
     profits: profitValues,

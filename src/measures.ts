@@ -12,6 +12,7 @@ import { rateOf, type Rate } from './fraction.js';
 import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import { poolOutOfRange, readPoolList } from './pools-input.js';
 import type { Amount, PoolParams, Profits } from './types.js';
+import { residualOf } from './waterfall.js';
 import {
   checkAttached, checkOptionalColumn, describe, lengthMismatch, readAmounts, readColumn, readExempt, type Amounts,
 } from './validate.js';
@@ -106,12 +107,11 @@ export function measureHaircuts(input: MeasureInput): MeasuresResult {
   });
   const population = everyone.filter(inPopulation);
   if (pool === undefined) {
-    const residual = amounts === undefined ? undefined : amounts.loss - (amounts.loss < amounts.insuranceFund ? amounts.loss : amounts.insuranceFund);
-    return measureGroup(population, haircuts, capacities, residual);
+    return measureGroup(population, haircuts, capacities, amounts && residualOf(amounts.loss, amounts.insuranceFund).residual);
   }
   const members = pools!.map(() => [] as number[]);
   for (const i of population) members[pool[i]!]!.push(i);
-  const perPool = pools!.map((p, k) => measureGroup(members[k]!, haircuts, capacities, p.loss - (p.loss < p.insuranceFund ? p.loss : p.insuranceFund)));
+  const perPool = pools!.map((p, k) => measureGroup(members[k]!, haircuts, capacities, residualOf(p.loss, p.insuranceFund).residual));
   const overall = measureGroup(population, haircuts, capacities, undefined);
   overall.uncovered = perPool.reduce((sum, m) => sum + m.uncovered!, 0n);
   overall.overshoot = perPool.reduce((sum, m) => sum + m.overshoot!, 0n);
@@ -176,8 +176,9 @@ function readMeasureInput(input: unknown): MeasureRead {
   }
   checkKeys(input, OPTION_KEYS.measureHaircuts);
   const { haircuts, capacities, profits, exempt, loss, insuranceFund, pool, pools } = input as MeasureInput;
-  const haircutColumn = checkOptionalColumn(haircuts, 'haircuts', (haircuts as ArrayLike<unknown> | undefined)?.length ?? 0);
-  if (haircutColumn === undefined) throw typeError('ERR_INVALID_TYPE', 'haircuts must be given: one haircut per account');
+  if (haircuts === undefined) throw typeError('ERR_INVALID_TYPE', 'haircuts must be given: one haircut per account');
+  // The haircuts set the count: checked as a column of their own length.
+  const haircutColumn = checkOptionalColumn(haircuts, 'haircuts', (haircuts as ArrayLike<unknown>).length)!;
   const count = haircutColumn.length;
   const capacityColumn = checkOptionalColumn(capacities, 'capacities', count);
   const profitColumn = checkOptionalColumn(profits, 'profits', count);

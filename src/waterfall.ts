@@ -12,10 +12,15 @@ export interface Waterfall {
   uncovered: bigint;
 }
 
+/** The waterfall's first step: the fund pays min(loss, insuranceFund); `residual` is what is left to cover. */
+export function residualOf(loss: bigint, insuranceFund: bigint): { insuranceUsed: bigint; residual: bigint } {
+  const insuranceUsed = loss < insuranceFund ? loss : insuranceFund;
+  return { insuranceUsed, residual: loss - insuranceUsed };
+}
+
 /** Splits `loss` given the fund and the exact total of positive profits. */
 export function waterfall(loss: bigint, insuranceFund: bigint, totalProfit: bigint): Waterfall {
-  const insuranceUsed = loss < insuranceFund ? loss : insuranceFund;
-  const residual = loss - insuranceUsed;
+  const { insuranceUsed, residual } = residualOf(loss, insuranceFund);
   const socialized = residual < totalProfit ? residual : totalProfit;
   return { insuranceUsed, socialized, uncovered: residual - socialized };
 }

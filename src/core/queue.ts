@@ -8,6 +8,7 @@ import { badLot } from '../deleverage-input.js';
 import { guard } from '../errors.js';
 import type { DeleverageSummary } from '../types.js';
 import type { Amounts } from '../validate.js';
+import { haircutRate, residualOf } from '../waterfall.js';
 import type { Fields } from './layout.js';
 import type { CoreMemory } from './memory.js';
 
@@ -45,24 +46,20 @@ export interface QueueAddresses {
 function withQueueColumns<T>(core: CoreMemory, columns: QueueColumnsIn, n: number, extra: number[], task: (at: QueueAddresses, more: number[]) => T): T {
   const L = core.layout;
   const { profits, scores, capacities, lots, exempt } = columns;
-  const sizes = [L.AMOUNT_BYTES * n, L.AMOUNT_BYTES * n, L.AMOUNT_BYTES * n, L.CANDIDATE_BYTES * n,
-    capacities === undefined ? 0 : L.AMOUNT_BYTES * n, lots === undefined ? 0 : L.AMOUNT_BYTES * n, exempt === undefined ? 0 : L.FLAG_BYTES * n, ...extra];
-  // A block per column present (an absent optional column, or any column when n = 0, has
-  // none: address 0, never read), and every extra block (at least a byte).
-  const wanted = sizes.map((size, k) => (size > 0 || k >= 7 ? Math.max(size, 1) : 0));
-  const present = wanted.filter((size) => size > 0);
-  return core.withBlocks(present, (blocks) => {
-    let next = 0;
-    const placed = wanted.map((size) => (size > 0 ? blocks[next++]! : 0));
+  const amounts = L.AMOUNT_BYTES * n;
+  // Every block is placed (at least a byte), an absent column's too: its address is then given as 0.
+  const sizes = [amounts, amounts, amounts, L.CANDIDATE_BYTES * n, amounts, amounts, L.FLAG_BYTES * n, ...extra].map((size) => Math.max(size, 1));
+  return core.withBlocks(sizes, ([profitsAt, scoresAt, haircutsAt, listAt, capacitiesAt, lotsAt, exemptAt, ...more]) => {
     const at: QueueAddresses = {
-      profits: placed[0]!, scores: placed[1]!, haircuts: placed[2]!, list: placed[3]!, capacities: placed[4]!, lots: placed[5]!, exempt: placed[6]!,
+      profits: profitsAt!, scores: scoresAt!, haircuts: haircutsAt!, list: listAt!,
+      capacities: capacities === undefined ? 0 : capacitiesAt!, lots: lots === undefined ? 0 : lotsAt!, exempt: exempt === undefined ? 0 : exemptAt!,
     };
     core.int64View(at.profits, n).set(profits);
     core.int64View(at.scores, n).set(scores);
     if (capacities !== undefined) core.int64View(at.capacities, n).set(capacities);
     if (lots !== undefined) core.int64View(at.lots, n).set(lots);
     if (exempt !== undefined) core.byteView(at.exempt, n).set(exempt);
-    return task(at, placed.slice(7));
+    return task(at, more);
   });
 }
 
@@ -89,7 +86,7 @@ export function deleveragePoolsOnCore(
   return guard('deleverage', () => withQueueColumns(core, columns, n, extra, (at, [poolAt, membersAt, tableAt, queue]) => {
     core.uint32View(poolAt!, n).set(pool);
     const fields = core.fields(queue!);
-    const residuals = pools.map((amounts) => amounts.loss - (amounts.loss < amounts.insuranceFund ? amounts.loss : amounts.insuranceFund));
+    const residuals = pools.map((amounts) => residualOf(amounts.loss, amounts.insuranceFund).residual);
     core.zero(tableAt!, L.QUEUE_ROW_BYTES * count);
     residuals.forEach((residual, k) => core.fields(tableAt! + k * L.QUEUE_ROW_BYTES).setU64(L.QUEUE_ROW_NEED, residual));
     writeRecord(core, queue!, at, n, tieSeed);
@@ -141,7 +138,7 @@ function summaryOf(amounts: Amounts, residual: bigint, collected: bigint, totalC
     roundingDust: 0n,
     totalCapacity,
     accountsCharged,
-    haircutRate: totalCapacity === 0n ? 0 : Number(collected) / Number(totalCapacity),
+    haircutRate: haircutRate(collected, totalCapacity),
   };
 }
 
@@ -155,7 +152,7 @@ export function runQueue(core: CoreMemory, at: QueueAddresses, n: number, amount
   return guard('deleverage', () => core.withBlocks([L.QUEUE_BYTES], ([queue]) => {
     const fields = core.fields(queue!);
     writeRecord(core, queue!, at, n, tieSeed);
-    const residual = amounts.loss - (amounts.loss < amounts.insuranceFund ? amounts.loss : amounts.insuranceFund);
+    const { residual } = residualOf(amounts.loss, amounts.insuranceFund);
     fields.setU64(L.QUEUE_NEED, residual);
     core.exports.deleverageQueue(queue!);
     checkLots(core, fields, at, n);

@@ -33,7 +33,6 @@ const CLOSED = 'closed';
 /** How long `close` waits for a shard to answer before stopping it anyway. */
 const CLOSE_WAIT_MS = 1_000;
 
-/** An error rebuilt from a shard's reply: its class and code as thrown in the shard. */
 /**
  * Whether a sound shard may answer `op` with an error of `code`: its memory ran out (any
  * request), or its runtime cannot run the core (`load`). The coordinator checks every
@@ -44,7 +43,7 @@ function mayFail(op: string, code: unknown): boolean {
   return code === 'ERR_MEMORY' || (op === 'load' && code === 'ERR_UNSUPPORTED');
 }
 
-/** The error a shard answered with (one `mayFail` lets through), as the caller gets it. */
+/** The error a shard answered with (one `mayFail` lets through), as the caller gets it: its class and code as thrown in the shard. */
 function rebuild(error: Extract<Reply, { ok: false }>['error']): Error {
   const code = error.code as ErrorCode;
   if (error.name === 'TypeError') return typeError(code, error.message);

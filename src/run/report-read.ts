@@ -11,7 +11,8 @@ import { DecimalError, MAX_DECIMALS, parseUnits } from '../files/decimal.js';
 import { EnvironmentError, quote, UsageError } from '../files/errors.js';
 import { readTieSeed, ROUNDINGS, type Parameters } from './parameters.js';
 import { FORMATS, type Format } from '../files/read.js';
-import { PER_POOL_ONLY, RATE_DIGITS, tieBreakOf } from './report.js';
+import { RATE_DIGITS } from '../fraction.js';
+import { PER_POOL_ONLY, tieBreakOf } from './report.js';
 import type { Pool } from '../files/rows.js';
 
 /** The largest report read, in bytes: a report is a few kilobytes (its size does not grow with the accounts). */

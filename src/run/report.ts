@@ -10,8 +10,6 @@ import type { Parameters } from './parameters.js';
 import type { InputSummary } from '../files/read.js';
 import type { Pool } from '../files/rows.js';
 
-export { RATE_DIGITS, rateOf, type Rate } from '../fraction.js';
-
 /** What the core was: its build and the SHA-256 of its WebAssembly bytes. */
 export interface CoreInfo {
   build: string;
