@@ -5,10 +5,10 @@
 import { UsageError, quote } from '../files/errors.js';
 
 /** The commands. */
-export type Command = 'socialize' | 'verify' | 'explain' | 'index-delta' | 'demo';
+export type Command = 'socialize' | 'compare' | 'verify' | 'explain' | 'index-delta' | 'demo';
 
 /** The commands, in the order --help lists them. */
-export const COMMANDS: readonly Command[] = ['socialize', 'verify', 'explain', 'index-delta', 'demo'];
+export const COMMANDS: readonly Command[] = ['socialize', 'compare', 'verify', 'explain', 'index-delta', 'demo'];
 
 /** An option: whether it takes a value. */
 type Kind = 'value' | 'flag';
@@ -31,9 +31,15 @@ const PARAMETERS: Record<string, Kind> = {
   format: 'value',
 };
 
+/** The options of compare's mechanisms (beside socialize's parameters, less --cap-column). */
+const { 'cap-column': _cap, ...COMPARE_PARAMETERS } = {
+  ...PARAMETERS, mechanisms: 'value', 'capacity-column': 'value', 'score-column': 'value', 'score-decimals': 'value', 'rank-by': 'value', 'lot-column': 'value',
+} as Record<string, Kind>;
+
 /** Every command's options (--help is every command's). */
 const OPTIONS: Record<Command, Record<string, Kind>> = {
   socialize: { ...PARAMETERS, out: 'value', report: 'value', quiet: 'flag' },
+  compare: { ...COMPARE_PARAMETERS, out: 'value', report: 'value', quiet: 'flag' },
   verify: { ...PARAMETERS, report: 'value', quiet: 'flag' },
   explain: { ...PARAMETERS, report: 'value', account: 'value', json: 'flag', quiet: 'flag' },
   'index-delta': {

@@ -163,10 +163,12 @@ export async function openSources(accounts: string, parameters: Parameters): Pro
 /** verify's and explain's parameters: from the options, or from a report. */
 export type ParametersOrReport = { parameters: Parameters } | { report: string };
 
-/** The parameters to use, the report they came from (null when from the options) and its source (for the distinct-files check). */
-export async function resolveParameters(given: ParametersOrReport): Promise<{ parameters: Parameters; report: ReadReport | null; source: InputSource | null }> {
+/** The parameters to use (`read`: the report's text, when already read), the report they came from (null when from the options) and its source (for the distinct-files check). */
+export async function resolveParameters(
+  given: ParametersOrReport, read?: { text: string; source: InputSource },
+): Promise<{ parameters: Parameters; report: ReadReport | null; source: InputSource | null }> {
   if ('parameters' in given) return { parameters: given.parameters, report: null, source: null };
-  const { text, source } = await readSmallFile(given.report, 'the report', MAX_REPORT_BYTES);
+  const { text, source } = read ?? await readSmallFile(given.report, 'the report', MAX_REPORT_BYTES);
   const report = readReport(text, source.name);
   return { parameters: report.parameters, report, source };
 }

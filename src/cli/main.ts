@@ -12,9 +12,10 @@ import { explain } from './explain.js';
 import { indexDelta } from './index-delta.js';
 import { abandonAll } from './output.js';
 import { MAX_RECORD_BYTES } from '../files/chunks.js';
-import { PARAMETER_OPTIONS, readParameters } from '../run/parameters.js';
+import { PARAMETER_OPTIONS, readCompareParameters, readParameters } from '../run/parameters.js';
 import { positionalsOf, socialize, type RunContext } from './socialize.js';
 import { verify, VerificationFailed } from './verify.js';
+import { compare } from './compare.js';
 
 const PARAMETERS_HELP = `  --decimals N             fraction digits of every amount, 0 to ${MAX_DECIMALS} (a pool may set its own)
   --loss AMOUNT            the deficit to cover              | or, per pool:
@@ -41,6 +42,24 @@ ${PARAMETERS_HELP}
   --quiet                  no progress and no summary on stderr
   The pools file is CSV: pool,loss[,insurance_fund][,decimals], one row per pool.
   Example: socialized-loss socialize examples/accounts.csv --decimals 6 --loss 25000 --insurance-fund 5000 --out haircuts.csv --report report.json`,
+  compare: `socialized-loss compare ACCOUNTS --decimals N (--loss AMOUNT [--insurance-fund AMOUNT] | --pool-column NAME --pools FILE)
+                  [--mechanisms pro-rata,weighted,queue] [--capacity-column NAME]
+                  [--score-column NAME [--score-decimals K] | --rank-by profit|capacity] [--lot-column NAME]
+                  [columns, rounding, tie seed: as socialize] [--out FILE] [--report FILE] [--quiet]
+  The mechanisms side by side on one book: pro-rata (by profit, capped by capacity), weighted (by
+  --weight-column, capped by capacity) and queue (auto-deleveraging: by descending score, each pays
+  its capacity until the loss is covered). Writes account[,pool],profit,capacity and one haircut
+  column per mechanism (pro_rata, weighted, queue) to --out, else stdout; the measures side by side
+  (collected, uncovered, overshoot, who pays, concentration, Gini, by tenth) to stdout with --out,
+  else stderr; --report: every parameter and measure.
+  --mechanisms LIST        comma-separated, in the columns' order (default pro-rata,queue)
+  --capacity-column NAME   the most any mechanism takes from an account (default, or empty: max(profit, 0))
+  --score-column NAME      the queue's ranking, larger first (a venue's ADL score); signed
+  --score-decimals K       fraction digits of the scores (default 0)
+  --rank-by profit|capacity  the queue's ranking without a score column (default profit)
+  --lot-column NAME        the queue takes whole lots of this amount (default, or empty: one unit)
+  --tie-seed INTEGER       also orders the queue's equal scores (ascending splitmix64(seed XOR index))
+  Example: socialized-loss compare examples/october-2025/accounts.csv --decimals 2 --loss 15079669.61 --capacity-column capacity --out compare.csv`,
   verify: `socialized-loss verify ACCOUNTS HAIRCUTS (--report FILE | the parameters of socialize) [--quiet]
   Recomputes every haircut with arithmetic apart from the engine's and compares: exit 0 and
   "verified N accounts", or exit 3 with how many differ and the first ten. HAIRCUTS' profit,
@@ -114,6 +133,11 @@ async function main(argv: string[]): Promise<void> {
     case 'socialize': {
       const [accounts] = positionalsOf('socialize', positionals, ['ACCOUNTS']);
       await socialize({ accounts: accounts!, parameters: readParameters(values), out: values.get('out'), report: values.get('report') }, context);
+      return;
+    }
+    case 'compare': {
+      const [accounts] = positionalsOf('compare', positionals, ['ACCOUNTS']);
+      await compare({ accounts: accounts!, parameters: readCompareParameters(values), out: values.get('out'), report: values.get('report') }, context);
       return;
     }
     case 'verify': {

@@ -69,22 +69,7 @@ export class HaircutRows implements RowConsumer {
   row(f: Fields, line: number): void {
     const row = this.#row;
     const accounts = this.loaded.table;
-    const accountsFile = this.loaded.accounts.file;
-    if (row >= accounts.rows) {
-      throw new InputError(this.file, line, 1, `a row past the ${accounts.rows.toLocaleString('en-US')} accounts of ${accountsFile}; expected one row per account, in the same order`);
-    }
-    // Compared in place (no view, no closure): a quoted identifier is unescaped first.
-    let same: boolean;
-    if (f.quoted[0]) {
-      const id = f.bytes(0);
-      same = accounts.idEquals(row, id, 0, id.length);
-    } else {
-      same = accounts.idEquals(row, f.buffer, f.start[0]!, f.end[0]!);
-    }
-    if (!same) {
-      throw new InputError(this.file, f.line[0]!, f.column[0]!,
-        `account ${quote(AS_IS.decode(f.bytes(0)))} where ${accountsFile}:${accounts.lineOf(row)} has ${quote(AS_IS.decode(accounts.idOf(row)))}; expected the same accounts in the same order`);
-    }
+    checkSameAccount(f, line, row, this.loaded, this.file);
     const places = this.decimalsOf(row);
     this.#amount(f, 1, places, this.#words, 2 * row);
     if (f.has(2)) {
@@ -112,11 +97,7 @@ export class HaircutRows implements RowConsumer {
   }
 
   end(line: number): void {
-    const accounts = this.loaded.table;
-    if (this.#row < accounts.rows) {
-      throw new InputError(this.file, line, 1,
-        `ends after ${this.#row.toLocaleString('en-US')} rows; ${this.loaded.accounts.file} has ${accounts.rows.toLocaleString('en-US')} accounts (next: ${quote(AS_IS.decode(accounts.idOf(this.#row)))})`);
-    }
+    checkAllAccounts(line, this.#row, this.loaded, this.file);
   }
 
   /**
@@ -167,7 +148,40 @@ export class HaircutRows implements RowConsumer {
   }
 }
 
+/**
+ * Checks that row `row` of a file written for the loaded accounts (its account in
+ * field 0) names the account of ACCOUNTS' row `row`: one row per account, in the
+ * same order; anything else is a bad row (exit 2).
+ */
+export function checkSameAccount(f: Fields, line: number, row: number, loaded: Loaded, file: string): void {
+  const accounts = loaded.table;
+  if (row >= accounts.rows) {
+    throw new InputError(file, line, 1, `a row past the ${accounts.rows.toLocaleString('en-US')} accounts of ${loaded.accounts.file}; expected one row per account, in the same order`);
+  }
+  // Compared in place (no view, no closure): a quoted identifier is unescaped first.
+  let same: boolean;
+  if (f.quoted[0]) {
+    const id = f.bytes(0);
+    same = accounts.idEquals(row, id, 0, id.length);
+  } else {
+    same = accounts.idEquals(row, f.buffer, f.start[0]!, f.end[0]!);
+  }
+  if (!same) {
+    throw new InputError(file, f.line[0]!, f.column[0]!,
+      `account ${quote(AS_IS.decode(f.bytes(0)))} where ${loaded.accounts.file}:${accounts.lineOf(row)} has ${quote(AS_IS.decode(accounts.idOf(row)))}; expected the same accounts in the same order`);
+  }
+}
+
+/** The end of a file written for the loaded accounts after `rows` rows: it must have had one per account. */
+export function checkAllAccounts(line: number, rows: number, loaded: Loaded, file: string): void {
+  const accounts = loaded.table;
+  if (rows < accounts.rows) {
+    throw new InputError(file, line, 1,
+      `ends after ${rows.toLocaleString('en-US')} rows; ${loaded.accounts.file} has ${accounts.rows.toLocaleString('en-US')} accounts (next: ${quote(AS_IS.decode(accounts.idOf(rows)))})`);
+  }
+}
+
 /** A signed 64-bit value from its two 32-bit words. */
-function toBigInt(low: number, high: number): bigint {
+export function toBigInt(low: number, high: number): bigint {
   return BigInt(wordsValue(low, high));
 }

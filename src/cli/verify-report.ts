@@ -74,13 +74,13 @@ export function checkedFields(report: ReadReport, pooled: boolean): number {
 }
 
 /** How many values (leaves) a JSON value holds. */
-function leaves(value: Json): number {
+export function leaves(value: Json): number {
   if (typeof value !== 'object' || value === null) return 1;
   return Object.values(value).reduce((total: number, entry) => total + leaves(entry), 0);
 }
 
 /** Walks `expected` and `found` together, noting every leaf (and every list's length) that differs. */
-function compare(expected: Json | undefined, found: Json | undefined, field: string, out: FieldDifference[]): void {
+export function compare(expected: Json | undefined, found: Json | undefined, field: string, out: FieldDifference[]): void {
   if (Array.isArray(expected) && Array.isArray(found)) {
     if (expected.length !== found.length) out.push({ field: `${field} (entries)`, expected: String(expected.length), found: String(found.length) });
     for (let i = 0; i < Math.min(expected.length, found.length); i++) compare(expected[i], found[i], `${field}[${i}]`, out);

@@ -9,18 +9,19 @@ import { formatUnits } from '../files/decimal.js';
 import { quote } from '../files/errors.js';
 import { auditBookOf } from '../run/audit-book.js';
 import { HaircutRows } from './verify-haircuts.js';
-import { InputSource, openSources, resolveParameters, type ParametersOrReport } from './input.js';
+import { InputSource, openSources, readSmallFile, resolveParameters, type ParametersOrReport } from './input.js';
 import { decimalsOfRow, loadRun } from '../run/load.js';
 import { nodePlatform } from '../host/node.js';
 import { openOutputs } from './output.js';
 import { readInto } from '../files/read.js';
 import type { RunContext } from './socialize.js';
 import { checkedFields, fileDifferences, resultDifferences } from './verify-report.js';
+import { VerificationFailed } from './verify-failed.js';
+import { verifyCompare } from './verify-compare.js';
+import { isCompareReport } from '../run/compare-read.js';
+import { MAX_REPORT_BYTES } from '../run/report-read.js';
 
-/** Thrown after verify has printed what differs: exit status 3. */
-export class VerificationFailed extends Error {
-  override name = 'VerificationFailed';
-}
+export { VerificationFailed };
 
 /** verify's inputs. */
 export type VerifyOptions = { accounts: string; haircuts: string } & ParametersOrReport;
@@ -31,7 +32,10 @@ const SHOWN = 10;
 /** Runs verify; prints its verdict on stdout; throws VerificationFailed (exit 3) when anything differs. */
 export async function verify(options: VerifyOptions, context: RunContext): Promise<void> {
   const started = performance.now();
-  const { parameters, report, source: reportSource } = await resolveParameters(options);
+  // A compare report: every mechanism's column of a compare output.
+  const read = 'report' in options ? await readSmallFile(options.report, 'the report', MAX_REPORT_BYTES) : undefined;
+  if (read !== undefined && isCompareReport(read.text)) return verifyCompare(options, read.text, read.source, context);
+  const { parameters, report, source: reportSource } = await resolveParameters(options, read);
   const sources = await openSources(options.accounts, parameters);
   let haircutSource: InputSource;
   try {

@@ -98,6 +98,12 @@ export interface AccountColumns {
   exempt?: string | undefined;
   weight?: string | undefined;
   cap?: string | undefined;
+  /** compare's capacities (`--capacity-column`): held where caps are; an empty cell is max(profit, 0). */
+  capacity?: string | undefined;
+  /** compare's queue scores (`--score-column`): signed, at the score decimals. */
+  score?: string | undefined;
+  /** compare's lots (`--lot-column`): above 0, at the account's decimals; an empty cell is one unit. */
+  lot?: string | undefined;
 }
 
 /** The messages' name for what sets a pool's decimals. */
@@ -113,7 +119,7 @@ export class AccountRows implements RowConsumer {
   readonly columns: ColumnRequest[];
   readonly table: AccountTable;
   readonly #words = new Int32Array(2);
-  readonly #k: { pool: number; exempt: number; weight: number; cap: number };
+  readonly #k: { pool: number; exempt: number; weight: number; cap: number; score: number; lot: number };
   readonly #rules: string[] = [];
   /** The option that sets the profit column's decimals, for its messages (index deltas' units: `--units-decimals`). */
   readonly #profitRule: string;
@@ -121,10 +127,11 @@ export class AccountRows implements RowConsumer {
   /**
    * @param names the columns to read; `units` reads the profit column as units (index deltas: any sign, `--units-decimals`).
    * @param pools where pool names become indices (and decimals), or null without a pool column.
+   * @param scoreDecimals the fraction digits of the score column (compare).
    */
   constructor(
     readonly file: string, readonly names: AccountColumns, readonly decimals: number, readonly pools: PoolDirectory | null,
-    readonly weightDecimals = 0, readonly units = false,
+    readonly weightDecimals = 0, readonly units = false, readonly scoreDecimals = 0,
   ) {
     this.#profitRule = `${units ? '--units-decimals' : '--decimals'} ${decimals}`;
     const columns: ColumnRequest[] = [
@@ -143,12 +150,16 @@ export class AccountRows implements RowConsumer {
       pool: optional(names.pool, 'text', '--pool-column'),
       exempt: optional(names.exempt, 'flag', '--exempt-column'),
       weight: optional(names.weight, 'amount', '--weight-column'),
-      // An empty (or null) cap is the account's profit.
-      cap: optional(names.cap, 'amount', '--cap-column', true),
+      // An empty (or null) cap or capacity is the account's profit (0 when not positive).
+      cap: names.capacity !== undefined ? optional(names.capacity, 'amount', '--capacity-column', true) : optional(names.cap, 'amount', '--cap-column', true),
+      score: optional(names.score, 'amount', '--score-column'),
+      // An empty (or null) lot is one unit.
+      lot: optional(names.lot, 'amount', '--lot-column', true),
     };
     this.columns = columns;
     this.table = new AccountTable({
-      pool: names.pool !== undefined, exempt: names.exempt !== undefined, weights: names.weight !== undefined, caps: names.cap !== undefined,
+      pool: names.pool !== undefined, exempt: names.exempt !== undefined, weights: names.weight !== undefined,
+      caps: names.cap !== undefined || names.capacity !== undefined, scores: names.score !== undefined, lots: names.lot !== undefined,
     });
   }
 
@@ -179,6 +190,20 @@ export class AccountRows implements RowConsumer {
     // An empty cap is no cap of its own: the most the account can pay, its profit (0 when not positive).
     const capFromProfit = k.cap >= 0 && f.empty(k.cap);
     if (k.cap >= 0 && !capFromProfit) this.#amount(f, k.cap, decimals, rule, true);
+    const cap: [number, number] = capFromProfit ? (high < 0 ? [0, 0] : [low, high]) : [words[0]!, words[1]!];
+    let score: [number, number] | null = null;
+    if (k.score >= 0) {
+      this.#amount(f, k.score, this.scoreDecimals, `--score-decimals ${this.scoreDecimals}`, false);
+      score = [words[0]!, words[1]!];
+    }
+    let lot: [number, number] = [1, 0];
+    if (k.lot >= 0 && !f.empty(k.lot)) {
+      this.#amount(f, k.lot, decimals, rule, false);
+      if (words[1]! < 0 || (words[0] === 0 && words[1] === 0)) {
+        throw new InputError(this.file, f.line[k.lot]!, f.column[k.lot]!, `${this.columns[k.lot]!.name} ${quote(f.text(k.lot))} is not above 0; expected a lot above 0 (the smallest amount the queue takes; empty: one unit)`);
+      }
+      lot = [words[0]!, words[1]!];
+    }
     let earlier: number;
     try {
       earlier = this.table.add(f.buffer, f.start[0]!, f.end[0]!, f.quoted[0] === 1, low, high, line);
@@ -195,8 +220,9 @@ export class AccountRows implements RowConsumer {
     }
     if (exempt) this.table.setExempt();
     if (weight) this.table.setWords('weights', weight[0], weight[1]);
-    if (capFromProfit) this.table.setWords('caps', high < 0 ? 0 : low, high < 0 ? 0 : high);
-    else if (k.cap >= 0) this.table.setWords('caps', words[0]!, words[1]!);
+    if (k.cap >= 0) this.table.setWords('caps', cap[0], cap[1]);
+    if (score) this.table.setWords('scores', score[0], score[1]);
+    if (k.lot >= 0) this.table.setWords('lots', lot[0], lot[1]);
   }
 
   /** Parses column k at `decimals` into the scratch words; `nonNegative` refuses a minus sign's values. */

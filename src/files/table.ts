@@ -27,10 +27,15 @@ export interface TableColumns {
   exempt?: boolean | undefined;
   weights?: boolean | undefined;
   caps?: boolean | undefined;
+  scores?: boolean | undefined;
+  lots?: boolean | undefined;
 }
 
 /** The 64-bit columns a table can hold, as 32-bit word pairs. */
-export type WordColumn = 'profits' | 'weights' | 'caps';
+export type WordColumn = 'profits' | 'weights' | 'caps' | 'scores' | 'lots';
+
+/** The optional 64-bit columns (every word column but the profits). */
+type OptionalWordColumn = Exclude<WordColumn, 'profits'>;
 
 /** Columns of accounts in input order. */
 export class AccountTable {
@@ -53,16 +58,16 @@ export class AccountTable {
   readonly #pool: Uint32Array[] | null;
   /** Per row, when asked for: 1 when exempt. */
   readonly #exempt: Uint8Array[] | null;
-  /** Per row, when asked for: weight and cap as two 32-bit words. */
-  readonly #weights: Int32Array[] | null;
-  readonly #caps: Int32Array[] | null;
+  /** Per row, when asked for: weight, cap (or capacity), score and lot as two 32-bit words each. */
+  readonly #words: Record<OptionalWordColumn, Int32Array[] | null>;
 
   /** A table with the optional `columns` (none by default). */
   constructor(columns: TableColumns = {}) {
     this.#pool = columns.pool ? [] : null;
     this.#exempt = columns.exempt ? [] : null;
-    this.#weights = columns.weights ? [] : null;
-    this.#caps = columns.caps ? [] : null;
+    this.#words = {
+      weights: columns.weights ? [] : null, caps: columns.caps ? [] : null, scores: columns.scores ? [] : null, lots: columns.lots ? [] : null,
+    };
   }
 
   /** Sizes the hash set for about `rows` rows at once (an estimate: it still grows if needed). */
@@ -86,8 +91,7 @@ export class AccountTable {
       this.#lines.push(new Uint32Array(CHUNK));
       this.#pool?.push(new Uint32Array(CHUNK));
       this.#exempt?.push(new Uint8Array(CHUNK));
-      this.#weights?.push(new Int32Array(2 * CHUNK));
-      this.#caps?.push(new Int32Array(2 * CHUNK));
+      for (const chunks of Object.values(this.#words)) chunks?.push(new Int32Array(2 * CHUNK));
     }
     const from = this.#arenaUsed;
     this.#reserve(end - start);
@@ -132,10 +136,10 @@ export class AccountTable {
     this.#exempt![row >>> CHUNK_BITS]![row & MASK] = 1;
   }
 
-  /** Sets the last added row's weight or cap as two 32-bit words (the table must hold that column). */
-  setWords(column: 'weights' | 'caps', low: number, high: number): void {
+  /** Sets the last added row's weight, cap, score or lot as two 32-bit words (the table must hold that column). */
+  setWords(column: OptionalWordColumn, low: number, high: number): void {
     const row = this.rows - 1;
-    const chunk = (column === 'weights' ? this.#weights : this.#caps)![row >>> CHUNK_BITS]!;
+    const chunk = this.#words[column]![row >>> CHUNK_BITS]!;
     chunk[2 * (row & MASK)] = low;
     chunk[2 * (row & MASK) + 1] = high;
   }
@@ -200,7 +204,7 @@ export class AccountTable {
 
   /** Copies a 64-bit column into `target` (a view of `rows` int64 values, as 32-bit words). */
   copyWords(column: WordColumn, target: Int32Array): void {
-    const chunks = column === 'profits' ? this.#profits : column === 'weights' ? this.#weights! : this.#caps!;
+    const chunks = column === 'profits' ? this.#profits : this.#words[column]!;
     copyChunks(chunks, target, this.rows, 2);
   }
 

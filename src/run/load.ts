@@ -44,7 +44,9 @@ export async function loadRun(sources: Sources, parameters: Parameters, platform
     sources.accounts.close();
     throw error;
   }
-  const rows = new AccountRows(sources.accounts.name, parameters.columns, parameters.decimals, pooled ? directory : null, parameters.weightDecimals);
+  // compare's score column has decimals of its own.
+  const scoreDecimals = 'scoreDecimals' in parameters ? (parameters as { scoreDecimals: number }).scoreDecimals : 0;
+  const rows = new AccountRows(sources.accounts.name, parameters.columns, parameters.decimals, pooled ? directory : null, parameters.weightDecimals, false, scoreDecimals);
   const accounts = await readInto(sources.accounts, parameters.format, rows, platform, (n) => rows.table.expect(n));
   rows.table.sealed();
   if (pooled) {

@@ -125,3 +125,72 @@ export function readParameters(values: ReadonlyMap<string, string>): Parameters 
     pools: undefined,
   };
 }
+
+/** The mechanisms `compare` sets side by side, as `--mechanisms` spells them. */
+export const MECHANISMS = ['pro-rata', 'weighted', 'queue'] as const;
+
+/** One mechanism of `compare`. */
+export type Mechanism = (typeof MECHANISMS)[number];
+
+/** What ranks the queue without a score column (`--rank-by`). */
+export const RANK_BY = ['profit', 'capacity'] as const;
+
+/** What `compare` is asked: socialize's parameters and the mechanisms' own. */
+export interface CompareParameters extends Parameters {
+  /** `--mechanisms`, in the order given (default pro-rata,queue). */
+  mechanisms: Mechanism[];
+  /** `--score-decimals` (0 without a score column). */
+  scoreDecimals: number;
+  /** `--rank-by`: what the queue ranks by when there is no score column (null with one). */
+  rankBy: (typeof RANK_BY)[number] | null;
+}
+
+/** The options only `compare` takes (beside socialize's, less `--cap-column`). */
+export const COMPARE_OPTIONS = ['mechanisms', 'capacity-column', 'score-column', 'score-decimals', 'rank-by', 'lot-column'] as const;
+
+/** `--mechanisms`: a comma-separated list of distinct mechanisms. */
+export function readMechanisms(value: string | undefined): Mechanism[] {
+  if (value === undefined) return ['pro-rata', 'queue'];
+  const names = value.split(',');
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!(MECHANISMS as readonly string[]).includes(name)) {
+      throw new UsageError(`--mechanisms lists ${JSON.stringify(shorten(name))}; expected a comma-separated list of ${MECHANISMS.join(', ')}`);
+    }
+    if (seen.has(name)) throw new UsageError(`--mechanisms lists ${name} twice; expected each mechanism once`);
+    seen.add(name);
+  }
+  return names as Mechanism[];
+}
+
+/** Reads compare's parameters from the options. */
+export function readCompareParameters(values: ReadonlyMap<string, string>): CompareParameters {
+  const get = (name: string) => values.get(name);
+  const mechanisms = readMechanisms(get('mechanisms'));
+  const queue = mechanisms.includes('queue');
+  // The queue orders equal scores by the tie seed under every rounding policy.
+  const withoutSeed = new Map(values);
+  withoutSeed.delete('tie-seed');
+  const base = queue ? { ...readParameters(withoutSeed), tieSeed: readTieSeed(get('tie-seed')) } : readParameters(values);
+  const weight = base.columns.weight;
+  if (mechanisms.includes('weighted') && weight === undefined) throw new UsageError('--mechanisms weighted needs --weight-column: the column of weights to split by');
+  if (weight !== undefined && !mechanisms.includes('weighted')) throw new UsageError('--weight-column is read by the weighted mechanism only; add weighted to --mechanisms, or drop --weight-column');
+  const score = readColumnName(get('score-column'), '--score-column');
+  if (score !== undefined && get('rank-by') !== undefined) throw new UsageError('--rank-by with --score-column: the queue ranks by the score column; give one of them');
+  if (get('score-decimals') !== undefined && score === undefined) throw new UsageError('--score-decimals needs --score-column');
+  for (const option of ['score-column', 'rank-by', 'lot-column'] as const) {
+    if (get(option) !== undefined && !queue) throw new UsageError(`--${option} is read by the queue only; add queue to --mechanisms, or drop --${option}`);
+  }
+  return {
+    ...base,
+    columns: {
+      ...base.columns,
+      capacity: readColumnName(get('capacity-column'), '--capacity-column'),
+      score,
+      lot: readColumnName(get('lot-column'), '--lot-column'),
+    },
+    mechanisms,
+    scoreDecimals: readDecimals(get('score-decimals'), '--score-decimals', 0),
+    rankBy: score !== undefined || !queue ? null : readChoice(get('rank-by'), '--rank-by', RANK_BY, 'profit'),
+  };
+}

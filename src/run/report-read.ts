@@ -41,7 +41,7 @@ export interface ReadReport {
 }
 
 /** Keys of the run information: a command's report has all of them, a page's none. */
-const RUN_KEYS = ['node', 'commandLine', 'writtenAt', 'timingsMs', 'maxResidentBytes'] as const;
+export const RUN_KEYS = ['node', 'commandLine', 'writtenAt', 'timingsMs', 'maxResidentBytes'] as const;
 
 /** The amounts of a pool's result and of the overall one, after decimals (and accounts, per pool). */
 const AMOUNTS = ['loss', 'insuranceFund', 'insuranceUsed', 'socialized', 'uncovered', 'roundingDust', 'surplus'] as const;
@@ -52,19 +52,19 @@ const AMOUNTS = ['loss', 'insuranceFund', 'insuranceUsed', 'socialized', 'uncove
  */
 export class ReportError extends EnvironmentError {
   override name = 'ReportError';
-  /** @param file the report's name; `problem` names the field first. */
-  constructor(file: string, problem: string) {
+  /** @param file the report's name; `problem` names the field first; `command` the command whose report was expected. */
+  constructor(file: string, problem: string, command = 'socialize') {
     super('read the report', file, problem);
-    this.message = `${file} is not a socialize report: ${problem}`;
+    this.message = `${file} is not a ${command} report: ${problem}`;
   }
 }
 
 /** A strict reader of one report's fields: each check names the field when it fails. */
-class Checker {
-  constructor(readonly name: string) {}
+export class Checker {
+  constructor(readonly name: string, readonly command = 'socialize') {}
 
   fail(field: string, what: string): never {
-    throw new ReportError(this.name, `${field} ${what}`);
+    throw new ReportError(this.name, `${field} ${what}`, this.command);
   }
 
   /** A plain object with every key of `required`, any of `optional`, and no other. */
@@ -72,7 +72,7 @@ class Checker {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(field, `is ${kindOf(value)}; expected an object`);
     for (const key of required) if (!Object.hasOwn(value, key)) this.fail(field, `lacks ${quote(key)}`);
     for (const key of Object.keys(value)) {
-      if (!required.includes(key) && !optional.includes(key)) this.fail(`${field}.${key}`, `is not a field of a socialize report (${field} has ${[...required, ...optional].join(', ')})`);
+      if (!required.includes(key) && !optional.includes(key)) this.fail(`${field}.${key}`, `is not a field of a ${this.command} report (${field} has ${[...required, ...optional].join(', ')})`);
     }
     return value;
   }
@@ -149,7 +149,7 @@ class Checker {
 }
 
 /** What a JSON value is, for messages. */
-function kindOf(value: Json | undefined): string {
+export function kindOf(value: Json | undefined): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -173,7 +173,7 @@ export function readReport(text: string, file: string): ReadReport {
   }
   const top = check.object(body, 'the report', ['tool', 'version', 'command', 'core', 'inputs', 'parameters', 'result', 'output'], RUN_KEYS);
   if (top.tool !== 'socialized-loss') check.fail('tool', `is ${kindOf(top.tool)}; expected "socialized-loss"`);
-  if (top.command === 'index-delta') check.fail('command', 'is "index-delta"; verify and explain take a report of socialize');
+  if (top.command === 'index-delta') check.fail('command', 'is "index-delta"; verify and explain take a report of socialize or compare');
   if (top.command !== 'socialize') check.fail('command', `is ${kindOf(top.command)}; expected "socialize"`);
   check.string(top.version, 'version');
   const core = check.object(top.core, 'core', ['build', 'sha256']);
@@ -205,7 +205,7 @@ export function readReport(text: string, file: string): ReadReport {
  * (a report pretty-printed again, or with other line endings, is the same report).
  * `text` has already parsed as JSON, so the scan only tracks strings and nesting.
  */
-function canonical(check: Checker, text: string): void {
+export function canonical(check: Checker, text: string): void {
   const open: (Set<string> | undefined)[] = [];
   let line = 1;
   for (let i = 0; i < text.length; i++) {
@@ -231,7 +231,7 @@ function canonical(check: Checker, text: string): void {
 }
 
 /** The run information: all of it (a command's report) or none (a page's). */
-function runInfo(check: Checker, top: JsonObject): void {
+export function runInfo(check: Checker, top: JsonObject): void {
   const given = RUN_KEYS.filter((key) => Object.hasOwn(top, key));
   if (given.length === 0) return;
   if (given.length < RUN_KEYS.length) check.fail('the report', `has ${given.join(', ')} but lacks ${RUN_KEYS.filter((key) => !given.includes(key)).join(', ')}`);
@@ -290,7 +290,7 @@ function parametersOf(check: Checker, value: Json | undefined): Omit<Parameters,
 }
 
 /** parameters.pools: each pool once, the listed (from the pools file) before the others (loss 0 at --decimals). */
-function poolsOf(check: Checker, value: Json | undefined, decimals: number): Pool[] {
+export function poolsOf(check: Checker, value: Json | undefined, decimals: number): Pool[] {
   const entries = check.array(value, 'parameters.pools');
   if (entries.length === 0) check.fail('parameters.pools', 'is empty; a pooled run has at least one pool');
   const seen = new Map<string, number>();

@@ -109,7 +109,7 @@ export function resultSection(outcomes: readonly PoolOutcome[], pooled: boolean,
 export const PER_POOL_ONLY = 'per pool only: the pools have different decimals';
 
 /** The parts every report shares, in order: what wrote it, the run, the inputs; then the command's own; then the output, timings and memory. */
-function reportText(
+export function reportText(
   command: string, input: { version: string; core: CoreInfo; run?: RunInfo | undefined; output: OutputSummary },
   inputs: Record<string, InputSummary>, own: { parameters: unknown; result: unknown },
 ): string {
