@@ -41,7 +41,7 @@ const OPTIONS: Record<Command, Record<string, Kind>> = {
   socialize: { ...PARAMETERS, out: 'value', report: 'value', quiet: 'flag' },
   compare: { ...COMPARE_PARAMETERS, out: 'value', report: 'value', quiet: 'flag' },
   verify: { ...PARAMETERS, report: 'value', quiet: 'flag' },
-  explain: { ...PARAMETERS, report: 'value', account: 'value', json: 'flag', quiet: 'flag' },
+  explain: { ...PARAMETERS, ...COMPARE_PARAMETERS, mechanism: 'value', report: 'value', account: 'value', json: 'flag', quiet: 'flag' },
   'index-delta': {
     loss: 'value', scale: 'value', decimals: 'value', 'units-column': 'value', 'units-decimals': 'value', rounding: 'value',
     'charge-rounding': 'value', 'account-column': 'value', format: 'value', out: 'value', report: 'value', quiet: 'flag',

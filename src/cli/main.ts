@@ -12,7 +12,7 @@ import { explain } from './explain.js';
 import { indexDelta } from './index-delta.js';
 import { abandonAll } from './output.js';
 import { MAX_RECORD_BYTES } from '../files/chunks.js';
-import { PARAMETER_OPTIONS, readCompareParameters, readParameters } from '../run/parameters.js';
+import { COMPARE_OPTIONS, MECHANISMS, PARAMETER_OPTIONS, readChoice, readCompareParameters, readParameters } from '../run/parameters.js';
 import { positionalsOf, socialize, type RunContext } from './socialize.js';
 import { verify, VerificationFailed } from './verify.js';
 import { compare } from './compare.js';
@@ -69,10 +69,14 @@ ${PARAMETERS_HELP}
   total per pool and overall (exit 3 naming the field, expected and found).
   HAIRCUTS is a file socialize wrote, or any table with account and haircut (same accounts, same order).
   Example: socialized-loss verify examples/accounts.csv haircuts.csv --report report.json`,
-  explain: `socialized-loss explain ACCOUNTS --account ID [--json] (--report FILE | the parameters of socialize) [--quiet]
+  explain: `socialized-loss explain ACCOUNTS --account ID [--json] [--mechanism pro-rata|weighted|queue]
+                  (--report FILE | the parameters of socialize, or of compare with --mechanism) [--quiet]
   One account's whole derivation: pool, eligibility, the pool's totals, the exact quota, floor and
   remainder, its rank among the remainders, the boundary, the extra unit, the haircut; --json: as JSON.
-  Example: socialized-loss explain examples/accounts.csv --account alice --report report.json`,
+  --mechanism: under one of compare's mechanisms (a compare report, or compare's options); for the
+  queue, the account's place in it: its score and rank, the need when its turn came, what it paid and why.
+  Example: socialized-loss explain examples/accounts.csv --account alice --report report.json
+  Example: socialized-loss explain examples/accounts.csv --account erin --mechanism queue --decimals 6 --loss 900`,
   'index-delta': `socialized-loss index-delta ACCOUNTS --loss AMOUNT --scale INTEGER --decimals N [--units-column NAME]
                   [--units-decimals N] [--rounding up|down] [--charge-rounding up|down] [--account-column NAME]
                   [--format csv|jsonl|parquet] [--out FILE] [--report FILE] [--quiet]
@@ -149,7 +153,19 @@ async function main(argv: string[]): Promise<void> {
       const [accounts] = positionalsOf('explain', positionals, ['ACCOUNTS']);
       const account = values.get('account');
       if (account === undefined) throw new UsageError('explain needs --account ID: the identifier of the account to explain');
-      await explain({ accounts: accounts!, account, json: flags.has('json'), ...parametersOrReport(values) }, context);
+      const mechanism = values.has('mechanism') ? readChoice(values.get('mechanism'), '--mechanism', MECHANISMS, 'queue') : undefined;
+      const own = COMPARE_OPTIONS.filter((name) => values.has(name));
+      if (mechanism === undefined && own.length > 0) throw new UsageError(`--${own[0]} is read under a compare mechanism; give --mechanism too`);
+      if (mechanism !== undefined && !values.has('report')) {
+        // compare's parameters: the mechanism explained is among the mechanisms (by default, the only one).
+        const given = new Map(values);
+        given.delete('mechanism');
+        if (!given.has('mechanisms')) given.set('mechanisms', mechanism);
+        given.delete('account');
+        await explain({ accounts: accounts!, account, json: flags.has('json'), mechanism, parameters: readCompareParameters(given) }, context);
+        return;
+      }
+      await explain({ accounts: accounts!, account, json: flags.has('json'), mechanism, ...parametersOrReport(values) }, context);
       return;
     }
     case 'index-delta': {
@@ -164,7 +180,7 @@ async function main(argv: string[]): Promise<void> {
 function parametersOrReport(values: ReadonlyMap<string, string>): { report: string } | { parameters: ReturnType<typeof readParameters> } {
   const report = values.get('report');
   if (report === undefined) return { parameters: readParameters(values) };
-  const given = PARAMETER_OPTIONS.filter((name) => values.has(name));
+  const given = [...PARAMETER_OPTIONS, ...COMPARE_OPTIONS].filter((name) => values.has(name));
   if (given.length > 0) throw new UsageError(`--report gives every parameter; drop --${given.join(', --')} (or drop --report)`);
   return { report };
 }

@@ -5,8 +5,8 @@
 // rows, and every measure of the report against the measures of the haircuts
 // the rules give (plain bigint, apart from the engine's). Exit 3 with what differs.
 
-import { auditHaircuts, certify, type AuditBook } from '../audit/index.js';
-import { certifyQueue, type QueueBook } from '../audit/queue.js';
+import { auditHaircuts, certify } from '../audit/index.js';
+import { certifyQueue } from '../audit/queue.js';
 import { DecimalError, formatUnits, parseUnitsInto } from '../files/decimal.js';
 import { InputError, quote } from '../files/errors.js';
 import type { ColumnRequest, Fields, RowConsumer } from '../files/fields.js';
@@ -16,7 +16,7 @@ import { measureHaircuts } from '../measures.js';
 import { MECHANISM_COLUMNS, type Compared, type MechanismOutcome } from '../run/compare.js';
 import { readCompareReport } from '../run/compare-read.js';
 import { compareResultSection } from '../run/compare-report.js';
-import { auditBookOf } from '../run/audit-book.js';
+import { capacitiesOfTable, mechanismBooksOf } from '../run/audit-book.js';
 import { decimalsOfRow, loadRun, type Loaded } from '../run/load.js';
 import type { CompareParameters, Mechanism } from '../run/parameters.js';
 import type { Json } from '../run/report-read.js';
@@ -98,22 +98,6 @@ class CompareRows implements RowConsumer {
   }
 }
 
-/** The books the auditor checks each mechanism on. */
-function booksOf(loaded: Loaded, parameters: CompareParameters, capacities: BigInt64Array) {
-  const base = auditBookOf(loaded, { ...parameters, columns: { ...parameters.columns, weight: undefined, cap: undefined } });
-  const capped = parameters.columns.capacity !== undefined;
-  const proRata: AuditBook = capped ? { ...base, weights: base.profits.map((p) => (p > 0n ? p : 0n)), caps: capacities } : base;
-  const weighted: AuditBook | null = parameters.columns.weight === undefined ? null
-    : { ...base, weights: loaded.table.column('weights'), ...(capped ? { caps: capacities } : {}) };
-  const queue: QueueBook = {
-    profits: base.profits, capacities, pools: base.pools, exempt: base.exempt, pool: base.pool,
-    scores: parameters.columns.score !== undefined ? loaded.table.column('scores') : parameters.rankBy === 'capacity' ? capacities : base.profits,
-    lots: parameters.columns.lot !== undefined ? loaded.table.column('lots') : undefined,
-    tieSeed: parameters.tieSeed,
-  };
-  return { proRata, weighted, queue };
-}
-
 /** Runs verify on a compare output with its report (`text`, read from `reportSource`). */
 export async function verifyCompare(
   options: { accounts: string; haircuts: string }, text: string, reportSource: InputSource, context: RunContext,
@@ -134,11 +118,11 @@ export async function verifyCompare(
   const platform = nodePlatform(context.quiet);
   const loaded = await loadRun(sources, parameters, platform);
   const profits = loaded.table.column('profits');
-  const capacities = parameters.columns.capacity !== undefined ? loaded.table.column('caps') : profits.map((p) => (p > 0n ? p : 0n));
+  const capacities = capacitiesOfTable(loaded, parameters, profits);
   const decimalsOf = decimalsOfRow(loaded);
   const rows = new CompareRows(outSource.name, loaded, capacities, decimalsOf, parameters.mechanisms);
   const outInput = await readInto(outSource, 'csv', rows, platform);
-  const books = booksOf(loaded, parameters, capacities);
+  const books = mechanismBooksOf(loaded, parameters, capacities);
   const count = (k: number) => k.toLocaleString('en-US');
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const where = (index: number) => `${outInput.file}:${rows.lines[index]}: account ${quote(decoder.decode(loaded.table.idOf(index)))}`;

@@ -3,6 +3,8 @@
 // JSON. Shared by verify, explain and the workbench page.
 
 import { explainAccount, explanationJson, explanationText, type AuditBook, type JsonValue } from '../audit/index.js';
+import type { QueueBook } from '../audit/queue.js';
+import type { CompareParameters } from './parameters.js';
 import { formatUnits } from '../files/decimal.js';
 import type { Loaded } from './load.js';
 import type { Parameters } from './parameters.js';
@@ -54,4 +56,25 @@ export function explainRow(loaded: Loaded, parameters: Parameters, book: AuditBo
     ...(loaded.pooled ? { pool: pool.name } : {}),
   };
   return { text: explanationText(explanation, names), json: explanationJson(explanation, names) };
+}
+
+/** Each account's capacity in a compare run: its capacity column's value, else max(profit, 0) (`profits`: the table's). */
+export function capacitiesOfTable(loaded: Loaded, parameters: CompareParameters, profits: BigInt64Array): BigInt64Array {
+  return parameters.columns.capacity !== undefined ? loaded.table.column('caps') : profits.map((p) => (p > 0n ? p : 0n));
+}
+
+/** The books the auditor checks each mechanism of a compare run on (`capacities`: capacitiesOfTable's). */
+export function mechanismBooksOf(loaded: Loaded, parameters: CompareParameters, capacities: BigInt64Array) {
+  const base = auditBookOf(loaded, { ...parameters, columns: { ...parameters.columns, weight: undefined, cap: undefined } });
+  const capped = parameters.columns.capacity !== undefined;
+  const proRata: AuditBook = capped ? { ...base, weights: base.profits.map((p) => (p > 0n ? p : 0n)), caps: capacities } : base;
+  const weighted: AuditBook | null = parameters.columns.weight === undefined ? null
+    : { ...base, weights: loaded.table.column('weights'), ...(capped ? { caps: capacities } : {}) };
+  const queue: QueueBook = {
+    profits: base.profits, capacities, pools: base.pools, exempt: base.exempt, pool: base.pool,
+    scores: parameters.columns.score !== undefined ? loaded.table.column('scores') : parameters.rankBy === 'capacity' ? capacities : base.profits,
+    lots: parameters.columns.lot !== undefined ? loaded.table.column('lots') : undefined,
+    tieSeed: parameters.tieSeed,
+  };
+  return { proRata, weighted, queue };
 }

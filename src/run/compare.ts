@@ -8,6 +8,7 @@ import type { DeleverageSummary, SocializeSummary } from '../types.js';
 import { measureHaircuts, type MeasuresResult } from '../measures.js';
 import { wordsValue, writeUnits } from '../files/decimal.js';
 import type { Loaded } from './load.js';
+import { capacitiesOfTable } from './audit-book.js';
 import type { CompareParameters, Mechanism } from './parameters.js';
 import type { Sink } from '../files/sink.js';
 import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from '../files/write.js';
@@ -44,12 +45,6 @@ function columnOf(loaded: Loaded, column: 'weights' | 'caps' | 'scores' | 'lots'
   return loaded.table.column(column);
 }
 
-/** Each account's capacity: the capacity column, else max(profit, 0). */
-function capacitiesOf(loaded: Loaded, parameters: CompareParameters, profits: BigInt64Array): BigInt64Array {
-  if (parameters.columns.capacity !== undefined) return columnOf(loaded, 'caps');
-  return profits.map((p) => (p > 0n ? p : 0n));
-}
-
 /** The exempt flags, or undefined when no account is exempt (or there is no exempt column). */
 function exemptOf(loaded: Loaded, parameters: CompareParameters): Uint8Array | undefined {
   if (parameters.columns.exempt === undefined) return undefined;
@@ -69,7 +64,7 @@ export function compareLoaded(engine: Engine, loaded: Loaded, parameters: Compar
   const { table, directory, pooled } = loaded;
   const n = table.rows;
   const profits = table.column('profits');
-  const capacities = capacitiesOf(loaded, parameters, profits);
+  const capacities = capacitiesOfTable(loaded, parameters, profits);
   const exempt = exemptOf(loaded, parameters);
   const pool = pooled ? new Uint32Array(n) : undefined;
   if (pool) table.copyPool(pool);
