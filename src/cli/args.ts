@@ -126,6 +126,12 @@ function suggestion(name: string, options: Record<string, Kind>): string {
       bestDistance = d;
     }
   }
+  // A shortened word of an option's name (--cap-column for --capacity-column).
+  const words = name.split('-');
+  best ??= Object.keys(options).find((option) => {
+    const theirs = option.split('-');
+    return theirs.length === words.length && theirs.every((word, i) => word.startsWith(words[i]!)) && option !== name;
+  }) ?? null;
   if (best !== null) return `; did you mean --${best}?`;
   const elsewhere = COMMANDS.filter((c) => OPTIONS[c][name] !== undefined);
   return elsewhere.length > 0 ? ` (it is an option of ${elsewhere.join(' and ')})` : '';
