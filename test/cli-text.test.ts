@@ -129,7 +129,7 @@ describe('every example of --help runs', () => {
     const top = run(['--help'], cwd);
     expect(top.status).toBe(0);
     const commands = [...top.stdout.matchAll(/^ {2}socialized-loss ([a-z][a-z-]*)/gm)].map((m) => m[1]!);
-    expect(commands).toEqual(['socialize', 'verify', 'explain', 'index-delta', 'demo']);
+    expect(commands).toEqual(['socialize', 'compare', 'verify', 'explain', 'index-delta', 'demo']);
     const examples = examplesOf(top.stdout);
     for (const command of commands) {
       const own = run([command, '--help'], cwd);

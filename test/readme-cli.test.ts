@@ -41,7 +41,7 @@ describe.skipIf(process.platform === 'win32')('the README\'s command-line sessio
   const all = sessions();
   it('has sessions for every command', () => {
     const commands = all.flat().map((step) => step.command).join('\n');
-    for (const command of ['socialize', 'verify', 'explain', 'index-delta']) expect(commands).toContain(`socialized-loss ${command} `);
+    for (const command of ['socialize', 'compare', 'verify', 'explain', 'index-delta']) expect(commands).toContain(`socialized-loss ${command} `);
   });
   it.each(all.map((steps, i) => [i + 1, steps] as const))('session %i prints what the README shows', (_, steps) => {
     for (const { command, output } of steps) {

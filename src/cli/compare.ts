@@ -14,7 +14,7 @@ import { compareReport, compareResultSection, measuresTable } from '../run/compa
 import { coreInfo } from '../run/run.js';
 import { UsageError } from '../files/errors.js';
 import { formatOfName } from '../files/read.js';
-import { round, timings, type RunContext } from './socialize.js';
+import { timings, type RunContext } from './socialize.js';
 
 /** compare's own options. */
 export interface CompareOptions {
@@ -64,5 +64,6 @@ export async function compare(options: CompareOptions, context: RunContext): Pro
   const table = measuresTable(loaded, result);
   // The CSV takes stdout when there is no --out: the measures then go to stderr.
   (options.out === undefined ? process.stderr : process.stdout).write(table);
-  process.stderr.write(`compared in ${Math.round(performance.now() - started).toLocaleString('en-US')} ms (read ${round(read - started)}, compute ${round(compared.computeMs)})\n`);
+  // The phases' timings are in the report.
+  process.stderr.write(`compared in ${Math.round(performance.now() - started)} ms\n`);
 }

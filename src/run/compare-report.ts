@@ -142,12 +142,12 @@ function groupTable(mechanisms: readonly Mechanism[], groups: readonly Group[]):
     row('Gini coefficient', (g) => fourDigits(g.gini)),
   ]);
   const tenths = columns([
-    ['tenth', 'capacity', ...mechanisms],
-    ...g0.tenths.map((tenth, k) => [String(k + 1), percentOf(tenth.capacity), ...groups.map((g) => percentOf(g.tenths[k]!.collected))]),
+    ['tenth', 'accounts', 'capacity', ...mechanisms],
+    ...g0.tenths.map((tenth, k) => [String(k + 1), count(tenth.accounts), percentOf(tenth.capacity), ...groups.map((g) => percentOf(g.tenths[k]!.collected))]),
   ]);
   return [
     ...measures,
-    `who pays, by tenth of the ${count(g0.measuredAccounts)} accounts that can pay (1: smallest capacities; shares of the total capacity, then of what each mechanism collected):`,
+    'who pays, by tenth of the accounts that can pay, smallest capacities first (shares of the capacity and of what each collected):',
     ...tenths.map((line) => '  ' + line),
   ];
 }
