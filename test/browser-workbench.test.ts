@@ -38,6 +38,7 @@ beforeAll(async () => {
   if (!runsHere) return;
   dir = mkdtempSync(join(tmpdir(), 'socialized-loss-page-'));
   for (const name of ['accounts.csv', 'export.csv', 'pools.csv', 'positions.csv']) copyFileSync(join(examples, name), join(dir, name));
+  copyFileSync(join(examples, 'october-2025', 'accounts.csv'), join(dir, 'october.csv'));
   // A generated 10^5-row file with ties (profits in whole units of 100) and quoted identifiers.
   const profits = generateProfits(100_000, 'realistic', 99);
   const lines = ['account,profit'];
@@ -116,7 +117,7 @@ async function socialize(page: Page): Promise<string> {
 
 /** Takes a download by its button: the file's name and bytes. */
 async function take(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
   const path = join(dir, `downloaded-${Date.now()}-${download.suggestedFilename()}`);
   await download.saveAs(path);
   return { name: download.suggestedFilename(), bytes: readFileSync(path) };
@@ -316,6 +317,88 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
       expect(unlabelled).toEqual([]);
       await page.screenshot({ path: join(artifacts, `workbench-${width}.png`), fullPage: true });
       await page.locator('#results').screenshot({ path: join(artifacts, `workbench-${width}-results.png`) });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
+  /** Clicks Compare and waits for the run to end; the status text. */
+  async function compare(page: Page): Promise<string> {
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await page.waitForFunction(() => {
+      const status = document.getElementById('status')!;
+      return !(document.getElementById('compare-run') as HTMLButtonElement).disabled && (status.textContent!.startsWith('Done') || status.classList.contains('fail'));
+    }, null, { timeout: 120_000 });
+    return (await page.textContent('#status'))!;
+  }
+
+  const COMPARE_CASES: { name: string; accounts: string; pools: string | null; form: WorkbenchForm; labels: [string, string, boolean][]; options: string[] }[] = [
+    {
+      name: 'the synthetic 10 October 2025 book: three mechanisms, capacities, a score column', accounts: 'october.csv', pools: null,
+      form: form({ decimals: '2', loss: '15079669.61', weightColumn: 'score', weightDecimals: '6' }),
+      labels: [['Mechanisms', 'pro-rata,weighted,queue', false], ['Capacity column', 'capacity', true], ['Score column', 'score', true], ['Score decimals', '6', false]],
+      options: ['--mechanisms', 'pro-rata,weighted,queue', '--capacity-column', 'capacity', '--score-column', 'score', '--score-decimals', '6'],
+    },
+    {
+      name: 'pools with their own decimals, exempt accounts, ranked by capacity, lots', accounts: 'export.csv', pools: 'pools.csv',
+      form: form({ decimals: '6', poolColumn: 'Currency', exemptColumn: 'House', tieSeed: '9' }),
+      labels: [['Mechanisms', 'queue,pro-rata', false], ['Rank by', 'capacity', true], ['Lot column', 'Size', true]],
+      options: ['--mechanisms', 'queue,pro-rata', '--rank-by', 'capacity', '--lot-column', 'Size'],
+    },
+  ];
+  for (const c of COMPARE_CASES) {
+    it(`Compare mechanisms, ${c.name}: the downloads are the command line's bytes, the table its measures`, async () => {
+      const { page, errors, foreign } = await open();
+      await chooseAccounts(page, c.accounts);
+      await setForm(page, c.form, c.pools);
+      for (const [label, value, select] of c.labels) {
+        const control = page.getByLabel(label, { exact: true });
+        if (select) await control.selectOption(value);
+        else await control.fill(value);
+      }
+      expect(await compare(page)).toMatch(/^Done: [a-z-, ]+ on [\d,]+ accounts in [\d.]+ s\.$/);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('compare-heading');
+      const out = await take(page, 'Download comparison');
+      const report = await take(page, 'Download comparison report');
+      const options = optionsOf({ ...c.form, capColumn: '' }, c.pools);
+      const run = cli(['compare', c.accounts, ...options, ...c.options, '--out', out.name, '--report', report.name]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(out.bytes.equals(readFileSync(join(dir, out.name)))).toBe(true);
+      expect(report.bytes.toString('utf8')).toBe(withoutRun(readFileSync(join(dir, report.name), 'utf8')));
+      // The table shows the report's measures: accounts charged and the Gini of each mechanism, for the group shown.
+      const written = JSON.parse(readFileSync(join(dir, report.name), 'utf8'));
+      const group = (m: { overall?: unknown }) => ('pools' in m ? (typeof m.overall === 'string' ? (m as { pools: unknown[] }).pools.at(-1) : m.overall) : m) as { accountsCharged: number; gini: { decimal: string } };
+      const charged = await page.locator('#measures-table tr', { hasText: 'Accounts charged' }).locator('td').allTextContents();
+      expect(charged).toEqual(written.result.mechanisms.map((m: never) => group(m).accountsCharged.toLocaleString('en-US')));
+      const gini = await page.locator('#measures-table tr', { hasText: 'Gini coefficient' }).locator('td').allTextContents();
+      expect(gini).toEqual(written.result.mechanisms.map((m: never) => group(m).gini.decimal.slice(0, 6)));
+      // One chart: each tenth's capacity share and one bar per mechanism.
+      expect(await page.locator('#compare-chart rect').count()).toBe(10 * (1 + written.parameters.mechanisms.length));
+      expect(errors).toEqual([]);
+      expect(foreign).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
+
+  it('Compare mechanisms holds its layout at 360 and 1280 px and says what is wrong by its labels (screenshots in test-results/)', async () => {
+    for (const width of [360, 1280]) {
+      const { page, errors } = await open(width);
+      await chooseAccounts(page, 'october.csv');
+      await setForm(page, form({ decimals: '2', loss: '15079669.61' }), null);
+      await page.getByLabel('Mechanisms', { exact: true }).fill('pro-rata,weighted');
+      expect(await compare(page)).toBe('Mechanisms weighted needs Weight column: the column of weights to split by');
+      await page.getByLabel('Mechanisms', { exact: true }).fill('pro-rata,queue');
+      await page.getByLabel('Capacity column', { exact: true }).selectOption('capacity');
+      await page.getByLabel('Score column', { exact: true }).selectOption('score');
+      expect(await page.getByLabel('Rank by', { exact: true }).isDisabled()).toBe(true);
+      await page.getByLabel('Score decimals', { exact: true }).fill('6');
+      expect(await compare(page)).toMatch(/^Done/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const box = await page.evaluate(() => { const b = document.getElementById('measures-table')!.parentElement!; return b.scrollWidth > b.clientWidth; });
+      expect(box).toBe(false);
+      await page.locator('#compare-results').screenshot({ path: join(artifacts, `workbench-${width}-compare.png`) });
+      // A changed control takes the comparison off the screen.
+      await page.getByLabel('Loss', { exact: true }).fill('1');
+      expect(await page.isVisible('#compare-results')).toBe(false);
       expect(errors).toEqual([]);
       await page.close();
     }

@@ -8,11 +8,11 @@ const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
 /** The chosen files, the last result, and the column controls. */
-const state = { accounts: null, pools: null, result: null, busy: false };
-const COLUMN_CONTROLS = ['account-column', 'profit-column', 'pool-column', 'exempt-column', 'weight-column', 'cap-column'];
+const state = { accounts: null, pools: null, result: null, compared: null, busy: false };
+const COLUMN_CONTROLS = ['account-column', 'profit-column', 'pool-column', 'exempt-column', 'weight-column', 'cap-column', 'capacity-column', 'score-column', 'lot-column'];
 /** The column each control defaults to when the file has it (case-insensitively), as the command line's defaults. */
 const DEFAULTS = { 'account-column': 'account', 'profit-column': 'profit' };
-const OPTIONAL = new Set(['pool-column', 'exempt-column', 'weight-column', 'cap-column']);
+const OPTIONAL = new Set(['pool-column', 'exempt-column', 'weight-column', 'cap-column', 'capacity-column', 'score-column', 'lot-column']);
 
 // ---- the worker, one request at a time ----
 let nextId = 1;
@@ -68,6 +68,8 @@ function fail(message) {
 }
 function clearResults() {
   state.result = null;
+  state.compared = null;
+  $('compare-results').hidden = true;
   $('results').hidden = true;
   $('explanation').hidden = true;
   $('explanation').textContent = '';
@@ -121,8 +123,11 @@ function syncControls() {
   $('weight-decimals').disabled = !weighted;
   $('cap-column').disabled = !weighted;
   $('tie-seed').disabled = $('rounding').value !== 'largest-remainder';
+  const scored = $('score-column').value !== '';
+  $('score-decimals').disabled = !scored;
+  $('rank-by').disabled = scored;
 }
-for (const id of ['pool-column', 'weight-column', 'rounding']) $(id).addEventListener('change', syncControls);
+for (const id of ['pool-column', 'weight-column', 'rounding', 'score-column']) $(id).addEventListener('change', syncControls);
 $('accounts-file').addEventListener('change', () => {
   const file = $('accounts-file').files[0];
   if (file) chooseAccounts(file);
@@ -177,7 +182,7 @@ function busy(on) {
 // Results belong to the parameters they were computed with: any change clears them.
 for (const type of ['input', 'change']) {
   $('parameters').addEventListener(type, (event) => {
-    if (state.result === null || event.target.id === 'generate-accounts' || event.target.id === 'generate-seed' || event.target.id === 'scenario') return;
+    if ((state.result === null && state.compared === null) || event.target.id === 'generate-accounts' || event.target.id === 'generate-seed' || event.target.id === 'scenario') return;
     clearResults();
     status('The parameters changed: Socialize again for their result.');
   });
@@ -191,33 +196,58 @@ function form() {
     capColumn: value('cap-column'), rounding: value('rounding'), tieSeed: value('tie-seed'),
   };
 }
-$('parameters').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (state.busy) return;
-  if (state.accounts === null) {
-    fail('Choose an accounts file first (or generate a book).');
-    $('accounts-file').focus();
-    return;
-  }
+/** The Compare mechanisms controls. */
+function compareForm() {
+  const value = (id) => ($(id).disabled ? '' : $(id).value);
+  return {
+    mechanisms: value('mechanisms'), capacityColumn: value('capacity-column'), scoreColumn: value('score-column'),
+    scoreDecimals: value('score-decimals'), rankBy: value('rank-by'), lotColumn: value('lot-column'),
+  };
+}
+/** Whether there is a book to run on; else says so and points at the file control. */
+function haveBook() {
+  if (state.accounts !== null) return true;
+  fail('Choose an accounts file first (or generate a book).');
+  $('accounts-file').focus();
+  return false;
+}
+/**
+ * Runs one job of the worker on the book and the controls on screen (`extra`: the
+ * request's own fields): the form disabled meanwhile, the old results cleared, and
+ * then `done(result, seconds)` draws the new ones.
+ */
+async function runOnBook(type, extra, done) {
+  if (state.busy || !haveBook()) return;
   clearResults();
   busy(true);
   status('Starting…');
   const started = performance.now();
   try {
     const pooled = $('pool-column').value !== '';
-    const { result } = await ask({ type: 'run', accounts: state.accounts, pools: pooled ? state.pools : null, form: form() }, showProgress);
-    state.result = result;
+    const { result } = await ask({ type, accounts: state.accounts, pools: pooled ? state.pools : null, form: form(), ...extra }, showProgress);
     $('bar').style.width = '100%';
-    show(result);
-    // The results' heading takes the focus (the button was disabled while running): the next Tab is in the results.
-    $('results-heading').focus();
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    status(`Done: ${count(result.accounts)} accounts in ${seconds} s. ${result.certified ? 'Every haircut checked by the auditor\'s arithmetic.' : 'The auditor\'s check FAILED: report this.'}`, !result.certified);
+    done(result, ((performance.now() - started) / 1000).toFixed(2));
   } catch (error) {
     fail(error.message);
   } finally {
     busy(false);
   }
+}
+$('compare-run').addEventListener('click', () => runOnBook('compare', { compare: compareForm() }, (result, seconds) => {
+  state.compared = result;
+  showCompare(result);
+  $('compare-heading').focus();
+  status(`Done: ${result.result.mechanisms.map((m) => m.mechanism).join(', ')} on ${count(result.accounts)} accounts in ${seconds} s.`);
+}));
+$('parameters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  runOnBook('run', {}, (result, seconds) => {
+    state.result = result;
+    show(result);
+    // The results' heading takes the focus (the button was disabled while running): the next Tab is in the results.
+    $('results-heading').focus();
+    status(`Done: ${count(result.accounts)} accounts in ${seconds} s. ${result.certified ? 'Every haircut checked by the auditor\'s arithmetic.' : 'The auditor\'s check FAILED: report this.'}`, !result.certified);
+  });
 });
 
 // ---- downloads ----
@@ -234,6 +264,14 @@ function download(blob, name) {
 $('download-haircuts').addEventListener('click', () => {
   const { haircuts } = state.result;
   download(new Blob(haircuts.parts, { type: 'text/csv' }), haircuts.name);
+});
+$('download-compare').addEventListener('click', () => {
+  const { out } = state.compared;
+  download(new Blob(out.parts, { type: 'text/csv' }), out.name);
+});
+$('download-compare-report').addEventListener('click', () => {
+  const { report } = state.compared;
+  download(new Blob([report.text], { type: 'application/json' }), report.name);
 });
 $('download-report').addEventListener('click', () => {
   const { report } = state.result;
@@ -365,6 +403,7 @@ window.addEventListener('resize', () => {
   clearTimeout(resizing);
   resizing = setTimeout(() => {
     if (state.result) drawDeciles(state.result.pools[Number($('pool-view').value) || 0], state.result);
+    if (state.compared) showGroup(state.compared, compareGroups(state.compared)[Number($('compare-pool').value) || 0]);
   }, 100);
 });
 const ms = (value) => (value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`);
@@ -470,6 +509,115 @@ function drawDeciles(pool, result) {
     chart.lastChild.append(tip);
   });
   chart.append(svg('text', { x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, 'tenths of the eligible accounts, by rising profit'));
+  box.replaceChildren(chart);
+}
+
+// ---- compare ----
+const MECHANISM_COLORS = { 'pro-rata': '#1f6feb', weighted: '#8250df', queue: '#cf222e' };
+/** A reduced fraction's value in tenths of a percent, by integer arithmetic. */
+function permille(rate) {
+  const [a, b] = rate.fraction.split('/').map(BigInt);
+  return Number((a * 1000n) / b);
+}
+/** A rate as a percentage with two decimals, truncated (the command's table). */
+function percentOf(rate) {
+  const [a, b] = rate.fraction.split('/').map(BigInt);
+  const v = (10_000n * a) / b;
+  return `${v / 100n}.${String(v % 100n).padStart(2, '0')} %`;
+}
+/** The groups compared: one per pool, and overall when the pools share their decimals. */
+function compareGroups(compared) {
+  const { mechanisms } = compared.result;
+  if (!('pools' in mechanisms[0])) return [{ name: 'all accounts', of: mechanisms }];
+  const groups = mechanisms[0].pools.map((pool, k) => ({ name: `pool ${pool.pool}`, of: mechanisms.map((m) => m.pools[k]) }));
+  if (typeof mechanisms[0].overall !== 'string') groups.push({ name: 'all pools', of: mechanisms.map((m) => m.overall) });
+  return groups;
+}
+function showCompare(compared) {
+  $('compare-results').hidden = false;
+  const groups = compareGroups(compared);
+  const choice = $('compare-pool');
+  choice.replaceChildren(...groups.map((g, i) => new Option(g.name, String(i))));
+  choice.value = String(groups.length - 1);
+  $('compare-pool-choice').hidden = groups.length < 2;
+  choice.onchange = () => showGroup(compared, groups[Number(choice.value)]);
+  showGroup(compared, groups[groups.length - 1]);
+}
+const amountOf = (text, decimals) => formatGrouped(BigInt(text.replace('.', '')), decimals);
+function showGroup(compared, group) {
+  const names = compared.result.mechanisms.map((m) => m.mechanism);
+  const g0 = group.of[0];
+  $('compare-summary').textContent = `${group.name}: to cover ${amountOf(g0.toCover, g0.decimals)} (loss ${amountOf(g0.loss, g0.decimals)}, insurance fund ${amountOf(g0.insuranceFund, g0.decimals)}); `
+    + `${count(g0.measuredAccounts)} of ${count(g0.accounts)} accounts can pay, capacity ${amountOf(g0.totalCapacity, g0.decimals)}.`;
+  const table = $('measures-table');
+  const head = document.createElement('tr');
+  cell(head, 'Measure', true);
+  for (const name of names) cell(head, name, true);
+  table.tHead.replaceChildren(head);
+  const rows = [
+    ['Collected', (g) => amountOf(g.collected, g.decimals)], ['Uncovered', (g) => amountOf(g.uncovered, g.decimals)],
+    ['Overshoot', (g) => amountOf(g.overshoot, g.decimals)], ['Accounts charged', (g) => count(g.accountsCharged)],
+    ['Accounts taken whole', (g) => count(g.accountsTakenWhole)], ['Largest haircut', (g) => amountOf(g.largestHaircut, g.decimals)],
+    ['Largest share of a capacity', (g) => percentOf(g.largestShareOfCapacity)], ['10 largest payers\' share', (g) => percentOf(g.top10Share)],
+    ['Top 1 % by capacity\'s share', (g) => percentOf(g.top1PercentShare)], ['Gini coefficient', (g) => g.gini.decimal.slice(0, g.gini.decimal.indexOf('.') + 5)],
+  ];
+  table.tBodies[0].replaceChildren(...rows.map(([name, of]) => {
+    const row = document.createElement('tr');
+    cell(row, name, true);
+    group.of.forEach((g, m) => {
+      cell(row, of(g));
+      row.lastChild.title = name === 'Gini coefficient' ? `exactly ${g.gini.fraction}` : '';
+      row.lastChild.dataset.mechanism = names[m];
+    });
+    return row;
+  }));
+  drawTenths(names, group);
+}
+/** Each tenth's share of the capacity (grey) and of what each mechanism collected (one colour each). */
+function drawTenths(names, group) {
+  const box = $('compare-chart');
+  const g0 = group.of[0];
+  const top = (g) => permille(g.tenths[9].collected);
+  $('compare-caption').textContent = `The tenth of largest capacity holds ${percentOf(g0.tenths[9].capacity)} of the capacity; it pays `
+    + names.map((name, m) => `${percentOf(group.of[m].tenths[9].collected)} under ${name}`).join(', ') + '.';
+  const legend = $('compare-legend');
+  const key = (color, text) => {
+    const item = document.createElement('span');
+    item.className = 'item';
+    const swatch = document.createElement('span');
+    swatch.className = 'key';
+    swatch.style.background = color;
+    item.append(swatch, ` ${text}`);
+    return item;
+  };
+  legend.replaceChildren(key('#a9b4bf', 'share of the capacity'), ...names.map((name) => key(MECHANISM_COLORS[name], `${name}: share collected`)));
+  const width = Math.max(280, Math.round(box.clientWidth || 640)), height = 230, left = 44, bottom = 38, right = 8, topPad = 10;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': $('compare-caption').textContent });
+  const plotH = height - bottom - topPad, plotW = width - left - right;
+  const series = [g0.tenths.map((t) => permille(t.capacity)), ...group.of.map((g) => g.tenths.map((t) => permille(t.collected)))];
+  const max = Math.max(100, ...series.flat(), ...group.of.map(top));
+  const step = max <= 250 ? 50 : max <= 500 ? 100 : 200;
+  const scaleTop = Math.ceil(max / step) * step;
+  const y = (v) => topPad + plotH - (v / scaleTop) * plotH;
+  for (let v = 0; v <= scaleTop; v += step) {
+    chart.append(svg('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#e3e8ee' }));
+    chart.append(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' }, `${v / 10}%`));
+  }
+  const slot = plotW / 10;
+  const colors = ['#a9b4bf', ...names.map((name) => MECHANISM_COLORS[name])];
+  const w = Math.max(2, (slot - 8) / series.length - 1);
+  for (let j = 0; j < 10; j++) {
+    const x = left + j * slot + 4;
+    series.forEach((values, s) => {
+      const v = values[j];
+      const bar = svg('rect', { x: x + s * (w + 1), y: y(v), width: w, height: Math.max(0, y(0) - y(v)), fill: colors[s] });
+      const what = s === 0 ? 'of the capacity' : `collected under ${names[s - 1]}`;
+      bar.append(svg('title', {}, `tenth ${j + 1} (${count(g0.tenths[j].accounts)} accounts): ${(v / 10).toFixed(1)} % ${what}`));
+      chart.append(bar);
+    });
+    chart.append(svg('text', { x: left + j * slot + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle' }, String(j + 1)));
+  }
+  chart.append(svg('text', { x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, width < 480 ? 'tenths, by rising capacity' : 'tenths of the accounts that can pay, by rising capacity'));
   box.replaceChildren(chart);
 }
 

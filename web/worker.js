@@ -7,9 +7,11 @@
 //   { type: 'columns', file }                   → { columns }
 //   { type: 'run', accounts, pools, form }      → { result } (the haircuts' parts transferred)
 //   { type: 'explain', account }                → { text, json }
+//   { type: 'compare', accounts, pools, form, compare } → { result } (the CSV's parts transferred)
 //   { type: 'generate', accounts, profile, seed } → { name, parts }
 import { browserPlatform } from '../dist/host/browser.js';
 import { columnsOfFile, explainInSession, generatedBook, messageOf, runWorkbench } from '../dist/workbench/jobs.js';
+import { runCompare } from '../dist/workbench/compare.js';
 import { loadEngine } from '../dist/index.js';
 import { version } from '../package.json';
 
@@ -32,6 +34,14 @@ async function handle(request, progress) {
       const run = await runWorkbench(engine, version, files, request.form, platform, (phase) => progress(phase, 0, 1));
       session = run.session;
       return { result: run.result, transfer: run.result.haircuts.parts.map((part) => part.buffer) };
+    }
+    case 'compare': {
+      const platform = browserPlatform((name, done, total) => progress(`reading ${name}`, done, total));
+      progress('loading the engine', 0, 1);
+      engine ??= await loadEngine();
+      const files = { accounts: named(request.accounts), pools: named(request.pools) };
+      const result = await runCompare(engine, version, files, request.form, request.compare, platform, (phase) => progress(phase, 0, 1));
+      return { result, transfer: result.out.parts.map((part) => part.buffer) };
     }
     case 'explain':
       if (session === null) throw new Error('run Socialize first: there is no result to explain');

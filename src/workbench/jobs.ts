@@ -12,7 +12,7 @@ import type { Rounding, SocializeSummary } from '../types.js';
 import { auditBookOf, explainRow, type AccountExplanation } from '../run/audit-book.js';
 import { writeUnits } from '../files/decimal.js';
 import { InputError, quote, UsageError } from '../files/errors.js';
-import { loadRun, type Loaded } from '../run/load.js';
+import { loadRun, type Loaded, type Sources } from '../run/load.js';
 import { readParameters, type Parameters } from '../run/parameters.js';
 import type { Platform } from '../host/platform.js';
 import { BlobSource } from '../host/browser.js';
@@ -50,7 +50,8 @@ export const LABELS: Readonly<Record<string, string>> = {
   decimals: 'Decimals', loss: 'Loss', 'insurance-fund': 'Insurance fund', 'pool-column': 'Pool column', pools: 'Pools file',
   'account-column': 'Account column', 'profit-column': 'Profit column', 'exempt-column': 'Exempt column',
   'weight-column': 'Weight column', 'weight-decimals': 'Weight decimals', 'cap-column': 'Cap column', rounding: 'Rounding',
-  'tie-seed': 'Tie seed',
+  'tie-seed': 'Tie seed', mechanisms: 'Mechanisms', 'capacity-column': 'Capacity column', 'score-column': 'Score column',
+  'score-decimals': 'Score decimals', 'rank-by': 'Rank by', 'lot-column': 'Lot column',
 };
 
 /** A command-line message in the page's words: each `--option` named by its control's label. */
@@ -64,6 +65,16 @@ export function inLabels(message: string): string {
  * or a conflict. `pools`: the name of the chosen pools file, or null.
  */
 export function parametersOfForm(form: WorkbenchForm, pools: string | null): Parameters {
+  try {
+    return readParameters(optionsOfForm(form, pools));
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(inLabels(error.message));
+    throw error;
+  }
+}
+
+/** The form's values as the command line's options (by name without `--`): what a run of socialize or compare is given. */
+export function optionsOfForm(form: WorkbenchForm, pools: string | null): Map<string, string> {
   const options = new Map<string, string>();
   const set = (option: string, value: string) => {
     if (value.trim() !== '') options.set(option, value.trim());
@@ -84,12 +95,7 @@ export function parametersOfForm(form: WorkbenchForm, pools: string | null): Par
   if (form.weightColumn.trim() !== '') set('cap-column', form.capColumn);
   set('rounding', form.rounding);
   set('tie-seed', form.tieSeed);
-  try {
-    return readParameters(options);
-  } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(inLabels(error.message));
-    throw error;
-  }
+  return options;
 }
 
 /** The columns a chosen file has (its header), for the column controls. */
@@ -168,6 +174,14 @@ export interface Session {
   book: AuditBook;
 }
 
+/** The chosen files as a run's sources. */
+export function sourcesOf(files: { accounts: NamedBlob; pools: NamedBlob | null }): Sources {
+  return {
+    accounts: new BlobSource(files.accounts.blob, files.accounts.name),
+    pools: files.pools === null ? null : new BlobSource(files.pools.blob, files.pools.name),
+  };
+}
+
 /** The download names for an accounts file: `export-haircuts.csv` and `export-report.json`. */
 export function downloadNames(accounts: string): { haircuts: string; report: string } {
   const stem = accounts.replace(/\.[^.]*$/, '') || 'accounts';
@@ -188,11 +202,7 @@ export async function runWorkbench(
   const started = performance.now();
   // readParameters refuses a pool column without a pools file, and a pools file without a pool column.
   const parameters = parametersOfForm(form, files.pools?.name ?? null);
-  const sources = {
-    accounts: new BlobSource(files.accounts.blob, files.accounts.name),
-    pools: files.pools === null ? null : new BlobSource(files.pools.blob, files.pools.name),
-  };
-  const loaded = await loadRun(sources, parameters, platform);
+  const loaded = await loadRun(sourcesOf(files), parameters, platform);
   const read = performance.now();
   phase('socializing');
   const names = downloadNames(files.accounts.name);
