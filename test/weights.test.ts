@@ -196,15 +196,25 @@ describeEachVariant('weights and caps', (engine, variant) => {
     expect(result.cappedAccounts).toBe(3);
   });
 
-  it('defaults caps to max(profit, 0), and splits the same as by profit when weights are the profits', () => {
-    fc.assert(fc.property(fc.array(fc.bigInt({ min: -100n, max: 10n ** 9n }), { maxLength: 40 }), amount, (profits, loss) => {
+  it('defaults caps to max(profit, 0), and splits the same as by profit when weights are the profits (compare\'s pro-rata), under every rounding', () => {
+    const book = fc.array(fc.record({ profit: fc.bigInt({ min: -100n, max: 10n ** 9n }), exempt: fc.boolean() }), { maxLength: 40 });
+    fc.assert(fc.property(book, amount, anyRounding, optionalTieSeed, fc.boolean(), fc.boolean(), (accounts, loss, rounding, seed, withExempt, explicitCaps) => {
+      const profits = accounts.map((a) => a.profit);
+      const exempt = withExempt ? accounts.map((a) => a.exempt) : undefined;
+      const tieSeed = rounding === 'largest-remainder' ? seed : undefined;
       const weights = BigInt64Array.from(profits.map((p) => (p > 0n ? p : 0n)));
-      const byWeight = engine().socialize({ loss, profits, weights });
-      const plain = engine().socialize({ loss, profits });
+      // The default capacities given explicitly are the same as none.
+      const caps = explicitCaps ? weights.slice() : undefined;
+      const common = { loss, profits, rounding, ...(exempt ? { exempt } : {}), ...(tieSeed === undefined ? {} : { tieSeed }) };
+      const byWeight = engine().socialize({ ...common, weights, ...(caps ? { caps } : {}) });
+      const plain = engine().socialize(common);
       expect(byWeight.haircuts).toEqual(plain.haircuts);
       expect(byWeight.socialized).toBe(plain.socialized);
+      expect(byWeight.uncovered).toBe(plain.uncovered);
+      expect(byWeight.roundingDust).toBe(plain.roundingDust);
+      expect(byWeight.surplus).toBe(plain.surplus);
       expect(byWeight.totalProfit).toBe(plain.totalProfit);
-    }), runs(150));
+    }), runs(300));
   });
 
   it('equals the reference on a large book with about 10% capped, through the book path', () => {
