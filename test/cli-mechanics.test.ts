@@ -353,7 +353,7 @@ describe('bad input and bad options: exit 2, one line, nothing written', () => {
     ['a pool listed twice', { 'p.csv': 'pool,loss\nUSDT,1\nUSDC,1\nUSDT,2\n' }, ['--pool-column', 'pool', '--pools', 'p.csv'], /^socialized-loss: p\.csv:4:1: pool "USDT" is listed twice \(also line 2\)/],
     ['a pools file with no pool', { 'p.csv': 'pool,loss\n' }, ['--pool-column', 'pool', '--pools', 'p.csv'], /^socialized-loss: p\.csv:2:1: lists no pool/],
     ['a pool loss past its decimals', { 'p.csv': 'pool,loss,decimals\nUSDT,1.5,0\n' }, ['--pool-column', 'pool', '--pools', 'p.csv'], /^socialized-loss: p\.csv:2:6: loss "1\.5" has a fraction; decimals 0 of pool "USDT" allows whole units only/],
-    ['an exempt value maybe', { 'in.csv': accounts.replace('no,1', 'maybe,1') }, ['--loss', '1', '--exempt-column', 'exempt'], /^socialized-loss: in\.csv:2:11: exempt "maybe" is not a yes or no; expected 1, true, yes, 0, false, no or empty/],
+    ['an exempt value maybe', { 'in.csv': accounts.replace('no,1', 'maybe,1') }, ['--loss', '1', '--exempt-column', 'exempt'], /^socialized-loss: in\.csv:2:11: exempt "maybe" is not a yes or no; expected 1, true, yes, y, 0, false, no, n or empty/],
     ['a cap column without a weight column', {}, ['--loss', '1', '--cap-column', 'cap'], /^socialized-loss: --cap-column needs --weight-column/],
     ['weight decimals exceeded', { 'in.csv': accounts.replace(',1,5', ',1.25,5') }, ['--loss', '1', '--weight-column', 'weight', '--weight-decimals', '1'], /^socialized-loss: in\.csv:2:14: weight "1\.25" has 2 fraction digits; --weight-decimals 1 allows at most 1/],
     ['a negative weight', { 'in.csv': accounts.replace(',1,5', ',-1,5') }, ['--loss', '1', '--weight-column', 'weight'], /in\.csv:2:14: weight "-1" is negative/],

@@ -167,12 +167,14 @@ describe('a header without the expected columns says what the file has', () => {
     expect(units.stderr).toContain('; --units-column picks another column');
   });
 
-  it("CSV: a header that splits on ';', a tab or '|' says so", () => {
+  it("CSV: a header that splits on ';', a tab or '|' is read so; given --delimiter ',', the message says what it seems", () => {
     for (const [separator, named] of [[';', "';'"], ['\t', 'a tab'], ['|', "'|'"]] as const) {
       file('sep.csv', `account${separator}profit\na${separator}1\n`);
-      const r = run(['socialize', 'sep.csv', '--decimals', '0', '--loss', '1']);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain(`; the header has the column ${quote(`account${separator}profit`)}; the header seems separated by ${named}, not by ','`);
+      const r = run(['socialize', 'sep.csv', '--decimals', '0', '--loss', '1', '--quiet']);
+      expect(r).toMatchObject({ status: 0, stdout: 'account,profit,haircut,profit_after\na,1,1,0\n' });
+      const comma = run(['socialize', 'sep.csv', '--decimals', '0', '--loss', '1', '--delimiter', ',']);
+      expect(comma.status).toBe(2);
+      expect(comma.stderr).toContain(`; the header has the column ${quote(`account${separator}profit`)}; the header seems separated by ${named}, not by ','`);
     }
     // A comma-separated header that merely holds a ';' in a name says nothing of separators.
     file('semi.csv', 'id;x,profit\na,1\n');
@@ -183,10 +185,10 @@ describe('a header without the expected columns says what the file has', () => {
     file('renamed.jsonl', '{"acct":"a","pnl":"1"}\n');
     const r = run(['socialize', 'renamed.jsonl', '--decimals', '0', '--loss', '1']);
     expect(r.status).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('socialized-loss: renamed.jsonl:1:1: account is missing; expected a non-empty string; the object has the keys "acct", "pnl"; --account-column picks another key');
+    expect(r.stderr.split('\n')[0]).toBe('socialized-loss: renamed.jsonl:1:1: account is missing; expected a non-empty string or a number; the object has the keys "acct", "pnl"; --account-column picks another key');
     file('noprofit.jsonl', '{"account":"a","\\u001b[2J":"1"}\n');
     expect(run(['socialize', 'noprofit.jsonl', '--decimals', '0', '--loss', '1']).stderr.split('\n')[0])
-      .toBe('socialized-loss: noprofit.jsonl:1:1: profit is missing; expected a decimal string or an integer; the object has the keys "account", "\\u001b[2J"; --profit-column picks another key');
+      .toBe('socialized-loss: noprofit.jsonl:1:1: profit is missing; expected a decimal string or a number; the object has the keys "account", "\\u001b[2J"; --profit-column picks another key');
   });
 
   it('a file with fixed column names (the haircuts of verify) names its columns, and no option', () => {

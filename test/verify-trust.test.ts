@@ -196,7 +196,7 @@ describe('a report socialize could not have written is refused: exit 2, one line
     expect(run(['index-delta', 'units.csv', '--loss', '1', '--scale', '1000', '--decimals', '2', '--out', 'charges.csv', '--report', 'delta.json', '--quiet']).status).toBe(0);
     const v = run(['verify', 'units.csv', 'charges.csv', '--report', 'delta.json']);
     expect(v.status).toBe(2);
-    expect(v.stderr).toBe('socialized-loss: delta.json is not a socialize report: command is "index-delta"; verify and explain take a report of socialize\n');
+    expect(v.stderr).toBe('socialized-loss: delta.json is not a socialize report: command is "index-delta"; verify and explain take a report of socialize or compare\n');
   });
 
   it('the reader takes what the writer writes in every mode (a page\'s report has no run information) and refuses any field missing, retyped or added', () => {

@@ -13,6 +13,9 @@ export const COMMANDS: readonly Command[] = ['socialize', 'compare', 'verify', '
 /** An option: whether it takes a value. */
 type Kind = 'value' | 'flag';
 
+/** How ACCOUNTS is read: every command that reads it takes these. */
+const READING: Record<string, Kind> = { delimiter: 'value', 'decimal-comma': 'flag', 'input-rounding': 'value' };
+
 /** The options that set socialize's parameters, shared by verify and explain. */
 const PARAMETERS: Record<string, Kind> = {
   decimals: 'value',
@@ -29,6 +32,7 @@ const PARAMETERS: Record<string, Kind> = {
   rounding: 'value',
   'tie-seed': 'value',
   format: 'value',
+  ...READING,
 };
 
 /** The options of compare's mechanisms (beside socialize's parameters, less --cap-column). */
@@ -44,7 +48,7 @@ const OPTIONS: Record<Command, Record<string, Kind>> = {
   explain: { ...PARAMETERS, ...COMPARE_PARAMETERS, mechanism: 'value', report: 'value', account: 'value', json: 'flag', quiet: 'flag' },
   'index-delta': {
     loss: 'value', scale: 'value', decimals: 'value', 'units-column': 'value', 'units-decimals': 'value', rounding: 'value',
-    'charge-rounding': 'value', 'account-column': 'value', format: 'value', out: 'value', report: 'value', quiet: 'flag',
+    'charge-rounding': 'value', 'account-column': 'value', format: 'value', out: 'value', report: 'value', quiet: 'flag', ...READING,
   },
   demo: {},
 };

@@ -14,7 +14,7 @@ import { compareReport, compareResultSection, measuresTable } from '../run/compa
 import { coreInfo } from '../run/run.js';
 import { UsageError } from '../files/errors.js';
 import { formatOfName } from '../files/read.js';
-import { timings, type RunContext } from './socialize.js';
+import { roundingText, timings, type RunContext } from './socialize.js';
 
 /** compare's own options. */
 export interface CompareOptions {
@@ -65,5 +65,5 @@ export async function compare(options: CompareOptions, context: RunContext): Pro
   // The CSV takes stdout when there is no --out: the measures then go to stderr.
   (options.out === undefined ? process.stderr : process.stdout).write(table);
   // The phases' timings are in the report.
-  process.stderr.write(`compared in ${Math.round(performance.now() - started)} ms\n`);
+  process.stderr.write(`compared in ${Math.round(performance.now() - started)} ms\n${roundingText(loaded, parameters)}`);
 }

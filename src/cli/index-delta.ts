@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../files/errors.js';
 import { InputSource } from './input.js';
 import { nodePlatform } from '../host/node.js';
 import { commitAll, openOutputs, outputSink } from './output.js';
-import { readAmountOption, readChoice, readDecimals } from '../run/parameters.js';
+import { readAmountOption, readChoice, readDecimals, readReading } from '../run/parameters.js';
 import { readFormat, readInto } from '../files/read.js';
 import { indexDeltaReport } from '../run/report.js';
 import { AccountRows } from '../files/rows.js';
@@ -40,7 +40,8 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
 
   const source = await InputSource.open(accounts);
   const [outFile, reportFile] = await openOutputs([['--out', out], ['--report', report]], [source]);
-  const rows = new AccountRows(source.name, columns, unitsDecimals, null, 0, true);
+  const reading = readReading(values);
+  const rows = new AccountRows(source.name, columns, unitsDecimals, null, 0, true, 0, reading);
   const platform = nodePlatform(context.quiet);
   const input = await readInto(source, format, rows, platform, (n) => rows.table.expect(n));
   const table = rows.table;
@@ -85,6 +86,7 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
     await reportFile.write(new TextEncoder().encode(indexDeltaReport({
       version: context.version, core: await coreInfo(engine, platform), accounts: input,
       parameters: { columns: { account: columns.account, units: columns.profit }, decimals, unitsDecimals, loss, scale, rounding, chargeRounding },
+      reading: { ...reading, delimiter: rows.delimiter ?? reading.delimiter }, rounded: reading.inputRounding === 'exact' ? undefined : { units: rows.tallies.get('units')! },
       result: { delta: result.delta, totalUnits: result.totalUnits, collected: result.collected, drift: result.drift, accountsCharged: charged },
       output: { file: out ?? '<stdout>', sha256, bytes: sink.bytes, rows: table.rows },
       run: {
@@ -96,6 +98,8 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   }
   await commitAll([outFile ?? null, reportFile ?? null]);
   if (!context.quiet) {
+    const tally = rows.tallies.get('units')!;
+    if (reading.inputRounding !== 'exact') process.stderr.write(`input rounding ${reading.inputRounding}: ${tally.rounded.toLocaleString('en-US')} ${columns.profit} values rounded, Σ |adjustment| ${tally.text(unitsDecimals)}\n`);
     const amount = (units: bigint) => formatGrouped(units, decimals);
     process.stderr.write(`index delta over ${table.rows.toLocaleString('en-US')} accounts from ${input.file}: delta ${result.delta} / ${scale} per unit, ` +
       `collected ${amount(result.collected)} of ${amount(loss)} (drift ${amount(result.drift)}), ${charged.toLocaleString('en-US')} accounts charged\n`);

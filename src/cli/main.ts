@@ -28,7 +28,11 @@ const PARAMETERS_HELP = `  --decimals N             fraction digits of every amo
   --cap-column NAME        with --weight-column: the most each account pays (default its profit)
   --rounding POLICY        largest-remainder (default: exact total), down (floors), up (ceilings)
   --tie-seed INTEGER       equal remainders by splitmix64(seed XOR index) instead of the lower index
-  --format csv|jsonl|parquet  of ACCOUNTS (default: its extension, else its content)`;
+  --format csv|jsonl|parquet  of ACCOUNTS (default: its extension, else its content)
+  --delimiter , | ; | tab | '|'  of a CSV ACCOUNTS (default: the one that splits its header into the columns; .tsv: tab)
+  --decimal-comma          amounts in ACCOUNTS use "," as the decimal separator (1250,50); a "." is an error
+  --input-rounding RULE    exact (default: more fraction digits than --decimals is an error), or half-even, half-up,
+                           down, up: ACCOUNTS' amounts with more digits or an exponent (1e-05) rounded exactly, counted in the report`;
 
 /** Each command's usage, options and example: `--help` prints them all, `CMD --help` one. */
 const COMMAND_HELP: Record<Command, string> = {
@@ -128,6 +132,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const { command, positionals, values, flags } = parsed;
+  // A reading flag goes with the values the parameters are read from.
+  if (flags.has('decimal-comma')) values.set('decimal-comma', '');
   const context: RunContext = { version: version(), argv, quiet: flags.has('quiet') };
   switch (command) {
     case 'demo':

@@ -11,7 +11,7 @@ import { nodePlatform } from '../host/node.js';
 import { commitAll, openOutputs, outputSink } from './output.js';
 import type { Parameters } from '../run/parameters.js';
 import { formatOfName } from '../files/read.js';
-import type { PoolOutcome, RunInfo } from '../run/report.js';
+import { roundedSection, type PoolOutcome, type RunInfo } from '../run/report.js';
 import { coreInfo, reportOfRun, socializeLoaded, type HaircutsWriter } from '../run/run.js';
 
 /** What every command is run with, besides its own options. */
@@ -62,12 +62,20 @@ export async function socialize(options: SocializeOptions, context: RunContext):
   }
   // Only now, with every output complete, does any of them replace a file.
   await commitAll([outFile ?? null, reportFile ?? null]);
-  if (!context.quiet) process.stderr.write(summaryText(loaded, run.outcomes, written - started));
+  if (!context.quiet) process.stderr.write(summaryText(loaded, run.outcomes, written - started) + roundingText(loaded, parameters));
 }
 
 /** A run's timings for its report: read (from `started` to `read`), compute, write (to `written`) and total. */
 export function timings(started: number, read: number, computeMs: number, written: number): Record<string, number> {
   return { read: round(read - started), compute: round(computeMs), write: round(written - read - computeMs), total: round(performance.now() - started) };
+}
+
+/** What the input rounding changed, for the summary on stderr ('' under exact): how many values per column, and by how much. */
+export function roundingText(loaded: Loaded, parameters: Parameters): string {
+  if (parameters.reading.inputRounding === 'exact') return '';
+  const rounded = roundedSection(parameters, loaded.reading) ?? {};
+  const parts = Object.entries(rounded).map(([role, { values, adjustment }]) => `${role} ${values.toLocaleString('en-US')} (Σ |adjustment| ${adjustment})`);
+  return `  input rounding ${parameters.reading.inputRounding}: values rounded: ${parts.join(', ')}\n`;
 }
 
 /** The summary on stderr: per pool when pooled. */

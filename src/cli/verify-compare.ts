@@ -24,7 +24,7 @@ import { InputSource, openSources } from './input.js';
 import { openOutputs } from './output.js';
 import type { RunContext } from './socialize.js';
 import { checkAllAccounts, checkSameAccount, toBigInt } from './verify-haircuts.js';
-import { compare as compareJson, leaves, type FieldDifference } from './verify-report.js';
+import { compare as compareJson, leaves, roundedDifferences, type FieldDifference } from './verify-report.js';
 import { VerificationFailed } from './verify-failed.js';
 
 /** How many differences of each kind are printed. */
@@ -173,6 +173,7 @@ export async function verifyCompare(
   check('inputs.accounts.rows', loaded.accounts.rows, (report.inputs.accounts as { rows?: Json }).rows);
   check('output.bytes', outInput.bytes, report.output.bytes);
   check('output.rows', loaded.table.rows, report.output.rows);
+  roundedDifferences(parameters, loaded, (report.inputs.accounts as { rounded?: Json }).rounded, differences);
   compareJson(JSON.parse(JSON.stringify(compareResultSection(loaded, compared))) as Json, report.result, 'result', differences);
   const fields = 4 + leaves(report.result);
   if (differences.length > 0) {

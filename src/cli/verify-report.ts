@@ -10,7 +10,7 @@ import type { Loaded } from '../run/load.js';
 import type { Parameters } from '../run/parameters.js';
 import type { InputSummary } from '../files/read.js';
 import type { Json, JsonObject, ReadReport } from '../run/report-read.js';
-import { resultSection, type PoolOutcome } from '../run/report.js';
+import { resultSection, roundedSection, type PoolOutcome } from '../run/report.js';
 
 /** A field of the report whose value is not what the recomputation gives. */
 export interface FieldDifference {
@@ -65,7 +65,14 @@ export function fileDifferences(report: ReadReport, loaded: Loaded, haircuts: In
   if (loaded.pooled) check('inputs.pools.rows', loaded.directory.pools.filter((pool) => pool.line > 0).length, (report.inputs.pools as JsonObject).rows);
   check('output.bytes', haircuts.bytes, report.output.bytes);
   check('output.rows', loaded.table.rows, report.output.rows);
+  roundedDifferences(report.parameters, loaded, accounts.rounded, out);
   return out;
+}
+
+/** Under an input rounding, the report's count and Σ |adjustment| per column against what reading ACCOUNTS again gives. */
+export function roundedDifferences(parameters: Parameters, loaded: Loaded, found: Json | undefined, out: FieldDifference[]): void {
+  const expected = roundedSection(parameters, loaded.reading);
+  if (expected !== undefined) compare(JSON.parse(JSON.stringify(expected)) as Json, found, 'inputs.accounts.rounded', out);
 }
 
 /** How many of a report's fields verify compares: fileDifferences' and every value of the result. */

@@ -6,9 +6,9 @@
 
 import { InputError, quote } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
-import { columnList, describeColumn, Fields, lackingHint, type RowConsumer } from './fields.js';
+import { columnList, DELIMITERS, delimiterName, describeColumn, Fields, lackingHint, type RowConsumer } from './fields.js';
 
-const COMMA = 0x2c, QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
+const QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
 const MAX_FIELDS = 65_536;
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
 const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -71,9 +71,41 @@ class CsvRecords {
   readonly #columnAt = new Int32Array(MAX_FIELDS); // 1-based byte column of each field
   readonly #lineAt = new Int32Array(MAX_FIELDS); // line where each field starts
 
+  /** The field delimiter's byte, or 0 until the header has decided it. */
+  #delimiter = 0;
+  /** What the blank run at #blankLine is, for its message. */
+  #blankKind = 'an empty line';
+
   constructor(readonly file: string, readonly consumer: RowConsumer) {
     this.#positions = new Int32Array(consumer.columns.length).fill(-1);
     this.#fields = new Fields(consumer.columns.length);
+    const given = consumer.csv?.delimiter ?? null;
+    if (given !== null) this.#delimiter = given.charCodeAt(0);
+    else if (/\.tsv(\.gz)?$/i.test(file)) this.#delimiter = 0x09;
+  }
+
+  /**
+   * Decides the delimiter from the header line at `pos` (false: the line is not complete
+   * yet): the first of , ; tab | that splits it into every column the consumer requires,
+   * else the one that splits it into the most fields (a comma when none splits it).
+   */
+  #detect(buffer: Uint8Array, pos: number, last: boolean): boolean {
+    let end = pos;
+    let quoted = false;
+    while (end < buffer.length && (quoted || buffer[end] !== LF)) {
+      if (buffer[end] === QUOTE) quoted = !quoted;
+      if (end - pos > MAX_RECORD_BYTES) break;
+      end++;
+    }
+    if (end >= buffer.length && !last && end - pos <= MAX_RECORD_BYTES) return false;
+    const line = AS_IS.decode(buffer.subarray(pos, end)).replace(/\r$/, '');
+    const required = this.consumer.columns.filter((c) => c.required).map((c) => c.name.toLowerCase());
+    const candidates = DELIMITERS.filter((d) => !(d === ',' && this.consumer.csv?.decimalComma));
+    const split = (d: string) => line.split(d).map((name) => name.replace(/^"(.*)"$/, '$1').toLowerCase());
+    const fits = candidates.find((d) => required.every((name) => split(d).includes(name)));
+    const most = candidates.reduce((best, d) => (split(d).length > split(best).length ? d : best), candidates[0]!);
+    this.#delimiter = (fits ?? most).charCodeAt(0);
+    return true;
   }
 
   /** What a header must name, for messages. */
@@ -96,15 +128,15 @@ class CsvRecords {
         blankEnd = pos + 1;
       }
       if (blankEnd > 0) {
-        this.#blankLine ??= this.#line;
+        if (this.#blankLine === null) {
+          this.#blankLine = this.#line;
+          this.#blankKind = 'an empty line';
+        }
         this.#line++;
         pos = blankEnd;
         continue;
       }
-      if (this.#blankLine !== null) {
-        const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : this.#expectedHeader();
-        throw new InputError(this.file, this.#blankLine, 1, `found an empty line; expected ${expected}`);
-      }
+      if (this.#delimiter === 0 && !this.#detect(buffer, pos, last)) break;
       const end = this.#record(buffer, pos, last);
       if (end < 0) break;
       pos = end;
@@ -120,6 +152,7 @@ class CsvRecords {
 
   /** Parses one record at `pos`; returns the position after its line break, or −1 if it is not complete yet. */
   #record(buffer: Uint8Array, pos: number, last: boolean): number {
+    const delimiter = this.#delimiter;
     const firstLine = this.#line;
     let lineStart = pos;
     let line = this.#line;
@@ -161,19 +194,19 @@ class CsvRecords {
         this.#quoted[fields] = 1;
         i++; // closing quote
         fields++;
-        if (i < buffer.length && buffer[i] !== COMMA && buffer[i] !== LF && !(buffer[i] === CR && buffer[i + 1] === LF)) {
+        if (i < buffer.length && buffer[i] !== delimiter && buffer[i] !== LF && !(buffer[i] === CR && buffer[i + 1] === LF)) {
           // A CR last in the buffer: a CRLF split across chunks, or (at the end of the file) the last line break.
           if (buffer[i] === CR && i + 1 >= buffer.length) {
             if (!last) return -1;
           } else {
-            throw new InputError(this.file, line, i - lineStart + 1, 'unexpected character after a closing quote; expected "," or the end of the line');
+            throw new InputError(this.file, line, i - lineStart + 1, `unexpected character after a closing quote; expected ${quote(delimiterName(String.fromCharCode(delimiter)))} or the end of the line`);
           }
         }
       } else {
         const start = i;
         while (i < buffer.length) {
           const b = buffer[i]!;
-          if (b === COMMA || b === LF || b === CR) break;
+          if (b === delimiter || b === LF || b === CR) break;
           if (b === QUOTE) throw new InputError(this.file, line, i - lineStart + 1, 'quote inside an unquoted field; quote the whole field and double the quote');
           i++;
         }
@@ -191,8 +224,8 @@ class CsvRecords {
         this.#quoted[fields] = 0;
         fields++;
       }
-      // After a field: a comma starts the next one; a line break or the end closes the record.
-      if (i < buffer.length && buffer[i] === COMMA) {
+      // After a field: a delimiter starts the next one; a line break or the end closes the record.
+      if (i < buffer.length && buffer[i] === delimiter) {
         i++;
         continue;
       }
@@ -211,6 +244,20 @@ class CsvRecords {
   }
 
   #row(buffer: Uint8Array, fields: number, line: number): void {
+    // A record whose fields are all empty (a spreadsheet's ",,,") is a blank line: fine at the end only.
+    let blank = this.#columns > 0 && fields > 1;
+    for (let f = 0; f < fields && blank; f++) blank = this.#quoted[f] === 0 && this.#starts[f] === this.#ends[f];
+    if (blank) {
+      if (this.#blankLine === null) {
+        this.#blankLine = line;
+        this.#blankKind = 'a record whose fields are all empty';
+      }
+      return;
+    }
+    if (this.#blankLine !== null) {
+      const expected = this.#columns > 0 ? `${this.#columns} fields as in the header` : this.#expectedHeader();
+      throw new InputError(this.file, this.#blankLine, 1, `found ${this.#blankKind}; expected ${expected}`);
+    }
     if (this.#columns === 0) {
       this.#header(buffer, fields, line);
       return;
@@ -245,6 +292,7 @@ class CsvRecords {
       if (this.#quoted[f]) name = name.replaceAll('""', '"');
       names.push(name);
     }
+    this.consumer.delimited?.(String.fromCharCode(this.#delimiter));
     this.consumer.header?.(names);
     for (let f = 0; f < fields; f++) {
       const name = names[f]!.toLowerCase(); // column names match case-insensitively

@@ -4,6 +4,7 @@
 
 import { quote } from './errors.js';
 import { formatUnits } from '../units.js';
+import { parseAmount, type AmountReading } from './amount.js';
 
 export { formatUnits };
 
@@ -69,25 +70,27 @@ const DIGIT_0 = 0x30;
  * (low to out[at], high to out[at + 1]). Amounts of up to 15 significant digits
  * after scaling (below 2^53) take an exact number path with no string or
  * bigint; anything else goes through `parseUnits`, which also words the errors
- * (with `rule` as there).
+ * (with `rule` as there), or with `reading` (an account file's amounts) through
+ * `parseAmount`: a decimal comma, more digits than the scale or an exponent read by its rule.
  */
 export function parseUnitsInto(
-  bytes: Uint8Array, start: number, end: number, decimals: number, out: Int32Array, at: number, rule?: string,
+  bytes: Uint8Array, start: number, end: number, decimals: number, out: Int32Array, at: number, rule?: string, reading?: AmountReading,
 ): void {
   let i = start;
   const negative = i < end && bytes[i] === 0x2d;
   if (negative) i++;
   let value = 0;
   let whole = 0;
-  let fraction = -1; // digits after '.', or −1 without '.'
+  let fraction = -1; // digits after the separator, or −1 without one
   let plain = i < end;
+  const separator = (reading?.decimalComma ? 0x2c : 0x2e) - DIGIT_0;
   for (; i < end; i++) {
     const b = bytes[i]! - DIGIT_0;
     if (b >= 0 && b <= 9) {
       value = value * 10 + b;
       if (fraction >= 0) fraction++;
       else whole++;
-    } else if (b === 0x2e - DIGIT_0 && fraction < 0) {
+    } else if (b === separator && fraction < 0) {
       fraction = 0;
     } else {
       plain = false;
@@ -102,7 +105,8 @@ export function parseUnitsInto(
     out[at + 1] = high;
     return;
   }
-  const units = parseUnits(KEEP_BOM.decode(bytes.subarray(start, end)), decimals, rule);
+  const text = KEEP_BOM.decode(bytes.subarray(start, end));
+  const units = reading === undefined ? parseUnits(text, decimals, rule) : parseAmount(text, decimals, rule ?? `--decimals ${decimals}`, reading);
   out[at] = Number(BigInt.asIntN(32, units));
   out[at + 1] = Number(units >> 32n);
 }

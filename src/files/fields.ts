@@ -104,6 +104,22 @@ export interface RowConsumer {
   row(fields: Fields, line: number): void;
   /** Called after the last row; `line` is the line after it (where a missing row would be). */
   end?(line: number): void;
+  /**
+   * CSV: the field delimiter given (`--delimiter`), or null to detect it from the header
+   * (`.tsv`: a tab), and whether amounts use a decimal comma (then the delimiter is not a
+   * comma). Absent: detected, decimal point.
+   */
+  readonly csv?: { readonly delimiter: string | null; readonly decimalComma: boolean } | undefined;
+  /** CSV: told the delimiter used, once the header is read. */
+  delimited?(delimiter: string): void;
+}
+
+/** The delimiters a CSV file may use, in the order detection tries them. */
+export const DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
+
+/** A delimiter as messages and reports name it: `,` `;` `tab` `|`. */
+export function delimiterName(delimiter: string): string {
+  return delimiter === '\t' ? 'tab' : delimiter;
 }
 
 /** A column as messages name it: `profit`, or `currency (--pool-column)` when an option named it. */

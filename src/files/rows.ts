@@ -5,6 +5,7 @@
 // file:line:column saying what was expected.
 
 import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decimal.js';
+import { Tally, type AmountReading, type InputRounding } from './amount.js';
 import { InputError, quote, shorten } from './errors.js';
 import type { ColumnRequest, Fields, RowConsumer } from './fields.js';
 import { AccountTable, RowLimitError } from './table.js';
@@ -106,6 +107,17 @@ export interface AccountColumns {
   lot?: string | undefined;
 }
 
+/** How an account file is read (`--delimiter`, `--decimal-comma`, `--input-rounding`). */
+export interface ReadingOptions {
+  /** The CSV delimiter given, or null: detected from the header. */
+  delimiter: string | null;
+  decimalComma: boolean;
+  inputRounding: InputRounding;
+}
+
+/** Today's reading: the delimiter detected, a decimal point, amounts exact. */
+export const PLAIN_READING: ReadingOptions = { delimiter: null, decimalComma: false, inputRounding: 'exact' };
+
 /** The messages' name for what sets a pool's decimals. */
 function ruleOf(pool: Pool | undefined, decimals: number): string {
   return pool !== undefined && pool.line > 0 && pool.decimals !== decimals ? `decimals ${pool.decimals} of pool ${quote(pool.name)}` : `--decimals ${decimals}`;
@@ -123,6 +135,14 @@ export class AccountRows implements RowConsumer {
   readonly #rules: string[] = [];
   /** The option that sets the profit column's decimals, for its messages (index deltas' units: `--units-decimals`). */
   readonly #profitRule: string;
+  /** Per requested column k, how its amounts are read (with its own tally). */
+  readonly #readings: AmountReading[];
+  /** CSV: the delimiter given (or null: detected) and the decimal separator. */
+  readonly csv: { delimiter: string | null; decimalComma: boolean };
+  /** CSV: the delimiter used, once the header is read (null for JSON Lines and Parquet). */
+  delimiter: string | null = null;
+  /** Per amount column read, by what it is (profit or units, weight, cap or capacity, score, lot): what the input rounding changed. */
+  readonly tallies = new Map<string, Tally>();
 
   /**
    * @param names the columns to read; `units` reads the profit column as units (index deltas: any sign, `--units-decimals`).
@@ -131,8 +151,9 @@ export class AccountRows implements RowConsumer {
    */
   constructor(
     readonly file: string, readonly names: AccountColumns, readonly decimals: number, readonly pools: PoolDirectory | null,
-    readonly weightDecimals = 0, readonly units = false, readonly scoreDecimals = 0,
+    readonly weightDecimals = 0, readonly units = false, readonly scoreDecimals = 0, readonly reading: ReadingOptions = PLAIN_READING,
   ) {
+    this.csv = { delimiter: reading.delimiter, decimalComma: reading.decimalComma };
     this.#profitRule = `${units ? '--units-decimals' : '--decimals'} ${decimals}`;
     const columns: ColumnRequest[] = [
       { name: names.account, kind: 'id', required: true, option: names.account === 'account' ? null : '--account-column', picker: '--account-column' },
@@ -157,10 +178,24 @@ export class AccountRows implements RowConsumer {
       lot: optional(names.lot, 'amount', '--lot-column', true),
     };
     this.columns = columns;
+    // Each amount column's reading and tally, by what the column is (two roles may read one column).
+    const roles = new Map<number, string>([[1, units ? 'units' : 'profit'], [this.#k.weight, 'weight'],
+      [this.#k.cap, names.capacity !== undefined ? 'capacity' : 'cap'], [this.#k.score, 'score'], [this.#k.lot, 'lot']]);
+    this.#readings = columns.map((column, k) => {
+      const role = roles.get(k);
+      if (column.kind !== 'amount' || role === undefined) return { decimalComma: reading.decimalComma, rounding: 'exact' };
+      const tally = new Tally();
+      this.tallies.set(role, tally);
+      return { decimalComma: reading.decimalComma, rounding: reading.inputRounding, tally };
+    });
     this.table = new AccountTable({
       pool: names.pool !== undefined, exempt: names.exempt !== undefined, weights: names.weight !== undefined,
       caps: names.cap !== undefined || names.capacity !== undefined, scores: names.score !== undefined, lots: names.lot !== undefined,
     });
+  }
+
+  delimited(delimiter: string): void {
+    this.delimiter = delimiter;
   }
 
   row(f: Fields, line: number): void {
@@ -229,7 +264,7 @@ export class AccountRows implements RowConsumer {
   #amount(f: Fields, k: number, decimals: number, rule: string | undefined, nonNegative: boolean): void {
     const name = this.columns[k]!.name;
     try {
-      parseUnitsInto(f.buffer, f.start[k]!, f.end[k]!, decimals, this.#words, 0, rule);
+      parseUnitsInto(f.buffer, f.start[k]!, f.end[k]!, decimals, this.#words, 0, rule, this.#readings[k]);
     } catch (error) {
       if (!(error instanceof DecimalError)) throw error;
       throw new InputError(this.file, f.line[k]!, f.column[k]!, `${name} ${error.message}`);
@@ -245,12 +280,12 @@ export class AccountRows implements RowConsumer {
     // By bytes, case-insensitively: no string per row.
     const yes = flagOf(f.buffer, f.start[k]!, f.end[k]!, f.quoted[k] === 1);
     if (yes !== null) return yes;
-    throw new InputError(this.file, f.line[k]!, f.column[k]!, `${this.columns[k]!.name} ${quote(shorten(f.text(k)))} is not a yes or no; expected 1, true, yes, 0, false, no or empty`);
+    throw new InputError(this.file, f.line[k]!, f.column[k]!, `${this.columns[k]!.name} ${quote(shorten(f.text(k)))} is not a yes or no; expected 1, true, yes, y, 0, false, no, n or empty`);
   }
 
 }
 
-const FLAGS: [string, boolean][] = [['1', true], ['true', true], ['yes', true], ['0', false], ['false', false], ['no', false]];
+const FLAGS: [string, boolean][] = [['1', true], ['true', true], ['yes', true], ['y', true], ['0', false], ['false', false], ['no', false], ['n', false]];
 
 /** The yes-or-no value of bytes [start, end) (ASCII letters in any case), or null for anything else. */
 function flagOf(bytes: Uint8Array, start: number, end: number, quoted: boolean): boolean | null {

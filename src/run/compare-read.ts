@@ -9,7 +9,7 @@ import { UsageError } from '../files/errors.js';
 import type { Format } from '../files/read.js';
 import { compareParametersSection } from './compare-report.js';
 import { readCompareParameters, type CompareParameters } from './parameters.js';
-import { canonical, Checker, kindOf, poolsOf, runInfo, RUN_KEYS, type Json, type JsonObject } from './report-read.js';
+import { canonical, Checker, kindOf, poolsOf, readingOf, runInfo, RUN_KEYS, type Json, type JsonObject } from './report-read.js';
 
 /** What verify and explain take from a compare report. */
 export interface ReadCompareReport {
@@ -83,6 +83,12 @@ export function readCompareReport(text: string, file: string): ReadCompareReport
   option('tie-seed', head.tieSeed, 'parameters.tieSeed');
   values.set('mechanisms', mechanisms.join(','));
   if (columns.score === null && typeof head.rankBy === 'string') values.set('rank-by', head.rankBy);
+  if (head.reading !== undefined) {
+    const reading = readingOf(check, head.reading);
+    if (reading.delimiter !== null) values.set('delimiter', reading.delimiter);
+    if (reading.decimalComma) values.set('decimal-comma', '');
+    values.set('input-rounding', reading.inputRounding);
+  }
   const pooled = columns.pool !== null;
   if (pooled) values.set('pools', '(the report\'s pools)');
   else {
@@ -100,7 +106,7 @@ export function readCompareReport(text: string, file: string): ReadCompareReport
     ? poolsOf(check, head.pools, parameters.decimals)
     : [{ name: '', loss: parameters.loss, insuranceFund: parameters.insuranceFund, decimals: parameters.decimals, line: 0 }];
   const inputs = check.object(top.inputs, 'inputs', pooled ? ['accounts', 'pools'] : ['accounts']);
-  const accounts = check.summary(inputs.accounts, 'inputs.accounts', true);
+  const accounts = check.summary(inputs.accounts, 'inputs.accounts', true, parameters.reading.inputRounding !== 'exact');
   if (pooled) check.summary(inputs.pools, 'inputs.pools', true);
   parameters = { ...parameters, format: accounts.format as Format, poolsFile: undefined, pools: pooled ? pools : undefined };
   const written = JSON.parse(JSON.stringify(compareParametersSection(parameters, pools, pooled))) as Json;

@@ -11,7 +11,7 @@ import type { Compared, MechanismSummary } from './compare.js';
 import { MECHANISM_COLUMNS } from './compare.js';
 import type { Loaded } from './load.js';
 import type { CompareParameters, Mechanism } from './parameters.js';
-import { parametersSection, PER_POOL_ONLY, reportText, type CoreInfo, type OutputSummary, type RunInfo } from './report.js';
+import { parametersSection, PER_POOL_ONLY, reportText, roundedSection, type CoreInfo, type OutputSummary, type ReadingRecord, type RunInfo } from './report.js';
 import type { InputSummary } from '../files/read.js';
 import type { Pool } from '../files/rows.js';
 
@@ -21,8 +21,8 @@ export function queueTieBreakOf(tieSeed: bigint | undefined): string {
 }
 
 /** The parameters section of a compare report: socialize's, and the mechanisms' own. */
-export function compareParametersSection(p: CompareParameters, pools: readonly Pool[], pooled: boolean) {
-  const base = parametersSection(p, pools, pooled);
+export function compareParametersSection(p: CompareParameters, pools: readonly Pool[], pooled: boolean, reading?: ReadingRecord) {
+  const base = parametersSection(p, pools, pooled, reading);
   const { account, profit, pool, exempt, weight } = base.columns;
   const queue = p.mechanisms.includes('queue');
   return {
@@ -192,7 +192,7 @@ export function compareReport(input: CompareReportInput): string {
   const { loaded } = input;
   const inputs: Record<string, InputSummary> = { accounts: loaded.accounts, ...(loaded.poolsInput ? { pools: loaded.poolsInput } : {}) };
   return reportText('compare', input, inputs, {
-    parameters: compareParametersSection(input.parameters, loaded.directory.pools, loaded.pooled),
+    parameters: compareParametersSection(input.parameters, loaded.directory.pools, loaded.pooled, loaded.reading),
     result: compareResultSection(loaded, input.compared),
-  });
+  }, roundedSection(input.parameters, loaded.reading));
 }

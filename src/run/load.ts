@@ -8,6 +8,7 @@ import { SILENT, type Platform, type Source } from '../host/platform.js';
 import { readInto, type InputSummary } from '../files/read.js';
 import { AccountRows, PoolDirectory, PoolRows } from '../files/rows.js';
 import type { AccountTable } from '../files/table.js';
+import type { Tally } from '../files/amount.js';
 
 /** The opened inputs of a run (the command opens them before any output, so that they can be checked distinct). */
 export interface Sources<S extends Source = Source> {
@@ -25,6 +26,8 @@ export interface Loaded {
   accounts: InputSummary;
   /** The pools file read, or null (no pools, or pools from a report). */
   poolsInput: InputSummary | null;
+  /** How ACCOUNTS was read: the CSV delimiter used (null for JSON Lines and Parquet), and what the input rounding changed per amount column. */
+  reading: { delimiter: string | null; tallies: ReadonlyMap<string, Tally> };
 }
 
 /** Reads the pools and then the accounts; closes the sources. */
@@ -46,7 +49,7 @@ export async function loadRun(sources: Sources, parameters: Parameters, platform
   }
   // compare's score column has decimals of its own.
   const scoreDecimals = 'scoreDecimals' in parameters ? (parameters as { scoreDecimals: number }).scoreDecimals : 0;
-  const rows = new AccountRows(sources.accounts.name, parameters.columns, parameters.decimals, pooled ? directory : null, parameters.weightDecimals, false, scoreDecimals);
+  const rows = new AccountRows(sources.accounts.name, parameters.columns, parameters.decimals, pooled ? directory : null, parameters.weightDecimals, false, scoreDecimals, parameters.reading);
   const accounts = await readInto(sources.accounts, parameters.format, rows, platform, (n) => rows.table.expect(n));
   rows.table.sealed();
   if (pooled) {
@@ -56,7 +59,7 @@ export async function loadRun(sources: Sources, parameters: Parameters, platform
       }
     });
   }
-  return { table: rows.table, directory, pooled, accounts, poolsInput };
+  return { table: rows.table, directory, pooled, accounts, poolsInput, reading: { delimiter: rows.delimiter, tallies: rows.tallies } };
 }
 
 /** The decimals of row `row`'s amounts: its pool's. */

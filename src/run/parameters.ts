@@ -6,7 +6,9 @@ import type { Rounding } from '../types.js';
 import { DecimalError, MAX_DECIMALS, parseUnits } from '../files/decimal.js';
 import { shorten, UsageError } from '../files/errors.js';
 import { readFormat, type Format } from '../files/read.js';
-import type { AccountColumns, Pool } from '../files/rows.js';
+import type { AccountColumns, Pool, ReadingOptions } from '../files/rows.js';
+import { INPUT_ROUNDINGS } from '../files/amount.js';
+import { DELIMITERS } from '../files/fields.js';
 
 /** The rounding policies, as `--rounding` spells them. */
 export const ROUNDINGS: readonly Rounding[] = ['largest-remainder', 'down', 'up'];
@@ -22,6 +24,8 @@ export interface Parameters {
   tieSeed: bigint | undefined;
   /** `--format` of ACCOUNTS, when given (else its extension or content). */
   format: Format | undefined;
+  /** How ACCOUNTS is read: `--delimiter`, `--decimal-comma`, `--input-rounding`. */
+  reading: ReadingOptions;
   /** Without pools: the loss and fund (one pool of every account). */
   loss: bigint;
   insuranceFund: bigint;
@@ -31,10 +35,29 @@ export interface Parameters {
   pools: Pool[] | undefined;
 }
 
+/** The options that say how ACCOUNTS is read (every command that reads it takes them). */
+export const READING_OPTIONS = ['delimiter', 'decimal-comma', 'input-rounding'] as const;
+
+/**
+ * Reads `--delimiter` (`,` `;` `tab` `|`), `--decimal-comma` (a flag: present in `values`
+ * with any value) and `--input-rounding`.
+ */
+export function readReading(values: ReadonlyMap<string, string>): ReadingOptions {
+  const given = values.get('delimiter');
+  let delimiter: string | null = null;
+  if (given !== undefined) {
+    delimiter = given === 'tab' || given === '\\t' ? '\t' : given;
+    if (!DELIMITERS.includes(delimiter)) throw new UsageError(`--delimiter must be ",", ";", tab or "|", got ${JSON.stringify(shorten(given))}`);
+  }
+  const decimalComma = values.has('decimal-comma');
+  if (decimalComma && delimiter === ',') throw new UsageError('--decimal-comma with --delimiter ",": the comma cannot separate both fields and decimals; give --delimiter ";" (or tab)');
+  return { delimiter, decimalComma, inputRounding: readChoice(values.get('input-rounding'), '--input-rounding', INPUT_ROUNDINGS, 'exact') };
+}
+
 /** The options that set parameters: with `--report` none of them may be given. */
 export const PARAMETER_OPTIONS = [
   'decimals', 'loss', 'insurance-fund', 'pool-column', 'pools', 'account-column', 'profit-column', 'exempt-column',
-  'weight-column', 'weight-decimals', 'cap-column', 'rounding', 'tie-seed', 'format',
+  'weight-column', 'weight-decimals', 'cap-column', 'rounding', 'tie-seed', 'format', ...READING_OPTIONS,
 ] as const;
 
 /** `--decimals`-like values: a whole number from 0 to 18. */
@@ -119,6 +142,7 @@ export function readParameters(values: ReadonlyMap<string, string>): Parameters 
     rounding,
     tieSeed,
     format: readFormat(get('format')),
+    reading: readReading(values),
     loss: poolColumn === undefined ? readAmountOption(get('loss'), '--loss', decimals) : 0n,
     insuranceFund: poolColumn === undefined && get('insurance-fund') !== undefined ? readAmountOption(get('insurance-fund'), '--insurance-fund', decimals) : 0n,
     poolsFile,

@@ -13,7 +13,8 @@ import { readTieSeed, ROUNDINGS, type Parameters } from './parameters.js';
 import { FORMATS, type Format } from '../files/read.js';
 import { RATE_DIGITS } from '../fraction.js';
 import { PER_POOL_ONLY, tieBreakOf } from './report.js';
-import type { Pool } from '../files/rows.js';
+import { PLAIN_READING, type Pool, type ReadingOptions } from '../files/rows.js';
+import { INPUT_ROUNDINGS } from '../files/amount.js';
 
 /** The largest report read, in bytes: a report is a few kilobytes (its size does not grow with the accounts). */
 export const MAX_REPORT_BYTES = 64 * 2 ** 20;
@@ -137,8 +138,15 @@ export class Checker {
   }
 
   /** A summary of an input or of the output. */
-  summary(value: Json | undefined, field: string, format: boolean): JsonObject {
-    const entry = this.object(value, field, format ? ['file', 'format', 'bytes', 'sha256', 'rows'] : ['file', 'sha256', 'bytes', 'rows']);
+  summary(value: Json | undefined, field: string, format: boolean, rounded = false): JsonObject {
+    const entry = this.object(value, field, [...(format ? ['file', 'format', 'bytes', 'sha256', 'rows'] : ['file', 'sha256', 'bytes', 'rows']), ...(rounded ? ['rounded'] : [])]);
+    if (rounded) {
+      for (const [role, tally] of Object.entries(this.object(entry.rounded, `${field}.rounded`, []  , ['profit', 'units', 'weight', 'cap', 'capacity', 'score', 'lot']))) {
+        const t = this.object(tally, `${field}.rounded.${role}`, ['values', 'adjustment']);
+        this.whole(t.values, `${field}.rounded.${role}.values`);
+        this.form(t.adjustment, `${field}.rounded.${role}.adjustment`, /^\d+(\.\d+)?$/, 'an exact decimal');
+      }
+    }
     this.string(entry.file, `${field}.file`);
     if (format) this.choice(entry.format, `${field}.format`, FORMATS);
     this.whole(entry.bytes, `${field}.bytes`);
@@ -184,7 +192,7 @@ export function readReport(text: string, file: string): ReadReport {
   const p = parametersOf(check, top.parameters);
   const pooled = p.columns.pool !== undefined;
   const inputs = check.object(top.inputs, 'inputs', pooled ? ['accounts', 'pools'] : ['accounts']);
-  const accounts = check.summary(inputs.accounts, 'inputs.accounts', true);
+  const accounts = check.summary(inputs.accounts, 'inputs.accounts', true, p.reading.inputRounding !== 'exact');
   if (pooled) check.summary(inputs.pools, 'inputs.pools', true);
   const output = check.summary(top.output, 'output', false);
   const result = resultOf(check, top.result, p);
@@ -252,7 +260,7 @@ export function runInfo(check: Checker, top: JsonObject): void {
 
 /** The parameters section as Parameters (the format is the accounts input's, set by the caller). */
 function parametersOf(check: Checker, value: Json | undefined): Omit<Parameters, 'format'> {
-  const head = check.object(value, 'parameters', ['columns', 'decimals', 'weightDecimals', 'rounding', 'tieSeed', 'tieBreak'], ['pools', 'loss', 'insuranceFund']);
+  const head = check.object(value, 'parameters', ['columns', 'decimals', 'weightDecimals', 'rounding', 'tieSeed', 'tieBreak'], ['pools', 'loss', 'insuranceFund', 'reading']);
   const given = check.object(head.columns, 'parameters.columns', ['account', 'profit', 'pool', 'exempt', 'weight', 'cap']);
   const column = (name: string, optional: boolean): string | undefined => (optional && given[name] === null ? undefined : check.string(given[name], `parameters.columns.${name}`));
   const columns = {
@@ -261,7 +269,9 @@ function parametersOf(check: Checker, value: Json | undefined): Omit<Parameters,
   };
   if (columns.cap !== undefined && columns.weight === undefined) check.fail('parameters.columns.cap', 'is set without a weight column (--cap-column needs --weight-column)');
   const pooled = columns.pool !== undefined;
-  check.object(head, 'parameters', ['columns', 'decimals', 'weightDecimals', 'rounding', 'tieSeed', 'tieBreak', ...(pooled ? ['pools'] : ['loss', 'insuranceFund'])]);
+  // A report written before reading options existed has no reading section: the file was read as today's defaults read it.
+  check.object(head, 'parameters', ['columns', 'decimals', 'weightDecimals', 'rounding', 'tieSeed', 'tieBreak', ...(pooled ? ['pools'] : ['loss', 'insuranceFund'])], ['reading']);
+  const reading = readingOf(check, head.reading);
   const decimals = check.decimals(head.decimals, 'parameters.decimals');
   const weightDecimals = check.decimals(head.weightDecimals, 'parameters.weightDecimals');
   if (weightDecimals !== 0 && columns.weight === undefined) check.fail('parameters.weightDecimals', `is ${weightDecimals} without a weight column (--weight-decimals needs --weight-column)`);
@@ -281,12 +291,22 @@ function parametersOf(check: Checker, value: Json | undefined): Omit<Parameters,
   const tieBreak = tieBreakOf(rounding, tieSeed);
   if (head.tieBreak !== tieBreak) check.fail('parameters.tieBreak', `is ${kindOf(head.tieBreak)}; expected ${tieBreak === null ? 'null' : quote(tieBreak)} for rounding ${rounding}${tieSeed === undefined ? '' : ' with a tie seed'}`);
   return {
-    decimals, columns, weightDecimals, rounding, tieSeed,
+    decimals, columns, weightDecimals, rounding, tieSeed, reading,
     loss: pooled ? 0n : check.amount(head.loss, 'parameters.loss', decimals),
     insuranceFund: pooled ? 0n : check.amount(head.insuranceFund, 'parameters.insuranceFund', decimals),
     poolsFile: undefined,
     pools: pooled ? poolsOf(check, head.pools, decimals) : undefined,
   };
+}
+
+/** parameters.reading as reading options: the delimiter the run used, given explicitly, so that the file is read the same way. */
+export function readingOf(check: Checker, value: Json | undefined): ReadingOptions {
+  if (value === undefined) return { ...PLAIN_READING };
+  const reading = check.object(value, 'parameters.reading', ['delimiter', 'decimalComma', 'inputRounding']);
+  const delimiter = reading.delimiter === null ? null : check.choice(reading.delimiter, 'parameters.reading.delimiter', [',', ';', 'tab', '|']);
+  const decimalComma = check.boolean(reading.decimalComma, 'parameters.reading.decimalComma');
+  if (decimalComma && delimiter === ',') check.fail('parameters.reading.decimalComma', 'is true with the delimiter ","; --decimal-comma never splits on a comma');
+  return { delimiter: delimiter === 'tab' ? '\t' : delimiter, decimalComma, inputRounding: check.choice(reading.inputRounding, 'parameters.reading.inputRounding', INPUT_ROUNDINGS) };
 }
 
 /** parameters.pools: each pool once, the listed (from the pools file) before the others (loss 0 at --decimals). */

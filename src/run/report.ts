@@ -8,7 +8,10 @@ import { formatUnits } from '../files/decimal.js';
 import { rateOf, type Rate } from '../fraction.js';
 import type { Parameters } from './parameters.js';
 import type { InputSummary } from '../files/read.js';
-import type { Pool } from '../files/rows.js';
+import type { Pool, ReadingOptions } from '../files/rows.js';
+import type { Tally } from '../files/amount.js';
+import { delimiterName } from '../files/fields.js';
+import type { Loaded } from './load.js';
 
 /** What the core was: its build and the SHA-256 of its WebAssembly bytes. */
 export interface CoreInfo {
@@ -45,6 +48,8 @@ export interface OutputSummary {
 
 /** Everything a socialize report holds. */
 export interface SocializeReportInput {
+  /** How ACCOUNTS was read (a run's `loaded.reading`). */
+  reading?: ReadingRecord | undefined;
   version: string;
   core: CoreInfo;
   accounts: InputSummary;
@@ -60,9 +65,23 @@ export interface SocializeReportInput {
 export function socializeReport(input: SocializeReportInput): string {
   const { parameters: p, outcomes, pooled } = input;
   return reportText('socialize', input, { accounts: input.accounts, ...(input.poolsInput ? { pools: input.poolsInput } : {}) }, {
-    parameters: parametersSection(p, outcomes.map((o) => o.pool), pooled),
+    parameters: parametersSection(p, outcomes.map((o) => o.pool), pooled, input.reading),
     result: resultSection(outcomes, pooled, p),
-  });
+  }, roundedSection(p, input.reading));
+}
+
+/** How ACCOUNTS was read, as a run records it: the delimiter used and what the input rounding changed. */
+export type ReadingRecord = Loaded['reading'];
+
+/**
+ * What the input rounding changed, per amount column (`profit`, `weight`, …): how many
+ * values, and Σ |adjustment| as an exact decimal at the column's scale and beyond. Only
+ * under a rule other than `exact`.
+ */
+export function roundedSection(p: Parameters, reading: ReadingRecord | undefined) {
+  if (reading === undefined || p.reading.inputRounding === 'exact') return undefined;
+  const scaleOf = (role: string) => (role === 'weight' ? p.weightDecimals : role === 'score' ? (p as { scoreDecimals?: number }).scoreDecimals ?? 0 : p.decimals);
+  return Object.fromEntries([...reading.tallies].map(([role, tally]) => [role, { values: tally.rounded, adjustment: tally.text(scaleOf(role)) }]));
 }
 
 /**
@@ -111,7 +130,7 @@ export const PER_POOL_ONLY = 'per pool only: the pools have different decimals';
 /** The parts every report shares, in order: what wrote it, the run, the inputs; then the command's own; then the output, timings and memory. */
 export function reportText(
   command: string, input: { version: string; core: CoreInfo; run?: RunInfo | undefined; output: OutputSummary },
-  inputs: Record<string, InputSummary>, own: { parameters: unknown; result: unknown },
+  inputs: Record<string, InputSummary>, own: { parameters: unknown; result: unknown }, rounded?: Record<string, unknown>,
 ): string {
   const { run } = input;
   const body = {
@@ -120,7 +139,7 @@ export function reportText(
     command,
     core: input.core,
     ...(run ? { node: run.node, commandLine: run.commandLine, writtenAt: run.writtenAt } : {}),
-    inputs: Object.fromEntries(Object.entries(inputs).map(([name, s]) => [name, inputOf(s)])),
+    inputs: Object.fromEntries(Object.entries(inputs).map(([name, s]) => [name, { ...inputOf(s), ...(name === 'accounts' && rounded ? { rounded } : {}) }])),
     parameters: own.parameters,
     result: own.result,
     output: input.output,
@@ -160,7 +179,9 @@ export function tieBreakOf(rounding: Parameters['rounding'], tieSeed: bigint | u
 }
 
 /** The parameters section: every parameter, as given or defaulted. */
-export function parametersSection(p: Parameters, pools: readonly Pool[], pooled: boolean) {
+export function parametersSection(p: Parameters, pools: readonly Pool[], pooled: boolean, reading?: ReadingRecord) {
+  // The delimiter used (detected or given), so that verify reads the file the same way.
+  const delimiter = reading?.delimiter ?? p.reading.delimiter;
   return {
     columns: {
       account: p.columns.account,
@@ -175,6 +196,7 @@ export function parametersSection(p: Parameters, pools: readonly Pool[], pooled:
     rounding: p.rounding,
     tieSeed: p.tieSeed === undefined ? null : p.tieSeed.toString(),
     tieBreak: tieBreakOf(p.rounding, p.tieSeed),
+    reading: readingJson({ ...p.reading, delimiter }),
     ...(pooled
       ? {
           pools: pools.map((pool) => ({
@@ -184,6 +206,11 @@ export function parametersSection(p: Parameters, pools: readonly Pool[], pooled:
         }
       : { loss: formatUnits(pools[0]!.loss, pools[0]!.decimals), insuranceFund: formatUnits(pools[0]!.insuranceFund, pools[0]!.decimals) }),
   };
+}
+
+/** Reading options as a report's parameters.reading: the delimiter by name (`tab`), or null when not CSV. */
+function readingJson(reading: ReadingOptions) {
+  return { delimiter: reading.delimiter === null ? null : delimiterName(reading.delimiter), decimalComma: reading.decimalComma, inputRounding: reading.inputRounding };
 }
 
 /** Everything an index-delta report holds. */
@@ -203,6 +230,9 @@ export interface IndexDeltaReportInput {
   result: { delta: bigint; totalUnits: bigint; collected: bigint; drift: bigint; accountsCharged: number };
   output: OutputSummary;
   run?: RunInfo | undefined;
+  /** How ACCOUNTS was read (the delimiter used), and the units' tally under an input rounding. */
+  reading?: ReadingOptions | undefined;
+  rounded?: { units: Tally } | undefined;
 }
 
 /** An index-delta run's report (JSON text, a final newline). */
@@ -213,6 +243,7 @@ export function indexDeltaReport(input: IndexDeltaReportInput): string {
     parameters: {
       columns: p.columns, decimals: p.decimals, unitsDecimals: p.unitsDecimals, loss: amount(p.loss), scale: p.scale.toString(),
       rounding: p.rounding, chargeRounding: p.chargeRounding,
+      ...(input.reading ? { reading: readingJson(input.reading) } : {}),
     },
     result: {
       delta: input.result.delta.toString(),
@@ -221,5 +252,5 @@ export function indexDeltaReport(input: IndexDeltaReportInput): string {
       drift: amount(input.result.drift),
       accountsCharged: input.result.accountsCharged,
     },
-  });
+  }, input.rounded ? { units: { values: input.rounded.units.rounded, adjustment: input.rounded.units.text(p.unitsDecimals) } } : undefined);
 }

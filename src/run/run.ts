@@ -144,7 +144,7 @@ export function reportOfRun(
 ): string {
   const summary: OutputSummary = { file: output, sha256: run.sha256, bytes: run.bytes, rows: loaded.table.rows };
   return socializeReport({
-    version, core, accounts: loaded.accounts, poolsInput: loaded.poolsInput, parameters, pooled: loaded.pooled,
+    version, core, accounts: loaded.accounts, poolsInput: loaded.poolsInput, parameters, pooled: loaded.pooled, reading: loaded.reading,
     outcomes: run.outcomes, output: summary, run: info,
   });
 }
