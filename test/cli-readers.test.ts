@@ -101,7 +101,7 @@ describe('the JSON Lines grammar, case by case', () => {
     const overlong = new Uint8Array([...encoder.encode('{"account":"é'), 0xc0, 0xaf, ...encoder.encode('","profit":1}\n')]);
     expect(await jsonl(overlong)).toMatch(/^f:1:15: not valid UTF-8/);
     expect(await jsonl('{"account":"a\\ud800","profit":1}\n{"account":"a\\ud801","profit":1}\n')).toBe(
-      'f:1:2: account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 text can hold');
+      'f:1:12: account holds a lone surrogate escape (\\uD800 to \\uDFFF without its pair), which no UTF-8 text can hold');
     expect(await jsonl('{"account":"\\udc00x","profit":1}\n')).toMatch(/lone surrogate/);
     expect(await jsonl('{"account":"\\ud83d\\ude00","profit":1}\n{"account":"é","profit":2}\n')).toEqual([`${id('😀')}=100`, `${id('é')}=200`]);
   });
@@ -113,11 +113,11 @@ describe('the JSON Lines grammar, case by case', () => {
   });
 
   it('a byte-order mark inside a profit is no number', async () => {
-    expect(await jsonl('{"account":"a","profit":"\uFEFF5"}\n')).toMatch(/^f:1:16: profit "\\uFEFF5" is not a decimal number/);
+    expect(await jsonl('{"account":"a","profit":"\uFEFF5"}\n')).toMatch(/^f:1:25: profit "\\uFEFF5" is not a decimal number/);
   });
 
-  it('columns count bytes', async () => {
-    expect(await jsonl('{"note":"ééé","account":"a","profit":1.5}\n')).toMatch(/^f:1:32: profit 1\.5 is a fractional JSON number/);
+  it('columns count bytes, and a message points at its value', async () => {
+    expect(await jsonl('{"note":"ééé","account":"a","profit":1.555}\n')).toMatch(/^f:1:41: profit "1\.555" has 3 fraction digits/);
   });
 
   it('the line limit is the same with CRLF as with LF', async () => {
@@ -162,7 +162,7 @@ describe('values in messages', () => {
     const digits = '1'.repeat(1_000_000);
     const message = await csv(`account,profit\na,${digits}\n`);
     expect(message).toMatch(/^f:2:3: profit "1{48}…\(999936 more characters\)…1{16}" is outside the signed 64-bit range at 2 decimals$/);
-    expect(await jsonl(`{"account":"a","profit":${digits}.5}\n`)).toMatch(/^f:1:16: profit 1{48}…\(999938 more characters\)…/);
+    expect(await jsonl(`{"account":"a","profit":${digits}.5}\n`)).toMatch(/^f:1:25: profit "1{48}…\(999938 more characters\)…1{14}\.5" is outside the signed 64-bit range/);
     const dup = 'z'.repeat(500);
     expect(await csv(`account,profit\n${dup},1\n${dup},2\n`)).toBe(`f:3:1: account ${quote(dup)} repeats line 2; identifiers must be unique`);
     expect(shorten('a'.repeat(80))).toBe('a'.repeat(80));
@@ -239,6 +239,70 @@ describe('the fast paths at their edges', () => {
     for (const sizes of [[bytes.length], [1 << 16], [1 << 20, 7]]) {
       expect(await outcome('csv', bytes, sizes, 0)).toEqual([`${hex(encoder.encode(long))}=1`]);
     }
+  });
+});
+
+describe('JSON Lines numbers, read from their text', () => {
+  // A bare number is handed over as its text, as if it were an unquoted CSV field: the line
+  // with it reads exactly as the line with it quoted (rows, or the decimal grammar's message).
+  const jsonNumber = fc.stringMatching(/^-?(?:0|[1-9]\d{0,24})(?:\.\d{1,22})?(?:[eE][+-]?\d{1,3})?$/);
+  /**
+   * A line whose account and profit are `value`, bare or quoted, after a member of two-byte
+   * characters (columns count bytes); two spaces stand for the account's quotes, so that the
+   * profit starts at the same column either way.
+   */
+  const line = (value: string, quoted: boolean) => (quoted ? `{"note":"éé","account":"${value}","profit":"${value}"}` : `{"note":"éé","account":${value},  "profit":${value}}`);
+  const sizes = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 6 });
+
+  it('named cases: amounts, identifiers as written, and what stays an error', async () => {
+    expect(await jsonl('{"account":1001,"profit":96.43}\n{"account":"1001.0","profit":-5}\n{"account":-7,"profit":0.5}\n'))
+      .toEqual([`${id('1001')}=9643`, `${id('1001.0')}=-500`, `${id('-7')}=50`]);
+    // Identifiers are compared as text: 1001 and 1001.0 are two accounts; 1001 and "1001" one.
+    expect(await jsonl('{"account":1001,"profit":1}\n{"account":1001.0,"profit":1}\n')).toEqual([`${id('1001')}=100`, `${id('1001.0')}=100`]);
+    expect(await jsonl('{"account":1001,"profit":1}\n{"account":"1001","profit":1}\n')).toBe('f:2:12: account "1001" repeats line 1; identifiers must be unique');
+    expect(await jsonl('{"account":"a","profit":1.555}\n')).toMatch(/^f:1:25: profit "1\.555" has 3 fraction digits; --decimals 2 allows at most 2/);
+    expect(await jsonl(`{"account":"a","profit":${'9'.repeat(400)}}\n`)).toMatch(/^f:1:25: profit "9{48}…\(336 more characters\)…9{16}" is outside the signed 64-bit range at 2 decimals$/);
+    for (const word of ['true', 'false', 'null']) expect(await jsonl(`{"account":"a","profit":${word}}\n`)).toBe(`f:1:25: profit must be a decimal string or a number, got ${word}`);
+    for (const word of ['true', 'null', '[1]']) expect(await jsonl(`{"account":${word},"profit":1}\n`)).toBe(`f:1:12: account must be a non-empty string or a number, got ${word}`);
+    for (const word of ['01', '-01', '+1', '.5', '-.5', '1.', '1.e3', '1e', '1e+', '-', 'NaN', 'Infinity', '-Infinity', '0x1F', '1_000']) {
+      expect(await jsonl(`{"account":"a","profit":1}\n{"note":"é","account":"b","profit":${word}}\n`), word)
+        .toMatch(new RegExp(`^f:2:37: not valid JSON: ${word.replace(/[+.]/g, '\\$&')} is not a JSON number; JSON allows -12, 0\\.5, 1e-05, 1\\.5E\\+3`));
+    }
+    // Anywhere on the line, not only in a requested member; other mistakes keep JSON.parse's word.
+    expect(await jsonl('{"account":"a","profit":1,"meta":[1,2,+3]}\n')).toMatch(/^f:1:39: not valid JSON: \+3 is not a JSON number/);
+    expect(await jsonl('{"account":"a","profit":1 2}\n')).toMatch(/^f:1:1: not valid JSON \(/);
+  });
+
+  it('a bare JSON number reads as its quoted text, as identifier and as amount', async () => {
+    await fc.assert(fc.asyncProperty(jsonNumber, fc.integer({ min: 0, max: 18 }), async (value, decimals) => {
+      const read = (quoted: boolean) => outcome('jsonl', encoder.encode(`${line(value, quoted)}\n`), [1 << 20], decimals);
+      expect(await read(false)).toEqual(await read(true));
+    }), runs(2000));
+  });
+
+  it('a word JSON.parse refuses is an error at its column saying what JSON allows; one it takes reads as its text', async () => {
+    const word = fc.tuple(fc.constantFrom('-', '+', '.', '0', '1', '9'), fc.string({ unit: fc.constantFrom('0', '1', '5', '.', 'e', 'E', '+', '-'), maxLength: 8 }))
+      .map(([first, rest]) => first + rest);
+    await fc.assert(fc.asyncProperty(word, async (value) => {
+      let number = true;
+      try {
+        JSON.parse(value);
+      } catch {
+        number = false;
+      }
+      const read = (quoted: boolean) => outcome('jsonl', encoder.encode(`{"account":"a","profit":1}\n${line(value, quoted)}\n`), [1 << 20], 18);
+      if (number) expect(await read(false)).toEqual(await read(true));
+      else expect(await read(false)).toBe(`f:2:26: not valid JSON: ${value} is not a JSON number; JSON allows -12, 0.5, 1e-05, 1.5E+3: an optional "-", digits without a leading zero, optionally "." and digits, optionally an exponent (no "+", NaN or Infinity)`);
+    }), runs(2000));
+  });
+
+  it('streamed equals one-shot, whatever the chunks: bare and quoted numbers, valid or not', async () => {
+    const value = fc.oneof(jsonNumber, fc.constantFrom('01', '+1', '.5', '1.', 'NaN', 'true', 'null', '"x"'));
+    const lines = fc.array(fc.tuple(value, fc.boolean()), { minLength: 1, maxLength: 8 });
+    await fc.assert(fc.asyncProperty(lines, sizes, fc.constantFrom('\n', '\r\n'), async (list, split, eol) => {
+      const bytes = encoder.encode(list.map(([v, quoted], k) => line(quoted ? `${v}${k}` : v, quoted)).join(eol) + eol);
+      expect(await outcome('jsonl', bytes, split, 6)).toEqual(await outcome('jsonl', bytes, [bytes.length], 6));
+    }), runs(1000));
   });
 });
 

@@ -7,11 +7,11 @@ import { quote } from './errors.js';
 
 /** How a reader checks a JSON value before handing over its text (CSV has only text). */
 export type ColumnKind =
-  /** An identifier: a non-empty string. */
+  /** An identifier: a non-empty string, or a JSON number (its text as written). */
   | 'id'
-  /** An exact decimal: a string, or an integer JSON number (a fractional one may have lost digits). */
+  /** An exact decimal: a string, or a JSON number (its text as written, read by the decimal grammar). */
   | 'amount'
-  /** A name (a pool): a string, or an integer JSON number. */
+  /** A name (a pool): a string, or a JSON number (its text as written). */
   | 'text'
   /** Yes or no: a string, a JSON boolean, 0 or 1, or null (no). */
   | 'flag';

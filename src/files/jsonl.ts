@@ -1,11 +1,14 @@
 // JSON Lines: one object per line, {"account": "...", "profit": "..."}, rows
 // out to a RowConsumer. Keys match the requested columns case-insensitively.
-// An amount is a decimal string in the same grammar as CSV, or an integer JSON
-// number; a fractional JSON number is refused (a float may already have lost
-// digits), with a hint to quote it. Lines end in LF or CRLF; blank lines are
+// A value is a string, or a bare JSON number (`96.431098`, `1e-05`) handed over
+// as its text exactly as written, as if it were an unquoted CSV field: the same
+// decimal grammar reads it, and no value ever passes through a float (JSON.parse
+// only checks the line). An identifier may be a number too: `1001` is the text
+// `1001`, and `1001.0` stays `1001.0`. Lines end in LF or CRLF; blank lines are
 // skipped; a file with no object at all is an error. Lines must be valid UTF-8
 // and identifiers valid Unicode (no lone surrogate), so that an identifier's
-// bytes in the output are exactly its bytes in the input. Columns count bytes.
+// bytes in the output are exactly its bytes in the input. A value's messages
+// point at the value; columns count bytes.
 
 import { InputError, quote, shorten } from './errors.js';
 import { joinChunks, MAX_RECORD_BYTES, withoutByteOrderMark } from './chunks.js';
@@ -35,7 +38,7 @@ export async function readJsonLines(
     const text = decodeLine(strict, bytes.subarray(0, end), file, line);
     if (/^[ \t\r\n]*$/.test(text)) return; // JSON's own white space only: a line of U+00A0 or U+FEFF is no blank line
     objects++;
-    lines.row(text, line);
+    lines.row(text, line, end === text.length);
   };
   let sized = false;
   for await (const chunk of withoutByteOrderMark(chunks)) {
@@ -116,12 +119,16 @@ class JsonRows {
     this.example = JSON.stringify(sample).replaceAll('":"', '": "').replaceAll('","', '", "');
   }
 
-  row(text: string, line: number): void {
+  /** Hands one line's object to the consumer; `ascii`: the text has one byte per character (columns without encoding). */
+  row(text: string, line: number, ascii: boolean): void {
     const file = this.file;
     let row: unknown;
     try {
+      // Only to check the line: every value handed over is read from the text itself.
       row = JSON.parse(text);
     } catch (error) {
+      const bad = notJsonNumber(text);
+      if (bad !== null) throw new InputError(file, line, byteColumn(text, bad.at), `not valid JSON: ${shorten(bad.word)} ${NUMBER_GRAMMAR}`);
       throw new InputError(file, line, 1, `not valid JSON (${shorten((error as Error).message)}); expected an object like ${this.example}`);
     }
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
@@ -132,9 +139,10 @@ class JsonRows {
       this.consumer.header?.(Object.keys(row));
     }
     // The members' own text: a number is taken from its digits, never from its float value.
-    const column = (member: Member | undefined) => (member === undefined ? 1 : byteColumn(text, member.column - 1));
+    const at = (index: number) => (ascii ? index + 1 : byteColumn(text, index));
+    const column = (member: Member | undefined) => (member === undefined ? 1 : at(member.value));
     const members = topLevelMembers(text, this.#names, (key, first, again) => {
-      throw new InputError(file, line, column(again), `key ${quote(key)} repeats the key at column ${column(first)} (keys match case-insensitively); expected each key once`);
+      throw new InputError(file, line, at(again.key), `key ${quote(key)} repeats the key at column ${at(first.key)} (keys match case-insensitively); expected each key once`);
     });
     const out = this.#fields;
     let used = 0;
@@ -169,14 +177,18 @@ class JsonRows {
 /** What a member of this kind should hold, for messages. */
 function expectedOf(request: ColumnRequest): string {
   switch (request.kind) {
-    case 'id': return 'a non-empty string';
-    case 'amount': return 'a decimal string or an integer';
-    case 'text': return 'a string';
-    case 'flag': return 'true, false, 1, 0, "yes" or "no"';
+    case 'id': return 'a non-empty string or a number';
+    case 'amount': return 'a decimal string or a number';
+    case 'text': return 'a string or a number';
+    case 'flag': return 'true, false, 1, 0, "yes", "no", "y" or "n"';
   }
 }
 
-/** A member's value as the text the consumer parses (empty for JSON null in a flag or a nullable column); an InputError for a value of the wrong type. */
+/**
+ * A member's value as the text the consumer parses: a string's decoded text, a number's
+ * text as written (the line passed JSON.parse, so it is a JSON number), empty for null in
+ * a flag or a nullable column; an InputError for a value of the wrong type.
+ */
 function valueText(request: ColumnRequest, token: string, file: string, line: number, column: number): string {
   const name = request.name;
   if (token.startsWith('"')) {
@@ -190,20 +202,48 @@ function valueText(request: ColumnRequest, token: string, file: string, line: nu
   if (request.kind === 'flag' && (token === 'true' || token === 'false' || token === '0' || token === '1')) return token;
   // null in a flag (no) or a nullable column reads as an empty value, as an empty CSV field does.
   if ((request.kind === 'flag' || request.nullable === true) && token === 'null') return '';
-  if ((request.kind === 'amount' || request.kind === 'text') && /^-?\d+$/.test(token)) return token;
-  if (request.kind === 'amount' && /^-?\d+\.\d+$/.test(token)) {
-    throw new InputError(file, line, column, `${name} ${shorten(token)} is a fractional JSON number; quote it ("${shorten(token)}") so that no digit is lost`);
-  }
-  if (request.kind === 'amount' && /^-?\d+(\.\d+)?[eE]/.test(token)) {
-    throw new InputError(file, line, column, `${name} ${shorten(token)} has an exponent; write it as a decimal string, e.g. "12.50"`);
-  }
+  // A number: its text as an unquoted CSV field, for the amount grammar (or as the identifier, the pool's name).
+  if (request.kind !== 'flag' && (token[0] === '-' || (token[0]! >= '0' && token[0]! <= '9'))) return token;
   throw new InputError(file, line, column, `${name} must be ${expectedOf(request)}, got ${shorten(token)}`);
 }
 
-/** A member of the line's top-level object: its value's JSON text and its key's 1-based column. */
+/** What a message says JSON allows of a number. */
+const NUMBER_GRAMMAR = 'is not a JSON number; JSON allows -12, 0.5, 1e-05, 1.5E+3: an optional "-", digits without a leading zero, '
+  + 'optionally "." and digits, optionally an exponent (no "+", NaN or Infinity)';
+
+/** A JSON number, whole (RFC 8259 §6). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** A word a number might have been meant to be: `01`, `+1`, `.5`, `1.`, `NaN`, `-Infinity`, `0x1F`. */
+const NUMBER_LIKE = /^[-+\d.]|^(?:nan|inf(?:inity)?)$/i;
+/** What a word outside strings is made of: literals and numbers, and what is mistaken for them. */
+const WORD = /[\w+\-.]/;
+
+/**
+ * In a line JSON.parse refused, the first word outside strings that is no JSON literal or
+ * number, when it looks like a number (`01`, `+1`, `.5`, `1.`, `NaN`, `Infinity`): its
+ * index and text. Null otherwise: then JSON.parse's own message says what is wrong.
+ */
+function notJsonNumber(text: string): { at: number; word: string } | null {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') {
+      i = stringEnd(text, i) - 1;
+      continue;
+    }
+    if (!WORD.test(text[i]!)) continue;
+    let end = i + 1;
+    while (end < text.length && WORD.test(text[end]!)) end++;
+    const word = text.slice(i, end);
+    if (word !== 'true' && word !== 'false' && word !== 'null' && !JSON_NUMBER.test(word)) return NUMBER_LIKE.test(word) ? { at: i, word } : null;
+    i = end - 1;
+  }
+  return null;
+}
+
+/** A member of the line's top-level object: its value's JSON text, and where its key and its value start (indices in the line's text). */
 interface Member {
   token: string;
-  column: number;
+  key: number;
+  value: number;
 }
 
 /**
@@ -221,7 +261,7 @@ function topLevelMembers(text: string, wanted: readonly string[], repeated: (key
     i = skipSpace(text, skipSpace(text, i) + 1); // past ':'
     const valueStart = i;
     i = valueEnd(text, i);
-    const member = { token: text.slice(valueStart, i).trim(), column: keyStart + 1 };
+    const member = { token: text.slice(valueStart, i).trim(), key: keyStart, value: valueStart };
     const name = key.toLowerCase();
     const first = members.get(name);
     if (first !== undefined && wanted.includes(name)) repeated(key, first, member);
