@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../scripts/build-web.mjs';
@@ -123,6 +124,16 @@ async function take(page: Page, button: string): Promise<{ name: string; bytes: 
   return { name: download.suggestedFilename(), bytes: readFileSync(path) };
 }
 
+/** Takes both downloads and checks them against what `socialize` writes for `accounts` with the same parameters (no pools file). */
+async function expectCommandBytes(page: Page, accounts: string, values: WorkbenchForm): Promise<void> {
+  const haircuts = await take(page, 'Download haircuts');
+  const report = await take(page, 'Download report');
+  const out = cli(['socialize', accounts, ...optionsOf(values, null), '--out', haircuts.name, '--report', report.name, '--quiet']);
+  expect(out.stderr).toBe('');
+  expect(haircuts.bytes.equals(readFileSync(join(dir, haircuts.name)))).toBe(true);
+  expect(report.bytes.toString('utf8')).toBe(withoutRun(readFileSync(join(dir, report.name), 'utf8')));
+}
+
 const CASES: { name: string; accounts: string; pools: string | null; form: WorkbenchForm; explain: string[] }[] = [
   { name: 'plain, largest remainder', accounts: 'accounts.csv', pools: null, form: form({ decimals: '2', loss: '2500', insuranceFund: '1000.25' }), explain: ['carol'] },
   {
@@ -185,13 +196,9 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
     const values = form({ decimals: '6', loss: '9223372036854.775807', insuranceFund: '5' });
     await setForm(page, values, null);
     expect(await socialize(page)).toMatch(/^Done/);
-    const haircuts = await take(page, 'Download haircuts');
-    const report = await take(page, 'Download report');
     const book = await generatedBook(30_000, 'near-max', 3, browserPlatform());
     writeFileSync(join(dir, book.name), Buffer.concat(book.parts));
-    cli(['socialize', book.name, ...optionsOf(values, null), '--out', haircuts.name, '--report', report.name, '--quiet']);
-    expect(haircuts.bytes.equals(readFileSync(join(dir, haircuts.name)))).toBe(true);
-    expect(report.bytes.toString('utf8')).toBe(withoutRun(readFileSync(join(dir, report.name), 'utf8')));
+    await expectCommandBytes(page, book.name, values);
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await page.close();
@@ -402,5 +409,20 @@ describe.skipIf(!runsHere)('the workbench page in Chromium', () => {
       expect(errors).toEqual([]);
       await page.close();
     }
+  }, 120_000);
+
+  it('a gzip accounts file (two members) is read as the command reads it: the haircuts and the report are the command\'s bytes', async () => {
+    const text = readFileSync(join(dir, 'book-100k.csv'));
+    const half = text.length >> 1;
+    writeFileSync(join(dir, 'book-100k.csv.gz'), Buffer.concat([gzipSync(text.subarray(0, half)), gzipSync(text.subarray(half), { level: 1 })]));
+    const { page, errors, foreign } = await open();
+    await chooseAccounts(page, 'book-100k.csv.gz');
+    const values = form({ decimals: '6', loss: '1234567.891011', insuranceFund: '1000', tieSeed: '7' });
+    await setForm(page, values, null);
+    expect(await socialize(page)).toMatch(/^Done/);
+    await expectCommandBytes(page, 'book-100k.csv.gz', values);
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+    await page.close();
   }, 120_000);
 });

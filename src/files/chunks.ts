@@ -1,6 +1,7 @@
 // What the account-file readers do to raw bytes before parsing them: the
-// record limit (also a Parquet value's), the byte-order mark at the start,
-// joining chunks, and keeping a whole file in parts read by ranges (Parquet).
+// record limit (also a Parquet value's), looking ahead at the first bytes, the
+// byte-order mark at the start, joining chunks, and keeping a whole file in
+// parts read by ranges (Parquet).
 
 /**
  * The longest record (CSV, with all its fields) or line (JSON Lines) the readers
@@ -33,6 +34,53 @@ export async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): 
     if (at < chunk.length) yield chunk.subarray(at);
   }
   if (!decided && head.length > 0) yield Uint8Array.from(head);
+}
+
+/**
+ * A stream's first chunks read ahead and then given back: what decides a format
+ * or an encoding is looked at, and `replay()` yields every chunk from the start.
+ * Only what was looked at is held.
+ */
+export class Lookahead {
+  readonly #iterator: AsyncIterator<Uint8Array>;
+  /** The chunks read ahead so far, in order. */
+  readonly held: Uint8Array[] = [];
+  #ended = false;
+
+  constructor(chunks: AsyncIterable<Uint8Array>) {
+    this.#iterator = chunks[Symbol.asyncIterator]();
+  }
+
+  /** Reads one more chunk into `held`: null at the end of the stream. */
+  async more(): Promise<Uint8Array | null> {
+    if (this.#ended) return null;
+    const next = await this.#iterator.next();
+    if (next.done) {
+      this.#ended = true;
+      return null;
+    }
+    this.held.push(next.value);
+    return next.value;
+  }
+
+  /** The first `n` bytes (all of them, when the stream is shorter). */
+  async head(n: number): Promise<Uint8Array> {
+    let total = this.held.reduce((sum, chunk) => sum + chunk.length, 0);
+    while (total < n && !this.#ended) total += (await this.more())?.length ?? 0;
+    const parts: Uint8Array[] = [];
+    for (let c = 0, got = 0; c < this.held.length && got < n; got += this.held[c++]!.length) parts.push(this.held[c]!);
+    return joinChunks(parts).subarray(0, n);
+  }
+
+  /** Every chunk from the start: those held (let go as they are given), then the rest of the stream (closed early when this one is). */
+  async *replay(): AsyncGenerator<Uint8Array> {
+    yield* this.held.splice(0);
+    try {
+      while ((await this.more()) !== null) yield this.held.pop()!;
+    } finally {
+      if (!this.#ended) await this.#iterator.return?.();
+    }
+  }
 }
 
 /** The chunks as one array (the only one itself, uncopied). */

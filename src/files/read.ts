@@ -1,9 +1,11 @@
-// Reading one input to its end: the format decided (`--format`, else the
-// extension, else the content), the bytes hashed as they stream, a progress bar
-// for large files, and the file checked unchanged at the end.
+// Reading one input to its end: the bytes hashed as they stream (as on disk),
+// decompressed and decoded (decode.ts), the format decided (`--format`, else the
+// extension, else the content), a progress bar for large files, and the file
+// checked unchanged at the end.
 
 import { readCsv } from './csv.js';
-import { ByteParts } from './chunks.js';
+import { ByteParts, Lookahead } from './chunks.js';
+import { decodeInput, gzippedParquet, type Decoding } from './decode.js';
 import { InputError, UsageError } from './errors.js';
 import type { RowConsumer } from './fields.js';
 import { readJsonLines } from './jsonl.js';
@@ -16,13 +18,16 @@ export type Format = 'csv' | 'jsonl' | 'parquet';
 export const FORMATS: readonly Format[] = ['csv', 'jsonl', 'parquet'];
 
 /** What was read: for the report and messages. */
-export interface InputSummary {
+export interface InputSummary extends Decoding {
   /** The name as given (`<stdin>` for `-`). */
   file: string;
+  /** The format of the (decompressed, decoded) content. */
   format: Format;
-  /** How the format was decided. */
+  /** How the format was decided (a `.gz` ending set aside: `x.csv.gz` is by its extension). */
   formatFrom: 'option' | 'extension' | 'content';
+  /** The file's size as read: compressed bytes for a gzip file. */
   bytes: number;
+  /** The SHA-256 of the file as read (the compressed bytes for a gzip file), lower-case hex. */
   sha256: string;
   /** Rows (accounts, pools, haircuts) read. */
   rows: number;
@@ -58,64 +63,36 @@ const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
- * The format the content shows (`PAR1` first: Parquet; else the first byte past a
- * byte-order mark and white space is `{`: JSON Lines; anything else CSV), and the
- * same chunks again from the start: only what was needed to decide is held.
+ * The format the content shows: `PAR1` first, Parquet; else the first byte past
+ * a byte-order mark and white space is `{`, JSON Lines; anything else CSV. Reads
+ * no further than that decides.
  */
-async function sniff(chunks: AsyncIterable<Uint8Array>): Promise<{ format: Format; chunks: AsyncIterable<Uint8Array> }> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const held: Uint8Array[] = [];
-  let done = false;
-  const more = async (): Promise<Uint8Array | null> => {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      return null;
-    }
-    held.push(next.value);
-    return next.value;
-  };
-  // Parquet's magic first: at least four bytes (or the whole input, if shorter).
-  let total = 0;
-  while (total < 4 && !done) total += (await more())?.length ?? 0;
-  const start = new Uint8Array(Math.min(total, 4));
-  for (let at = 0, c = 0; at < start.length; c++) {
-    const part = held[c]!.subarray(0, start.length - at);
-    start.set(part, at);
-    at += part.length;
-  }
-  let format: Format = 'csv';
-  if (start.length === 4 && String.fromCharCode(...start) === 'PAR1') format = 'parquet';
-  else {
-    // Else the first byte past a byte-order mark and white space.
-    let seen = 0;
-    let bom = true; // every byte so far is the start of a byte-order mark
-    outer: for (let c = 0; ; c++) {
-      if (c === held.length && (await more()) === null) break;
-      const chunk = held[c]!;
-      for (let i = 0; i < chunk.length; i++, seen++) {
-        const b = chunk[i]!;
-        bom &&= seen < 3 && b === BOM[seen];
-        if (bom || BLANK.has(b)) continue;
-        format = b === 0x7b ? 'jsonl' : 'csv';
-        break outer;
-      }
+async function sniff(look: Lookahead): Promise<Format> {
+  const start = await look.head(4);
+  if (start.length === 4 && String.fromCharCode(...start) === 'PAR1') return 'parquet';
+  let seen = 0;
+  let bom = true; // every byte so far is the start of a byte-order mark
+  for (let c = 0; ; c++) {
+    if (c === look.held.length && (await look.more()) === null) return 'csv';
+    const chunk = look.held[c]!;
+    for (let i = 0; i < chunk.length; i++, seen++) {
+      const b = chunk[i]!;
+      bom &&= seen < 3 && b === BOM[seen];
+      if (!bom && !BLANK.has(b)) return b === 0x7b ? 'jsonl' : 'csv';
     }
   }
-  async function* replay(): AsyncGenerator<Uint8Array> {
-    yield* held;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { format, chunks: replay() };
+}
+
+/** `name` without a `.gz` ending (`x.csv.gz` → `x.csv`), and whether it had one. */
+function withoutGz(name: string): { name: string; gz: boolean } {
+  const gz = /\.gz$/i.test(name);
+  return { name: gz ? name.slice(0, -3) : name, gz };
 }
 
 /**
  * Reads `source` to its end into `consumer`, in `format` (or the one its name or
- * content shows), hashing it; closes it. A row cut by the file changing while it
+ * content shows: a `.gz` ending set aside), hashing it as it is on disk and
+ * reading it decompressed and decoded (decode.ts); closes it. A row cut by the file changing while it
  * is read is reported as the change, not as the row.
  */
 export async function readInto(
@@ -130,13 +107,22 @@ export async function readInto(
       yield chunk;
     }
   }
-  const named = format ?? formatOfName(source.name === '<stdin>' ? '-' : source.name);
+  const stdin = source.name === '<stdin>';
+  const { name, gz } = withoutGz(stdin ? '-' : source.name);
+  const named = format ?? formatOfName(name);
   const formatFrom = format !== undefined ? 'option' : named !== null ? 'extension' : 'content';
   let rows = 0;
   let decided: Format = named ?? 'csv';
+  let decoding: Decoding = {};
   try {
-    let chunks: AsyncIterable<Uint8Array> = hashed();
-    if (named === null) ({ format: decided, chunks } = await sniff(chunks));
+    let chunks: AsyncIterable<Uint8Array>;
+    ({ chunks, decoding } = await decodeInput(hashed(), source.name, platform, { gzipName: gz && !stdin, parquet: named === 'parquet' }));
+    if (named === null) {
+      const look = new Lookahead(chunks);
+      decided = await sniff(look);
+      chunks = look.replay();
+      if (decided === 'parquet' && decoding.compression !== undefined) throw gzippedParquet(source.name);
+    }
     if (decided === 'parquet') {
       // Parquet's index is at its end: the whole file is read first (hashed as it comes, kept in
       // parts: a file over 4 GiB is no one array), then its columns by ranges.
@@ -145,7 +131,10 @@ export async function readInto(
       for await (const chunk of chunks) parts.push(chunk);
       rows = await readParquet(parts, source.name, consumer, expect, platform.compressors, platform.pause);
     } else {
-      rows = await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, consumer, source.size, expect);
+      // The size guesses the rows from the first chunk's: UTF-16 is about twice its UTF-8 (a gzip
+      // file's ratio is unknown; guessing low costs only the table's growing).
+      const size = decoding.encoding === undefined ? source.size : source.size / 2;
+      rows = await (decided === 'csv' ? readCsv : readJsonLines)(chunks, source.name, consumer, size, expect);
     }
     source.checkUnchanged(true);
   } catch (error) {
@@ -155,7 +144,7 @@ export async function readInto(
     progress.done();
     source.close();
   }
-  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: await hash.digest(), rows };
+  return { file: source.name, format: decided, formatFrom, bytes: source.bytesRead, sha256: await hash.digest(), rows, ...decoding };
 }
 
 /** Thrown by the header probe to stop reading once the columns are known. */

@@ -1,11 +1,12 @@
 // The browser's side of the platform interface (platform.ts), for the
 // workbench page's worker: a File (any Blob) read in slices, SHA-256 by
 // SubtleCrypto (native; the plain one where a page is not a secure context),
-// GZIP for Parquet pages by fflate, progress as a callback, a macrotask for a
-// pause. No Node; it runs in Node too (Blob and crypto.subtle are global
-// there), which is how the tests check it.
+// GZIP for Parquet pages and gzip inputs by fflate (gunzip.ts), progress as a
+// callback, a macrotask for a pause. No Node; it runs in Node too (Blob and
+// crypto.subtle are global there), which is how the tests check it.
 
 import { Gunzip } from 'fflate';
+import { fflateGunzip } from './gunzip.js';
 import { SILENT, type Hasher, type Meter, type Platform, type Source } from './platform.js';
 import { Sha256 } from './sha256.js';
 
@@ -111,5 +112,6 @@ export function browserPlatform(onProgress?: (name: string, bytesRead: number, s
     // a BROTLI or ZSTD file is refused with its codec named.
     compressors: { GZIP: gunzipBounded },
     pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+    gunzip: fflateGunzip,
   };
 }

@@ -1,7 +1,7 @@
 // What reading, writing and reporting need from where they run, as a small
-// interface: the command line gives Node's (node-platform.ts: files, stderr,
-// node:crypto, node:zlib), the workbench page a browser's (web/). Everything
-// that parses, formats, computes or reports is shared and imports neither.
+// interface: the command line gives Node's (node.ts: node:crypto, node:zlib,
+// stderr), the workbench page a browser's (browser.ts). Everything that parses,
+// formats, computes or reports is shared and imports neither.
 
 import type { Compressors } from 'hyparquet';
 
@@ -43,6 +43,27 @@ export interface Platform {
   readonly compressors: Compressors;
   /** Yields to the host's event loop now and then during long writes (a signal, a message). */
   pause(): Promise<void>;
+  /**
+   * The bytes of a gzip stream (RFC 1952), decompressed as `chunks` arrive: every
+   * member of a concatenation (`cat a.gz b.gz`) in turn, each checked against its
+   * CRC-32 and length, and `chunks` read to their end. What it holds stays bounded
+   * whatever the ratio (a few MiB of output at a time); the reader downstream
+   * bounds the rest. A malformed stream throws a {@link GzipError}; an error of
+   * `chunks` themselves passes through as it is.
+   */
+  gunzip(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>;
+}
+
+/** What is wrong with a gzip stream, for {@link GzipError}. */
+export type GzipFault = 'truncated' | 'corrupt' | 'trailing';
+
+/** A gzip stream that is not well formed: thrown by {@link Platform.gunzip}, told the user with the file's name. */
+export class GzipError extends Error {
+  override name = 'GzipError';
+  /** @param fault what kind of fault; `message` says where and what, in a few words. */
+  constructor(readonly fault: GzipFault, message: string) {
+    super(message);
+  }
 }
 
 /** A meter that shows nothing. */
