@@ -38,7 +38,7 @@ sayIfSkipped('workbench browser suite');
 beforeAll(async () => {
   if (!runsHere) return;
   dir = mkdtempSync(join(tmpdir(), 'socialized-loss-page-'));
-  for (const name of ['accounts.csv', 'export.csv', 'pools.csv', 'positions.csv']) copyFileSync(join(examples, name), join(dir, name));
+  for (const name of ['accounts.csv', 'export.csv', 'pools.csv', 'positions.csv', 'spreadsheet.csv']) copyFileSync(join(examples, name), join(dir, name));
   copyFileSync(join(examples, 'october-2025', 'accounts.csv'), join(dir, 'october.csv'));
   // A generated 10^5-row file with ties (profits in whole units of 100) and quoted identifiers.
   const profits = generateProfits(100_000, 'realistic', 99);
@@ -100,7 +100,9 @@ async function setForm(page: Page, values: WorkbenchForm, pools: string | null):
     // An empty account or profit column is the default (the page picks `account` and `profit` as the command does).
     if ((key === 'accountColumn' || key === 'profitColumn') && values[key] === '') continue;
     if (!(await control.isEnabled())) continue;
-    if (select) await control.selectOption({ value: values[key] === '' && key === 'rounding' ? 'largest-remainder' : values[key] });
+    const empty: Partial<Record<keyof WorkbenchForm, string>> = { rounding: 'largest-remainder', inputRounding: 'exact' };
+    if (key === 'decimalComma') await control.setChecked(values[key] === 'true');
+    else if (select) await control.selectOption({ value: values[key] === '' ? empty[key] ?? '' : values[key] });
     else await control.fill(values[key]);
   }
   if (pools !== null) await page.getByLabel('Pools file', { exact: true }).setInputFiles(join(dir, pools));
@@ -149,6 +151,10 @@ const CASES: { name: string; accounts: string; pools: string | null; form: Workb
   {
     name: 'a Parquet accounts file', accounts: 'export.parquet', pools: null,
     form: form({ decimals: '8', loss: '1500.5', insuranceFund: '0.25' }), explain: ['acc-1005'],
+  },
+  {
+    name: 'a spreadsheet export: semicolons, decimal commas, a float\'s digits, half-even', accounts: 'spreadsheet.csv', pools: null,
+    form: form({ decimals: '2', loss: '2500', exemptColumn: 'house', decimalComma: 'true', inputRounding: 'half-even' }), explain: ['carol'],
   },
   {
     name: 'a generated 10^5-row file with ties, a tie seed', accounts: 'book-100k.csv', pools: null,

@@ -114,6 +114,14 @@ describe('the shapes of real exports, against their canonical CSV', () => {
   });
 });
 
+describe('JSON Lines under --decimal-comma', () => {
+  it('a bare JSON number keeps JSON\'s "."; a string amount takes the decimal comma', () => {
+    file('comma.jsonl', '{"account":"a","profit":1.5}\n{"account":"b","profit":"2,5"}\n{"account":1003,"profit":25e-1}\n');
+    const r = run(['socialize', 'comma.jsonl', '--decimals', '1', '--loss', '6.5', '--decimal-comma', '--input-rounding', 'half-even', '--quiet']);
+    expect(r).toMatchObject({ status: 0, stdout: 'account,profit,haircut,profit_after\na,1.5,1.5,0.0\nb,2.5,2.5,0.0\n1003,2.5,2.5,0.0\n' });
+  });
+});
+
 describe('the CSV reader with a detected delimiter', () => {
   /** Each row's identifier and profit, or the error. */
   async function readAll(text: string, sizes: number[], decimalComma: boolean): Promise<string[] | string> {

@@ -6,7 +6,7 @@ import type { WorkbenchForm } from '../src/workbench/jobs.js';
 export function form(values: Partial<WorkbenchForm>): WorkbenchForm {
   return {
     decimals: '', loss: '', insuranceFund: '', accountColumn: '', profitColumn: '', poolColumn: '', exemptColumn: '', weightColumn: '',
-    weightDecimals: '', capColumn: '', rounding: '', tieSeed: '', ...values,
+    weightDecimals: '', capColumn: '', rounding: '', tieSeed: '', delimiter: '', decimalComma: '', inputRounding: '', ...values,
   };
 }
 
@@ -31,6 +31,9 @@ export function optionsOf(f: WorkbenchForm, pools: string | null): string[] {
   add('--cap-column', f.capColumn);
   add('--rounding', f.rounding);
   add('--tie-seed', f.tieSeed);
+  add('--delimiter', f.delimiter);
+  if (f.decimalComma === 'true') args.push('--decimal-comma');
+  add('--input-rounding', f.inputRounding);
   return args;
 }
 
@@ -54,4 +57,7 @@ export const CONTROLS: Record<keyof WorkbenchForm, { label: string; select: bool
   capColumn: { label: 'Cap column', select: true },
   rounding: { label: 'Rounding', select: true },
   tieSeed: { label: 'Tie seed', select: false },
+  delimiter: { label: 'Delimiter', select: true },
+  decimalComma: { label: 'Decimal comma', select: false },
+  inputRounding: { label: 'Input rounding', select: true },
 };

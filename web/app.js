@@ -194,6 +194,7 @@ function form() {
     accountColumn: value('account-column'), profitColumn: value('profit-column'), poolColumn: value('pool-column'),
     exemptColumn: value('exempt-column'), weightColumn: value('weight-column'), weightDecimals: value('weight-decimals'),
     capColumn: value('cap-column'), rounding: value('rounding'), tieSeed: value('tie-seed'),
+    delimiter: value('delimiter'), decimalComma: $('decimal-comma').checked ? 'true' : '', inputRounding: value('input-rounding'),
   };
 }
 /** The Compare mechanisms controls. */

@@ -6,8 +6,7 @@
 // signs, percentages, accounting parentheses), a message that says how to fix
 // the export. Never through a float.
 
-import { DecimalError } from './decimal.js';
-import { quote } from './errors.js';
+import { DecimalError, quote } from './errors.js';
 
 /** How an amount with more digits than its scale is read (`--input-rounding`). */
 export type InputRounding = 'exact' | 'half-even' | 'half-up' | 'down' | 'up';

@@ -102,7 +102,7 @@ class CsvRecords {
     const required = this.consumer.columns.filter((c) => c.required).map((c) => c.name.toLowerCase());
     const candidates = DELIMITERS.filter((d) => !(d === ',' && this.consumer.csv?.decimalComma));
     const split = (d: string) => line.split(d).map((name) => name.replace(/^"(.*)"$/, '$1').toLowerCase());
-    const fits = candidates.find((d) => required.every((name) => split(d).includes(name)));
+    const fits = required.length === 0 ? undefined : candidates.find((d) => required.every((name) => split(d).includes(name)));
     const most = candidates.reduce((best, d) => (split(d).length > split(best).length ? d : best), candidates[0]!);
     this.#delimiter = (fits ?? most).charCodeAt(0);
     return true;

@@ -2,7 +2,7 @@
 // units. Nothing is ever rounded; anything outside the grammar is an error
 // that says what was expected.
 
-import { quote } from './errors.js';
+import { DecimalError, quote } from './errors.js';
 import { formatUnits } from '../units.js';
 import { parseAmount, type AmountReading } from './amount.js';
 
@@ -14,10 +14,7 @@ export const MAX_DECIMALS = 18;
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 
-/** Why a decimal string was rejected (a sentence fragment for an error message). */
-export class DecimalError extends Error {
-  override name = 'DecimalError';
-}
+export { DecimalError };
 
 /**
  * Parses `text` (an optional `-`, digits, optionally `.` and 1 to `decimals`

@@ -49,8 +49,11 @@ export class Fields {
   readonly quoted: Uint8Array;
   readonly line: Int32Array;
   readonly column: Int32Array;
+  /** 1 when the value was a bare JSON number (JSON Lines): its text is JSON's, with "." whatever --decimal-comma says. */
+  readonly number: Uint8Array;
 
   constructor(count: number) {
+    this.number = new Uint8Array(count);
     this.start = new Int32Array(count);
     this.end = new Int32Array(count);
     this.quoted = new Uint8Array(count);

@@ -152,6 +152,7 @@ class JsonRows {
       out.line[k] = line;
       out.column[k] = column(member);
       const value = member === undefined ? undefined : valueText(request, member.token, file, line, column(member));
+      out.number[k] = member !== undefined && !member.token.startsWith('"') && value !== '' ? 1 : 0;
       if (value === undefined) {
         // The object's keys (on line 1, the first object's), and the option that picks another key.
         if (request.required) throw new InputError(file, line, 1, `${request.name} is missing; expected ${expectedOf(request)}${lackingHint([request], Object.keys(row as object), true)}`);

@@ -264,7 +264,9 @@ export class AccountRows implements RowConsumer {
   #amount(f: Fields, k: number, decimals: number, rule: string | undefined, nonNegative: boolean): void {
     const name = this.columns[k]!.name;
     try {
-      parseUnitsInto(f.buffer, f.start[k]!, f.end[k]!, decimals, this.#words, 0, rule, this.#readings[k]);
+      // A bare JSON number is JSON's text: its separator is "." under --decimal-comma too.
+      const reading = f.number[k] === 1 && this.csv.decimalComma ? { ...this.#readings[k]!, decimalComma: false } : this.#readings[k];
+      parseUnitsInto(f.buffer, f.start[k]!, f.end[k]!, decimals, this.#words, 0, rule, reading);
     } catch (error) {
       if (!(error instanceof DecimalError)) throw error;
       throw new InputError(this.file, f.line[k]!, f.column[k]!, `${name} ${error.message}`);

@@ -37,6 +37,12 @@ export interface WorkbenchForm {
   capColumn: string;
   rounding: string;
   tieSeed: string;
+  /** '' (detected), ',', ';', 'tab' or '|'. */
+  delimiter: string;
+  /** 'true' when checked, else ''. */
+  decimalComma: string;
+  /** '' or 'exact', 'half-even', 'half-up', 'down', 'up'. */
+  inputRounding: string;
 }
 
 /** A file the user chose: its bytes and its name. */
@@ -52,6 +58,7 @@ export const LABELS: Readonly<Record<string, string>> = {
   'weight-column': 'Weight column', 'weight-decimals': 'Weight decimals', 'cap-column': 'Cap column', rounding: 'Rounding',
   'tie-seed': 'Tie seed', mechanisms: 'Mechanisms', 'capacity-column': 'Capacity column', 'score-column': 'Score column',
   'score-decimals': 'Score decimals', 'rank-by': 'Rank by', 'lot-column': 'Lot column',
+  delimiter: 'Delimiter', 'decimal-comma': 'Decimal comma', 'input-rounding': 'Input rounding',
 };
 
 /** A command-line message in the page's words: each `--option` named by its control's label. */
@@ -95,6 +102,9 @@ export function optionsOfForm(form: WorkbenchForm, pools: string | null): Map<st
   if (form.weightColumn.trim() !== '') set('cap-column', form.capColumn);
   set('rounding', form.rounding);
   set('tie-seed', form.tieSeed);
+  set('delimiter', form.delimiter ?? '');
+  if (form.decimalComma === 'true') options.set('decimal-comma', '');
+  set('input-rounding', form.inputRounding ?? '');
   return options;
 }
 
