@@ -97,11 +97,15 @@ describe('the workbench run equals the command line', () => {
 
 describe('what the page shows before and after a run', () => {
   it('the columns of a CSV header, a JSON Lines object and a Parquet schema, as the file spells them', async () => {
-    expect(await columnsOfFile(blob('export.csv'), browserPlatform())).toEqual(['Account', 'Currency', 'Size', 'Profit', 'House']);
+    expect(await columnsOfFile(blob('export.csv'), browserPlatform())).toEqual({ columns: ['Account', 'Currency', 'Size', 'Profit', 'House'], delimiter: ',' });
+    // The delimiter the header splits on, detected (the one giving the most columns) or given.
+    writeFileSync(join(dir, 'semi.csv'), 'account;profit;note,x\na;1,5;y\n');
+    expect(await columnsOfFile(blob('semi.csv'), browserPlatform())).toEqual({ columns: ['account', 'profit', 'note,x'], delimiter: ';' });
+    expect(await columnsOfFile(blob('semi.csv'), browserPlatform(), { delimiter: ',', decimalComma: '' })).toEqual({ columns: ['account;profit;note', 'x'], delimiter: ',' });
     writeFileSync(join(dir, 'rows.jsonl'), '{"Account":"a","profit":"1.5","pool":"X"}\n{"account":"b","profit":"2"}\n');
-    expect(await columnsOfFile(blob('rows.jsonl'), browserPlatform())).toEqual(['Account', 'profit', 'pool']);
+    expect(await columnsOfFile(blob('rows.jsonl'), browserPlatform())).toEqual({ columns: ['Account', 'profit', 'pool'], delimiter: null });
     expect(cli(['socialize', 'accounts.csv', '--decimals', '2', '--loss', '1', '--out', 'h.parquet', '--quiet']).status).toBe(0);
-    expect(await columnsOfFile(blob('h.parquet'), browserPlatform())).toEqual(['account', 'profit', 'haircut', 'profit_after']);
+    expect(await columnsOfFile(blob('h.parquet'), browserPlatform())).toEqual({ columns: ['account', 'profit', 'haircut', 'profit_after'], delimiter: null });
     writeFileSync(join(dir, 'empty.jsonl'), '\n');
     await expect(columnsOfFile(blob('empty.jsonl'), browserPlatform())).rejects.toThrow(/^empty\.jsonl:1:1: empty file; expected one JSON object per line/);
     writeFileSync(join(dir, 'empty.csv'), '');

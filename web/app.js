@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
 /** The chosen files, the last result, and the column controls. */
-const state = { accounts: null, pools: null, result: null, compared: null, busy: false };
+const state = { accounts: null, pools: null, result: null, compared: null, busy: false, splitting: '' };
 const COLUMN_CONTROLS = ['account-column', 'profit-column', 'pool-column', 'exempt-column', 'weight-column', 'cap-column', 'capacity-column', 'score-column', 'lot-column'];
 /** The column each control defaults to when the file has it (case-insensitively), as the command line's defaults. */
 const DEFAULTS = { 'account-column': 'account', 'profit-column': 'profit' };
@@ -76,14 +76,17 @@ function clearResults() {
 }
 
 // ---- files ----
-async function chooseAccounts(file) {
+async function chooseAccounts(file, again = false) {
   state.accounts = file;
   clearResults();
   $('accounts-info').textContent = `${file.name} · ${bytes(file.size)} · reading its columns…`;
   try {
-    const { columns } = await ask({ type: 'columns', file });
-    fillColumns(columns);
-    $('accounts-info').textContent = `${file.name} · ${bytes(file.size)} · columns: ${columns.join(', ') || 'none'}`;
+    // What the header was split by: a change of either control reads it again.
+    state.splitting = `${$('delimiter').value} ${$('decimal-comma').checked}`;
+    const { columns, delimiter } = await ask({ type: 'columns', file, form: { delimiter: $('delimiter').value, decimalComma: $('decimal-comma').checked ? 'true' : '' } });
+    fillColumns(columns, again);
+    const separated = delimiter === null ? '' : ` (separated by ${delimiter === 'tab' ? 'tabs' : `"${delimiter}"`})`;
+    $('accounts-info').textContent = `${file.name} · ${bytes(file.size)} · columns: ${columns.join(', ') || 'none'}${separated}`;
     status('Set the parameters, then Socialize.');
   } catch (error) {
     fillColumns([]);
@@ -99,9 +102,10 @@ async function chooseAccounts(file) {
  * without one starts at "— the default: account —", which the run then
  * reports as missing, as the command does.
  */
-function fillColumns(columns) {
+function fillColumns(columns, keep = false) {
   for (const id of COLUMN_CONTROLS) {
     const select = $(id);
+    const previous = select.value;
     const options = [];
     const wanted = DEFAULTS[id];
     const match = wanted === undefined ? undefined : columns.find((c) => c.toLowerCase() === wanted);
@@ -109,7 +113,8 @@ function fillColumns(columns) {
     else if (match === undefined) options.push(new Option(`— the default: ${wanted} —`, ''));
     for (const name of columns) options.push(new Option(name, name === match ? '' : name));
     select.replaceChildren(...options);
-    select.value = '';
+    // The same file read again (another delimiter): a column still there stays chosen.
+    select.value = keep && options.some((option) => option.value === previous) ? previous : '';
   }
   syncControls();
 }
@@ -128,6 +133,14 @@ function syncControls() {
   $('rank-by').disabled = scored;
 }
 for (const id of ['pool-column', 'weight-column', 'rounding', 'score-column']) $(id).addEventListener('change', syncControls);
+// The header splits by the delimiter: a change reads the columns again.
+for (const id of ['delimiter', 'decimal-comma']) {
+  $(id).addEventListener('change', () => {
+    const splitting = `${$('delimiter').value} ${$('decimal-comma').checked}`;
+    if (state.accounts === null || state.busy || splitting === state.splitting) return;
+    chooseAccounts(state.accounts, true);
+  });
+}
 $('accounts-file').addEventListener('change', () => {
   const file = $('accounts-file').files[0];
   if (file) chooseAccounts(file);

@@ -4,7 +4,7 @@
 //
 // Requests (each with an `id`, answered by { id, type: 'done', ... } or
 // { id, type: 'error', message }, with { id, type: 'progress', phase, done, total } between):
-//   { type: 'columns', file }                   → { columns }
+//   { type: 'columns', file, form }             → { columns, delimiter } (the CSV delimiter its header splits on, or null)
 //   { type: 'run', accounts, pools, form }      → { result } (the haircuts' parts transferred)
 //   { type: 'explain', account }                → { text, json }
 //   { type: 'compare', accounts, pools, form, compare } → { result } (the CSV's parts transferred)
@@ -24,7 +24,7 @@ const named = (file) => (file === null ? null : { blob: file, name: file.name })
 async function handle(request, progress) {
   switch (request.type) {
     case 'columns':
-      return { columns: await columnsOfFile(named(request.file), browserPlatform()) };
+      return await columnsOfFile(named(request.file), browserPlatform(), request.form);
     case 'run': {
       session = null;
       const platform = browserPlatform((name, done, total) => progress(`reading ${name}`, done, total));

@@ -161,8 +161,23 @@ class HeaderRead extends Error {
  * is the InputError reading it would give.
  */
 export async function columnsOfInput(source: Source, format: Format | undefined, platform: Platform): Promise<string[]> {
+  return (await headerOfInput(source, format, platform)).columns;
+}
+
+/**
+ * `columnsOfInput` with what the page shows beside them: the CSV delimiter the header
+ * splits on (detected as a run would, or `delimiter` when given), null for other formats.
+ */
+export async function headerOfInput(
+  source: Source, format: Format | undefined, platform: Platform, csv?: RowConsumer['csv'],
+): Promise<{ columns: string[]; delimiter: string | null }> {
+  let delimiter: string | null = null;
   const probe: RowConsumer = {
     columns: [],
+    csv,
+    delimited(used) {
+      delimiter = used;
+    },
     header(names) {
       throw new HeaderRead(names);
     },
@@ -170,9 +185,9 @@ export async function columnsOfInput(source: Source, format: Format | undefined,
   };
   try {
     await readInto(source, format, probe, { ...platform, meter: () => SILENT });
-    return [];
+    return { columns: [], delimiter };
   } catch (error) {
-    if (error instanceof HeaderRead) return [...error.names];
+    if (error instanceof HeaderRead) return { columns: [...error.names], delimiter };
     throw error;
   }
 }

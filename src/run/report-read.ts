@@ -139,7 +139,10 @@ export class Checker {
 
   /** A summary of an input or of the output. */
   summary(value: Json | undefined, field: string, format: boolean, rounded = false): JsonObject {
-    const entry = this.object(value, field, [...(format ? ['file', 'format', 'bytes', 'sha256', 'rows'] : ['file', 'sha256', 'bytes', 'rows']), ...(rounded ? ['rounded'] : [])]);
+    const entry = this.object(value, field, [...(format ? ['file', 'format', 'bytes', 'sha256', 'rows'] : ['file', 'sha256', 'bytes', 'rows']), ...(rounded ? ['rounded'] : [])],
+      format ? ['compression', 'encoding'] : []);
+    if (entry.compression !== undefined) this.choice(entry.compression, `${field}.compression`, ['gzip']);
+    if (entry.encoding !== undefined) this.choice(entry.encoding, `${field}.encoding`, ['utf-16le', 'utf-16be']);
     if (rounded) {
       for (const [role, tally] of Object.entries(this.object(entry.rounded, `${field}.rounded`, []  , ['profit', 'units', 'weight', 'cap', 'capacity', 'score', 'lot']))) {
         const t = this.object(tally, `${field}.rounded.${role}`, ['values', 'adjustment']);

@@ -169,7 +169,8 @@ function amountsOverall(outcomes: readonly PoolOutcome[], sum: (pick: (s: Social
 }
 
 function inputOf(s: InputSummary) {
-  return { file: s.file, format: s.format, bytes: s.bytes, sha256: s.sha256, rows: s.rows };
+  // How the bytes were decoded, when they were (the hash and size are the file's as on disk).
+  return { file: s.file, format: s.format, ...(s.compression ? { compression: s.compression } : {}), ...(s.encoding ? { encoding: s.encoding } : {}), bytes: s.bytes, sha256: s.sha256, rows: s.rows };
 }
 
 /** How equal remainders are ordered, as the parameters section says it (null: not largest remainder). */

@@ -13,10 +13,11 @@ import { auditBookOf, explainRow, type AccountExplanation } from '../run/audit-b
 import { writeUnits } from '../files/decimal.js';
 import { InputError, quote, UsageError } from '../files/errors.js';
 import { loadRun, type Loaded, type Sources } from '../run/load.js';
-import { readParameters, type Parameters } from '../run/parameters.js';
+import { readParameters, readReading, type Parameters } from '../run/parameters.js';
 import type { Platform } from '../host/platform.js';
 import { BlobSource } from '../host/browser.js';
-import { columnsOfInput } from '../files/read.js';
+import { headerOfInput } from '../files/read.js';
+import { delimiterName } from '../files/fields.js';
 import { rateOf, type Rate } from '../fraction.js';
 import type { PoolOutcome } from '../run/report.js';
 import { coreInfo, reportOfRun, socializeLoaded } from '../run/run.js';
@@ -108,10 +109,21 @@ export function optionsOfForm(form: WorkbenchForm, pools: string | null): Map<st
   return options;
 }
 
-/** The columns a chosen file has (its header), for the column controls. */
-export function columnsOfFile(file: NamedBlob, platform: Platform): Promise<string[]> {
-  return columnsOfInput(new BlobSource(file.blob, file.name), undefined, platform);
+/**
+ * The columns a chosen file has (its header), for the column controls, and the CSV
+ * delimiter its header splits on (by the form's Delimiter and Decimal comma; null: not CSV).
+ */
+export async function columnsOfFile(file: NamedBlob, platform: Platform, form?: Pick<WorkbenchForm, 'delimiter' | 'decimalComma'>): Promise<{ columns: string[]; delimiter: string | null }> {
+  const csv = form === undefined ? undefined : { delimiter: readReading(optionsOfForm({ ...EMPTY_FORM, ...form }, null)).delimiter, decimalComma: form.decimalComma === 'true' };
+  const { columns, delimiter } = await headerOfInput(new BlobSource(file.blob, file.name), undefined, platform, csv);
+  return { columns, delimiter: delimiter === null ? null : delimiterName(delimiter) };
 }
+
+/** Every control empty. */
+const EMPTY_FORM: WorkbenchForm = {
+  decimals: '', loss: '', insuranceFund: '', accountColumn: '', profitColumn: '', poolColumn: '', exemptColumn: '', weightColumn: '',
+  weightDecimals: '', capColumn: '', rounding: '', tieSeed: '', delimiter: '', decimalComma: '', inputRounding: '',
+};
 
 /** One pool's result, as the page shows it (amounts as exact decimals). */
 export interface PoolView {
