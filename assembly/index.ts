@@ -6,7 +6,7 @@
 //   never allocates. A growth detaches the JS ArrayBuffer: the wrapper re-makes its views.
 // - Layout: every record, field offset, column size and code is a constant of
 //   layout.ts, exported as a global that the wrapper reads (src/core/layout.ts). A book
-//   record says where a book's columns are; a split, pools or index record carries one
+//   record says where a book's columns are; a split, pools, index, queue or measures record carries one
 //   call's parameters in and its results out.
 // - Phases: each export below is one step of a split, called with the address of a
 //   book record and of the call's record, and communicating with the next step only
@@ -27,6 +27,8 @@
 //       digit rounds: spanDigits (per field) → countDigits / keepDigit … → giveFirst or settleDigit
 //     index delta:   sumUnits → indexCharges
 //     the ADL queue: (R = loss − min(loss, fund)) → deleverageQueue; per pool (R per pool) → deleveragePools
+//     the measures of a haircut vector: measureHaircuts, one phase (every group's figures; the
+//                    wrapper turns them into fractions and, with a loss, R into uncovered and overshoot)
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
 
@@ -48,6 +50,7 @@ export { spanDigits, countDigits, keepDigit, settleDigit, giveFirst } from './sh
 export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
 export { deleverageQueue, deleveragePools } from './queue';
+export { measureHaircuts, measureScratchBytes } from './measures/measure';
 export * from './probes';
 
 /** The first byte after the core's static data (the histogram and the sample): columns go above it. */

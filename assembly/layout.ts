@@ -212,3 +212,63 @@ export const QUEUE_ROW_TOTAL: u32 = 8;
 export const QUEUE_ROW_COLLECTED: u32 = 24;
 export const QUEUE_ROW_ELIGIBLE: u32 = 32;
 export const QUEUE_ROW_CHARGED: u32 = 36;
+
+// ---- The measures record: the measures of a haircut vector (measureHaircuts) ----
+// One phase: every group's figures into its row (the overall group, then one per pool).
+
+export const MEASURE_BYTES: u32 = 48;
+/**
+ * In: the columns (u32 addresses): haircuts, capacities (0: max(profit, 0) of the profits),
+ * profits, exempt (0: none), pool (0: no pools).
+ */
+export const MEASURE_HAIRCUTS: u32 = 0;
+export const MEASURE_CAPACITIES: u32 = 4;
+export const MEASURE_PROFITS: u32 = 8;
+export const MEASURE_EXEMPT: u32 = 12;
+export const MEASURE_POOL: u32 = 16;
+/** In: the number of pools (with MEASURE_POOL) and of accounts. */
+export const MEASURE_POOL_COUNT: u32 = 20;
+export const MEASURE_COUNT: u32 = 24;
+/**
+ * In: scratch: CANDIDATE_BYTES × n (a book's candidates column: the accounts of the capacity
+ * keys a tenth's or the top 1 %'s boundary cuts through), and `measureScratchBytes(n, pooled, pools)`
+ * bytes (the kernel's tables, the haircuts above 0 and, with pools, the accounts by pool).
+ */
+export const MEASURE_ENTRIES: u32 = 28;
+export const MEASURE_SCRATCH: u32 = 32;
+/** In: the rows, MEASURE_ROW_BYTES each: row 0 the whole book, then one per pool. */
+export const MEASURE_TABLE: u32 = 36;
+/**
+ * Out: the first account whose pool index is not below MEASURE_POOL_COUNT, and the first
+ * whose haircut is below 0, above its capacity, or above 0 while exempt (i32, −1: none;
+ * with either, no row is written).
+ */
+export const MEASURE_BAD_POOL: u32 = 40;
+export const MEASURE_BAD_HAIRCUT: u32 = 44;
+
+/**
+ * A group's row, over its measured population (not exempt, capacity above 0): n, the
+ * accounts charged (h > 0) and taken whole (h = c); Σ c and Σ h (128-bit); the largest
+ * haircut; the (h, c) of the largest h/c (0/1 when none); Σ of the 10 largest haircuts and
+ * Σ haircuts of the ⌈n/100⌉ largest capacities (ties: lower index first), 128-bit; the Gini
+ * numerator Σₖ (2k − n + 1)·h₍ₖ₎ over the haircuts in rising order (128-bit, ≥ 0); then
+ * ten tenths by rising (capacity, index).
+ */
+export const MEASURE_ROW_BYTES: u32 = 528;
+export const MEASURE_ROW_ACCOUNTS: u32 = 0;
+export const MEASURE_ROW_CHARGED: u32 = 4;
+export const MEASURE_ROW_WHOLE: u32 = 8;
+export const MEASURE_ROW_CAPACITY: u32 = 16;
+export const MEASURE_ROW_COLLECTED: u32 = 32;
+export const MEASURE_ROW_LARGEST: u32 = 48;
+export const MEASURE_ROW_BEST_HAIRCUT: u32 = 56;
+export const MEASURE_ROW_BEST_CAPACITY: u32 = 64;
+export const MEASURE_ROW_TOP10: u32 = 80;
+export const MEASURE_ROW_TOP_CAPACITY: u32 = 96;
+export const MEASURE_ROW_GINI: u32 = 112;
+export const MEASURE_ROW_TENTHS: u32 = 128;
+/** Tenth k at MEASURE_ROW_TENTHS + k × MEASURE_TENTH_BYTES: its accounts (ranks ⌊kn/10⌋ … ⌊(k+1)n/10⌋ − 1), Σ h and Σ c (128-bit). */
+export const MEASURE_TENTH_BYTES: u32 = 40;
+export const MEASURE_TENTH_ACCOUNTS: u32 = 0;
+export const MEASURE_TENTH_COLLECTED: u32 = 8;
+export const MEASURE_TENTH_CAPACITY: u32 = 24;

@@ -9,14 +9,15 @@
 // (up to 10^5 accounts), and the engine on the same book split into 1,000 pools.
 // Then, on the uniform book: the split by weight with caps (10% capped) against
 // the plain book path and the reference, the ADL queue (position size as the score)
-// against the same, per-unit index deltas, and the split by weight of a book whose
-// capped accounts are whales (bench/profiles.ts).
+// against the same, the measures of the plain split's haircuts (book.measureHaircuts:
+// every account that pays, the heaviest case), per-unit index deltas, and the split by
+// weight of a book whose capped accounts are whales (bench/profiles.ts).
 // Every engine result is checked against the exact JS
 // version first, untimed; dinero.js's differences from largest remainder are counted.
 
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { loadEngine } from '../src/index.js';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { loadEngine, measureHaircuts } from '../src/index.js';
 import { deleverageReference, indexDeltaReference, socializeReference } from '../src/reference.js';
 import { socializeDinero } from './contenders/dinero.js';
 import { socializeFastJs } from './contenders/fast-js.js';
@@ -141,10 +142,15 @@ for (const n of sizes) {
   if (n <= LIMITS['reference, by weight']!) {
     const expected = deleverageReference(queueInput);
     if (book.haircuts.some((h, i) => h !== expected.haircuts[i])) throw new Error(`queue ${n}: engine and reference disagree`);
+    // The queue's measures, against plain-bigint measureHaircuts.
+    const oracle = measureHaircuts({ ...queued, haircuts: book.haircuts, profits: weighted.profits });
+    if (!isDeepStrictEqual(book.measureHaircuts(queued), oracle)) throw new Error(`measures ${n}: engine and measureHaircuts disagree`);
   }
   const delta = { loss: weighted.loss, units: weighted.weights, scale: 10n ** 9n };
   const tasks: [string, () => void][] = [
     ['engine (book)', () => book.socialize(params)],
+    // Right after the plain split: the book holds its haircuts, which this measures.
+    ['engine (book), measures', () => book.measureHaircuts(queued)],
     ['engine (book), by weight', () => book.socialize({ ...params, weights: book.weights })],
     ['reference, by weight', () => socializeReference({ ...params, profits: weighted.profits, weights: weighted.weights })],
     ['engine (book), queue', () => book.deleverage(queued)],

@@ -3,13 +3,15 @@
 // JS/WebAssembly boundary without a copy.
 
 import type { Columns, Core, OptionalColumn } from './core.js';
-import { stateError } from './errors.js';
-import { OPTION_KEYS } from './option-keys.js';
+import { stateError, typeError } from './errors.js';
+import { measuresOfFigures, type MeasuresResult } from './measures.js';
+import { readMeasureAmounts } from './measures-input.js';
+import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import { readPoolList, readPoolOptions } from './pools-input.js';
 import type { Amount, DeleverageSummary, PoolOptions, PoolParams, Profits, SocializeParams, SocializeSummary } from './types.js';
 import { badLot } from './deleverage-input.js';
 import {
-  checkColumnsRead, checkNonNegative, checkOptionalColumn, readParams, readWeightColumns, readWeighting, toInt64Column,
+  checkColumnsRead, checkNonNegative, checkOptionalColumn, describe, readParams, readWeightColumns, readWeighting, toInt64Column,
 } from './validate.js';
 
 /** A book's column views (a sharded book's too, one set per shard). */
@@ -69,6 +71,16 @@ export interface BookDeleverageParams {
   capacities?: Profits | undefined;
   /** The lots (> 0): the book's own `lots` view or any other column, copied into it; default 1. */
   lots?: Profits | undefined;
+}
+
+/** What a book's `measureHaircuts` takes: the loss and fund the measures are held against, or each pool's. */
+export interface BookMeasureParams {
+  /** The deficit: with it, `uncovered` and `overshoot` against loss − min(loss, insuranceFund). */
+  loss?: Amount | undefined;
+  /** The insurance fund paid first; default 0 (with `loss`). */
+  insuranceFund?: Amount | undefined;
+  /** Each pool's loss and fund: the measures per pool (by the book's `pool` view) and overall. */
+  pools?: readonly PoolParams[] | undefined;
 }
 
 /** The options of a book's `socializePools`. */
@@ -287,6 +299,35 @@ export class Book {
       profits: c.profits, scores: c.scores, capacities: capacities.given ? c.capacities : 0, lots: lots.given ? c.lots : 0,
       exempt: this.#exemptShared ? c.exempt : 0, haircuts: c.haircuts, list: c.candidates,
     }, n, amounts, amounts.tieSeed);
+  }
+
+  /**
+   * The measures of the book's `haircuts` view (the last call's, or any the caller wrote),
+   * exactly `measureHaircuts` of that view with the book's `capacities` column when it has
+   * one (else its profits: capacities max(profit, 0)), its `exempt` view, and with `pools`
+   * its `pool` view; computed in the core on the book's own columns, nothing copied. With
+   * `loss` (and `insuranceFund`), `uncovered` and `overshoot` are held against it; with
+   * `pools`, each pool's against its own. The book is not changed.
+   *
+   * @example
+   * book.profits.set([50n, 40n, 30n]);
+   * book.scores.set([1n, 3n, 2n]);
+   * book.deleverage({ loss: 70n });
+   * book.measureHaircuts({ loss: 70n }).gini; // { fraction: '8/21', decimal: '0.380952380952' }
+   */
+  measureHaircuts(params: BookMeasureParams = {}): MeasuresResult {
+    if (typeof params !== 'object' || params === null) throw typeError('ERR_INVALID_TYPE', `the parameters must be an object, got ${describe(params)}`);
+    checkKeys(params, OPTION_KEYS.bookMeasureHaircuts);
+    // Every parameter is read (accessors run) before the book is read.
+    const against = readMeasureAmounts(params, params.pools !== undefined);
+    const core = this.#live();
+    if (against.pools !== undefined) this.#optional('pool'); // every account in pool 0 until the view is filled
+    const c = this.#columns;
+    const figures = core.measureBook({
+      haircuts: c.haircuts, capacities: c.capacities, profits: c.profits, exempt: this.#exemptShared ? c.exempt : 0,
+      pool: against.pools === undefined ? 0 : c.pool, entries: c.candidates,
+    }, this.length, against.pools?.length ?? 0);
+    return measuresOfFigures(figures, against);
   }
 
   /**

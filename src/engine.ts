@@ -7,6 +7,8 @@ import { Core, MAX_ACCOUNTS, VARIANTS, simdSupported, type Columns, type QueueCo
 import { rangeError, typeError } from './errors.js';
 import { checkKeys, OPTION_KEYS } from './option-keys.js';
 import { badLot, checkPoolColumn, readDeleverageContainers, readDeleveragePoolsContainers, type QueueContainers } from './deleverage-input.js';
+import { measuresOfFigures, type MeasuresResult } from './measures.js';
+import { readMeasureContainers, type MeasureInput } from './measures-input.js';
 import { readPoolsInput } from './pools-input.js';
 import type {
   DeleverageInput, DeleveragePoolsInput, DeleveragePoolsResult, DeleverageResult, IndexDeltaInput, IndexDeltaResult, Profits, SocializeInput, SocializePoolsInput, SocializePoolsResult, SocializeResult,
@@ -164,6 +166,32 @@ export class Engine {
     const pool = this.#own(checkPoolColumn(queue.pool, n, queue.pools.length));
     checkStillSized(pool, 'pool', n);
     return this.#core.deleveragePools(columns, pool, n, queue.pools, queue.tieSeed);
+  }
+
+  /**
+   * The measures of a haircut vector, exactly `measureHaircuts` (the same input, checks,
+   * errors and result), computed in the core: the accounts' haircuts above 0 sorted by
+   * radix within buckets of their leading bits, the tenths and the top 1 % by capacity found
+   * by counting, without sorting the book. Inputs are never modified.
+   *
+   * @example
+   * engine.measureHaircuts({ haircuts: [0n, 40n, 30n], capacities: [50n, 40n, 30n], loss: 70n }).gini
+   * // { fraction: '8/21', decimal: '0.380952380952' }
+   */
+  measureHaircuts(input: MeasureInput): MeasuresResult {
+    const read = readMeasureContainers(input);
+    const n = checkLength(read.haircuts.length, 'haircuts.length', MAX_ACCOUNTS);
+    // As #readQueue: own views first, then every element read and checked in the reference's order.
+    const own = {
+      haircuts: this.#own(read.haircuts), capacities: read.capacities && this.#own(read.capacities), profits: read.profits && this.#own(read.profits),
+      exempt: read.exempt && this.#own(read.exempt), pool: read.pool && this.#own(read.pool),
+    };
+    const haircuts = toInt64Column(own.haircuts, 'haircuts', n);
+    const capacities = own.capacities && toInt64Column(own.capacities, 'capacities', n, true);
+    if (capacities !== undefined && capacities === own.capacities) checkNonNegative(capacities, 'capacities');
+    const columns = { haircuts, capacities, profits: own.profits && toInt64Column(own.profits, 'profits', n), exempt: own.exempt, pool: own.pool };
+    checkColumnsRead({ ...columns }, n);
+    return measuresOfFigures(this.#core.measureHaircuts(columns, n, read.pools?.length ?? 0), read);
   }
 
   /**

@@ -5,37 +5,15 @@
 // payments were (the 10 largest payers, the top 1 % by capacity, the Gini coefficient),
 // and who paid by tenth of capacity. Ratios are reduced fractions with a display decimal.
 // Over the measured population only: accounts not exempt with a capacity above 0.
-// Invariant: plain bigint arithmetic, every element read and checked once; nothing rounded.
+// `measureHaircuts` is the oracle: plain bigint arithmetic, every element read and checked
+// once (measures-input.ts), nothing rounded. `measuresOfFigures` turns what the core
+// computed for the engine's and a book's measures (src/core/measures.ts) into the same result.
 
-import { typeError, rangeError } from './errors.js';
+import type { MeasureFigures } from './core.js';
 import { rateOf, type Rate } from './fraction.js';
-import { checkKeys, OPTION_KEYS } from './option-keys.js';
-import { poolOutOfRange, readPoolList } from './pools-input.js';
-import type { Amount, PoolParams, Profits } from './types.js';
+import { haircutError, readMeasureInput, type MeasureAmounts, type MeasureInput } from './measures-input.js';
+import type { Amounts } from './validate.js';
 import { residualOf } from './waterfall.js';
-import {
-  checkAttached, checkOptionalColumn, describe, lengthMismatch, readAmounts, readColumn, readExempt, type Amounts,
-} from './validate.js';
-
-/** The input of `measureHaircuts`. */
-export interface MeasureInput {
-  /** One haircut per account: 0 … its capacity, and 0 outside the measured population. */
-  haircuts: Profits;
-  /** The most each account could pay (≥ 0); default max(profit, 0) when `profits` is given. */
-  capacities?: Profits | undefined;
-  /** Each account's profit: only for the default capacities. */
-  profits?: Profits | undefined;
-  /** A non-zero (or `true`) entry takes the account out of the measured population. */
-  exempt?: Uint8Array | readonly boolean[] | undefined;
-  /** The deficit: with it, `uncovered` and `overshoot` against loss − min(loss, insuranceFund). */
-  loss?: Amount | undefined;
-  /** The insurance fund paid first; default 0 (with `loss`). */
-  insuranceFund?: Amount | undefined;
-  /** Each account's pool (with `pools`): the measures per pool, and overall. */
-  pool?: Uint32Array | undefined;
-  /** Each pool's loss and fund (with `pool`). */
-  pools?: readonly PoolParams[] | undefined;
-}
 
 /** One tenth of the measured population by rising (capacity, index). */
 export interface Tenth {
@@ -94,16 +72,12 @@ export interface MeasuresResult extends HaircutMeasures {
  * // { fraction: '8/21', decimal: '0.380952380952' }
  */
 export function measureHaircuts(input: MeasureInput): MeasuresResult {
-  const read = readMeasureInput(input);
-  const { haircuts, capacities, exempt, pool, pools, amounts } = read;
+  const { haircuts, capacities, exempt, pool, pools, amounts } = readMeasureInput(input);
   const everyone = haircuts.map((_, i) => i);
   const inPopulation = (i: number) => !exempt?.[i] && capacities[i]! > 0n;
   haircuts.forEach((h, i) => {
-    if (h < 0n) throw rangeError('ERR_OUT_OF_RANGE', `haircuts[${i}] must not be negative, got ${h}`);
-    if (h > capacities[i]!) throw rangeError('ERR_OUT_OF_RANGE', `haircuts[${i}] is ${h}, above its capacity ${capacities[i]}`);
-    if (h > 0n && !inPopulation(i)) {
-      throw rangeError('ERR_OUT_OF_RANGE', `haircuts[${i}] is ${h}, but the account is ${exempt?.[i] ? 'exempt' : 'without capacity'}: it cannot pay`);
-    }
+    const error = haircutError(i, h, capacities[i]!, !!exempt?.[i]);
+    if (error) throw error;
   });
   const population = everyone.filter(inPopulation);
   if (pool === undefined) {
@@ -112,10 +86,22 @@ export function measureHaircuts(input: MeasureInput): MeasuresResult {
   const members = pools!.map(() => [] as number[]);
   for (const i of population) members[pool[i]!]!.push(i);
   const perPool = pools!.map((p, k) => measureGroup(members[k]!, haircuts, capacities, residualOf(p.loss, p.insuranceFund).residual));
-  const overall = measureGroup(population, haircuts, capacities, undefined);
+  return withPools(measureGroup(population, haircuts, capacities, undefined), perPool);
+}
+
+/** The overall measures with each pool's: overall `uncovered` and `overshoot` are the pools' sums, never netted. */
+function withPools(overall: HaircutMeasures, perPool: HaircutMeasures[]): MeasuresResult {
   overall.uncovered = perPool.reduce((sum, m) => sum + m.uncovered!, 0n);
   overall.overshoot = perPool.reduce((sum, m) => sum + m.overshoot!, 0n);
   return { ...overall, pools: perPool };
+}
+
+/** `uncovered` and `overshoot` of a group that collected `collected` against R (none when R is not known). */
+function shortfall(residual: bigint | undefined, collected: bigint): Pick<HaircutMeasures, 'uncovered' | 'overshoot'> {
+  return residual === undefined ? {} : {
+    uncovered: residual > collected ? residual - collected : 0n,
+    overshoot: collected > residual ? collected - residual : 0n,
+  };
 }
 
 /** The measures of the accounts `members` (ascending indices, all in the population); `residual` is R when known. */
@@ -143,10 +129,7 @@ function measureGroup(members: number[], haircuts: bigint[], capacities: bigint[
     accounts: n,
     totalCapacity,
     collected,
-    ...(residual === undefined ? {} : {
-      uncovered: residual > collected ? residual - collected : 0n,
-      overshoot: collected > residual ? collected - residual : 0n,
-    }),
+    ...shortfall(residual, collected),
     accountsCharged: members.filter((i) => haircuts[i]! > 0n).length,
     accountsTakenWhole: members.filter((i) => haircuts[i] === capacities[i]).length,
     largestHaircut: n === 0 ? 0n : haircuts[rising[n - 1]!]!,
@@ -158,53 +141,33 @@ function measureGroup(members: number[], haircuts: bigint[], capacities: bigint[
   };
 }
 
-/** A `measureHaircuts` input, read and checked. */
-interface MeasureRead {
-  haircuts: bigint[];
-  capacities: bigint[];
-  exempt: Uint8Array | undefined;
-  pool: Uint32Array | undefined;
-  pools: Amounts[] | undefined;
-  /** The loss and fund when `loss` was given (without pools). */
-  amounts: Amounts | undefined;
+/**
+ * The measures from the figures the core computed (`Core.measureHaircuts`: the whole book,
+ * then each pool), held against what `amounts` says (a loss and fund, or each pool's).
+ */
+export function measuresOfFigures(groups: readonly MeasureFigures[], { amounts, pools }: MeasureAmounts): MeasuresResult {
+  const residual = (given: Amounts) => residualOf(given.loss, given.insuranceFund).residual;
+  const overall = groupOfFigures(groups[0]!, pools === undefined && amounts !== undefined ? residual(amounts) : undefined);
+  return pools === undefined ? overall : withPools(overall, pools.map((given, k) => groupOfFigures(groups[k + 1]!, residual(given))));
 }
 
-/** Reads and checks a `measureHaircuts` input (OPTION_KEYS.measureHaircuts). */
-function readMeasureInput(input: unknown): MeasureRead {
-  if (typeof input !== 'object' || input === null) {
-    throw typeError('ERR_INVALID_TYPE', `the input must be an object with haircuts and capacities, got ${describe(input)}`);
-  }
-  checkKeys(input, OPTION_KEYS.measureHaircuts);
-  const { haircuts, capacities, profits, exempt, loss, insuranceFund, pool, pools } = input as MeasureInput;
-  if (haircuts === undefined) throw typeError('ERR_INVALID_TYPE', 'haircuts must be given: one haircut per account');
-  // The haircuts set the count: checked as a column of their own length.
-  const haircutColumn = checkOptionalColumn(haircuts, 'haircuts', (haircuts as ArrayLike<unknown>).length)!;
-  const count = haircutColumn.length;
-  const capacityColumn = checkOptionalColumn(capacities, 'capacities', count);
-  const profitColumn = checkOptionalColumn(profits, 'profits', count);
-  if (capacityColumn === undefined && profitColumn === undefined) {
-    throw typeError('ERR_INVALID_TYPE', 'capacities must be given (or profits, whose positive part is then the capacity)');
-  }
-  const exemptions = readExempt(exempt, count);
-  if ((pool === undefined) !== (pools === undefined)) throw typeError('ERR_INVALID_OPTION', 'pool and pools go together: give both, or neither');
-  if (pool !== undefined && (loss !== undefined || insuranceFund !== undefined)) {
-    throw typeError('ERR_INVALID_OPTION', 'with pools, each pool gives its loss and insuranceFund: leave loss and insuranceFund out');
-  }
-  if (loss === undefined && insuranceFund !== undefined) throw typeError('ERR_INVALID_OPTION', 'insuranceFund is only read with loss: give loss too');
-  const amounts = loss === undefined ? undefined : readAmounts(input, '');
-  const poolList = pools === undefined ? undefined : readPoolList(pools);
-  if (pool !== undefined) {
-    if (!(pool instanceof Uint32Array)) throw typeError('ERR_INVALID_TYPE', `pool must be a Uint32Array, got ${describe(pool)}`);
-    checkAttached(pool, 'pool', count);
-    if (pool.length !== count) throw lengthMismatch(pool, 'pool', count);
-  }
-  const haircutValues = readColumn(haircutColumn, 'haircuts', false);
-  const capacityValues = capacityColumn !== undefined
-    ? readColumn(capacityColumn, 'capacities', true)
-    : readColumn(profitColumn!, 'profits', false).map((p) => (p > 0n ? p : 0n));
-  if (pool !== undefined) {
-    const bad = pool.findIndex((k) => k >= poolList!.length);
-    if (bad >= 0) throw poolOutOfRange(bad, pool[bad]!, poolList!.length);
-  }
-  return { haircuts: haircutValues, capacities: capacityValues, exempt: exemptions, pool, pools: poolList, amounts };
+/** One group's measures from its figures: its ratios as fractions, R against what it collected. */
+function groupOfFigures(figures: MeasureFigures, residual: bigint | undefined): HaircutMeasures {
+  const { collected, totalCapacity } = figures;
+  return {
+    accounts: figures.accounts,
+    totalCapacity,
+    collected,
+    ...shortfall(residual, collected),
+    accountsCharged: figures.accountsCharged,
+    accountsTakenWhole: figures.accountsTakenWhole,
+    largestHaircut: figures.largestHaircut,
+    largestShareOfCapacity: rateOf(figures.bestHaircut, figures.bestCapacity),
+    top10Share: rateOf(figures.top10, collected),
+    top1PercentShare: rateOf(figures.top1Percent, collected),
+    gini: rateOf(figures.giniNumerator, BigInt(figures.accounts) * collected),
+    tenths: figures.tenths.map((tenth) => ({
+      accounts: tenth.accounts, collected: rateOf(tenth.collected, collected), capacity: rateOf(tenth.capacity, totalCapacity),
+    })),
+  };
 }

@@ -28,8 +28,10 @@ export const OPTION_KEYS = Object.freeze({
   bookDeleverage: ['loss', 'insuranceFund', 'tieSeed', 'scores', 'capacities', 'lots'],
   /** `deleveragePoolsReference`. */
   deleveragePools: ['profits', 'pool', 'pools', 'scores', 'capacities', 'lots', 'exempt', 'tieSeed'],
-  /** `measureHaircuts`. */
+  /** `measureHaircuts` and `engine.measureHaircuts`. */
   measureHaircuts: ['haircuts', 'capacities', 'profits', 'exempt', 'loss', 'insuranceFund', 'pool', 'pools'],
+  /** `book.measureHaircuts`. */
+  bookMeasureHaircuts: ['loss', 'insuranceFund', 'pools'],
   /** `loadEngine(options)`. */
   loadEngine: ['variant'],
   /** `loadShardedEngine(options)`. */

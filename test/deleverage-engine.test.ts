@@ -8,16 +8,7 @@ import type { DeleverageInput } from '../src/index.js';
 import { deleveragePoolsReference, deleverageReference } from '../src/reference.js';
 import { I64_MAX } from '../src/validate.js';
 import { queueBooks } from './arbitraries.js';
-import { describeEachVariant, runs, sized } from './support.js';
-
-/** The whole outcome of a call: its result, or its error's class, code and message. */
-function outcome(call: () => unknown): unknown {
-  try {
-    return call();
-  } catch (error) {
-    return { error: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message };
-  }
-}
+import { describeEachVariant, outcome, runs, sized } from './support.js';
 
 const scoreOf = fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.bigInt({ min: -(2n ** 63n), max: I64_MAX }), fc.constantFrom(-(2n ** 63n), I64_MAX, -1n, 0n, 255n, 256n));
 const book = queueBooks(60, scoreOf);

@@ -4,14 +4,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 // The shards' workers load the built worker.js: the sharded engine runs from dist/ (npm test builds first).
 import { loadShardedEngine, type ShardedEngine } from '../dist/parallel/index.js';
-import type { BookDeleverageParams, BookParams, BookPoolOptions } from '../src/book.js';
+import type { BookDeleverageParams, BookMeasureParams, BookParams, BookPoolOptions } from '../src/book.js';
 import type { LoadOptions } from '../src/engine.js';
 import { loadEngine, type Engine, type Rounding } from '../src/index.js';
 import { nearestKey, OPTION_KEYS } from '../src/option-keys.js';
 import type { ShardedBookOptions, ShardedBookParams, ShardedLoadOptions, ShardedPoolOptions } from '../src/parallel/index.js';
 import { indexDeltaReference, socializePoolsReference, socializeReference, splitmix64 } from '../src/reference.js';
 import type { DeleverageInput, DeleveragePoolsInput, IndexDeltaInput, PoolParams, SocializeInput, SocializePoolsInput } from '../src/types.js';
-import type { MeasureInput } from '../src/measures.js';
+import type { MeasureInput } from '../src/measures-input.js';
 import { generateProfits, positiveTotal } from '../src/scenario.js';
 import { I64_MAX } from '../src/validate.js';
 import { amountUpTo, anyRounding, mostlySmall, optionalTieSeed, ROUNDINGS } from './arbitraries.js';
@@ -292,6 +292,7 @@ describe('unknown option keys', () => {
     expectTypeOf<(typeof OPTION_KEYS.deleveragePools)[number]>().toEqualTypeOf<keyof DeleveragePoolsInput>();
     expectTypeOf<(typeof OPTION_KEYS.bookDeleverage)[number]>().toEqualTypeOf<keyof BookDeleverageParams>();
     expectTypeOf<(typeof OPTION_KEYS.measureHaircuts)[number]>().toEqualTypeOf<keyof MeasureInput>();
+    expectTypeOf<(typeof OPTION_KEYS.bookMeasureHaircuts)[number]>().toEqualTypeOf<keyof BookMeasureParams>();
     expectTypeOf<(typeof OPTION_KEYS.loadEngine)[number]>().toEqualTypeOf<keyof LoadOptions>();
     expectTypeOf<(typeof OPTION_KEYS.loadShardedEngine)[number]>().toEqualTypeOf<keyof ShardedLoadOptions>();
     expectTypeOf<(typeof OPTION_KEYS.shardedBook)[number]>().toEqualTypeOf<keyof ShardedBookOptions>();

@@ -39,6 +39,15 @@ export function describeEachVariant(title: string, body: (engine: () => Engine, 
   }
 }
 
+/** The whole outcome of a call: its result, or its error's class, code and message (to compare two calls, errors included). */
+export function outcome(call: () => unknown): unknown {
+  try {
+    return call();
+  } catch (error) {
+    return { error: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message };
+  }
+}
+
 /**
  * Checks the contract's guarantees on one result: the waterfall identity, the
  * exact sum, each haircut in [0, max(profit, 0)] and within one unit of its

@@ -1,7 +1,7 @@
 // The `Core`: one instance of the WebAssembly core with its own memory (memory.ts) and the
 // splits the wrapper runs on it, each delegated to its driver: plain.ts, weights.ts,
-// pools.ts, index-delta.ts and shard.ts (assembly/index.ts lists the phases,
-// assembly/layout.ts the records). Loading is load.ts's.
+// pools.ts, index-delta.ts, queue.ts, measures.ts and shard.ts (assembly/index.ts lists the
+// phases, assembly/layout.ts the records). Loading is load.ts's.
 // Invariant: nothing here decides a unit; the core computes every haircut and every total
 // of haircuts, the wrapper runs the waterfall (policy) and turns records into summaries.
 
@@ -10,6 +10,7 @@ import type { Amounts, IndexInput, Options, Params } from '../validate.js';
 import type { CoreExports } from '../wasm/exports.js';
 import { indexDelta, indexShard, type IndexShardResult } from './index-delta.js';
 import { instantiateCore, type Build } from './load.js';
+import { measureAt, measureOnCore, type MeasureAddresses, type MeasureColumnsIn, type MeasureFigures } from './measures.js';
 import { CoreMemory, type Columns } from './memory.js';
 import { socializePlain } from './plain.js';
 import { deleverageOnCore, deleveragePoolsOnCore, runQueue, type QueueAddresses, type QueueColumnsIn } from './queue.js';
@@ -79,6 +80,16 @@ export class Core extends CoreMemory {
   /** The queue over a book's own columns at `at` (queue.ts: `runQueue`). */
   deleverageBook(at: QueueAddresses, n: number, amounts: Amounts, tieSeed: bigint | undefined): DeleverageSummary {
     return runQueue(this, at, n, amounts, tieSeed);
+  }
+
+  /** The measures of `n` accounts' haircuts, their columns copied in (measures.ts: `measureOnCore`). */
+  measureHaircuts(columns: MeasureColumnsIn, n: number, pools: number): MeasureFigures[] {
+    return measureOnCore(this, columns, n, pools);
+  }
+
+  /** The measures over a book's own columns at `at` (measures.ts: `measureAt`). */
+  measureBook(at: MeasureAddresses, n: number, pools: number): MeasureFigures[] {
+    return measureAt(this, at, n, pools);
   }
 
   /** Opens one shard's call over a book, its phases one at a time (shard.ts: `openShard`). */
