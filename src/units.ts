@@ -1,6 +1,9 @@
 // Integer units written as a decimal: the one formatter the library, the files and the
 // reports share.
 
+/** The largest number of fraction digits an amount may have (`--decimals`, `decimals`). */
+export const MAX_DECIMALS = 18;
+
 /**
  * Formats integer units with exactly `decimals` fraction digits.
  *

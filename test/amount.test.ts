@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EXACT, parseAmount, Tally, type InputRounding } from '../src/files/amount.js';
+import { EXACT, parseAmount, Tally, type InputRounding } from '../src/amount.js';
 import { DecimalError, parseUnitsInto } from '../src/files/decimal.js';
 import { runs } from './support.js';
 
@@ -61,8 +61,11 @@ describe('parseAmount', () => {
       expect(units).toBe(expected.units);
       const changed = expected.adjustment.n !== 0n;
       expect(tally.rounded).toBe(changed ? 1 : 0);
-      // tally.adjustment / 10^tally.digits == n / d
-      expect(tally.adjustment * expected.adjustment.d).toBe(expected.adjustment.n * 10n ** BigInt(tally.digits));
+      // |adjustment| in amounts = n / (d · 10^decimals), d a power of ten: an exact decimal.
+      const places = expected.adjustment.d.toString().length - 1 + a.decimals;
+      const digits = expected.adjustment.n.toString().padStart(places + 1, '0');
+      const fraction = digits.slice(digits.length - places).replace(/0+$/, '').padEnd(a.decimals, '0');
+      expect(tally.text(a.decimals)).toBe(digits.slice(0, digits.length - places) + (fraction === '' ? '' : '.' + fraction));
     }), runs(3000));
   });
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InputRounding } from '../src/files/amount.js';
+import type { InputRounding } from '../src/amount.js';
 import { readCsv } from '../src/files/csv.js';
 import { formatUnits } from '../src/units.js';
 import { AccountRows, PLAIN_READING } from '../src/files/rows.js';
@@ -111,6 +111,32 @@ describe('the shapes of real exports, against their canonical CSV', () => {
     const exact = run(['socialize', 'export.csv', '--decimals', '6', '--loss', '10', '--decimal-comma']);
     expect(exact.stderr).toBe('socialized-loss: export.csv:2:3: profit "96,43109799999999" has 14 fraction digits; --decimals 6 allows at most 6 (a float export\'s digits: round them with --input-rounding half-even, or export with float_format=\'%.6f\')\n');
     expect(run(['socialize', 'export.csv', '--decimals', '6', '--loss', '10', '--decimal-comma', '--delimiter', ','])).toMatchObject({ status: 2, stderr: expect.stringMatching(/--decimal-comma with --delimiter ","/) });
+  });
+});
+
+describe('rounding counted exactly', () => {
+  it('sums each pool\'s adjustments at that pool\'s own decimals', () => {
+    file('p.csv', 'account,pool,profit\na,A,1.00005\nb,A,2\nc,B,1.5\nd,A,3.00015\n');
+    file('pools.csv', 'pool,loss,decimals\nA,1,4\nB,1,0\n');
+    const r = run(['socialize', 'p.csv', '--decimals', '2', '--pool-column', 'pool', '--pools', 'pools.csv', '--input-rounding', 'half-even', '--report', 'p.json', '--out', 'p-h.csv']);
+    expect(r.status, r.stderr).toBe(0);
+    // 1.00005 → 1.0000 (0.00005), 1.5 → 2 (0.5), 3.00015 → 3.0002 (0.00005): Σ 0.5001.
+    expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')).inputs.accounts.rounded).toEqual({ profit: { values: 3, adjustment: '0.5001' } });
+    expect(run(['verify', 'p.csv', 'p-h.csv', '--report', 'p.json', '--quiet']).status).toBe(0);
+  });
+
+  it('refuses a literal longer than any float\'s text, so that the exact sum stays small', () => {
+    file('long.csv', `account,profit\nbig,0.${'7'.repeat(5000)}\nsmall,1.005\n`);
+    const r = run(['socialize', 'long.csv', '--decimals', '2', '--loss', '1', '--input-rounding', 'half-even']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^socialized-loss: long\.csv:2:5: profit "0\.7{38}…" has 5,000 fraction digits; at most 1100 are read/);
+  });
+
+  it('--decimal-comma leaves a Parquet file\'s values alone', () => {
+    file('pq.csv', 'account,profit\na,1.2345\nb,-2\n');
+    expect(run(['socialize', 'pq.csv', '--decimals', '4', '--loss', '1', '--out', 'pq.parquet', '--quiet']).status).toBe(0);
+    const plain = run(['socialize', 'pq.parquet', '--decimals', '4', '--loss', '1', '--quiet']);
+    expect(run(['socialize', 'pq.parquet', '--decimals', '4', '--loss', '1', '--decimal-comma', '--quiet'])).toMatchObject({ status: 0, stdout: plain.stdout });
   });
 });
 

@@ -174,7 +174,7 @@ describe('a header without the expected columns says what the file has', () => {
       expect(r).toMatchObject({ status: 0, stdout: 'account,profit,haircut,profit_after\na,1,1,0\n' });
       const comma = run(['socialize', 'sep.csv', '--decimals', '0', '--loss', '1', '--delimiter', ',']);
       expect(comma.status).toBe(2);
-      expect(comma.stderr).toContain(`; the header has the column ${quote(`account${separator}profit`)}; the header seems separated by ${named}, not by ','`);
+      expect(comma.stderr).toContain(`; the header has the column ${quote(`account${separator}profit`)}; the header seems separated by ${named}, not by ',' (--delimiter)`);
     }
     // A comma-separated header that merely holds a ';' in a name says nothing of separators.
     file('semi.csv', 'id;x,profit\na,1\n');

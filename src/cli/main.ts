@@ -83,10 +83,11 @@ ${PARAMETERS_HELP}
   Example: socialized-loss explain examples/accounts.csv --account erin --mechanism queue --decimals 6 --loss 900`,
   'index-delta': `socialized-loss index-delta ACCOUNTS --loss AMOUNT --scale INTEGER --decimals N [--units-column NAME]
                   [--units-decimals N] [--rounding up|down] [--charge-rounding up|down] [--account-column NAME]
-                  [--format csv|jsonl|parquet] [--out FILE] [--report FILE] [--quiet]
+                  [--format csv|jsonl|parquet] [reading options] [--out FILE] [--report FILE] [--quiet]
   A per-unit index delta (lazy socialization): delta = ceil (or floor) of loss × scale / Σ|units|,
   each account charged ceil (or floor) of |units| × delta / scale. Writes account,units,charge.
   --units-column NAME      position sizes (default units), at --units-decimals (default 0) digits
+  --delimiter, --decimal-comma, --input-rounding  how ACCOUNTS is read, as for socialize
   Example: socialized-loss index-delta examples/positions.csv --loss 1000 --scale 1000000000 --decimals 6 --units-decimals 3`,
   demo: `socialized-loss demo
   The built-in scenario (what npm start runs): a generated book through the engine and the reference.

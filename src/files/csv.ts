@@ -308,7 +308,7 @@ class CsvRecords {
     const missing = requested.filter((c, k) => c.required && this.#positions[k]! < 0);
     if (missing.length > 0) {
       const lacks = missing.map(describeColumn).join(' and ');
-      throw new InputError(this.file, line, 1, `the header lacks ${lacks}; expected ${this.#expectedHeader()}${lackingHint(missing, names)}`);
+      throw new InputError(this.file, line, 1, `the header lacks ${lacks}; expected ${this.#expectedHeader()}${lackingHint(missing, names, false, String.fromCharCode(this.#delimiter))}`);
     }
     this.#columns = fields;
   }

@@ -3,13 +3,12 @@
 // that says what was expected.
 
 import { DecimalError, quote } from './errors.js';
-import { formatUnits } from '../units.js';
-import { parseAmount, type AmountReading } from './amount.js';
+import { formatUnits, MAX_DECIMALS } from '../units.js';
+import { parseAmount, type AmountReading } from '../amount.js';
 
 export { formatUnits };
 
-/** The largest number of decimals `--decimals` accepts. */
-export const MAX_DECIMALS = 18;
+export { MAX_DECIMALS };
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
@@ -32,20 +31,20 @@ export function parseUnits(text: string, decimals: number, rule = `--decimals ${
   }
   const [, sign, whole, fraction] = match as unknown as [string, string, string, string | undefined];
   if (fraction !== undefined) {
-    if (decimals === 0) throw new DecimalError(`${quote(text)} has a fraction; ${rule} allows whole units only`);
+    if (decimals === 0) throw new DecimalError(`${quote(text)} has a fraction; ${rule} allows whole units only`, 'precision');
     if (fraction.length === 0) throw new DecimalError(`${quote(text)} ends in "."; expected fraction digits after it`);
     if (fraction.length > decimals) {
-      throw new DecimalError(`${quote(text)} has ${fraction.length} fraction digits; ${rule} allows at most ${decimals}`);
+      throw new DecimalError(`${quote(text)} has ${fraction.length} fraction digits; ${rule} allows at most ${decimals}`, 'precision');
     }
   }
   const digits = whole + (fraction ?? '').padEnd(decimals, '0');
   // Past 19 significant digits no value fits in 64 bits: said without making a huge bigint.
   if (digits.length - (/^0*/.exec(digits)![0].length) > 19) {
-    throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`);
+    throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`, 'range');
   }
   const units = sign === '-' ? -BigInt(digits) : BigInt(digits);
   if (units < I64_MIN || units > I64_MAX) {
-    throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`);
+    throw new DecimalError(`${quote(text)} is outside the signed 64-bit range at ${decimals} decimals`, 'range');
   }
   return units;
 }

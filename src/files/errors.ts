@@ -16,10 +16,7 @@ export class InputError extends Error {
   }
 }
 
-/** Why a decimal string was rejected (a sentence fragment for an error message, completed by the reader with its place). */
-export class DecimalError extends Error {
-  override name = 'DecimalError';
-}
+export { DecimalError } from '../amount.js';
 
 /** A bad command line: printed with a pointer to --help. */
 export class UsageError extends Error {

@@ -49,7 +49,7 @@ export class Fields {
   readonly quoted: Uint8Array;
   readonly line: Int32Array;
   readonly column: Int32Array;
-  /** 1 when the value was a bare JSON number (JSON Lines): its text is JSON's, with "." whatever --decimal-comma says. */
+  /** 1 when the value was a bare JSON number (JSON Lines) or a Parquet value: its text has "." whatever --decimal-comma says. */
   readonly number: Uint8Array;
 
   constructor(count: number) {
@@ -148,14 +148,14 @@ const SEPARATORS: readonly (readonly [string, string])[] = [[';', "';'"], ['\t',
  * separator a one-field CSV header seems to use instead of the comma, and the options that
  * pick other columns in place of the lacking ones. Starts with "; ".
  */
-export function lackingHint(lacking: readonly ColumnRequest[], has: readonly string[], keys = false): string {
+export function lackingHint(lacking: readonly ColumnRequest[], has: readonly string[], keys = false, delimiter = ','): string {
   const listed = has.slice(0, LISTED_COLUMNS).map(quote).join(', ') + (has.length > LISTED_COLUMNS ? `, … (${has.length - LISTED_COLUMNS} more)` : '');
   const noun = keys ? 'key' : 'column';
   const whose = keys ? 'the object' : 'the header';
   let hint = has.length === 0 ? `; ${whose} has no ${noun}` : `; ${whose} has the ${noun}${has.length === 1 ? '' : 's'} ${listed}`;
   if (!keys && has.length === 1) {
-    const separator = SEPARATORS.find(([c]) => has[0]!.split(c).length > 1);
-    if (separator !== undefined) hint += `; the header seems separated by ${separator[1]}, not by ','`;
+    const separator = [[',', "','"] as const, ...SEPARATORS].find(([c]) => c !== delimiter && has[0]!.split(c).length > 1);
+    if (separator !== undefined) hint += `; the header seems separated by ${separator[1]}, not by ${delimiter === '\t' ? 'a tab' : `'${delimiter}'`} (--delimiter)`;
   }
   const pickers = lacking.filter((c) => c.option === null && c.picker !== undefined).map((c) => c.picker!);
   if (pickers.length > 0) hint += `; ${pickers.join(' and ')} ${pickers.length === 1 ? `picks another ${noun}` : `pick other ${noun}s`}`;

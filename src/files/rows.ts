@@ -5,7 +5,7 @@
 // file:line:column saying what was expected.
 
 import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decimal.js';
-import { Tally, type AmountReading, type InputRounding } from './amount.js';
+import { Tally, type AmountReading, type InputRounding } from '../amount.js';
 import { InputError, quote, shorten } from './errors.js';
 import type { ColumnRequest, Fields, RowConsumer } from './fields.js';
 import { AccountTable, RowLimitError } from './table.js';

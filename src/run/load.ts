@@ -8,7 +8,7 @@ import { SILENT, type Platform, type Source } from '../host/platform.js';
 import { readInto, type InputSummary } from '../files/read.js';
 import { AccountRows, PoolDirectory, PoolRows } from '../files/rows.js';
 import type { AccountTable } from '../files/table.js';
-import type { Tally } from '../files/amount.js';
+import type { Tally } from '../amount.js';
 
 /** The opened inputs of a run (the command opens them before any output, so that they can be checked distinct). */
 export interface Sources<S extends Source = Source> {

@@ -7,7 +7,7 @@ import { DecimalError, MAX_DECIMALS, parseUnits } from '../files/decimal.js';
 import { shorten, UsageError } from '../files/errors.js';
 import { readFormat, type Format } from '../files/read.js';
 import type { AccountColumns, Pool, ReadingOptions } from '../files/rows.js';
-import { INPUT_ROUNDINGS } from '../files/amount.js';
+import { INPUT_ROUNDINGS } from '../amount.js';
 import { DELIMITERS } from '../files/fields.js';
 
 /** The rounding policies, as `--rounding` spells them. */

@@ -14,7 +14,7 @@ import { FORMATS, type Format } from '../files/read.js';
 import { RATE_DIGITS } from '../fraction.js';
 import { PER_POOL_ONLY, tieBreakOf } from './report.js';
 import { PLAIN_READING, type Pool, type ReadingOptions } from '../files/rows.js';
-import { INPUT_ROUNDINGS } from '../files/amount.js';
+import { INPUT_ROUNDINGS } from '../amount.js';
 
 /** The largest report read, in bytes: a report is a few kilobytes (its size does not grow with the accounts). */
 export const MAX_REPORT_BYTES = 64 * 2 ** 20;

@@ -9,7 +9,7 @@ import { rateOf, type Rate } from '../fraction.js';
 import type { Parameters } from './parameters.js';
 import type { InputSummary } from '../files/read.js';
 import type { Pool, ReadingOptions } from '../files/rows.js';
-import type { Tally } from '../files/amount.js';
+import type { Tally } from '../amount.js';
 import { delimiterName } from '../files/fields.js';
 import type { Loaded } from './load.js';
 

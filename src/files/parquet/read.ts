@@ -338,6 +338,8 @@ class ParquetRows {
     this.#fields = new Fields(consumer.columns.length);
     // Columns not in the file are absent in every row.
     this.#fields.start.fill(-1);
+    // Values are written from typed numbers, with ".": a decimal comma never applies to them.
+    this.#fields.number.fill(1);
     for (const c of found) this.#fields.column[c.k] = c.column;
   }
 
