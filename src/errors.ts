@@ -24,6 +24,10 @@ export const ERROR_CODES = Object.freeze({
    * bits, a book length that is negative or fractional.
    */
   ERR_OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  /** TypeError (`socialized-loss/decimal`'s `parseUnits`): a text that is not a decimal amount (`1,250.50`, `nan`, `12%`; an exponent without a rounding rule). */
+  ERR_INVALID_DECIMAL: 'ERR_INVALID_DECIMAL',
+  /** RangeError (`parseUnits`): more fraction digits than `decimals` allows, without a rounding rule. */
+  ERR_PRECISION: 'ERR_PRECISION',
   /** RangeError: a column (`exempt`, `pool`, `weights`, `caps`) whose length is not one entry per account. */
   ERR_LENGTH_MISMATCH: 'ERR_LENGTH_MISMATCH',
   /**

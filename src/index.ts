@@ -8,6 +8,7 @@ export { ERROR_CODES, isSocializedLossError, type ErrorCode, type SocializedLoss
 export { measureHaircuts, type MeasuresResult, type HaircutMeasures, type Tenth } from './measures.js';
 export type { MeasureInput } from './measures-input.js';
 export type { Rate } from './fraction.js';
+export { resultToJSON, type JsonResult, type ResultToJSONOptions } from './result-json.js';
 export type {
   Amount, Profits, Rounding, SocializeParams, SocializeInput, SocializeSummary, SocializeResult,
   PoolParams, PoolOptions, SocializePoolsInput, SocializePoolsResult,

@@ -32,6 +32,12 @@ export const OPTION_KEYS = Object.freeze({
   measureHaircuts: ['haircuts', 'capacities', 'profits', 'exempt', 'loss', 'insuranceFund', 'pool', 'pools'],
   /** `book.measureHaircuts`. */
   bookMeasureHaircuts: ['loss', 'insuranceFund', 'pools'],
+  /** `parseUnits(text, decimals, options)` (socialized-loss/decimal). */
+  parseUnits: ['rounding'],
+  /** `explainAccount(input, index, options)` (socialized-loss/audit). */
+  explainAccount: ['decimals', 'accounts'],
+  /** `resultToJSON(result, options)`. */
+  resultToJSON: ['decimals'],
   /** `loadEngine(options)`. */
   loadEngine: ['variant'],
   /** `loadShardedEngine(options)`. */

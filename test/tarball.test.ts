@@ -28,13 +28,28 @@ book.free();
 let code = null;
 try { engine.socialize({ loss: -1n, profits: [] }); } catch (error) { code = error.code; }
 const reference = socializeReference(input);
+let precision = null;
+try { parseUnits('1.005', 2); } catch (error) { precision = error.code; }
+const certificate = certify(input, r.haircuts);
+const tampered = certify(input, [674n, 76n, 0n]);
 const result = {
   haircuts: [...r.haircuts].map(String), socialized: String(r.socialized), fromBook, bookSocialized: String(summary.socialized),
   agrees: reference.haircuts.every((h, i) => h === r.haircuts[i]), code, codes: Object.keys(ERROR_CODES).length > 10,
+  parsed: String(parseUnits('96.43109799999999', 6, { rounding: 'half-even' })), formatted: formatUnits(-50n, 2), precision,
+  certified: certificate.ok, tampered: tampered.mismatches, explained: explainAccount(input, 0, { decimals: 2, accounts: ['a', 'b', 'c'] }).haircut,
+  json: JSON.stringify(resultToJSON(r, { decimals: 2 }).haircuts),
 };
 `;
-const EXPECTED = { haircuts: ['675', '75', '0'], socialized: '750', fromBook: ['50', '0', '30'], bookSocialized: '80', agrees: true, code: 'ERR_OUT_OF_RANGE', codes: true };
-const ESM = `import { loadEngine, ERROR_CODES } from 'socialized-loss';\nimport { socializeReference } from 'socialized-loss/reference';\n${PROGRAM}\nconsole.log(JSON.stringify(result));\n`;
+const EXPECTED = {
+  haircuts: ['675', '75', '0'], socialized: '750', fromBook: ['50', '0', '30'], bookSocialized: '80', agrees: true, code: 'ERR_OUT_OF_RANGE', codes: true,
+  parsed: '96431098', formatted: '-0.50', precision: 'ERR_PRECISION', certified: true, tampered: 2, explained: '6.75', json: '["6.75","0.75","0.00"]',
+};
+/** The entries' imports, as ESM. */
+const IMPORTS = `import { loadEngine, ERROR_CODES, resultToJSON } from 'socialized-loss';
+import { socializeReference } from 'socialized-loss/reference';
+import { parseUnits, formatUnits } from 'socialized-loss/decimal';
+import { certify, explainAccount } from 'socialized-loss/audit';`;
+const ESM = `${IMPORTS}\n${PROGRAM}\nconsole.log(JSON.stringify(result));\n`;
 
 /** The sharded engine from the installed package: in place and copying, against one engine. */
 const PARALLEL = `import { loadEngine } from 'socialized-loss';
@@ -61,6 +76,18 @@ const TYPESCRIPT = `
 import { loadEngine, ERROR_CODES, isSocializedLossError, type Book, type ErrorCode, type SocializeResult } from 'socialized-loss';
 import { socializeReference, socializePoolsReference } from 'socialized-loss/reference';
 import { loadShardedEngine, serveShard, type ShardedBook, type ShardTransport } from 'socialized-loss/parallel';
+import { parseUnits, formatUnits, type DecimalRounding } from 'socialized-loss/decimal';
+import { certify, explainAccount, type Certificate } from 'socialized-loss/audit';
+import { resultToJSON, type JsonResult } from 'socialized-loss';
+
+export function embedded(rounding: DecimalRounding): string {
+  const loss = parseUnits('12.5', 2, { rounding });
+  const input = { loss, profits: [parseUnits('100', 2), parseUnits('-5.25', 2)], insuranceFund: undefined };
+  const certificate: Certificate = certify(input, [loss, 0n]);
+  const json: JsonResult<SocializeResult> = resultToJSON(socializeReference(input), { decimals: 2 });
+  const explained = explainAccount(input, 0, { decimals: 2, accounts: ['a', 'b'] });
+  return [formatUnits(loss, 2), certificate.ok, json.haircuts[0], explained.haircut].join(' ');
+}
 
 export async function sharded(transports?: ShardTransport[]): Promise<bigint> {
   const engine = await loadShardedEngine({ shards: 2, transports, shared: undefined });
@@ -111,14 +138,15 @@ beforeAll(() => {
   consumer = installPackedPackage();
   writeFileSync(join(consumer.dir, 'esm.mjs'), ESM);
   writeFileSync(join(consumer.dir, 'cjs.cjs'), [
-    `const { loadEngine, ERROR_CODES } = require('socialized-loss');`,
+    `const { loadEngine, ERROR_CODES, resultToJSON } = require('socialized-loss');`,
     `const { socializeReference } = require('socialized-loss/reference');`,
+    `const { parseUnits, formatUnits } = require('socialized-loss/decimal');`,
+    `const { certify, explainAccount } = require('socialized-loss/audit');`,
     `(async () => {${PROGRAM}\nconsole.log(JSON.stringify(result));\n})();`,
   ].join('\n'));
   writeFileSync(join(consumer.dir, 'worker.mjs'), [
     `import { Worker, isMainThread, parentPort } from 'node:worker_threads';`,
-    `import { loadEngine, ERROR_CODES } from 'socialized-loss';`,
-    `import { socializeReference } from 'socialized-loss/reference';`,
+    IMPORTS,
     `if (isMainThread) {`,
     `  const worker = new Worker(new URL(import.meta.url));`,
     `  worker.once('message', (result) => { console.log(JSON.stringify(result)); worker.terminate(); });`,
