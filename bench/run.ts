@@ -10,7 +10,8 @@
 // Then, on the uniform book: the split by weight with caps (10% capped) against
 // the plain book path and the reference, the ADL queue (position size as the score)
 // against the same, the measures of the plain split's haircuts (book.measureHaircuts:
-// every account that pays, the heaviest case), per-unit index deltas, and the split by
+// every account that pays, the heaviest case), compare's work (the three mechanisms and their
+// measures, on the book path), per-unit index deltas, and the split by
 // weight of a book whose capped accounts are whales (bench/profiles.ts).
 // Every engine result is checked against the exact JS
 // version first, untimed; dinero.js's differences from largest remainder are counted.
@@ -155,6 +156,16 @@ for (const n of sizes) {
     ['reference, by weight', () => socializeReference({ ...params, profits: weighted.profits, weights: weighted.weights })],
     ['engine (book), queue', () => book.deleverage(queued)],
     ['reference, queue', () => deleverageReference(queueInput)],
+    // What `compare` computes on the book path: the three mechanisms (pro rata, by weight, the
+    // queue), each measured in full.
+    ['engine (book), compare', () => {
+      book.socialize(params);
+      book.measureHaircuts(queued);
+      book.socialize({ ...params, weights: book.weights });
+      book.measureHaircuts(queued);
+      book.deleverage(queued);
+      book.measureHaircuts(queued);
+    }],
     ['engine.indexDelta()', () => engine.indexDelta(delta)],
     ['reference, index delta', () => indexDeltaReference(delta)],
   ];

@@ -5,7 +5,7 @@
 
 import type { Engine } from '../engine.js';
 import type { DeleverageSummary, SocializeSummary } from '../types.js';
-import { measureHaircuts, type MeasuresResult } from '../measures.js';
+import type { MeasuresResult } from '../measures.js';
 import { wordsValue, writeUnits } from '../files/decimal.js';
 import type { Loaded } from './load.js';
 import { capacitiesOfTable } from './audit-book.js';
@@ -103,7 +103,7 @@ export function compareLoaded(engine: Engine, loaded: Loaded, parameters: Compar
     const run = mechanism === 'queue' ? queue()
       : mechanism === 'weighted' ? socialize(columnOf(loaded, 'weights'))
       : socialize(capped ? profits.map((p) => (p > 0n ? p : 0n)) : undefined);
-    const measures = measureHaircuts({ haircuts: run.haircuts, capacities, ...(exempt ? { exempt } : {}), ...where });
+    const measures = engine.measureHaircuts({ haircuts: run.haircuts, capacities, ...(exempt ? { exempt } : {}), ...where });
     return { mechanism, ...run, measures };
   });
   return { capacities, outcomes, computeMs: performance.now() - started };
