@@ -140,6 +140,14 @@ describe('rounding counted exactly', () => {
   });
 });
 
+describe('outputs', () => {
+  it('"-" as an output is refused, not a file named "-"', () => {
+    file('o.csv', 'account,profit\na,1\n');
+    expect(run(['socialize', 'o.csv', '--decimals', '0', '--loss', '1', '--out', '-'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/--out - would write a file named "-"; leave --out out to write to stdout/) });
+    expect(run(['compare', 'o.csv', '--decimals', '0', '--loss', '1', '--report', '-'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/--report - would write a file named "-"; give a file name/) });
+  });
+});
+
 describe('JSON Lines under --decimal-comma', () => {
   it('a bare JSON number keeps JSON\'s "."; a string amount takes the decimal comma', () => {
     file('comma.jsonl', '{"account":"a","profit":1.5}\n{"account":"b","profit":"2,5"}\n{"account":1003,"profit":25e-1}\n');

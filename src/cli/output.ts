@@ -115,6 +115,10 @@ interface Named {
  * any work, when two name the same file or one cannot be written.
  */
 export async function openOutputs(outputs: [string, string | undefined][], inputs: InputSource[]): Promise<(OutputFile | null)[]> {
+  for (const [flag, path] of outputs) {
+    // "-" is stdin as an input; as an output it would be a file named "-": said, not done.
+    if (path === '-') throw new UsageError(`${flag} - would write a file named "-"; ${flag === '--out' ? 'leave --out out to write to stdout, or give' : 'give'} a file name`);
+  }
   const own = ownFiles();
   const plans = outputs.map(([flag, path]) => (path === undefined ? null : planOutput(flag, path, own)));
   const named: Named[] = inputs.map((input) => ({
