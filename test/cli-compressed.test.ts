@@ -273,11 +273,20 @@ describe('the streaming transforms: streamed equals one-shot', () => {
         const whole = Buffer.concat(gz);
         const ends = gz.map((_, k) => gz.slice(0, k + 1).reduce((sum, member) => sum + member.length, 0));
         const cut = 1 + (seed % (whole.length - 1));
-        if (!ends.includes(cut)) expect(await drain(gunzip(cutAt(whole.subarray(0, cut), split)))).toBeInstanceOf(GzipError);
-        // The page's gunzip checks a member's end by its trailer (CRC-32 and length, the last 8 bytes): after an
-        // empty last member, whose trailer is eight zero bytes, zero bytes more read as the same trailer. Nothing
-        // is lost or changed (the text is empty either way), so that case alone is let through.
-        const blindSpot = name.startsWith('fflate') && parts.at(-1)!.length === 0 && tail.every((b) => b === 0);
+        // The page's gunzip checks a member's end by its trailer (CRC-32 and length, the last 8 bytes): an empty
+        // last member's trailer is eight zero bytes, so zero bytes more after it, or its trailer cut short after
+        // a zero byte of its compressed data, read as the same trailer. Nothing is lost or changed (that member's
+        // text is empty either way), so those cases alone are let through.
+        const emptyLast = name.startsWith('fflate') && parts.at(-1)!.length === 0;
+        if (!ends.includes(cut)) {
+          const cutShort = await drain(gunzip(cutAt(whole.subarray(0, cut), split)));
+          // The member the cut falls in: an empty one cut in its trailer reads as whole.
+          const k = ends.findIndex((end) => cut < end);
+          const blind = name.startsWith('fflate') && parts[k]!.length === 0 && cut > ends[k]! - 8;
+          if (blind && cutShort instanceof Buffer) expect(cutShort.equals(Buffer.concat(parts.slice(0, k + 1)))).toBe(true);
+          else expect(cutShort).toBeInstanceOf(GzipError);
+        }
+        const blindSpot = emptyLast && tail.every((b) => b === 0);
         const trailing = await drain(gunzip(cutAt(Buffer.concat([whole, tail]), split)));
         if (blindSpot) expect(trailing instanceof Buffer ? trailing.equals(Buffer.concat(parts)) : trailing instanceof GzipError).toBe(true);
         else expect(trailing).toBeInstanceOf(GzipError);
