@@ -42,7 +42,7 @@ function canonical(book: { profit: bigint; exempt: boolean }[]): string {
 }
 
 describe('the shapes of real exports, against their canonical CSV', () => {
-  it('semicolons with decimal commas, tabs, "|", y/n flags, trailing empty records: byte-identical haircuts', () => {
+  it('semicolons with decimal commas, Excel\'s "sep=;" line, tabs, "|", y/n flags, trailing empty records: byte-identical haircuts', () => {
     fc.assert(fc.property(books, fc.constantFrom('largest-remainder', 'down'), (book, rounding) => {
       const args = ['--decimals', '2', '--loss', '777.77', '--exempt-column', 'house', '--rounding', rounding, '--quiet'];
       const expected = run(['socialize', file('plain.csv', canonical(book)), ...args]);
@@ -50,6 +50,7 @@ describe('the shapes of real exports, against their canonical CSV', () => {
       const shapes: [string, string, string[]][] = [
         ['semi.csv', 'account;profit;house\n' + book.map((a, i) => `acct ${i};${formatUnits(a.profit, 2).replace('.', ',')};${a.exempt ? 'Y' : 'n'}`).join('\n') + '\n;;\n;;\n', ['--decimal-comma']],
         ['tabs.tsv', 'account\tprofit\thouse\r\n' + book.map((a, i) => `acct ${i}\t${formatUnits(a.profit, 2)}\t${a.exempt ? 'yes' : ''}`).join('\r\n') + '\r\n', []],
+        ['excel.csv', 'sep=;\r\naccount;profit;house\r\n' + book.map((a, i) => `acct ${i};${formatUnits(a.profit, 2).replace('.', ',')};${a.exempt ? 'yes' : 'no'}`).join('\r\n') + '\r\n', ['--decimal-comma']],
         ['pipes.txt', 'account|profit|house\n' + book.map((a, i) => `acct ${i}|${formatUnits(a.profit, 2)}|${a.exempt ? 'y' : 'N'}`).join('\n') + '\n||\n', ['--delimiter', '|']],
       ];
       for (const [name, text, extra] of shapes) {
@@ -179,11 +180,11 @@ describe('the CSV reader with a detected delimiter', () => {
   it('streamed equals one-shot for every chunking', async () => {
     const delimiter = fc.constantFrom(',', ';', '\t', '|');
     const cell = fc.stringMatching(/^[a-z ";,|\t]{0,6}$/);
-    await fc.assert(fc.asyncProperty(delimiter, fc.array(fc.tuple(cell, fc.bigInt({ min: -99999n, max: 99999n }), fc.stringMatching(/^[0-9]{0,4}$/)), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }), fc.boolean(), async (d, rows, sizes, trailing) => {
+    await fc.assert(fc.asyncProperty(delimiter, fc.array(fc.tuple(cell, fc.bigInt({ min: -99999n, max: 99999n }), fc.stringMatching(/^[0-9]{0,4}$/)), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean(), async (d, rows, sizes, trailing, excel) => {
       const comma = d !== ',';
       const quoteField = (text: string) => (/[";,|\t]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
       const amount = (units: bigint, noise: string) => (formatUnits(units, 2) + noise).replace('.', comma ? ',' : '.');
-      const text = `note${d}account${d}profit\n` + rows.map(([note, units, noise], i) => `${quoteField(note)}${d}id${i}${d}${quoteField(amount(units, noise))}`).join('\n') + (trailing ? `\n${d}${d}\n` : '\n');
+      const text = (excel ? `sep=${d}\n` : '') + `note${d}account${d}profit\n` + rows.map(([note, units, noise], i) => `${quoteField(note)}${d}id${i}${d}${quoteField(amount(units, noise))}`).join('\n') + (trailing ? `\n${d}${d}\n` : '\n');
       const whole = await readAll(text, [1 << 20], comma);
       expect(await readAll(text, sizes, comma)).toEqual(whole);
       if (typeof whole !== 'string') expect(whole.every((row) => row.endsWith(`:${d}`))).toBe(true);

@@ -54,7 +54,8 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
     result = engine.indexDelta({ loss, units: table.column('profits'), scale, rounding, chargeRounding });
   } catch (error) {
     if (isSocializedLossError(error) && error.code === 'ERR_ZERO_UNITS') {
-      throw new InputError(input.file, 2, 1, `every ${columns.profit} is zero (${table.rows.toLocaleString('en-US')} rows): there is no position to charge the loss to`);
+      const rounded = reading.inputRounding === 'exact' ? '' : ` at --units-decimals ${unitsDecimals} after --input-rounding ${reading.inputRounding}`;
+      throw new InputError(input.file, 2, 1, `every ${columns.profit} is zero${rounded} (${table.rows.toLocaleString('en-US')} row${table.rows === 1 ? '' : 's'}): there is no position to charge the loss to`);
     }
     if (isSocializedLossError(error) && error.code === 'ERR_CHARGE_OVERFLOW') {
       const row = Number(/charges\[(\d+)\]/.exec(error.message)?.[1] ?? 0);

@@ -73,6 +73,23 @@ class CsvRecords {
 
   /** The field delimiter's byte, or 0 until the header has decided it. */
   #delimiter = 0;
+  /** Whether the first line was checked for Excel's "sep=…". */
+  #separatorChecked = false;
+
+  /**
+   * Where the line after an Excel "sep=X" first line at `pos` starts (its X the delimiter,
+   * unless one was given or named by the file), −1 when the first line is something else,
+   * −2 when it is not complete yet.
+   */
+  #separatorLine(buffer: Uint8Array, pos: number, last: boolean): number {
+    const end = buffer.indexOf(LF, pos);
+    if (end < 0 && !last && buffer.length - pos < 8) return -2;
+    const line = AS_IS.decode(buffer.subarray(pos, end < 0 ? Math.min(buffer.length, pos + 8) : end)).replace(/\r$/, '');
+    const named = /^sep=([,;\t|])$/i.exec(line);
+    if (named === null || end < 0) return -1;
+    if (this.#delimiter === 0) this.#delimiter = named[1]!.charCodeAt(0);
+    return end + 1;
+  }
   /** What the blank run at #blankLine is, for its message. */
   #blankKind = 'an empty line';
 
@@ -99,6 +116,7 @@ class CsvRecords {
     }
     if (end >= buffer.length && !last && end - pos <= MAX_RECORD_BYTES) return false;
     const line = AS_IS.decode(buffer.subarray(pos, end)).replace(/\r$/, '');
+
     const required = this.consumer.columns.filter((c) => c.required).map((c) => c.name.toLowerCase());
     const candidates = DELIMITERS.filter((d) => !(d === ',' && this.consumer.csv?.decimalComma));
     const split = (d: string) => line.split(d).map((name) => name.replace(/^"(.*)"$/, '$1').toLowerCase());
@@ -135,6 +153,17 @@ class CsvRecords {
         this.#line++;
         pos = blankEnd;
         continue;
+      }
+      if (this.#line === 1 && this.#columns === 0 && !this.#separatorChecked) {
+        // Excel's "sep=;" first line names the delimiter (unless one is given) and is no header.
+        const after = this.#separatorLine(buffer, pos, last);
+        if (after === -2) break;
+        this.#separatorChecked = true;
+        if (after >= 0) {
+          pos = after;
+          this.#line++;
+          continue;
+        }
       }
       if (this.#delimiter === 0 && !this.#detect(buffer, pos, last)) break;
       const end = this.#record(buffer, pos, last);

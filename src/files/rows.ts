@@ -235,7 +235,7 @@ export class AccountRows implements RowConsumer {
     if (k.lot >= 0 && !f.empty(k.lot)) {
       this.#amount(f, k.lot, decimals, rule, false);
       if (words[1]! < 0 || (words[0] === 0 && words[1] === 0)) {
-        throw new InputError(this.file, f.line[k.lot]!, f.column[k.lot]!, `${this.columns[k.lot]!.name} ${quote(f.text(k.lot))} is not above 0; expected a lot above 0 (the smallest amount the queue takes; empty: one unit)`);
+        throw new InputError(this.file, f.line[k.lot]!, f.column[k.lot]!, `${this.columns[k.lot]!.name} ${quote(f.text(k.lot))} is not above 0${this.reading.inputRounding === 'exact' ? '' : ` at ${decimals} decimals (after --input-rounding ${this.reading.inputRounding})`}; expected a lot above 0 (the smallest amount the queue takes; empty: one unit)`);
       }
       lot = [words[0]!, words[1]!];
     }
