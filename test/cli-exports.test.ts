@@ -58,7 +58,7 @@ describe('the shapes of real exports, against their canonical CSV', () => {
         expect(r.stderr, name).toBe('');
         expect(r.stdout, name).toBe(expected.stdout);
       }
-    }), runs(12, 4));
+    }), runs(8, 4));
   });
 
   it('float-formatted and exponent amounts, by each rounding rule, equal the canonical file of the rounded values', () => {
@@ -91,7 +91,7 @@ describe('the shapes of real exports, against their canonical CSV', () => {
       expect(JSON.parse(readFileSync(join(dir, 'float.json'), 'utf8')).inputs.accounts.rounded.profit.values).toBe(changed);
       // verify reads the file by the rule the report records.
       expect(run(['verify', noisyFile, 'float-haircuts.csv', '--report', 'float.json', '--quiet']).status).toBe(0);
-    }), runs(12, 4));
+    }), runs(8, 4));
   });
 
   it('the report records how the file was read, and verify reads it the same way', () => {

@@ -72,7 +72,7 @@ describe('socialized-loss/decimal', () => {
       }
       if (expected === null) expect(r.status).toBe(2);
       else expect(r.stdout.trim().split('\n').slice(1).map((line) => line.split(',')[1])).toEqual(expected);
-    }), runs(40, 10));
+    }), runs(24, 8));
   });
 });
 
@@ -118,7 +118,7 @@ describe('socialized-loss/audit', () => {
           const listed = [...verify.stdout.matchAll(/: account "([^"]+)": expected (\S+), found (\S+)/g)].map((m) => [m[1], m[2], m[3]]);
           expect(listed).toEqual(certificate.differences.map((d) => [rows[d.index]![0], formatUnits(d.expected, decimals), formatUnits(d.found, decimals)]));
         }
-      }), runs(15, 5));
+      }), runs(10, 4));
     });
 
     it(`explainAccount has the fields and values of explain --json on every account (${book.name})`, () => {
