@@ -141,6 +141,14 @@ describe('rounding counted exactly', () => {
   });
 });
 
+describe('delimiter detection', () => {
+  it('splits the header outside quotes: a quoted name holding another delimiter does not decide it', () => {
+    file('quoted.csv', '"account|x",profit|note,account,profit\na|b,n,a1,10\nc,m,a2,30\n');
+    const r = run(['socialize', 'quoted.csv', '--decimals', '0', '--loss', '4', '--quiet']);
+    expect(r).toMatchObject({ status: 0, stdout: 'account,profit,haircut,profit_after\na1,10,1,9\na2,30,3,27\n' });
+  });
+});
+
 describe('outputs', () => {
   it('"-" as an output is refused, not a file named "-"', () => {
     file('o.csv', 'account,profit\na,1\n');

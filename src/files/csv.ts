@@ -119,7 +119,7 @@ class CsvRecords {
 
     const required = this.consumer.columns.filter((c) => c.required).map((c) => c.name.toLowerCase());
     const candidates = DELIMITERS.filter((d) => !(d === ',' && this.consumer.csv?.decimalComma));
-    const split = (d: string) => line.split(d).map((name) => name.replace(/^"(.*)"$/, '$1').toLowerCase());
+    const split = (d: string) => splitHeader(line, d).map((name) => name.toLowerCase());
     const fits = required.length === 0 ? undefined : candidates.find((d) => required.every((name) => split(d).includes(name)));
     const most = candidates.reduce((best, d) => (split(d).length > split(best).length ? d : best), candidates[0]!);
     this.#delimiter = (fits ?? most).charCodeAt(0);
@@ -341,4 +341,25 @@ class CsvRecords {
     }
     this.#columns = fields;
   }
+}
+
+/** A header line's names split on `delimiter` outside quotes (a quoted name unquoted, `""` read as `"`). */
+function splitHeader(line: string, delimiter: string): string[] {
+  const names: string[] = [];
+  let name = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '"') {
+      if (quoted && line[i + 1] === '"') {
+        name += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (c === delimiter && !quoted) {
+      names.push(name);
+      name = '';
+    } else name += c;
+  }
+  names.push(name);
+  return names;
 }
