@@ -497,14 +497,24 @@ function drawDeciles(pool, result) {
   const last = deciles.slice(5).reduce((t, d) => t + d.paid, 0n);
   caption.textContent = `The top tenth of eligible accounts by profit pays ${share(top.paid, paid)} of the socialized loss (and holds ${share(top.profit, held)} of the profit); `
     + `the lower half pays ${share(paid - last, paid)}.${result.weighted ? ' The split is by weight, with caps.' : ''}`;
-  // Drawn at the box's own width in pixels, so that its text stays legible from a phone to a wide screen.
-  const width = Math.max(280, Math.round(box.clientWidth || 640)), height = 220, left = 44, bottom = 38, right = 8, topPad = 10;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': caption.textContent });
-  const plotH = height - bottom - topPad, plotW = width - left - right;
-  // Percent values by integer arithmetic (tenths of a percent), drawn on a 0–100 % axis scaled to the largest bar.
+  // Percent values by integer arithmetic (tenths of a percent).
   const tenths = (part, whole) => (whole === 0n ? 0 : Number((part * 1000n) / whole));
-  const bars = deciles.map((d) => [tenths(d.paid, paid), tenths(d.profit, held)]);
-  const max = Math.max(100, ...bars.flat());
+  const series = [deciles.map((d) => tenths(d.paid, paid)), deciles.map((d) => tenths(d.profit, held))];
+  const title = (_, j) => `tenth ${j + 1}: ${count(deciles[j].accounts)} accounts, profit ${formatGrouped(deciles[j].low, pool.decimals)} to ${formatGrouped(deciles[j].high, pool.decimals)}; pays ${share(deciles[j].paid, paid)}, holds ${share(deciles[j].profit, held)}`;
+  tenthsChart(box, caption.textContent, series, ['#1f6feb', '#a9b4bf'], title, () => 'tenths of the eligible accounts, by rising profit');
+}
+
+/**
+ * Grouped bars over ten tenths, drawn at the box's own width in pixels (so that its text
+ * stays legible from a phone to a wide screen): `series[s][j]` in tenths of a percent,
+ * coloured `colors[s]`, on a 0–100 % axis grown to the largest bar; `title(s, j)` is each
+ * bar's tooltip, `axis(width)` the axis's caption.
+ */
+function tenthsChart(box, label, series, colors, title, axis) {
+  const width = Math.max(280, Math.round(box.clientWidth || 640)), height = 230, left = 44, bottom = 38, right = 8, topPad = 10;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label });
+  const plotH = height - bottom - topPad, plotW = width - left - right;
+  const max = Math.max(100, ...series.flat());
   const step = max <= 250 ? 50 : max <= 500 ? 100 : 200; // tenths of a percent: ticks at 5, 10 or 20 %
   const scaleTop = Math.ceil(max / step) * step;
   const y = (v) => topPad + plotH - (v / scaleTop) * plotH;
@@ -513,16 +523,17 @@ function drawDeciles(pool, result) {
     chart.append(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' }, `${v / 10}%`));
   }
   const slot = plotW / 10;
-  bars.forEach(([p, h], j) => {
-    const x = left + j * slot;
-    const w = Math.max(2, (slot - 10) / 2);
-    chart.append(svg('rect', { x: x + 4, y: y(p), width: w, height: Math.max(0, y(0) - y(p)), fill: '#1f6feb' }));
-    chart.append(svg('rect', { x: x + 4 + w + 2, y: y(h), width: w, height: Math.max(0, y(0) - y(h)), fill: '#a9b4bf' }));
-    chart.append(svg('text', { x: x + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle' }, String(j + 1)));
-    const tip = svg('title', {}, `tenth ${j + 1}: ${count(deciles[j].accounts)} accounts, profit ${formatGrouped(deciles[j].low, pool.decimals)} to ${formatGrouped(deciles[j].high, pool.decimals)}; pays ${share(deciles[j].paid, paid)}, holds ${share(deciles[j].profit, held)}`);
-    chart.lastChild.append(tip);
-  });
-  chart.append(svg('text', { x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, 'tenths of the eligible accounts, by rising profit'));
+  const w = Math.max(2, (slot - 8) / series.length - 1);
+  for (let j = 0; j < 10; j++) {
+    const x = left + j * slot + 4;
+    series.forEach((values, s) => {
+      const bar = svg('rect', { x: x + s * (w + 1), y: y(values[j]), width: w, height: Math.max(0, y(0) - y(values[j])), fill: colors[s] });
+      bar.append(svg('title', {}, title(s, j)));
+      chart.append(bar);
+    });
+    chart.append(svg('text', { x: left + j * slot + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle' }, String(j + 1)));
+  }
+  chart.append(svg('text', { x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, axis(width)));
   box.replaceChildren(chart);
 }
 
@@ -591,7 +602,6 @@ function showGroup(compared, group) {
 function drawTenths(names, group) {
   const box = $('compare-chart');
   const g0 = group.of[0];
-  const top = (g) => permille(g.tenths[9].collected);
   $('compare-caption').textContent = `The tenth of largest capacity holds ${percentOf(g0.tenths[9].capacity)} of the capacity; it pays `
     + names.map((name, m) => `${percentOf(group.of[m].tenths[9].collected)} under ${name}`).join(', ') + '.';
   const legend = $('compare-legend');
@@ -605,34 +615,11 @@ function drawTenths(names, group) {
     return item;
   };
   legend.replaceChildren(key('#a9b4bf', 'share of the capacity'), ...names.map((name) => key(MECHANISM_COLORS[name], `${name}: share collected`)));
-  const width = Math.max(280, Math.round(box.clientWidth || 640)), height = 230, left = 44, bottom = 38, right = 8, topPad = 10;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': $('compare-caption').textContent });
-  const plotH = height - bottom - topPad, plotW = width - left - right;
   const series = [g0.tenths.map((t) => permille(t.capacity)), ...group.of.map((g) => g.tenths.map((t) => permille(t.collected)))];
-  const max = Math.max(100, ...series.flat(), ...group.of.map(top));
-  const step = max <= 250 ? 50 : max <= 500 ? 100 : 200;
-  const scaleTop = Math.ceil(max / step) * step;
-  const y = (v) => topPad + plotH - (v / scaleTop) * plotH;
-  for (let v = 0; v <= scaleTop; v += step) {
-    chart.append(svg('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: '#e3e8ee' }));
-    chart.append(svg('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' }, `${v / 10}%`));
-  }
-  const slot = plotW / 10;
   const colors = ['#a9b4bf', ...names.map((name) => MECHANISM_COLORS[name])];
-  const w = Math.max(2, (slot - 8) / series.length - 1);
-  for (let j = 0; j < 10; j++) {
-    const x = left + j * slot + 4;
-    series.forEach((values, s) => {
-      const v = values[j];
-      const bar = svg('rect', { x: x + s * (w + 1), y: y(v), width: w, height: Math.max(0, y(0) - y(v)), fill: colors[s] });
-      const what = s === 0 ? 'of the capacity' : `collected under ${names[s - 1]}`;
-      bar.append(svg('title', {}, `tenth ${j + 1} (${count(g0.tenths[j].accounts)} accounts): ${(v / 10).toFixed(1)} % ${what}`));
-      chart.append(bar);
-    });
-    chart.append(svg('text', { x: left + j * slot + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle' }, String(j + 1)));
-  }
-  chart.append(svg('text', { x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, width < 480 ? 'tenths, by rising capacity' : 'tenths of the accounts that can pay, by rising capacity'));
-  box.replaceChildren(chart);
+  const title = (s, j) => `tenth ${j + 1} (${count(g0.tenths[j].accounts)} accounts): ${(series[s][j] / 10).toFixed(1)} % ${s === 0 ? 'of the capacity' : `collected under ${names[s - 1]}`}`;
+  tenthsChart(box, $('compare-caption').textContent, series, colors, title,
+    (width) => (width < 480 ? 'tenths, by rising capacity' : 'tenths of the accounts that can pay, by rising capacity'));
 }
 
 syncControls();

@@ -14,7 +14,7 @@ import { compareReport, compareResultSection, measuresTable } from '../run/compa
 import { coreInfo } from '../run/run.js';
 import { UsageError } from '../files/errors.js';
 import { formatOfName } from '../files/read.js';
-import { roundingText, timings, type RunContext } from './socialize.js';
+import { roundingText, runInfoOf, type RunContext } from './socialize.js';
 
 /** compare's own options. */
 export interface CompareOptions {
@@ -48,13 +48,7 @@ export async function compare(options: CompareOptions, context: RunContext): Pro
     const text = compareReport({
       version: context.version, core: await coreInfo(engine, platform), loaded, parameters, compared,
       output: { file: options.out ?? '<stdout>', sha256, bytes: sink.bytes, rows: loaded.table.rows },
-      run: {
-        node: process.version,
-        commandLine: ['socialized-loss', ...context.argv],
-        writtenAt: new Date().toISOString(),
-        timingsMs: timings(started, read, compared.computeMs, written),
-        maxResidentBytes: process.resourceUsage().maxRSS * 1024,
-      },
+      run: runInfoOf(context, started, read, compared.computeMs, written),
     });
     await reportFile.write(new TextEncoder().encode(text));
   }

@@ -14,7 +14,7 @@ import { readFormat, readInto } from '../files/read.js';
 import { indexDeltaReport } from '../run/report.js';
 import { AccountRows } from '../files/rows.js';
 import { coreInfo } from '../run/run.js';
-import { timings, type RunContext } from './socialize.js';
+import { runInfoOf, type RunContext } from './socialize.js';
 import { AMOUNT_BYTES, END_OF_ROW, SEPARATOR, writeTable } from '../files/write.js';
 
 const INDEX_ROUNDINGS: readonly IndexRounding[] = ['up', 'down'];
@@ -90,11 +90,7 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
       reading: { ...reading, delimiter: rows.delimiter ?? reading.delimiter }, rounded: reading.inputRounding === 'exact' ? undefined : { units: rows.tallies.get('units')! },
       result: { delta: result.delta, totalUnits: result.totalUnits, collected: result.collected, drift: result.drift, accountsCharged: charged },
       output: { file: out ?? '<stdout>', sha256, bytes: sink.bytes, rows: table.rows },
-      run: {
-        node: process.version, commandLine: ['socialized-loss', ...context.argv], writtenAt: new Date().toISOString(),
-        timingsMs: timings(started, read, computed - read, written),
-        maxResidentBytes: process.resourceUsage().maxRSS * 1024,
-      },
+      run: runInfoOf(context, started, read, computed - read, written),
     })));
   }
   await commitAll([outFile ?? null, reportFile ?? null]);

@@ -17,7 +17,9 @@ import {
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EnvironmentError, reasonOf, shorten, UsageError } from '../files/errors.js';
-import { fileKey, type InputSource } from './input.js';
+import { fileKey, InputSource, openSources } from './input.js';
+import type { Sources } from '../run/load.js';
+import type { Parameters } from '../run/parameters.js';
 import type { Platform } from '../host/platform.js';
 import { Sink } from '../files/sink.js';
 
@@ -385,4 +387,25 @@ export function outputSink(file: OutputFile | null, platform: Platform): Sink {
       await new Promise((resolve) => process.stdout.once('drain', resolve));
     }
   });
+}
+
+/**
+ * verify's inputs opened: ACCOUNTS (and the pools file), then the file checked against it
+ * (`checked`); all of them, and `report` when there is one, checked to be distinct files.
+ */
+export async function openVerifyInputs(
+  accounts: string, checked: string, parameters: Parameters, report: InputSource | null,
+): Promise<{ sources: Sources<InputSource>; checked: InputSource }> {
+  const sources = await openSources(accounts, parameters);
+  let source: InputSource;
+  try {
+    source = await InputSource.open(checked);
+  } catch (error) {
+    sources.accounts.close();
+    sources.pools?.close();
+    throw error;
+  }
+  // No outputs, but the inputs (the report too) must be distinct files.
+  await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : []), source, ...(report ? [report] : [])]);
+  return { sources, checked: source };
 }

@@ -50,13 +50,7 @@ export async function socialize(options: SocializeOptions, context: RunContext):
   const run = await socializeLoaded(engine, loaded, parameters, outputSink(outFile ?? null, platform), parquet ? { write: writeParquet } : {});
   const written = performance.now();
   if (reportFile) {
-    const info: RunInfo = {
-      node: process.version,
-      commandLine: ['socialized-loss', ...context.argv],
-      writtenAt: new Date().toISOString(),
-      timingsMs: timings(started, read, run.computeMs, written),
-      maxResidentBytes: process.resourceUsage().maxRSS * 1024,
-    };
+    const info = runInfoOf(context, started, read, run.computeMs, written);
     const text = reportOfRun(context.version, await coreInfo(engine, platform), loaded, parameters, run, options.out ?? '<stdout>', info);
     await reportFile.write(new TextEncoder().encode(text));
   }
@@ -66,8 +60,19 @@ export async function socialize(options: SocializeOptions, context: RunContext):
 }
 
 /** A run's timings for its report: read (from `started` to `read`), compute, write (to `written`) and total. */
-export function timings(started: number, read: number, computeMs: number, written: number): Record<string, number> {
+function timings(started: number, read: number, computeMs: number, written: number): Record<string, number> {
   return { read: round(read - started), compute: round(computeMs), write: round(written - read - computeMs), total: round(performance.now() - started) };
+}
+
+/** What only a command run knows, for its report: Node's version, the command line, the time, the timings (as `timings`) and the memory. */
+export function runInfoOf(context: RunContext, started: number, read: number, computeMs: number, written: number): RunInfo {
+  return {
+    node: process.version,
+    commandLine: ['socialized-loss', ...context.argv],
+    writtenAt: new Date().toISOString(),
+    timingsMs: timings(started, read, computeMs, written),
+    maxResidentBytes: process.resourceUsage().maxRSS * 1024,
+  };
 }
 
 /** What the input rounding changed, for the summary on stderr ('' under exact): how many values per column, and by how much. */

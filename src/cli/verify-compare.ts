@@ -20,8 +20,8 @@ import { capacitiesOfTable, mechanismBooksOf } from '../run/audit-book.js';
 import { decimalsOfRow, loadRun, type Loaded } from '../run/load.js';
 import type { CompareParameters, Mechanism } from '../run/parameters.js';
 import type { Json } from '../run/report-read.js';
-import { InputSource, openSources } from './input.js';
-import { openOutputs } from './output.js';
+import type { InputSource } from './input.js';
+import { openVerifyInputs } from './output.js';
 import type { RunContext } from './socialize.js';
 import { checkAllAccounts, checkSameAccount, toBigInt } from './verify-haircuts.js';
 import { compare as compareJson, leaves, roundedDifferences, type FieldDifference } from './verify-report.js';
@@ -105,16 +105,7 @@ export async function verifyCompare(
   const started = performance.now();
   const report = readCompareReport(text, reportSource.name);
   const { parameters } = report;
-  const sources = await openSources(options.accounts, parameters);
-  let outSource: InputSource;
-  try {
-    outSource = await InputSource.open(options.haircuts);
-  } catch (error) {
-    sources.accounts.close();
-    sources.pools?.close();
-    throw error;
-  }
-  await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : []), outSource, reportSource]);
+  const { sources, checked: outSource } = await openVerifyInputs(options.accounts, options.haircuts, parameters, reportSource);
   const platform = nodePlatform(context.quiet);
   const loaded = await loadRun(sources, parameters, platform);
   const profits = loaded.table.column('profits');

@@ -9,10 +9,10 @@ import { formatUnits } from '../files/decimal.js';
 import { quote } from '../files/errors.js';
 import { auditBookOf } from '../run/audit-book.js';
 import { HaircutRows } from './verify-haircuts.js';
-import { InputSource, openSources, readSmallFile, resolveParameters, type ParametersOrReport } from './input.js';
+import { readSmallFile, resolveParameters, type ParametersOrReport } from './input.js';
 import { decimalsOfRow, loadRun } from '../run/load.js';
 import { nodePlatform } from '../host/node.js';
-import { openOutputs } from './output.js';
+import { openVerifyInputs } from './output.js';
 import { readInto } from '../files/read.js';
 import type { RunContext } from './socialize.js';
 import { checkedFields, fileDifferences, resultDifferences } from './verify-report.js';
@@ -36,17 +36,7 @@ export async function verify(options: VerifyOptions, context: RunContext): Promi
   const read = 'report' in options ? await readSmallFile(options.report, 'the report', MAX_REPORT_BYTES) : undefined;
   if (read !== undefined && isCompareReport(read.text)) return verifyCompare(options, read.text, read.source, context);
   const { parameters, report, source: reportSource } = await resolveParameters(options, read);
-  const sources = await openSources(options.accounts, parameters);
-  let haircutSource: InputSource;
-  try {
-    haircutSource = await InputSource.open(options.haircuts);
-  } catch (error) {
-    sources.accounts.close();
-    sources.pools?.close();
-    throw error;
-  }
-  // No outputs, but the inputs (the report too) must be distinct files.
-  await openOutputs([], [sources.accounts, ...(sources.pools ? [sources.pools] : []), haircutSource, ...(reportSource ? [reportSource] : [])]);
+  const { sources, checked: haircutSource } = await openVerifyInputs(options.accounts, options.haircuts, parameters, reportSource);
   const platform = nodePlatform(context.quiet);
   const loaded = await loadRun(sources, parameters, platform);
   const decimalsOf = decimalsOfRow(loaded);

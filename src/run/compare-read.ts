@@ -9,7 +9,7 @@ import { UsageError } from '../files/errors.js';
 import type { Format } from '../files/read.js';
 import { compareParametersSection } from './compare-report.js';
 import { readCompareParameters, type CompareParameters } from './parameters.js';
-import { canonical, Checker, kindOf, poolsOf, readingOf, runInfo, RUN_KEYS, type Json, type JsonObject } from './report-read.js';
+import { canonical, Checker, kindOf, poolsOf, readingOf, reportHead, type Json, type JsonObject } from './report-read.js';
 
 /** What verify and explain take from a compare report. */
 export interface ReadCompareReport {
@@ -49,20 +49,7 @@ function firstDifference(expected: Json | undefined, found: Json | undefined, fi
 /** Reads a compare report's text (from `file`, for messages). */
 export function readCompareReport(text: string, file: string): ReadCompareReport {
   const check = new Checker(file, 'compare');
-  let body: Json = null;
-  try {
-    body = JSON.parse(text) as Json;
-  } catch (error) {
-    check.fail('the text', `is not JSON (${(error as Error).message})`);
-  }
-  const top = check.object(body, 'the report', ['tool', 'version', 'command', 'core', 'inputs', 'parameters', 'result', 'output'], RUN_KEYS);
-  if (top.tool !== 'socialized-loss') check.fail('tool', `is ${kindOf(top.tool)}; expected "socialized-loss"`);
-  if (top.command !== 'compare') check.fail('command', `is ${kindOf(top.command)}; expected "compare"`);
-  check.string(top.version, 'version');
-  const core = check.object(top.core, 'core', ['build', 'sha256']);
-  check.string(core.build, 'core.build');
-  check.sha256(core.sha256, 'core.sha256');
-  runInfo(check, top);
+  const top = reportHead(check, text);
 
   const head = check.object(top.parameters, 'parameters', [], Object.keys(top.parameters ?? {}));
   const columns = check.object(head.columns, 'parameters.columns', ['account', 'profit', 'pool', 'exempt', 'weight', 'capacity', 'score', 'lot']);

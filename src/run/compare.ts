@@ -11,7 +11,8 @@ import type { Loaded } from './load.js';
 import { capacitiesOfTable } from './audit-book.js';
 import type { CompareParameters, Mechanism } from './parameters.js';
 import type { Sink } from '../files/sink.js';
-import { AMOUNT_BYTES, END_OF_ROW, fieldRoom, SEPARATOR, writeField, writeTable } from '../files/write.js';
+import { AMOUNT_BYTES, END_OF_ROW, SEPARATOR, writeTable } from '../files/write.js';
+import { accountFields } from './run.js';
 
 /** Each mechanism's haircut column in the CSV. */
 export const MECHANISM_COLUMNS: Record<Mechanism, string> = { 'pro-rata': 'pro_rata', weighted: 'weighted', queue: 'queue' };
@@ -38,11 +39,6 @@ export interface Compared {
   outcomes: MechanismOutcome[];
   /** Milliseconds computing the haircuts and measuring them. */
   computeMs: number;
-}
-
-/** The loaded table's optional 64-bit column as a BigInt64Array of its own. */
-function columnOf(loaded: Loaded, column: 'weights' | 'caps' | 'scores' | 'lots'): BigInt64Array {
-  return loaded.table.column(column);
 }
 
 /** The exempt flags, or undefined when no account is exempt (or there is no exempt column). */
@@ -86,9 +82,9 @@ export function compareLoaded(engine: Engine, loaded: Loaded, parameters: Compar
     return { haircuts, summaries: [summary] };
   };
   const queue = (): { haircuts: BigInt64Array; summaries: MechanismSummary[] } => {
-    const scores = parameters.columns.score !== undefined ? columnOf(loaded, 'scores') : parameters.rankBy === 'capacity' ? capacities : profits;
+    const scores = parameters.columns.score !== undefined ? table.column('scores') : parameters.rankBy === 'capacity' ? capacities : profits;
     const input = {
-      ...common, scores, capacities, ...(parameters.columns.lot !== undefined ? { lots: columnOf(loaded, 'lots') } : {}),
+      ...common, scores, capacities, ...(parameters.columns.lot !== undefined ? { lots: table.column('lots') } : {}),
       ...(parameters.tieSeed === undefined ? {} : { tieSeed: parameters.tieSeed }),
     };
     if (pool) {
@@ -101,7 +97,7 @@ export function compareLoaded(engine: Engine, loaded: Loaded, parameters: Compar
 
   const outcomes = parameters.mechanisms.map((mechanism): MechanismOutcome => {
     const run = mechanism === 'queue' ? queue()
-      : mechanism === 'weighted' ? socialize(columnOf(loaded, 'weights'))
+      : mechanism === 'weighted' ? socialize(table.column('weights'))
       : socialize(capped ? profits.map((p) => (p > 0n ? p : 0n)) : undefined);
     const measures = engine.measureHaircuts({ haircuts: run.haircuts, capacities, ...(exempt ? { exempt } : {}), ...where });
     return { mechanism, ...run, measures };
@@ -115,25 +111,20 @@ export function compareLoaded(engine: Engine, loaded: Loaded, parameters: Compar
  * exactly their pool's decimals: the compare CSV.
  */
 export async function writeCompared(sink: Sink, loaded: Loaded, compared: Compared): Promise<void> {
-  const { table, directory, pooled } = loaded;
+  const { table, pooled } = loaded;
   const words = (view: BigInt64Array) => new Int32Array(view.buffer, view.byteOffset, 2 * view.length);
   const capacities = words(compared.capacities);
   const columns = compared.outcomes.map((o) => words(o.haircuts));
-  const names = directory.pools.map((_, i) => directory.nameOf(i));
-  const decimals = directory.pools.map((pool) => pool.decimals);
+  const account = accountFields(loaded);
   const heads = compared.outcomes.map((o) => MECHANISM_COLUMNS[o.mechanism]);
   await sink.text(`account,${pooled ? 'pool,' : ''}profit,capacity${heads.map((h) => ',' + h).join('')}\n`);
   const amounts = 2 + columns.length;
   await writeTable(sink, table.rows,
-    (row) => 2 * table.idLength(row) + 2 + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + amounts * (AMOUNT_BYTES + 1) + 2,
+    (row) => account.room(row) + amounts * (AMOUNT_BYTES + 1) + 2,
     (out, at, row) => {
       const pool = table.poolOf(row);
-      const places = decimals[pool]!;
-      at = table.writeId(out, at, row);
-      if (pooled) {
-        out[at++] = SEPARATOR;
-        at = writeField(out, at, names[pool]!);
-      }
+      const places = account.decimals[pool]!;
+      at = account.write(out, at, row, pool);
       const { words: profit, offset } = table.profitWords(row);
       out[at++] = SEPARATOR;
       at = writeUnits(out, at, wordsValue(profit[offset]!, profit[offset + 1]!), places);

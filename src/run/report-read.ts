@@ -42,7 +42,7 @@ export interface ReadReport {
 }
 
 /** Keys of the run information: a command's report has all of them, a page's none. */
-export const RUN_KEYS = ['node', 'commandLine', 'writtenAt', 'timingsMs', 'maxResidentBytes'] as const;
+const RUN_KEYS = ['node', 'commandLine', 'writtenAt', 'timingsMs', 'maxResidentBytes'] as const;
 
 /** The amounts of a pool's result and of the overall one, after decimals (and accounts, per pool). */
 const AMOUNTS = ['loss', 'insuranceFund', 'insuranceUsed', 'socialized', 'uncovered', 'roundingDust', 'surplus'] as const;
@@ -176,22 +176,7 @@ export function kindOf(value: Json | undefined): string {
  */
 export function readReport(text: string, file: string): ReadReport {
   const check = new Checker(file);
-  let body: Json = null;
-  try {
-    body = JSON.parse(text) as Json;
-  } catch (error) {
-    check.fail('the text', `is not JSON (${(error as Error).message})`);
-  }
-  const top = check.object(body, 'the report', ['tool', 'version', 'command', 'core', 'inputs', 'parameters', 'result', 'output'], RUN_KEYS);
-  if (top.tool !== 'socialized-loss') check.fail('tool', `is ${kindOf(top.tool)}; expected "socialized-loss"`);
-  if (top.command === 'index-delta') check.fail('command', 'is "index-delta"; verify and explain take a report of socialize or compare');
-  if (top.command !== 'socialize') check.fail('command', `is ${kindOf(top.command)}; expected "socialize"`);
-  check.string(top.version, 'version');
-  const core = check.object(top.core, 'core', ['build', 'sha256']);
-  check.string(core.build, 'core.build');
-  check.sha256(core.sha256, 'core.sha256');
-  runInfo(check, top);
-
+  const top = reportHead(check, text);
   const p = parametersOf(check, top.parameters);
   const pooled = p.columns.pool !== undefined;
   const inputs = check.object(top.inputs, 'inputs', pooled ? ['accounts', 'pools'] : ['accounts']);
@@ -208,6 +193,30 @@ export function readReport(text: string, file: string): ReadReport {
     inputs,
     output,
   };
+}
+
+/**
+ * What every report the command reads back starts with, checked: JSON, the top-level keys,
+ * the tool, the command (`check.command`'s), the version, the core and the run information.
+ * Returns the top-level object.
+ */
+export function reportHead(check: Checker, text: string): JsonObject {
+  let body: Json = null;
+  try {
+    body = JSON.parse(text) as Json;
+  } catch (error) {
+    check.fail('the text', `is not JSON (${(error as Error).message})`);
+  }
+  const top = check.object(body, 'the report', ['tool', 'version', 'command', 'core', 'inputs', 'parameters', 'result', 'output'], RUN_KEYS);
+  if (top.tool !== 'socialized-loss') check.fail('tool', `is ${kindOf(top.tool)}; expected "socialized-loss"`);
+  if (top.command === 'index-delta') check.fail('command', 'is "index-delta"; verify and explain take a report of socialize or compare');
+  if (top.command !== check.command) check.fail('command', `is ${kindOf(top.command)}; expected "${check.command}"`);
+  check.string(top.version, 'version');
+  const core = check.object(top.core, 'core', ['build', 'sha256']);
+  check.string(core.build, 'core.build');
+  check.sha256(core.sha256, 'core.sha256');
+  runInfo(check, top);
+  return top;
 }
 
 /**
@@ -242,7 +251,7 @@ export function canonical(check: Checker, text: string): void {
 }
 
 /** The run information: all of it (a command's report) or none (a page's). */
-export function runInfo(check: Checker, top: JsonObject): void {
+function runInfo(check: Checker, top: JsonObject): void {
   const given = RUN_KEYS.filter((key) => Object.hasOwn(top, key));
   if (given.length === 0) return;
   if (given.length < RUN_KEYS.length) check.fail('the report', `has ${given.join(', ')} but lacks ${RUN_KEYS.filter((key) => !given.includes(key)).join(', ')}`);

@@ -54,25 +54,40 @@ export function runBook(book: Book, loaded: Loaded, parameters: Parameters): Soc
 export type HaircutsWriter = (sink: Sink, loaded: Loaded, haircuts: BigInt64Array) => Promise<void>;
 
 /**
+ * The fields every per-account CSV of a run begins with (the identifier, then the pool when
+ * pooled): the room they take at most, their bytes, and each pool's decimals.
+ */
+export function accountFields(loaded: Loaded) {
+  const { table, directory, pooled } = loaded;
+  const names = directory.pools.map((_, i) => directory.nameOf(i));
+  return {
+    decimals: directory.pools.map((pool) => pool.decimals),
+    room: (row: number): number => 2 * table.idLength(row) + 2 + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0),
+    /** Writes row `row`'s fields (`pool`: its pool) at `at` of `out`; returns the position after them. */
+    write(out: Uint8Array, at: number, row: number, pool: number): number {
+      at = table.writeId(out, at, row);
+      if (!pooled) return at;
+      out[at++] = SEPARATOR;
+      return writeField(out, at, names[pool]!);
+    },
+  };
+}
+
+/**
  * `account[,pool],profit,haircut,profit_after` rows in input order, amounts with
  * exactly their pool's decimals: the haircuts CSV.
  */
 export const writeHaircuts: HaircutsWriter = async (sink, loaded, view) => {
-  const { table, directory, pooled } = loaded;
+  const { table, pooled } = loaded;
   const haircuts = new Int32Array(view.buffer, view.byteOffset, 2 * view.length);
-  const names = directory.pools.map((_, i) => directory.nameOf(i));
-  const decimals = directory.pools.map((pool) => pool.decimals);
+  const account = accountFields(loaded);
   await sink.text(pooled ? 'account,pool,profit,haircut,profit_after\n' : 'account,profit,haircut,profit_after\n');
   await writeTable(sink, table.rows,
-    (row) => 2 * table.idLength(row) + 2 + (pooled ? fieldRoom(names[table.poolOf(row)]!) : 0) + 3 * AMOUNT_BYTES + 6,
+    (row) => account.room(row) + 3 * AMOUNT_BYTES + 6,
     (out, at, row) => {
       const pool = table.poolOf(row);
-      const places = decimals[pool]!;
-      at = table.writeId(out, at, row);
-      if (pooled) {
-        out[at++] = SEPARATOR;
-        at = writeField(out, at, names[pool]!);
-      }
+      const places = account.decimals[pool]!;
+      at = account.write(out, at, row, pool);
       const { words, offset } = table.profitWords(row);
       const profit = wordsValue(words[offset]!, words[offset + 1]!);
       const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
