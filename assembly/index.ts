@@ -29,6 +29,9 @@
 //     the ADL queue: (R = loss − min(loss, fund)) → deleverageQueue; per pool (R per pool) → deleveragePools
 //     the measures of a haircut vector: measureHaircuts, one phase (every group's figures; the
 //                    wrapper turns them into fractions and, with a loss, R into uncovered and overshoot)
+//     an account file (files/, src/files/table.ts): scanCsv takes plain CSV records into a table
+//                    (tableInsert adds one the wrapper read, tableRehash grows its set), formatRows
+//                    writes the haircuts file's rows from it
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
 
@@ -51,6 +54,9 @@ export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
 export { deleverageQueue, deleveragePools } from './queue';
 export { measureHaircuts, measureScratchBytes } from './measures/measure';
+export { tableInsert, tableRehash } from './files/table';
+export { scanCsv } from './files/csv';
+export { formatRows } from './files/format';
 export * from './probes';
 
 /** The first byte after the core's static data (the histogram and the sample): columns go above it. */

@@ -272,3 +272,84 @@ export const MEASURE_TENTH_BYTES: u32 = 40;
 export const MEASURE_TENTH_ACCOUNTS: u32 = 0;
 export const MEASURE_TENTH_COLLECTED: u32 = 8;
 export const MEASURE_TENTH_CAPACITY: u32 = 24;
+
+// ---- The table record: an account file's identifiers and profits, as read (files/table.ts) ----
+// The wrapper places every block and grows them; a kernel that would need more room stops
+// and says so (SCAN_FULL). Identifiers lie end to end in the arena (row r's runs from
+// row r − 1's end, or 0, to its own end); the set holds pairs (row + 1, hash), 0 empty.
+
+export const TABLE_BYTES: u32 = 48;
+/** The arena of identifier bytes, its size, and how much of it is used (u32 each). */
+export const TABLE_ARENA: u32 = 0;
+export const TABLE_ARENA_SIZE: u32 = 4;
+export const TABLE_ARENA_USED: u32 = 8;
+/** Per row: where its identifier ends in the arena (u32). */
+export const TABLE_ENDS: u32 = 12;
+/** Per row: its profit (i64). */
+export const TABLE_PROFITS: u32 = 16;
+/** How many rows the columns have room for, and how many they hold. */
+export const TABLE_CAPACITY: u32 = 20;
+export const TABLE_ROWS: u32 = 24;
+/** The identifier set: SET_SLOT_BYTES per slot, a power of two slots; at most three quarters full. */
+export const TABLE_SET: u32 = 28;
+export const TABLE_SET_SLOTS: u32 = 32;
+/** The bytes past an identifier the arena keeps readable (the hash reads whole words). */
+export const TABLE_ARENA_SLACK: u32 = 8;
+/** One slot of the identifier set: the row + 1 (0: empty), then its identifier's hash (u32 each). */
+export const SET_SLOT_BYTES: u32 = 8;
+
+// ---- The scan record: plain CSV records of an account file into a table (files/csv.ts) ----
+// The wrapper reads the header and every record the kernel leaves to it: the kernel takes only
+// records it can read with no doubt (no quote, no stray CR, the header's field count, a
+// non-empty identifier not seen before, an amount of plain digits that fits) and stops at
+// the first other one, so that the wrapper's reader gives its exact row or message.
+
+export const SCAN_BYTES: u32 = 48;
+/** The input (u32 address; SCAN_INPUT_SLACK bytes past its end stay readable) and its length. */
+export const SCAN_INPUT: u32 = 0;
+export const SCAN_LENGTH: u32 = 4;
+/** In: where to start; out: where the first record not taken starts. */
+export const SCAN_POSITION: u32 = 8;
+/** The field delimiter's byte, and the decimal separator's ('.' or ','). */
+export const SCAN_DELIMITER: u32 = 12;
+export const SCAN_SEPARATOR: u32 = 16;
+/** Fields per record (the header's), and which of them are the identifier and the amount. */
+export const SCAN_FIELDS: u32 = 20;
+export const SCAN_ID_FIELD: u32 = 24;
+export const SCAN_AMOUNT_FIELD: u32 = 28;
+/** The amount's fraction digits: units = amount × 10^decimals. */
+export const SCAN_DECIMALS: u32 = 32;
+/** The most rows the table may hold, and the longest record the wrapper's reader takes (bytes). */
+export const SCAN_ROW_LIMIT: u32 = 36;
+export const SCAN_MAX_RECORD: u32 = 40;
+/** Out: why the scan stopped (a SCAN_ code). */
+export const SCAN_STATUS: u32 = 44;
+/** Bytes past the input's length a scan may read (never use). */
+export const SCAN_INPUT_SLACK: u32 = 16;
+/** The scan stopped at the end of the complete records: more input, or the wrapper for the last one. */
+export const SCAN_WAIT: u32 = 0;
+/** The scan stopped at a record it leaves to the wrapper's reader. */
+export const SCAN_LEAVE: u32 = 1;
+/** The scan stopped because the table needs room (arena, columns or set). */
+export const SCAN_FULL: u32 = 2;
+
+// ---- The rows record: the haircuts file's rows formatted from a table (files/format.ts) ----
+// `account,profit,haircut,profit_after` rows, amounts with exactly DECIMALS fraction digits,
+// an identifier quoted (quotes doubled) when it holds a comma, quote or line break.
+
+export const ROWS_BYTES: u32 = 32;
+/** The haircuts (i64) of rows [ROWS_BASE, …): row r's at ROWS_HAIRCUTS + 8 (r − ROWS_BASE). */
+export const ROWS_HAIRCUTS: u32 = 0;
+export const ROWS_BASE: u32 = 4;
+/** In: the first row to write; out: the first row not written. */
+export const ROWS_FROM: u32 = 8;
+/** The row to stop before. */
+export const ROWS_TO: u32 = 12;
+/** Where to write, how many bytes there are room for; out: how many were written. */
+export const ROWS_OUT: u32 = 16;
+export const ROWS_OUT_SIZE: u32 = 20;
+export const ROWS_OUT_USED: u32 = 24;
+/** The amounts' fraction digits. */
+export const ROWS_DECIMALS: u32 = 28;
+/** The most bytes one formatted amount takes: a sign, 19 digits, a point, leading zeros at 18 decimals. */
+export const ROWS_AMOUNT_BYTES: u32 = 48;

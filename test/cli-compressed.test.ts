@@ -21,7 +21,7 @@ import { BlobSource, browserPlatform } from '../src/host/browser.js';
 import { fflateGunzip } from '../src/host/gunzip.js';
 import { nodeGunzip, nodePlatform } from '../src/host/node.js';
 import { GzipError } from '../src/host/platform.js';
-import { runs } from './support.js';
+import { runs, chunked } from './support.js';
 
 const bin = process.env.SOCIALIZED_LOSS_BIN ?? new URL('../dist/cli/main.js', import.meta.url).pathname;
 const encoder = new TextEncoder();
@@ -195,15 +195,6 @@ describe('compressed and UTF-16 account files, by the command', () => {
     expect(Number(readFileSync(join(dir, 'peak.txt'), 'utf8')) * 1024).toBeLessThan(220 * 2 ** 20);
   }, 60_000);
 });
-
-/** `bytes` in chunks of the given sizes (cycled; the last as it falls), each a fresh copy. */
-async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const size = Math.max(1, sizes[k % sizes.length]!);
-    yield bytes.slice(at, at + size);
-    at += size;
-  }
-}
 
 /** What a transform makes of a stream: its bytes whole, or the error thrown. */
 async function drain(stream: AsyncIterable<Uint8Array>): Promise<Buffer | Error> {

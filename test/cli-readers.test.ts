@@ -10,22 +10,13 @@ import { quote, shorten } from '../src/files/errors.js';
 import { readJsonLines } from '../src/files/jsonl.js';
 import { MAX_RECORD_BYTES } from '../src/files/chunks.js';
 import { AccountRows } from '../src/files/rows.js';
-import { runs } from './support.js';
+import { runs, chunked } from './support.js';
 
 /** The plain account columns, read at `decimals`. */
 const accountRows = (decimals: number) => new AccountRows('f', { account: 'account', profit: 'profit' }, decimals, null);
 
 const encoder = new TextEncoder();
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-
-/** `bytes` as chunks of the given sizes (cycled), each a fresh copy. */
-async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const size = Math.max(1, sizes[k % sizes.length]!);
-    yield bytes.slice(at, at + size);
-    at += size;
-  }
-}
 
 /** What a reader made of the input: each row's identifier (hex) and profit, or the error's message. */
 async function outcome(format: 'csv' | 'jsonl', bytes: Uint8Array, sizes: number[], decimals = 2): Promise<string[] | string> {

@@ -114,3 +114,12 @@ export function runs(full: number, floor = 25): { numRuns: number } {
 export function sized<T>(quick: T, long: T): T {
   return LONG ? long : quick;
 }
+
+/** `bytes` in chunks of the given sizes (cycled; the last as it falls), each a fresh copy: a stream read in pieces. */
+export async function* chunked(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const size = Math.max(1, sizes[k % sizes.length]!);
+    yield bytes.slice(at, at + size);
+    at += size;
+  }
+}

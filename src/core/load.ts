@@ -5,7 +5,7 @@
 // shares that module (a failed compile is forgotten, so that a later call tries again);
 // no exported declaration names a lib type a consumer's lib may lack.
 
-import { instantiate } from '@assemblyscript/loader';
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { rangeError, stateError } from '../errors.js';
 import type { CoreExports } from '../wasm/exports.js';
 import { wasmBase64 as scalarBase64 } from '../wasm/scalar.js';
@@ -26,6 +26,8 @@ export type Variant = 'simd' | 'scalar' | 'debug-simd' | 'debug-scalar';
 export const VARIANTS: readonly Variant[] = ['simd', 'scalar', 'debug-simd', 'debug-scalar'];
 
 const modules = new Map<Build, Promise<WebAssembly.Module>>();
+/** The builds compiled so far, for instantiating with no wait (`instantiateCoreSync`). */
+const compiled = new Map<Build, WebAssembly.Module>();
 
 /** Decodes base64 without Node's Buffer, so the same code runs in browsers. */
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -67,7 +69,10 @@ export function simdSupported(): boolean {
 function compile(variant: Build): Promise<WebAssembly.Module> {
   let module = modules.get(variant);
   if (module === undefined) {
-    module = bytesOf(variant).then((text) => WebAssembly.compile(decodeBase64(text)));
+    module = bytesOf(variant).then((text) => WebAssembly.compile(decodeBase64(text))).then((done) => {
+      compiled.set(variant, done);
+      return done;
+    });
     modules.set(variant, module);
     module.catch(() => modules.delete(variant));
   }
@@ -91,5 +96,27 @@ export async function instantiateCore(variant: Build, maximumPages: number): Pro
     throw error instanceof RangeError
       ? rangeError('ERR_MEMORY', `cannot give the '${variant}' core its memory: ${reason}`, { cause: error })
       : stateError('ERR_UNSUPPORTED', `this runtime cannot run the '${variant}' core: ${reason}`, { cause: error });
+  }
+}
+
+/**
+ * Instantiates the SIMD or scalar build at once, with no wait (an account file's table is
+ * made by a synchronous constructor): compiled now unless an engine compiled it already
+ * (a Web Worker and Node may compile a module of any size synchronously). ERR_UNSUPPORTED
+ * when this runtime cannot.
+ */
+export function instantiateCoreSync(variant: Variant): CoreExports {
+  try {
+    let module = compiled.get(variant);
+    if (module === undefined) {
+      if (variant !== 'simd' && variant !== 'scalar') throw new Error(`the '${variant}' build loads only asynchronously`);
+      module = new WebAssembly.Module(decodeBase64(variant === 'simd' ? simdBase64 : scalarBase64));
+      compiled.set(variant, module);
+      if (!modules.has(variant)) modules.set(variant, Promise.resolve(module));
+    }
+    return instantiateSync<CoreExports>(module, {}).exports;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw stateError('ERR_UNSUPPORTED', `this runtime cannot run the '${variant}' core: ${reason}`, { cause: error });
   }
 }

@@ -134,7 +134,18 @@ class CsvRecords {
   /** Parses the complete records in `buffer`; returns how many bytes they used. At the end (`last`), all of it. */
   records(buffer: Uint8Array, last: boolean): number {
     let pos = 0;
+    // Whether the consumer's core scanner may take the records at pos (not when it just left one here).
+    let scan = this.consumer.scanCsv !== undefined;
     while (pos < buffer.length) {
+      if (scan && this.#columns > 0 && this.#blankLine === null) {
+        const taken = this.consumer.scanCsv!(buffer, pos, this.#delimiter, this.#columns, this.#positions, this.#line);
+        this.rows += taken.rows;
+        this.#line += taken.rows;
+        pos = taken.end;
+        scan = false;
+        continue;
+      }
+      scan = this.consumer.scanCsv !== undefined;
       // A blank line is no record: fine at the end of the file, an error (naming the
       // first) when a record follows. Decided line by line, so chunks cannot change it.
       const b = buffer[pos]!;

@@ -115,6 +115,19 @@ export interface RowConsumer {
   readonly csv?: { readonly delimiter: string | null; readonly decimalComma: boolean } | undefined;
   /** CSV: told the delimiter used, once the header is read. */
   delimited?(delimiter: string): void;
+  /**
+   * CSV, when the consumer can take plain records in the core (an account file's identifier
+   * and amount, nothing else: table.ts): takes the records of `buffer` from `pos` (the first
+   * on line `line`; `fields` per record, requested column k in field `positions[k]`) that it
+   * reads as `row` would, and stops at the first other one. Returns what it took.
+   */
+  scanCsv?(buffer: Uint8Array, pos: number, delimiter: number, fields: number, positions: Int32Array, line: number): ScanResult;
+}
+
+/** What `RowConsumer.scanCsv` took: rows (one line each), and where the first record it left starts. */
+export interface ScanResult {
+  rows: number;
+  end: number;
 }
 
 /** The delimiters a CSV file may use, in the order detection tries them. */

@@ -7,7 +7,7 @@
 import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decimal.js';
 import { Tally, type AmountReading, type InputRounding } from '../amount.js';
 import { InputError, quote, shorten } from './errors.js';
-import type { ColumnRequest, Fields, RowConsumer } from './fields.js';
+import type { ColumnRequest, Fields, RowConsumer, ScanResult } from './fields.js';
 import { AccountTable, RowLimitError } from './table.js';
 
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
@@ -188,6 +188,16 @@ export class AccountRows implements RowConsumer {
       this.tallies.set(role, tally);
       return { decimalComma: reading.decimalComma, rounding: reading.inputRounding, tally };
     });
+    if (columns.length === 2 && pools === null) {
+      const taken: ScanResult = { rows: 0, end: 0 };
+      const separator = reading.decimalComma ? 0x2c : 0x2e;
+      this.scanCsv = (buffer, pos, delimiter, fields, positions, line) => {
+        const before = this.table.rows;
+        taken.end = this.table.scanCsv(buffer, pos, { delimiter, separator, fields, idField: positions[0]!, amountField: positions[1]!, decimals }, line);
+        taken.rows = this.table.rows - before;
+        return taken;
+      };
+    }
     this.table = new AccountTable({
       pool: names.pool !== undefined, exempt: names.exempt !== undefined, weights: names.weight !== undefined,
       caps: names.cap !== undefined || names.capacity !== undefined, scores: names.score !== undefined, lots: names.lot !== undefined,
@@ -197,6 +207,9 @@ export class AccountRows implements RowConsumer {
   delimited(delimiter: string): void {
     this.delimiter = delimiter;
   }
+
+  /** CSV: plain records taken by the core (set when the file has no column but the identifier and the amount). */
+  readonly scanCsv?: (buffer: Uint8Array, pos: number, delimiter: number, fields: number, positions: Int32Array, line: number) => ScanResult;
 
   row(f: Fields, line: number): void {
     const k = this.#k;

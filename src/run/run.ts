@@ -82,25 +82,27 @@ export const writeHaircuts: HaircutsWriter = async (sink, loaded, view) => {
   const haircuts = new Int32Array(view.buffer, view.byteOffset, 2 * view.length);
   const account = accountFields(loaded);
   await sink.text(pooled ? 'account,pool,profit,haircut,profit_after\n' : 'account,profit,haircut,profit_after\n');
-  await writeTable(sink, table.rows,
-    (row) => account.room(row) + 3 * AMOUNT_BYTES + 6,
-    (out, at, row) => {
-      const pool = table.poolOf(row);
-      const places = account.decimals[pool]!;
-      at = account.write(out, at, row, pool);
-      const { words, offset } = table.profitWords(row);
-      const profit = wordsValue(words[offset]!, words[offset + 1]!);
-      const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
-      const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
-      out[at++] = SEPARATOR;
-      at = writeUnits(out, at, profit, places);
-      out[at++] = SEPARATOR;
-      at = writeUnits(out, at, haircut, places);
-      out[at++] = SEPARATOR;
-      at = writeUnits(out, at, after, places);
-      out[at++] = END_OF_ROW;
-      return at;
-    });
+  const room = (row: number) => account.room(row) + 3 * AMOUNT_BYTES + 6;
+  const fill = (out: Uint8Array, at: number, row: number) => {
+    const pool = table.poolOf(row);
+    const places = account.decimals[pool]!;
+    at = account.write(out, at, row, pool);
+    const { words, offset } = table.profitWords(row);
+    const profit = wordsValue(words[offset]!, words[offset + 1]!);
+    const haircut = wordsValue(haircuts[2 * row]!, haircuts[2 * row + 1]!);
+    const after = typeof profit === 'number' && typeof haircut === 'number' ? profit - haircut : BigInt(profit) - BigInt(haircut);
+    out[at++] = SEPARATOR;
+    at = writeUnits(out, at, profit, places);
+    out[at++] = SEPARATOR;
+    at = writeUnits(out, at, haircut, places);
+    out[at++] = SEPARATOR;
+    at = writeUnits(out, at, after, places);
+    out[at++] = END_OF_ROW;
+    return at;
+  };
+  // Without pools every row has the one decimals: the core formats the rows.
+  if (!pooled) await table.rowsWriter().write(sink, view, table.rows, account.decimals[0]!, room, fill);
+  else await writeTable(sink, table.rows, room, fill);
 };
 
 /** How many accounts of each pool pay a non-zero haircut. */

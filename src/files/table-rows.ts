@@ -1,0 +1,70 @@
+// The haircuts file's rows written by the core (assembly/files/format.ts) from an account
+// table: the haircuts copied into the table's core a slab at a time, formatted there, and
+// handed to the sink in pieces of 1 MiB. A row the core stops before (an identifier too
+// long for a piece) is written by the caller's own formatter, the same bytes.
+
+import type { CoreMemory } from '../core/memory.js';
+import type { Sink } from './sink.js';
+import { writeTable } from './write.js';
+
+/** Rows per slab of haircuts copied into the core. */
+const SLAB = 1 << 16;
+/** The output piece's size. */
+const PIECE = 1 << 20;
+
+/** The core's formatter over one table. */
+export class TableRows {
+  readonly #core: CoreMemory;
+  readonly #table: number;
+
+  /** The formatter over the table record at `table` of `core`. */
+  constructor(core: CoreMemory, table: number) {
+    this.#core = core;
+    this.#table = table;
+  }
+
+  /**
+   * Writes rows [0, `rows`) as `account,profit,haircut,profit_after` with `decimals` fraction
+   * digits (`haircuts`: row r's at r, a view the engine made). `room` and `fill` write one row
+   * as the JavaScript formatter does, for a row the core leaves.
+   */
+  async write(
+    sink: Sink, haircuts: BigInt64Array, rows: number, decimals: number,
+    room: (row: number) => number, fill: (out: Uint8Array, at: number, row: number) => number,
+  ): Promise<void> {
+    const core = this.#core, L = core.layout;
+    // The engine's view of the haircuts may be detached by nothing here: only this core allocates.
+    const source = new Uint8Array(haircuts.buffer, haircuts.byteOffset, 8 * rows);
+    const [record, slab, out] = core.allocBlocks([L.ROWS_BYTES, 8 * SLAB, PIECE]) as [number, number, number];
+    try {
+      const fields = core.fields(record);
+      fields.setU32(L.ROWS_HAIRCUTS, slab);
+      fields.setU32(L.ROWS_OUT, out);
+      fields.setU32(L.ROWS_OUT_SIZE, PIECE);
+      fields.setU32(L.ROWS_DECIMALS, decimals);
+      for (let base = 0; base < rows; base += SLAB) {
+        const to = Math.min(rows, base + SLAB);
+        new Uint8Array(core.buffer).set(source.subarray(8 * base, 8 * to), slab);
+        fields.setU32(L.ROWS_BASE, base);
+        fields.setU32(L.ROWS_TO, to);
+        let from = base;
+        while (from < to) {
+          fields.setU32(L.ROWS_FROM, from);
+          core.exports.formatRows(this.#table, record);
+          const used = fields.u32(L.ROWS_OUT_USED);
+          const next = fields.u32(L.ROWS_FROM);
+          if (used > 0) await sink.write(new Uint8Array(core.buffer, out, used).slice());
+          if (next === from) {
+            // A row the core leaves: written as the JavaScript formatter writes it.
+            await writeTable(sink, 1, () => room(from), (bytes, at) => fill(bytes, at, from));
+            from++;
+          } else {
+            from = next;
+          }
+        }
+      }
+    } finally {
+      core.freeBlocks([record, slab, out]);
+    }
+  }
+}

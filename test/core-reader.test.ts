@@ -1,0 +1,223 @@
+// The core's reader and writer (assembly/files/) against the JavaScript ones they replaced,
+// kept as the oracle: on random account files of every grammar the reader accepts or
+// refuses (plain and odd records mixed: quotes, CRLF, stray CRs, blank lines, field counts,
+// repeated identifiers, every amount shape, every delimiter, decimal commas, input
+// rounding), read in random chunks by the core's scanner and in one piece by the
+// JavaScript reader alone, the rows (identifier, amount, line) and the tallies, or the
+// error, are the same; the haircuts file the core formats is the JavaScript formatter's, byte for byte.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../src/files/csv.js';
+import { AccountRows, PLAIN_READING, type ReadingOptions } from '../src/files/rows.js';
+import type { RowConsumer } from '../src/files/fields.js';
+import { AccountTable } from '../src/files/table.js';
+import { Sink } from '../src/files/sink.js';
+import { writeTable } from '../src/files/write.js';
+import { writeUnits, wordsValue } from '../src/files/decimal.js';
+import { nodePlatform } from '../src/host/node.js';
+import { runs, chunked } from './support.js';
+
+const encoder = new TextEncoder();
+const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+/** The same consumer without the core's scanner: every record read by the JavaScript reader. */
+function withoutScanner(rows: AccountRows): RowConsumer {
+  return {
+    columns: rows.columns, csv: rows.csv,
+    delimited: (d) => rows.delimited(d), row: (f, line) => rows.row(f, line),
+  };
+}
+
+interface Case {
+  text: string;
+  decimals: number;
+  reading: ReadingOptions;
+}
+
+/** What a read made of a case: every row (identifier, amount, line), the delimiter and tallies, or the error. */
+async function outcome(c: Case, sizes: number[] | null, scanner: boolean): Promise<string[] | string> {
+  const rows = new AccountRows('f.csv', { account: 'account', profit: 'profit' }, c.decimals, null, 0, false, 0, c.reading);
+  if (scanner) expect(rows.scanCsv).toBeDefined();
+  const bytes = encoder.encode(c.text);
+  try {
+    await readCsv(chunked(bytes, sizes ?? [bytes.length + 1]), 'f.csv', scanner ? rows : withoutScanner(rows));
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  const table = rows.table;
+  const out = Array.from({ length: table.rows }, (_, row) => {
+    const { words, offset } = table.profitWords(row);
+    return `${hex(table.idOf(row))}=${wordsValue(words[offset]!, words[offset + 1]!)}@${table.lineOf(row)}`;
+  });
+  out.push(`delimiter ${rows.delimiter}`);
+  for (const [role, tally] of rows.tallies) out.push(`${role} ${tally.rounded} ${tally.text(c.decimals)}`);
+  return out;
+}
+
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/** A plain amount: a sign, digits, a fraction of 0 to 8 digits. */
+const plainAmount = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 8 }))
+  .map(([minus, v, places]) => { const s = v.toString().padStart(places + 1, '0'); return (minus ? '-' : '') + (places ? `${s.slice(0, -places)}.${s.slice(-places)}` : s); });
+
+/** An amount of any shape the readers meet: plain (most), long, signed, float-formatted, broken. */
+const amount = fc.oneof(
+  { weight: 8, arbitrary: plainAmount },
+  { weight: 2, arbitrary: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String) },
+  { weight: 2, arbitrary: fc.constantFrom('0', '-0', '007', '0.5', '12.', '.5', '1e3', '1.5E-2', '+1', ' 1', '1 ', '1,5', '1.5.5', '--1', '-', '',
+    '9223372036854775807', '9223372036854775808', '-9223372036854775808', '999999999999999999', '1000000000000000000', '0.1234567890123456789',
+    '96.43109799999999', '00000000000000000001', '12,500', 'NaN', '1_000', '١') },
+);
+
+/** An identifier: plain (most), or one the core leaves to the reader (quoted, with delimiters, quotes, line breaks; empty). */
+const identifier = fc.oneof(
+  { weight: 10, arbitrary: fc.stringMatching(/^[a-z0-9]{1,12}$/) },
+  { weight: 1, arbitrary: fc.constantFrom('"a,b"', '"x""y"', '"line\nbreak"', '""', '', '"q"', 'é', '"é"', 'a"b', '\ufeffa') },
+);
+
+/** A random account file: a header (maybe an Excel sep= line, other columns), records (plain and odd), an ending. */
+const cases = fc.record({
+  delimiter: fc.constantFrom(...DELIMITERS),
+  order: fc.constantFrom(['account', 'profit'], ['profit', 'account'], ['account', 'note', 'profit'], ['x', 'profit', 'Account']),
+  sep: fc.boolean().map((b) => (b ? 1 : 0)),
+  // Plain records (most files are all valid), then a few of any kind put among them.
+  plain: fc.array(fc.record({
+    id: fc.stringMatching(/^[a-z0-9]{1,12}$/), amount: plainAmount, note: fc.constantFrom('n', '', 'a b'), shape: fc.constantFrom('plain', 'plain', 'crlf'),
+  }), { maxLength: 60 }),
+  odd: fc.array(fc.tuple(fc.nat(), fc.record({
+    id: identifier, amount, note: fc.constantFrom('n', '', '"q,q"', 'a b'),
+    shape: fc.constantFrom('plain', 'crlf', 'blank', 'short', 'long', 'cr', 'repeat', 'empty-fields'),
+  })), { maxLength: 3 }),
+  ending: fc.constantFrom('\n', '\r\n', '', '\n\n', '\r'),
+  decimals: fc.oneof(fc.integer({ min: 0, max: 18 }), fc.integer({ min: 6, max: 10 })),
+  decimalComma: fc.boolean(),
+  inputRounding: fc.constantFrom('exact', 'exact', 'half-even', 'down', 'up') as fc.Arbitrary<ReadingOptions['inputRounding']>,
+  given: fc.boolean(),
+}).map((r): Case => {
+  const d = r.decimalComma && r.delimiter === ',' ? ';' : r.delimiter;
+  const ids: string[] = [];
+  const lines = [r.sep ? `sep=${d}` : null, r.order.join(d)].filter((l): l is string => l !== null);
+  const records: { id: string; amount: string; note: string; shape: string }[] = [...r.plain];
+  for (const [at, rec] of r.odd) records.splice(at % (records.length + 1), 0, rec);
+  for (const rec of records) {
+    const id = rec.shape === 'repeat' && ids.length > 0 ? ids[0]! : rec.id;
+    ids.push(id);
+    const value = r.decimalComma ? rec.amount.replace('.', ',') : rec.amount;
+    const fields = r.order.map((name) => (name.toLowerCase() === 'account' ? id : name === 'profit' ? value : rec.note));
+    if (rec.shape === 'blank') lines.push('');
+    else if (rec.shape === 'short') lines.push(fields.slice(0, -1).join(d));
+    else if (rec.shape === 'long') lines.push([...fields, 'extra'].join(d));
+    else if (rec.shape === 'cr') lines.push(fields.join(d).replace(d, `\r${d}`));
+    else if (rec.shape === 'crlf') lines.push(fields.join(d) + '\r');
+    else if (rec.shape === 'empty-fields') lines.push(r.order.map(() => '').join(d));
+    else lines.push(fields.join(d));
+  }
+  return {
+    text: lines.join('\n') + r.ending, decimals: r.decimals,
+    reading: { delimiter: r.given ? d : null, decimalComma: r.decimalComma, inputRounding: r.inputRounding },
+  };
+});
+
+describe("the core's reader against the JavaScript reader", () => {
+  it('the same rows, lines, tallies or error on random files, in random chunks', async () => {
+    await fc.assert(fc.asyncProperty(cases, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), async (c, sizes) => {
+      const oracle = await outcome(c, null, false);
+      expect(await outcome(c, null, true)).toEqual(oracle);
+      expect(await outcome(c, sizes, true)).toEqual(oracle);
+    }), runs(400));
+  });
+
+  it('named cases: a repeat after many plain rows, a bad amount on the last line, a record the core leaves at a chunk edge', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `id${i},${i}.25`).join('\n');
+    for (const text of [
+      `account,profit\n${many}\nid17,1\n`,
+      `account,profit\n${many}\nlast,1.2.3`,
+      `account,profit\n${many}\n"quoted",7\nplain,8\n`,
+      `account,profit\n${many}\r\nz,1\r\n`,
+      `account,profit\n${many}\n\n`,
+      `account,profit\n${many}\n\nafter,1\n`,
+    ]) {
+      const c: Case = { text, decimals: 2, reading: PLAIN_READING };
+      const oracle = await outcome(c, null, false);
+      for (const sizes of [null, [1], [7, 4096], [65_536]]) expect(await outcome(c, sizes, true)).toEqual(oracle);
+    }
+  });
+
+  it('a table grows its arena, columns and set as rows arrive, and still finds every repeat', async () => {
+    const rows = 300_000;
+    const text = `account,profit\n${Array.from({ length: rows }, (_, i) => `account-with-a-long-name-${i},${i}`).join('\n')}\naccount-with-a-long-name-123456,1\n`;
+    const c: Case = { text, decimals: 0, reading: PLAIN_READING };
+    expect(await outcome(c, [1 << 20], true)).toBe(`InputError: f.csv:${rows + 2}:1: account "account-with-a-long-name-123456" repeats line 123458; identifiers must be unique`);
+  });
+});
+
+describe("the core's haircuts rows against the JavaScript formatter", () => {
+  /** The rows `account,profit,haircut,profit_after` as the JavaScript formatter writes them. */
+  function javascriptRows(table: AccountTable, haircuts: BigInt64Array, decimals: number): Promise<Uint8Array> {
+    return collect(async (sink) => {
+      await writeTable(sink, table.rows, (row) => 2 * table.idLength(row) + 2 + 3 * 48 + 6, (out, at, row) => fillRow(table, haircuts, decimals, out, at, row));
+    });
+  }
+
+  it('byte for byte on random tables: identifiers to quote, amounts at ±2^63, every decimals', async () => {
+    const amountValue = fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.bigInt({ min: -1000n, max: 1000n }));
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.tuple(fc.oneof(fc.stringMatching(/^[a-z0-9]{1,10}$/), fc.string({ minLength: 1, maxLength: 6 }), fc.constantFrom('a,b', 'x"y', 'l\nb', 'c\rr', '"')), amountValue, fc.nat()), { maxLength: 80 }),
+      fc.integer({ min: 0, max: 18 }),
+      async (entries, decimals) => {
+        const table = new AccountTable();
+        const seen = new Set<string>();
+        const haircuts: bigint[] = [];
+        for (const [id, profit, pick] of entries) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const bytes = encoder.encode(id);
+          table.add(bytes, 0, bytes.length, false, Number(BigInt.asIntN(32, profit)), Number(profit >> 32n), table.rows + 2);
+          // A haircut from 0 to the profit (a split's), or any value whose difference stays in range.
+          const cut = profit > 0n ? BigInt(pick) % (profit + 1n) : 0n;
+          haircuts.push(pick % 7 === 0 && profit > 0n ? profit : cut);
+        }
+        const view = BigInt64Array.from(haircuts);
+        const oracle = await javascriptRows(table, view, decimals);
+        const core = await collect((sink) => table.rowsWriter().write(sink, view, table.rows, decimals,
+          (row) => 2 * table.idLength(row) + 2 + 3 * 48 + 6, (out, at, row) => fillRow(table, view, decimals, out, at, row)));
+        expect(hex(core)).toBe(hex(oracle));
+      }), runs(200));
+  });
+
+  it('a row the core leaves (profit minus haircut out of range, an identifier longer than its piece) is written by the fallback, in order', async () => {
+    const table = new AccountTable();
+    const ids = ['a', 'x'.repeat(3 << 20), 'b', 'c'];
+    ids.forEach((id, i) => { const b = encoder.encode(id); table.add(b, 0, b.length, false, i === 2 ? 0 : 5, i === 2 ? -(2 ** 31) : 0, i + 2); });
+    const view = BigInt64Array.from([1n, 2n, 5n, 3n]);
+    const fill = (out: Uint8Array, at: number, row: number) => fillRow(table, view, 2, out, at, row);
+    const room = (row: number) => 2 * table.idLength(row) + 2 + 3 * 48 + 6;
+    const oracle = await javascriptRows(table, view, 2);
+    expect(hex(await collect((sink) => table.rowsWriter().write(sink, view, table.rows, 2, room, fill)))).toBe(hex(oracle));
+  });
+});
+
+/** Everything written to a sink by `task`. */
+async function collect(task: (sink: Sink) => Promise<void>): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  const sink = new Sink(nodePlatform(true), (bytes) => { pieces.push(bytes.slice()); });
+  await task(sink);
+  await sink.close();
+  return Buffer.concat(pieces);
+}
+
+/** One row as run.ts's JavaScript formatter writes it. */
+function fillRow(table: AccountTable, haircuts: BigInt64Array, decimals: number, out: Uint8Array, at: number, row: number): number {
+  at = table.writeId(out, at, row);
+  const { words, offset } = table.profitWords(row);
+  const profit = wordsValue(words[offset]!, words[offset + 1]!);
+  const haircut = haircuts[row]!;
+  out[at++] = 0x2c;
+  at = writeUnits(out, at, profit, decimals);
+  out[at++] = 0x2c;
+  at = writeUnits(out, at, haircut, decimals);
+  out[at++] = 0x2c;
+  at = writeUnits(out, at, BigInt(profit) - haircut, decimals);
+  out[at++] = 0x0a;
+  return at;
+}
