@@ -30,7 +30,8 @@
 //     the measures of a haircut vector: measureHaircuts, one phase (every group's figures; the
 //                    wrapper turns them into fractions and, with a loss, R into uncovered and overshoot)
 //     an account file (files/, src/files/table.ts): scanCsv takes plain CSV records into a table
-//                    (tableInsert adds one the wrapper read, tableRehash grows its set), formatRows
+//                    (tableInsert adds one the wrapper read, tableRehash grows its set; poolInsert and
+//                    poolRehash keep the pools it knows by name), formatRows
 //                    writes the haircuts file's rows from it
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
@@ -54,7 +55,7 @@ export { poolScratchBytes } from './pools/table';
 export { sumUnits, indexCharges } from './index-delta';
 export { deleverageQueue, deleveragePools } from './queue';
 export { measureHaircuts, measureScratchBytes } from './measures/measure';
-export { tableInsert, tableRehash } from './files/table';
+export { tableInsert, tableRehash, poolInsert, poolRehash } from './files/table';
 export { scanCsv } from './files/csv';
 export { formatRows } from './files/format';
 export * from './probes';

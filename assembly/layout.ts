@@ -273,12 +273,13 @@ export const MEASURE_TENTH_ACCOUNTS: u32 = 0;
 export const MEASURE_TENTH_COLLECTED: u32 = 8;
 export const MEASURE_TENTH_CAPACITY: u32 = 24;
 
-// ---- The table record: an account file's identifiers and profits, as read (files/table.ts) ----
+// ---- The table record: an account file's columns, as read (files/table.ts) ----
 // The wrapper places every block and grows them; a kernel that would need more room stops
 // and says so (SCAN_FULL). Identifiers lie end to end in the arena (row r's runs from
 // row r − 1's end, or 0, to its own end); the set holds pairs (row + 1, hash), 0 empty.
+// The optional columns are 0 when the command reads no such column.
 
-export const TABLE_BYTES: u32 = 48;
+export const TABLE_BYTES: u32 = 96;
 /** The arena of identifier bytes, its size, and how much of it is used (u32 each). */
 export const TABLE_ARENA: u32 = 0;
 export const TABLE_ARENA_SIZE: u32 = 4;
@@ -293,18 +294,37 @@ export const TABLE_ROWS: u32 = 24;
 /** The identifier set: SET_SLOT_BYTES per slot, a power of two slots; at most three quarters full. */
 export const TABLE_SET: u32 = 28;
 export const TABLE_SET_SLOTS: u32 = 32;
-/** The bytes past an identifier the arena keeps readable (the hash reads whole words). */
-export const TABLE_ARENA_SLACK: u32 = 8;
+/** Per row, optional: its pool (u32), exempt (u8, 1 exempt), weight, cap (or capacity), score and lot (i64 each). */
+export const TABLE_POOL: u32 = 36;
+export const TABLE_EXEMPT: u32 = 40;
+export const TABLE_WEIGHTS: u32 = 44;
+export const TABLE_CAPS: u32 = 48;
+export const TABLE_SCORES: u32 = 52;
+export const TABLE_LOTS: u32 = 56;
+/**
+ * The pools known by name: their names end to end (POOL_NAMES, ends per pool in
+ * POOL_ENDS), each one's decimals (u32), how many, and a set of (pool + 1, hash) pairs
+ * (a power of two slots, at most half full) to find a name.
+ */
+export const TABLE_POOL_NAMES: u32 = 60;
+export const TABLE_POOL_ENDS: u32 = 64;
+export const TABLE_POOL_DECIMALS: u32 = 68;
+export const TABLE_POOL_COUNT: u32 = 72;
+export const TABLE_POOL_SET: u32 = 76;
+export const TABLE_POOL_SLOTS: u32 = 80;
+/** The bytes past an identifier the arena keeps readable and writable (the hash reads whole words, the scanner copies two). */
+export const TABLE_ARENA_SLACK: u32 = 16;
 /** One slot of the identifier set: the row + 1 (0: empty), then its identifier's hash (u32 each). */
 export const SET_SLOT_BYTES: u32 = 8;
 
 // ---- The scan record: plain CSV records of an account file into a table (files/csv.ts) ----
 // The wrapper reads the header and every record the kernel leaves to it: the kernel takes only
 // records it can read with no doubt (no quote, no stray CR, the header's field count, a
-// non-empty identifier not seen before, an amount of plain digits that fits) and stops at
-// the first other one, so that the wrapper's reader gives its exact row or message.
+// non-empty identifier not seen before, a known pool, amounts of plain digits that fit,
+// flags it knows) and stops at the first other one, so that the wrapper's reader gives its
+// exact row or message.
 
-export const SCAN_BYTES: u32 = 48;
+export const SCAN_BYTES: u32 = 56;
 /** The input (u32 address; SCAN_INPUT_SLACK bytes past its end stay readable) and its length. */
 export const SCAN_INPUT: u32 = 0;
 export const SCAN_LENGTH: u32 = 4;
@@ -313,17 +333,18 @@ export const SCAN_POSITION: u32 = 8;
 /** The field delimiter's byte, and the decimal separator's ('.' or ','). */
 export const SCAN_DELIMITER: u32 = 12;
 export const SCAN_SEPARATOR: u32 = 16;
-/** Fields per record (the header's), and which of them are the identifier and the amount. */
+/** Fields per record (the header's), and what each field is: a ROLE_ byte per field at SCAN_ROLES. */
 export const SCAN_FIELDS: u32 = 20;
-export const SCAN_ID_FIELD: u32 = 24;
-export const SCAN_AMOUNT_FIELD: u32 = 28;
-/** The amount's fraction digits: units = amount × 10^decimals. */
-export const SCAN_DECIMALS: u32 = 32;
+export const SCAN_ROLES: u32 = 24;
+/** The fraction digits of the profits, caps and lots without a pool column (with one: each pool's), of weights, of scores. */
+export const SCAN_DECIMALS: u32 = 28;
+export const SCAN_WEIGHT_DECIMALS: u32 = 32;
+export const SCAN_SCORE_DECIMALS: u32 = 36;
 /** The most rows the table may hold, and the longest record the wrapper's reader takes (bytes). */
-export const SCAN_ROW_LIMIT: u32 = 36;
-export const SCAN_MAX_RECORD: u32 = 40;
+export const SCAN_ROW_LIMIT: u32 = 40;
+export const SCAN_MAX_RECORD: u32 = 44;
 /** Out: why the scan stopped (a SCAN_ code). */
-export const SCAN_STATUS: u32 = 44;
+export const SCAN_STATUS: u32 = 48;
 /** Bytes past the input's length a scan may read (never use). */
 export const SCAN_INPUT_SLACK: u32 = 16;
 /** The scan stopped at the end of the complete records: more input, or the wrapper for the last one. */
@@ -332,12 +353,23 @@ export const SCAN_WAIT: u32 = 0;
 export const SCAN_LEAVE: u32 = 1;
 /** The scan stopped because the table needs room (arena, columns or set). */
 export const SCAN_FULL: u32 = 2;
+/** What a field is: nothing the command reads, or the column it fills. */
+export const ROLE_NONE: u8 = 0;
+export const ROLE_ID: u8 = 1;
+export const ROLE_PROFIT: u8 = 2;
+export const ROLE_POOL: u8 = 3;
+export const ROLE_EXEMPT: u8 = 4;
+export const ROLE_WEIGHT: u8 = 5;
+export const ROLE_CAP: u8 = 6;
+export const ROLE_SCORE: u8 = 7;
+export const ROLE_LOT: u8 = 8;
 
 // ---- The rows record: the haircuts file's rows formatted from a table (files/format.ts) ----
-// `account,profit,haircut,profit_after` rows, amounts with exactly DECIMALS fraction digits,
-// an identifier quoted (quotes doubled) when it holds a comma, quote or line break.
+// `account[,pool],profit,haircut,profit_after` rows, amounts with exactly their decimals (a
+// pool's own, with a pool column), an identifier or pool name quoted (quotes doubled) when it
+// holds a comma, quote or line break.
 
-export const ROWS_BYTES: u32 = 32;
+export const ROWS_BYTES: u32 = 36;
 /** The haircuts (i64) of rows [ROWS_BASE, …): row r's at ROWS_HAIRCUTS + 8 (r − ROWS_BASE). */
 export const ROWS_HAIRCUTS: u32 = 0;
 export const ROWS_BASE: u32 = 4;
@@ -349,7 +381,9 @@ export const ROWS_TO: u32 = 12;
 export const ROWS_OUT: u32 = 16;
 export const ROWS_OUT_SIZE: u32 = 20;
 export const ROWS_OUT_USED: u32 = 24;
-/** The amounts' fraction digits. */
+/** The amounts' fraction digits (without a pool column). */
 export const ROWS_DECIMALS: u32 = 28;
+/** 1: write each row's pool name after its identifier, amounts at the pool's decimals. */
+export const ROWS_POOLED: u32 = 32;
 /** The most bytes one formatted amount takes: a sign, 19 digits, a point, leading zeros at 18 decimals. */
 export const ROWS_AMOUNT_BYTES: u32 = 48;

@@ -8,11 +8,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../src/files/csv.js';
-import { AccountRows, PLAIN_READING, type ReadingOptions } from '../src/files/rows.js';
+import { AccountRows, PLAIN_READING, PoolDirectory, type AccountColumns, type ReadingOptions } from '../src/files/rows.js';
 import type { RowConsumer } from '../src/files/fields.js';
 import { AccountTable } from '../src/files/table.js';
 import { Sink } from '../src/files/sink.js';
-import { writeTable } from '../src/files/write.js';
+import { writeField, writeTable } from '../src/files/write.js';
 import { writeUnits, wordsValue } from '../src/files/decimal.js';
 import { nodePlatform } from '../src/host/node.js';
 import { runs, chunked } from './support.js';
@@ -151,6 +151,90 @@ describe("the core's reader against the JavaScript reader", () => {
   });
 });
 
+/** A file with every optional column a command may read: pool, exempt, weight, cap (or capacity), score, lot. */
+interface WideCase {
+  text: string;
+  columns: AccountColumns;
+  decimals: number;
+  weightDecimals: number;
+  scoreDecimals: number;
+  listed: { name: string; decimals: number }[];
+  reading: ReadingOptions;
+}
+
+/** What a read of a wide case made: every row with all its columns, the pools and their counts, or the error. */
+async function wideOutcome(c: WideCase, sizes: number[] | null, scanner: boolean): Promise<string[] | string> {
+  const directory = new PoolDirectory(c.decimals);
+  for (const pool of c.listed) directory.add({ name: pool.name, loss: 0n, insuranceFund: 0n, decimals: pool.decimals, line: 1 });
+  const rows = new AccountRows('w.csv', c.columns, c.decimals, c.columns.pool === undefined ? null : directory, c.weightDecimals, false, c.scoreDecimals, c.reading);
+  const bytes = encoder.encode(c.text);
+  try {
+    await readCsv(chunked(bytes, sizes ?? [bytes.length + 1]), 'w.csv', scanner ? rows : { ...withoutScanner(rows), end: () => rows.end() });
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  const t = rows.table;
+  const columns = (['profits', 'weights', 'caps', 'scores', 'lots'] as const).filter((name) => name === 'profits' || (
+    name === 'weights' ? c.columns.weight : name === 'caps' ? c.columns.cap ?? c.columns.capacity : name === 'scores' ? c.columns.score : c.columns.lot) !== undefined);
+  const values = columns.map((name) => t.column(name));
+  const exempt = new Uint8Array(t.rows);
+  t.copyExempt(exempt);
+  const out = Array.from({ length: t.rows }, (_, row) =>
+    `${hex(t.idOf(row))}@${t.lineOf(row)} pool ${t.poolOf(row)} exempt ${exempt[row]} ${values.map((v) => v[row]).join(' ')}`);
+  out.push(`pools ${directory.pools.map((p) => `${p.name}:${p.decimals}`).join(',')} counts ${directory.counts.join(',')}`);
+  for (const [role, tally] of rows.tallies) out.push(`${role} ${tally.rounded} ${tally.text(c.decimals)}`);
+  return out;
+}
+
+const wideCases = fc.record({
+  pool: fc.boolean(), exempt: fc.boolean(), weight: fc.boolean(), cap: fc.constantFrom(null, 'cap', 'capacity'), score: fc.boolean(), lot: fc.boolean(),
+  decimals: fc.integer({ min: 0, max: 12 }), weightDecimals: fc.integer({ min: 0, max: 6 }), scoreDecimals: fc.integer({ min: 0, max: 6 }),
+  listed: fc.uniqueArray(fc.record({ name: fc.constantFrom('USD', 'BTC', 'ETH', 'é'), decimals: fc.integer({ min: 0, max: 12 }) }), { selector: (p) => p.name, maxLength: 3 }),
+  // Most files valid (the scanner takes every record), some with odd values among valid ones.
+  noisy: fc.boolean(),
+  records: fc.array(fc.record({
+    pool: fc.constantFrom('USD', 'BTC', 'ETH', 'SOL', 'é', 'SOL'),
+    exempt: fc.constantFrom('', '0', '1', 'yes', 'No', 'TRUE', 'n', 'Y', 'false', 'y'),
+    weight: fc.nat({ max: 10 ** 6 }).map(String),
+    cap: fc.oneof(fc.nat({ max: 10 ** 9 }).map(String), fc.constant('')),
+    score: fc.integer({ min: -(10 ** 6), max: 10 ** 6 }).map(String),
+    lot: fc.oneof(fc.integer({ min: 1, max: 100 }).map(String), fc.constant('')),
+    profit: plainAmount,
+    odd: fc.option(fc.tuple(fc.constantFrom('currency', 'house', 'size', 'cap', 'capacity', 'score', 'lot', 'profit'),
+      fc.constantFrom('', '"USD"', 'maybe', 'y\u0000', '-1', '0', '0.5', '1.2345678', '-0.25', '1e2', 'NaN')), { freq: 3 }),
+  }), { maxLength: 40 }),
+  inputRounding: fc.constantFrom('exact', 'half-even') as fc.Arbitrary<ReadingOptions['inputRounding']>,
+}).map((r): WideCase => {
+  const names = ['account', 'profit', ...(r.pool ? ['currency'] : []), ...(r.exempt ? ['house'] : []), ...(r.weight ? ['size'] : []),
+    ...(r.cap ? [r.cap] : []), ...(r.score ? ['score'] : []), ...(r.lot ? ['lot'] : []), 'note'];
+  const lines = [names.join(',')];
+  r.records.forEach((rec, i) => {
+    const value: Record<string, string> = {
+      account: `a${i}`, profit: rec.profit, currency: rec.pool, house: rec.exempt, size: rec.weight, cap: rec.cap, capacity: rec.cap, score: rec.score, lot: rec.lot, note: 'x',
+    };
+    if (r.noisy && rec.odd !== null) value[rec.odd[0]] = rec.odd[1];
+    lines.push(names.map((name) => value[name]!).join(','));
+  });
+  return {
+    text: lines.join('\n') + '\n', decimals: r.decimals, weightDecimals: r.weightDecimals, scoreDecimals: r.scoreDecimals, listed: r.listed,
+    reading: { delimiter: null, decimalComma: false, inputRounding: r.inputRounding },
+    columns: {
+      account: 'account', profit: 'profit', ...(r.pool ? { pool: 'currency' } : {}), ...(r.exempt ? { exempt: 'house' } : {}), ...(r.weight ? { weight: 'size' } : {}),
+      ...(r.cap === 'cap' ? { cap: 'cap' } : r.cap === 'capacity' ? { capacity: 'capacity' } : {}), ...(r.score ? { score: 'score' } : {}), ...(r.lot ? { lot: 'lot' } : {}),
+    },
+  };
+});
+
+describe("the core's reader against the JavaScript reader, with every optional column", () => {
+  it('pools (listed with their decimals, or met in the file), exempt flags, weights, caps, scores, lots: the same rows or error', async () => {
+    await fc.assert(fc.asyncProperty(wideCases, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), async (c, sizes) => {
+      const oracle = await wideOutcome(c, null, false);
+      expect(await wideOutcome(c, null, true)).toEqual(oracle);
+      expect(await wideOutcome(c, sizes, true)).toEqual(oracle);
+    }), runs(400));
+  });
+});
+
 describe("the core's haircuts rows against the JavaScript formatter", () => {
   /** The rows `account,profit,haircut,profit_after` as the JavaScript formatter writes them. */
   function javascriptRows(table: AccountTable, haircuts: BigInt64Array, decimals: number): Promise<Uint8Array> {
@@ -179,10 +263,39 @@ describe("the core's haircuts rows against the JavaScript formatter", () => {
         }
         const view = BigInt64Array.from(haircuts);
         const oracle = await javascriptRows(table, view, decimals);
-        const core = await collect((sink) => table.rowsWriter().write(sink, view, table.rows, decimals,
+        const core = await collect((sink) => table.rowsWriter().write(sink, view, table.rows, decimals, false,
           (row) => 2 * table.idLength(row) + 2 + 3 * 48 + 6, (out, at, row) => fillRow(table, view, decimals, out, at, row)));
         expect(hex(core)).toBe(hex(oracle));
       }), runs(200));
+  });
+
+  it('byte for byte with a pool column: each row with its pool\'s name (quoted when it must be) and decimals', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.uniqueArray(fc.oneof(fc.stringMatching(/^[A-Z]{1,5}$/), fc.constantFrom('a,b', 'q"q', 'é')), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.integer({ min: 0, max: 18 }), { minLength: 5, maxLength: 5 }),
+      fc.array(fc.tuple(fc.nat(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.nat()), { maxLength: 60 }),
+      async (names, places, entries) => {
+        const table = new AccountTable({ pool: true });
+        const bytesOf = names.map((name) => encoder.encode(name));
+        bytesOf.forEach((name, i) => table.pools!.add(name, places[i]!));
+        const haircuts: bigint[] = [];
+        entries.forEach(([pool, profit, pick], i) => {
+          const id = encoder.encode(`id${i}`);
+          table.add(id, 0, id.length, false, Number(BigInt.asIntN(32, profit)), Number(profit >> 32n), i + 2);
+          table.setPool(pool % names.length);
+          haircuts.push(profit > 0n ? BigInt(pick) % (profit + 1n) : 0n);
+        });
+        const view = BigInt64Array.from(haircuts);
+        const room = (row: number) => 2 * table.idLength(row) + 2 + 2 * bytesOf[table.poolOf(row)]!.length + 3 + 3 * 48 + 6;
+        const fill = (out: Uint8Array, at: number, row: number) => {
+          at = table.writeId(out, at, row);
+          out[at++] = 0x2c;
+          at = writeField(out, at, bytesOf[table.poolOf(row)]!);
+          return fillAmounts(table, view, places[table.poolOf(row)]!, out, at, row);
+        };
+        const oracle = await collect((sink) => writeTable(sink, table.rows, room, fill));
+        expect(hex(await collect((sink) => table.rowsWriter().write(sink, view, table.rows, 0, true, room, fill)))).toBe(hex(oracle));
+      }), runs(100));
   });
 
   it('a row the core leaves (profit minus haircut out of range, an identifier longer than its piece) is written by the fallback, in order', async () => {
@@ -193,7 +306,7 @@ describe("the core's haircuts rows against the JavaScript formatter", () => {
     const fill = (out: Uint8Array, at: number, row: number) => fillRow(table, view, 2, out, at, row);
     const room = (row: number) => 2 * table.idLength(row) + 2 + 3 * 48 + 6;
     const oracle = await javascriptRows(table, view, 2);
-    expect(hex(await collect((sink) => table.rowsWriter().write(sink, view, table.rows, 2, room, fill)))).toBe(hex(oracle));
+    expect(hex(await collect((sink) => table.rowsWriter().write(sink, view, table.rows, 2, false, room, fill)))).toBe(hex(oracle));
   });
 });
 
@@ -208,7 +321,11 @@ async function collect(task: (sink: Sink) => Promise<void>): Promise<Uint8Array>
 
 /** One row as run.ts's JavaScript formatter writes it. */
 function fillRow(table: AccountTable, haircuts: BigInt64Array, decimals: number, out: Uint8Array, at: number, row: number): number {
-  at = table.writeId(out, at, row);
+  return fillAmounts(table, haircuts, decimals, out, table.writeId(out, at, row), row);
+}
+
+/** A row's `,profit,haircut,profit_after` and line break, as run.ts's JavaScript formatter writes them. */
+function fillAmounts(table: AccountTable, haircuts: BigInt64Array, decimals: number, out: Uint8Array, at: number, row: number): number {
   const { words, offset } = table.profitWords(row);
   const profit = wordsValue(words[offset]!, words[offset + 1]!);
   const haircut = haircuts[row]!;

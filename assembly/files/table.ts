@@ -4,7 +4,8 @@
 // wrapper (src/files/table.ts) places and grows every block; these kernels never allocate.
 
 import {
-  TABLE_ARENA, TABLE_ARENA_USED, TABLE_ENDS, TABLE_PROFITS, TABLE_ROWS, TABLE_SET, TABLE_SET_SLOTS, SET_SLOT_BYTES,
+  TABLE_ARENA, TABLE_ARENA_USED, TABLE_ENDS, TABLE_POOL_COUNT, TABLE_POOL_ENDS, TABLE_POOL_NAMES, TABLE_POOL_SET, TABLE_POOL_SLOTS,
+  TABLE_PROFITS, TABLE_ROWS, TABLE_SET, TABLE_SET_SLOTS, SET_SLOT_BYTES,
 } from '../layout';
 
 /**
@@ -70,21 +71,31 @@ export function tableInsert(table: usize, length: u32): i32 {
 // @ts-ignore: decorator
 @inline export function insertHashed(table: usize, arena: usize, ends: usize, id: usize, length: u32, row: u32, h: u32): i32 {
   const set = <usize>load<u32>(table, TABLE_SET);
-  const mask = load<u32>(table, TABLE_SET_SLOTS) - 1;
+  const found = probe(set, load<u32>(table, TABLE_SET_SLOTS) - 1, arena, ends, id, length, h);
+  if (found >= 0) return found;
+  const at = set + <usize>(-1 - found) * SET_SLOT_BYTES;
+  store<u32>(at, row + 1);
+  store<u32>(at, h, 4);
+  return -1;
+}
+
+/**
+ * Looks for the `length` bytes at `key` (hash `h`) in a set of (entry + 1, hash) pairs
+ * (`mask` + 1 slots at `set`) over names end to end in `arena` (entry k's ends at
+ * `ends[k]`): returns the entry, or −1 − the empty slot where it would go.
+ */
+// @ts-ignore: decorator
+@inline export function probe(set: usize, mask: u32, arena: usize, ends: usize, key: usize, length: u32, h: u32): i32 {
   let slot = h & mask;
   for (;;) {
     const at = set + <usize>slot * SET_SLOT_BYTES;
     const held = load<u32>(at);
-    if (held == 0) {
-      store<u32>(at, row + 1);
-      store<u32>(at, h, 4);
-      return -1;
-    }
+    if (held == 0) return -1 - <i32>slot;
     if (load<u32>(at, 4) == h) {
       const other = held - 1;
       const start = idStart(ends, other);
       const end = load<u32>(ends + (<usize>other << 2));
-      if (end - start == length && memory.compare(arena + start, id, length) == 0) return <i32>other;
+      if (end - start == length && memory.compare(arena + start, key, length) == 0) return <i32>other;
     }
     slot = (slot + 1) & mask;
   }
@@ -93,20 +104,49 @@ export function tableInsert(table: usize, length: u32): i32 {
 
 /** Moves the set into `slots` empty (zeroed) slots at `set` (a power of two, more than it holds). */
 export function tableRehash(table: usize, set: usize, slots: u32): void {
-  const old = <usize>load<u32>(table, TABLE_SET);
-  const count = load<u32>(table, TABLE_SET_SLOTS);
+  moveSet(<usize>load<u32>(table, TABLE_SET), load<u32>(table, TABLE_SET_SLOTS), set, slots);
+  store<u32>(table, <u32>set, TABLE_SET);
+  store<u32>(table, slots, TABLE_SET_SLOTS);
+}
+
+/** Moves the pairs of a set of `count` slots at `old` into `slots` empty slots at `set`, by their hashes. */
+function moveSet(old: usize, count: u32, set: usize, slots: u32): void {
   const mask = slots - 1;
   for (let s: u32 = 0; s < count; s++) {
     const from = old + <usize>s * SET_SLOT_BYTES;
-    const held = load<u32>(from);
-    if (held == 0) continue;
-    const h = load<u32>(from, 4);
-    let slot = h & mask;
+    if (load<u32>(from) == 0) continue;
+    let slot = load<u32>(from, 4) & mask;
     while (load<u32>(set + <usize>slot * SET_SLOT_BYTES) != 0) slot = (slot + 1) & mask;
     store<u64>(set + <usize>slot * SET_SLOT_BYTES, load<u64>(from));
   }
-  store<u32>(table, <u32>set, TABLE_SET);
-  store<u32>(table, slots, TABLE_SET_SLOTS);
+}
+
+/**
+ * Adds pool TABLE_POOL_COUNT, whose name the wrapper copied (`length` bytes, TABLE_ARENA_SLACK
+ * more readable) to the end of the pool names and whose decimals it wrote; the wrapper
+ * keeps names unique and the pool set at most half full.
+ */
+export function poolInsert(table: usize, length: u32): void {
+  const names = <usize>load<u32>(table, TABLE_POOL_NAMES);
+  const ends = <usize>load<u32>(table, TABLE_POOL_ENDS);
+  const pool = load<u32>(table, TABLE_POOL_COUNT);
+  const from = idStart(ends, pool);
+  const set = <usize>load<u32>(table, TABLE_POOL_SET);
+  const mask = load<u32>(table, TABLE_POOL_SLOTS) - 1;
+  const h = hashBytes(names + from, length);
+  let slot = h & mask;
+  while (load<u32>(set + <usize>slot * SET_SLOT_BYTES) != 0) slot = (slot + 1) & mask;
+  store<u32>(set + <usize>slot * SET_SLOT_BYTES, pool + 1);
+  store<u32>(set + <usize>slot * SET_SLOT_BYTES, h, 4);
+  store<u32>(ends + (<usize>pool << 2), from + length);
+  store<u32>(table, pool + 1, TABLE_POOL_COUNT);
+}
+
+/** Moves the pool set into `slots` empty (zeroed) slots at `set`. */
+export function poolRehash(table: usize, set: usize, slots: u32): void {
+  moveSet(<usize>load<u32>(table, TABLE_POOL_SET), load<u32>(table, TABLE_POOL_SLOTS), set, slots);
+  store<u32>(table, <u32>set, TABLE_POOL_SET);
+  store<u32>(table, slots, TABLE_POOL_SLOTS);
 }
 
 /** Row `row`'s profit. */

@@ -107,6 +107,14 @@ export class CoreMemory {
     return this.#heap.allocAll(sizes);
   }
 
+  /** A new block of `size` bytes holding the first `keep` bytes of the block at `from`, which is freed (a block grown). */
+  moveBlock(from: number, keep: number, size: number): number {
+    const [to] = this.allocBlocks([size]) as [number];
+    new Uint8Array(this.exports.memory.buffer).copyWithin(to, from, from + keep);
+    this.freeBlocks([from]);
+    return to;
+  }
+
   /** Frees blocks placed by `allocBlocks`. */
   freeBlocks(pointers: readonly number[]): void {
     for (const pointer of pointers) this.#heap.free(pointer);

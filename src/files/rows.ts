@@ -8,7 +8,7 @@ import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decima
 import { Tally, type AmountReading, type InputRounding } from '../amount.js';
 import { InputError, quote, shorten } from './errors.js';
 import type { ColumnRequest, Fields, RowConsumer, ScanResult } from './fields.js';
-import { AccountTable, RowLimitError } from './table.js';
+import { AccountTable, RowLimitError, type CsvShape, type Role } from './table.js';
 
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
 const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -188,28 +188,65 @@ export class AccountRows implements RowConsumer {
       this.tallies.set(role, tally);
       return { decimalComma: reading.decimalComma, rounding: reading.inputRounding, tally };
     });
-    if (columns.length === 2 && pools === null) {
-      const taken: ScanResult = { rows: 0, end: 0 };
-      const separator = reading.decimalComma ? 0x2c : 0x2e;
-      this.scanCsv = (buffer, pos, delimiter, fields, positions, line) => {
-        const before = this.table.rows;
-        taken.end = this.table.scanCsv(buffer, pos, { delimiter, separator, fields, idField: positions[0]!, amountField: positions[1]!, decimals }, line);
-        taken.rows = this.table.rows - before;
-        return taken;
-      };
-    }
     this.table = new AccountTable({
       pool: names.pool !== undefined, exempt: names.exempt !== undefined, weights: names.weight !== undefined,
       caps: names.cap !== undefined || names.capacity !== undefined, scores: names.score !== undefined, lots: names.lot !== undefined,
     });
+    this.scanCsv = this.#scanner(reading);
   }
 
   delimited(delimiter: string): void {
     this.delimiter = delimiter;
   }
 
-  /** CSV: plain records taken by the core (set when the file has no column but the identifier and the amount). */
-  readonly scanCsv?: (buffer: Uint8Array, pos: number, delimiter: number, fields: number, positions: Int32Array, line: number) => ScanResult;
+  /** CSV: plain records taken by the core's scanner. */
+  readonly scanCsv: NonNullable<RowConsumer['scanCsv']>;
+
+  /**
+   * The core's scanner over this table: each requested column's field given its role, the
+   * pools of the directory known to the table first. A file that reads one field as two
+   * columns is left to the reader whole.
+   */
+  #scanner(reading: ReadingOptions): NonNullable<RowConsumer['scanCsv']> {
+    const taken: ScanResult = { rows: 0, end: 0 };
+    const k = this.#k;
+    const roleOf: (Role | null)[] = this.columns.map(() => null);
+    roleOf[0] = 'id';
+    roleOf[1] = 'profit';
+    for (const [role, at] of [['pool', k.pool], ['exempt', k.exempt], ['weight', k.weight], ['cap', k.cap], ['score', k.score], ['lot', k.lot]] as const) {
+      if (at >= 0) roleOf[at] = role;
+    }
+    let shape: CsvShape | null | undefined;
+    return (buffer, pos, delimiter, fields, positions, line) => {
+      if (shape === undefined) {
+        const roles: (Role | null)[] = new Array<Role | null>(fields).fill(null);
+        let shared = false;
+        positions.forEach((field, column) => {
+          shared ||= roles[field] !== null;
+          roles[field] = roleOf[column]!;
+        });
+        shape = shared ? null : {
+          delimiter, separator: reading.decimalComma ? 0x2c : 0x2e, roles,
+          decimals: this.decimals, weightDecimals: this.weightDecimals, scoreDecimals: this.scoreDecimals,
+        };
+      }
+      if (shape === null) {
+        taken.rows = 0;
+        taken.end = pos;
+        return taken;
+      }
+      this.table.pools?.addFrom(this.pools!);
+      const before = this.table.rows;
+      taken.end = this.table.scanCsv(buffer, pos, shape, line);
+      taken.rows = this.table.rows - before;
+      return taken;
+    };
+  }
+
+  /** Counts each pool's accounts, once every row is read. */
+  end(): void {
+    if (this.pools !== null) this.pools.counts = this.table.poolCounts(this.pools.pools.length);
+  }
 
   row(f: Fields, line: number): void {
     const k = this.#k;
@@ -262,10 +299,7 @@ export class AccountRows implements RowConsumer {
     if (earlier >= 0) {
       throw new InputError(this.file, f.line[0]!, f.column[0]!, `${this.columns[0]!.name} ${quote(AS_IS.decode(this.table.idOf(earlier)))} repeats line ${this.table.lineOf(earlier)}; identifiers must be unique`);
     }
-    if (k.pool >= 0) {
-      this.table.setPool(pool);
-      this.pools!.counts[pool]!++;
-    }
+    if (k.pool >= 0) this.table.setPool(pool);
     if (exempt) this.table.setExempt();
     if (weight) this.table.setWords('weights', weight[0], weight[1]);
     if (k.cap >= 0) this.table.setWords('caps', cap[0], cap[1]);

@@ -1,4 +1,4 @@
-// The haircuts file's rows written by the core (assembly/files/format.ts) from an account
+// The haircuts file's rows (pooled or not) written by the core (assembly/files/format.ts) from an account
 // table: the haircuts copied into the table's core a slab at a time, formatted there, and
 // handed to the sink in pieces of 1 MiB. A row the core stops before (an identifier too
 // long for a piece) is written by the caller's own formatter, the same bytes.
@@ -25,11 +25,13 @@ export class TableRows {
 
   /**
    * Writes rows [0, `rows`) as `account,profit,haircut,profit_after` with `decimals` fraction
-   * digits (`haircuts`: row r's at r, a view the engine made). `room` and `fill` write one row
-   * as the JavaScript formatter does, for a row the core leaves.
+   * digits, or when `pooled` as `account,pool,profit,haircut,profit_after` with each pool's
+   * (the table's pools must hold every pool of its rows) (`haircuts`: row r's at r, a view the
+   * engine made). `room` and `fill` write one row as the JavaScript formatter does, for a row
+   * the core leaves.
    */
   async write(
-    sink: Sink, haircuts: BigInt64Array, rows: number, decimals: number,
+    sink: Sink, haircuts: BigInt64Array, rows: number, decimals: number, pooled: boolean,
     room: (row: number) => number, fill: (out: Uint8Array, at: number, row: number) => number,
   ): Promise<void> {
     const core = this.#core, L = core.layout;
@@ -42,6 +44,7 @@ export class TableRows {
       fields.setU32(L.ROWS_OUT, out);
       fields.setU32(L.ROWS_OUT_SIZE, PIECE);
       fields.setU32(L.ROWS_DECIMALS, decimals);
+      fields.setU32(L.ROWS_POOLED, pooled ? 1 : 0);
       for (let base = 0; base < rows; base += SLAB) {
         const to = Math.min(rows, base + SLAB);
         new Uint8Array(core.buffer).set(source.subarray(8 * base, 8 * to), slab);

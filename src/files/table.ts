@@ -1,58 +1,33 @@
 // The accounts read from a file, held in an instance of the WebAssembly core of their own
 // (assembly/files/): identifiers end to end in an arena, profits (or, for index deltas,
-// units) as i64, and the identifier set, so that the core's scanner (`scanCsv`) takes plain
-// CSV records straight into the table and its formatter (`formatRows`) writes the haircuts
-// file from it. About 12 bytes per account plus the identifier's bytes, and the set's 8 per
-// slot while reading; the optional columns a command asks for (pool, exempt, weight, cap,
-// score, lot) and the lines of rows stay here, in chunks. No object per row.
+// units) as i64, the optional columns a command asks for (pool, exempt, weight, cap, score,
+// lot), the pools known by name, and the identifier set, so that the core's scanner
+// (`scanCsv`) takes plain CSV records straight into the table and its formatter
+// (`formatRows`) writes the haircuts file from it. About 12 bytes per account plus the
+// identifier's bytes (4 more for a pool, 1 for exempt, 8 for each 64-bit column), and the
+// set's 8 per slot while reading; the lines of rows are kept as runs. No object per row.
 
 import { MAX_ACCOUNTS, simdSupported, type Variant } from '../core.js';
 import { CoreMemory } from '../core/memory.js';
 import { instantiateCoreSync } from '../core/load.js';
 import { MAX_RECORD_BYTES } from './chunks.js';
 import { TableRows } from './table-rows.js';
+import { TablePools } from './table-pools.js';
 import { writeField } from './write.js';
+import { RowLimitError, type CsvShape, type OptionalWordColumn, type TableColumns, type WordColumn } from './table-shape.js';
 
-/** A row past one engine's capacity (the command reports it as a bad row at its line). */
-export class RowLimitError extends Error {
-  override name = 'RowLimitError';
-  constructor(readonly line: number) {
-    super(`more than ${MAX_ACCOUNTS.toLocaleString('en-US')} accounts, the engine's capacity; split the file (by pool or by account range)`);
-  }
-}
+export { RowLimitError, type CsvShape, type Role, type TableColumns, type WordColumn } from './table-shape.js';
 
-const CHUNK_BITS = 20;
-const CHUNK = 1 << CHUNK_BITS;
-const MASK = CHUNK - 1;
+/** Each role's code in the core's layout. */
+const ROLE_CODES = {
+  id: 'ROLE_ID', profit: 'ROLE_PROFIT', pool: 'ROLE_POOL', exempt: 'ROLE_EXEMPT', weight: 'ROLE_WEIGHT', cap: 'ROLE_CAP', score: 'ROLE_SCORE', lot: 'ROLE_LOT',
+} as const;
 
-/** Which optional columns a table holds. */
-export interface TableColumns {
-  pool?: boolean | undefined;
-  exempt?: boolean | undefined;
-  weights?: boolean | undefined;
-  caps?: boolean | undefined;
-  scores?: boolean | undefined;
-  lots?: boolean | undefined;
-}
-
-/** The 64-bit columns a table can hold, as 32-bit word pairs. */
-export type WordColumn = 'profits' | 'weights' | 'caps' | 'scores' | 'lots';
-
-/** The optional 64-bit columns (every word column but the profits). */
-type OptionalWordColumn = Exclude<WordColumn, 'profits'>;
-
-/** How plain CSV records lie: what the core's scanner needs beyond the bytes. */
-export interface CsvShape {
-  /** The delimiter's byte, and the decimal separator's. */
-  delimiter: number;
-  separator: number;
-  /** Fields per record, and which are the identifier and the amount. */
-  fields: number;
-  idField: number;
-  amountField: number;
-  /** The amount's fraction digits. */
-  decimals: number;
-}
+/** The optional columns as the table record names them, with their bytes per row. */
+const OPTIONAL = [
+  ['pool', 'TABLE_POOL', 4], ['exempt', 'TABLE_EXEMPT', 1], ['weights', 'TABLE_WEIGHTS', 8],
+  ['caps', 'TABLE_CAPS', 8], ['scores', 'TABLE_SCORES', 8], ['lots', 'TABLE_LOTS', 8],
+] as const;
 
 /** An instance of the core holding one table: its blocks and records. */
 class TableCore extends CoreMemory {
@@ -66,19 +41,23 @@ export class AccountTable {
   /** Rows added so far. */
   rows = 0;
   readonly #core: TableCore;
-  /** The table record, the scan record and the rows record (assembly/layout.ts). */
+  /** The table record and the scan record (assembly/layout.ts), as u32 indices into the memory too. */
   readonly #record: number;
   readonly #scan: number;
-  /** The blocks: arena, ends (u32), profits (i64), set, the scanner's input. */
+  /** The blocks: arena, ends (u32), profits (i64), the optional columns, set, the scanner's input and roles. */
   #arena = 0;
   #arenaSize = 1 << 20;
+  #arenaUsed = 0;
   #ends = 0;
   #profits = 0;
+  /** Each optional column's block (0: not held), by name. */
+  readonly #columns: Record<keyof TableColumns, number> = { pool: 0, exempt: 0, weights: 0, caps: 0, scores: 0, lots: 0 };
   #capacity = 1 << 16;
   #set = 0;
   #slots = 1 << 17;
   #input = 0;
   #inputSize = 0;
+  #roles = 0;
   /** The buffer the input block holds a copy of (a scan of it again copies nothing). */
   #copied: Uint8Array | null = null;
   /** Views of the core's memory, made again when it grows. */
@@ -89,24 +68,11 @@ export class AccountTable {
   /** Each row's line: `row + delta` of the last entry at or before it (rows, deltas); one entry per change. */
   readonly #lineRows: number[] = [0];
   readonly #lineDeltas: number[] = [0];
-  /** Per row, when asked for: its pool's index. */
-  readonly #pool: Uint32Array[] | null;
-  /** Per row, when asked for: 1 when exempt. */
-  readonly #exempt: Uint8Array[] | null;
-  /** Per row, when asked for: weight, cap (or capacity), score and lot as two 32-bit words each. */
-  readonly #words: Record<OptionalWordColumn, Int32Array[] | null>;
-  /** Whether the table holds any optional column, and how many chunks each has. */
-  readonly #optional: boolean;
-  #chunks = 0;
+  /** The pools the scanner knows by name (a table with a pool column). */
+  readonly pools: TablePools | null;
 
   /** A table with the optional `columns` (none by default), in an instance of the `variant` build (SIMD where it runs). */
   constructor(columns: TableColumns = {}, variant: Variant = simdSupported() ? 'simd' : 'scalar') {
-    this.#pool = columns.pool ? [] : null;
-    this.#exempt = columns.exempt ? [] : null;
-    this.#words = {
-      weights: columns.weights ? [] : null, caps: columns.caps ? [] : null, scores: columns.scores ? [] : null, lots: columns.lots ? [] : null,
-    };
-    this.#optional = Object.values(columns).some(Boolean);
     this.#core = new TableCore(variant);
     const L = this.#core.layout;
     [this.#record, this.#scan, this.#arena, this.#ends, this.#profits, this.#set] = this.#core.allocBlocks([
@@ -114,6 +80,12 @@ export class AccountTable {
     ]) as [number, number, number, number, number, number];
     this.#core.zero(this.#record, L.TABLE_BYTES);
     this.#core.zero(this.#set, L.SET_SLOT_BYTES * this.#slots);
+    for (const [name, , width] of OPTIONAL) {
+      if (!columns[name]) continue;
+      this.#columns[name] = this.#core.allocBlocks([width * this.#capacity])[0]!;
+      this.#core.zero(this.#columns[name], width * this.#capacity);
+    }
+    this.pools = columns.pool ? new TablePools(this.#core, this.#record) : null;
     this.#writeRecord();
   }
 
@@ -121,9 +93,14 @@ export class AccountTable {
   expect(rows: number): void {
     const wanted = Math.min(rows, MAX_ACCOUNTS);
     if (wanted > this.#capacity) this.#growColumns(wanted);
+    // The arena at the identifiers' mean length so far, with a tenth to spare.
+    const mean = this.rows > 0 ? this.#arenaUsed / this.rows : 8;
+    const bytes = Math.min(2 ** 32 - 1, Math.ceil(wanted * mean * 1.1) + 1024);
+    if (bytes > this.#arenaSize) this.#growArena(bytes);
     let slots = this.#slots;
     while (slots * 0.75 < wanted && slots < 2 ** 29) slots *= 2;
     if (slots > this.#slots) this.#rehash(slots);
+    this.#writeRecord();
   }
 
   /**
@@ -134,11 +111,9 @@ export class AccountTable {
   add(source: Uint8Array, start: number, end: number, quoted: boolean, low: number, high: number, line: number): number {
     const row = this.rows;
     if (row === MAX_ACCOUNTS) throw new RowLimitError(line);
-    this.#room(end - start);
-    const L = this.#core.layout;
-    const used = this.#u32[(this.#record + L.TABLE_ARENA_USED) >>> 2]!;
+    this.#room(end - start, 1);
     const arena = this.#u8;
-    let at = this.#arena + used;
+    let at = this.#arena + this.#arenaUsed;
     if (quoted) {
       for (let i = start; i < end; i++) {
         arena[at++] = source[i]!;
@@ -148,10 +123,12 @@ export class AccountTable {
       arena.set(source.subarray(start, end), at);
       at += end - start;
     }
-    this.#i32[(this.#profits >>> 2) + 2 * row] = low;
-    this.#i32[(this.#profits >>> 2) + 2 * row + 1] = high;
-    const earlier = this.#core.exports.tableInsert(this.#record, at - this.#arena - used);
+    const words = (this.#profits >>> 2) + 2 * row;
+    this.#i32[words] = low;
+    this.#i32[words + 1] = high;
+    const earlier = this.#core.exports.tableInsert(this.#record, at - this.#arena - this.#arenaUsed);
     if (earlier >= 0) return earlier;
+    this.#arenaUsed = at - this.#arena;
     this.#added(row, 1, line);
     return -1;
   }
@@ -174,27 +151,34 @@ export class AccountTable {
       this.#u8.set(buffer, this.#input);
       this.#copied = buffer;
     }
-    const scan = this.#core.fields(this.#scan);
-    scan.setU32(L.SCAN_INPUT, this.#input);
-    scan.setU32(L.SCAN_LENGTH, buffer.length);
-    scan.setU32(L.SCAN_DELIMITER, shape.delimiter);
-    scan.setU32(L.SCAN_SEPARATOR, shape.separator);
-    scan.setU32(L.SCAN_FIELDS, shape.fields);
-    scan.setU32(L.SCAN_ID_FIELD, shape.idField);
-    scan.setU32(L.SCAN_AMOUNT_FIELD, shape.amountField);
-    scan.setU32(L.SCAN_DECIMALS, shape.decimals);
-    scan.setU32(L.SCAN_ROW_LIMIT, MAX_ACCOUNTS);
-    scan.setU32(L.SCAN_MAX_RECORD, MAX_RECORD_BYTES);
+    if (this.#roles === 0) {
+      [this.#roles] = this.#core.allocBlocks([shape.roles.length]) as [number];
+      this.#views();
+      this.#u8.set(shape.roles.map((role) => (role === null ? L.ROLE_NONE : L[ROLE_CODES[role]])), this.#roles);
+    }
+    const scan = this.#scan >>> 2, u32 = this.#u32;
+    u32[scan + L.SCAN_INPUT / 4] = this.#input;
+    u32[scan + L.SCAN_LENGTH / 4] = buffer.length;
+    u32[scan + L.SCAN_DELIMITER / 4] = shape.delimiter;
+    u32[scan + L.SCAN_SEPARATOR / 4] = shape.separator;
+    u32[scan + L.SCAN_FIELDS / 4] = shape.roles.length;
+    u32[scan + L.SCAN_ROLES / 4] = this.#roles;
+    u32[scan + L.SCAN_DECIMALS / 4] = shape.decimals;
+    u32[scan + L.SCAN_WEIGHT_DECIMALS / 4] = shape.weightDecimals;
+    u32[scan + L.SCAN_SCORE_DECIMALS / 4] = shape.scoreDecimals;
+    u32[scan + L.SCAN_ROW_LIMIT / 4] = MAX_ACCOUNTS;
+    u32[scan + L.SCAN_MAX_RECORD / 4] = MAX_RECORD_BYTES;
     let at = pos;
     for (;;) {
-      scan.setU32(L.SCAN_POSITION, at);
+      this.#u32[scan + L.SCAN_POSITION / 4] = at;
       const before = this.rows;
       this.#core.exports.scanCsv(this.#record, this.#scan);
-      const taken = this.#core.fields(this.#record).u32(L.TABLE_ROWS) - before;
+      const taken = this.#u32[(this.#record + L.TABLE_ROWS) >>> 2]! - before;
+      this.#arenaUsed = this.#u32[(this.#record + L.TABLE_ARENA_USED) >>> 2]!;
       if (taken > 0) this.#added(before, taken, line);
       line += taken;
-      at = scan.u32(L.SCAN_POSITION);
-      if (scan.u32(L.SCAN_STATUS) !== L.SCAN_FULL) return at;
+      at = this.#u32[scan + L.SCAN_POSITION / 4]!;
+      if (this.#u32[scan + L.SCAN_STATUS / 4] !== L.SCAN_FULL) return at;
       this.#room(Math.min(buffer.length - at, MAX_RECORD_BYTES), Math.max(1024, this.rows >>> 1));
     }
   }
@@ -206,38 +190,39 @@ export class AccountTable {
       this.#lineDeltas.push(line - row);
     }
     this.rows = row + count;
-    if (!this.#optional) return;
-    while (this.rows > CHUNK * this.#chunks) {
-      this.#pool?.push(new Uint32Array(CHUNK));
-      this.#exempt?.push(new Uint8Array(CHUNK));
-      for (const chunks of Object.values(this.#words)) chunks?.push(new Int32Array(2 * CHUNK));
-      this.#chunks++;
-    }
   }
 
   /** Sets the last added row's pool (the table must hold pools). */
   setPool(pool: number): void {
-    const row = this.rows - 1;
-    this.#pool![row >>> CHUNK_BITS]![row & MASK] = pool;
+    this.#u32[(this.#columns.pool >>> 2) + this.rows - 1] = pool;
   }
 
   /** Marks the last added row exempt (the table must hold exemptions). */
   setExempt(): void {
-    const row = this.rows - 1;
-    this.#exempt![row >>> CHUNK_BITS]![row & MASK] = 1;
+    this.#u8[this.#columns.exempt + this.rows - 1] = 1;
   }
 
   /** Sets the last added row's weight, cap, score or lot as two 32-bit words (the table must hold that column). */
   setWords(column: OptionalWordColumn, low: number, high: number): void {
-    const row = this.rows - 1;
-    const chunk = this.#words[column]![row >>> CHUNK_BITS]!;
-    chunk[2 * (row & MASK)] = low;
-    chunk[2 * (row & MASK) + 1] = high;
+    const at = (this.#columns[column] >>> 2) + 2 * (this.rows - 1);
+    this.#i32[at] = low;
+    this.#i32[at + 1] = high;
   }
 
   /** Row `row`'s pool index (0 when the table holds no pools). */
   poolOf(row: number): number {
-    return this.#pool === null ? 0 : this.#pool[row >>> CHUNK_BITS]![row & MASK]!;
+    if (this.#columns.pool === 0) return 0;
+    this.#views();
+    return this.#u32[(this.#columns.pool >>> 2) + row]!;
+  }
+
+  /** How many rows each of `pools` pools holds (a table with a pool column). */
+  poolCounts(pools: number): number[] {
+    const counts = new Array<number>(pools).fill(0);
+    this.#views();
+    const column = this.#u32.subarray(this.#columns.pool >>> 2, (this.#columns.pool >>> 2) + this.rows);
+    for (let row = 0; row < column.length; row++) counts[column[row]!]!++;
+    return counts;
   }
 
   /** The first row whose identifier is `id`, or −1 (a scan: for one look-up, after reading). */
@@ -307,26 +292,25 @@ export class AccountTable {
 
   /** Copies a 64-bit column into `target` (a view of `rows` int64 values, as 32-bit words). */
   copyWords(column: WordColumn, target: Int32Array): void {
-    if (column === 'profits') {
-      this.#views();
-      target.set(this.#i32.subarray(this.#profits >>> 2, (this.#profits >>> 2) + 2 * this.rows));
-      return;
-    }
-    copyChunks(this.#words[column]!, target, this.rows, 2);
+    const at = (column === 'profits' ? this.#profits : this.#columns[column]) >>> 2;
+    this.#views();
+    target.set(this.#i32.subarray(at, at + 2 * this.rows));
   }
 
   /** Copies the pools (one u32 per row) into `target`. */
   copyPool(target: Uint32Array): void {
-    copyChunks(this.#pool!, target, this.rows, 1);
+    this.#views();
+    target.set(this.#u32.subarray(this.#columns.pool >>> 2, (this.#columns.pool >>> 2) + this.rows));
   }
 
   /** Copies the exemptions (one byte per row, 1 exempt) into `target`; false when no row is exempt (nothing copied then). */
   copyExempt(target: Uint8Array): boolean {
-    if (this.#exempt === null) return false;
-    let any = false;
-    for (const chunk of this.#exempt) if (chunk.includes(1)) any = true;
-    if (any) copyChunks(this.#exempt, target, this.rows, 1);
-    return any;
+    if (this.#columns.exempt === 0) return false;
+    this.#views();
+    const flags = this.#u8.subarray(this.#columns.exempt, this.#columns.exempt + this.rows);
+    if (!flags.includes(1)) return false;
+    target.set(flags);
+    return true;
   }
 
   /** A 64-bit column of every row as a BigInt64Array of its own. */
@@ -352,40 +336,45 @@ export class AccountTable {
     return new TableRows(this.#core, this.#record);
   }
 
-  /** Makes room for one more row of `bytes` identifier bytes (`rows` more rows when given). */
-  #room(bytes: number, rows = 1): void {
+  /** Makes room for `rows` more rows and `bytes` more identifier bytes. */
+  #room(bytes: number, rows: number): void {
     const L = this.#core.layout;
-    const used = this.#core.fields(this.#record).u32(L.TABLE_ARENA_USED);
-    if (used + bytes + L.TABLE_ARENA_SLACK > this.#arenaSize) {
-      const size = Math.max(used + bytes + L.TABLE_ARENA_SLACK, Math.ceil(this.#arenaSize * 1.5));
-      if (size > 2 ** 32 - 1) throw new RangeError('account identifiers exceed 4 GiB in all');
-      this.#arena = this.#move(this.#arena, used, size);
-      this.#arenaSize = size;
+    let grew = false;
+    if (this.#arenaUsed + bytes + L.TABLE_ARENA_SLACK > this.#arenaSize) {
+      this.#growArena(Math.max(this.#arenaUsed + bytes + L.TABLE_ARENA_SLACK, Math.ceil(this.#arenaSize * 1.5)));
+      grew = true;
     }
-    if (this.rows + rows > this.#capacity) this.#growColumns(Math.max(this.rows + rows, Math.ceil(this.#capacity * 1.5)));
+    if (this.rows + rows > this.#capacity) {
+      this.#growColumns(Math.max(this.rows + rows, Math.ceil(this.#capacity * 1.5)));
+      grew = true;
+    }
     if (4 * (this.rows + rows) > 3 * this.#slots) {
       let slots = this.#slots;
       while (4 * (this.rows + rows) > 3 * slots) slots *= 2;
       this.#rehash(slots);
+      grew = true;
     }
-    this.#writeRecord();
+    if (grew) this.#writeRecord();
     this.#views();
   }
 
-  /** Gives the columns room for `rows` rows. */
-  #growColumns(rows: number): void {
-    this.#ends = this.#move(this.#ends, 4 * this.rows, 4 * rows);
-    this.#profits = this.#move(this.#profits, 8 * this.rows, 8 * rows);
-    this.#capacity = rows;
-    this.#writeRecord();
+  /** Moves the arena to a block of `size` bytes. */
+  #growArena(size: number): void {
+    if (size > 2 ** 32 - 1) throw new RangeError('account identifiers exceed 4 GiB in all');
+    this.#arena = this.#core.moveBlock(this.#arena, this.#arenaUsed, size);
+    this.#arenaSize = size;
   }
 
-  /** A new block of `size` bytes holding the first `keep` bytes of the block at `from`, which is freed. */
-  #move(from: number, keep: number, size: number): number {
-    const [to] = this.#core.allocBlocks([size]) as [number];
-    new Uint8Array(this.#core.buffer).copyWithin(to, from, from + keep);
-    this.#core.freeBlocks([from]);
-    return to;
+  /** Gives the columns room for `rows` rows (the exempt column's new rows zeroed: the reader marks only the exempt). */
+  #growColumns(rows: number): void {
+    this.#ends = this.#core.moveBlock(this.#ends, 4 * this.rows, 4 * rows);
+    this.#profits = this.#core.moveBlock(this.#profits, 8 * this.rows, 8 * rows);
+    for (const [name, , width] of OPTIONAL) {
+      if (this.#columns[name] === 0) continue;
+      this.#columns[name] = this.#core.moveBlock(this.#columns[name], width * this.rows, width * rows);
+      if (name === 'exempt') this.#core.zero(this.#columns.exempt + this.rows, rows - this.rows);
+    }
+    this.#capacity = rows;
   }
 
   /** Moves the set to `slots` slots. */
@@ -400,16 +389,19 @@ export class AccountTable {
     this.#slots = slots;
   }
 
-  /** Writes the blocks' places and sizes into the table record. */
+  /** Writes the blocks' places and sizes, and what is used, into the table record. */
   #writeRecord(): void {
     const L = this.#core.layout, record = this.#core.fields(this.#record);
     record.setU32(L.TABLE_ARENA, this.#arena);
     record.setU32(L.TABLE_ARENA_SIZE, this.#arenaSize);
+    record.setU32(L.TABLE_ARENA_USED, this.#arenaUsed);
     record.setU32(L.TABLE_ENDS, this.#ends);
     record.setU32(L.TABLE_PROFITS, this.#profits);
     record.setU32(L.TABLE_CAPACITY, this.#capacity);
+    record.setU32(L.TABLE_ROWS, this.rows);
     record.setU32(L.TABLE_SET, this.#set);
     record.setU32(L.TABLE_SET_SLOTS, this.#slots);
+    for (const [name, field] of OPTIONAL) record.setU32(L[field], this.#columns[name]);
   }
 
   /** Makes the views again if the memory grew. */
@@ -420,13 +412,5 @@ export class AccountTable {
     this.#u8 = new Uint8Array(buffer);
     this.#u32 = new Uint32Array(buffer);
     this.#i32 = new Int32Array(buffer);
-  }
-}
-
-/** Copies the first `rows` rows of chunked columns (`width` elements per row) into `target`. */
-function copyChunks<T extends Int32Array | Uint32Array | Uint8Array>(chunks: T[], target: T, rows: number, width: number): void {
-  for (let c = 0; c < chunks.length; c++) {
-    const count = Math.min(CHUNK, rows - c * CHUNK);
-    target.set(chunks[c]!.subarray(0, width * count) as never, width * c * CHUNK);
   }
 }

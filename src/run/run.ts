@@ -100,17 +100,24 @@ export const writeHaircuts: HaircutsWriter = async (sink, loaded, view) => {
     out[at++] = END_OF_ROW;
     return at;
   };
-  // Without pools every row has the one decimals: the core formats the rows.
-  if (!pooled) await table.rowsWriter().write(sink, view, table.rows, account.decimals[0]!, room, fill);
-  else await writeTable(sink, table.rows, room, fill);
+  // The core formats the rows, with every pool's name and decimals.
+  table.pools?.addFrom(loaded.directory);
+  await table.rowsWriter().write(sink, view, table.rows, account.decimals[0]!, pooled, room, fill);
 };
 
 /** How many accounts of each pool pay a non-zero haircut. */
 function chargedPerPool(loaded: Loaded, view: BigInt64Array): number[] {
   const haircuts = new Int32Array(view.buffer, view.byteOffset, 2 * view.length);
   const charged = loaded.directory.pools.map(() => 0);
-  for (let row = 0; row < loaded.table.rows; row++) {
-    if (haircuts[2 * row] !== 0 || haircuts[2 * row + 1] !== 0) charged[loaded.table.poolOf(row)]!++;
+  const rows = loaded.table.rows;
+  if (!loaded.pooled) {
+    let count = 0;
+    for (let row = 0; row < rows; row++) if ((haircuts[2 * row]! | haircuts[2 * row + 1]!) !== 0) count++;
+    charged[0] = count;
+    return charged;
+  }
+  for (let row = 0; row < rows; row++) {
+    if ((haircuts[2 * row]! | haircuts[2 * row + 1]!) !== 0) charged[loaded.table.poolOf(row)]!++;
   }
   return charged;
 }
