@@ -324,7 +324,7 @@ export const SET_SLOT_BYTES: u32 = 8;
 // flags it knows) and stops at the first other one, so that the wrapper's reader gives its
 // exact row or message.
 
-export const SCAN_BYTES: u32 = 56;
+export const SCAN_BYTES: u32 = 64;
 /** The input (u32 address; SCAN_INPUT_SLACK bytes past its end stay readable) and its length. */
 export const SCAN_INPUT: u32 = 0;
 export const SCAN_LENGTH: u32 = 4;
@@ -345,6 +345,31 @@ export const SCAN_ROW_LIMIT: u32 = 40;
 export const SCAN_MAX_RECORD: u32 = 44;
 /** Out: why the scan stopped (a SCAN_ code). */
 export const SCAN_STATUS: u32 = 48;
+/** How amounts with more fraction digits than their scale are read (an INPUT_ code), and where their roundings are counted (the tallies). */
+export const SCAN_ROUNDING: u32 = 52;
+export const SCAN_TALLIES: u32 = 56;
+/** The input-rounding rules (`--input-rounding`): exact refuses more digits; the others round the magnitude. */
+export const INPUT_EXACT: u32 = 0;
+export const INPUT_HALF_EVEN: u32 = 1;
+export const INPUT_HALF_UP: u32 = 2;
+export const INPUT_DOWN: u32 = 3;
+export const INPUT_UP: u32 = 4;
+/**
+ * The tallies: per amount column (TALLY_ profit, weight, cap, score, lot, in that order),
+ * TALLY_PLACES rows, row p for values with p fraction digits: how many were rounded (u64)
+ * and Σ |adjustment| in units of 10^−p (u128, low half first). The wrapper adds them to its own.
+ */
+export const TALLY_PROFIT: u32 = 0;
+export const TALLY_WEIGHT: u32 = 1;
+export const TALLY_CAP: u32 = 2;
+export const TALLY_SCORE: u32 = 3;
+export const TALLY_LOT: u32 = 4;
+export const TALLY_COLUMNS: u32 = 5;
+export const TALLY_PLACES: u32 = 19;
+export const TALLY_ROW_BYTES: u32 = 24;
+export const TALLY_COUNT: u32 = 0;
+export const TALLY_SUM_LOW: u32 = 8;
+export const TALLY_SUM_HIGH: u32 = 16;
 /** Bytes past the input's length a scan may read (never use). */
 export const SCAN_INPUT_SLACK: u32 = 16;
 /** The scan stopped at the end of the complete records: more input, or the wrapper for the last one. */

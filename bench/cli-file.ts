@@ -67,6 +67,47 @@ export async function writeMultiCurrencyFile(file: string, poolsFile: string, ac
   writeFileSync(poolsFile, 'pool,loss,insurance_fund,decimals\n' + pools.join('\n') + '\n');
 }
 
+/**
+ * Writes the plain account file `input` again as real exports write it: `semicolon` (`;`
+ * between fields, `,` before the fraction), `floats` (each profit with a float's 17
+ * significant digits: the same 6-decimal units under --input-rounding half-even, as the
+ * digits past the sixth stay below half a unit) and `gzipped` (gzip, level 6).
+ */
+export async function writeExportShapes(input: string, semicolon: string, floats: string, gzipped: string): Promise<void> {
+  const { createGzip } = await import('node:zlib');
+  const { createReadStream } = await import('node:fs');
+  const { pipeline } = await import('node:stream/promises');
+  const semi = createWriteStream(semicolon), float = createWriteStream(floats);
+  let rest = '';
+  let header = true;
+  for await (const chunk of createReadStream(input, { encoding: 'utf8', highWaterMark: 1 << 22 })) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    let a = '', b = '';
+    for (const line of lines) {
+      if (header) {
+        a += 'account;profit\n';
+        b += 'account,profit\n';
+        header = false;
+        continue;
+      }
+      const comma = line.indexOf(',');
+      const profit = line.slice(comma + 1);
+      a += `${line.slice(0, comma)};${profit.replace('.', ',')}\n`;
+      // Digits past the sixth up to 17 significant ones, below half a unit: 0000001, 00000003, …
+      const digits = profit.replace('-', '').replace('.', '').replace(/^0+/, '').length;
+      const extra = Math.max(1, 17 - digits);
+      b += `${line.slice(0, comma)},${profit}${'0'.repeat(extra - 1)}${1 + (digits % 4)}\n`;
+    }
+    if (!semi.write(a)) await once(semi, 'drain');
+    if (!float.write(b)) await once(float, 'drain');
+  }
+  semi.end();
+  float.end();
+  await Promise.all([once(semi, 'finish'), once(float, 'finish')]);
+  await pipeline(createReadStream(input), createGzip({ level: 6 }), createWriteStream(gzipped));
+}
+
 if (process.argv[1]?.endsWith('cli-file.js')) {
   const [file, accounts] = process.argv.slice(2);
   if (!file || !accounts) throw new Error('usage: cli-file.js FILE ACCOUNTS');

@@ -1,6 +1,6 @@
 // `npm run bench:cli`: the command line end to end on a generated account file.
 //
-//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1] [--parquet 1]
+//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1] [--parquet 1] [--exports 1]
 //
 // Writes (once, in the system's temporary directory) a CSV of seeded accounts
 // (~24 bytes a row at 10^7) and a multi-currency export (ten pools at their own
@@ -11,6 +11,8 @@
 // (128 MiB each, `--shapes 0` to skip): a valid file, a stray quote on line 2
 // (a quoted field never closed), and fields just under the 16 MiB cap; the
 // reader must stay linear (each within 1.5× the valid file, same run).
+// The real-export shapes (`--exports 0` to skip): semicolons with decimal commas, float-formatted
+// amounts read with --input-rounding, gzip, each against the plain file in the same run.
 // After each plain run, DuckDB as the peer (`--duckdb 0` to skip): the same split in SQL
 // (bench/duckdb.ts) in its own process under GNU time, its output checked against ours
 // (byte for byte, else haircut by haircut: a peer that computes something else is no comparison).
@@ -20,13 +22,13 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_POOLS, writeAccountFile, writeMultiCurrencyFile } from './cli-file.js';
+import { BENCH_POOLS, writeAccountFile, writeExportShapes, writeMultiCurrencyFile } from './cli-file.js';
 import type { DuckdbSplitResult } from './duckdb.js';
 import { describeMachine, machine } from './machine.js';
 
 const { values } = parseArgs({
   options: { accounts: { type: 'string', default: '1e7' }, runs: { type: 'string', default: '3' }, shapes: { type: 'string', default: '1' },
-    duckdb: { type: 'string', default: '1' }, parquet: { type: 'string', default: '1' } },
+    duckdb: { type: 'string', default: '1' }, parquet: { type: 'string', default: '1' }, exports: { type: 'string', default: '1' } },
 });
 const accounts = Number(values.accounts);
 const runs = Number(values.runs);
@@ -223,6 +225,47 @@ if (values.parquet !== '0') {
   }
   console.log(`\nMedian socialize on Parquet ${median(round).toFixed(2)} s` + (walls['socialize plain'] ? ` (${(median(round) / median(walls['socialize plain'])).toFixed(2)}× the CSV's, same session)` : ''));
   rmSync(parquetOut, { force: true });
+  rmSync(report, { force: true });
+}
+
+// The files people really have: the plain file as a spreadsheet in a European locale writes it
+// (semicolons, decimal commas), as a float export writes it (each amount with the float's 17
+// significant digits, read with --input-rounding half-even to the same units), and gzipped;
+// each against the plain file in the same run, and gzip against its decompression alone.
+if (values.exports !== '0') {
+  const semicolon = join(tmpdir(), `socialized-loss-bench-${accounts}-semicolon.csv`);
+  const floats = join(tmpdir(), `socialized-loss-bench-${accounts}-float.csv`);
+  const gzipped = join(tmpdir(), `socialized-loss-bench-${accounts}.csv.gz`);
+  if (!existsSync(semicolon) || !existsSync(floats) || !existsSync(gzipped)) {
+    console.log('\nwriting the real-export shapes …');
+    await writeExportShapes(input, semicolon, floats, gzipped);
+  }
+  const shapes = [
+    ['plain', input, []], ['semicolons, decimal commas', semicolon, ['--decimal-comma']],
+    ['float-formatted (17 significant digits), --input-rounding half-even', floats, ['--input-rounding', 'half-even']], ['gzip', gzipped, []],
+  ] as const;
+  const exportWalls = new Map<string, number[]>(shapes.map(([label]) => [label, []]));
+  const gunzipWalls: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const [label, path, extra] of shapes) {
+      exportWalls.get(label)!.push(timed(['socialize', path, '--loss', '48250000.123456', '--insurance-fund', '12000000', '--decimals', '6', ...extra, '--out', out, '--report', report, '--quiet']).wall);
+    }
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['-e', `const z=require('node:zlib'),fs=require('node:fs');` +
+      `fs.createReadStream(${JSON.stringify(gzipped)}).pipe(z.createGunzip()).on('data',()=>{}).on('end',()=>{})`]);
+    if (result.status !== 0) throw new Error(`gunzip failed: ${result.stderr}`);
+    gunzipWalls.push((performance.now() - started) / 1000);
+  }
+  const plainWall = median(exportWalls.get('plain')!);
+  console.log(`\nThe files people really have (${accounts.toLocaleString('en-US')} accounts; socialize --out --report, median wall of ${runs} runs; ` +
+    `decompressing the gzip file alone in Node: ${median(gunzipWalls).toFixed(2)} s)\n`);
+  console.log('| input | MiB | median wall s | ÷ plain, same run | − plain, s |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [label, path] of shapes) {
+    const wall = median(exportWalls.get(label)!);
+    console.log(`| ${label} | ${mib(path)} | ${wall.toFixed(2)} | ${(wall / plainWall).toFixed(2)}× | ${(wall - plainWall).toFixed(2)} |`);
+  }
+  rmSync(out, { force: true });
   rmSync(report, { force: true });
 }
 

@@ -48,8 +48,13 @@ export class Tally {
 
   /** Adds |adjustment| = `value` × 10^−`places` (an amount, at `places` fraction digits). */
   add(value: bigint, places: number): void {
-    this.rounded++;
-    this.#sums.set(places, (this.#sums.get(places) ?? 0n) + value);
+    this.addAll(1, value, places);
+  }
+
+  /** Adds `count` values rounded, whose |adjustment|s sum to `sum` × 10^−`places` (the core's tally of them). */
+  addAll(count: number, sum: bigint, places: number): void {
+    this.rounded += count;
+    this.#sums.set(places, (this.#sums.get(places) ?? 0n) + sum);
   }
 
   /** Σ |adjustment| as an exact decimal with at least `decimals` fraction digits (the column's scale), and as many more as it needs. */

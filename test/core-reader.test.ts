@@ -91,7 +91,7 @@ const cases = fc.record({
   ending: fc.constantFrom('\n', '\r\n', '', '\n\n', '\r'),
   decimals: fc.oneof(fc.integer({ min: 0, max: 18 }), fc.integer({ min: 6, max: 10 })),
   decimalComma: fc.boolean(),
-  inputRounding: fc.constantFrom('exact', 'exact', 'half-even', 'down', 'up') as fc.Arbitrary<ReadingOptions['inputRounding']>,
+  inputRounding: fc.constantFrom('exact', 'exact', 'half-even', 'half-up', 'down', 'up') as fc.Arbitrary<ReadingOptions['inputRounding']>,
   given: fc.boolean(),
 }).map((r): Case => {
   const d = r.decimalComma && r.delimiter === ',' ? ';' : r.delimiter;
@@ -140,6 +140,19 @@ describe("the core's reader against the JavaScript reader", () => {
       const c: Case = { text, decimals: 2, reading: PLAIN_READING };
       const oracle = await outcome(c, null, false);
       for (const sizes of [null, [1], [7, 4096], [65_536]]) expect(await outcome(c, sizes, true)).toEqual(oracle);
+    }
+  });
+
+  it('roundings by every rule: ties, and adjustments whose sum passes 2^64 (the tally is 128-bit)', async () => {
+    const ties = Array.from({ length: 40 }, (_, i) => `t${i},${i % 2 ? '-' : ''}${i}.${['5', '25', '125', '05', '35', '45'][i % 6]}`).join('\n');
+    const large = Array.from({ length: 40 }, (_, i) => `w${i},${i % 3 ? '' : '-'}0.${i % 2 ? '999999999999999999' : '500000000000000001'}`).join('\n');
+    for (const inputRounding of ['half-even', 'half-up', 'down', 'up'] as const) {
+      for (const [text, decimals] of [[`account,profit\n${ties}\n`, 1], [`account,profit\n${ties}\n`, 0], [`account,profit\n${large}\n`, 0], [`account,profit\n${large}\n`, 5]] as const) {
+        const c: Case = { text, decimals, reading: { ...PLAIN_READING, inputRounding } };
+        const oracle = await outcome(c, null, false);
+        expect(oracle).not.toBeTypeOf('string');
+        expect(await outcome(c, [1 << 20], true)).toEqual(oracle);
+      }
     }
   });
 

@@ -7,6 +7,8 @@
 
 import {
   ROLE_CAP, ROLE_EXEMPT, ROLE_ID, ROLE_LOT, ROLE_POOL, ROLE_PROFIT, ROLE_SCORE, ROLE_WEIGHT,
+  INPUT_EXACT, INPUT_HALF_EVEN, INPUT_HALF_UP, INPUT_UP, SCAN_ROUNDING, SCAN_TALLIES,
+  TALLY_CAP, TALLY_COUNT, TALLY_LOT, TALLY_PLACES, TALLY_PROFIT, TALLY_ROW_BYTES, TALLY_SCORE, TALLY_SUM_HIGH, TALLY_SUM_LOW, TALLY_WEIGHT,
   SCAN_DECIMALS, SCAN_DELIMITER, SCAN_FIELDS, SCAN_FULL, SCAN_INPUT, SCAN_LEAVE, SCAN_LENGTH, SCAN_MAX_RECORD, SCAN_POSITION,
   SCAN_ROLES, SCAN_ROW_LIMIT, SCAN_SCORE_DECIMALS, SCAN_SEPARATOR, SCAN_STATUS, SCAN_WAIT, SCAN_WEIGHT_DECIMALS, SET_SLOT_BYTES,
   TABLE_ARENA, TABLE_ARENA_SIZE, TABLE_ARENA_SLACK, TABLE_ARENA_USED, TABLE_CAPACITY, TABLE_CAPS, TABLE_ENDS, TABLE_EXEMPT,
@@ -217,6 +219,7 @@ let recordStatus: u32 = 0;
  */
 function readValues(table: usize, scan: usize, entry: usize): bool {
   const separator = load<u32>(scan, SCAN_SEPARATOR);
+  const rounding = load<u32>(scan, SCAN_ROUNDING);
   const first = spanStart(ROLE_ID), last = spanEnd(ROLE_ID);
   if (last == first) return false;
   store<u32>(entry, <u32>first, E_ID);
@@ -228,7 +231,7 @@ function readValues(table: usize, scan: usize, entry: usize): bool {
     store<u32>(entry, <u32>pool, E_POOL);
     decimals = load<u32>(<usize>load<u32>(table, TABLE_POOL_DECIMALS) + (<usize>pool << 2));
   }
-  const profit = readAmount(spanStart(ROLE_PROFIT), spanEnd(ROLE_PROFIT), separator, decimals);
+  const profit = readAmount(spanStart(ROLE_PROFIT), spanEnd(ROLE_PROFIT), separator, decimals, rounding, tallyOf(scan, TALLY_PROFIT));
   if (!amountRead) return false;
   store<i64>(entry, profit, E_PROFIT);
   if (load<u32>(table, TABLE_EXEMPT) != 0) {
@@ -237,7 +240,7 @@ function readValues(table: usize, scan: usize, entry: usize): bool {
     store<u32>(entry, <u32>flag, E_EXEMPT);
   }
   if (load<u32>(table, TABLE_WEIGHTS) != 0) {
-    const weight = readAmount(spanStart(ROLE_WEIGHT), spanEnd(ROLE_WEIGHT), separator, load<u32>(scan, SCAN_WEIGHT_DECIMALS));
+    const weight = readAmount(spanStart(ROLE_WEIGHT), spanEnd(ROLE_WEIGHT), separator, load<u32>(scan, SCAN_WEIGHT_DECIMALS), rounding, tallyOf(scan, TALLY_WEIGHT));
     if (!amountRead || weight < 0) return false;
     store<i64>(entry, weight, E_WEIGHT);
   }
@@ -246,13 +249,13 @@ function readValues(table: usize, scan: usize, entry: usize): bool {
     const start = spanStart(ROLE_CAP), end = spanEnd(ROLE_CAP);
     let cap: i64 = profit < 0 ? 0 : profit;
     if (end != start) {
-      cap = readAmount(start, end, separator, decimals);
+      cap = readAmount(start, end, separator, decimals, rounding, tallyOf(scan, TALLY_CAP));
       if (!amountRead || cap < 0) return false;
     }
     store<i64>(entry, cap, E_CAP);
   }
   if (load<u32>(table, TABLE_SCORES) != 0) {
-    const score = readAmount(spanStart(ROLE_SCORE), spanEnd(ROLE_SCORE), separator, load<u32>(scan, SCAN_SCORE_DECIMALS));
+    const score = readAmount(spanStart(ROLE_SCORE), spanEnd(ROLE_SCORE), separator, load<u32>(scan, SCAN_SCORE_DECIMALS), rounding, tallyOf(scan, TALLY_SCORE));
     if (!amountRead) return false;
     store<i64>(entry, score, E_SCORE);
   }
@@ -261,12 +264,18 @@ function readValues(table: usize, scan: usize, entry: usize): bool {
     const start = spanStart(ROLE_LOT), end = spanEnd(ROLE_LOT);
     let lot: i64 = 1;
     if (end != start) {
-      lot = readAmount(start, end, separator, decimals);
+      lot = readAmount(start, end, separator, decimals, rounding, tallyOf(scan, TALLY_LOT));
       if (!amountRead || lot <= 0) return false;
     }
     store<i64>(entry, lot, E_LOT);
   }
   return true;
+}
+
+/** Where column `column`'s tally rows are (a TALLY_ column). */
+// @ts-ignore: decorator
+@inline function tallyOf(scan: usize, column: u32): usize {
+  return <usize>load<u32>(scan, SCAN_TALLIES) + <usize>column * TALLY_PLACES * TALLY_ROW_BYTES;
 }
 
 /** The pool named by bytes [start, end), or −1 when no known pool is (or the name is empty). */
@@ -327,11 +336,15 @@ function flagOf(start: usize, end: usize): i32 {
 
 /**
  * The amount in bytes [start, end) as units at `decimals` fraction digits, when it is an
- * optional "-", one or more digits, and optionally the separator with 1 to `decimals`
- * digits, at most 18 digits in all after scaling (so that it fits with no check); sets
+ * optional "-", one or more digits, and optionally the separator with at least one digit,
+ * at most 18 digits in all after scaling and at most 18 fraction digits: more fraction
+ * digits than `decimals` only under a rounding rule (`rounding`, a ROUNDING_ code, on the
+ * magnitude as the reader's: `down` toward zero, `up` away, halves by the rule), each
+ * rounding counted in `tally` (the column's TALLY_PLACES rows, one per fraction-digit
+ * count: values rounded and Σ |adjustment| at that many fraction digits, 128-bit). Sets
  * `amountRead` false for anything else (the wrapper's reader then reads it, or words why not).
  */
-function readAmount(start: usize, end: usize, separator: u32, decimals: u32): i64 {
+function readAmount(start: usize, end: usize, separator: u32, decimals: u32, rounding: u32, tally: usize): i64 {
   amountRead = false;
   let p = start;
   const negative = p < end && <u32>load<u8>(p) == MINUS;
@@ -340,7 +353,7 @@ function readAmount(start: usize, end: usize, separator: u32, decimals: u32): i6
   digitRun(p, end);
   const whole = runValue;
   const wholeDigits = <u32>(runEnd - wholeStart);
-  if (wholeDigits == 0) return 0;
+  if (wholeDigits == 0 || wholeDigits + decimals > 18) return 0;
   p = runEnd;
   let fractionDigits: u32 = 0;
   let fraction: u64 = 0;
@@ -348,11 +361,34 @@ function readAmount(start: usize, end: usize, separator: u32, decimals: u32): i6
     if (<u32>load<u8>(p) != separator) return 0;
     digitRun(p + 1, end);
     fractionDigits = <u32>(runEnd - p - 1);
-    if (fractionDigits == 0 || runEnd != end || fractionDigits > decimals) return 0;
+    if (fractionDigits == 0 || runEnd != end || fractionDigits > 18) return 0;
     fraction = runValue;
   }
-  if (wholeDigits + decimals > 18) return 0;
-  const units = whole * power(decimals) + fraction * power(decimals - fractionDigits);
+  let units: u64;
+  if (fractionDigits <= decimals) {
+    units = whole * power(decimals) + fraction * power(decimals - fractionDigits);
+  } else {
+    if (rounding == INPUT_EXACT) return 0;
+    // The digits past the scale: k of them, their value the remainder r of 10^k.
+    const k = fractionDigits - decimals;
+    const scale = power(k);
+    const kept = fraction / scale;
+    const r = fraction - kept * scale;
+    units = whole * power(decimals) + kept;
+    if (r != 0) {
+      const twice = r << 1; // below 2 · 10^18: no overflow
+      const up = rounding == INPUT_UP ||
+        (rounding == INPUT_HALF_UP && twice >= scale) ||
+        (rounding == INPUT_HALF_EVEN && (twice > scale || (twice == scale && (units & 1) == 1)));
+      const adjustment = up ? scale - r : r;
+      if (up) units++;
+      const row = tally + <usize>fractionDigits * TALLY_ROW_BYTES;
+      store<u64>(row, load<u64>(row, TALLY_COUNT) + 1, TALLY_COUNT);
+      const low = load<u64>(row, TALLY_SUM_LOW) + adjustment;
+      store<u64>(row, low, TALLY_SUM_LOW);
+      if (low < adjustment) store<u64>(row, load<u64>(row, TALLY_SUM_HIGH) + 1, TALLY_SUM_HIGH);
+    }
+  }
   amountRead = true;
   return negative ? -<i64>units : <i64>units;
 }

@@ -70,15 +70,24 @@ export function formatRows(table: usize, rows: usize): void {
 
 /** Writes the `length` bytes at `id` (an identifier, a pool's name) as a CSV field at `at`; returns the position after it. */
 function writeId(at: usize, id: usize, length: u32): usize {
-  let plain = true;
-  for (let i: u32 = 0; i < length; i++) {
-    const b = load<u8>(id + i);
-    if (b == COMMA || b == QUOTE || b == LF || b == CR) {
-      plain = false;
-      break;
+  if (length <= 16) {
+    // 16 bytes readable past the name and writable past `at` (the arenas' slack, the row's room):
+    // checked and copied as one vector or two words.
+    let plain = true;
+    if (ASC_FEATURE_SIMD) {
+      const v = v128.load(id);
+      const hit = v128.or(v128.or(i8x16.eq(v, i8x16.splat(COMMA)), i8x16.eq(v, i8x16.splat(QUOTE))),
+        v128.or(i8x16.eq(v, i8x16.splat(LF)), i8x16.eq(v, i8x16.splat(CR))));
+      plain = (i8x16.bitmask(hit) & ((1 << length) - 1)) == 0;
+    } else {
+      plain = isPlain(id, length);
     }
-  }
-  if (plain) {
+    if (plain) {
+      store<u64>(at, load<u64>(id));
+      store<u64>(at, load<u64>(id, 8), 8);
+      return at + length;
+    }
+  } else if (isPlain(id, length)) {
     memory.copy(at, id, length);
     return at + length;
   }
@@ -111,6 +120,15 @@ const PAIRS: usize = memory.data<u8>([
 @inline function pairBefore(p: usize, pair: u32): usize {
   store<u16>(p - 2, load<u16>(PAIRS + (<usize>pair << 1)));
   return p - 2;
+}
+
+/** Whether none of the `length` bytes at `id` is a comma, quote or line break (the field needs no quotes). */
+function isPlain(id: usize, length: u32): bool {
+  for (let i: u32 = 0; i < length; i++) {
+    const b = load<u8>(id + i);
+    if (b == COMMA || b == QUOTE || b == LF || b == CR) return false;
+  }
+  return true;
 }
 
 /**

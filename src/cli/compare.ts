@@ -39,7 +39,7 @@ export async function compare(options: CompareOptions, context: RunContext): Pro
 
   const engine = await loadEngine();
   const compared = compareLoaded(engine, loaded, parameters);
-  const sink = outputSink(outFile ?? null, platform);
+  const sink = outputSink(outFile ?? null, platform, loaded.accounts.bytes);
   await writeCompared(sink, loaded, compared);
   const sha256 = await sink.close();
   const written = performance.now();

@@ -65,7 +65,7 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   }
   const computed = performance.now();
 
-  const sink = outputSink(outFile ?? null, platform);
+  const sink = outputSink(outFile ?? null, platform, input.bytes);
   const charges = new Int32Array(result.charges.buffer, result.charges.byteOffset, 2 * table.rows);
   let charged = 0;
   await sink.text('account,units,charge\n');

@@ -34,7 +34,7 @@ export function abandonAll(): void {
 export interface OutputFile {
   /** The path as given. */
   readonly target: string;
-  /** Appends all of `bytes`; an EnvironmentError naming the path when the disk refuses. */
+  /** Appends all of `bytes` (unchanged by the caller until it resolves); an EnvironmentError naming the path when the disk refuses. */
   write(bytes: Uint8Array): void | Promise<void>;
 }
 
@@ -163,11 +163,14 @@ export async function openOutputs(outputs: [string, string | undefined][], input
 }
 
 /** Appends all of `bytes` to `fd`; an EnvironmentError naming `path` when the disk refuses (full, quota, I/O). */
-function writeAll(fd: number, bytes: Uint8Array, path: string): void {
-  try {
-    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
-  } catch (error) {
-    throw new EnvironmentError('write', path, error);
+async function writeAll(fd: number, bytes: Uint8Array, path: string): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    try {
+      done += await new Promise<number>((resolve, reject) =>
+        write(fd, bytes, done, bytes.length - done, null, (error, written) => (error ? reject(error) : resolve(written))));
+    } catch (error) {
+      throw new EnvironmentError('write', path, error);
+    }
   }
 }
 
@@ -190,15 +193,8 @@ class PassThroughFile implements OutputFile {
     }
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    for (let done = 0; done < bytes.length;) {
-      try {
-        done += await new Promise<number>((resolve, reject) =>
-          write(this.fd, bytes, done, bytes.length - done, null, (error, written) => (error ? reject(error) : resolve(written))));
-      } catch (error) {
-        throw new EnvironmentError('write', this.target, error);
-      }
-    }
+  write(bytes: Uint8Array): Promise<void> {
+    return writeAll(this.fd, bytes, this.target);
   }
 }
 
@@ -237,8 +233,9 @@ class AtomicFile implements OutputFile {
     } catch { /* a file system without modes (FAT, some network mounts): nothing to protect with one */ }
   }
 
-  write(bytes: Uint8Array): void {
-    writeAll(this.#fd, bytes, this.target);
+  /** Appends `bytes` off the main thread (the caller keeps them unchanged until this resolves). */
+  write(bytes: Uint8Array): Promise<void> {
+    return writeAll(this.#fd, bytes, this.target);
   }
 
   /** Step 1 of a commit: the replaced file's owner (where allowed) and mode, then the bytes on disk, then closed. */
@@ -378,15 +375,19 @@ export async function commitAll(files: (OutputFile | null)[]): Promise<void> {
   for (const file of atomic) file.finish();
 }
 
-/** A Sink to `file`, or to stdout when null: every byte hashed by the platform's SHA-256 as it is written. */
-export function outputSink(file: OutputFile | null, platform: Platform): Sink {
+/**
+ * A Sink to `file`, or to stdout when null: every byte hashed by the platform's SHA-256 as it
+ * is written; `sizeHint`, about how many bytes it will get (0: unknown).
+ */
+export function outputSink(file: OutputFile | null, platform: Platform, sizeHint = 0): Sink {
+  // A file is done with the bytes when its write resolves; stdout may hold them longer.
   return new Sink(platform, async (bytes) => {
     if (file) {
       await file.write(bytes);
     } else if (!process.stdout.write(bytes)) {
       await new Promise((resolve) => process.stdout.once('drain', resolve));
     }
-  });
+  }, { consumes: file !== null, sizeHint });
 }
 
 /**

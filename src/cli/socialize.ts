@@ -47,7 +47,7 @@ export async function socialize(options: SocializeOptions, context: RunContext):
   // Compute, then write the haircuts, then the report; each lands only when complete.
   const engine = await loadEngine();
   const parquet = options.out !== undefined && formatOfName(options.out) === 'parquet';
-  const run = await socializeLoaded(engine, loaded, parameters, outputSink(outFile ?? null, platform), parquet ? { write: writeParquet } : {});
+  const run = await socializeLoaded(engine, loaded, parameters, outputSink(outFile ?? null, platform, loaded.accounts.bytes), parquet ? { write: writeParquet } : {});
   const written = performance.now();
   if (reportFile) {
     const info = runInfoOf(context, started, read, run.computeMs, written);

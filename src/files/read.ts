@@ -98,7 +98,7 @@ function withoutGz(name: string): { name: string; gz: boolean } {
 export async function readInto(
   source: Source, format: Format | undefined, consumer: RowConsumer, platform: Platform, expect?: (rows: number) => void,
 ): Promise<InputSummary> {
-  const hash = platform.sha256();
+  const hash = platform.sha256(source.size);
   const progress = platform.meter(source);
   async function* hashed(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source.chunks()) {

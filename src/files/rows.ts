@@ -8,7 +8,7 @@ import { DecimalError, MAX_DECIMALS, parseUnits, parseUnitsInto } from './decima
 import { Tally, type AmountReading, type InputRounding } from '../amount.js';
 import { InputError, quote, shorten } from './errors.js';
 import type { ColumnRequest, Fields, RowConsumer, ScanResult } from './fields.js';
-import { AccountTable, RowLimitError, type CsvShape, type Role } from './table.js';
+import { AccountTable, RowLimitError, type CoreTally, type CsvShape, type Role } from './table.js';
 
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
 const AS_IS = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -143,6 +143,8 @@ export class AccountRows implements RowConsumer {
   delimiter: string | null = null;
   /** Per amount column read, by what it is (profit or units, weight, cap or capacity, score, lot): what the input rounding changed. */
   readonly tallies = new Map<string, Tally>();
+  /** The same tallies by the core's name of the column (its TALLY_ order: profit, weight, cap, score, lot). */
+  readonly #tallyOf: Partial<Record<CoreTally['column'], Tally>> = {};
 
   /**
    * @param names the columns to read; `units` reads the profit column as units (index deltas: any sign, `--units-decimals`).
@@ -181,11 +183,13 @@ export class AccountRows implements RowConsumer {
     // Each amount column's reading and tally, by what the column is (two roles may read one column).
     const roles = new Map<number, string>([[1, units ? 'units' : 'profit'], [this.#k.weight, 'weight'],
       [this.#k.cap, names.capacity !== undefined ? 'capacity' : 'cap'], [this.#k.score, 'score'], [this.#k.lot, 'lot']]);
+    const kinds = new Map<number, CoreTally['column']>([[1, 'profit'], [this.#k.weight, 'weight'], [this.#k.cap, 'cap'], [this.#k.score, 'score'], [this.#k.lot, 'lot']]);
     this.#readings = columns.map((column, k) => {
       const role = roles.get(k);
       if (column.kind !== 'amount' || role === undefined) return { decimalComma: reading.decimalComma, rounding: 'exact' };
       const tally = new Tally();
       this.tallies.set(role, tally);
+      this.#tallyOf[kinds.get(k)!] = tally;
       return { decimalComma: reading.decimalComma, rounding: reading.inputRounding, tally };
     });
     this.table = new AccountTable({
@@ -226,7 +230,7 @@ export class AccountRows implements RowConsumer {
           roles[field] = roleOf[column]!;
         });
         shape = shared ? null : {
-          delimiter, separator: reading.decimalComma ? 0x2c : 0x2e, roles,
+          delimiter, separator: reading.decimalComma ? 0x2c : 0x2e, roles, rounding: reading.inputRounding,
           decimals: this.decimals, weightDecimals: this.weightDecimals, scoreDecimals: this.scoreDecimals,
         };
       }
@@ -243,9 +247,10 @@ export class AccountRows implements RowConsumer {
     };
   }
 
-  /** Counts each pool's accounts, once every row is read. */
+  /** Counts each pool's accounts, and adds what the core's scanner rounded to the tallies, once every row is read. */
   end(): void {
     if (this.pools !== null) this.pools.counts = this.table.poolCounts(this.pools.pools.length);
+    for (const { column, places, count, sum } of this.table.takeTallies()) this.#tallyOf[column]!.addAll(count, sum, places);
   }
 
   row(f: Fields, line: number): void {

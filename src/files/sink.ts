@@ -18,10 +18,18 @@ export class Sink {
   /** Bytes written in all. */
   bytes = 0;
 
-  constructor(platform: Platform, emit: (bytes: Uint8Array) => void | Promise<void>) {
+  /** Whether `emit` is done with its bytes once its promise resolves (a file), so that `writeTransient` need not copy them. */
+  readonly #consumes: boolean;
+
+  /**
+   * `options.consumes`: `emit` is done with each piece when its promise resolves (else it may
+   * keep it: a download's parts); `options.sizeHint`: about how many bytes will be written (for the hash).
+   */
+  constructor(platform: Platform, emit: (bytes: Uint8Array) => void | Promise<void>, options: { consumes?: boolean; sizeHint?: number } = {}) {
     this.#platform = platform;
-    this.#hash = platform.sha256();
+    this.#hash = platform.sha256(options.sizeHint);
     this.#emit = emit;
+    this.#consumes = options.consumes ?? false;
   }
 
   /** Whether `bytes` more fit in `buffer` after `used` (else flush first). */
@@ -70,6 +78,18 @@ export class Sink {
   async write(bytes: Uint8Array): Promise<void> {
     await this.flush();
     await this.#out(bytes);
+  }
+
+  /**
+   * Writes `bytes` that the caller changes once the returned promise resolves (a piece formatted
+   * in place): hashed now, handed on as they are when the emitter consumes its pieces, else a
+   * copy. The caller may format its next piece elsewhere meanwhile, but writes nothing else
+   * to the sink until this resolves.
+   */
+  writeTransient(bytes: Uint8Array): Promise<void> {
+    const piece = this.#consumes ? bytes : bytes.slice();
+    // Started now (hashed, the write begun) when nothing is buffered, so that it runs while the caller goes on.
+    return this.#used > 0 ? this.flush().then(() => this.#out(piece)) : this.#out(piece);
   }
 
   /** The buffer's size: a row must fit in it or go through `write`. */

@@ -1,6 +1,6 @@
 // The haircuts file's rows (pooled or not) written by the core (assembly/files/format.ts) from an account
 // table: the haircuts copied into the table's core a slab at a time, formatted there, and
-// handed to the sink in pieces of 1 MiB. A row the core stops before (an identifier too
+// handed to the sink in pieces of 1 MiB, one written while the next is formatted. A row the core stops before (an identifier too
 // long for a piece) is written by the caller's own formatter, the same bytes.
 
 import type { CoreMemory } from '../core/memory.js';
@@ -37,14 +37,16 @@ export class TableRows {
     const core = this.#core, L = core.layout;
     // The engine's view of the haircuts may be detached by nothing here: only this core allocates.
     const source = new Uint8Array(haircuts.buffer, haircuts.byteOffset, 8 * rows);
-    const [record, slab, out] = core.allocBlocks([L.ROWS_BYTES, 8 * SLAB, PIECE]) as [number, number, number];
+    // Two output pieces: one is written while the next is formatted.
+    const [record, slab, first, second] = core.allocBlocks([L.ROWS_BYTES, 8 * SLAB, PIECE, PIECE]) as [number, number, number, number];
+    let writing: Promise<void> | null = null;
     try {
       const fields = core.fields(record);
       fields.setU32(L.ROWS_HAIRCUTS, slab);
-      fields.setU32(L.ROWS_OUT, out);
       fields.setU32(L.ROWS_OUT_SIZE, PIECE);
       fields.setU32(L.ROWS_DECIMALS, decimals);
       fields.setU32(L.ROWS_POOLED, pooled ? 1 : 0);
+      let out = first;
       for (let base = 0; base < rows; base += SLAB) {
         const to = Math.min(rows, base + SLAB);
         new Uint8Array(core.buffer).set(source.subarray(8 * base, 8 * to), slab);
@@ -53,12 +55,20 @@ export class TableRows {
         let from = base;
         while (from < to) {
           fields.setU32(L.ROWS_FROM, from);
+          fields.setU32(L.ROWS_OUT, out);
           core.exports.formatRows(this.#table, record);
           const used = fields.u32(L.ROWS_OUT_USED);
           const next = fields.u32(L.ROWS_FROM);
-          if (used > 0) await sink.write(new Uint8Array(core.buffer, out, used).slice());
+          await writing;
+          writing = null;
+          if (used > 0) {
+            writing = sink.writeTransient(new Uint8Array(core.buffer, out, used));
+            out = out === first ? second : first;
+          }
           if (next === from) {
             // A row the core leaves: written as the JavaScript formatter writes it.
+            await writing;
+            writing = null;
             await writeTable(sink, 1, () => room(from), (bytes, at) => fill(bytes, at, from));
             from++;
           } else {
@@ -66,8 +76,11 @@ export class TableRows {
           }
         }
       }
+      await writing;
     } finally {
-      core.freeBlocks([record, slab, out]);
+      // A write still in flight (this one failed) is waited for before its piece is freed.
+      await writing?.catch(() => {});
+      core.freeBlocks([record, slab, first, second]);
     }
   }
 }

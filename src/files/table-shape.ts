@@ -2,6 +2,7 @@
 // types table.ts and its callers share, and the error of a row past the engine's capacity.
 
 import { MAX_ACCOUNTS } from '../core.js';
+import type { InputRounding } from '../amount.js';
 
 /** A row past one engine's capacity (the command reports it as a bad row at its line). */
 export class RowLimitError extends Error {
@@ -34,6 +35,8 @@ export interface CsvShape {
   separator: number;
   /** What each field of a record is (the column it fills, or null: none the command reads): `roles.length` fields per record. */
   roles: readonly (Role | null)[];
+  /** How amounts with more fraction digits than their scale are read (`--input-rounding`). */
+  rounding: InputRounding;
   /** The fraction digits of profits, caps and lots (without a pool column), of weights, of scores. */
   decimals: number;
   weightDecimals: number;
@@ -42,3 +45,16 @@ export interface CsvShape {
 
 /** The columns a CSV field can fill. */
 export type Role = 'id' | 'profit' | 'pool' | 'exempt' | 'weight' | 'cap' | 'score' | 'lot';
+
+/** The amount columns whose roundings the core counts, in the order of its tallies (TALLY_ codes). */
+export const TALLIED = ['profit', 'weight', 'cap', 'score', 'lot'] as const;
+
+/** What the core's scanner rounded in one amount column, at one number of fraction digits. */
+export interface CoreTally {
+  column: (typeof TALLIED)[number];
+  /** The fraction digits of the values rounded. */
+  places: number;
+  /** How many were rounded, and Σ |adjustment| in units of 10^−places. */
+  count: number;
+  sum: bigint;
+}

@@ -14,14 +14,17 @@ import { MAX_RECORD_BYTES } from './chunks.js';
 import { TableRows } from './table-rows.js';
 import { TablePools } from './table-pools.js';
 import { writeField } from './write.js';
-import { RowLimitError, type CsvShape, type OptionalWordColumn, type TableColumns, type WordColumn } from './table-shape.js';
+import { RowLimitError, TALLIED, type CoreTally, type CsvShape, type OptionalWordColumn, type TableColumns, type WordColumn } from './table-shape.js';
 
-export { RowLimitError, type CsvShape, type Role, type TableColumns, type WordColumn } from './table-shape.js';
+export { RowLimitError, type CoreTally, type CsvShape, type Role, type TableColumns, type WordColumn } from './table-shape.js';
 
 /** Each role's code in the core's layout. */
 const ROLE_CODES = {
   id: 'ROLE_ID', profit: 'ROLE_PROFIT', pool: 'ROLE_POOL', exempt: 'ROLE_EXEMPT', weight: 'ROLE_WEIGHT', cap: 'ROLE_CAP', score: 'ROLE_SCORE', lot: 'ROLE_LOT',
 } as const;
+
+/** Each input-rounding rule's code in the core's layout. */
+const INPUT_CODES = { exact: 'INPUT_EXACT', 'half-even': 'INPUT_HALF_EVEN', 'half-up': 'INPUT_HALF_UP', down: 'INPUT_DOWN', up: 'INPUT_UP' } as const;
 
 /** The optional columns as the table record names them, with their bytes per row. */
 const OPTIONAL = [
@@ -58,6 +61,8 @@ export class AccountTable {
   #input = 0;
   #inputSize = 0;
   #roles = 0;
+  /** What the scanner rounded, per amount column and number of fraction digits (assembly/layout.ts's tallies). */
+  readonly #tallies: number;
   /** The buffer the input block holds a copy of (a scan of it again copies nothing). */
   #copied: Uint8Array | null = null;
   /** Views of the core's memory, made again when it grows. */
@@ -86,12 +91,16 @@ export class AccountTable {
       this.#core.zero(this.#columns[name], width * this.#capacity);
     }
     this.pools = columns.pool ? new TablePools(this.#core, this.#record) : null;
+    const tallyBytes = L.TALLY_COLUMNS * L.TALLY_PLACES * L.TALLY_ROW_BYTES;
+    [this.#tallies] = this.#core.allocBlocks([tallyBytes]) as [number];
+    this.#core.zero(this.#tallies, tallyBytes);
     this.#writeRecord();
   }
 
   /** Sizes the set and the columns for about `rows` rows at once (an estimate: they still grow if needed). */
   expect(rows: number): void {
-    const wanted = Math.min(rows, MAX_ACCOUNTS);
+    // A fiftieth to spare: the estimate comes from the first chunk's rows.
+    const wanted = Math.min(Math.ceil(rows * 1.02), MAX_ACCOUNTS);
     if (wanted > this.#capacity) this.#growColumns(wanted);
     // The arena at the identifiers' mean length so far, with a tenth to spare.
     const mean = this.rows > 0 ? this.#arenaUsed / this.rows : 8;
@@ -168,6 +177,8 @@ export class AccountTable {
     u32[scan + L.SCAN_SCORE_DECIMALS / 4] = shape.scoreDecimals;
     u32[scan + L.SCAN_ROW_LIMIT / 4] = MAX_ACCOUNTS;
     u32[scan + L.SCAN_MAX_RECORD / 4] = MAX_RECORD_BYTES;
+    u32[scan + L.SCAN_ROUNDING / 4] = L[INPUT_CODES[shape.rounding]];
+    u32[scan + L.SCAN_TALLIES / 4] = this.#tallies;
     let at = pos;
     for (;;) {
       this.#u32[scan + L.SCAN_POSITION / 4] = at;
@@ -179,8 +190,26 @@ export class AccountTable {
       line += taken;
       at = this.#u32[scan + L.SCAN_POSITION / 4]!;
       if (this.#u32[scan + L.SCAN_STATUS / 4] !== L.SCAN_FULL) return at;
-      this.#room(Math.min(buffer.length - at, MAX_RECORD_BYTES), Math.max(1024, this.rows >>> 1));
+      this.#room(Math.min(buffer.length - at, MAX_RECORD_BYTES), 1);
     }
+  }
+
+  /** What the scanner rounded so far, column by column (each taken once: the counts start again from 0). */
+  takeTallies(): CoreTally[] {
+    const L = this.#core.layout;
+    const view = new DataView(this.#core.buffer, this.#tallies, L.TALLY_COLUMNS * L.TALLY_PLACES * L.TALLY_ROW_BYTES);
+    const tallies: CoreTally[] = [];
+    TALLIED.forEach((column, c) => {
+      for (let places = 0; places < L.TALLY_PLACES; places++) {
+        const row = (c * L.TALLY_PLACES + places) * L.TALLY_ROW_BYTES;
+        const count = Number(view.getBigUint64(row + L.TALLY_COUNT, true));
+        if (count === 0) continue;
+        const sum = (view.getBigUint64(row + L.TALLY_SUM_HIGH, true) << 64n) | view.getBigUint64(row + L.TALLY_SUM_LOW, true);
+        tallies.push({ column, places, count, sum });
+      }
+    });
+    this.#core.zero(this.#tallies, view.byteLength);
+    return tallies;
   }
 
   /** Records `count` rows added from `row` on, the first at `line` and each on the next line. */
@@ -345,7 +374,7 @@ export class AccountTable {
       grew = true;
     }
     if (this.rows + rows > this.#capacity) {
-      this.#growColumns(Math.max(this.rows + rows, Math.ceil(this.#capacity * 1.5)));
+      this.#growColumns(Math.max(this.rows + rows, Math.ceil(this.#capacity * 1.25)));
       grew = true;
     }
     if (4 * (this.rows + rows) > 3 * this.#slots) {

@@ -8,6 +8,7 @@ import * as zlib from 'node:zlib';
 import type { Compressors } from 'hyparquet';
 import { GzipError, SILENT, type Platform } from './platform.js';
 import { Progress } from './progress.js';
+import { threadHasher } from './hash-thread.js';
 
 /**
  * Codecs past hyparquet's own (SNAPPY, UNCOMPRESSED) that Node decompresses: for
@@ -75,10 +76,14 @@ function zlibFault(error: unknown): unknown {
   return new GzipError('corrupt', `corrupt compressed data (${message})`);
 }
 
+/** From this size on, a file is hashed on the second core (starting the thread costs a few milliseconds). */
+const THREAD_HASH_BYTES = 16 << 20;
+
 /** The command line's platform; `quiet` draws no progress bar. */
 export function nodePlatform(quiet: boolean): Platform {
   return {
-    sha256: () => {
+    sha256: (sizeHint = 0) => {
+      if (sizeHint >= THREAD_HASH_BYTES) return threadHasher();
       const hash = createHash('sha256');
       return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest('hex') };
     },

@@ -35,8 +35,8 @@ export interface Meter {
 
 /** What the shared code asks of its host. */
 export interface Platform {
-  /** A new SHA-256. */
-  sha256(): Hasher;
+  /** A new SHA-256; `sizeHint` (0: unknown) says about how many bytes it will hash (a large input may be hashed on another thread). */
+  sha256(sizeHint?: number): Hasher;
   /** A progress display for reading `source` (one that shows nothing is fine). */
   meter(source: Source): Meter;
   /** Parquet codecs past SNAPPY and UNCOMPRESSED that this host decompresses. */
