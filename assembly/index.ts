@@ -31,7 +31,8 @@
 //                    wrapper turns them into fractions and, with a loss, R into uncovered and overshoot)
 //     an account file (files/, src/files/table.ts): scanCsv takes plain CSV records into a table
 //                    (tableInsert adds one the wrapper read, tableRehash grows its set; poolInsert and
-//                    poolRehash keep the pools it knows by name), formatRows
+//                    poolRehash keep the pools it knows by name), checkCsv checks a haircut file's
+//                    records against it (verify), formatRows
 //                    writes the haircuts file's rows from it
 //   The waterfall (loss, fund, total → S) is the wrapper's: policy, three comparisons.
 // - The generated src/wasm/exports.ts types these exports from the compiled module.
@@ -58,6 +59,7 @@ export { measureHaircuts, measureScratchBytes } from './measures/measure';
 export { tableInsert, tableRehash, poolInsert, poolRehash } from './files/table';
 export { scanCsv } from './files/csv';
 export { formatRows } from './files/format';
+export { checkCsv } from './files/check';
 export * from './probes';
 
 /** The first byte after the core's static data (the histogram and the sample): columns go above it. */

@@ -388,6 +388,29 @@ export const ROLE_WEIGHT: u8 = 5;
 export const ROLE_CAP: u8 = 6;
 export const ROLE_SCORE: u8 = 7;
 export const ROLE_LOT: u8 = 8;
+/** In a haircut file read back (checkCsv): the haircut, and the profit after it. */
+export const ROLE_HAIRCUT: u8 = 9;
+export const ROLE_AFTER: u8 = 10;
+
+// ---- The check record: a haircut file's records checked against the table (files/check.ts) ----
+// Record r must name the table's row CHECK_ROW + r, with the same profit and pool when the
+// file has those columns; its haircut and profit after go to scratch columns the wrapper
+// copies out (row CHECK_BASE at index 0). Any other record is left to the wrapper's reader.
+
+export const CHECK_BYTES: u32 = 32;
+/** In: the table row the next record must name; out: the row after the last record taken. */
+export const CHECK_ROW: u32 = 0;
+/** The row at index 0 of the scratch columns, and how many rows they hold. */
+export const CHECK_BASE: u32 = 4;
+export const CHECK_CAPACITY: u32 = 8;
+/** The scratch columns: haircuts (i64), profits after (i64), lines (u32). */
+export const CHECK_HAIRCUTS: u32 = 12;
+export const CHECK_AFTERS: u32 = 16;
+export const CHECK_LINES: u32 = 20;
+/** In: the line of the next record; out: the line after the last record taken. */
+export const CHECK_LINE: u32 = 24;
+/** Which roles the file's fields have: bit k for ROLE_ k. */
+export const CHECK_ROLES: u32 = 28;
 
 // ---- The rows record: the haircuts file's rows formatted from a table (files/format.ts) ----
 // `account[,pool],profit,haircut,profit_after` rows, amounts with exactly their decimals (a

@@ -16,6 +16,9 @@ import { writeField, writeTable } from '../src/files/write.js';
 import { writeUnits, wordsValue } from '../src/files/decimal.js';
 import { nodePlatform } from '../src/host/node.js';
 import { runs, chunked } from './support.js';
+import { HaircutRows } from '../src/cli/verify-haircuts.js';
+import { decimalsOfRow, type Loaded } from '../src/run/load.js';
+import { formatUnits } from '../src/files/decimal.js';
 
 const encoder = new TextEncoder();
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
@@ -351,3 +354,78 @@ function fillAmounts(table: AccountTable, haircuts: BigInt64Array, decimals: num
   out[at++] = 0x0a;
   return at;
 }
+
+describe("verify's check of a haircut file in the core against the JavaScript reader", () => {
+  /** The accounts of `text` read (pooled when `pools` is given), as verify has them. */
+  async function loadedOf(text: string, pools: { name: string; decimals: number }[] | null): Promise<Loaded> {
+    const directory = new PoolDirectory(4);
+    if (pools === null) directory.add({ name: '', loss: 0n, insuranceFund: 0n, decimals: 4, line: 0 });
+    else for (const pool of pools) directory.add({ ...pool, loss: 0n, insuranceFund: 0n, line: 1 });
+    const rows = new AccountRows('a.csv', { account: 'account', profit: 'profit', ...(pools ? { pool: 'pool' } : {}) }, 4, pools ? directory : null);
+    await readCsv(chunked(encoder.encode(text), [1 << 20]), 'a.csv', rows);
+    rows.table.sealed();
+    const accounts = { file: 'a.csv', format: 'csv', formatFrom: 'extension', bytes: 0, sha256: '', rows: rows.table.rows } as const;
+    return { table: rows.table, directory, pooled: pools !== null, accounts, poolsInput: null, reading: { delimiter: ',', tallies: new Map() } };
+  }
+
+  /** What verify's reader made of a haircut file: haircuts, lines, differences (with profit_after's), or the error. */
+  async function checked(loaded: Loaded, text: string, sizes: number[], scanner: boolean): Promise<unknown> {
+    const decimalsOf = decimalsOfRow(loaded);
+    const rows = new HaircutRows('h.csv', loaded, decimalsOf);
+    const consumer: RowConsumer = scanner ? rows : { columns: rows.columns, row: (f, line) => rows.row(f, line), end: (line) => rows.end(line) };
+    try {
+      await readCsv(chunked(encoder.encode(text), sizes), 'h.csv', consumer);
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+    rows.checkProfitAfter(null);
+    return { haircuts: [...rows.haircuts], lines: [...rows.lines], mismatches: rows.mismatches, differences: rows.differences() };
+  }
+
+  it('the same haircuts, lines and differences, or the same error, on random haircut files', async () => {
+    const file = fc.record({
+      pooled: fc.boolean(),
+      accounts: fc.array(fc.tuple(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), fc.nat({ max: 2 })), { minLength: 1, maxLength: 30 }),
+      columns: fc.constantFrom(['account', 'profit', 'haircut', 'profit_after'], ['account', 'haircut'], ['haircut', 'account', 'pool'], ['account', 'pool', 'profit', 'haircut', 'profit_after']),
+      edits: fc.array(fc.tuple(fc.nat(), fc.constantFrom('haircut', 'profit', 'after', 'pool', 'id', 'quote', 'crlf', 'drop', 'text', 'extra')), { maxLength: 3 }),
+    });
+    await fc.assert(fc.asyncProperty(file, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 6 }), async (f, sizes) => {
+      const pools = [{ name: 'USD', decimals: 2 }, { name: 'B,TC', decimals: 8 }, { name: 'ETH', decimals: 0 }];
+      const places = (pool: number) => (f.pooled ? pools[pool]!.decimals : 4);
+      const accountsText = `account,profit${f.pooled ? ',pool' : ''}\n` + f.accounts.map(([profit, pool], i) =>
+        `id${i},${formatUnits(profit, places(pool))}${f.pooled ? `,"${pools[pool]!.name}"` : ''}`).join('\n') + '\n';
+      const loaded = await loadedOf(accountsText, f.pooled ? pools : null);
+      const lines = f.accounts.map(([profit, pool], i) => {
+        const haircut = profit > 0n ? profit / 3n : 0n;
+        const value: Record<string, string> = {
+          account: `id${i}`, profit: formatUnits(profit, places(pool)), haircut: formatUnits(haircut, places(pool)),
+          profit_after: formatUnits(profit - haircut, places(pool)), pool: f.pooled ? `"${pools[pool]!.name}"` : 'x',
+        };
+        return value;
+      });
+      const out = lines.map((v) => f.columns.map((c) => v[c]!));
+      const columns: readonly string[] = f.columns;
+      for (const [at, edit] of f.edits) {
+        if (out.length === 0) break;
+        const row = at % out.length, k = at % columns.length;
+        const cells = out[row]!;
+        if (edit === 'haircut' || edit === 'profit' || edit === 'after') {
+          const c = columns.indexOf(edit === 'after' ? 'profit_after' : edit);
+          if (c >= 0) cells[c] = cells[c]!.startsWith('-') ? cells[c]!.slice(1) : `1${cells[c]}`;
+        } else if (edit === 'pool') {
+          const c = columns.indexOf('pool');
+          if (c >= 0) cells[c] = 'ETH';
+        } else if (edit === 'id') cells[columns.indexOf('account')] = `id${row + 1}`;
+        else if (edit === 'quote') cells[columns.indexOf('account')] = `"id${row}"`;
+        else if (edit === 'crlf') cells[cells.length - 1] += '\r';
+        else if (edit === 'drop') out.splice(row, 1);
+        else if (edit === 'text') cells[k] = `${cells[k]}.0`;
+        else cells.push('extra');
+      }
+      const text = `${f.columns.join(',')}\n${out.map((cells) => cells.join(',')).join('\n')}\n`;
+      const oracle = await checked(loaded, text, [1 << 20], false);
+      expect(await checked(loaded, text, [1 << 20], true)).toEqual(oracle);
+      expect(await checked(loaded, text, sizes, true)).toEqual(oracle);
+    }), runs(300));
+  });
+});

@@ -16,21 +16,22 @@ import {
   TABLE_ROWS, TABLE_SCORES, TABLE_SET, TABLE_SET_SLOTS, TABLE_WEIGHTS,
 } from '../layout';
 import { hashBytes, insertHashed, probe } from './table';
+import { amountRead, countKept, keepRoundings, readAmount, startRecord } from './amount';
 
-const QUOTE: u32 = 0x22, LF: u32 = 0x0a, CR: u32 = 0x0d, MINUS: u32 = 0x2d, ZERO: u32 = 0x30;
+const QUOTE: u32 = 0x22, LF: u32 = 0x0a, CR: u32 = 0x0d;
 
-/** Set by `readAmount`: whether it read the amount (else the wrapper's reader reads it). */
-let amountRead: bool = false;
 
 /** Records parsed before their identifiers go into the set: their slots are loaded together, so that the misses overlap. */
 const BATCH: u32 = 32;
 /**
  * Per record of a batch: the identifier's start, length and hash, the next record's start
  * (u32 each), then the profit, weight, cap, score and lot (i64 each), the pool (u32) and
- * exempt (u32).
+ * exempt (u32), and the roundings its amounts took.
  */
-const ENTRY: usize = 64;
+const ENTRY: usize = 152;
 const E_ID = 0, E_LENGTH = 4, E_HASH = 8, E_NEXT = 12, E_PROFIT = 16, E_WEIGHT = 24, E_CAP = 32, E_SCORE = 40, E_LOT = 48, E_POOL = 56, E_EXEMPT = 60;
+/** Then its roundings, counted when it is taken (amount.ts's keepRoundings: a count, then up to 5 pairs). */
+const E_ROUNDED = 64;
 const PENDING: usize = memory.data(<i32>(BATCH * <u32>ENTRY), 8);
 /** Each role's field in the record being parsed: start and end (u32 each), by ROLE_ code. */
 const SPANS: usize = memory.data(16 * 8, 8);
@@ -123,6 +124,7 @@ export function scanCsv(table: usize, scan: usize): void {
       const r = <usize>row;
       store<u32>(ends + (r << 2), used);
       store<i64>(profits + (r << 3), load<i64>(entry, E_PROFIT));
+      countKept(entry + E_ROUNDED);
       if (pools != 0) store<u32>(pools + (r << 2), load<u32>(entry, E_POOL));
       if (exempt != 0) store<u8>(exempt + r, <u8>load<u32>(entry, E_EXEMPT));
       if (weights != 0) store<i64>(weights + (r << 3), load<i64>(entry, E_WEIGHT));
@@ -154,7 +156,7 @@ export function scanCsv(table: usize, scan: usize): void {
 }
 
 /** Why `parseRecord` stopped. */
-let recordStatus: u32 = 0;
+export let recordStatus: u32 = 0;
 
 /**
  * Splits the record at `p` into fields, noting each role's field in SPANS: returns where
@@ -163,7 +165,7 @@ let recordStatus: u32 = 0;
  * field count).
  */
 // @ts-ignore: decorator
-@inline function parseRecord(p: usize, end: usize, scan: usize): usize {
+@inline export function parseRecord(p: usize, end: usize, scan: usize): usize {
   const delimiter = load<u32>(scan, SCAN_DELIMITER);
   const fields = load<u32>(scan, SCAN_FIELDS);
   const roles = <usize>load<u32>(scan, SCAN_ROLES);
@@ -203,11 +205,11 @@ let recordStatus: u32 = 0;
 
 /** Role `role`'s field start and end, as SPANS holds them. */
 // @ts-ignore: decorator
-@inline function spanStart(role: u8): usize {
+@inline export function spanStart(role: u8): usize {
   return <usize>load<u32>(SPANS + (<usize>role << 3));
 }
 // @ts-ignore: decorator
-@inline function spanEnd(role: u8): usize {
+@inline export function spanEnd(role: u8): usize {
   return <usize>load<u32>(SPANS + (<usize>role << 3), 4);
 }
 
@@ -220,6 +222,7 @@ let recordStatus: u32 = 0;
 function readValues(table: usize, scan: usize, entry: usize): bool {
   const separator = load<u32>(scan, SCAN_SEPARATOR);
   const rounding = load<u32>(scan, SCAN_ROUNDING);
+  startRecord();
   const first = spanStart(ROLE_ID), last = spanEnd(ROLE_ID);
   if (last == first) return false;
   store<u32>(entry, <u32>first, E_ID);
@@ -269,6 +272,7 @@ function readValues(table: usize, scan: usize, entry: usize): bool {
     }
     store<i64>(entry, lot, E_LOT);
   }
+  keepRoundings(entry + E_ROUNDED);
   return true;
 }
 
@@ -332,116 +336,4 @@ function flagOf(start: usize, end: usize): i32 {
     p += 16;
   }
   return end;
-}
-
-/**
- * The amount in bytes [start, end) as units at `decimals` fraction digits, when it is an
- * optional "-", one or more digits, and optionally the separator with at least one digit,
- * at most 18 digits in all after scaling and at most 18 fraction digits: more fraction
- * digits than `decimals` only under a rounding rule (`rounding`, a ROUNDING_ code, on the
- * magnitude as the reader's: `down` toward zero, `up` away, halves by the rule), each
- * rounding counted in `tally` (the column's TALLY_PLACES rows, one per fraction-digit
- * count: values rounded and Σ |adjustment| at that many fraction digits, 128-bit). Sets
- * `amountRead` false for anything else (the wrapper's reader then reads it, or words why not).
- */
-function readAmount(start: usize, end: usize, separator: u32, decimals: u32, rounding: u32, tally: usize): i64 {
-  amountRead = false;
-  let p = start;
-  const negative = p < end && <u32>load<u8>(p) == MINUS;
-  if (negative) p++;
-  const wholeStart = p;
-  digitRun(p, end);
-  const whole = runValue;
-  const wholeDigits = <u32>(runEnd - wholeStart);
-  if (wholeDigits == 0 || wholeDigits + decimals > 18) return 0;
-  p = runEnd;
-  let fractionDigits: u32 = 0;
-  let fraction: u64 = 0;
-  if (p < end) {
-    if (<u32>load<u8>(p) != separator) return 0;
-    digitRun(p + 1, end);
-    fractionDigits = <u32>(runEnd - p - 1);
-    if (fractionDigits == 0 || runEnd != end || fractionDigits > 18) return 0;
-    fraction = runValue;
-  }
-  let units: u64;
-  if (fractionDigits <= decimals) {
-    units = whole * power(decimals) + fraction * power(decimals - fractionDigits);
-  } else {
-    if (rounding == INPUT_EXACT) return 0;
-    // The digits past the scale: k of them, their value the remainder r of 10^k.
-    const k = fractionDigits - decimals;
-    const scale = power(k);
-    const kept = fraction / scale;
-    const r = fraction - kept * scale;
-    units = whole * power(decimals) + kept;
-    if (r != 0) {
-      const twice = r << 1; // below 2 · 10^18: no overflow
-      const up = rounding == INPUT_UP ||
-        (rounding == INPUT_HALF_UP && twice >= scale) ||
-        (rounding == INPUT_HALF_EVEN && (twice > scale || (twice == scale && (units & 1) == 1)));
-      const adjustment = up ? scale - r : r;
-      if (up) units++;
-      const row = tally + <usize>fractionDigits * TALLY_ROW_BYTES;
-      store<u64>(row, load<u64>(row, TALLY_COUNT) + 1, TALLY_COUNT);
-      const low = load<u64>(row, TALLY_SUM_LOW) + adjustment;
-      store<u64>(row, low, TALLY_SUM_LOW);
-      if (low < adjustment) store<u64>(row, load<u64>(row, TALLY_SUM_HIGH) + 1, TALLY_SUM_HIGH);
-    }
-  }
-  amountRead = true;
-  return negative ? -<i64>units : <i64>units;
-}
-
-/** What `digitRun` found: the run's value and where it ends (globals: the core never allocates). */
-let runValue: u64 = 0;
-let runEnd: usize = 0;
-
-/**
- * The run of ASCII digits from `p` (at most 19 are summed: a longer run is refused by its
- * length anyway): its value and where it ends. Eight digits a step when eight are there
- * (SWAR: each byte minus '0' checked below 10 at once, then paired into a number).
- */
-function digitRun(p: usize, end: usize): void {
-  let value: u64 = 0;
-  while (p + 8 <= end) {
-    const word = load<u64>(p);
-    // Every byte '0'–'9': its high nibble is 3, and still 3 after adding 6.
-    if (((word & 0xf0f0f0f0f0f0f0f0) | (((word + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) >> 4)) != 0x3333333333333333) break;
-    const digits = word - 0x3030303030303030;
-    if (value > 99_999_999_999) break; // past 19 digits: stop summing (the length refuses it)
-    value = value * 100_000_000 + eightDigits(digits);
-    p += 8;
-  }
-  while (p < end) {
-    const d = <u32>load<u8>(p) - ZERO;
-    if (d > 9) break;
-    if (value < 1_000_000_000_000_000_000) value = value * 10 + d;
-    p++;
-  }
-  runValue = value;
-  runEnd = p;
-}
-
-/** Eight digits (bytes 0–9, the first digit in the lowest byte) as a number. */
-// @ts-ignore: decorator
-@inline function eightDigits(digits: u64): u64 {
-  let v = digits;
-  v = (v * 10 + (v >> 8)) & 0x00ff00ff00ff00ff;
-  v = (v * 100 + (v >> 16)) & 0x0000ffff0000ffff;
-  v = (v * 10000 + (v >> 32)) & 0x00000000ffffffff;
-  return v;
-}
-
-/** 10^k for k = 0 … 18. */
-const POWERS: usize = memory.data<u64>([
-  1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
-  100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
-  10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
-]);
-
-/** 10^k, k from 0 to 18. */
-// @ts-ignore: decorator
-@inline export function power(k: u32): u64 {
-  return load<u64>(POWERS + (<usize>k << 3));
 }

@@ -6,7 +6,8 @@
 
 import { DecimalError, formatUnits, parseUnitsInto, wordsValue } from '../files/decimal.js';
 import { InputError, quote } from '../files/errors.js';
-import type { ColumnRequest, Fields, RowConsumer } from '../files/fields.js';
+import type { ColumnRequest, Fields, RowConsumer, ScanResult } from '../files/fields.js';
+import type { CsvShape, Role } from '../files/table.js';
 import type { Loaded } from '../run/load.js';
 
 /** Decodes UTF-8 as it is: a byte-order mark inside a field stays part of it. */
@@ -65,6 +66,41 @@ export class HaircutRows implements RowConsumer {
     this.lines = new Uint32Array(loaded.table.rows);
     this.#words = new Int32Array(this.haircuts.buffer);
   }
+
+  /** CSV: plain records checked by the core (the table's checkCsv) as `row` would check them. */
+  readonly scanCsv: NonNullable<RowConsumer['scanCsv']> = (buffer, pos, delimiter, fields, positions, line) => {
+    if (this.#shape === undefined) {
+      const roles: (Role | null)[] = new Array<Role | null>(fields).fill(null);
+      let shared = false;
+      const named: (Role | null)[] = ['id', 'haircut', 'profit', 'after', this.loaded.pooled ? 'pool' : null];
+      positions.forEach((field, k) => {
+        if (field < 0 || named[k] === null) return;
+        shared ||= roles[field] !== null;
+        roles[field] = named[k]!;
+      });
+      this.#shape = shared ? null : { delimiter, separator: 0x2e, roles, rounding: 'exact', decimals: this.loaded.directory.decimals, weightDecimals: 0, scoreDecimals: 0 };
+    }
+    this.#taken.rows = 0;
+    this.#taken.end = pos;
+    if (this.#shape === null) return this.#taken;
+    const table = this.loaded.table;
+    table.pools?.addFrom(this.loaded.directory);
+    const afters = this.#shape.roles.includes('after');
+    if (afters) {
+      this.#after ??= new Int32Array(2 * table.rows);
+      this.#hasAfter ??= new Uint8Array(table.rows);
+    }
+    const before = this.#row;
+    const { end, row } = table.checkCsv(buffer, pos, this.#shape, line, before, { haircuts: this.#words, afters: afters ? this.#after : null, lines: this.lines });
+    if (afters) this.#hasAfter!.fill(1, before, row);
+    this.#row = row;
+    this.#taken.rows = row - before;
+    this.#taken.end = end;
+    return this.#taken;
+  };
+  /** The file's shape for the core, once its header is read (null: one field read as two columns, left to the reader). */
+  #shape: CsvShape | null | undefined;
+  readonly #taken: ScanResult = { rows: 0, end: 0 };
 
   row(f: Fields, line: number): void {
     const row = this.#row;

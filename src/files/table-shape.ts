@@ -43,8 +43,8 @@ export interface CsvShape {
   scoreDecimals: number;
 }
 
-/** The columns a CSV field can fill. */
-export type Role = 'id' | 'profit' | 'pool' | 'exempt' | 'weight' | 'cap' | 'score' | 'lot';
+/** The columns a CSV field can fill (`haircut` and `after`: a haircut file read back by verify). */
+export type Role = 'id' | 'profit' | 'pool' | 'exempt' | 'weight' | 'cap' | 'score' | 'lot' | 'haircut' | 'after';
 
 /** The amount columns whose roundings the core counts, in the order of its tallies (TALLY_ codes). */
 export const TALLIED = ['profit', 'weight', 'cap', 'score', 'lot'] as const;

@@ -13,18 +13,11 @@ import { instantiateCoreSync } from '../core/load.js';
 import { MAX_RECORD_BYTES } from './chunks.js';
 import { TableRows } from './table-rows.js';
 import { TablePools } from './table-pools.js';
+import { TableScan } from './table-scan.js';
 import { writeField } from './write.js';
-import { RowLimitError, TALLIED, type CoreTally, type CsvShape, type OptionalWordColumn, type TableColumns, type WordColumn } from './table-shape.js';
+import { RowLimitError, type CoreTally, type CsvShape, type OptionalWordColumn, type TableColumns, type WordColumn } from './table-shape.js';
 
 export { RowLimitError, type CoreTally, type CsvShape, type Role, type TableColumns, type WordColumn } from './table-shape.js';
-
-/** Each role's code in the core's layout. */
-const ROLE_CODES = {
-  id: 'ROLE_ID', profit: 'ROLE_PROFIT', pool: 'ROLE_POOL', exempt: 'ROLE_EXEMPT', weight: 'ROLE_WEIGHT', cap: 'ROLE_CAP', score: 'ROLE_SCORE', lot: 'ROLE_LOT',
-} as const;
-
-/** Each input-rounding rule's code in the core's layout. */
-const INPUT_CODES = { exact: 'INPUT_EXACT', 'half-even': 'INPUT_HALF_EVEN', 'half-up': 'INPUT_HALF_UP', down: 'INPUT_DOWN', up: 'INPUT_UP' } as const;
 
 /** The optional columns as the table record names them, with their bytes per row. */
 const OPTIONAL = [
@@ -44,9 +37,10 @@ export class AccountTable {
   /** Rows added so far. */
   rows = 0;
   readonly #core: TableCore;
-  /** The table record and the scan record (assembly/layout.ts), as u32 indices into the memory too. */
+  /** The table record (assembly/layout.ts). */
   readonly #record: number;
-  readonly #scan: number;
+  /** The scanner's record, input, roles and tallies, and verify's check (table-scan.ts). */
+  readonly #scan: TableScan;
   /** The blocks: arena, ends (u32), profits (i64), the optional columns, set, the scanner's input and roles. */
   #arena = 0;
   #arenaSize = 1 << 20;
@@ -58,13 +52,6 @@ export class AccountTable {
   #capacity = 1 << 16;
   #set = 0;
   #slots = 1 << 17;
-  #input = 0;
-  #inputSize = 0;
-  #roles = 0;
-  /** What the scanner rounded, per amount column and number of fraction digits (assembly/layout.ts's tallies). */
-  readonly #tallies: number;
-  /** The buffer the input block holds a copy of (a scan of it again copies nothing). */
-  #copied: Uint8Array | null = null;
   /** Views of the core's memory, made again when it grows. */
   #buffer: ArrayBuffer | null = null;
   #u8 = new Uint8Array(0);
@@ -80,9 +67,9 @@ export class AccountTable {
   constructor(columns: TableColumns = {}, variant: Variant = simdSupported() ? 'simd' : 'scalar') {
     this.#core = new TableCore(variant);
     const L = this.#core.layout;
-    [this.#record, this.#scan, this.#arena, this.#ends, this.#profits, this.#set] = this.#core.allocBlocks([
-      L.TABLE_BYTES, L.SCAN_BYTES, this.#arenaSize, 4 * this.#capacity, 8 * this.#capacity, L.SET_SLOT_BYTES * this.#slots,
-    ]) as [number, number, number, number, number, number];
+    [this.#record, this.#arena, this.#ends, this.#profits, this.#set] = this.#core.allocBlocks([
+      L.TABLE_BYTES, this.#arenaSize, 4 * this.#capacity, 8 * this.#capacity, L.SET_SLOT_BYTES * this.#slots,
+    ]) as [number, number, number, number, number];
     this.#core.zero(this.#record, L.TABLE_BYTES);
     this.#core.zero(this.#set, L.SET_SLOT_BYTES * this.#slots);
     for (const [name, , width] of OPTIONAL) {
@@ -91,9 +78,7 @@ export class AccountTable {
       this.#core.zero(this.#columns[name], width * this.#capacity);
     }
     this.pools = columns.pool ? new TablePools(this.#core, this.#record) : null;
-    const tallyBytes = L.TALLY_COLUMNS * L.TALLY_PLACES * L.TALLY_ROW_BYTES;
-    [this.#tallies] = this.#core.allocBlocks([tallyBytes]) as [number];
-    this.#core.zero(this.#tallies, tallyBytes);
+    this.#scan = new TableScan(this.#core, this.#record);
     this.#writeRecord();
   }
 
@@ -149,41 +134,13 @@ export class AccountTable {
    */
   scanCsv(buffer: Uint8Array, pos: number, shape: CsvShape, line: number): number {
     const L = this.#core.layout;
-    if (this.#copied !== buffer) {
-      if (buffer.length + L.SCAN_INPUT_SLACK > this.#inputSize) {
-        if (this.#input) this.#core.freeBlocks([this.#input]);
-        this.#input = 0;
-        this.#inputSize = Math.max(buffer.length + L.SCAN_INPUT_SLACK, 1 << 16);
-        [this.#input] = this.#core.allocBlocks([this.#inputSize]) as [number];
-      }
-      this.#views();
-      this.#u8.set(buffer, this.#input);
-      this.#copied = buffer;
-    }
-    if (this.#roles === 0) {
-      [this.#roles] = this.#core.allocBlocks([shape.roles.length]) as [number];
-      this.#views();
-      this.#u8.set(shape.roles.map((role) => (role === null ? L.ROLE_NONE : L[ROLE_CODES[role]])), this.#roles);
-    }
-    const scan = this.#scan >>> 2, u32 = this.#u32;
-    u32[scan + L.SCAN_INPUT / 4] = this.#input;
-    u32[scan + L.SCAN_LENGTH / 4] = buffer.length;
-    u32[scan + L.SCAN_DELIMITER / 4] = shape.delimiter;
-    u32[scan + L.SCAN_SEPARATOR / 4] = shape.separator;
-    u32[scan + L.SCAN_FIELDS / 4] = shape.roles.length;
-    u32[scan + L.SCAN_ROLES / 4] = this.#roles;
-    u32[scan + L.SCAN_DECIMALS / 4] = shape.decimals;
-    u32[scan + L.SCAN_WEIGHT_DECIMALS / 4] = shape.weightDecimals;
-    u32[scan + L.SCAN_SCORE_DECIMALS / 4] = shape.scoreDecimals;
-    u32[scan + L.SCAN_ROW_LIMIT / 4] = MAX_ACCOUNTS;
-    u32[scan + L.SCAN_MAX_RECORD / 4] = MAX_RECORD_BYTES;
-    u32[scan + L.SCAN_ROUNDING / 4] = L[INPUT_CODES[shape.rounding]];
-    u32[scan + L.SCAN_TALLIES / 4] = this.#tallies;
+    const scan = this.#scan.prepare(buffer, shape) >>> 2;
+    this.#views(); // preparing may have grown the memory
     let at = pos;
     for (;;) {
       this.#u32[scan + L.SCAN_POSITION / 4] = at;
       const before = this.rows;
-      this.#core.exports.scanCsv(this.#record, this.#scan);
+      this.#core.exports.scanCsv(this.#record, this.#scan.record);
       const taken = this.#u32[(this.#record + L.TABLE_ROWS) >>> 2]! - before;
       this.#arenaUsed = this.#u32[(this.#record + L.TABLE_ARENA_USED) >>> 2]!;
       if (taken > 0) this.#added(before, taken, line);
@@ -196,20 +153,12 @@ export class AccountTable {
 
   /** What the scanner rounded so far, column by column (each taken once: the counts start again from 0). */
   takeTallies(): CoreTally[] {
-    const L = this.#core.layout;
-    const view = new DataView(this.#core.buffer, this.#tallies, L.TALLY_COLUMNS * L.TALLY_PLACES * L.TALLY_ROW_BYTES);
-    const tallies: CoreTally[] = [];
-    TALLIED.forEach((column, c) => {
-      for (let places = 0; places < L.TALLY_PLACES; places++) {
-        const row = (c * L.TALLY_PLACES + places) * L.TALLY_ROW_BYTES;
-        const count = Number(view.getBigUint64(row + L.TALLY_COUNT, true));
-        if (count === 0) continue;
-        const sum = (view.getBigUint64(row + L.TALLY_SUM_HIGH, true) << 64n) | view.getBigUint64(row + L.TALLY_SUM_LOW, true);
-        tallies.push({ column, places, count, sum });
-      }
-    });
-    this.#core.zero(this.#tallies, view.byteLength);
-    return tallies;
+    return this.#scan.takeTallies();
+  }
+
+  /** verify's check of a haircut file's plain records against this table, by the core (table-scan.ts's `check`). */
+  checkCsv(...args: Parameters<TableScan['check']>): ReturnType<TableScan['check']> {
+    return this.#scan.check(...args);
   }
 
   /** Records `count` rows added from `row` on, the first at `line` and each on the next line. */
@@ -351,12 +300,10 @@ export class AccountTable {
 
   /** Drops the identifier set once reading is done (the largest part of the table while reading). */
   sealed(): void {
-    this.#core.freeBlocks([this.#set, ...(this.#input ? [this.#input] : [])]);
+    this.#core.freeBlocks([this.#set]);
+    this.#scan.release();
     this.#set = 0;
     this.#slots = 0;
-    this.#input = 0;
-    this.#inputSize = 0;
-    this.#copied = null;
     this.#writeRecord();
   }
 
