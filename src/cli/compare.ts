@@ -3,7 +3,6 @@
 // side by side to stdout (with --out) or stderr, the report with every
 // parameter and measure. The run itself (src/run/compare.ts) is shared with the page.
 
-import { loadEngine } from '../engine.js';
 import { openSources } from './input.js';
 import { loadRun } from '../run/load.js';
 import { nodePlatform } from '../host/node.js';
@@ -37,7 +36,7 @@ export async function compare(options: CompareOptions, context: RunContext): Pro
   const loaded = await loadRun(sources, parameters, platform);
   const read = performance.now();
 
-  const engine = await loadEngine();
+  const engine = loaded.table.engine();
   const compared = compareLoaded(engine, loaded, parameters);
   const sink = outputSink(outFile ?? null, platform, loaded.accounts.bytes);
   await writeCompared(sink, loaded, compared);

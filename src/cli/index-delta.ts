@@ -1,7 +1,6 @@
 // `socialized-loss index-delta`: a per-unit index delta over a units column
 // (lazy socialization, as Drift and Mango apply it), with each account's charge.
 
-import { loadEngine } from '../engine.js';
 import { isSocializedLossError } from '../errors.js';
 import type { IndexRounding } from '../types.js';
 import { formatGrouped, wordsValue, writeUnits } from '../files/decimal.js';
@@ -48,7 +47,7 @@ export async function indexDelta(accounts: string, values: ReadonlyMap<string, s
   table.sealed();
   const read = performance.now();
 
-  const engine = await loadEngine();
+  const engine = table.engine();
   let result;
   try {
     result = engine.indexDelta({ loss, units: table.column('profits'), scale, rounding, chargeRounding });

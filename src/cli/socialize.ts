@@ -2,7 +2,6 @@
 // weights and caps when asked for), the haircuts CSV and the audit report out.
 // The run itself (run.ts) is shared with the workbench page; this is its Node side.
 
-import { loadEngine } from '../engine.js';
 import { formatGrouped } from '../files/decimal.js';
 import { quote, UsageError } from '../files/errors.js';
 import { openSources } from './input.js';
@@ -45,7 +44,8 @@ export async function socialize(options: SocializeOptions, context: RunContext):
   const read = performance.now();
 
   // Compute, then write the haircuts, then the report; each lands only when complete.
-  const engine = await loadEngine();
+  // The engine shares the table's core: its book reuses the memory reading freed.
+  const engine = loaded.table.engine();
   const parquet = options.out !== undefined && formatOfName(options.out) === 'parquet';
   const run = await socializeLoaded(engine, loaded, parameters, outputSink(outFile ?? null, platform, loaded.accounts.bytes), parquet ? { write: writeParquet } : {});
   const written = performance.now();

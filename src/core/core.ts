@@ -9,7 +9,7 @@ import type { DeleverageSummary, IndexDeltaResult, SocializeSummary } from '../t
 import type { Amounts, IndexInput, Options, Params } from '../validate.js';
 import type { CoreExports } from '../wasm/exports.js';
 import { indexDelta, indexShard, type IndexShardResult } from './index-delta.js';
-import { instantiateCore, type Build } from './load.js';
+import { instantiateCore, instantiateCoreSync, type Build, type Variant } from './load.js';
 import { measureAt, measureOnCore, type MeasureAddresses, type MeasureColumnsIn, type MeasureFigures } from './measures.js';
 import { CoreMemory, type Columns } from './memory.js';
 import { socializePlain } from './plain.js';
@@ -31,6 +31,14 @@ export class Core extends CoreMemory {
    */
   static async load(variant: Build, maximumPages = 65_536): Promise<Core> {
     return new Core(await instantiateCore(variant, maximumPages));
+  }
+
+  /**
+   * Instantiates a fresh core of the SIMD or scalar build at once, with no wait (an account
+   * table's core, whose memory a run's engine then shares). ERR_UNSUPPORTED as `load`.
+   */
+  static now(variant: Variant): Core {
+    return new Core(instantiateCoreSync(variant));
   }
 
   /** The plain split on a book (plain.ts: `socializePlain`). */

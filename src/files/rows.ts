@@ -249,7 +249,10 @@ export class AccountRows implements RowConsumer {
 
   /** Counts each pool's accounts, and adds what the core's scanner rounded to the tallies, once every row is read. */
   end(): void {
-    if (this.pools !== null) this.pools.counts = this.table.poolCounts(this.pools.pools.length);
+    if (this.pools !== null) {
+      this.pools.counts = this.table.poolCounts(this.pools.pools.length);
+      this.table.pools?.addFrom(this.pools); // every pool known by name now, before any writing
+    }
     for (const { column, places, count, sum } of this.table.takeTallies()) this.#tallyOf[column]!.addAll(count, sum, places);
   }
 

@@ -8,8 +8,8 @@
 // set's 8 per slot while reading; the lines of rows are kept as runs. No object per row.
 
 import { MAX_ACCOUNTS, simdSupported, type Variant } from '../core.js';
-import { CoreMemory } from '../core/memory.js';
-import { instantiateCoreSync } from '../core/load.js';
+import { Core } from '../core/core.js';
+import { Engine } from '../engine.js';
 import { MAX_RECORD_BYTES } from './chunks.js';
 import { TableRows } from './table-rows.js';
 import { TablePools } from './table-pools.js';
@@ -25,18 +25,15 @@ const OPTIONAL = [
   ['caps', 'TABLE_CAPS', 8], ['scores', 'TABLE_SCORES', 8], ['lots', 'TABLE_LOTS', 8],
 ] as const;
 
-/** An instance of the core holding one table: its blocks and records. */
-class TableCore extends CoreMemory {
-  constructor(variant: Variant) {
-    super(instantiateCoreSync(variant));
-  }
-}
-
 /** Columns of accounts in input order. */
 export class AccountTable {
   /** Rows added so far. */
   rows = 0;
-  readonly #core: TableCore;
+  /** The table's instance of the core; a run's engine (`engine()`) shares it, so that its book reuses what reading freed. */
+  readonly #core: Core;
+  readonly #variant: Variant;
+  #engine: Engine | null = null;
+  #rows: TableRows | null = null;
   /** The table record (assembly/layout.ts). */
   readonly #record: number;
   /** The scanner's record, input, roles and tallies, and verify's check (table-scan.ts). */
@@ -65,7 +62,8 @@ export class AccountTable {
 
   /** A table with the optional `columns` (none by default), in an instance of the `variant` build (SIMD where it runs). */
   constructor(columns: TableColumns = {}, variant: Variant = simdSupported() ? 'simd' : 'scalar') {
-    this.#core = new TableCore(variant);
+    this.#core = Core.now(variant);
+    this.#variant = variant;
     const L = this.#core.layout;
     [this.#record, this.#arena, this.#ends, this.#profits, this.#set] = this.#core.allocBlocks([
       L.TABLE_BYTES, this.#arenaSize, 4 * this.#capacity, 8 * this.#capacity, L.SET_SLOT_BYTES * this.#slots,
@@ -149,6 +147,15 @@ export class AccountTable {
       if (this.#u32[scan + L.SCAN_STATUS / 4] !== L.SCAN_FULL) return at;
       this.#room(Math.min(buffer.length - at, MAX_RECORD_BYTES), 1);
     }
+  }
+
+  /**
+   * An engine over this table's instance of the core: its books live in the same memory, where
+   * the identifier set freed by `sealed` makes room for them (one engine per table).
+   */
+  engine(): Engine {
+    this.#engine ??= new Engine(this.#core, this.#variant);
+    return this.#engine;
   }
 
   /** What the scanner rounded so far, column by column (each taken once: the counts start again from 0). */
@@ -304,12 +311,15 @@ export class AccountTable {
     this.#scan.release();
     this.#set = 0;
     this.#slots = 0;
+    // The formatter's blocks now, before a book of the table's engine takes views that a growth would detach.
+    this.rowsWriter();
     this.#writeRecord();
   }
 
-  /** The core's rows formatter over this table (the haircuts file: table-rows.ts). */
+  /** The core's rows formatter over this table (the haircuts file: table-rows.ts), its blocks placed on first use. */
   rowsWriter(): TableRows {
-    return new TableRows(this.#core, this.#record);
+    this.#rows ??= new TableRows(this.#core, this.#record);
+    return this.#rows;
   }
 
   /** Makes room for `rows` more rows and `bytes` more identifier bytes. */
