@@ -109,17 +109,32 @@ export class InputSource implements Source {
       }
       return;
     }
-    for (;;) {
+    // One read ahead: the next chunk is read while this one is parsed (one read in flight at a
+    // time, so that the file position stays in order). A reader that stops early waits for the
+    // read in flight, so that the descriptor is never closed (and its number reused) under it.
+    const next = () => {
       const buffer = new Uint8Array(CHUNK);
-      let bytes: number;
-      try {
-        bytes = await readAt(this.#fd, buffer);
-      } catch (error) {
-        throw new EnvironmentError('read', this.name, error);
+      const reading = readAt(this.#fd, buffer).then((bytes) => buffer.subarray(0, bytes));
+      reading.catch(() => {});
+      return reading;
+    };
+    let pending: Promise<Uint8Array> | null = next();
+    try {
+      for (;;) {
+        let chunk: Uint8Array;
+        try {
+          chunk = await pending;
+        } catch (error) {
+          throw new EnvironmentError('read', this.name, error);
+        }
+        pending = null;
+        if (chunk.length === 0) return;
+        pending = next();
+        this.bytesRead += chunk.length;
+        yield chunk;
       }
-      if (bytes === 0) return;
-      this.bytesRead += bytes;
-      yield buffer.subarray(0, bytes);
+    } finally {
+      if (pending !== null) await pending.catch(() => {});
     }
   }
 
