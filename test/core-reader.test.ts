@@ -382,6 +382,15 @@ describe("verify's check of a haircut file in the core against the JavaScript re
     return { haircuts: [...rows.haircuts], lines: [...rows.lines], mismatches: rows.mismatches, differences: rows.differences() };
   }
 
+  it('a profit after that equals profit − haircut only modulo 2^64 is a difference (the word check never wraps)', async () => {
+    const loaded = await loadedOf(`account,profit\nbig,${formatUnits(2n ** 62n, 4)}\nsmall,5\n`, null);
+    const wrapped = BigInt.asIntN(64, 2n ** 62n + 2n ** 63n); // 2^62 − (−2^63), wrapped: −2^62
+    const text = `account,profit,haircut,profit_after\nbig,${formatUnits(2n ** 62n, 4)},${formatUnits(-(2n ** 63n), 4)},${formatUnits(wrapped, 4)}\nsmall,5,1,4\n`;
+    const found = await checked(loaded, text, [1 << 20], true) as { differences: { index: number; column: string }[] };
+    expect(found.differences.map((d) => `${d.index} ${d.column}`)).toEqual(['0 profit_after']);
+    expect(await checked(loaded, text, [1 << 20], false)).toEqual(found);
+  });
+
   it('the same haircuts, lines and differences, or the same error, on random haircut files', async () => {
     const file = fc.record({
       pooled: fc.boolean(),

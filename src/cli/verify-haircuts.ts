@@ -149,8 +149,17 @@ export class HaircutRows implements RowConsumer {
     const profits = this.loaded.table.column('profits');
     const found = this.haircuts;
     const rule = expected ?? found;
+    // Words first, with no bigint per row: profit − haircut as two 32-bit words, taken as equal
+    // only when the subtraction stays in 64 bits; anything else is decided by bigint below.
+    const p = new Int32Array(profits.buffer), f = this.#words, r = new Int32Array(rule.buffer, rule.byteOffset, 2 * rule.length);
+    const lessEquals = (h: Int32Array, row: number): boolean => {
+      const low = (p[2 * row]! >>> 0) - (h[2 * row]! >>> 0);
+      const ph = p[2 * row + 1]!, hh = h[2 * row + 1]!;
+      const high = (ph - hh - (low < 0 ? 1 : 0)) | 0;
+      return ((ph ^ hh) & (ph ^ high)) >= 0 && (low >>> 0) === (after[2 * row]! >>> 0) && high === after[2 * row + 1];
+    };
     for (let row = 0; row < profits.length; row++) {
-      if (has[row] === 0) continue;
+      if (has[row] === 0 || lessEquals(r, row) || lessEquals(f, row)) continue;
       const want = profits[row]! - rule[row]!;
       const value = toBigInt(after[2 * row]!, after[2 * row + 1]!);
       if (value !== want && value !== profits[row]! - found[row]!) {

@@ -1,6 +1,6 @@
 // SHA-256 on the second core: the command line hashes a large input or output (what the
 // report records) in a worker thread, so that the reading and formatting go on meanwhile.
-// Each piece is copied to the worker (the caller reuses its bytes); at most LIMIT bytes wait
+// Pieces are copied into batches of 4 MiB sent to the worker (the caller reuses its bytes); at most LIMIT bytes wait
 // there at once (the sender waits on a shared counter beyond that, so memory stays bounded
 // whatever the speeds). The digest is node:crypto's, as in the thread itself.
 
@@ -66,24 +66,41 @@ function thread(): Thread {
   return state;
 }
 
+/** Bytes gathered before a piece goes to the worker (fewer, larger messages). */
+const BATCH = 4 << 20;
+
 /** A SHA-256 computed in the worker thread. */
 export function threadHasher(): Hasher {
   const id = next++;
   const state = thread();
+  // The bytes gathered for the next message: a copy of their own (the caller reuses theirs).
+  let batch = new Uint8Array(BATCH);
+  let used = 0;
+  const send = () => {
+    if (used === 0) return;
+    // Beyond LIMIT bytes in flight, wait for the worker to catch up (it notifies as it hashes).
+    for (let now = Atomics.load(state.waiting, 0); now > LIMIT && state.failure === null; now = Atomics.load(state.waiting, 0)) {
+      Atomics.wait(state.waiting, 0, now, 100);
+    }
+    if (state.failure !== null) return; // the digest says why
+    const piece = used === batch.length ? batch : batch.slice(0, used);
+    Atomics.add(state.waiting, 0, piece.length);
+    state.worker.postMessage({ id, bytes: piece }, [piece.buffer]);
+    if (piece === batch) batch = new Uint8Array(BATCH);
+    used = 0;
+  };
   return {
     update(bytes: Uint8Array): void {
-      // Beyond LIMIT bytes in flight, wait for the worker to catch up (it notifies as it hashes).
-      for (let now = Atomics.load(state.waiting, 0); now > LIMIT && state.failure === null; now = Atomics.load(state.waiting, 0)) {
-        Atomics.wait(state.waiting, 0, now, 100);
+      for (let at = 0; at < bytes.length;) {
+        const take = Math.min(bytes.length - at, batch.length - used);
+        batch.set(bytes.subarray(at, at + take), used);
+        used += take;
+        at += take;
+        if (used === batch.length) send();
       }
-      if (state.failure !== null) return; // the digest says why
-      // A copy of its own to transfer (Buffer's slice would be a view, and transferring its memory would take the caller's).
-      const copy = new Uint8Array(bytes.length);
-      copy.set(bytes);
-      Atomics.add(state.waiting, 0, copy.length);
-      state.worker.postMessage({ id, bytes: copy }, [copy.buffer]);
     },
     digest(): Promise<string> {
+      send();
       if (state.failure !== null) return Promise.reject(state.failure);
       return new Promise((resolve, reject) => {
         state.digests.set(id, { resolve, reject });
