@@ -49,6 +49,15 @@ describe('the auditor\'s queue', () => {
     }), runs(1000));
   });
 
+  it('refuses a last payer that paid its whole capacity short of the need while another could still pay (a named case)', () => {
+    const input = { profits: [2n ** 63n - 101n, 0n], scores: [0n, 1n], capacities: [2n, 1n], lots: undefined, exempt: undefined, loss: 3n, insuranceFund: 0n, tieSeed: undefined };
+    expect(deleverageReference(input).haircuts).toEqual(BigInt64Array.from([2n, 1n]));
+    const certificate = certifyQueue(bookOf(input), BigInt64Array.from([0n, 1n]), 10);
+    expect(certificate.differences).toEqual([{ index: 0, expected: 2n, found: 0n }]);
+    // Short of the need with no one after it: the queue ran out, and that is right.
+    expect(certifyQueue(bookOf({ ...input, loss: 5n }), BigInt64Array.from([2n, 1n]), 10).mismatches).toBe(0);
+  });
+
   it('runs per pool as deleveragePoolsReference does', () => {
     fc.assert(fc.property(books, fc.array(fc.record({ loss: fc.bigInt({ min: 0n, max: 300n }), insuranceFund: fc.bigInt({ min: 0n, max: 50n }) }), { minLength: 1, maxLength: 4 }), fc.array(fc.nat()), (input, pools, picks) => {
       const pool = Uint32Array.from(input.profits, (_, i) => (picks[i] ?? i) % pools.length);

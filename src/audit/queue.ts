@@ -107,8 +107,9 @@ export function certifyQueue(book: QueueBook, haircuts: BigInt64Array, limit: nu
 /**
  * The certificate: outside the candidates nothing is paid; in each pool the last
  * payer L (the payer latest in the queue) is preceded only by whole payments and
- * followed only by zeros, and pays what the rule gives for the need left before it;
- * with no payer, nothing was to collect.
+ * followed only by zeros, and pays what the rule gives for the need left before it,
+ * which meets the need unless no account that may pay comes after it; with no payer,
+ * nothing was to collect.
  */
 function queueHolds(book: QueueBook, haircuts: BigInt64Array): boolean {
   const order = queueOrder(book);
@@ -122,6 +123,8 @@ function queueHolds(book: QueueBook, haircuts: BigInt64Array): boolean {
   }
   const before = book.pools.map(() => 0n);
   const candidates = book.pools.map(() => 0);
+  // Whether some account that may pay comes after the last payer (then the last payer must have met the need).
+  const followed = book.pools.map(() => false);
   for (let i = 0; i < n; i++) {
     if (!eligible(book, i)) continue;
     const k = book.pool?.[i] ?? 0;
@@ -131,13 +134,16 @@ function queueHolds(book: QueueBook, haircuts: BigInt64Array): boolean {
     const whole = L >= 0 && order(i, L) < 0;
     if (haircuts[i] !== (whole ? book.capacities[i]! : 0n)) return false;
     if (whole) before[k]! += book.capacities[i]!;
+    else if (L >= 0) followed[k] = true;
   }
   return book.pools.every((pool, k) => {
     const L = last[k]!;
     const residual = residualOf(pool);
     if (L < 0) return residual === 0n || candidates[k] === 0;
     const need = residual - before[k]!;
-    return need > 0n && haircuts[L] === payment(book, L, need);
+    const paid = payment(book, L, need);
+    // A last payer that could not meet the need (its whole capacity) is last only when no one can follow it.
+    return need > 0n && haircuts[L] === paid && (paid >= need || !followed[k]);
   });
 }
 
