@@ -1,6 +1,6 @@
 // `npm run bench:cli`: the command line end to end on a generated account file.
 //
-//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1] [--parquet 1] [--exports 1]
+//   node build/ts/bench/cli.js [--accounts 1e7] [--runs 3] [--shapes 1] [--duckdb 1] [--parquet 1] [--exports 1] [--page 1]
 //
 // Writes (once, in the system's temporary directory) a CSV of seeded accounts
 // (~24 bytes a row at 10^7) and a multi-currency export (ten pools at their own
@@ -11,6 +11,8 @@
 // (128 MiB each, `--shapes 0` to skip): a valid file, a stray quote on line 2
 // (a quoted field never closed), and fields just under the 16 MiB cap; the
 // reader must stay linear (each within 1.5× the valid file, same run).
+// The page on the same file against the command (bench/web.js, in Chromium; `--page 0` to skip,
+// skipped by itself without /usr/bin/chromium or CHROMIUM_PATH).
 // The real-export shapes (`--exports 0` to skip): semicolons with decimal commas, float-formatted
 // amounts read with --input-rounding, gzip, each against the plain file in the same run.
 // After each plain run, DuckDB as the peer (`--duckdb 0` to skip): the same split in SQL
@@ -28,7 +30,8 @@ import { describeMachine, machine } from './machine.js';
 
 const { values } = parseArgs({
   options: { accounts: { type: 'string', default: '1e7' }, runs: { type: 'string', default: '3' }, shapes: { type: 'string', default: '1' },
-    duckdb: { type: 'string', default: '1' }, parquet: { type: 'string', default: '1' }, exports: { type: 'string', default: '1' } },
+    duckdb: { type: 'string', default: '1' }, parquet: { type: 'string', default: '1' }, exports: { type: 'string', default: '1' },
+    page: { type: 'string', default: '1' } },
 });
 const accounts = Number(values.accounts);
 const runs = Number(values.runs);
@@ -312,4 +315,16 @@ if (values.shapes !== '0') {
     console.log(`| ${label} | ${status} | ${wall.toFixed(2)} | ${(wall / base).toFixed(2)}× |`);
   }
   rmSync(out, { force: true });
+}
+
+// The page at the same size, against the command in the same run (bench/web.js).
+if (values.page !== '0') {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    console.log(`\nThe page: not run (no Chromium at ${chromium}; set CHROMIUM_PATH)`);
+  } else {
+    console.log('\nThe page (Chromium, Web Worker) against the command line, same file:\n');
+    const page = spawnSync(process.execPath, [new URL('./web.js', import.meta.url).pathname, '--accounts', String(accounts), '--runs', String(runs)], { stdio: 'inherit' });
+    if (page.status !== 0) throw new Error(`the page's benchmark exited ${page.status}`);
+  }
 }
