@@ -100,8 +100,7 @@ export const writeHaircuts: HaircutsWriter = async (sink, loaded, view) => {
     out[at++] = END_OF_ROW;
     return at;
   };
-  // The core formats the rows, with every pool's name and decimals.
-  table.pools?.addFrom(loaded.directory);
+  // The core formats the rows, with every pool's name and decimals (the table knows every pool once read: AccountRows.end).
   await table.rowsWriter().write(sink, view, table.rows, account.decimals[0]!, pooled, room, fill);
 };
 
